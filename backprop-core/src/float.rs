@@ -1,0 +1,156 @@
+//! The element type: [`Float`], implemented for `f32` and `f64`.
+
+use core::fmt::{Debug, Display};
+use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point element type: `f32` or `f64`.
+///
+/// Every operation of the library is generic over this trait. It is sealed: the rules in
+/// [`rules`](crate::rules) are written and tested for IEEE binary32 and binary64, and an
+/// outside type could break their conventions at singular points silently.
+///
+/// The methods have the meaning of the inherent methods of the same name on `f64`.
+///
+/// ```
+/// use backprop_core::Float;
+///
+/// fn square_plus_one<T: Float>(x: T) -> T {
+///     x * x + T::ONE
+/// }
+/// assert_eq!(square_plus_one(3.0_f32), 10.0);
+/// assert_eq!(square_plus_one(3.0_f64), 10.0);
+/// ```
+#[allow(missing_docs)] // the methods are `f64`'s own, documented there
+pub trait Float:
+    sealed::Sealed
+    + Copy
+    + Default
+    + PartialOrd
+    + Debug
+    + Display
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+{
+    /// `0`.
+    const ZERO: Self;
+    /// `1`.
+    const ONE: Self;
+    /// `0.5`.
+    const HALF: Self;
+    /// `2`.
+    const TWO: Self;
+    /// `3`.
+    const THREE: Self;
+    /// Positive infinity.
+    const INFINITY: Self;
+    /// Not a number.
+    const NAN: Self;
+    /// The machine epsilon of the type.
+    const EPSILON: Self;
+    /// ln 2.
+    const LN_2: Self;
+    /// ln 10.
+    const LN_10: Self;
+    /// The type's name, `"f32"` or `"f64"`.
+    const NAME: &'static str;
+
+    /// Converts from `f64`, rounding to nearest.
+    fn from_f64(x: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn to_f64(self) -> f64;
+    /// Converts an integer, rounding to nearest.
+    fn from_i32(n: i32) -> Self;
+
+    fn is_nan(self) -> bool;
+    fn is_finite(self) -> bool;
+    fn abs(self) -> Self;
+    fn max(self, other: Self) -> Self;
+    fn min(self, other: Self) -> Self;
+    fn powi(self, n: i32) -> Self;
+    fn powf(self, e: Self) -> Self;
+    fn sqrt(self) -> Self;
+    fn cbrt(self) -> Self;
+    fn exp(self) -> Self;
+    fn exp2(self) -> Self;
+    fn exp_m1(self) -> Self;
+    fn ln(self) -> Self;
+    fn ln_1p(self) -> Self;
+    fn log2(self) -> Self;
+    fn log10(self) -> Self;
+    fn log(self, base: Self) -> Self;
+    fn recip(self) -> Self;
+    fn sin(self) -> Self;
+    fn cos(self) -> Self;
+    fn tan(self) -> Self;
+    fn asin(self) -> Self;
+    fn acos(self) -> Self;
+    fn atan(self) -> Self;
+    fn atan2(self, x: Self) -> Self;
+    fn sinh(self) -> Self;
+    fn cosh(self) -> Self;
+    fn tanh(self) -> Self;
+    fn hypot(self, other: Self) -> Self;
+    fn mul_add(self, a: Self, b: Self) -> Self;
+}
+
+macro_rules! impl_float {
+    ($t:ident) => {
+        impl Float for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const HALF: Self = 0.5;
+            const TWO: Self = 2.0;
+            const THREE: Self = 3.0;
+            const INFINITY: Self = $t::INFINITY;
+            const NAN: Self = $t::NAN;
+            const EPSILON: Self = $t::EPSILON;
+            const LN_2: Self = core::$t::consts::LN_2;
+            const LN_10: Self = core::$t::consts::LN_10;
+            const NAME: &'static str = stringify!($t);
+
+            #[inline(always)]
+            #[allow(clippy::cast_possible_truncation)] // rounding to f32 is the point
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+            #[inline(always)]
+            #[allow(clippy::cast_precision_loss)] // documented: rounds to nearest
+            fn from_i32(n: i32) -> Self {
+                n as $t
+            }
+            impl_float!(@fwd $t; is_nan -> bool, is_finite -> bool);
+            impl_float!(@fwd $t; abs, powi(n: i32), powf(e: Self), sqrt, cbrt, exp, exp2,
+                exp_m1, ln, ln_1p, log2, log10, log(base: Self), recip, sin, cos, tan, asin,
+                acos, atan, atan2(x: Self), sinh, cosh, tanh, hypot(other: Self),
+                max(other: Self), min(other: Self), mul_add(a: Self, b: Self));
+        }
+    };
+    (@fwd $t:ident; $($name:ident -> $ret:ty),*) => {
+        $(#[inline(always)] fn $name(self) -> $ret { $t::$name(self) })*
+    };
+    (@fwd $t:ident; $($name:ident $(($($arg:ident: $ty:ty),*))?),* $(,)?) => {
+        $(#[inline(always)] fn $name(self $($(, $arg: $ty)*)?) -> Self { $t::$name(self $($(, $arg)*)?) })*
+    };
+}
+
+impl_float!(f32);
+impl_float!(f64);

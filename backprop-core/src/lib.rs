@@ -1,0 +1,14 @@
+//! Runtime core of backprop: the table of operations and their rules, the computational
+//! graph, and the trait every differentiable function implements.
+#![deny(missing_docs)]
+
+mod float;
+mod function;
+pub mod graph;
+pub mod ops;
+pub mod rules;
+
+pub use float::Float;
+pub use function::{Differentiable, GraphFn, Pullback, ScaledGradient};
+pub use graph::{Gradients, Graph, GraphError, Node, NodeKind, Var};
+pub use ops::{Op, OpInfo, Shape, OPS};

@@ -1,0 +1,533 @@
+//! Every operation's forward rule and local derivative rule, written once.
+//!
+//! The runtime graph, the node types and the code that `grad!` generates all call these
+//! functions, so a rule (and its convention at a singular point) has one source of truth.
+//! The signatures follow one pattern per arity:
+//!
+//! | arity | forward | derivative |
+//! |---|---|---|
+//! | unary | `op(x) -> T` | `op_grad(x, out, dout) -> T` |
+//! | binary | `op(a, b) -> T` | `op_grad(a, b, out, dout) -> (T, T)` |
+//! | ternary | `op(a, b, c) -> T` | `op_grad(a, b, c, out, dout) -> (T, T, T)` |
+//! | integer power | `powi(x, n) -> T` | `powi_grad(x, n, out, dout) -> T` |
+//! | unary, saving an auxiliary value | `op_fwd(x) -> (T, aux)` | `op_grad(x, out, aux, dout) -> T` |
+//!
+//! `out` is the forward value, `dout` the gradient arriving from above; a derivative rule
+//! returns `dout` times the local partial derivative for each argument (the
+//! vector–Jacobian product).
+//!
+//! Conventions at non-differentiable or singular points follow PyTorch: the gradient where
+//! it exists; else the minimum-norm subgradient; else the limit, which may be infinite.
+//! Outside an operation's domain the result is NaN, never a panic.
+//!
+//! ```
+//! use backprop_core::rules;
+//!
+//! let out = rules::sin(0.5_f64);
+//! assert_eq!(rules::sin_grad(0.5, out, 2.0), 2.0 * 0.5_f64.cos());
+//! // relu'(0) = 0: the minimum-norm subgradient.
+//! assert_eq!(rules::relu_grad(0.0_f64, 0.0, 1.0), 0.0);
+//! ```
+
+use crate::Float;
+
+/// `a + b`. Derivatives (1, 1).
+#[inline(always)]
+pub fn add<T: Float>(a: T, b: T) -> T {
+    a + b
+}
+/// Derivative rule of [`add`]: the gradient passes to both sides unchanged.
+#[inline(always)]
+pub fn add_grad<T: Float>(_a: T, _b: T, _out: T, dout: T) -> (T, T) {
+    (dout, dout)
+}
+
+/// `a - b`. Derivatives (1, −1).
+#[inline(always)]
+pub fn sub<T: Float>(a: T, b: T) -> T {
+    a - b
+}
+/// Derivative rule of [`sub`].
+#[inline(always)]
+pub fn sub_grad<T: Float>(_a: T, _b: T, _out: T, dout: T) -> (T, T) {
+    (dout, -dout)
+}
+
+/// `a * b`. Derivatives (b, a).
+#[inline(always)]
+pub fn mul<T: Float>(a: T, b: T) -> T {
+    a * b
+}
+/// Derivative rule of [`mul`]: each side gets the gradient times the other side's value.
+#[inline(always)]
+pub fn mul_grad<T: Float>(a: T, b: T, _out: T, dout: T) -> (T, T) {
+    (dout * b, dout * a)
+}
+
+/// `a / b`. Derivatives (1/b, −a/b²); at b = 0 the IEEE quotients (±inf or NaN).
+#[inline(always)]
+pub fn div<T: Float>(a: T, b: T) -> T {
+    a / b
+}
+/// Derivative rule of [`div`]: −a/b² is computed as −out/b.
+#[inline(always)]
+pub fn div_grad<T: Float>(_a: T, b: T, out: T, dout: T) -> (T, T) {
+    let db = dout / b;
+    (db, -db * out)
+}
+
+/// `-x`. Derivative −1.
+#[inline(always)]
+pub fn neg<T: Float>(x: T) -> T {
+    -x
+}
+/// Derivative rule of [`neg`].
+#[inline(always)]
+pub fn neg_grad<T: Float>(_x: T, _out: T, dout: T) -> T {
+    -dout
+}
+
+/// `x.powi(n)`. Derivative n·xⁿ⁻¹; for n = 0 the derivative is 0 everywhere (even at
+/// x = 0, where n·xⁿ⁻¹ would be 0·inf).
+#[inline(always)]
+pub fn powi<T: Float>(x: T, n: i32) -> T {
+    x.powi(n)
+}
+/// Derivative rule of [`powi`].
+#[inline(always)]
+pub fn powi_grad<T: Float>(x: T, n: i32, _out: T, dout: T) -> T {
+    if n == 0 {
+        T::ZERO
+    } else {
+        dout * T::from_i32(n) * x.powi(n - 1)
+    }
+}
+
+/// `x.powf(e)`. Derivatives (e·x^(e−1), x^e·ln x). Conventions: the gradient by `x` is 0
+/// where e = 0; the gradient by `e` is 0 where x = 0 and e ≥ 0 (the limit of x^e·ln x),
+/// instead of 0·(−inf) = NaN. For x < 0 the gradient by `e` is NaN (ln of a negative).
+#[inline(always)]
+pub fn powf<T: Float>(x: T, e: T) -> T {
+    x.powf(e)
+}
+/// Derivative rule of [`powf`].
+#[inline(always)]
+pub fn powf_grad<T: Float>(x: T, e: T, out: T, dout: T) -> (T, T) {
+    let dx = if e == T::ZERO {
+        T::ZERO
+    } else {
+        dout * e * x.powf(e - T::ONE)
+    };
+    let de = if x == T::ZERO && e >= T::ZERO {
+        T::ZERO
+    } else {
+        dout * out * x.ln()
+    };
+    (dx, de)
+}
+
+/// `x.sqrt()`. Derivative 1/(2√x); at x = 0 it is +inf (the limit). NaN for x < 0.
+#[inline(always)]
+pub fn sqrt<T: Float>(x: T) -> T {
+    x.sqrt()
+}
+/// Derivative rule of [`sqrt`].
+#[inline(always)]
+pub fn sqrt_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    dout / (T::TWO * out)
+}
+
+/// `x.cbrt()`. Derivative 1/(3·∛x²); at x = 0 it is +inf (the limit).
+#[inline(always)]
+pub fn cbrt<T: Float>(x: T) -> T {
+    x.cbrt()
+}
+/// Derivative rule of [`cbrt`].
+#[inline(always)]
+pub fn cbrt_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    dout / (T::THREE * out * out)
+}
+
+/// `x.exp()`. Derivative eˣ, which is the output itself.
+#[inline(always)]
+pub fn exp<T: Float>(x: T) -> T {
+    x.exp()
+}
+/// Derivative rule of [`exp`].
+#[inline(always)]
+pub fn exp_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    dout * out
+}
+
+/// `x.exp2()`. Derivative 2ˣ·ln 2.
+#[inline(always)]
+pub fn exp2<T: Float>(x: T) -> T {
+    x.exp2()
+}
+/// Derivative rule of [`exp2`].
+#[inline(always)]
+pub fn exp2_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    dout * out * T::LN_2
+}
+
+/// `x.exp_m1()` = eˣ − 1. Derivative eˣ, computed as `x.exp()` (not out + 1, which loses
+/// the digits of a tiny eˣ for very negative x).
+#[inline(always)]
+pub fn exp_m1<T: Float>(x: T) -> T {
+    x.exp_m1()
+}
+/// Derivative rule of [`exp_m1`].
+#[inline(always)]
+pub fn exp_m1_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout * x.exp()
+}
+
+/// `x.ln()`. Derivative 1/x; at x = 0 it is +inf. NaN for x < 0.
+#[inline(always)]
+pub fn ln<T: Float>(x: T) -> T {
+    x.ln()
+}
+/// Derivative rule of [`ln`].
+#[inline(always)]
+pub fn ln_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout / x
+}
+
+/// `x.ln_1p()` = ln(1 + x). Derivative 1/(1 + x).
+#[inline(always)]
+pub fn ln_1p<T: Float>(x: T) -> T {
+    x.ln_1p()
+}
+/// Derivative rule of [`ln_1p`].
+#[inline(always)]
+pub fn ln_1p_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout / (T::ONE + x)
+}
+
+/// `x.log2()`. Derivative 1/(x·ln 2).
+#[inline(always)]
+pub fn log2<T: Float>(x: T) -> T {
+    x.log2()
+}
+/// Derivative rule of [`log2`].
+#[inline(always)]
+pub fn log2_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout / (x * T::LN_2)
+}
+
+/// `x.log10()`. Derivative 1/(x·ln 10).
+#[inline(always)]
+pub fn log10<T: Float>(x: T) -> T {
+    x.log10()
+}
+/// Derivative rule of [`log10`].
+#[inline(always)]
+pub fn log10_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout / (x * T::LN_10)
+}
+
+/// `x.log(base)`. Derivatives (1/(x·ln b), −ln x/(b·ln² b)), the second computed as
+/// −out/(b·ln b).
+#[inline(always)]
+pub fn log<T: Float>(x: T, base: T) -> T {
+    x.log(base)
+}
+/// Derivative rule of [`log`].
+#[inline(always)]
+pub fn log_grad<T: Float>(x: T, base: T, out: T, dout: T) -> (T, T) {
+    let ln_b = base.ln();
+    (dout / (x * ln_b), -dout * out / (base * ln_b))
+}
+
+/// `x.recip()` = 1/x. Derivative −1/x², computed as −out².
+#[inline(always)]
+pub fn recip<T: Float>(x: T) -> T {
+    x.recip()
+}
+/// Derivative rule of [`recip`].
+#[inline(always)]
+pub fn recip_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    -dout * out * out
+}
+
+/// `x.sin()`. Derivative cos x.
+#[inline(always)]
+pub fn sin<T: Float>(x: T) -> T {
+    x.sin()
+}
+/// Derivative rule of [`sin`].
+#[inline(always)]
+pub fn sin_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout * x.cos()
+}
+
+/// `x.cos()`. Derivative −sin x.
+#[inline(always)]
+pub fn cos<T: Float>(x: T) -> T {
+    x.cos()
+}
+/// Derivative rule of [`cos`].
+#[inline(always)]
+pub fn cos_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    -dout * x.sin()
+}
+
+/// `x.tan()`. Derivative 1 + tan² x, computed from the output.
+#[inline(always)]
+pub fn tan<T: Float>(x: T) -> T {
+    x.tan()
+}
+/// Derivative rule of [`tan`].
+#[inline(always)]
+pub fn tan_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    dout * (T::ONE + out * out)
+}
+
+/// `x.asin()`. Derivative 1/√(1 − x²); +inf at x = ±1 (the limit), NaN for |x| > 1.
+#[inline(always)]
+pub fn asin<T: Float>(x: T) -> T {
+    x.asin()
+}
+/// Derivative rule of [`asin`].
+#[inline(always)]
+pub fn asin_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout / (T::ONE - x * x).sqrt()
+}
+
+/// `x.acos()`. Derivative −1/√(1 − x²); −inf at x = ±1 (the limit), NaN for |x| > 1.
+#[inline(always)]
+pub fn acos<T: Float>(x: T) -> T {
+    x.acos()
+}
+/// Derivative rule of [`acos`].
+#[inline(always)]
+pub fn acos_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    -dout / (T::ONE - x * x).sqrt()
+}
+
+/// `x.atan()`. Derivative 1/(1 + x²).
+#[inline(always)]
+pub fn atan<T: Float>(x: T) -> T {
+    x.atan()
+}
+/// Derivative rule of [`atan`].
+#[inline(always)]
+pub fn atan_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout / (T::ONE + x * x)
+}
+
+/// `y.atan2(x)`. Derivatives (x/(x² + y²), −y/(x² + y²)); at (0, 0) the gradient is
+/// (0, 0), the minimum-norm choice.
+#[inline(always)]
+pub fn atan2<T: Float>(y: T, x: T) -> T {
+    y.atan2(x)
+}
+/// Derivative rule of [`atan2`].
+#[inline(always)]
+pub fn atan2_grad<T: Float>(y: T, x: T, _out: T, dout: T) -> (T, T) {
+    let r2 = x * x + y * y;
+    if r2 == T::ZERO {
+        (T::ZERO, T::ZERO)
+    } else {
+        let k = dout / r2;
+        (k * x, -k * y)
+    }
+}
+
+/// `x.sinh()`. Derivative cosh x.
+#[inline(always)]
+pub fn sinh<T: Float>(x: T) -> T {
+    x.sinh()
+}
+/// Derivative rule of [`sinh`].
+#[inline(always)]
+pub fn sinh_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout * x.cosh()
+}
+
+/// `x.cosh()`. Derivative sinh x.
+#[inline(always)]
+pub fn cosh<T: Float>(x: T) -> T {
+    x.cosh()
+}
+/// Derivative rule of [`cosh`].
+#[inline(always)]
+pub fn cosh_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    dout * x.sinh()
+}
+
+/// `x.tanh()`. Derivative 1 − tanh² x, computed from the output.
+#[inline(always)]
+pub fn tanh<T: Float>(x: T) -> T {
+    x.tanh()
+}
+/// Derivative rule of [`tanh`].
+#[inline(always)]
+pub fn tanh_grad<T: Float>(_x: T, out: T, dout: T) -> T {
+    dout * (T::ONE - out * out)
+}
+
+/// `x.abs()`. Derivative sign x; abs'(0) = 0, the minimum-norm subgradient.
+#[inline(always)]
+pub fn abs<T: Float>(x: T) -> T {
+    x.abs()
+}
+/// Derivative rule of [`abs`].
+#[inline(always)]
+pub fn abs_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    if x > T::ZERO {
+        dout
+    } else if x < T::ZERO {
+        -dout
+    } else if x == T::ZERO {
+        T::ZERO
+    } else {
+        T::NAN
+    }
+}
+
+/// `a.max(b)`, with `f64::max`'s value (a NaN argument is ignored). Derivatives: 1 to the
+/// larger argument, 0 to the other; a tie splits the gradient 0.5 / 0.5 (the minimum-norm
+/// subgradient); if one argument is NaN the gradient goes to the other, whose value was
+/// returned.
+#[inline(always)]
+pub fn max<T: Float>(a: T, b: T) -> T {
+    a.max(b)
+}
+/// Derivative rule of [`max`].
+#[inline(always)]
+pub fn max_grad<T: Float>(a: T, b: T, _out: T, dout: T) -> (T, T) {
+    select_grad(a, b, dout)
+}
+
+/// `a.min(b)`, with `f64::min`'s value (a NaN argument is ignored). Derivatives: 1 to the
+/// smaller argument, 0 to the other; a tie splits the gradient 0.5 / 0.5; if one argument
+/// is NaN the gradient goes to the other, whose value was returned.
+#[inline(always)]
+pub fn min<T: Float>(a: T, b: T) -> T {
+    a.min(b)
+}
+/// Derivative rule of [`min`].
+#[inline(always)]
+pub fn min_grad<T: Float>(a: T, b: T, _out: T, dout: T) -> (T, T) {
+    let (db, da) = select_grad(b, a, dout);
+    (da, db)
+}
+
+/// The gradient of picking the larger of `a` and `b`, shared by `max` and (with the
+/// arguments swapped) `min`.
+#[inline(always)]
+fn select_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
+    if a > b || b.is_nan() {
+        (dout, T::ZERO)
+    } else if b > a || a.is_nan() {
+        (T::ZERO, dout)
+    } else {
+        let half = dout * T::HALF;
+        (half, half)
+    }
+}
+
+/// `a.hypot(b)` = √(a² + b²). Derivatives (a/out, b/out); at (0, 0) the gradient is
+/// (0, 0), the minimum-norm subgradient.
+#[inline(always)]
+pub fn hypot<T: Float>(a: T, b: T) -> T {
+    a.hypot(b)
+}
+/// Derivative rule of [`hypot`].
+#[inline(always)]
+pub fn hypot_grad<T: Float>(a: T, b: T, out: T, dout: T) -> (T, T) {
+    if out == T::ZERO {
+        (T::ZERO, T::ZERO)
+    } else {
+        let k = dout / out;
+        (k * a, k * b)
+    }
+}
+
+/// `a.mul_add(b, c)` = a·b + c with one rounding. Derivatives (b, a, 1).
+#[inline(always)]
+pub fn mul_add<T: Float>(a: T, b: T, c: T) -> T {
+    a.mul_add(b, c)
+}
+/// Derivative rule of [`mul_add`].
+#[inline(always)]
+pub fn mul_add_grad<T: Float>(a: T, b: T, _c: T, _out: T, dout: T) -> (T, T, T) {
+    (dout * b, dout * a, dout)
+}
+
+/// The logistic function 1/(1 + e⁻ˣ) with its saved auxiliary value e = exp(−|x|).
+///
+/// Stable for every x: computed as 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0, so it
+/// never overflows. The derivative e/(1 + e)² reuses the same exponential and keeps full
+/// relative accuracy in both tails (σ·(1 − σ) would round to 0 for x > 37).
+#[inline(always)]
+pub fn sigmoid_fwd<T: Float>(x: T) -> (T, T) {
+    let e = (-x.abs()).exp();
+    let s = if x >= T::ZERO {
+        T::ONE / (T::ONE + e)
+    } else {
+        e / (T::ONE + e)
+    };
+    (s, e)
+}
+/// The logistic function 1/(1 + e⁻ˣ); see [`sigmoid_fwd`].
+#[inline(always)]
+pub fn sigmoid<T: Float>(x: T) -> T {
+    sigmoid_fwd(x).0
+}
+/// Derivative rule of [`sigmoid`]: e/(1 + e)² with the saved e = exp(−|x|).
+#[inline(always)]
+pub fn sigmoid_grad<T: Float>(_x: T, _out: T, e: T, dout: T) -> T {
+    let one_e = T::ONE + e;
+    dout * e / (one_e * one_e)
+}
+
+/// The rectifier max(x, 0). Derivative 1 for x > 0, else 0: relu'(0) = 0. A NaN input
+/// gives NaN.
+#[inline(always)]
+pub fn relu<T: Float>(x: T) -> T {
+    if x > T::ZERO || x.is_nan() {
+        x
+    } else {
+        T::ZERO
+    }
+}
+/// Derivative rule of [`relu`].
+#[inline(always)]
+pub fn relu_grad<T: Float>(x: T, _out: T, dout: T) -> T {
+    if x > T::ZERO {
+        dout
+    } else if x.is_nan() {
+        T::NAN
+    } else {
+        T::ZERO
+    }
+}
+
+/// softplus(x) = ln(1 + eˣ) with its saved auxiliary value e = exp(−|x|).
+///
+/// Stable for every x: computed as max(x, 0) + ln_1p(e), so it never overflows and keeps
+/// full relative accuracy for very negative x. Its derivative is the logistic function,
+/// computed from the same e.
+#[inline(always)]
+pub fn softplus_fwd<T: Float>(x: T) -> (T, T) {
+    let e = (-x.abs()).exp();
+    let positive = if x > T::ZERO { x } else { T::ZERO };
+    (positive + e.ln_1p(), e)
+}
+/// softplus(x) = ln(1 + eˣ); see [`softplus_fwd`].
+#[inline(always)]
+pub fn softplus<T: Float>(x: T) -> T {
+    softplus_fwd(x).0
+}
+/// Derivative rule of [`softplus`]: σ(x), from the saved e = exp(−|x|).
+#[inline(always)]
+pub fn softplus_grad<T: Float>(x: T, _out: T, e: T, dout: T) -> T {
+    let s = if x >= T::ZERO {
+        T::ONE / (T::ONE + e)
+    } else {
+        e / (T::ONE + e)
+    };
+    dout * s
+}

@@ -1,0 +1,1 @@
+//! The `grad!` procedural macro of backprop.
