@@ -50,6 +50,8 @@ impl Shape {
 /// One row of the table of operations.
 #[derive(Debug)]
 pub struct OpInfo {
+    /// The name of the [`Op`] variant (`"Sin"`), for code that names the operation.
+    pub variant: &'static str,
     /// The name: `f64`'s method name for a callable operation (`"sin"`), a descriptive
     /// name for an operator (`"add"`).
     pub name: &'static str,
@@ -96,6 +98,7 @@ macro_rules! operations {
         /// The table of operations, one row per [`Op`] variant, in declaration order.
         pub static OPS: &[OpInfo] = &[$(
             OpInfo {
+                variant: stringify!($variant),
                 name: $name,
                 symbol: $symbol,
                 shape: Shape::$shape,

@@ -1,0 +1,211 @@
+//! Stage 4, emit: the SSA list and its reverse sweep as straight-line Rust.
+//!
+//! Input: `(x + y) * z`. Output (abridged; `P` is `::backprop::__private`):
+//!
+//! ```text
+//! {
+//!     #[derive(Clone, Copy, Debug)]
+//!     pub struct __BackpropGrad {}
+//!     #[derive(Clone, Copy, Debug)]
+//!     pub struct __BackpropPullback { saved: [f64; 2] }
+//!     impl __BackpropGrad {
+//!         pub fn value(&self, x: f64, y: f64, z: f64) -> f64 {
+//!             let t0 = x + y;
+//!             t0 * z
+//!         }
+//!         pub fn forward(&self, x: f64, y: f64, z: f64) -> (f64, __BackpropPullback) {
+//!             let t0 = x + y;
+//!             let out = t0 * z;
+//!             (out, __BackpropPullback { saved: [z, t0] })
+//!         }
+//!         // value_and_grad, grad, inputs, derivation
+//!     }
+//!     impl __BackpropPullback {
+//!         pub fn backward(&self, dout: f64) -> [f64; 3] {
+//!             let [z, t0] = self.saved;
+//!             let d_t0 = dout * z;
+//!             let d_z = dout * t0;
+//!             let d_x = d_t0;
+//!             let d_y = d_t0;
+//!             [d_x, d_y, d_z]
+//!         }
+//!     }
+//!     // impl P::Differentiable<f64, 3> for __BackpropGrad, including `record`,
+//!     // and impl P::Pullback<f64, 3> for __BackpropPullback
+//!     __BackpropGrad {}
+//! }
+//! ```
+
+mod body;
+mod code;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::diff::Sweep;
+use crate::ir::Program;
+use crate::names::{local, ValueNames};
+use code::Code;
+
+/// The whole expansion of one `grad!`.
+pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &str) -> TokenStream {
+    let mut code = Code::new(program, sweep, names);
+    let elem = code.elem();
+    let n = program.inputs.len();
+    let private = code::private();
+    let grad_ty = local("__BackpropGrad");
+    let pullback_ty = local("__BackpropPullback");
+
+    let params = code.params();
+    let inputs = &program.inputs;
+    let input_names = program.inputs.iter().map(crate::names::unraw);
+    let one = code.literal(1.0);
+
+    let value_body = code.value_body();
+    let (forward_body, saved) = code.forward_and_backward();
+    let (forward_stmts, out) = forward_body;
+    let (backward_stmts, saved_names, ints) = saved;
+    let record_body = code.record_body();
+
+    let dout = local(&code.names().dout);
+    let saved_len = saved_names.len();
+    let ints_len = ints.len();
+    let (saved_field, saved_init, saved_read) = if saved_len == 0 {
+        (quote!(), quote!(), quote!())
+    } else {
+        (
+            quote!(saved: [#elem; #saved_len],),
+            quote!(saved: [#(#saved_names),*],),
+            quote!(let [#(#saved_names),*] = self.saved;),
+        )
+    };
+    let (ints_field, ints_init, ints_read) = if ints_len == 0 {
+        (quote!(), quote!(), quote!())
+    } else {
+        (
+            quote!(ints: [i32; #ints_len],),
+            quote!(ints: [#(#ints),*],),
+            quote!(let [#(#ints),*] = self.ints;),
+        )
+    };
+    let (fields, init) = code.captured_fields();
+    let args = local(&code.names().inputs);
+    let graph = local(&code.names().graph);
+
+    quote! {{
+        #[derive(Clone, Copy, Debug)]
+        pub struct #grad_ty { #fields }
+
+        #[derive(Clone, Copy, Debug)]
+        pub struct #pullback_ty { #saved_field #ints_field }
+
+        // The inputs are the user's names, so their case and count are the user's choice;
+        // `&self` keeps one calling convention for every generated function, even those
+        // that capture nothing.
+        #[allow(
+            non_snake_case,
+            clippy::too_many_arguments,
+            clippy::many_single_char_names,
+            clippy::unused_self,
+            clippy::trivially_copy_pass_by_ref
+        )]
+        impl #grad_ty {
+            /// The expression's value.
+            #[inline]
+            #[must_use]
+            pub fn value(&self, #params) -> #elem {
+                #value_body
+            }
+
+            /// The value and a pullback holding the saved intermediates.
+            #[inline]
+            #[must_use]
+            pub fn forward(&self, #params) -> (#elem, #pullback_ty) {
+                #forward_stmts
+                (#out, #pullback_ty { #saved_init #ints_init })
+            }
+
+            /// The value and the gradient: `forward`, then `backward(1)`.
+            #[inline]
+            #[must_use]
+            pub fn value_and_grad(&self, #params) -> (#elem, [#elem; #n]) {
+                let (value, pullback) = self.forward(#(#inputs),*);
+                (value, pullback.backward(#one))
+            }
+
+            /// The gradient.
+            #[inline]
+            #[must_use]
+            pub fn grad(&self, #params) -> [#elem; #n] {
+                self.value_and_grad(#(#inputs),*).1
+            }
+
+            /// The input names, in argument order.
+            #[must_use]
+            pub fn inputs(&self) -> [&'static str; #n] {
+                [#(#input_names),*]
+            }
+
+            /// The unrolled forward and backward steps, as text.
+            #[must_use]
+            pub fn derivation(&self) -> &'static str {
+                #derivation
+            }
+        }
+
+        #[allow(clippy::trivially_copy_pass_by_ref)]
+        impl #pullback_ty {
+            /// Each input's gradient times `dout`.
+            #[inline]
+            #[must_use]
+            pub fn backward(&self, #dout: #elem) -> [#elem; #n] {
+                #saved_read
+                #ints_read
+                #backward_stmts
+            }
+        }
+
+        impl #private::Pullback<#elem, #n> for #pullback_ty {
+            #[inline]
+            fn backward(&self, #dout: #elem) -> [#elem; #n] {
+                #pullback_ty::backward(self, #dout)
+            }
+        }
+
+        impl #private::Differentiable<#elem, #n> for #grad_ty {
+            type Pullback = #pullback_ty;
+
+            #[inline]
+            fn value(&self, #args: [#elem; #n]) -> #elem {
+                let [#(#inputs),*] = #args;
+                #grad_ty::value(self, #(#inputs),*)
+            }
+
+            #[inline]
+            fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty) {
+                let [#(#inputs),*] = #args;
+                #grad_ty::forward(self, #(#inputs),*)
+            }
+
+            #[inline]
+            fn value_and_grad(&self, #args: [#elem; #n]) -> (#elem, [#elem; #n]) {
+                let [#(#inputs),*] = #args;
+                #grad_ty::value_and_grad(self, #(#inputs),*)
+            }
+
+            fn inputs(&self) -> [&'static str; #n] {
+                #grad_ty::inputs(self)
+            }
+
+            fn record<'g>(
+                &self,
+                #graph: &'g #private::Graph<#elem>,
+                #args: [#private::Var<'g, #elem>; #n],
+            ) -> #private::Var<'g, #elem> {
+                #record_body
+            }
+        }
+
+        #grad_ty { #init }
+    }}
+}

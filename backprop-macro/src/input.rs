@@ -1,0 +1,172 @@
+//! Stage 1, parse: the macro's tokens to one of the two input forms.
+//!
+//! Expression form: `grad!((x + y) * z)`, every plain identifier an input, element type
+//! `f64`. Closure form: `grad!(|w, b: f64| body)`, the parameters the inputs, their
+//! annotated type (`f32` or `f64`, the first annotation wins) the element type.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use syn::spanned::Spanned;
+
+use crate::errors::Errors;
+use crate::ir::Elem;
+
+/// Which of the two forms the user wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Expression,
+    Closure,
+}
+
+/// The parsed invocation.
+pub struct Input {
+    pub form: Form,
+    /// The closure's parameters; empty in expression form, where inputs are found while
+    /// lowering.
+    pub params: Vec<Ident>,
+    pub elem: Elem,
+    pub body: syn::Expr,
+}
+
+/// Parses the invocation. Problems with the closure's parameters are collected in `errors`
+/// and parsing goes on, so the body's errors are reported in the same run.
+pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
+    if tokens.is_empty() {
+        errors.push(syn::Error::new(
+            Span::call_site(),
+            "grad! needs an expression to differentiate, such as `grad!((x + y) * z)` \
+             or `grad!(|w, b| w * x + b)`",
+        ));
+        return None;
+    }
+    let expr: syn::Expr = match syn::parse2(tokens) {
+        Ok(expr) => expr,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    match expr {
+        syn::Expr::Closure(closure) => Some(parse_closure(closure, errors)),
+        body => Some(Input {
+            form: Form::Expression,
+            params: Vec::new(),
+            elem: Elem::F64,
+            body,
+        }),
+    }
+}
+
+fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
+    if let Some(attr) = closure.attrs.first() {
+        errors.error(attr, "attributes are not supported on a grad! closure");
+    }
+    if let Some(lifetimes) = &closure.lifetimes {
+        errors.error(lifetimes, "a grad! closure takes no `for<...>` binder");
+    }
+    if let Some(constness) = &closure.constness {
+        errors.error(constness, "a grad! closure cannot be `const`");
+    }
+    if let Some(movability) = &closure.movability {
+        errors.error(movability, "a grad! closure cannot be `static`");
+    }
+    if let Some(asyncness) = &closure.asyncness {
+        errors.error(asyncness, "a grad! closure cannot be `async`");
+    }
+    if closure.inputs.is_empty() {
+        errors.error(
+            closure.or1_token,
+            "the closure has no parameters: grad! needs at least one input to \
+             differentiate by, such as `|w| w * w`",
+        );
+    }
+
+    let mut elem: Option<(Elem, Span)> = None;
+    let mut params: Vec<Ident> = Vec::new();
+    for pat in &closure.inputs {
+        let (ident, ty) = match pat {
+            syn::Pat::Type(typed) => (plain_ident(&typed.pat, errors), Some(&*typed.ty)),
+            other => (plain_ident(other, errors), None),
+        };
+        if let Some(ty) = ty {
+            check_type(ty, &mut elem, errors);
+        }
+        if let Some(ident) = ident {
+            if params.contains(&ident) {
+                errors.error(
+                    &ident,
+                    format!("parameter `{ident}` is repeated: each input needs its own name"),
+                );
+            } else {
+                params.push(ident);
+            }
+        }
+    }
+    if let syn::ReturnType::Type(_, ty) = &closure.output {
+        check_type(ty, &mut elem, errors);
+    }
+    Input {
+        form: Form::Closure,
+        params,
+        elem: elem.map_or(Elem::F64, |(e, _)| e),
+        body: *closure.body,
+    }
+}
+
+/// The identifier of a parameter written as a plain name.
+fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
+    match pat {
+        syn::Pat::Ident(p)
+            if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() =>
+        {
+            Some(p.ident.clone())
+        }
+        other => {
+            errors.error(
+                other,
+                "a grad! parameter must be a plain name, such as `w` or `w: f64`",
+            );
+            None
+        }
+    }
+}
+
+/// Records the element type a parameter or return annotation names; the first one sets it.
+fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Errors) {
+    let found = elem_of(ty);
+    match (found, &*elem) {
+        (None, _) => errors.error(
+            ty,
+            "grad! differentiates `f32` or `f64` values: annotate parameters with one of \
+             those, or leave them unannotated for `f64`",
+        ),
+        (Some(e), None) => *elem = Some((e, ty.span())),
+        (Some(e), Some((first, _))) if e != *first => errors.error(
+            ty,
+            format!(
+                "`{}` here, but an earlier annotation chose `{}`: all inputs of grad! \
+                 share one element type",
+                e.name(),
+                first.name()
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// `f32` or `f64`, written as a plain type name.
+pub fn elem_of(ty: &syn::Type) -> Option<Elem> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let ident = path.path.get_ident()?;
+    if ident == "f64" {
+        Some(Elem::F64)
+    } else if ident == "f32" {
+        Some(Elem::F32)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,560 @@
+//! Stage 2, lower: the parsed expression to a flat list of values in SSA form.
+//!
+//! The walk uses an explicit stack instead of recursion, so a long flat chain such as
+//! `x0 + x1 + ... + x9999` (a left spine ten thousand deep) cannot overflow the compiler's
+//! stack. Children are visited left to right, so in expression form the inputs come out in
+//! order of first appearance.
+
+use std::collections::HashMap;
+
+use backprop_core::{ops, Op, OpInfo, Shape};
+use proc_macro2::Ident;
+use syn::{BinOp, Expr, UnOp};
+
+use crate::errors::Errors;
+use crate::input::{Form, Input};
+use crate::ir::{Captured, Def, Elem, IntArg, Program, Value, ValueId};
+use crate::{constant, literal, suggest};
+
+/// Lowers `input`, or returns `None` after recording every error found.
+pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
+    let mut lowerer = Lowerer::new(input, errors);
+    let output = lowerer.run(&input.body);
+    let program = lowerer.finish(output);
+    if !errors.is_empty() {
+        return None;
+    }
+    check_has_inputs(&program, &input.body, errors)?;
+    Some(dead_code::remove(program))
+}
+
+fn check_has_inputs(program: &Program, body: &Expr, errors: &mut Errors) -> Option<()> {
+    if program.inputs.is_empty() {
+        errors.error(
+            body,
+            "this expression has no inputs: grad! differentiates by its variables, such as \
+             `x` in `grad!(x * x)` (paths like `std::f64::consts::PI` are constants)",
+        );
+        return None;
+    }
+    if !program.values[program.output].active {
+        let names: Vec<String> = program.inputs.iter().map(|i| format!("`{i}`")).collect();
+        errors.error(
+            body,
+            format!(
+                "the result does not depend on any input ({}), so its gradient is zero \
+                 everywhere: there is nothing to differentiate",
+                names.join(", ")
+            ),
+        );
+        return None;
+    }
+    Some(())
+}
+
+/// Work left on the explicit stack.
+enum Task<'a> {
+    Visit(&'a Expr),
+    /// Pops two values and pushes `a op b`.
+    Binary(&'static OpInfo),
+    /// Pops one value and pushes its negation.
+    Neg,
+    /// Pops the operation's arguments and pushes its result.
+    Call(&'static OpInfo, Option<IntArg>),
+    /// Pops a value and binds it to a name.
+    Bind(&'a Ident),
+    /// Drops the bindings of a block that ends.
+    EndScope(usize),
+}
+
+struct Lowerer<'a, 'e> {
+    form: Form,
+    elem: Elem,
+    errors: &'e mut Errors,
+    params: &'a [Ident],
+    inputs: Vec<Ident>,
+    input_values: HashMap<String, ValueId>,
+    scopes: Vec<(String, ValueId)>,
+    captured: Vec<Captured>,
+    captured_values: HashMap<String, ValueId>,
+    captured_ints: Vec<Captured>,
+    values: Vec<Value>,
+    stack: Vec<ValueId>,
+}
+
+impl<'a, 'e> Lowerer<'a, 'e> {
+    fn new(input: &'a Input, errors: &'e mut Errors) -> Self {
+        let mut lowerer = Lowerer {
+            form: input.form,
+            elem: input.elem,
+            errors,
+            params: &input.params,
+            inputs: Vec::new(),
+            input_values: HashMap::new(),
+            scopes: Vec::new(),
+            captured: Vec::new(),
+            captured_values: HashMap::new(),
+            captured_ints: Vec::new(),
+            values: Vec::new(),
+            stack: Vec::new(),
+        };
+        for param in &input.params {
+            lowerer.input(param);
+        }
+        lowerer
+    }
+
+    fn run(&mut self, body: &'a Expr) -> ValueId {
+        let mut tasks = vec![Task::Visit(body)];
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Visit(expr) => self.visit(expr, &mut tasks),
+                Task::Binary(info) => {
+                    let b = self.pop();
+                    let a = self.pop();
+                    self.push_op(info, vec![a, b], None);
+                }
+                Task::Neg => {
+                    let a = self.pop();
+                    if let Def::Literal(v) = self.values[a].def {
+                        let folded = self.value(Def::Literal(-v), false);
+                        self.stack.push(folded);
+                    } else {
+                        self.push_op(Op::Neg.info(), vec![a], None);
+                    }
+                }
+                Task::Call(info, int) => {
+                    let n = info.shape.arity();
+                    let at = self.stack.len().saturating_sub(n);
+                    let args = self.stack.split_off(at);
+                    self.push_op(info, args, int);
+                }
+                Task::Bind(ident) => {
+                    let v = self.pop();
+                    let value = &mut self.values[v];
+                    if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
+                        value.name = Some(ident.to_string());
+                    }
+                    self.scopes.push((ident.to_string(), v));
+                }
+                Task::EndScope(len) => self.scopes.truncate(len),
+            }
+        }
+        self.pop()
+    }
+
+    fn finish(self, output: ValueId) -> Program {
+        Program {
+            elem: self.elem,
+            inputs: self.inputs,
+            captured: self.captured,
+            captured_ints: self.captured_ints,
+            values: self.values,
+            output,
+        }
+    }
+
+    fn pop(&mut self) -> ValueId {
+        // The stack is balanced by construction; an empty one can only follow an error
+        // already reported, so a placeholder keeps the walk going.
+        match self.stack.pop() {
+            Some(v) => v,
+            None => self.value(Def::Literal(0.0), false),
+        }
+    }
+
+    fn value(&mut self, def: Def, active: bool) -> ValueId {
+        self.values.push(Value {
+            def,
+            active,
+            name: None,
+        });
+        self.values.len() - 1
+    }
+
+    fn push_op(&mut self, info: &'static OpInfo, args: Vec<ValueId>, int: Option<IntArg>) {
+        let active = args.iter().any(|&a| self.values[a].active);
+        let v = self.value(Def::Op { info, args, int }, active);
+        self.stack.push(v);
+    }
+
+    /// A placeholder for a sub-expression that had an error, so the walk goes on and finds
+    /// the others.
+    fn placeholder(&mut self) {
+        let v = self.value(Def::Literal(0.0), false);
+        self.stack.push(v);
+    }
+
+    fn input(&mut self, ident: &Ident) -> ValueId {
+        let key = ident.to_string();
+        if let Some(&v) = self.input_values.get(&key) {
+            return v;
+        }
+        let v = self.value(Def::Input(self.inputs.len()), true);
+        self.inputs.push(ident.clone());
+        self.input_values.insert(key, v);
+        v
+    }
+
+    fn visit(&mut self, expr: &'a Expr, tasks: &mut Vec<Task<'a>>) {
+        match expr {
+            Expr::Paren(e) => tasks.push(Task::Visit(&e.expr)),
+            Expr::Group(e) => tasks.push(Task::Visit(&e.expr)),
+            Expr::Lit(lit) => match literal::value(&lit.lit, self.elem) {
+                Ok(v) => {
+                    let id = self.value(Def::Literal(v), false);
+                    self.stack.push(id);
+                }
+                Err(e) => {
+                    self.errors.push(e);
+                    self.placeholder();
+                }
+            },
+            Expr::Path(path) => self.visit_path(path),
+            Expr::Binary(binary) => {
+                let info = match binary.op {
+                    BinOp::Add(_) => Some(Op::Add.info()),
+                    BinOp::Sub(_) => Some(Op::Sub.info()),
+                    BinOp::Mul(_) => Some(Op::Mul.info()),
+                    BinOp::Div(_) => Some(Op::Div.info()),
+                    _ => None,
+                };
+                let Some(info) = info else {
+                    self.unsupported(expr);
+                    return;
+                };
+                tasks.push(Task::Binary(info));
+                tasks.push(Task::Visit(&binary.right));
+                tasks.push(Task::Visit(&binary.left));
+            }
+            Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) => {
+                tasks.push(Task::Neg);
+                tasks.push(Task::Visit(&unary.expr));
+            }
+            Expr::MethodCall(call) => self.visit_method(expr, call, tasks),
+            Expr::Call(call) => self.visit_call(expr, call, tasks),
+            Expr::Block(block) if block.label.is_none() && block.attrs.is_empty() => {
+                self.visit_block(&block.block, tasks);
+            }
+            other => self.unsupported(other),
+        }
+    }
+
+    fn visit_path(&mut self, path: &'a syn::ExprPath) {
+        let ident = match (&path.qself, path.path.get_ident()) {
+            (None, Some(ident)) if path.attrs.is_empty() => ident,
+            _ => {
+                // A path such as `std::f64::consts::PI`: a constant in both forms.
+                self.capture(&Expr::Path(path.clone()), None);
+                return;
+            }
+        };
+        let name = ident.to_string();
+        if let Some(&(_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
+            self.stack.push(v);
+            return;
+        }
+        let v = match self.form {
+            Form::Expression => {
+                if ident == "self" || ident == "Self" {
+                    self.errors
+                        .error(ident, "`self` cannot be an input of grad!");
+                }
+                self.input(ident)
+            }
+            Form::Closure if self.params.contains(ident) => self.input(ident),
+            Form::Closure => {
+                self.capture(&Expr::Path(path.clone()), Some(ident.clone()));
+                return;
+            }
+        };
+        self.stack.push(v);
+    }
+
+    /// Captures `expr`, which involves no input, as a constant of the element type.
+    fn capture(&mut self, expr: &Expr, ident: Option<Ident>) {
+        let text = constant::source_text(expr);
+        let v = if let Some(&v) = self.captured_values.get(&text) {
+            v
+        } else {
+            let v = self.value(Def::Captured(self.captured.len()), false);
+            self.captured.push(Captured {
+                expr: expr.clone(),
+                ident,
+                text: text.clone(),
+            });
+            self.captured_values.insert(text, v);
+            v
+        };
+        self.stack.push(v);
+    }
+
+    /// A piece of syntax outside the supported language: captured if it is a constant in
+    /// the closure form, an error otherwise.
+    fn unsupported(&mut self, expr: &Expr) {
+        match self.dependency(expr) {
+            None if self.form == Form::Closure && constant::capturable(expr) => {
+                self.capture(expr, None);
+                return;
+            }
+            dependency => {
+                let message = constant::unsupported_message(expr, self.form, dependency);
+                self.errors
+                    .push(syn::Error::new(constant::keyword_span(expr), message));
+            }
+        }
+        self.placeholder();
+    }
+
+    /// The first input or `let` name that `expr` mentions, if any.
+    fn dependency(&self, expr: &Expr) -> Option<constant::Dependency> {
+        constant::find_dependency(expr, self.params, &self.scopes)
+    }
+
+    fn visit_method(
+        &mut self,
+        expr: &'a Expr,
+        call: &'a syn::ExprMethodCall,
+        tasks: &mut Vec<Task<'a>>,
+    ) {
+        let name = call.method.to_string();
+        let Some(info) = ops::lookup(&name) else {
+            if self.form == Form::Closure && self.dependency(expr).is_none() {
+                self.capture(expr, None);
+            } else {
+                self.errors.error(
+                    &call.method,
+                    format!("unknown method `{name}`: {}", suggest::hint(&name)),
+                );
+                self.placeholder();
+            }
+            return;
+        };
+        if let Some(turbofish) = &call.turbofish {
+            self.errors
+                .error(turbofish, format!("`{name}` takes no type arguments"));
+        }
+        let args: Vec<&'a Expr> = std::iter::once(&*call.receiver)
+            .chain(call.args.iter())
+            .collect();
+        self.visit_operation(info, &call.method, &args, true, tasks);
+    }
+
+    fn visit_call(&mut self, expr: &'a Expr, call: &'a syn::ExprCall, tasks: &mut Vec<Task<'a>>) {
+        let function = match &*call.func {
+            Expr::Path(path) if path.qself.is_none() => operation_name(&path.path),
+            _ => None,
+        };
+        let Some(ident) = function else {
+            self.unsupported(expr);
+            return;
+        };
+        let name = ident.to_string();
+        let Some(info) = ops::lookup(&name) else {
+            if self.form == Form::Closure && self.dependency(expr).is_none() {
+                self.capture(expr, None);
+            } else {
+                self.errors.error(
+                    ident,
+                    format!("unknown function `{name}`: {}", suggest::hint(&name)),
+                );
+                self.placeholder();
+            }
+            return;
+        };
+        let args: Vec<&'a Expr> = call.args.iter().collect();
+        self.visit_operation(info, ident, &args, false, tasks);
+    }
+
+    /// Checks the argument count of a call of `info` and schedules its arguments.
+    fn visit_operation(
+        &mut self,
+        info: &'static OpInfo,
+        name: &Ident,
+        args: &[&'a Expr],
+        method: bool,
+        tasks: &mut Vec<Task<'a>>,
+    ) {
+        if args.len() != info.params.len() {
+            let given = args.len() - usize::from(method);
+            self.errors
+                .error(name, constant::arity_message(info, method, given));
+            self.placeholder();
+            return;
+        }
+        let (float_args, int) = if info.shape == Shape::IntPower {
+            match self.exponent(args[1]) {
+                Some(int) => (&args[..1], Some(int)),
+                None => {
+                    self.placeholder();
+                    return;
+                }
+            }
+        } else {
+            (args, None)
+        };
+        tasks.push(Task::Call(info, int));
+        for arg in float_args.iter().rev() {
+            tasks.push(Task::Visit(arg));
+        }
+    }
+
+    /// The constant integer exponent of `powi`: a literal or a captured integer constant.
+    fn exponent(&mut self, arg: &Expr) -> Option<IntArg> {
+        if let Some(result) = literal::integer(arg) {
+            return match result {
+                Ok(n) => Some(IntArg::Literal(n)),
+                Err(e) => {
+                    self.errors.push(e);
+                    None
+                }
+            };
+        }
+        let depends = match self.form {
+            // Every plain identifier is an input in expression form.
+            Form::Expression => !matches!(arg, Expr::Path(p) if p.path.get_ident().is_none()),
+            Form::Closure => self.dependency(arg).is_some(),
+        };
+        if depends {
+            self.errors.error(
+                arg,
+                "the exponent of `powi` must be an integer literal or constant, not an \
+                 input: use `powf` to differentiate by the exponent",
+            );
+            return None;
+        }
+        if !constant::capturable(arg) {
+            self.errors.error(
+                arg,
+                "the exponent of `powi` must be an integer literal or constant",
+            );
+            return None;
+        }
+        self.captured_ints.push(Captured {
+            expr: arg.clone(),
+            ident: None,
+            text: constant::source_text(arg),
+        });
+        Some(IntArg::Captured(self.captured_ints.len() - 1))
+    }
+
+    /// Schedules a block: each `let` binds its value for the statements after it; the
+    /// bindings end with the block.
+    fn visit_block(&mut self, block: &'a syn::Block, tasks: &mut Vec<Task<'a>>) {
+        let mut scheduled: Vec<Task<'a>> = Vec::new();
+        let mut tail: Option<&'a Expr> = None;
+        for (k, stmt) in block.stmts.iter().enumerate() {
+            let last = k + 1 == block.stmts.len();
+            match stmt {
+                syn::Stmt::Local(local) => {
+                    if let Some((ident, init)) = constant::check_let(local, self.elem, self.errors)
+                    {
+                        scheduled.push(Task::Visit(init));
+                        scheduled.push(Task::Bind(ident));
+                    }
+                }
+                syn::Stmt::Expr(e, None) if last => tail = Some(e),
+                other => self.errors.error(
+                    other,
+                    "only `let` bindings may come before the block's final expression",
+                ),
+            }
+        }
+        let Some(tail) = tail else {
+            self.errors.push(syn::Error::new(
+                block.brace_token.span.close(),
+                "the block must end in an expression, the value to differentiate",
+            ));
+            self.placeholder();
+            return;
+        };
+        scheduled.push(Task::Visit(tail));
+        tasks.push(Task::EndScope(self.scopes.len()));
+        tasks.extend(scheduled.into_iter().rev());
+    }
+}
+
+/// The operation name of a called path: `sin` or `f64::sin`.
+fn operation_name(path: &syn::Path) -> Option<&Ident> {
+    if let Some(ident) = path.get_ident() {
+        return Some(ident);
+    }
+    let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+    match segments.as_slice() {
+        [ty, op]
+            if path.leading_colon.is_none()
+                && (ty.ident == "f64" || ty.ident == "f32")
+                && ty.arguments.is_none()
+                && op.arguments.is_none() =>
+        {
+            Some(&op.ident)
+        }
+        _ => None,
+    }
+}
+
+mod dead_code {
+    //! Drops what does not reach the output: unused `let`s and the constants only they
+    //! used, so the generated code has no unused variables or fields.
+
+    use super::*;
+
+    pub fn remove(program: Program) -> Program {
+        let mut live = vec![false; program.values.len()];
+        live[program.output] = true;
+        for v in (0..program.values.len()).rev() {
+            if let (true, Def::Op { args, .. }) = (live[v], &program.values[v].def) {
+                for &a in args {
+                    live[a] = true;
+                }
+            }
+        }
+        let mut renumber = vec![usize::MAX; program.values.len()];
+        let mut captured_map = vec![None; program.captured.len()];
+        let mut int_map = vec![None; program.captured_ints.len()];
+        let mut captured = Vec::new();
+        let mut captured_ints = Vec::new();
+        let mut old_captured: Vec<Option<Captured>> =
+            program.captured.into_iter().map(Some).collect();
+        let mut old_ints: Vec<Option<Captured>> =
+            program.captured_ints.into_iter().map(Some).collect();
+        let mut values = Vec::new();
+        for (v, mut value) in program.values.into_iter().enumerate() {
+            if !live[v] && !matches!(value.def, Def::Input(_)) {
+                continue;
+            }
+            match &mut value.def {
+                Def::Captured(k) => {
+                    let old = *k;
+                    *k = *captured_map[old].get_or_insert_with(|| {
+                        captured.extend(old_captured[old].take());
+                        captured.len() - 1
+                    });
+                }
+                Def::Op { args, int, .. } => {
+                    for a in args.iter_mut() {
+                        *a = renumber[*a];
+                    }
+                    if let Some(IntArg::Captured(k)) = int {
+                        let old = *k;
+                        *k = *int_map[old].get_or_insert_with(|| {
+                            captured_ints.extend(old_ints[old].take());
+                            captured_ints.len() - 1
+                        });
+                    }
+                }
+                Def::Input(_) | Def::Literal(_) => {}
+            }
+            renumber[v] = values.len();
+            values.push(value);
+        }
+        Program {
+            elem: program.elem,
+            inputs: program.inputs,
+            captured,
+            captured_ints,
+            output: renumber[program.output],
+            values,
+        }
+    }
+}

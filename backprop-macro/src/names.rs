@@ -1,0 +1,168 @@
+//! Names for generated locals: readable (`t0`, `d_x`, the user's own `let` names), unique
+//! among themselves and distinct from the inputs, so the generated code and the derivation
+//! text use the same names.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, Span};
+
+use crate::ir::{Def, Program, ValueId};
+
+/// Hands out names no other generated local or input has.
+pub struct Names {
+    taken: HashSet<String>,
+}
+
+impl Names {
+    pub fn new() -> Self {
+        Names {
+            taken: HashSet::new(),
+        }
+    }
+
+    /// `base` if it is free, else `base_2`, `base_3`, ...
+    pub fn fresh(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut k = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+/// The name of every value, plus the names of the other generated locals.
+pub struct ValueNames {
+    /// By value id: inputs keep their own names; literals have none (they are inlined).
+    pub values: Vec<Option<String>>,
+    /// Auxiliary values saved by `sigmoid` and `softplus`, by value id.
+    pub aux: Vec<Option<String>>,
+    /// The adjoint of each active value, by value id.
+    pub adjoints: Vec<Option<String>>,
+    /// Field names of the captured constants, by index.
+    pub captured: Vec<String>,
+    pub captured_ints: Vec<String>,
+    pub dout: String,
+    pub graph: String,
+    pub inputs: String,
+    allocator: Names,
+}
+
+impl ValueNames {
+    pub fn new(program: &Program) -> Self {
+        let mut names = Names::new();
+        for input in &program.inputs {
+            names.fresh(&unraw(input));
+        }
+        let dout = names.fresh("dout");
+        let graph = names.fresh("graph");
+        let inputs = names.fresh("inputs");
+        let captured: Vec<String> = program
+            .captured
+            .iter()
+            .enumerate()
+            .map(|(k, c)| match &c.ident {
+                Some(ident) => names.fresh(&not_keyword(unraw(ident))),
+                None => names.fresh(&format!("c{k}")),
+            })
+            .collect();
+        let captured_ints = (0..program.captured_ints.len())
+            .map(|k| names.fresh(&format!("n{k}")))
+            .collect();
+        let mut values = Vec::with_capacity(program.values.len());
+        let mut aux = Vec::with_capacity(program.values.len());
+        let mut temps = 0;
+        for (v, value) in program.values.iter().enumerate() {
+            let (name, has_aux) = match &value.def {
+                Def::Input(k) => (Some(unraw(&program.inputs[*k])), false),
+                Def::Literal(_) => (None, false),
+                Def::Captured(k) => (Some(captured[*k].clone()), false),
+                Def::Op { info, .. } => {
+                    let name = if v == program.output {
+                        names.fresh("out")
+                    } else if let Some(user) = &value.name {
+                        names.fresh(&not_keyword(user.clone()))
+                    } else {
+                        temps += 1;
+                        names.fresh(&format!("t{}", temps - 1))
+                    };
+                    (Some(name), info.shape == backprop_core::Shape::UnaryAux)
+                }
+            };
+            aux.push(
+                has_aux
+                    .then(|| name.as_deref().map(|n| names.fresh(&format!("{n}_e"))))
+                    .flatten(),
+            );
+            values.push(name);
+        }
+        let adjoints = (0..program.values.len())
+            .map(|v| {
+                let value = &program.values[v];
+                match (&values[v], value.active) {
+                    _ if v == program.output => Some(dout.clone()),
+                    (Some(name), true) => Some(names.fresh(&format!("d_{name}"))),
+                    _ => None,
+                }
+            })
+            .collect();
+        ValueNames {
+            values,
+            aux,
+            adjoints,
+            captured,
+            captured_ints,
+            dout,
+            graph,
+            inputs,
+            allocator: names,
+        }
+    }
+
+    /// A further generated local, such as a tuple of partial derivatives.
+    pub fn fresh(&mut self, base: &str) -> String {
+        self.allocator.fresh(base)
+    }
+
+    pub fn value(&self, v: ValueId) -> &str {
+        self.values[v].as_deref().unwrap_or("_")
+    }
+
+    pub fn adjoint(&self, v: ValueId) -> &str {
+        self.adjoints[v].as_deref().unwrap_or("_")
+    }
+}
+
+/// An identifier's text without the `r#` of a raw identifier.
+pub fn unraw(ident: &Ident) -> String {
+    let text = ident.to_string();
+    match text.strip_prefix("r#") {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
+/// A generated local: hygienic, so it can never capture or shadow a user's name.
+pub fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// A user's name made usable as a generated local: a keyword (from a raw identifier such
+/// as `r#type`) gets a trailing underscore.
+fn not_keyword(name: String) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+        "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box",
+        "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+        "_",
+    ];
+    if KEYWORDS.contains(&name.as_str()) {
+        name + "_"
+    } else {
+        name
+    }
+}
