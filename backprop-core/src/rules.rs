@@ -410,12 +410,12 @@ pub fn min<T: Float>(a: T, b: T) -> T {
 /// Derivative rule of [`min`].
 #[inline(always)]
 pub fn min_grad<T: Float>(a: T, b: T, _out: T, dout: T) -> (T, T) {
-    let (db, da) = select_grad(b, a, dout);
-    (da, db)
+    // min(a, b) = −max(−a, −b): the smaller argument is the larger of the negations.
+    select_grad(-a, -b, dout)
 }
 
 /// The gradient of picking the larger of `a` and `b`, shared by `max` and (with the
-/// arguments swapped) `min`.
+/// arguments negated) `min`.
 #[inline(always)]
 fn select_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
     if a > b || b.is_nan() {
