@@ -99,7 +99,11 @@ pub fn powi_grad<T: Float>(x: T, n: i32, _out: T, dout: T) -> T {
     if n == 0 {
         T::ZERO
     } else {
-        dout * T::from_i32(n) * x.powi(n - 1)
+        // n − 1 overflows for n = i32::MIN; there x^(n−1) is taken as xⁿ / x.
+        let x_n_1 = n
+            .checked_sub(1)
+            .map_or_else(|| x.powi(n) / x, |m| x.powi(m));
+        dout * T::from_i32(n) * x_n_1
     }
 }
 
