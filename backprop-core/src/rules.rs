@@ -138,7 +138,8 @@ pub fn sqrt<T: Float>(x: T) -> T {
 /// Derivative rule of [`sqrt`].
 #[inline(always)]
 pub fn sqrt_grad<T: Float>(_x: T, out: T, dout: T) -> T {
-    dout / (T::TWO * out)
+    // sqrt(−0) is −0, but −0 is the same point as 0, where the limit is +inf.
+    dout / (T::TWO * out.abs())
 }
 
 /// `x.cbrt()`. Derivative 1/(3·∛x²); at x = 0 it is +inf (the limit).
