@@ -330,12 +330,14 @@ pub fn atan2<T: Float>(y: T, x: T) -> T {
 /// Derivative rule of [`atan2`].
 #[inline(always)]
 pub fn atan2_grad<T: Float>(y: T, x: T, _out: T, dout: T) -> (T, T) {
-    let r2 = x * x + y * y;
-    if r2 == T::ZERO {
+    // x² + y² underflows to 0 near the origin and overflows far from it, long before
+    // x/(x² + y²) does; r = hypot(y, x) and the ratios x/r, y/r stay in range.
+    let r = y.hypot(x);
+    if r == T::ZERO {
         (T::ZERO, T::ZERO)
     } else {
-        let k = dout / r2;
-        (k * x, -k * y)
+        let k = dout / r;
+        (k * (x / r), -k * (y / r))
     }
 }
 
@@ -445,8 +447,8 @@ pub fn hypot_grad<T: Float>(a: T, b: T, out: T, dout: T) -> (T, T) {
     if out == T::ZERO {
         (T::ZERO, T::ZERO)
     } else {
-        let k = dout / out;
-        (k * a, k * b)
+        // a/out and b/out are at most 1, where dout/out could overflow for a subnormal out.
+        (dout * (a / out), dout * (b / out))
     }
 }
 
