@@ -210,6 +210,33 @@ fn foreign_handle_in_backward_is_an_error() {
 }
 
 #[test]
+fn reading_gradients_for_a_later_node_is_an_error() {
+    let g = Graph::new();
+    let x = g.input("x", 1.0);
+    let first = x.exp();
+    let grads = g.backward(first).unwrap();
+    let later = x.sin();
+    let err = grads.get(later).unwrap_err();
+    assert_eq!(
+        err,
+        GraphError::RecordedAfterBackward {
+            index: 2,
+            recorded: 2
+        }
+    );
+    assert!(err.to_string().contains("run backward again"), "{err}");
+}
+
+#[test]
+#[should_panic(expected = "was recorded after the backward pass")]
+fn indexing_gradients_with_a_later_node_panics() {
+    let g = Graph::new();
+    let x = g.input("x", 1.0);
+    let grads = g.backward(x.exp()).unwrap();
+    let _ = grads[x.sin()];
+}
+
+#[test]
 #[should_panic(expected = "`add` takes 2 argument(s), 1 given")]
 fn wrong_number_of_arguments_panics() {
     let g = Graph::new();
