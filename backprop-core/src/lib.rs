@@ -5,10 +5,14 @@
 mod float;
 mod function;
 pub mod graph;
+pub mod nodes;
 pub mod ops;
 pub mod rules;
 
 pub use float::Float;
 pub use function::{Differentiable, GraphFn, Pullback, ScaledGradient};
 pub use graph::{Gradients, Graph, GraphError, Node, NodeKind, Var};
+// The module holds only node types, one per operation: a glob keeps this list in step
+// with the table.
+pub use nodes::*;
 pub use ops::{Op, OpInfo, Shape, OPS};

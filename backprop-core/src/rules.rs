@@ -99,7 +99,11 @@ pub fn powi_grad<T: Float>(x: T, n: i32, _out: T, dout: T) -> T {
     if n == 0 {
         T::ZERO
     } else {
-        dout * T::from_i32(n) * x.powi(n - 1)
+        // n − 1 overflows for n = i32::MIN; there x^(n−1) is taken as xⁿ / x.
+        let x_n_1 = n
+            .checked_sub(1)
+            .map_or_else(|| x.powi(n) / x, |m| x.powi(m));
+        dout * T::from_i32(n) * x_n_1
     }
 }
 
@@ -134,7 +138,8 @@ pub fn sqrt<T: Float>(x: T) -> T {
 /// Derivative rule of [`sqrt`].
 #[inline(always)]
 pub fn sqrt_grad<T: Float>(_x: T, out: T, dout: T) -> T {
-    dout / (T::TWO * out)
+    // sqrt(−0) is −0, but −0 is the same point as 0, where the limit is +inf.
+    dout / (T::TWO * out.abs())
 }
 
 /// `x.cbrt()`. Derivative 1/(3·∛x²); at x = 0 it is +inf (the limit).
@@ -325,12 +330,14 @@ pub fn atan2<T: Float>(y: T, x: T) -> T {
 /// Derivative rule of [`atan2`].
 #[inline(always)]
 pub fn atan2_grad<T: Float>(y: T, x: T, _out: T, dout: T) -> (T, T) {
-    let r2 = x * x + y * y;
-    if r2 == T::ZERO {
+    // x² + y² underflows to 0 near the origin and overflows far from it, long before
+    // x/(x² + y²) does; r = hypot(y, x) and the ratios x/r, y/r stay in range.
+    let r = y.hypot(x);
+    if r == T::ZERO {
         (T::ZERO, T::ZERO)
     } else {
-        let k = dout / r2;
-        (k * x, -k * y)
+        let k = dout / r;
+        (k * (x / r), -k * (y / r))
     }
 }
 
@@ -410,12 +417,12 @@ pub fn min<T: Float>(a: T, b: T) -> T {
 /// Derivative rule of [`min`].
 #[inline(always)]
 pub fn min_grad<T: Float>(a: T, b: T, _out: T, dout: T) -> (T, T) {
-    let (db, da) = select_grad(b, a, dout);
-    (da, db)
+    // min(a, b) = −max(−a, −b): the smaller argument is the larger of the negations.
+    select_grad(-a, -b, dout)
 }
 
 /// The gradient of picking the larger of `a` and `b`, shared by `max` and (with the
-/// arguments swapped) `min`.
+/// arguments negated) `min`.
 #[inline(always)]
 fn select_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
     if a > b || b.is_nan() {
@@ -440,8 +447,8 @@ pub fn hypot_grad<T: Float>(a: T, b: T, out: T, dout: T) -> (T, T) {
     if out == T::ZERO {
         (T::ZERO, T::ZERO)
     } else {
-        let k = dout / out;
-        (k * a, k * b)
+        // a/out and b/out are at most 1, where dout/out could overflow for a subnormal out.
+        (dout * (a / out), dout * (b / out))
     }
 }
 

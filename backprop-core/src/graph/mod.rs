@@ -69,6 +69,14 @@ pub enum GraphError {
         /// The id of the graph it was used with.
         used_with: u64,
     },
+    /// Gradients were read for a node recorded after the backward pass that computed
+    /// them: most likely gradients of an earlier output, read for a newer expression.
+    RecordedAfterBackward {
+        /// The node's index.
+        index: usize,
+        /// How many nodes the graph held when the gradients were computed.
+        recorded: usize,
+    },
 }
 
 impl fmt::Display for GraphError {
@@ -81,6 +89,11 @@ impl fmt::Display for GraphError {
                 f,
                 "a handle of graph #{handle_graph} was used with graph #{used_with}: \
                  handles work only with the graph that made them"
+            ),
+            GraphError::RecordedAfterBackward { index, recorded } => write!(
+                f,
+                "node #{index} was recorded after the backward pass that computed these \
+                 gradients (which cover the first {recorded} nodes): run backward again"
             ),
         }
     }
@@ -295,16 +308,24 @@ impl<T: Float> Gradients<T> {
     ///
     /// # Errors
     ///
-    /// [`GraphError::ForeignHandle`] if `var` belongs to another graph.
+    /// [`GraphError::ForeignHandle`] if `var` belongs to another graph;
+    /// [`GraphError::RecordedAfterBackward`] if it was recorded after these gradients were
+    /// computed.
     pub fn get(&self, var: Var<'_, T>) -> Result<T, GraphError> {
-        if var.graph.id == self.graph_id {
-            Ok(self.grads[var.index as usize])
-        } else {
-            Err(GraphError::ForeignHandle {
+        if var.graph.id != self.graph_id {
+            return Err(GraphError::ForeignHandle {
                 handle_graph: var.graph.id,
                 used_with: self.graph_id,
-            })
+            });
         }
+        let index = var.index as usize;
+        self.grads
+            .get(index)
+            .copied()
+            .ok_or(GraphError::RecordedAfterBackward {
+                index,
+                recorded: self.grads.len(),
+            })
     }
 
     /// The gradients of all nodes, by node index.
@@ -318,7 +339,8 @@ impl<T: Float> core::ops::Index<Var<'_, T>> for Gradients<T> {
 
     /// # Panics
     ///
-    /// If `var` belongs to another graph (see [`Gradients::get`]).
+    /// If `var` belongs to another graph or was recorded after these gradients were
+    /// computed (see [`Gradients::get`]).
     fn index(&self, var: Var<'_, T>) -> &T {
         if let Err(e) = self.get(var) {
             panic!("{e}");
