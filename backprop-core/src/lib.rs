@@ -1,10 +1,11 @@
 //! Runtime core of backprop: the table of operations and their rules, the computational
-//! graph, and the trait every differentiable function implements.
+//! graph, the trait every differentiable function implements, and numerical derivatives.
 #![deny(missing_docs)]
 
 mod float;
 mod function;
 pub mod graph;
+pub mod numeric;
 pub mod ops;
 pub mod rules;
 
