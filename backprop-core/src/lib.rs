@@ -1,9 +1,11 @@
 //! Runtime core of backprop: the table of operations and their rules, the computational
-//! graph, the trait every differentiable function implements, and numerical derivatives.
+//! graph, the trait every differentiable function implements, numerical derivatives and
+//! the gradient check.
 #![deny(missing_docs)]
 
 mod float;
 mod function;
+pub mod gradcheck;
 pub mod graph;
 pub mod numeric;
 pub mod ops;
@@ -11,5 +13,6 @@ pub mod rules;
 
 pub use float::Float;
 pub use function::{Differentiable, GraphFn, Pullback, ScaledGradient};
+pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};
 pub use graph::{Gradients, Graph, GraphError, Node, NodeKind, Var};
 pub use ops::{Op, OpInfo, Shape, OPS};
