@@ -1,16 +1,20 @@
 //! Runtime core of backprop: the table of operations and their rules, the computational
-//! graph, and the trait every differentiable function implements.
+//! graph, the trait every differentiable function implements, numerical derivatives and
+//! the gradient check.
 #![deny(missing_docs)]
 
 mod float;
 mod function;
+pub mod gradcheck;
 pub mod graph;
 pub mod nodes;
+pub mod numeric;
 pub mod ops;
 pub mod rules;
 
 pub use float::Float;
 pub use function::{Differentiable, GraphFn, Pullback, ScaledGradient};
+pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};
 pub use graph::{Gradients, Graph, GraphError, Node, NodeKind, Var};
 // The module holds only node types, one per operation: a glob keeps this list in step
 // with the table.
