@@ -1,7 +1,8 @@
 //! Runtime core of backprop: the table of operations and their rules, the computational
-//! graph, and the trait every differentiable function implements.
+//! graph, the trait every differentiable function implements, and drawing a graph.
 #![deny(missing_docs)]
 
+pub mod draw;
 mod float;
 mod function;
 pub mod graph;
