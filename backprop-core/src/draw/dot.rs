@@ -10,7 +10,8 @@ use crate::{Float, Gradients, Graph};
 /// Node `n{i}` is the node of index `i`; its label is its title (input name, `const`, or
 /// operation), `value = …` and, when `grads` are given, `grad = …`, one per line. Edges
 /// run from each argument to its operation, labelled at the head with the parameter name
-/// where the arguments do not commute. See the [module docs](super).
+/// where the arguments do not commute. Colours and highlighting are those of
+/// [`to_svg`](super::to_svg); see the [module docs](super).
 ///
 /// ```
 /// use backprop_core::{draw, Graph};

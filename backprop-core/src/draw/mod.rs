@@ -1,7 +1,8 @@
-//! Drawing a recorded graph, with each node's value and gradient, as Graphviz DOT text
-//! ([`to_dot`]).
+//! Drawing a recorded graph, with each node's value and gradient: as Graphviz DOT text
+//! ([`to_dot`]) and as a standalone SVG laid out here, with no external program
+//! ([`to_svg`]).
 //!
-//! The drawing shows every node of the graph, one box per node, with an arrow from each
+//! Both drawings show every node of the graph, one box per node, with an arrow from each
 //! argument to the operation that uses it:
 //!
 //! - an input shows its name, a constant shows `const`, an operation its symbol (`+`,
@@ -15,7 +16,7 @@
 //! The *output* is the last recorded node, the usual end of a recording; it is
 //! highlighted. Nodes that do not lead to it (recorded but unused) are drawn too, faded
 //! and dashed, so the drawing accounts for the whole tape. Numbers are rounded to four
-//! significant digits by [`fmt_number`].
+//! significant digits by [`fmt_number`]; the SVG's tooltips hold them in full.
 //!
 //! ```
 //! use backprop_core::Graph;
@@ -27,11 +28,16 @@
 //!
 //! let dot = g.to_dot(Some(&grads));
 //! assert!(dot.contains(r#"label="+\nvalue = 300\ngrad = 4""#));
+//! let svg = g.to_svg(Some(&grads));
+//! assert!(svg.contains("<text") && svg.contains("grad = 300"));
 //! ```
 
 mod dot;
+mod layout;
+mod svg;
 
 pub use dot::to_dot;
+pub use svg::to_svg;
 
 use crate::{Float, Gradients, Graph, NodeKind, Op};
 
@@ -52,6 +58,26 @@ impl<T: Float> Graph<T> {
     /// If `grads` were computed on another graph.
     pub fn to_dot(&self, grads: Option<&Gradients<T>>) -> String {
         to_dot(self, grads)
+    }
+
+    /// The graph as a standalone SVG document; see [`draw::to_svg`](to_svg).
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", 3.0);
+    /// let out = x.powi(2);
+    /// let grads = g.backward(out).unwrap();
+    /// let svg = g.to_svg(Some(&grads));
+    /// assert!(svg.contains(">powi(2)</text>") && svg.contains(">grad = 6</text>"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `grads` were computed on another graph.
+    pub fn to_svg(&self, grads: Option<&Gradients<T>>) -> String {
+        to_svg(self, grads)
     }
 }
 
