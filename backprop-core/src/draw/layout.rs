@@ -57,7 +57,6 @@ pub(super) fn layout(items: &[Item], width: f64, height: f64) -> Layout {
     let mut segments = Vec::new();
     let mut chains = Vec::new();
     for (to, item) in items.iter().enumerate() {
-        let arity = item.args.len() as f64;
         for (position, &from) in item.args.iter().enumerate() {
             let mut chain = vec![from];
             for l in layer[from] + 1..layer[to] {
@@ -68,7 +67,7 @@ pub(super) fn layout(items: &[Item], width: f64, height: f64) -> Layout {
             chain.push(to);
             for pair in chain.windows(2) {
                 let port = if pair[1] == to {
-                    (position as f64 + 1.0) / (arity + 1.0)
+                    port(position, item.args.len())
                 } else {
                     0.5
                 };
@@ -102,7 +101,7 @@ pub(super) fn layout(items: &[Item], width: f64, height: f64) -> Layout {
     let edges = chains
         .into_iter()
         .map(|(from, to, position, chain)| {
-            let port = (position as f64 + 1.0) / (items[to].args.len() as f64 + 1.0);
+            let port = port(position, items[to].args.len());
             let mut points = vec![(left(from) + width, y[from] + shift)];
             for &d in &chain[1..chain.len() - 1] {
                 points.push((left(d), y[d] + shift));
@@ -129,6 +128,12 @@ pub(super) fn layout(items: &[Item], width: f64, height: f64) -> Layout {
             bottom + shift + MARGIN
         },
     }
+}
+
+/// Where argument `position` of `arity` arrives on its user's left side, spread evenly so
+/// that `x * x` shows two arrows, not one.
+fn port(position: usize, arity: usize) -> f64 {
+    (position as f64 + 1.0) / (arity as f64 + 1.0)
 }
 
 fn port_offset(port: f64, height: f64) -> f64 {
