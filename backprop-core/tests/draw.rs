@@ -213,6 +213,15 @@ fn larger_graph_svg() {
         ]
     );
     assert_clean_layout(&svg);
+    // x reaches + four columns right and sin reaches * two columns right, each through
+    // one shared trunk line.
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let trunks: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("trunk"))
+        .map(|n| n.attribute("data-from").unwrap())
+        .collect();
+    assert_eq!(trunks, ["0", "2"]);
     // Columns: x, y and the constant; sin, powi, * and exp; -; *; +.
     let column = |i: usize| nodes[i].rect[0];
     let pitch = column(2) - column(0);

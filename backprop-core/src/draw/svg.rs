@@ -2,7 +2,7 @@
 
 use core::fmt::Write;
 
-use super::layout::{layout, Edge, COLUMN_GAP};
+use super::layout::{layout, Edge, Trunk, COLUMN_GAP};
 use super::{items, Item, Role};
 use crate::{Float, Gradients, Graph};
 
@@ -74,7 +74,10 @@ pub fn to_svg<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> Strin
         r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{EDGE_COLOUR}"/></marker></defs>"#
     );
     svg.push_str("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    // Edges first, so that boxes cover their ends.
+    // Lines first, so that boxes cover their ends.
+    for trunk in &layout.trunks {
+        write_trunk(&mut svg, trunk, &items);
+    }
     for edge in &layout.edges {
         write_edge(&mut svg, edge, &items);
     }
@@ -93,6 +96,35 @@ fn text_width(item: &Item) -> f64 {
     title.max(value).max(grad) + 2.0 * PADDING
 }
 
+/// A path through `points` whose every piece leaves and arrives horizontally, which keeps
+/// arrowheads level and curves calm.
+fn path(points: &[(f64, f64)]) -> String {
+    let mut d = String::new();
+    if let Some((x, y)) = points.first() {
+        let _ = write!(d, "M{x:.1},{y:.1}");
+    }
+    for pair in points.windows(2) {
+        let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+        let mid = (ax + bx) / 2.0;
+        let _ = write!(d, " C{mid:.1},{ay:.1} {mid:.1},{by:.1} {bx:.1},{by:.1}");
+    }
+    d
+}
+
+fn write_trunk(svg: &mut String, trunk: &Trunk, items: &[Item]) {
+    let faded = if items[trunk.from].live {
+        ""
+    } else {
+        r#" opacity="0.45""#
+    };
+    let _ = writeln!(
+        svg,
+        r#"<path class="trunk" data-from="{}" d="{}" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1.5"{faded}/>"#,
+        trunk.from,
+        path(&trunk.points),
+    );
+}
+
 fn write_edge(svg: &mut String, edge: &Edge, items: &[Item]) {
     let target = &items[edge.to];
     let faded = if target.live {
@@ -100,22 +132,15 @@ fn write_edge(svg: &mut String, edge: &Edge, items: &[Item]) {
     } else {
         r#" opacity="0.45""#
     };
-    let mut d = String::new();
-    let (x0, y0) = edge.points[0];
-    let _ = write!(d, "M{x0:.1},{y0:.1}");
-    for pair in edge.points.windows(2) {
-        let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
-        // Horizontal tangents at both ends keep the arrowheads level and the curves calm.
-        let mid = (ax + bx) / 2.0;
-        let _ = write!(d, " C{mid:.1},{ay:.1} {mid:.1},{by:.1} {bx:.1},{by:.1}");
-    }
     let _ = writeln!(
         svg,
-        r#"<g class="edge" data-from="{}" data-to="{}"{faded}><path d="{d}" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1.5" marker-end="url(#arrow)"/>"#,
-        edge.from, edge.to,
+        r#"<g class="edge" data-from="{}" data-to="{}"{faded}><path d="{}" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1.5" marker-end="url(#arrow)"/>"#,
+        edge.from,
+        edge.to,
+        path(&[edge.start, edge.end]),
     );
     if let Some(label) = target.arg_labels.and_then(|l| l.get(edge.position)) {
-        let (x, y) = edge.points[edge.points.len() - 1];
+        let (x, y) = edge.end;
         let x = x - 12.0_f64.min(COLUMN_GAP / 4.0);
         let _ = writeln!(
             svg,
