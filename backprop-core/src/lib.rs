@@ -1,8 +1,9 @@
 //! Runtime core of backprop: the table of operations and their rules, the computational
-//! graph, the trait every differentiable function implements, numerical derivatives and
-//! the gradient check.
+//! graph, the trait every differentiable function implements, numerical derivatives, the
+//! gradient check, and drawing a graph.
 #![deny(missing_docs)]
 
+pub mod draw;
 mod float;
 mod function;
 pub mod gradcheck;

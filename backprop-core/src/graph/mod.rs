@@ -332,6 +332,12 @@ impl<T: Float> Gradients<T> {
     pub fn as_slice(&self) -> &[T] {
         &self.grads
     }
+
+    /// The id of the graph these gradients were computed on, so that drawing can refuse
+    /// gradients of another graph.
+    pub(crate) fn graph_id(&self) -> u64 {
+        self.graph_id
+    }
 }
 
 impl<T: Float> core::ops::Index<Var<'_, T>> for Gradients<T> {
