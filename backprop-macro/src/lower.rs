@@ -133,7 +133,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     let v = self.pop();
                     let value = &mut self.values[v];
                     if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
-                        value.name = Some(ident.to_string());
+                        value.name = Some(crate::names::unraw(ident));
                     }
                     self.scopes.push((ident.to_string(), v));
                 }
