@@ -119,6 +119,24 @@ macro_rules! operations {
                 &OPS[index]
             }
 
+            /// The operation whose row is called `name` (operators by their table name,
+            /// `"add"`), with `exponent` as the integer exponent of `powi`.
+            ///
+            /// ```
+            /// use backprop_core::Op;
+            ///
+            /// assert_eq!(Op::from_name("tanh", 0), Some(Op::Tanh));
+            /// assert_eq!(Op::from_name("powi", 3), Some(Op::Powi(3)));
+            /// assert_eq!(Op::from_name("tahn", 0), None);
+            /// ```
+            pub fn from_name(name: &str, exponent: i32) -> Option<Op> {
+                let _ = exponent;
+                match name {
+                    $($name => Some(Op::$variant $((operations!(@exponent $n, exponent)))?),)*
+                    _ => None,
+                }
+            }
+
             /// The forward rule: the value, and the auxiliary value saved for the
             /// derivative (0 for operations that save none).
             ///
@@ -147,6 +165,7 @@ macro_rules! operations {
             }
         }
     };
+    (@exponent $n:ident, $value:ident) => { $value };
     (@eval Unary, $f:ident, $a:ident) => { (rules::$f($a[0]), T::ZERO) };
     (@eval UnaryAux, $f:ident, $a:ident) => { rules::$f($a[0]) };
     (@eval Binary, $f:ident, $a:ident) => { (rules::$f($a[0], $a[1]), T::ZERO) };

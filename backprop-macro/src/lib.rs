@@ -19,6 +19,8 @@ mod literal;
 mod lower;
 mod names;
 mod suggest;
+#[cfg(test)]
+mod sweep_props;
 
 use proc_macro2::TokenStream;
 

@@ -493,7 +493,7 @@ fn operation_name(path: &syn::Path) -> Option<&Ident> {
     }
 }
 
-mod dead_code {
+pub(crate) mod dead_code {
     //! Drops what does not reach the output: unused `let`s and the constants only they
     //! used, so the generated code has no unused variables or fields.
 

@@ -82,7 +82,9 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(nearest("tahn"), ["tanh"]);
+        // Deleting the h and swapping "hn" are one edit each: both names are offered.
+        assert_eq!(nearest("tahn"), ["tan", "tanh"]);
+        assert_eq!(nearest("sigmiod"), ["sigmoid"]);
         assert_eq!(nearest("sqr"), ["sqrt"]);
         assert!(nearest("frobnicate").is_empty());
         assert!(hint("frobnicate").contains("sigmoid"));
