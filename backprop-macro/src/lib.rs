@@ -46,3 +46,34 @@ fn expand(tokens: TokenStream) -> TokenStream {
         _ => errors.into_compile_errors(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The expansion of `(x + y) * z`, pretty-printed as the README shows it.
+    fn seed_expansion() -> String {
+        let code = super::expand(quote!((x + y) * z));
+        let file: syn::File = syn::parse2(quote!(fn f() { #code })).expect("the expansion parses");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn the_seed_expands_to_straight_line_code() {
+        let code = seed_expansion();
+        for line in [
+            "let t0 = x + y;",
+            "t0 * z",
+            "let out = t0 * z;",
+            "let [t0, z] = self.saved;",
+            "let d_t0 = dout * z;",
+            "let d_z = dout * t0;",
+            "let d_x = d_t0;",
+            "let d_y = d_t0;",
+            "[d_x, d_y, d_z]",
+            "let t0 = graph.apply(::backprop::__private::Op::Add, &[x, y]);",
+        ] {
+            assert!(code.contains(line), "missing `{line}` in\n{code}");
+        }
+    }
+}

@@ -128,12 +128,7 @@ impl<'a> Code<'a> {
     /// Reads of the captured constants at the top of a forward function, and `let _ = x;`
     /// for inputs the expression never reads (so they raise no unused-variable warning).
     fn prologue(&self, body: &mut Body) {
-        for (k, name) in self.names.captured.iter().enumerate() {
-            let field = local(name);
-            let _ = k;
-            body.push(Stmt::Raw(quote!(let #field = self.#field;)));
-        }
-        for name in &self.names.captured_ints {
+        for name in self.names.captured.iter().chain(&self.names.captured_ints) {
             let field = local(name);
             body.push(Stmt::Raw(quote!(let #field = self.#field;)));
         }

@@ -39,7 +39,7 @@
 mod body;
 mod code;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::diff::Sweep;
@@ -51,7 +51,7 @@ use code::Code;
 pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &str) -> TokenStream {
     let mut code = Code::new(program, sweep, names);
     let elem = code.elem();
-    let n = program.inputs.len();
+    let n = Literal::usize_unsuffixed(program.inputs.len());
     let private = code::private();
     let grad_ty = local("__BackpropGrad");
     let pullback_ty = local("__BackpropPullback");
@@ -68,9 +68,9 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let record_body = code.record_body();
 
     let dout = local(&code.names().dout);
-    let saved_len = saved_names.len();
-    let ints_len = ints.len();
-    let (saved_field, saved_init, saved_read) = if saved_len == 0 {
+    let saved_len = Literal::usize_unsuffixed(saved_names.len());
+    let ints_len = Literal::usize_unsuffixed(ints.len());
+    let (saved_field, saved_init, saved_read) = if saved_names.is_empty() {
         (quote!(), quote!(), quote!())
     } else {
         (
@@ -79,7 +79,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
             quote!(let [#(#saved_names),*] = self.saved;),
         )
     };
-    let (ints_field, ints_init, ints_read) = if ints_len == 0 {
+    let (ints_field, ints_init, ints_read) = if ints.is_empty() {
         (quote!(), quote!(), quote!())
     } else {
         (
@@ -91,6 +91,8 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let (fields, init) = code.captured_fields();
     let args = local(&code.names().inputs);
     let graph = local(&code.names().graph);
+    let value = local("value");
+    let pullback = local("pullback");
 
     quote! {{
         #[derive(Clone, Copy, Debug)]
@@ -129,8 +131,8 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
             #[inline]
             #[must_use]
             pub fn value_and_grad(&self, #params) -> (#elem, [#elem; #n]) {
-                let (value, pullback) = self.forward(#(#inputs),*);
-                (value, pullback.backward(#one))
+                let (#value, #pullback) = self.forward(#(#inputs),*);
+                (#value, #pullback.backward(#one))
             }
 
             /// The gradient.
