@@ -296,7 +296,8 @@ pub fn asin<T: Float>(x: T) -> T {
 /// Derivative rule of [`asin`].
 #[inline(always)]
 pub fn asin_grad<T: Float>(x: T, _out: T, dout: T) -> T {
-    dout / (T::ONE - x * x).sqrt()
+    // (1 − x)(1 + x) keeps full accuracy near |x| = 1, where 1 − x² cancels.
+    dout / ((T::ONE - x) * (T::ONE + x)).sqrt()
 }
 
 /// `x.acos()`. Derivative −1/√(1 − x²); −inf at x = ±1 (the limit), NaN for |x| > 1.
@@ -307,7 +308,7 @@ pub fn acos<T: Float>(x: T) -> T {
 /// Derivative rule of [`acos`].
 #[inline(always)]
 pub fn acos_grad<T: Float>(x: T, _out: T, dout: T) -> T {
-    -dout / (T::ONE - x * x).sqrt()
+    -dout / ((T::ONE - x) * (T::ONE + x)).sqrt()
 }
 
 /// `x.atan()`. Derivative 1/(1 + x²).

@@ -365,3 +365,22 @@ fn softplus_keeps_its_accuracy_in_the_tails() {
     let (p, _) = unary!(-80.0_f32; aux softplus_fwd, softplus_grad, softplus, SoftplusNode);
     assert_rel(p, 1.804_851_387_845_415e-35, 4.0 * f64::from(f32::EPSILON));
 }
+
+#[test]
+fn asin_and_acos_gradients_keep_their_accuracy_next_to_one() {
+    // x = 1 − 2⁻³⁰: 1 − x = 2⁻³⁰ and 1 + x = 2 − 2⁻³⁰ exactly, so the gradient is
+    // 1/√(2⁻³⁰ (2 − 2⁻³⁰)), computed here in the exact factors; 1 − x² rounds away digits.
+    let h = 2f64.powi(-30);
+    let x = 1.0 - h;
+    let exact = 1.0 / (h * (2.0 - h)).sqrt();
+    let asin = backprop_core::rules::asin_grad(x, x.asin(), 1.0);
+    let acos = backprop_core::rules::acos_grad(x, x.acos(), 1.0);
+    assert!(
+        (asin - exact).abs() <= 2.0 * f64::EPSILON * exact,
+        "{asin} vs {exact}"
+    );
+    assert!(
+        (acos + exact).abs() <= 2.0 * f64::EPSILON * exact,
+        "{acos} vs {exact}"
+    );
+}
