@@ -90,3 +90,17 @@ fn two_invocations_in_one_scope() {
     assert_eq!(f.grad(2.0, 3.0), [3.0, 2.0]);
     assert_eq!(g.grad(2.0, 3.0), [1.0, 1.0]);
 }
+
+const SCALE: f64 = 2.0;
+static OFFSET: f64 = 0.5;
+
+#[test]
+fn captured_constants_that_are_items() {
+    // A local named `SCALE` would be a pattern matching the constant; the generated code
+    // must not bind one.
+    let f = grad!(|x| SCALE * x + OFFSET * x * x);
+    assert_eq!(
+        f.value_and_grad(2.0),
+        (4.0 + 2.0, [SCALE + 2.0 * OFFSET * 2.0])
+    );
+}

@@ -64,7 +64,9 @@ impl ValueNames {
             .iter()
             .enumerate()
             .map(|(k, c)| match &c.ident {
-                Some(ident) => names.fresh(&not_keyword(unraw(ident))),
+                // Lowercase: a captured name is a use of an item such as `const K`, and a
+                // local of the same name would be read as a pattern matching that constant.
+                Some(ident) => names.fresh(&not_keyword(unraw(ident).to_ascii_lowercase())),
                 None => names.fresh(&format!("c{k}")),
             })
             .collect();
