@@ -4,8 +4,7 @@
 //! each partial derivative (for derivations, drawings and docs), and its convention at
 //! singular points. The runtime graph, the node types, the `grad!` macro's parser and code
 //! generator, and the derivation text all read this table; the arithmetic itself is in
-//! [`rules`](crate::rules). Adding an operation is one row here plus its two functions
-//! there.
+//! [`rules`]. Adding an operation is one row here plus its two functions there.
 //!
 //! ```
 //! use backprop_core::ops::{self, Op};

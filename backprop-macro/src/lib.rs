@@ -1,9 +1,9 @@
 //! The `grad!` procedural macro of backprop. Use it through the `backprop` crate, which
 //! documents it and provides the runtime items the generated code calls.
 //!
-//! The expansion runs in four stages, one module each: [`input`] parses the tokens into one
-//! of the two input forms, [`lower`] turns the expression into a flat SSA list of
-//! operations, [`diff`] plans the reverse sweep over that list, and [`emit`] writes the
+//! The expansion runs in four stages, one module each: `input` parses the tokens into one
+//! of the two input forms, `lower` turns the expression into a flat SSA list of
+//! operations, `diff` plans the reverse sweep over that list, and `emit` writes the
 //! straight-line forward and backward code. Everything behind the entry point takes and
 //! returns `proc_macro2::TokenStream`, so it can be tested without a compiler run.
 #![deny(missing_docs)]
