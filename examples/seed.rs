@@ -5,7 +5,7 @@
 //! Run with `cargo run --example seed`; pass a directory to write the pictures there
 //! instead of `target/backprop-examples/`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use backprop::{grad, AddNode, Graph, MulNode};
 
@@ -82,13 +82,18 @@ fn main() -> std::io::Result<()> {
     std::fs::write(&svg, graph.to_svg(Some(&grads)))?;
     std::fs::write(&dot, graph.to_dot(Some(&grads)))?;
     println!("\nthe graph with each node's value and gradient:");
-    println!("  {}  (open in a browser)", svg.display());
-    println!(
-        "  {}  (Graphviz: dot -Tpng {} -o seed.png)",
-        dot.display(),
-        dot.display()
-    );
+    println!("  {}  (open it in a browser)", shown(&svg));
+    let dot = shown(&dot);
+    println!("  {dot}  (for Graphviz: dot -Tpng {dot} -o seed.png)");
     Ok(())
+}
+
+/// `path` relative to the working directory when it lies below it, as a reader would type it.
+fn shown(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_owned));
+    relative.as_deref().unwrap_or(path).display().to_string()
 }
 
 /// The directory named on the command line, else `backprop-examples/` in the target

@@ -11,7 +11,7 @@
 
 mod plot;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use backprop::{grad, Differentiable};
@@ -98,7 +98,7 @@ fn main() -> std::io::Result<()> {
         &path,
         plot::loss_curve(&losses, TARGET, "XOR, 2-2-1 network: mean loss by epoch"),
     )?;
-    println!("loss curve: {}", path.display());
+    println!("loss curve: {}", shown(&path));
     assert!(
         loss < TARGET,
         "the network did not reach a mean loss below {TARGET}"
@@ -126,6 +126,14 @@ fn initial_params() -> [f64; 9] {
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 11) as f64 / (1_u64 << 53) as f64 * 2.0 - 1.0
     })
+}
+
+/// `path` relative to the working directory when it lies below it, as a reader would type it.
+fn shown(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_owned));
+    relative.as_deref().unwrap_or(path).display().to_string()
 }
 
 /// The directory named on the command line, else `backprop-examples/` in the target
