@@ -170,6 +170,18 @@ fn seed_prints_the_teaching_numbers_three_ways() {
     }
     let dot = std::fs::read_to_string(dir.join("seed.dot")).expect("seed.dot");
     assert!(dot.starts_with("digraph"), "{dot}");
+    // The README shows the output and the picture; they must be what the example gives
+    // today. (The output's last lines name the directory it wrote to, which varies.)
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let shown = &out[..out
+        .find("\nthe graph with each node")
+        .expect("the pictures' lines")
+        + 1];
+    assert!(
+        readme.contains(shown),
+        "the README's copy of the seed's output is out of date; it is now:\n{out}"
+    );
     // The README shows docs/seed.svg; it must be what the example draws today.
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/seed.svg");
     let committed = std::fs::read_to_string(&committed).expect("docs/seed.svg");
