@@ -22,8 +22,8 @@ mod suggest;
 
 use proc_macro2::TokenStream;
 
-/// Reverse-mode differentiation of a scalar expression at compile time. Documented in the
-/// `backprop` crate.
+/// *The macro is implemented in the `backprop-macro` crate. Use it as `backprop::grad!`:
+/// the `backprop` crate provides the runtime items the generated code calls.*
 #[proc_macro]
 pub fn grad(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand(input.into()).into()
