@@ -1,10 +1,270 @@
-//! backprop: reverse-mode automatic differentiation at compile time.
+//! Reverse-mode automatic differentiation at compile time.
+//!
+//! `grad!((x + y) * z)` turns an arithmetic expression into forward and backward functions
+//! in which the chain rule is unrolled: straight-line code, with no tape, no allocation and
+//! no dynamic dispatch. A runtime computational graph ([`Graph`]) and one teaching node per
+//! operation ([`AddNode`], [`MulNode`], …) do the same job at run time, and
+//! [`gradcheck`](fn@gradcheck) checks one against the others and against central
+//! differences.
+//!
+//! # Quick start
+//!
+//! In a clone of the repository:
+//!
+//! ```sh
+//! cargo run --example seed     # the teaching example: the numbers, the chain rule, a picture
+//! cargo test --workspace       # every test
+//! ```
+//!
+//! In your code, with `backprop` among your dependencies:
+//!
+//! ```
+//! use backprop::grad;
+//!
+//! let f = grad!((x + y) * z);
+//! let (out, pullback) = f.forward(100.0, 200.0, 4.0);
+//! assert_eq!(out, 1200.0);
+//! assert_eq!(pullback.backward(1.0), [4.0, 4.0, 300.0]);
+//! ```
+//!
+//! The forward pass gives t = x + y = 300 and out = t·z = 1200; the backward pass, started
+//! with d out = 1, gives dx = 4, dy = 4, dz = 300: the `+` node passes its incoming gradient
+//! to both sides unchanged, and the `*` node multiplies it by the other side's value.
+//! [`grad!`] documents the macro in full: its two forms, what it returns, the operations
+//! and their conventions, and its errors.
+//!
+//! # The same example by hand and on the graph
+//!
+//! ```
+//! use backprop::{AddNode, Graph, MulNode};
+//!
+//! // One node per operation; backward runs in the reverse order of forward.
+//! let mut add = AddNode::new();
+//! let mut mul = MulNode::new();
+//! let t = add.forward(100.0, 200.0);
+//! let out = mul.forward(t, 4.0);
+//! let (dt, dz) = mul.backward(1.0);
+//! let (dx, dy) = add.backward(dt);
+//! assert_eq!((out, dx, dy, dz), (1200.0, 4.0, 4.0, 300.0));
+//!
+//! // The graph records the operations on handles and sweeps them backward.
+//! let g = Graph::new();
+//! let (x, y, z) = (g.input("x", 100.0), g.input("y", 200.0), g.input("z", 4.0));
+//! let out = (x + y) * z;
+//! let grads = g.backward(out).unwrap();
+//! assert_eq!([grads[x], grads[y], grads[z]], [4.0, 4.0, 300.0]);
+//!
+//! // And draws itself, with each node's value and gradient.
+//! let svg = g.to_svg(Some(&grads));
+//! assert!(svg.contains("grad = 300"));
+//! ```
+//!
+//! # Where things are
+//!
+//! - [`grad!`]: the macro.
+//! - [`Differentiable`] and [`Pullback`]: the traits through which generic code takes any
+//!   `grad!` function (or a [`GraphFn`] closure over the graph).
+//! - [`OPS`] and [`ops`]: the table of operations; [`rules`]: each operation's forward and
+//!   derivative rule; [`nodes`]: the teaching nodes.
+//! - [`Graph`], [`Var`], [`Gradients`]: the runtime graph.
+//! - [`numeric`] and [`gradcheck`](mod@gradcheck): central differences and the gradient
+//!   check.
+//! - [`draw`]: the graph as Graphviz DOT or as SVG.
+//!
+//! The repository's README has a guided tour, the examples, how the macro works, how it
+//! compares with other approaches, and its limitations.
 #![deny(missing_docs)]
 
 // Lets the generated code's `::backprop::...` paths resolve inside this crate's own tests.
 extern crate self as backprop;
 
 pub use backprop_core::*;
+
+/// Reverse-mode differentiation of a scalar expression, at compile time.
+///
+/// `grad!` reads an arithmetic expression, lowers it to a flat list of operations, plans
+/// the reverse sweep over that list, and emits straight-line forward and backward code: no
+/// tape, no allocation, no dynamic dispatch.
+///
+/// ```
+/// use backprop::grad;
+///
+/// let f = grad!((x + y) * z);
+/// let (out, pullback) = f.forward(100.0, 200.0, 4.0);
+/// assert_eq!(out, 1200.0);
+/// assert_eq!(pullback.backward(1.0), [4.0, 4.0, 300.0]);
+/// ```
+///
+/// # Two forms
+///
+/// **Expression form**, `grad!((x + y) * z)`: every plain identifier is an input, in order
+/// of first appearance from left to right, and the element type is `f64`. Paths with `::`
+/// (`std::f64::consts::PI`) are constants.
+///
+/// ```
+/// # use backprop::grad;
+/// let f = grad!(y * x.sin() + std::f64::consts::PI);
+/// assert_eq!(f.inputs(), ["y", "x"]);
+/// assert_eq!(f.grad(2.0, 0.0), [0.0, 2.0]);
+/// ```
+///
+/// **Closure form**, `grad!(|w, b| …)`: the parameters are the inputs, in the order
+/// written. Every other identifier is a constant, and so is every sub-expression that
+/// involves no parameter. A constant in the supported syntax (`2.0 * k`, `sigmoid(k)`) is
+/// computed like any operation; anything else that involves no parameter (`xs[i]`,
+/// `self.scale`, `data.len() as f64`, a call of your own function on constants) is
+/// evaluated once, where `grad!` is written, and captured by value. Constants are never
+/// differentiated, so a `grad!` inside a training loop sees the current data point:
+///
+/// ```
+/// # use backprop::grad;
+/// let xs = [1.0, 2.0, 3.0];
+/// let ys = [3.0, 5.0, 7.0];
+/// let (w, b) = (1.0, 0.0);
+/// let mut gradient = [0.0; 2];
+/// for i in 0..3 {
+///     let f = grad!(|w, b| (w * xs[i] + b - ys[i]).powi(2));
+///     let [gw, gb] = f.grad(w, b);
+///     gradient[0] += gw;
+///     gradient[1] += gb;
+/// }
+/// // d/dw Σ (w x + b − y)² = Σ 2 (w x + b − y) x, and likewise for b.
+/// assert_eq!(gradient, [-40.0, -18.0]);
+/// ```
+///
+/// The body is an expression, or a block of `let` bindings (shadowing allowed) ending in
+/// an expression; a captured constant cannot refer to a `let` of the body. Parameter
+/// types, where given, are `f32` or `f64`; the first annotation sets the element type of
+/// all inputs, and unannotated inputs default to `f64`.
+///
+/// ```
+/// # use backprop::grad;
+/// let f = grad!(|x: f32, y| {
+///     let r = x.hypot(y);
+///     r * r.ln()
+/// });
+/// let (value, [dx, dy]): (f32, [f32; 2]) = f.value_and_grad(3.0, 4.0);
+/// assert_eq!(value, 5.0 * 5.0_f32.ln());
+/// // d/dx r ln r = (ln r + 1) x / r.
+/// assert!((dx - (5.0_f32.ln() + 1.0) * 0.6).abs() < 1e-6);
+/// assert!((dy - (5.0_f32.ln() + 1.0) * 0.8).abs() < 1e-6);
+/// ```
+///
+/// # What it returns
+///
+/// A value `f` of a generated type. For N inputs of element type T:
+///
+/// | call | returns | meaning |
+/// |---|---|---|
+/// | `f.value(x, y, z)` | `T` | the value, nothing saved |
+/// | `f.forward(x, y, z)` | `(T, P)` | the value and a pullback P holding the saved intermediates |
+/// | `p.backward(dout)` | `[T; N]` | vector–Jacobian product: each input's gradient times `dout` |
+/// | `f.value_and_grad(x, y, z)` | `(T, [T; N])` | forward, then backward(1) |
+/// | `f.grad(x, y, z)` | `[T; N]` | the gradient alone |
+/// | `f.inputs()` | `[&'static str; N]` | the input names, in argument order |
+/// | `f.derivation()` | `&'static str` | the unrolled forward and backward steps, as text |
+///
+/// `f.value(..)` returns bit for bit the value that `forward` and `value_and_grad`
+/// return. The pullback is `Copy` and its `backward` takes `&self`, so one forward pass can
+/// be pulled back with several `dout`s. `f` is `Copy`, `Send` and `Sync`.
+///
+/// ```
+/// # use backprop::grad;
+/// let f = grad!(x * x * x);
+/// let (value, pullback) = f.forward(2.0);
+/// assert_eq!(value, f.value(2.0));
+/// assert_eq!(pullback.backward(1.0), [12.0]);
+/// assert_eq!(pullback.backward(0.5), [6.0]);
+/// assert_eq!(
+///     f.derivation(),
+///     "forward\n  t0 = x * x\n  out = t0 * x\n\
+///      backward\n  d_t0 = dout * x\n  d_x = dout * t0\n  d_x += d_t0 * x\n  d_x += d_t0 * x\n"
+/// );
+/// ```
+///
+/// `f` also implements [`Differentiable<T, N>`](Differentiable), with the same methods
+/// taking the inputs as one array, and [`Differentiable::record`], which replays its
+/// operations onto a runtime [`Graph`]. Generic code takes any `grad!` function through
+/// it: [`gradcheck`](fn@gradcheck) compares the generated gradient with the graph's and
+/// with central differences.
+///
+/// ```
+/// use backprop::{grad, gradcheck, Differentiable, Graph};
+///
+/// let f = grad!(|a, b| (a * b).sin() + a.exp() / b);
+/// gradcheck(&f, [0.5, 2.0]).assert_passed();
+///
+/// let g = Graph::new();
+/// let out = f.record(&g, [g.input("a", 0.5), g.input("b", 2.0)]);
+/// assert_eq!(out.value(), f.value(0.5, 2.0));
+/// ```
+///
+/// # Operations
+///
+/// Each operation is written in method form or function form (`x.exp()` or `exp(x)`,
+/// `x.max(y)` or `max(x, y)`), with `f64`'s method names; the function form takes the
+/// receiver first: `atan2(y, x)`, `log(x, base)`, `powf(x, e)`, `powi(x, n)`,
+/// `mul_add(a, b, c)`. The operators are `+ - * /` and unary `-`, with parentheses; an
+/// integer literal is taken as T, so `2 * x` works. In the table, `out` is the operation's
+/// value, `[a > b]` is 1 where the condition holds and 0 elsewhere, and the local
+/// derivative is what the backward step multiplies the incoming gradient by.
+///
+#[doc = include_str!("../docs/operations.md")]
+///
+/// # Conventions
+///
+/// At non-differentiable or singular points the derivative follows PyTorch's rule: the
+/// gradient where it exists; else the minimum-norm subgradient; else the limit, which may
+/// be infinite. So relu'(0) = 0, abs'(0) = 0, a tie in `max` or `min` splits the gradient
+/// 0.5 / 0.5, and sqrt'(0) = +inf, as the table lists. Outside an operation's domain the
+/// result is NaN, never a panic. `sigmoid` and `softplus` are computed in forms that do
+/// not overflow for large |x| and whose gradients keep their relative accuracy in the
+/// tails.
+///
+/// ```
+/// # use backprop::grad;
+/// assert_eq!(grad!(relu(x)).grad(0.0), [0.0]);
+/// assert_eq!(grad!(a.max(b)).grad(1.0, 1.0), [0.5, 0.5]);
+/// assert_eq!(grad!(x.sqrt()).grad(0.0), [f64::INFINITY]);
+/// assert!(grad!(x.ln()).value(-1.0).is_nan());
+/// // sigmoid'(-800) ≈ e^-800 ≈ 3.6e-348 underflows, but sigmoid'(-700) does not vanish.
+/// assert!(grad!(sigmoid(x)).grad(-700.0)[0] > 0.0);
+/// ```
+///
+/// # Errors
+///
+/// Anything outside the supported language is a compile error spanned on the offending
+/// token, saying what is supported: other operators (`%`, bitwise, comparisons,
+/// assignment), unknown methods or functions of an input (with the nearest supported
+/// names, as ``did you mean `tanh`?``), wrong argument counts, control flow (`if`,
+/// `match`, loops, `return`), an expression with no inputs, repeated or badly typed
+/// parameters. For example, `^` is XOR in Rust, not a power:
+///
+/// ```compile_fail
+/// # use backprop::grad;
+/// // error: `^` is bitwise XOR in Rust, not a power: write `x.powi(2)` for an integer
+/// //        power or `x.powf(e)` for a real one
+/// let f = grad!((x + y) ^ 2);
+/// ```
+///
+/// and a branch cannot be differentiated as written:
+///
+/// ```compile_fail
+/// # use backprop::grad;
+/// // error: `if` is not supported: grad! differentiates straight-line arithmetic; for a
+/// //        piecewise function use `max`, `min`, `abs` or `relu`
+/// let f = grad!(|x| if x > 0.0 { x } else { -x });
+/// ```
+///
+/// # Limitations
+///
+/// One scalar output; scalar inputs, each a named parameter; no control flow; only the
+/// operations above may be applied to inputs; first derivatives only; `f32` or `f64`,
+/// written as such. A captured constant must have the element type (convert an integer
+/// with `as f64`), except the `i32` exponent of `powi`. The generated code reaches this
+/// crate as `::backprop`, so a dependency renamed in `Cargo.toml` needs
+/// `extern crate renamed as backprop;` at the crate root.
+#[doc(inline)]
 pub use backprop_macro::grad;
 
 /// Items the code generated by `grad!` reaches; not a public API.
@@ -12,3 +272,8 @@ pub use backprop_macro::grad;
 pub mod __private {
     pub use backprop_core::{rules, Differentiable, Graph, Op, Pullback, Var};
 }
+
+// The README's Rust code blocks, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

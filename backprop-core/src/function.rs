@@ -11,6 +11,16 @@ use crate::{Float, Graph, Var};
 ///
 /// It is `Copy` and `backward` takes `&self`, so one forward pass can be pulled back with
 /// several `dout`s.
+///
+/// ```
+/// use backprop_core::{Differentiable, GraphFn, Pullback};
+///
+/// let f = GraphFn::new(["x", "y"], |[x, y]| x * y);
+/// let (value, pullback) = f.forward([3.0, 4.0]);
+/// assert_eq!(value, 12.0);
+/// assert_eq!(pullback.backward(1.0), [4.0, 3.0]);
+/// assert_eq!(pullback.backward(-2.0), [-8.0, -6.0]);
+/// ```
 pub trait Pullback<T: Float, const N: usize>: Copy {
     /// Each input's gradient times `dout`.
     fn backward(&self, dout: T) -> [T; N];
@@ -61,6 +71,13 @@ pub trait Differentiable<T: Float, const N: usize> {
 
 /// A pullback that holds a whole gradient and scales it by `dout`, used by [`GraphFn`],
 /// which runs its reverse sweep eagerly.
+///
+/// ```
+/// use backprop_core::{Pullback, ScaledGradient};
+///
+/// let pullback = ScaledGradient([1.0, -2.0]);
+/// assert_eq!(pullback.backward(3.0), [3.0, -6.0]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScaledGradient<T, const N: usize>(pub [T; N]);
 
@@ -110,6 +127,15 @@ where
     F: for<'g> Fn([Var<'g, T>; N]) -> Var<'g, T>,
 {
     /// Wraps `f`, whose inputs are called `names`.
+    ///
+    /// ```
+    /// use backprop_core::{Differentiable, GraphFn};
+    ///
+    /// let f = GraphFn::new(["w", "b"], |[w, b]| (w * 2.0 + b).tanh());
+    /// assert_eq!(f.inputs(), ["w", "b"]);
+    /// assert_eq!(f.value([0.0, 0.0]), 0.0);
+    /// assert_eq!(f.grad([0.0, 0.0]), [2.0, 1.0]);
+    /// ```
     pub fn new(names: [&'static str; N], f: F) -> Self {
         GraphFn::new_unchecked(names, f)
     }

@@ -96,6 +96,14 @@ impl<T: Float> Default for GradCheck<T> {
 
 impl<T: Float> GradCheck<T> {
     /// The default settings for `T` (see the table above).
+    ///
+    /// ```
+    /// use backprop_core::GradCheck;
+    ///
+    /// let settings = GradCheck::<f64>::new();
+    /// assert_eq!((settings.eps, settings.atol, settings.rtol), (1e-6, 1e-5, 1e-3));
+    /// assert_eq!(GradCheck::<f32>::new().eps, 1e-3);
+    /// ```
     pub fn new() -> Self {
         let (atol, rtol) = if is_single::<T>() {
             (1e-2, 1e-2)
@@ -111,6 +119,15 @@ impl<T: Float> GradCheck<T> {
     }
 
     /// Sets the step of the central differences.
+    ///
+    /// ```
+    /// use backprop_core::{GradCheck, GraphFn};
+    ///
+    /// // A wider step for a function evaluated with noise-free arithmetic.
+    /// let f = GraphFn::new(["x"], |[x]| x * x);
+    /// let report = GradCheck::new().eps(0.5).check(&f, [1.0]);
+    /// assert_eq!(report.inputs[0].numeric, 2.0); // exact for a quadratic
+    /// ```
     #[must_use]
     pub fn eps(mut self, eps: T) -> Self {
         self.eps = eps;
@@ -118,6 +135,12 @@ impl<T: Float> GradCheck<T> {
     }
 
     /// Sets the absolute tolerance of analytic against numeric.
+    ///
+    /// ```
+    /// use backprop_core::GradCheck;
+    ///
+    /// assert_eq!(GradCheck::new().atol(1e-9).atol, 1e-9);
+    /// ```
     #[must_use]
     pub fn atol(mut self, atol: T) -> Self {
         self.atol = atol;
@@ -125,6 +148,12 @@ impl<T: Float> GradCheck<T> {
     }
 
     /// Sets the relative tolerance of analytic against numeric.
+    ///
+    /// ```
+    /// use backprop_core::GradCheck;
+    ///
+    /// assert_eq!(GradCheck::new().rtol(1e-6).rtol, 1e-6);
+    /// ```
     #[must_use]
     pub fn rtol(mut self, rtol: T) -> Self {
         self.rtol = rtol;
@@ -132,6 +161,12 @@ impl<T: Float> GradCheck<T> {
     }
 
     /// Sets the tolerance of analytic against graph (and of the values).
+    ///
+    /// ```
+    /// use backprop_core::GradCheck;
+    ///
+    /// assert_eq!(GradCheck::new().graph_tol(0.0).graph_tol, 0.0);
+    /// ```
     #[must_use]
     pub fn graph_tol(mut self, graph_tol: T) -> Self {
         self.graph_tol = graph_tol;
@@ -241,6 +276,18 @@ fn rank<T: Float>(e: T) -> T {
 
 /// One input's part of a [`GradCheckReport`]: its three gradients and how far apart they
 /// are.
+///
+/// ```
+/// use backprop_core::{gradcheck, GraphFn};
+///
+/// let f = GraphFn::new(["x", "y"], |[x, y]| x.sin() * y);
+/// let report = gradcheck(&f, [0.0_f64, 2.0]);
+/// let x = &report.inputs[0];
+/// assert_eq!((x.name, x.index, x.at), ("x", 0, 0.0));
+/// assert_eq!((x.analytic, x.graph), (2.0, 2.0));
+/// assert!((x.numeric - 2.0).abs() < 1e-9);
+/// assert!(x.passed() && x.error() <= 1.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputCheck<T> {
@@ -263,13 +310,14 @@ pub struct InputCheck<T> {
 }
 
 impl<T: Float> InputCheck<T> {
-    /// `true` if the analytic gradient agrees with both references.
+    /// `true` if the analytic gradient agrees with both references (see the example on
+    /// [`InputCheck`]).
     pub fn passed(&self) -> bool {
         self.numeric_error <= T::ONE && self.graph_error <= T::ONE
     }
 
     /// The larger of the two errors, in units of their tolerances (NaN counts as
-    /// infinite).
+    /// infinite); see the example on [`InputCheck`].
     pub fn error(&self) -> T {
         rank(self.numeric_error).max(rank(self.graph_error))
     }
@@ -278,6 +326,32 @@ impl<T: Float> InputCheck<T> {
 /// The outcome of [`GradCheck::check`]: the values, every input's three gradients, and
 /// the settings used. `Display` prints a one-line verdict naming the worst input, then a
 /// table of all of them.
+///
+/// ```
+/// use backprop_core::{gradcheck, GraphFn};
+///
+/// // A gradient that is wrong on purpose: the graph says d/dx x² is 2x, this says 3x.
+/// # use backprop_core::{Differentiable, Graph, ScaledGradient, Var};
+/// struct Wrong;
+/// impl Differentiable<f64, 1> for Wrong {
+///     type Pullback = ScaledGradient<f64, 1>;
+///     fn value(&self, [x]: [f64; 1]) -> f64 { x * x }
+///     fn forward(&self, [x]: [f64; 1]) -> (f64, Self::Pullback) {
+///         (x * x, ScaledGradient([3.0 * x]))
+///     }
+///     fn inputs(&self) -> [&'static str; 1] { ["x"] }
+///     fn record<'g>(&self, _: &'g Graph, [x]: [Var<'g>; 1]) -> Var<'g> { x * x }
+/// }
+/// let report = gradcheck(&Wrong, [1.0]);
+/// assert!(!report.passed());
+/// assert!(report.values_agree());
+/// assert_eq!(report.worst().unwrap().analytic, 3.0);
+/// assert_eq!(report.failures().count(), 1);
+/// assert!(report.to_string().starts_with("gradcheck FAILED: 1 of 1 gradient(s) disagree"));
+///
+/// let right = GraphFn::new(["x"], |[x]| x * x);
+/// assert!(gradcheck(&right, [1.0]).passed());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GradCheckReport<T, const N: usize> {
@@ -297,25 +371,28 @@ pub struct GradCheckReport<T, const N: usize> {
 }
 
 impl<T: Float, const N: usize> GradCheckReport<T, N> {
-    /// `true` if the values agree and every input's gradient passed.
+    /// `true` if the values agree and every input's gradient passed (see the example on
+    /// [`GradCheckReport`]).
     pub fn passed(&self) -> bool {
         self.values_agree() && self.inputs.iter().all(InputCheck::passed)
     }
 
-    /// `true` if the three values agree to within `graph_tol`.
+    /// `true` if the three values agree to within `graph_tol` (see the example on
+    /// [`GradCheckReport`]).
     pub fn values_agree(&self) -> bool {
         self.value_error <= T::ONE
     }
 
     /// The input with the largest [`error`](InputCheck::error) (the first of equals), or
-    /// `None` for a function of no inputs.
+    /// `None` for a function of no inputs (see the example on [`GradCheckReport`]).
     pub fn worst(&self) -> Option<&InputCheck<T>> {
         self.inputs
             .iter()
             .reduce(|worst, c| if c.error() > worst.error() { c } else { worst })
     }
 
-    /// The inputs whose gradient failed, in argument order.
+    /// The inputs whose gradient failed, in argument order (see the example on
+    /// [`GradCheckReport`]).
     pub fn failures(&self) -> impl Iterator<Item = &InputCheck<T>> {
         self.inputs.iter().filter(|c| !c.passed())
     }

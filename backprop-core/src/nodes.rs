@@ -44,21 +44,47 @@ macro_rules! nodes {
     )*};
     // The array length and return type are written here, once per arity, because a
     // derive cannot see through a macro call in a field's type.
+    // Each arm also picks the argument values and the gradient expression of the example
+    // every node gets.
     (@shape $docs:tt $node:ident $op:ident; $x:ident) => {
-        nodes!(@node $docs $node $op; 1; $x; T; d => d[0]);
+        nodes!(@node $docs $node $op; 1; $x; T; d => d[0]; "0.5",
+            concat!("g.input(\"", stringify!($x), "\", 0.5)"); "grads[args[0]]");
     };
     (@shape $docs:tt $node:ident $op:ident; $x:ident $y:ident) => {
-        nodes!(@node $docs $node $op; 2; $x $y; (T, T); d => (d[0], d[1]));
+        nodes!(@node $docs $node $op; 2; $x $y; (T, T); d => (d[0], d[1]); "0.5, 0.25",
+            concat!("g.input(\"", stringify!($x), "\", 0.5), g.input(\"", stringify!($y),
+                "\", 0.25)");
+            "(grads[args[0]], grads[args[1]])");
     };
     (@shape $docs:tt $node:ident $op:ident; $a:ident $b:ident $c:ident) => {
-        nodes!(@node $docs $node $op; 3; $a $b $c; (T, T, T); d => (d[0], d[1], d[2]));
+        nodes!(@node $docs $node $op; 3; $a $b $c; (T, T, T); d => (d[0], d[1], d[2]);
+            "0.5, 0.25, 2.0",
+            concat!("g.input(\"", stringify!($a), "\", 0.5), g.input(\"", stringify!($b),
+                "\", 0.25), g.input(\"", stringify!($c), "\", 2.0)");
+            "(grads[args[0]], grads[args[1]], grads[args[2]])");
     };
     (@node [$(#[$doc:meta])*] $node:ident $op:ident; $n:literal; $($arg:ident)+; $ret:ty;
-        $d:ident => $tuple:expr) => {
+        $d:ident => $tuple:expr; $values:literal, $inputs:expr; $grads:literal) => {
         $(#[$doc])*
         ///
         #[doc = concat!("`forward` and `backward` apply the rules of [`Op::", stringify!($op),
-            "`] (see [`rules`](crate::rules)), conventions at singular points included.")]
+            "`] (see [`rules`](crate::rules)), conventions at singular points included, so \
+            a node gives the numbers the graph gives:")]
+        ///
+        /// ```
+        #[doc = concat!("use backprop_core::{", stringify!($node), ", Graph, Op};")]
+        ///
+        #[doc = concat!("let mut node = ", stringify!($node), "::new();")]
+        #[doc = concat!("let out = node.forward(", $values, ");")]
+        /// let d = node.backward(1.0);
+        ///
+        /// let g = Graph::new();
+        #[doc = concat!("let args = [", $inputs, "];")]
+        #[doc = concat!("let on_graph = g.apply(Op::", stringify!($op), ", &args);")]
+        /// let grads = g.backward(on_graph).unwrap();
+        /// assert_eq!(out, on_graph.value());
+        #[doc = concat!("assert_eq!(d, ", $grads, ");")]
+        /// ```
         #[derive(Clone, Copy, Debug, Default, PartialEq)]
         pub struct $node<T = f64> {
             args: [T; $n],

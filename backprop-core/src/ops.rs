@@ -4,8 +4,7 @@
 //! each partial derivative (for derivations, drawings and docs), and its convention at
 //! singular points. The runtime graph, the node types, the `grad!` macro's parser and code
 //! generator, and the derivation text all read this table; the arithmetic itself is in
-//! [`rules`](crate::rules). Adding an operation is one row here plus its two functions
-//! there.
+//! [`rules`]. Adding an operation is one row here plus its two functions there.
 //!
 //! ```
 //! use backprop_core::ops::{self, Op};
@@ -21,6 +20,14 @@
 use crate::{rules, Float};
 
 /// The shape of an operation's arguments.
+///
+/// ```
+/// use backprop_core::{Op, Shape};
+///
+/// assert_eq!(Op::Hypot.info().shape, Shape::Binary);
+/// assert_eq!(Op::Powi(2).info().shape, Shape::IntPower);
+/// assert_eq!(Op::MulAdd.info().shape.arity(), 3);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// One argument: `op(x)`.
@@ -37,7 +44,15 @@ pub enum Shape {
 }
 
 impl Shape {
-    /// How many differentiable (floating-point) arguments the operation takes.
+    /// How many differentiable (floating-point) arguments the operation takes: the
+    /// integer exponent of `powi` does not count.
+    ///
+    /// ```
+    /// use backprop_core::Shape;
+    ///
+    /// assert_eq!(Shape::IntPower.arity(), 1);
+    /// assert_eq!(Shape::Ternary.arity(), 3);
+    /// ```
     pub const fn arity(self) -> usize {
         match self {
             Shape::Unary | Shape::UnaryAux | Shape::IntPower => 1,
@@ -48,6 +63,17 @@ impl Shape {
 }
 
 /// One row of the table of operations.
+///
+/// ```
+/// use backprop_core::Op;
+///
+/// let info = Op::Atan2.info();
+/// assert_eq!((info.variant, info.name, info.symbol), ("Atan2", "atan2", None));
+/// assert_eq!(info.params, ["y", "x"]);
+/// assert_eq!(info.forward, "atan2(y, x)");
+/// assert_eq!(info.derivatives, ["x / (x² + y²)", "-y / (x² + y²)"]);
+/// assert_eq!(info.convention, "gradient (0, 0) at (0, 0)");
+/// ```
 #[derive(Debug)]
 pub struct OpInfo {
     /// The name of the [`Op`] variant (`"Sin"`), for code that names the operation.
@@ -74,6 +100,13 @@ pub struct OpInfo {
 
 impl OpInfo {
     /// `true` for operations called by name (`x.sin()`, `sin(x)`), `false` for operators.
+    ///
+    /// ```
+    /// use backprop_core::Op;
+    ///
+    /// assert!(Op::Sin.info().is_callable());
+    /// assert!(!Op::Add.info().is_callable());
+    /// ```
     pub fn is_callable(&self) -> bool {
         self.symbol.is_none()
     }
@@ -89,6 +122,14 @@ macro_rules! operations {
         /// An operation of the table, as recorded on the runtime graph.
         ///
         /// The variants are the rows of [`OPS`], in the same order.
+        ///
+        /// ```
+        /// use backprop_core::Op;
+        ///
+        /// let (value, _) = Op::Powi(3).eval(&[2.0_f64]);
+        /// assert_eq!(value, 8.0);
+        /// assert_eq!(Op::Powi(3).info().name, "powi");
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Op {
@@ -96,6 +137,15 @@ macro_rules! operations {
         }
 
         /// The table of operations, one row per [`Op`] variant, in declaration order.
+        ///
+        /// ```
+        /// use backprop_core::OPS;
+        ///
+        /// let callable: Vec<&str> =
+        ///     OPS.iter().filter(|op| op.is_callable()).map(|op| op.name).collect();
+        /// assert_eq!(&callable[..4], ["powi", "powf", "sqrt", "cbrt"]);
+        /// assert!(OPS.iter().any(|op| op.name == "sigmoid"));
+        /// ```
         pub static OPS: &[OpInfo] = &[$(
             OpInfo {
                 variant: stringify!($variant),
@@ -111,6 +161,12 @@ macro_rules! operations {
 
         impl Op {
             /// The operation's row of the table.
+            ///
+            /// ```
+            /// use backprop_core::Op;
+            ///
+            /// assert_eq!(Op::Relu.info().convention, "relu'(0) = 0");
+            /// ```
             pub fn info(self) -> &'static OpInfo {
                 let index = [$(matches!(self, Op::$variant $(($crate::ops::wildcard!($n)))?)),*]
                     .iter()
@@ -140,6 +196,14 @@ macro_rules! operations {
             /// The forward rule: the value, and the auxiliary value saved for the
             /// derivative (0 for operations that save none).
             ///
+            /// ```
+            /// use backprop_core::Op;
+            ///
+            /// assert_eq!(Op::Sub.eval(&[5.0, 3.0]), (2.0, 0.0));
+            /// // sigmoid saves e = exp(-|x|) for its derivative.
+            /// assert_eq!(Op::Sigmoid.eval(&[0.0]), (0.5, 1.0));
+            /// ```
+            ///
             /// # Panics
             ///
             /// If `args` holds fewer values than the operation's arity.
@@ -152,6 +216,14 @@ macro_rules! operations {
 
             /// The derivative rule: `dout` times each partial derivative, for the
             /// operation's arity; unused entries are 0.
+            ///
+            /// ```
+            /// use backprop_core::Op;
+            ///
+            /// let args = [3.0, 4.0];
+            /// let (out, aux) = Op::Mul.eval(&args);
+            /// assert_eq!(Op::Mul.grad(&args, out, aux, 2.0), [8.0, 6.0, 0.0]);
+            /// ```
             ///
             /// # Panics
             ///

@@ -1,9 +1,9 @@
 //! The `grad!` procedural macro of backprop. Use it through the `backprop` crate, which
 //! documents it and provides the runtime items the generated code calls.
 //!
-//! The expansion runs in four stages, one module each: [`input`] parses the tokens into one
-//! of the two input forms, [`lower`] turns the expression into a flat SSA list of
-//! operations, [`diff`] plans the reverse sweep over that list, and [`emit`] writes the
+//! The expansion runs in four stages, one module each: `input` parses the tokens into one
+//! of the two input forms, `lower` turns the expression into a flat SSA list of
+//! operations, `diff` plans the reverse sweep over that list, and `emit` writes the
 //! straight-line forward and backward code. Everything behind the entry point takes and
 //! returns `proc_macro2::TokenStream`, so it can be tested without a compiler run.
 #![deny(missing_docs)]
@@ -24,8 +24,8 @@ mod sweep_props;
 
 use proc_macro2::TokenStream;
 
-/// Reverse-mode differentiation of a scalar expression at compile time. Documented in the
-/// `backprop` crate.
+/// *The macro is implemented in the `backprop-macro` crate. Use it as `backprop::grad!`:
+/// the `backprop` crate provides the runtime items the generated code calls.*
 #[proc_macro]
 pub fn grad(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand(input.into()).into()

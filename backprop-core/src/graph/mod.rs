@@ -26,6 +26,16 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use crate::{Float, Op};
 
 /// What a node of the graph is.
+///
+/// ```
+/// use backprop_core::{Graph, NodeKind, Op};
+///
+/// let g = Graph::new();
+/// let x = g.input("x", 2.0);
+/// let _ = x * 3.0;
+/// let kinds: Vec<NodeKind> = g.nodes().iter().map(|node| node.kind).collect();
+/// assert_eq!(kinds, [NodeKind::Input("x"), NodeKind::Constant, NodeKind::Op(Op::Mul)]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeKind {
     /// An input, with its name; the gradient is reported for it.
@@ -37,6 +47,17 @@ pub enum NodeKind {
 }
 
 /// One recorded node: what it is, its arguments (indices of earlier nodes) and its values.
+///
+/// ```
+/// use backprop_core::Graph;
+///
+/// let g = Graph::new();
+/// let (a, b) = (g.input("a", 3.0), g.input("b", -2.0));
+/// let out = a.max(b);
+/// let node = g.nodes()[out.index()];
+/// assert_eq!(node.args(), [0, 1]);
+/// assert_eq!(node.value, 3.0);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Node<T> {
     /// What the node is.
@@ -52,13 +73,31 @@ pub struct Node<T> {
 }
 
 impl<T: Float> Node<T> {
-    /// The indices of the node's arguments.
+    /// The indices of the node's arguments, in call order (see the example on [`Node`]).
     pub fn args(&self) -> &[u32] {
         &self.args[..usize::from(self.arity)]
     }
 }
 
 /// A mistake in the use of a graph, reported instead of a wrong number.
+///
+/// ```
+/// use backprop_core::{Graph, GraphError};
+///
+/// let (g, h) = (Graph::new(), Graph::new());
+/// let x = g.input("x", 1.0);
+/// let y = h.input("y", 1.0);
+/// let err = g.backward(y).unwrap_err();
+/// assert_eq!(
+///     err,
+///     GraphError::ForeignHandle { handle_graph: h.id(), used_with: g.id() }
+/// );
+///
+/// // Gradients computed before `late` was recorded do not cover it.
+/// let grads = g.backward(x).unwrap();
+/// let late = x.sin();
+/// assert!(matches!(grads.get(late), Err(GraphError::RecordedAfterBackward { .. })));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GraphError {
@@ -108,6 +147,18 @@ static NEXT_GRAPH_ID: AtomicU64 = AtomicU64::new(1);
 /// Nodes live in one arena (a `Vec` grown by doubling), so recording an operation
 /// allocates nothing beyond that growth. Handles borrow the graph; operations on them
 /// append to it through a `RefCell`, which is why a graph is not `Sync`.
+///
+/// ```
+/// use backprop_core::Graph;
+///
+/// let g: Graph<f32> = Graph::new();
+/// assert!(g.is_empty());
+/// let x = g.input("x", 3.0);
+/// let out = x * x + 1.0; // records x * x, the constant 1 and the sum
+/// assert_eq!(g.len(), 4);
+/// assert_eq!(out.value(), 10.0);
+/// assert_eq!(g.backward(out).unwrap()[x], 6.0);
+/// ```
 pub struct Graph<T: Float = f64> {
     id: u64,
     nodes: RefCell<Vec<Node<T>>>,
@@ -130,6 +181,14 @@ impl<T: Float> fmt::Debug for Graph<T> {
 
 impl<T: Float> Graph<T> {
     /// An empty graph with a fresh id.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let (g, h) = (Graph::<f64>::new(), Graph::<f64>::new());
+    /// assert!(g.is_empty());
+    /// assert_ne!(g.id(), h.id());
+    /// ```
     pub fn new() -> Self {
         Graph {
             id: NEXT_GRAPH_ID.fetch_add(1, Ordering::Relaxed),
@@ -137,37 +196,84 @@ impl<T: Float> Graph<T> {
         }
     }
 
-    /// The graph's id, unique in the process; error messages name graphs by it.
+    /// The graph's id, unique in the process; error messages name graphs by it (see the
+    /// example on [`Graph::new`]).
     pub fn id(&self) -> u64 {
         self.id
     }
 
-    /// The number of recorded nodes.
+    /// The number of recorded nodes (see the example on [`Graph`]).
     pub fn len(&self) -> usize {
         self.nodes.borrow().len()
     }
 
-    /// `true` if nothing has been recorded.
+    /// `true` if nothing has been recorded (see the example on [`Graph`]).
     pub fn is_empty(&self) -> bool {
         self.nodes.borrow().is_empty()
     }
 
     /// A copy of the recorded nodes, in recording order (for drawing and inspection).
+    ///
+    /// ```
+    /// use backprop_core::{Graph, NodeKind};
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", 0.0);
+    /// let _ = x.cos();
+    /// let nodes = g.nodes();
+    /// assert_eq!(nodes.len(), 2);
+    /// assert_eq!(nodes[0].kind, NodeKind::Input("x"));
+    /// assert_eq!(nodes[1].value, 1.0);
+    /// ```
     pub fn nodes(&self) -> Vec<Node<T>> {
         self.nodes.borrow().clone()
     }
 
     /// Records an input named `name` with the value `value`.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", 2.0);
+    /// let out = x.exp();
+    /// assert_eq!(g.backward(out).unwrap()[x], 2.0_f64.exp());
+    /// ```
     pub fn input(&self, name: &'static str, value: T) -> Var<'_, T> {
         self.push(NodeKind::Input(name), [0; 3], 0, value, T::ZERO)
     }
 
-    /// Records a constant leaf.
+    /// Records a constant leaf. Its gradient is computed like any node's, but it is not
+    /// an input: nothing is differentiated by it unless you read it.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", 2.0);
+    /// let k = g.constant(5.0);
+    /// let out = k * x; // the same as `5.0 * x`
+    /// let grads = g.backward(out).unwrap();
+    /// assert_eq!((grads[x], grads[k]), (5.0, 2.0));
+    /// ```
     pub fn constant(&self, value: T) -> Var<'_, T> {
         self.push(NodeKind::Constant, [0; 3], 0, value, T::ZERO)
     }
 
-    /// Records `op` applied to `args` and returns the handle of its result.
+    /// Records `op` applied to `args` and returns the handle of its result. This is what
+    /// the operators and methods of [`Var`] call; it takes any row of the table by its
+    /// [`Op`].
+    ///
+    /// ```
+    /// use backprop_core::{Graph, Op};
+    ///
+    /// let g = Graph::new();
+    /// let (y, x) = (g.input("y", 1.0), g.input("x", 1.0));
+    /// let angle = g.apply(Op::Atan2, &[y, x]);
+    /// assert_eq!(angle.value(), std::f64::consts::FRAC_PI_4);
+    /// let cube = g.apply(Op::Powi(3), &[x]);
+    /// assert_eq!(g.backward(cube).unwrap()[x], 3.0);
+    /// ```
     ///
     /// # Panics
     ///
@@ -229,6 +335,17 @@ impl<T: Float> Graph<T> {
     /// Each node is visited once, in reverse recording order; a node used several times
     /// accumulates the contributions of all its uses.
     ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", 3.0);
+    /// let out = x * x * x; // x is used three times: its gradient sums three paths
+    /// let grads = g.backward(out).unwrap();
+    /// assert_eq!(grads[x], 27.0);
+    /// assert_eq!(grads[out], 1.0);
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`GraphError::ForeignHandle`] if `output` belongs to another graph.
@@ -262,6 +379,21 @@ impl<T: Float> Graph<T> {
 
 /// A handle to a node of a [`Graph`]: cheap to copy, with operators and a method for every
 /// operation, each of which records a new node.
+///
+/// Operators take two handles, or a handle and a number of the element type on either
+/// side (the number is recorded as a constant).
+///
+/// ```
+/// use backprop_core::Graph;
+///
+/// let g = Graph::new();
+/// let (w, b) = (g.input("w", 0.5), g.input("b", -1.0));
+/// let loss = (w * 2.0 + b).sigmoid().ln() * -1.0;
+/// let grads = g.backward(loss).unwrap();
+/// // d/dw −ln σ(2w + b) = −2 (1 − σ(2w + b)) = −2 · 0.5 at 2w + b = 0.
+/// assert_eq!(grads[w], -1.0);
+/// assert_eq!(loss.graph().id(), g.id());
+/// ```
 #[derive(Clone, Copy)]
 pub struct Var<'g, T: Float = f64> {
     graph: &'g Graph<T>,
@@ -279,17 +411,28 @@ impl<T: Float> fmt::Debug for Var<'_, T> {
 }
 
 impl<'g, T: Float> Var<'g, T> {
-    /// The node's forward value.
+    /// The node's forward value (see the example on [`Var`]).
     pub fn value(self) -> T {
         self.graph.nodes.borrow()[self.index as usize].value
     }
 
-    /// The node's index in its graph's recording order.
+    /// The node's index in its graph's recording order, which indexes
+    /// [`Graph::nodes`] and [`Gradients::as_slice`].
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", 1.0);
+    /// let y = x + x;
+    /// assert_eq!((x.index(), y.index()), (0, 1));
+    /// assert_eq!(g.backward(y).unwrap().as_slice(), [2.0, 1.0]);
+    /// ```
     pub fn index(self) -> usize {
         self.index as usize
     }
 
-    /// The graph the handle belongs to.
+    /// The graph the handle belongs to (see the example on [`Var`]).
     pub fn graph(self) -> &'g Graph<T> {
         self.graph
     }
@@ -297,6 +440,17 @@ impl<'g, T: Float> Var<'g, T> {
 
 /// The result of [`Graph::backward`]: the gradient of the output with respect to every
 /// node, readable by handle (`grads[x]`, or [`Gradients::get`]).
+///
+/// ```
+/// use backprop_core::Graph;
+///
+/// let g = Graph::new();
+/// let (x, y) = (g.input("x", 3.0), g.input("y", 4.0));
+/// let r = x.hypot(y);
+/// let grads = g.backward(r).unwrap();
+/// assert_eq!((grads[x], grads[y]), (0.6, 0.8));
+/// assert_eq!(grads.get(x), Ok(0.6));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gradients<T> {
     graph_id: u64,
@@ -304,7 +458,9 @@ pub struct Gradients<T> {
 }
 
 impl<T: Float> Gradients<T> {
-    /// The gradient with respect to `var`.
+    /// The gradient with respect to `var`, or the mistake that makes it meaningless (see
+    /// the examples on [`Gradients`] and [`GraphError`]). Indexing, `grads[var]`, panics
+    /// instead.
     ///
     /// # Errors
     ///
@@ -328,7 +484,7 @@ impl<T: Float> Gradients<T> {
             })
     }
 
-    /// The gradients of all nodes, by node index.
+    /// The gradients of all nodes, by node index (see the example on [`Var::index`]).
     pub fn as_slice(&self) -> &[T] {
         &self.grads
     }

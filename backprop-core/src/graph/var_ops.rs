@@ -46,6 +46,16 @@ impl<'g, T: Float> Neg for Var<'g, T> {
 macro_rules! unary_methods {
     ($($(#[$doc:meta])* $name:ident $op:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// ```
+        /// use backprop_core::{rules, Graph};
+        ///
+        /// let g = Graph::new();
+        /// let x = g.input("x", 0.5);
+        #[doc = concat!("let out = x.", stringify!($name), "();")]
+        #[doc = concat!("assert_eq!(out.value(), rules::", stringify!($name), "(0.5));")]
+        /// assert_eq!(g.len(), 2);
+        /// ```
         pub fn $name(self) -> Var<'g, T> {
             self.graph.apply(Op::$op, &[self])
         }
@@ -55,6 +65,16 @@ macro_rules! unary_methods {
 macro_rules! binary_methods {
     ($($(#[$doc:meta])* $name:ident($other:ident) $op:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// ```
+        /// use backprop_core::{rules, Graph};
+        ///
+        /// let g = Graph::new();
+        #[doc = concat!("let (a, ", stringify!($other), ") = (g.input(\"a\", 0.5), g.input(\"",
+            stringify!($other), "\", 0.25));")]
+        #[doc = concat!("let out = a.", stringify!($name), "(", stringify!($other), ");")]
+        #[doc = concat!("assert_eq!(out.value(), rules::", stringify!($name), "(0.5, 0.25));")]
+        /// ```
         pub fn $name(self, $other: Var<'g, T>) -> Var<'g, T> {
             self.graph.apply(Op::$op, &[self, $other])
         }
@@ -130,11 +150,32 @@ impl<'g, T: Float> Var<'g, T> {
     }
 
     /// Records `self.powi(n)`; the integer exponent is not differentiated.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let x = g.input("x", -2.0);
+    /// let out = x.powi(3);
+    /// assert_eq!(out.value(), -8.0);
+    /// assert_eq!(g.backward(out).unwrap()[x], 12.0);
+    /// ```
     pub fn powi(self, n: i32) -> Var<'g, T> {
         self.graph.apply(Op::Powi(n), &[self])
     }
 
     /// Records `self.mul_add(a, b)` = self·a + b.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let (x, a, b) = (g.input("x", 2.0), g.input("a", 3.0), g.input("b", 1.0));
+    /// let out = x.mul_add(a, b);
+    /// assert_eq!(out.value(), 7.0);
+    /// let grads = g.backward(out).unwrap();
+    /// assert_eq!([grads[x], grads[a], grads[b]], [3.0, 2.0, 1.0]);
+    /// ```
     pub fn mul_add(self, a: Var<'g, T>, b: Var<'g, T>) -> Var<'g, T> {
         self.graph.apply(Op::MulAdd, &[self, a, b])
     }

@@ -16,13 +16,13 @@
 //!         pub fn forward(&self, x: f64, y: f64, z: f64) -> (f64, __BackpropPullback) {
 //!             let t0 = x + y;
 //!             let out = t0 * z;
-//!             (out, __BackpropPullback { saved: [z, t0] })
+//!             (out, __BackpropPullback { saved: [t0, z] })
 //!         }
 //!         // value_and_grad, grad, inputs, derivation
 //!     }
 //!     impl __BackpropPullback {
 //!         pub fn backward(&self, dout: f64) -> [f64; 3] {
-//!             let [z, t0] = self.saved;
+//!             let [t0, z] = self.saved;
 //!             let d_t0 = dout * z;
 //!             let d_z = dout * t0;
 //!             let d_x = d_t0;

@@ -1,0 +1,269 @@
+//! Runs every example and checks what it prints, so none can rot: the seed's numbers, the
+//! gradient checks, the fitted neuron, the XOR loss target, the Greeks, and the pictures
+//! they write.
+//!
+//! The examples run as the binaries Cargo builds for `cargo test`. A `cargo build
+//! --examples` first makes sure they are current when this test runs alone
+//! (`cargo test --test examples` does not build them); after `cargo test` it has nothing
+//! to do.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Every example, by the name `cargo run --example` takes.
+const EXAMPLES: [&str; 5] = ["seed", "chain_rule", "neuron", "xor", "greeks"];
+
+/// `<target>/<profile>`, the directory this test binary was built into (its `deps/`).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in <target>/<profile>/deps")
+        .to_owned()
+}
+
+/// Builds the examples once per test run, in this binary's target directory and profile.
+fn build_examples() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let profile_dir = profile_dir();
+        let target_dir = profile_dir.parent().expect("<target>/<profile>");
+        let profile = profile_dir
+            .file_name()
+            .and_then(|name| name.to_str())
+            .expect("a profile directory name");
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["build", "--quiet", "--examples", "--target-dir"])
+            .arg(target_dir);
+        match profile {
+            "debug" => {}
+            "release" => {
+                cargo.arg("--release");
+            }
+            other => {
+                cargo.args(["--profile", other]);
+            }
+        }
+        let status = cargo.status().expect("cargo runs");
+        assert!(status.success(), "cargo build --examples failed");
+    });
+}
+
+/// What `cargo run --example NAME` prints, given `args`; panics with the output if the
+/// example fails.
+fn run(name: &str, args: &[&Path]) -> String {
+    build_examples();
+    let exe = profile_dir()
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(&exe)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", exe.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "example `{name}` failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// A fresh directory for one example's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("examples")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The whitespace-separated words of the first line starting with `prefix`.
+fn line<'a>(output: &'a str, prefix: &str) -> Vec<&'a str> {
+    output
+        .lines()
+        .find(|line| line.trim_start().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting with {prefix:?} in:\n{output}"))
+        .split_whitespace()
+        .collect()
+}
+
+/// The number that follows `before` in `output`.
+fn number_after(output: &str, before: &str) -> f64 {
+    let start = output
+        .find(before)
+        .unwrap_or_else(|| panic!("{before:?} not found in:\n{output}"))
+        + before.len();
+    let text: String = output[start..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "+-.e".contains(*c))
+        .collect();
+    text.trim_end_matches('.')
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {before:?}: {text:?}"))
+}
+
+fn assert_xml(path: &Path) -> String {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let doc = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    text
+}
+
+#[test]
+fn every_example_is_run_here() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .expect("examples/")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            if path.is_dir() && path.join("main.rs").is_file() {
+                Some(path.file_name()?.to_str()?.to_owned())
+            } else if path.extension()? == "rs" {
+                Some(path.file_stem()?.to_str()?.to_owned())
+            } else {
+                None
+            }
+        })
+        .collect();
+    found.sort();
+    let mut listed = EXAMPLES.map(str::to_owned).to_vec();
+    listed.sort();
+    assert_eq!(
+        found, listed,
+        "add the new example to EXAMPLES and test what it prints"
+    );
+}
+
+#[test]
+fn seed_prints_the_teaching_numbers_three_ways() {
+    let dir = scratch("seed");
+    let out = run("seed", &[&dir]);
+    // The last three columns: the nodes by hand, the runtime graph and grad!.
+    let columns = |prefix| {
+        let words = line(&out, prefix);
+        words[words.len() - 3..].to_vec()
+    };
+    assert_eq!(columns("forward   t = x + y"), ["300", "300", "-"]);
+    assert_eq!(columns("out = t * z"), ["1200", "1200", "1200"]);
+    assert_eq!(columns("backward  dout/dx"), ["4", "4", "4"]);
+    assert_eq!(columns("dout/dy"), ["4", "4", "4"]);
+    assert_eq!(columns("dout/dz"), ["300", "300", "300"]);
+    assert!(out.contains("all three agree: out = 1200, (dx, dy, dz) = (4, 4, 300)"));
+    let derivation = "forward\n  t0 = x + y\n  out = t0 * z\nbackward\n  d_t0 = dout * z\n  \
+                      d_z = dout * t0\n  d_x = d_t0\n  d_y = d_t0\n";
+    assert!(
+        out.contains(derivation),
+        "the derivation is missing:\n{out}"
+    );
+
+    let svg = assert_xml(&dir.join("seed.svg"));
+    for label in ["value = 1200", "grad = 300", "grad = 4"] {
+        assert!(svg.contains(label), "the SVG lacks {label:?}");
+    }
+    let dot = std::fs::read_to_string(dir.join("seed.dot")).expect("seed.dot");
+    assert!(dot.starts_with("digraph"), "{dot}");
+    // The README shows the output and the picture; they must be what the example gives
+    // today. (The output's last lines name the directory it wrote to, which varies.)
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let shown = &out[..out
+        .find("\nthe graph with each node")
+        .expect("the pictures' lines")
+        + 1];
+    assert!(
+        readme.contains(shown),
+        "the README's copy of the seed's output is out of date; it is now:\n{out}"
+    );
+    // The README shows docs/seed.svg; it must be what the example draws today.
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/seed.svg");
+    let committed = std::fs::read_to_string(&committed).expect("docs/seed.svg");
+    assert!(
+        committed == svg,
+        "docs/seed.svg is out of date: redraw it with `cargo run --example seed` and copy \
+         target/backprop-examples/seed.svg to docs/"
+    );
+}
+
+#[test]
+fn chain_rule_gradients_pass_the_check() {
+    let out = run("chain_rule", &[]);
+    assert!(out.contains(
+        "value 50; gradient by [\"x1\", \"x2\", \"x3\", \"x4\"]: [15.0, 10.0, 5.0, 10.0]"
+    ));
+    assert!(out.contains("value 6.25; gradient (dx, dy) = (-5, -5); 2(x + y) = -5"));
+    assert!(out.contains("  d_t0 = dout * 2 * t0^(2 - 1)\n"));
+    assert_eq!(out.matches("gradcheck passed").count(), 2, "{out}");
+}
+
+#[test]
+fn neuron_finds_the_weights_that_made_the_data() {
+    let out = run("neuron", &[]);
+    let summary = line(&out, "loss fell from").join(" ");
+    let first = number_after(&summary, "from");
+    let last = number_after(&summary, " to ");
+    assert!(last < 1e-8 * first, "{first} -> {last}");
+    let w = number_after(&summary, "found w =");
+    let b = number_after(&summary, ", b =");
+    assert!(
+        (w - 3.0).abs() < 1e-3 && (b + 1.5).abs() < 1e-3,
+        "w = {w}, b = {b}"
+    );
+}
+
+#[test]
+fn xor_reaches_the_loss_target_and_plots_it() {
+    let dir = scratch("xor");
+    let out = run("xor", &[&dir]);
+    let loss = number_after(&out, "final mean loss");
+    assert!(loss < 0.01, "final mean loss {loss}");
+    for (x, y) in [("0, 0", 0.0), ("0, 1", 1.0), ("1, 0", 1.0), ("1, 1", 0.0)] {
+        let prediction = number_after(&out, &format!("xor({x}) = {y}   network:"));
+        assert!(
+            (prediction - y).abs() < 0.1,
+            "xor({x}) predicted {prediction}"
+        );
+    }
+    let svg = assert_xml(&dir.join("xor-loss.svg"));
+    let doc = roxmltree::Document::parse(&svg).expect("checked above");
+    let polyline = doc
+        .descendants()
+        .find(|node| node.has_tag_name("polyline"))
+        .expect("a polyline");
+    let points = polyline
+        .attribute("points")
+        .expect("points")
+        .split(' ')
+        .count();
+    assert!(points > 500, "the curve has {points} points");
+    assert!(svg.contains(">epoch</text>") && svg.contains(">0.01</text>"));
+}
+
+#[test]
+fn greeks_agree_with_the_closed_form() {
+    let out = run("greeks", &[]);
+    let worst = number_after(&out, "largest relative difference");
+    assert!(worst < 1e-4, "{worst}");
+    // The values quoted for this at-the-money option, to the digits usually given.
+    for (name, expected) in [
+        ("price", 10.4506),
+        ("delta", 0.6368),
+        ("vega", 37.524),
+        ("rho", 53.232),
+        ("theta", -6.414),
+    ] {
+        let from_grad: f64 = line(&out, name)[1].parse().expect("a number");
+        assert!(
+            ((from_grad - expected) / expected).abs() < 1e-4,
+            "{name}: {from_grad} against {expected}"
+        );
+    }
+    assert!(out.contains("gradcheck passed"), "{out}");
+}
