@@ -125,13 +125,13 @@ fn round(elem: Elem, v: f64) -> f64 {
 }
 
 fn attempt(rng: &mut Rng) -> Option<Case> {
-    let form = if rng.chance(0.55) {
+    let form = if rng.chance(0.7) {
         Form::Closure
     } else {
         Form::Expression
     };
     let closure = form == Form::Closure;
-    let elem = if closure && rng.chance(0.3) {
+    let elem = if closure && rng.chance(0.4) {
         Elem::F32
     } else {
         Elem::F64

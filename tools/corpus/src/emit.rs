@@ -29,8 +29,10 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 //!
 //! Each case is an expression of depth at most 6 over the operations of the table, in one
 //! of the two input forms, at a point chosen so that it is far from singular points,
-//! domain edges and kinks. `check` then verifies that
+//! domain edges and kinks. Each case verifies that
 //!
+//! - `inputs()` names the inputs in argument order (in the expression form, the order of
+//!   first appearance);
 //! - `value`, `forward` and `value_and_grad` give one value, bit for bit, through the
 //!   inherent methods and through `Differentiable`, and `grad` the same gradient;
 //! - the pullback is linear in `dout`: `backward(0.5)` is exactly half the gradient and
@@ -41,7 +43,9 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 //! - `gradcheck` passes: the gradient agrees with central differences (and with the
 //!   graph) within its default tolerances.
 //!
-//! A failure here that reproduces in a minimal case belongs in `corpus_regressions.rs`.
+//! A change to the generator or to the table of operations makes the generator's test
+//! `checked_in_corpus_is_current` fail until this file is regenerated. A bug found here
+//! deserves a minimal reproduction of its own in `tests/corpus_regressions.rs`.
 
 use backprop::{{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback}};
 
