@@ -76,4 +76,34 @@ mod tests {
             assert!(code.contains(line), "missing `{line}` in\n{code}");
         }
     }
+
+    #[test]
+    fn the_readme_shows_the_real_expansion() {
+        let code = seed_expansion();
+        // rustfmt and prettyplease break lines differently: compare without white space
+        // and without the trailing commas a broken line gets.
+        let squeeze = |s: &str| {
+            s.split_whitespace()
+                .collect::<String>()
+                .replace(",}", "}")
+                .replace(",)", ")")
+        };
+        let squeezed = squeeze(&code);
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("let f = {\n    #[derive")
+            .expect("the README shows the expansion");
+        let block = &readme[start..];
+        let block = &block[..block.find("\n};").expect("the listing ends")];
+        for line in block.lines().skip(1).map(str::trim) {
+            // Comments stand for the parts the README leaves out.
+            if line.is_empty() || (line.starts_with("//") && !line.starts_with("///")) {
+                continue;
+            }
+            assert!(
+                squeezed.contains(squeeze(line).trim_end_matches(',')),
+                "README line `{line}` is not in the expansion:\n{code}"
+            );
+        }
+    }
 }
