@@ -16,6 +16,8 @@
 
 use std::fmt::Write;
 
+use backprop_core::OpInfo;
+
 use crate::diff::Sweep;
 use crate::ir::{Def, IntArg, Program, ValueId};
 use crate::names::ValueNames;
@@ -48,15 +50,7 @@ pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> Strin
         let Def::Op { info, args, int } = &value.def else {
             continue;
         };
-        let mut bindings: Vec<(&str, String)> = info
-            .params
-            .iter()
-            .zip(args.iter())
-            .map(|(param, &a)| (*param, name(a)))
-            .collect();
-        if let Some(int) = int {
-            bindings.push((info.params[1], exponent(int, names)));
-        }
+        let bindings = bindings(info, args, int.as_ref(), &name, names);
         let _ = writeln!(
             text,
             "  {} = {}",
@@ -73,15 +67,7 @@ pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> Strin
         let Def::Op { info, args, int } = &program.values[v].def else {
             continue;
         };
-        let mut bindings: Vec<(&str, String)> = info
-            .params
-            .iter()
-            .zip(args.iter())
-            .map(|(param, &a)| (*param, name(a)))
-            .collect();
-        if let Some(int) = int {
-            bindings.push((info.params[1], exponent(int, names)));
-        }
+        let mut bindings = bindings(info, args, int.as_ref(), &name, names);
         bindings.push(("out", name(v)));
         let d = names.adjoint(v);
         for c in &step.contributions {
@@ -99,6 +85,27 @@ pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> Strin
         let _ = writeln!(text, "  {} = dout", names.adjoint(program.output));
     }
     text
+}
+
+/// The operation's parameter names bound to its arguments' names (and `n` of `powi` to
+/// its exponent), for substitution into the table's text.
+fn bindings<'i>(
+    info: &'i OpInfo,
+    args: &[ValueId],
+    int: Option<&IntArg>,
+    name: &dyn Fn(ValueId) -> String,
+    names: &ValueNames,
+) -> Vec<(&'i str, String)> {
+    let mut bindings: Vec<(&str, String)> = info
+        .params
+        .iter()
+        .zip(args)
+        .map(|(param, &a)| (*param, name(a)))
+        .collect();
+    if let Some(int) = int {
+        bindings.push((info.params[1], exponent(int, names)));
+    }
+    bindings
 }
 
 fn exponent(int: &IntArg, names: &ValueNames) -> String {

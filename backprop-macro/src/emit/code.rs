@@ -125,6 +125,25 @@ impl<'a> Code<'a> {
         local(self.names.aux[v].as_deref().unwrap_or("_"))
     }
 
+    /// Which inputs the expression reads: an operation's argument, or the output itself.
+    fn inputs_read(&self) -> Vec<bool> {
+        let mut read = vec![false; self.program.inputs.len()];
+        let used = self
+            .program
+            .values
+            .iter()
+            .flat_map(|value| match &value.def {
+                Def::Op { args, .. } => args.as_slice(),
+                _ => &[],
+            });
+        for &v in used.chain([&self.program.output]) {
+            if let Def::Input(k) = self.program.values[v].def {
+                read[k] = true;
+            }
+        }
+        read
+    }
+
     /// Reads of the captured constants at the top of a forward function, and `let _ = x;`
     /// for inputs the expression never reads (so they raise no unused-variable warning).
     fn prologue(&self, body: &mut Body) {
@@ -132,19 +151,7 @@ impl<'a> Code<'a> {
             let field = local(name);
             body.push(Stmt::Raw(quote!(let #field = self.#field;)));
         }
-        let mut read = vec![false; self.program.inputs.len()];
-        for value in &self.program.values {
-            if let Def::Op { args, .. } = &value.def {
-                for &a in args {
-                    if let Def::Input(k) = self.program.values[a].def {
-                        read[k] = true;
-                    }
-                }
-            }
-        }
-        if let Def::Input(k) = self.program.values[self.program.output].def {
-            read[k] = true;
-        }
+        let read = self.inputs_read();
         for (k, input) in self.program.inputs.iter().enumerate() {
             if !read[k] {
                 body.push(Stmt::Raw(quote!(let _ = #input;)));
@@ -362,19 +369,7 @@ impl<'a> Code<'a> {
         let graph = local(&self.names.graph);
         let args = local(&self.names.inputs);
         let mut body = Body::default();
-        let mut read = vec![false; self.program.inputs.len()];
-        for value in &self.program.values {
-            if let Def::Op { args, .. } = &value.def {
-                for &a in args {
-                    if let Def::Input(k) = self.program.values[a].def {
-                        read[k] = true;
-                    }
-                }
-            }
-        }
-        if let Def::Input(k) = self.program.values[self.program.output].def {
-            read[k] = true;
-        }
+        let read = self.inputs_read();
         let pattern = self.program.inputs.iter().enumerate().map(|(k, input)| {
             if read[k] {
                 input.to_token_stream()
