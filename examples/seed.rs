@@ -5,9 +5,11 @@
 //! Run with `cargo run --example seed`; pass a directory to write the pictures there
 //! instead of `target/backprop-examples/`.
 
-use std::path::{Path, PathBuf};
+#[path = "common/output.rs"]
+mod output;
 
 use backprop::{grad, AddNode, Graph, MulNode};
+use output::{output_dir, shown};
 
 fn main() -> std::io::Result<()> {
     let (x, y, z) = (100.0, 200.0, 4.0);
@@ -86,26 +88,4 @@ fn main() -> std::io::Result<()> {
     let dot = shown(&dot);
     println!("  {dot}  (for Graphviz: dot -Tpng {dot} -o seed.png)");
     Ok(())
-}
-
-/// `path` relative to the working directory when it lies below it, as a reader would type it.
-fn shown(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_owned));
-    relative.as_deref().unwrap_or(path).display().to_string()
-}
-
-/// The directory named on the command line, else `backprop-examples/` in the target
-/// directory this example was built into (found from the executable's own path, so a
-/// custom `CARGO_TARGET_DIR` is respected and nothing lands in the source tree).
-fn output_dir() -> PathBuf {
-    if let Some(dir) = std::env::args_os().nth(1) {
-        return PathBuf::from(dir);
-    }
-    // The executable is `<target>/<profile>/examples/<name>`.
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("backprop-examples")))
-        .unwrap_or_else(|| PathBuf::from("target").join("backprop-examples"))
 }

@@ -9,12 +9,14 @@
 //! Run with `cargo run --example xor`; pass a directory to write the plot there instead
 //! of `target/backprop-examples/`.
 
+#[path = "../common/output.rs"]
+mod output;
 mod plot;
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use backprop::{grad, Differentiable};
+use output::{output_dir, shown};
 
 const DATA: [([f64; 2], f64); 4] = [
     ([0.0, 0.0], 0.0),
@@ -126,26 +128,4 @@ fn initial_params() -> [f64; 9] {
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 11) as f64 / (1_u64 << 53) as f64 * 2.0 - 1.0
     })
-}
-
-/// `path` relative to the working directory when it lies below it, as a reader would type it.
-fn shown(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_owned));
-    relative.as_deref().unwrap_or(path).display().to_string()
-}
-
-/// The directory named on the command line, else `backprop-examples/` in the target
-/// directory this example was built into (found from the executable's path, so a custom
-/// `CARGO_TARGET_DIR` is respected and nothing lands in the source tree).
-fn output_dir() -> PathBuf {
-    if let Some(dir) = std::env::args_os().nth(1) {
-        return PathBuf::from(dir);
-    }
-    // The executable is `<target>/<profile>/examples/<name>`.
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.join("backprop-examples")))
-        .unwrap_or_else(|| PathBuf::from("target").join("backprop-examples"))
 }
