@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(nearest("tahn"), ["tanh"]);
+        assert_eq!(nearest("tahn"), ["tan", "tanh"]); // a deletion and a swap, one edit each
         assert_eq!(nearest("sqr"), ["sqrt"]);
         assert!(nearest("frobnicate").is_empty());
         assert!(hint("frobnicate").contains("sigmoid"));
