@@ -9,8 +9,9 @@ use syn::visit::Visit;
 use syn::{BinOp, Expr, UnOp};
 
 use crate::errors::Errors;
-use crate::input::{elem_of, Form};
+use crate::input::{elem_of, is_path_keyword, Form};
 use crate::ir::Elem;
+use crate::names::unraw;
 
 /// An input or `let` name that an expression mentions.
 pub struct Dependency {
@@ -35,13 +36,13 @@ pub fn find_dependency(
             if self.found.is_some() {
                 return;
             }
-            let name = ident.to_string();
+            let name = unraw(ident);
             if self.scopes.iter().any(|(n, _)| *n == name) {
                 self.found = Some(Dependency {
                     ident: ident.clone(),
                     is_let: true,
                 });
-            } else if self.params.iter().any(|p| *p == name) {
+            } else if self.params.iter().any(|p| unraw(p) == name) {
                 self.found = Some(Dependency {
                     ident: ident.clone(),
                     is_let: false,
@@ -333,7 +334,11 @@ pub fn check_let<'a>(
             );
             None
         }
-        syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+        syn::Pat::Ident(p)
+            if p.by_ref.is_none() && p.subpat.is_none() && !is_path_keyword(&p.ident) =>
+        {
+            Some(&p.ident)
+        }
         other => {
             errors.error(
                 other,

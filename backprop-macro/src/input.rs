@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 
 use crate::errors::Errors;
 use crate::ir::Elem;
+use crate::names::unraw;
 
 /// Which of the two forms the user wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +92,7 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
             check_type(ty, &mut elem, errors);
         }
         if let Some(ident) = ident {
-            if params.contains(&ident) {
+            if params.iter().any(|p| unraw(p) == unraw(&ident)) {
                 errors.error(
                     &ident,
                     format!("parameter `{ident}` is repeated: each input needs its own name"),
@@ -115,6 +116,16 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
 /// The identifier of a parameter written as a plain name.
 fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
     match pat {
+        syn::Pat::Ident(p) if is_path_keyword(&p.ident) => {
+            errors.error(
+                &p.ident,
+                format!(
+                    "`{}` cannot be a grad! parameter: name the input, such as `w`",
+                    p.ident
+                ),
+            );
+            None
+        }
         syn::Pat::Ident(p)
             if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() =>
         {
@@ -128,6 +139,13 @@ fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
             None
         }
     }
+}
+
+/// `self`, `Self`, `super` or `crate`: identifiers that are paths, not names to bind.
+pub fn is_path_keyword(ident: &Ident) -> bool {
+    ["self", "Self", "super", "crate"]
+        .iter()
+        .any(|keyword| ident == keyword)
 }
 
 /// Records the element type a parameter or return annotation names; the first one sets it.

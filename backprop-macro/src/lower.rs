@@ -14,6 +14,7 @@ use syn::{BinOp, Expr, UnOp};
 use crate::errors::Errors;
 use crate::input::{Form, Input};
 use crate::ir::{Captured, Def, Elem, IntArg, Program, Value, ValueId};
+use crate::names::unraw;
 use crate::{constant, literal, suggest};
 
 /// Lowers `input`, or returns `None` after recording every error found.
@@ -133,9 +134,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     let v = self.pop();
                     let value = &mut self.values[v];
                     if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
-                        value.name = Some(ident.to_string());
+                        value.name = Some(unraw(ident));
                     }
-                    self.scopes.push((ident.to_string(), v));
+                    self.scopes.push((unraw(ident), v));
                 }
                 Task::EndScope(len) => self.scopes.truncate(len),
             }
@@ -186,7 +187,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     }
 
     fn input(&mut self, ident: &Ident) -> ValueId {
-        let key = ident.to_string();
+        let key = unraw(ident);
         if let Some(&v) = self.input_values.get(&key) {
             return v;
         }
@@ -249,20 +250,26 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 return;
             }
         };
-        let name = ident.to_string();
+        let name = unraw(ident);
         if let Some(&(_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
             self.stack.push(v);
             return;
         }
         let v = match self.form {
             Form::Expression => {
-                if ident == "self" || ident == "Self" {
-                    self.errors
-                        .error(ident, "`self` cannot be an input of grad!");
+                if crate::input::is_path_keyword(ident) {
+                    self.errors.error(
+                        ident,
+                        format!(
+                            "`{ident}` cannot be an input of grad!: in the expression form \
+                             every plain identifier is an input; the closure form, such as \
+                             `grad!(|w| w * self.scale)`, captures everything else"
+                        ),
+                    );
                 }
                 self.input(ident)
             }
-            Form::Closure if self.params.contains(ident) => self.input(ident),
+            Form::Closure if self.params.iter().any(|p| unraw(p) == name) => self.input(ident),
             Form::Closure => {
                 self.capture(&Expr::Path(path.clone()), Some(ident.clone()));
                 return;
@@ -317,7 +324,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         call: &'a syn::ExprMethodCall,
         tasks: &mut Vec<Task<'a>>,
     ) {
-        let name = call.method.to_string();
+        let name = unraw(&call.method);
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
                 self.capture(expr, None);
@@ -349,7 +356,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             self.unsupported(expr);
             return;
         };
-        let name = ident.to_string();
+        let name = unraw(ident);
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
                 self.capture(expr, None);
