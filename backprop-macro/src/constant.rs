@@ -145,6 +145,11 @@ pub fn source_text(expr: &Expr) -> String {
     text
 }
 
+/// The source text of a type, compacted as [`source_text`] does.
+pub fn source_text_of(ty: &syn::Type) -> String {
+    source_text(&Expr::Verbatim(ty.to_token_stream()))
+}
+
 /// The span of the token an error about `expr` should point at: its keyword or operator.
 pub fn keyword_span(expr: &Expr) -> Span {
     match expr {
@@ -157,6 +162,7 @@ pub fn keyword_span(expr: &Expr) -> Span {
         Expr::Break(e) => e.break_token.span,
         Expr::Continue(e) => e.continue_token.span,
         Expr::Closure(e) => e.or1_token.span,
+        Expr::Call(e) => called_closure(e).map_or_else(|| e.span(), |c| c.or1_token.span),
         Expr::Assign(e) => e.eq_token.span,
         Expr::Binary(e) => e.op.span(),
         Expr::Unary(e) => e.op.span(),
@@ -196,6 +202,20 @@ fn kind(expr: &Expr) -> &'static str {
     }
 }
 
+const CLOSURE: &str = "a closure inside grad! is not supported: write its body inline";
+
+/// The closure of a call such as `(|v| v * 2.0)(w)`.
+fn called_closure(call: &syn::ExprCall) -> Option<&syn::ExprClosure> {
+    let mut callee = &*call.func;
+    while let Expr::Paren(p) = callee {
+        callee = &p.expr;
+    }
+    match callee {
+        Expr::Closure(c) => Some(c),
+        _ => None,
+    }
+}
+
 const STRAIGHT_LINE: &str = "grad! differentiates straight-line arithmetic; for a piecewise \
                              function use `max`, `min`, `abs` or `relu`";
 
@@ -217,9 +237,14 @@ pub fn unsupported_message(expr: &Expr, form: Form, dependency: Option<Dependenc
                     of `let` bindings ending in one"
                 .to_owned()
         }
-        Expr::Closure(_) => {
-            return "a closure inside grad! is not supported: write its body inline".to_owned()
+        Expr::Cast(_) if !matches!(dependency, Some(Dependency { is_let: true, .. })) => {
+            return "a cast with `as` is not supported: every value of grad! has the element \
+                    type (`f64`, or `f32` when the closure's parameters say so); in the closure \
+                    form a cast of constants, such as `n as f64`, is captured"
+                .to_owned()
         }
+        Expr::Closure(_) => return CLOSURE.to_owned(),
+        Expr::Call(c) if called_closure(c).is_some() => return CLOSURE.to_owned(),
         Expr::Assign(_) | Expr::Let(_) => {
             return "assignment is not supported: bind a new value with `let name = ...;` in \
                     a block instead"
@@ -231,8 +256,8 @@ pub fn unsupported_message(expr: &Expr, form: Form, dependency: Option<Dependenc
     match (form, dependency) {
         (Form::Expression, _) => format!(
             "{what} is not supported in the expression form, where every plain identifier \
-             is an input; use the closure form, such as `grad!(|w| w * xs[i])`, where \
-             expressions of constants are captured"
+             is an input; the closure form captures constants, as in `grad!(|w| w * {})`",
+            example(expr)
         ),
         (
             Form::Closure,
@@ -247,9 +272,20 @@ pub fn unsupported_message(expr: &Expr, form: Form, dependency: Option<Dependenc
         ),
         (Form::Closure, Some(Dependency { ident, .. })) => format!(
             "{what} depends on the input `{ident}` and cannot be differentiated: grad! \
-             supports `+ - * /`, unary `-` and the listed operations on inputs"
+             supports `+`, `-`, `*`, `/`, unary `-` and operations such as `x.sin()` or \
+             `max(x, y)`"
         ),
         (Form::Closure, None) => format!("{what} is not supported in grad!"),
+    }
+}
+
+/// `expr` as a short example of a captured constant, or a stand-in if it is long.
+fn example(expr: &Expr) -> String {
+    let text = source_text(expr);
+    if text.chars().count() <= 30 {
+        text
+    } else {
+        "xs[i]".to_owned()
     }
 }
 
@@ -287,7 +323,9 @@ pub fn unary_message(op: &UnOp) -> String {
             "operator `!` is not supported: grad! supports `+`, `-`, `*`, `/` and unary `-`"
                 .to_owned()
         }
-        UnOp::Deref(_) => "dereferencing with `*` is not supported on an input".to_owned(),
+        UnOp::Deref(_) => "dereferencing with `*` is not supported: inputs are plain `f32` \
+                           or `f64` values, and `*` between two values multiplies them"
+            .to_owned(),
         _ => "this operator is not supported".to_owned(),
     }
 }
@@ -315,7 +353,8 @@ pub fn arity_message(info: &OpInfo, method: bool, given: usize) -> String {
 }
 
 /// Checks a `let` statement of the body: a plain name, no `mut`, a value, an optional type
-/// that is the element type.
+/// that is the element type. A `let` whose pattern is not a name is not lowered further:
+/// its value fits that pattern, so its errors would only repeat the first.
 pub fn check_let<'a>(
     local: &'a syn::Local,
     elem: Elem,
@@ -332,7 +371,8 @@ pub fn check_let<'a>(
                 "`let mut` is not supported: bindings in grad! are immutable; shadow the name \
                  with a new `let` instead",
             );
-            None
+            // Still bound, so its uses are not taken for captured constants.
+            Some(&p.ident)
         }
         syn::Pat::Ident(p)
             if p.by_ref.is_none() && p.subpat.is_none() && !is_path_keyword(&p.ident) =>
@@ -352,7 +392,10 @@ pub fn check_let<'a>(
             errors.error(
                 ty,
                 format!(
-                    "this grad! computes in `{}`: annotate with that type or none",
+                    "`{}` here, but this grad! computes in `{}`: annotate the `let` with \
+                     `{}` or with no type",
+                    source_text_of(ty),
+                    elem.name(),
                     elem.name()
                 ),
             );
@@ -366,4 +409,43 @@ pub fn check_let<'a>(
         errors.error(else_token, "`let ... else` is not supported in grad!");
     }
     Some((ident?, &init.expr))
+}
+
+/// The error for a statement of a block other than a `let` or the final expression.
+pub fn statement_error(stmt: &syn::Stmt, last: bool) -> syn::Error {
+    const BLOCK: &str = "a grad! block holds `let` bindings, then the expression to \
+                         differentiate";
+    match stmt {
+        syn::Stmt::Expr(e, _) if is_assignment_expr(e) => {
+            syn::Error::new(keyword_span(e), unsupported_message(e, Form::Closure, None))
+        }
+        syn::Stmt::Expr(_, Some(semi)) if last => syn::Error::new(
+            semi.span,
+            format!("this `;` leaves the block without a value: remove it ({BLOCK})"),
+        ),
+        syn::Stmt::Item(item) => syn::Error::new(
+            first_token_span(item),
+            format!("items cannot be declared inside grad!: declare them outside ({BLOCK})"),
+        ),
+        syn::Stmt::Macro(m) => syn::Error::new(
+            m.mac.path.span(),
+            format!("a macro statement is not supported: {BLOCK}"),
+        ),
+        other => syn::Error::new_spanned(
+            other,
+            format!("this statement's value would be discarded: {BLOCK}; bind it with `let`"),
+        ),
+    }
+}
+
+fn is_assignment_expr(expr: &Expr) -> bool {
+    matches!(expr, Expr::Assign(_)) || matches!(expr, Expr::Binary(b) if is_assignment(&b.op))
+}
+
+fn first_token_span(tokens: &impl ToTokens) -> Span {
+    tokens
+        .to_token_stream()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
 }

@@ -42,7 +42,13 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
     let expr: syn::Expr = match syn::parse2(tokens) {
         Ok(expr) => expr,
         Err(e) => {
-            errors.push(e);
+            errors.push(syn::Error::new(
+                e.span(),
+                format!(
+                    "{e}: grad! takes one expression, such as `grad!((x + y) * z)`, or one \
+                     closure, such as `grad!(|w, b| w * x + b)`"
+                ),
+            ));
             return None;
         }
     };
@@ -88,9 +94,6 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
             syn::Pat::Type(typed) => (plain_ident(&typed.pat, errors), Some(&*typed.ty)),
             other => (plain_ident(other, errors), None),
         };
-        if let Some(ty) = ty {
-            check_type(ty, &mut elem, errors);
-        }
         if let Some(ident) = ident {
             if params.iter().any(|p| unraw(p) == unraw(&ident)) {
                 errors.error(
@@ -100,6 +103,9 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
             } else {
                 params.push(ident);
             }
+        }
+        if let Some(ty) = ty {
+            check_type(ty, &mut elem, errors);
         }
     }
     if let syn::ReturnType::Type(_, ty) = &closure.output {
@@ -154,8 +160,11 @@ fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Erro
     match (found, &*elem) {
         (None, _) => errors.error(
             ty,
-            "grad! differentiates `f32` or `f64` values: annotate parameters with one of \
-             those, or leave them unannotated for `f64`",
+            format!(
+                "`{}` is not a floating-point type: grad! differentiates `f32` or `f64` \
+                 values; annotate with one of those, or leave the type out for `f64`",
+                crate::constant::source_text_of(ty)
+            ),
         ),
         (Some(e), None) => *elem = Some((e, ty.span())),
         (Some(e), Some((first, _))) if e != *first => errors.error(

@@ -461,10 +461,13 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     }
                 }
                 syn::Stmt::Expr(e, None) if last => tail = Some(e),
-                other => self.errors.error(
-                    other,
-                    "only `let` bindings may come before the block's final expression",
-                ),
+                other => {
+                    self.errors.push(constant::statement_error(other, last));
+                    // A final expression followed by `;` is still lowered, for its errors.
+                    if let (true, syn::Stmt::Expr(e, Some(_))) = (last, other) {
+                        tail = Some(e);
+                    }
+                }
             }
         }
         let Some(tail) = tail else {
