@@ -180,7 +180,7 @@ fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Erro
     }
 }
 
-/// `f32` or `f64`, written as a plain type name.
+/// `f32` or `f64`, written as a plain type name or by its path in `core` or `std`.
 pub fn elem_of(ty: &syn::Type) -> Option<Elem> {
     let syn::Type::Path(path) = ty else {
         return None;
@@ -188,7 +188,18 @@ pub fn elem_of(ty: &syn::Type) -> Option<Elem> {
     if path.qself.is_some() {
         return None;
     }
-    let ident = path.path.get_ident()?;
+    let ident = match path.path.segments.iter().collect::<Vec<_>>().as_slice() {
+        [ty] if path.path.leading_colon.is_none() => &ty.ident,
+        [krate, module, ty]
+            if (krate.ident == "core" || krate.ident == "std") && module.ident == "primitive" =>
+        {
+            &ty.ident
+        }
+        _ => return None,
+    };
+    if path.path.segments.iter().any(|s| !s.arguments.is_none()) {
+        return None;
+    }
     if ident == "f64" {
         Some(Elem::F64)
     } else if ident == "f32" {
