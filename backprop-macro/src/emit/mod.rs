@@ -83,7 +83,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
         (quote!(), quote!(), quote!())
     } else {
         (
-            quote!(ints: [i32; #ints_len],),
+            quote!(ints: [::core::primitive::i32; #ints_len],),
             quote!(ints: [#(#ints),*],),
             quote!(let [#(#ints),*] = self.ints;),
         )
@@ -92,11 +92,18 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let args = local(&code.names().inputs);
     let graph = local(&code.names().graph);
 
+    let str = quote!(::core::primitive::str);
+    let derives = quote!(
+        ::core::clone::Clone,
+        ::core::marker::Copy,
+        ::core::fmt::Debug
+    );
+
     quote! {{
-        #[derive(Clone, Copy, Debug)]
+        #[derive(#derives)]
         pub struct #grad_ty { #fields }
 
-        #[derive(Clone, Copy, Debug)]
+        #[derive(#derives)]
         pub struct #pullback_ty { #saved_field #ints_field }
 
         // The inputs are the user's names, so their case and count are the user's choice;
@@ -142,13 +149,13 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
 
             /// The input names, in argument order.
             #[must_use]
-            pub fn inputs(&self) -> [&'static str; #n] {
+            pub fn inputs(&self) -> [&'static #str; #n] {
                 [#(#input_names),*]
             }
 
             /// The unrolled forward and backward steps, as text.
             #[must_use]
-            pub fn derivation(&self) -> &'static str {
+            pub fn derivation(&self) -> &'static #str {
                 #derivation
             }
         }
@@ -193,7 +200,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
                 #grad_ty::value_and_grad(self, #(#inputs),*)
             }
 
-            fn inputs(&self) -> [&'static str; #n] {
+            fn inputs(&self) -> [&'static #str; #n] {
                 #grad_ty::inputs(self)
             }
 
