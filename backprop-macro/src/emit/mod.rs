@@ -160,7 +160,8 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
             }
         }
 
-        #[allow(clippy::trivially_copy_pass_by_ref)]
+        // The saved values include inputs, bound by the user's names.
+        #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref)]
         impl #pullback_ty {
             /// Each input's gradient times `dout`.
             #[inline]
@@ -179,6 +180,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
             }
         }
 
+        #[allow(non_snake_case)]
         impl #private::Differentiable<#elem, #n> for #grad_ty {
             type Pullback = #pullback_ty;
 
