@@ -29,6 +29,7 @@ mod literal;
 mod lower;
 mod names;
 mod suggest;
+mod unsupported;
 
 use proc_macro2::TokenStream;
 

@@ -15,7 +15,7 @@ use crate::errors::Errors;
 use crate::input::{Form, Input};
 use crate::ir::{Captured, Def, Elem, IntArg, Program, Value, ValueId};
 use crate::names::unraw;
-use crate::{constant, literal, suggest};
+use crate::{constant, literal, suggest, unsupported};
 
 /// Lowers `input`, or returns `None` after recording every error found.
 pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
@@ -305,9 +305,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 return;
             }
             dependency => {
-                let message = constant::unsupported_message(expr, self.form, dependency);
+                let message = unsupported::unsupported_message(expr, self.form, dependency);
                 self.errors
-                    .push(syn::Error::new(constant::keyword_span(expr), message));
+                    .push(syn::Error::new(unsupported::keyword_span(expr), message));
             }
         }
         self.placeholder();
@@ -385,7 +385,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         if args.len() != info.params.len() {
             let given = args.len() - usize::from(method);
             self.errors
-                .error(name, constant::arity_message(info, method, given));
+                .error(name, unsupported::arity_message(info, method, given));
             self.placeholder();
             return;
         }
@@ -454,7 +454,8 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             let last = k + 1 == block.stmts.len();
             match stmt {
                 syn::Stmt::Local(local) => {
-                    if let Some((ident, init)) = constant::check_let(local, self.elem, self.errors)
+                    if let Some((ident, init)) =
+                        unsupported::check_let(local, self.elem, self.errors)
                     {
                         scheduled.push(Task::Visit(init));
                         scheduled.push(Task::Bind(ident));
@@ -462,7 +463,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 }
                 syn::Stmt::Expr(e, None) if last => tail = Some(e),
                 other => {
-                    self.errors.push(constant::statement_error(other, last));
+                    self.errors.push(unsupported::statement_error(other, last));
                     // A final expression followed by `;` is still lowered, for its errors.
                     if let (true, syn::Stmt::Expr(e, Some(_))) = (last, other) {
                         tail = Some(e);
