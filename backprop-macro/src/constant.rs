@@ -1,16 +1,11 @@
-//! What may be captured as a constant, what an expression depends on, and the messages
-//! for syntax outside the supported language.
+//! What may be captured as a constant, what an expression depends on, and how it reads.
 
-use backprop_core::OpInfo;
-use proc_macro2::{Ident, Span};
+use proc_macro2::Ident;
 use quote::ToTokens;
-use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{BinOp, Expr, UnOp};
+use syn::{BinOp, Expr};
 
-use crate::errors::Errors;
-use crate::input::{elem_of, Form};
-use crate::ir::Elem;
+use crate::names::unraw;
 
 /// An input or `let` name that an expression mentions.
 pub struct Dependency {
@@ -35,13 +30,13 @@ pub fn find_dependency(
             if self.found.is_some() {
                 return;
             }
-            let name = ident.to_string();
+            let name = unraw(ident);
             if self.scopes.iter().any(|(n, _)| *n == name) {
                 self.found = Some(Dependency {
                     ident: ident.clone(),
                     is_let: true,
                 });
-            } else if self.params.iter().any(|p| *p == name) {
+            } else if self.params.iter().any(|p| unraw(p) == name) {
                 self.found = Some(Dependency {
                     ident: ident.clone(),
                     is_let: false,
@@ -106,7 +101,7 @@ pub fn capturable(expr: &Expr) -> bool {
     ) && !matches!(expr, Expr::Binary(b) if is_assignment(&b.op))
 }
 
-fn is_assignment(op: &BinOp) -> bool {
+pub fn is_assignment(op: &BinOp) -> bool {
     matches!(
         op,
         BinOp::AddAssign(_)
@@ -144,221 +139,7 @@ pub fn source_text(expr: &Expr) -> String {
     text
 }
 
-/// The span of the token an error about `expr` should point at: its keyword or operator.
-pub fn keyword_span(expr: &Expr) -> Span {
-    match expr {
-        Expr::If(e) => e.if_token.span,
-        Expr::Match(e) => e.match_token.span,
-        Expr::Loop(e) => e.loop_token.span,
-        Expr::While(e) => e.while_token.span,
-        Expr::ForLoop(e) => e.for_token.span,
-        Expr::Return(e) => e.return_token.span,
-        Expr::Break(e) => e.break_token.span,
-        Expr::Continue(e) => e.continue_token.span,
-        Expr::Closure(e) => e.or1_token.span,
-        Expr::Assign(e) => e.eq_token.span,
-        Expr::Binary(e) => e.op.span(),
-        Expr::Unary(e) => e.op.span(),
-        Expr::Index(e) => e.bracket_token.span.join(),
-        Expr::Field(e) => e.member.span(),
-        Expr::Macro(e) => e.mac.path.span(),
-        Expr::Cast(e) => e.as_token.span,
-        Expr::Reference(e) => e.and_token.span,
-        Expr::Try(e) => e.question_token.span,
-        Expr::Await(e) => e.await_token.span,
-        Expr::Async(e) => e.async_token.span,
-        Expr::Unsafe(e) => e.unsafe_token.span,
-        Expr::Let(e) => e.let_token.span,
-        other => other.span(),
-    }
-}
-
-fn kind(expr: &Expr) -> &'static str {
-    match expr {
-        Expr::Index(_) => "indexing",
-        Expr::Field(_) => "field access",
-        Expr::Macro(_) => "a macro call",
-        Expr::Cast(_) => "a cast",
-        Expr::Call(_) => "a call of a function that is not a supported operation",
-        Expr::MethodCall(_) => "a method call",
-        Expr::Array(_) | Expr::Repeat(_) => "an array",
-        Expr::Tuple(_) => "a tuple",
-        Expr::Reference(_) => "a reference",
-        Expr::Range(_) => "a range",
-        Expr::Struct(_) => "a struct literal",
-        Expr::Try(_) => "the `?` operator",
-        Expr::Await(_) => "`.await`",
-        Expr::Unsafe(_) => "an `unsafe` block",
-        Expr::Block(_) | Expr::Const(_) => "a labelled or `const` block",
-        Expr::Infer(_) => "`_`",
-        _ => "this syntax",
-    }
-}
-
-const STRAIGHT_LINE: &str = "grad! differentiates straight-line arithmetic; for a piecewise \
-                             function use `max`, `min`, `abs` or `relu`";
-
-/// The message for `expr`, which is outside the supported language and could not be
-/// captured as a constant.
-pub fn unsupported_message(expr: &Expr, form: Form, dependency: Option<Dependency>) -> String {
-    match expr {
-        Expr::Binary(b) => return operator_message(&b.op),
-        Expr::Unary(u) => return unary_message(&u.op),
-        Expr::If(_) => return format!("`if` is not supported: {STRAIGHT_LINE}"),
-        Expr::Match(_) => return format!("`match` is not supported: {STRAIGHT_LINE}"),
-        Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
-            return "loops are not supported: grad! differentiates one straight-line \
-                    expression; write the terms out, or call grad! inside your loop"
-                .to_owned()
-        }
-        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) | Expr::Yield(_) => {
-            return "control flow is not supported: the body is one expression, or a block \
-                    of `let` bindings ending in one"
-                .to_owned()
-        }
-        Expr::Closure(_) => {
-            return "a closure inside grad! is not supported: write its body inline".to_owned()
-        }
-        Expr::Assign(_) | Expr::Let(_) => {
-            return "assignment is not supported: bind a new value with `let name = ...;` in \
-                    a block instead"
-                .to_owned()
-        }
-        _ => {}
-    }
-    let what = kind(expr);
-    match (form, dependency) {
-        (Form::Expression, _) => format!(
-            "{what} is not supported in the expression form, where every plain identifier \
-             is an input; use the closure form, such as `grad!(|w| w * xs[i])`, where \
-             expressions of constants are captured"
-        ),
-        (
-            Form::Closure,
-            Some(Dependency {
-                ident,
-                is_let: true,
-            }),
-        ) => format!(
-            "{what} uses `{ident}`, bound by `let` in the body: a captured constant is \
-             evaluated once where grad! is written, before the body runs, so it cannot refer \
-             to the body's bindings"
-        ),
-        (Form::Closure, Some(Dependency { ident, .. })) => format!(
-            "{what} depends on the input `{ident}` and cannot be differentiated: grad! \
-             supports `+ - * /`, unary `-` and the listed operations on inputs"
-        ),
-        (Form::Closure, None) => format!("{what} is not supported in grad!"),
-    }
-}
-
-/// The message for an unsupported binary operator.
-pub fn operator_message(op: &BinOp) -> String {
-    let symbol = op.to_token_stream().to_string();
-    let supported = "grad! supports `+`, `-`, `*`, `/` and unary `-`";
-    match op {
-        BinOp::BitXor(_) => format!(
-            "`^` is bitwise XOR in Rust, not a power: write `x.powi(2)` for an integer \
-             power or `x.powf(e)` for a real one ({supported})"
-        ),
-        BinOp::Rem(_) => format!("the remainder operator `%` is not supported: {supported}"),
-        BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) => {
-            format!(
-                "comparison `{symbol}` is not supported: grad! differentiates arithmetic, \
-                 not conditions; for a piecewise function use `max`, `min`, `abs` or `relu`"
-            )
-        }
-        BinOp::And(_) | BinOp::Or(_) => {
-            format!("logical operator `{symbol}` is not supported: {supported}")
-        }
-        op if is_assignment(op) => format!(
-            "compound assignment `{symbol}` is not supported: bind a new value with \
-             `let name = ...;` in a block instead"
-        ),
-        _ => format!("operator `{symbol}` is not supported: {supported}"),
-    }
-}
-
-/// The message for an unsupported unary operator.
-pub fn unary_message(op: &UnOp) -> String {
-    match op {
-        UnOp::Not(_) => {
-            "operator `!` is not supported: grad! supports `+`, `-`, `*`, `/` and unary `-`"
-                .to_owned()
-        }
-        UnOp::Deref(_) => "dereferencing with `*` is not supported on an input".to_owned(),
-        _ => "this operator is not supported".to_owned(),
-    }
-}
-
-/// The message for a call of `info` with the wrong number of arguments.
-pub fn arity_message(info: &OpInfo, method: bool, given: usize) -> String {
-    let (usage, expected) = if method {
-        let rest = info.params[1..].join(", ");
-        (
-            format!("{}.{}({rest})", info.params[0], info.name),
-            info.params.len() - 1,
-        )
-    } else {
-        (
-            format!("{}({})", info.name, info.params.join(", ")),
-            info.params.len(),
-        )
-    };
-    let plural = if expected == 1 { "" } else { "s" };
-    format!(
-        "`{}` takes {expected} argument{plural}, as in `{usage}`, but {given} {} given",
-        info.name,
-        if given == 1 { "was" } else { "were" }
-    )
-}
-
-/// Checks a `let` statement of the body: a plain name, no `mut`, a value, an optional type
-/// that is the element type.
-pub fn check_let<'a>(
-    local: &'a syn::Local,
-    elem: Elem,
-    errors: &mut Errors,
-) -> Option<(&'a Ident, &'a Expr)> {
-    let (pat, ty) = match &local.pat {
-        syn::Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
-        other => (other, None),
-    };
-    let ident = match pat {
-        syn::Pat::Ident(p) if p.mutability.is_some() => {
-            errors.error(
-                p.mutability,
-                "`let mut` is not supported: bindings in grad! are immutable; shadow the name \
-                 with a new `let` instead",
-            );
-            None
-        }
-        syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
-        other => {
-            errors.error(
-                other,
-                "a `let` in grad! binds a plain name, such as `let a = ...;`",
-            );
-            None
-        }
-    };
-    if let Some(ty) = ty {
-        if elem_of(ty) != Some(elem) {
-            errors.error(
-                ty,
-                format!(
-                    "this grad! computes in `{}`: annotate with that type or none",
-                    elem.name()
-                ),
-            );
-        }
-    }
-    let Some(init) = &local.init else {
-        errors.error(local, "a `let` in grad! needs a value: `let name = ...;`");
-        return None;
-    };
-    if let Some((else_token, _)) = &init.diverge {
-        errors.error(else_token, "`let ... else` is not supported in grad!");
-    }
-    Some((ident?, &init.expr))
+/// The source text of a type, compacted as [`source_text`] does.
+pub fn source_text_of(ty: &syn::Type) -> String {
+    source_text(&Expr::Verbatim(ty.to_token_stream()))
 }

@@ -1,7 +1,7 @@
 //! Every error found in one invocation, reported together, each on the user's tokens.
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
+use quote::{quote, ToTokens};
 
 /// A collector of spanned errors.
 #[derive(Default)]
@@ -24,11 +24,11 @@ impl Errors {
         self.errors.is_empty()
     }
 
-    /// All the errors as `compile_error!` invocations.
+    /// All the errors as one block of `compile_error!` invocations, so that every one is
+    /// reported. The last is the block's value: an erroneous expression, which keeps rustc
+    /// from reporting type errors about the value the user expected `grad!` to return.
     pub fn into_compile_errors(self) -> TokenStream {
-        self.errors
-            .into_iter()
-            .map(|e| e.to_compile_error())
-            .collect()
+        let errors = self.errors.iter().map(syn::Error::to_compile_error);
+        quote!({ #(#errors);* })
     }
 }

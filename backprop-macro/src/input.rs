@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 
 use crate::errors::Errors;
 use crate::ir::Elem;
+use crate::names::unraw;
 
 /// Which of the two forms the user wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +42,13 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
     let expr: syn::Expr = match syn::parse2(tokens) {
         Ok(expr) => expr,
         Err(e) => {
-            errors.push(e);
+            errors.push(syn::Error::new(
+                e.span(),
+                format!(
+                    "{e}: grad! takes one expression, such as `grad!((x + y) * z)`, or one \
+                     closure, such as `grad!(|w, b| w * x + b)`"
+                ),
+            ));
             return None;
         }
     };
@@ -87,11 +94,8 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
             syn::Pat::Type(typed) => (plain_ident(&typed.pat, errors), Some(&*typed.ty)),
             other => (plain_ident(other, errors), None),
         };
-        if let Some(ty) = ty {
-            check_type(ty, &mut elem, errors);
-        }
         if let Some(ident) = ident {
-            if params.contains(&ident) {
+            if params.iter().any(|p| unraw(p) == unraw(&ident)) {
                 errors.error(
                     &ident,
                     format!("parameter `{ident}` is repeated: each input needs its own name"),
@@ -99,6 +103,9 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
             } else {
                 params.push(ident);
             }
+        }
+        if let Some(ty) = ty {
+            check_type(ty, &mut elem, errors);
         }
     }
     if let syn::ReturnType::Type(_, ty) = &closure.output {
@@ -115,6 +122,16 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
 /// The identifier of a parameter written as a plain name.
 fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
     match pat {
+        syn::Pat::Ident(p) if is_path_keyword(&p.ident) => {
+            errors.error(
+                &p.ident,
+                format!(
+                    "`{}` cannot be a grad! parameter: name the input, such as `w`",
+                    p.ident
+                ),
+            );
+            None
+        }
         syn::Pat::Ident(p)
             if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() =>
         {
@@ -130,14 +147,24 @@ fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
     }
 }
 
+/// `self`, `Self`, `super` or `crate`: identifiers that are paths, not names to bind.
+pub fn is_path_keyword(ident: &Ident) -> bool {
+    ["self", "Self", "super", "crate"]
+        .iter()
+        .any(|keyword| ident == keyword)
+}
+
 /// Records the element type a parameter or return annotation names; the first one sets it.
 fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Errors) {
     let found = elem_of(ty);
     match (found, &*elem) {
         (None, _) => errors.error(
             ty,
-            "grad! differentiates `f32` or `f64` values: annotate parameters with one of \
-             those, or leave them unannotated for `f64`",
+            format!(
+                "`{}` is not a floating-point type: grad! differentiates `f32` or `f64` \
+                 values; annotate with one of those, or leave the type out for `f64`",
+                crate::constant::source_text_of(ty)
+            ),
         ),
         (Some(e), None) => *elem = Some((e, ty.span())),
         (Some(e), Some((first, _))) if e != *first => errors.error(
@@ -153,7 +180,7 @@ fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Erro
     }
 }
 
-/// `f32` or `f64`, written as a plain type name.
+/// `f32` or `f64`, written as a plain type name or by its path in `core` or `std`.
 pub fn elem_of(ty: &syn::Type) -> Option<Elem> {
     let syn::Type::Path(path) = ty else {
         return None;
@@ -161,7 +188,18 @@ pub fn elem_of(ty: &syn::Type) -> Option<Elem> {
     if path.qself.is_some() {
         return None;
     }
-    let ident = path.path.get_ident()?;
+    let ident = match path.path.segments.iter().collect::<Vec<_>>().as_slice() {
+        [ty] if path.path.leading_colon.is_none() => &ty.ident,
+        [krate, module, ty]
+            if (krate.ident == "core" || krate.ident == "std") && module.ident == "primitive" =>
+        {
+            &ty.ident
+        }
+        _ => return None,
+    };
+    if path.path.segments.iter().any(|s| !s.arguments.is_none()) {
+        return None;
+    }
     if ident == "f64" {
         Some(Elem::F64)
     } else if ident == "f32" {

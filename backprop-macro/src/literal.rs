@@ -30,7 +30,14 @@ pub fn value(lit: &Lit, elem: Elem) -> syn::Result<f64> {
         Some(v) if v.is_finite() => Ok(v),
         _ => Err(syn::Error::new_spanned(
             lit,
-            format!("this literal does not fit in `{}`", elem.name()),
+            format!(
+                "this literal does not fit in `{}`, whose largest finite value is about {}",
+                elem.name(),
+                match elem {
+                    Elem::F64 => "1.8e308",
+                    Elem::F32 => "3.4e38",
+                }
+            ),
         )),
     }
 }
@@ -66,7 +73,11 @@ pub fn integer(expr: &Expr) -> Option<syn::Result<i32>> {
                 int.base10_digits().to_owned()
             };
             text.parse::<i32>().map_err(|_| {
-                syn::Error::new_spanned(expr, "the exponent of `powi` does not fit in `i32`")
+                syn::Error::new_spanned(
+                    expr,
+                    "the exponent of `powi` is an `i32`, from -2147483648 to 2147483647: \
+                     this one does not fit",
+                )
             })
         }
         Lit::Int(int) => Err(syn::Error::new_spanned(

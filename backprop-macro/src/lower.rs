@@ -14,7 +14,8 @@ use syn::{BinOp, Expr, UnOp};
 use crate::errors::Errors;
 use crate::input::{Form, Input};
 use crate::ir::{Captured, Def, Elem, IntArg, Program, Value, ValueId};
-use crate::{constant, literal, suggest};
+use crate::names::unraw;
+use crate::{constant, literal, suggest, unsupported};
 
 /// Lowers `input`, or returns `None` after recording every error found.
 pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
@@ -133,9 +134,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     let v = self.pop();
                     let value = &mut self.values[v];
                     if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
-                        value.name = Some(crate::names::unraw(ident));
+                        value.name = Some(unraw(ident));
                     }
-                    self.scopes.push((ident.to_string(), v));
+                    self.scopes.push((unraw(ident), v));
                 }
                 Task::EndScope(len) => self.scopes.truncate(len),
             }
@@ -186,7 +187,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     }
 
     fn input(&mut self, ident: &Ident) -> ValueId {
-        let key = ident.to_string();
+        let key = unraw(ident);
         if let Some(&v) = self.input_values.get(&key) {
             return v;
         }
@@ -249,20 +250,26 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 return;
             }
         };
-        let name = ident.to_string();
+        let name = unraw(ident);
         if let Some(&(_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
             self.stack.push(v);
             return;
         }
         let v = match self.form {
             Form::Expression => {
-                if ident == "self" || ident == "Self" {
-                    self.errors
-                        .error(ident, "`self` cannot be an input of grad!");
+                if crate::input::is_path_keyword(ident) {
+                    self.errors.error(
+                        ident,
+                        format!(
+                            "`{ident}` cannot be an input of grad!: in the expression form \
+                             every plain identifier is an input; the closure form, such as \
+                             `grad!(|w| w * self.scale)`, captures everything else"
+                        ),
+                    );
                 }
                 self.input(ident)
             }
-            Form::Closure if self.params.contains(ident) => self.input(ident),
+            Form::Closure if self.params.iter().any(|p| unraw(p) == name) => self.input(ident),
             Form::Closure => {
                 self.capture(&Expr::Path(path.clone()), Some(ident.clone()));
                 return;
@@ -298,9 +305,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 return;
             }
             dependency => {
-                let message = constant::unsupported_message(expr, self.form, dependency);
+                let message = unsupported::unsupported_message(expr, self.form, dependency);
                 self.errors
-                    .push(syn::Error::new(constant::keyword_span(expr), message));
+                    .push(syn::Error::new(unsupported::keyword_span(expr), message));
             }
         }
         self.placeholder();
@@ -317,7 +324,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         call: &'a syn::ExprMethodCall,
         tasks: &mut Vec<Task<'a>>,
     ) {
-        let name = call.method.to_string();
+        let name = unraw(&call.method);
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
                 self.capture(expr, None);
@@ -349,7 +356,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             self.unsupported(expr);
             return;
         };
-        let name = ident.to_string();
+        let name = unraw(ident);
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
                 self.capture(expr, None);
@@ -378,7 +385,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         if args.len() != info.params.len() {
             let given = args.len() - usize::from(method);
             self.errors
-                .error(name, constant::arity_message(info, method, given));
+                .error(name, unsupported::arity_message(info, method, given));
             self.placeholder();
             return;
         }
@@ -447,17 +454,21 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             let last = k + 1 == block.stmts.len();
             match stmt {
                 syn::Stmt::Local(local) => {
-                    if let Some((ident, init)) = constant::check_let(local, self.elem, self.errors)
+                    if let Some((ident, init)) =
+                        unsupported::check_let(local, self.elem, self.errors)
                     {
                         scheduled.push(Task::Visit(init));
                         scheduled.push(Task::Bind(ident));
                     }
                 }
                 syn::Stmt::Expr(e, None) if last => tail = Some(e),
-                other => self.errors.error(
-                    other,
-                    "only `let` bindings may come before the block's final expression",
-                ),
+                other => {
+                    self.errors.push(unsupported::statement_error(other, last));
+                    // A final expression followed by `;` is still lowered, for its errors.
+                    if let (true, syn::Stmt::Expr(e, Some(_))) = (last, other) {
+                        tail = Some(e);
+                    }
+                }
             }
         }
         let Some(tail) = tail else {

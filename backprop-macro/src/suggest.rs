@@ -45,6 +45,12 @@ pub fn nearest(name: &str) -> Vec<&'static str> {
 
 /// The sentence that follows an unknown name: the suggestions, or the whole list.
 pub fn hint(name: &str) -> String {
+    if let Some(op) = OPS.iter().find(|op| !op.is_callable() && op.name == name) {
+        return format!(
+            "`{name}` is written with its operator, as in `{}`",
+            op.forward
+        );
+    }
     let near = nearest(name);
     if near.is_empty() {
         let all: Vec<&str> = OPS
@@ -89,5 +95,9 @@ mod tests {
         assert!(nearest("frobnicate").is_empty());
         assert!(hint("frobnicate").contains("sigmoid"));
         assert_eq!(hint("lg"), "did you mean `ln` or `log`?");
+        assert_eq!(
+            hint("div"),
+            "`div` is written with its operator, as in `a / b`"
+        );
     }
 }

@@ -53,8 +53,10 @@ impl<'a> Code<'a> {
         &self.names
     }
 
-    pub fn elem(&self) -> Ident {
-        Ident::new(self.program.elem.name(), Span::call_site())
+    /// The element type, by its absolute path: a user's scope may have its own `f64`.
+    pub fn elem(&self) -> TokenStream {
+        let name = Ident::new(self.program.elem.name(), Span::call_site());
+        quote!(::core::primitive::#name)
     }
 
     /// A literal of the element type; a negative one as `-` and a positive literal.
@@ -95,7 +97,7 @@ impl<'a> Code<'a> {
         for (k, captured) in self.program.captured_ints.iter().enumerate() {
             let name = local(&self.names.captured_ints[k]);
             let expr = &captured.expr;
-            fields.extend(quote!(#name: i32,));
+            fields.extend(quote!(#name: ::core::primitive::i32,));
             init.extend(quote!(#name: #expr,));
         }
         (fields, init)

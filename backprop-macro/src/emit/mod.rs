@@ -1,6 +1,7 @@
 //! Stage 4, emit: the SSA list and its reverse sweep as straight-line Rust.
 //!
-//! Input: `(x + y) * z`. Output (abridged; `P` is `::backprop::__private`):
+//! Input: `(x + y) * z`. Output (abridged; `P` is `::backprop::__private`, and absolute
+//! paths such as `::core::primitive::f64` shortened to `f64`):
 //!
 //! ```text
 //! {
@@ -83,7 +84,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
         (quote!(), quote!(), quote!())
     } else {
         (
-            quote!(ints: [i32; #ints_len],),
+            quote!(ints: [::core::primitive::i32; #ints_len],),
             quote!(ints: [#(#ints),*],),
             quote!(let [#(#ints),*] = self.ints;),
         )
@@ -94,11 +95,18 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let value = local("value");
     let pullback = local("pullback");
 
+    let str = quote!(::core::primitive::str);
+    let derives = quote!(
+        ::core::clone::Clone,
+        ::core::marker::Copy,
+        ::core::fmt::Debug
+    );
+
     quote! {{
-        #[derive(Clone, Copy, Debug)]
+        #[derive(#derives)]
         pub struct #grad_ty { #fields }
 
-        #[derive(Clone, Copy, Debug)]
+        #[derive(#derives)]
         pub struct #pullback_ty { #saved_field #ints_field }
 
         // The inputs are the user's names, so their case and count are the user's choice;
@@ -144,18 +152,19 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
 
             /// The input names, in argument order.
             #[must_use]
-            pub fn inputs(&self) -> [&'static str; #n] {
+            pub fn inputs(&self) -> [&'static #str; #n] {
                 [#(#input_names),*]
             }
 
             /// The unrolled forward and backward steps, as text.
             #[must_use]
-            pub fn derivation(&self) -> &'static str {
+            pub fn derivation(&self) -> &'static #str {
                 #derivation
             }
         }
 
-        #[allow(clippy::trivially_copy_pass_by_ref)]
+        // The saved values include inputs, bound by the user's names.
+        #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref)]
         impl #pullback_ty {
             /// Each input's gradient times `dout`.
             #[inline]
@@ -174,6 +183,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
             }
         }
 
+        #[allow(non_snake_case)]
         impl #private::Differentiable<#elem, #n> for #grad_ty {
             type Pullback = #pullback_ty;
 
@@ -195,7 +205,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
                 #grad_ty::value_and_grad(self, #(#inputs),*)
             }
 
-            fn inputs(&self) -> [&'static str; #n] {
+            fn inputs(&self) -> [&'static #str; #n] {
                 #grad_ty::inputs(self)
             }
 

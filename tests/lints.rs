@@ -1,0 +1,185 @@
+//! The code `grad!` writes raises no warning and no clippy lint in the user's crate, even
+//! under clippy's pedantic group: this file denies them all, in the manner of
+//! pin-project's lint tests, and uses `grad!` in many shapes. `cargo clippy --all-targets`
+//! checks it; `cargo test` checks the rustc warnings and that the results are right.
+#![deny(warnings, clippy::all, clippy::pedantic)]
+// Lints rustc allows by default that users often deny.
+#![deny(
+    absolute_paths_not_starting_with_crate,
+    elided_lifetimes_in_paths,
+    explicit_outlives_requirements,
+    keyword_idents,
+    let_underscore_drop,
+    macro_use_extern_crate,
+    meta_variable_misuse,
+    missing_copy_implementations,
+    missing_debug_implementations,
+    missing_docs,
+    non_ascii_idents,
+    redundant_lifetimes,
+    rust_2018_idioms,
+    single_use_lifetimes,
+    trivial_casts,
+    trivial_numeric_casts,
+    unit_bindings,
+    unreachable_pub,
+    unsafe_code,
+    unused_extern_crates,
+    unused_import_braces,
+    unused_lifetimes,
+    unused_qualifications,
+    unused_results,
+    variant_size_differences
+)]
+
+use backprop::grad;
+
+/// The same numbers, bit for bit: the expected values are exact.
+fn exact<const N: usize>(actual: [f64; N], expected: [f64; N]) -> bool {
+    actual
+        .iter()
+        .zip(&expected)
+        .all(|(a, e)| a.to_bits() == e.to_bits())
+}
+
+/// Within a few units in the last place of `expected`.
+fn close(actual: f64, expected: f64) -> bool {
+    (actual - expected).abs() <= 1e-12 * expected.abs().max(1.0)
+}
+
+#[test]
+fn seed_and_constants() {
+    let f = grad!((x + y) * z);
+    assert!(exact(f.grad(100.0, 200.0, 4.0), [4.0, 4.0, 300.0]));
+
+    let f = grad!(2 * x + 3.5 - -x / 0.5 + std::f64::consts::PI * x + 1e-300);
+    let slope = 2.0 + 2.0 + std::f64::consts::PI;
+    assert!(close(f.grad(1.0)[0], slope));
+    assert!(f.value(0.0) > 0.0);
+}
+
+#[test]
+fn every_operation_in_method_form() {
+    let f = grad!(|x, y| {
+        let powers = x.powi(3) + x.powi(-2) + x.powf(y) + x.sqrt() + x.cbrt() + x.recip();
+        let exps = x.exp() + x.exp2() + x.exp_m1() + x.ln() + x.ln_1p() + x.log2();
+        let logs = x.log10() + x.log(y);
+        let trig = x.sin() + x.cos() + x.tan() + (x / 4.0).asin() + (x / 4.0).acos();
+        let more_trig = x.atan() + x.atan2(y) + x.sinh() + x.cosh() + x.tanh();
+        let pieces = x.abs() + x.max(y) + x.min(y) + x.hypot(y) + x.mul_add(y, x);
+        let nn = x.sigmoid() + x.relu() + x.softplus();
+        powers + exps + logs + trig + more_trig + pieces + nn - -x
+    });
+    let (value, gradient) = f.value_and_grad(0.5, 2.0);
+    assert!(value.is_finite());
+    assert!(gradient.iter().all(|g| g.is_finite()));
+}
+
+#[test]
+fn every_operation_in_function_form() {
+    let f = grad!(|x, y| {
+        let powers = powi(x, 2) + powf(x, y) + sqrt(x) + cbrt(x) + recip(x) + f64::sqrt(y);
+        let exps = exp(x) + exp2(x) + exp_m1(x) + ln(x) + ln_1p(x) + log2(x) + log10(x);
+        let trig = sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + atan2(x, y);
+        let hyperbolic = sinh(x) + cosh(x) + tanh(x) + log(x, y);
+        let pieces = abs(x) + max(x, y) + min(x, y) + hypot(x, y) + mul_add(x, y, x);
+        powers + exps + trig + hyperbolic + pieces + sigmoid(x) + relu(x) + softplus(x)
+    });
+    assert!(f.grad(0.25, 3.0).iter().all(|g| g.is_finite()));
+}
+
+struct Model {
+    scale: f64,
+    data: Vec<f64>,
+    count: u32,
+}
+
+impl Model {
+    fn loss(&self, i: usize) -> impl backprop::Differentiable<f64, 2> + '_ {
+        let xs = &self.data;
+        grad!(|w, b| (w * xs[i] * self.scale + b - f64::from(self.count)).powi(2))
+    }
+}
+
+#[test]
+fn captured_values() {
+    let k = 3.0;
+    let n = 3;
+    let f = grad!(|w| w.powi(n) * k);
+    assert!(close(f.grad(2.0)[0], 36.0));
+
+    let model = Model {
+        scale: 2.0,
+        data: vec![1.0, 2.0],
+        count: 2,
+    };
+    // (2w + b - 2)² at w = 1, b = 1: residual 1, gradients 2·1·2 and 2·1.
+    let gradient = backprop::Differentiable::grad(&model.loss(0), [1.0, 1.0]);
+    assert!(exact(gradient, [4.0, 2.0]));
+}
+
+#[test]
+fn let_blocks_with_shadowing() {
+    let f = grad!(|w, b: f64| -> f64 {
+        let a = w * b;
+        let a = a + w;
+        let unused = a * 3.0;
+        let s = a.sigmoid();
+        s * a
+    });
+    let (value, pullback) = f.forward(0.5, 1.5);
+    assert!(value > 0.0);
+    let twice = pullback.backward(2.0);
+    let once = pullback.backward(1.0);
+    assert!(close(twice[0], 2.0 * once[0]));
+}
+
+#[test]
+fn single_precision() {
+    let f = grad!(|w: f32, b| (w * 2.5 + b).tanh() + w.powi(2));
+    let [dw, db] = f.grad(0.5, -0.25);
+    assert!(dw > 0.0 && db > 0.0);
+}
+
+#[test]
+fn unused_parameters_and_an_input_as_the_result() {
+    let f = grad!(|w, b, c| w * 2.0 + c);
+    assert!(exact(f.grad(1.0, 2.0, 3.0), [2.0, 0.0, 1.0]));
+    let f = grad!(|x, y| x);
+    assert!(exact(f.grad(1.0, 2.0), [1.0, 0.0]));
+    let f = grad!(x);
+    let (value, gradient) = f.value_and_grad(5.0);
+    assert!(exact([value], [5.0]) && exact(gradient, [1.0]));
+}
+
+#[test]
+fn ten_inputs() {
+    let f = grad!(a + b * c - d / e + f.sin() * g + h.exp() - i * j);
+    let gradient = f.grad(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0);
+    assert_eq!(gradient.len(), 10);
+    assert!(close(gradient[0], 1.0));
+    assert!(close(gradient[9], -9.0));
+}
+
+#[test]
+fn names_the_expansion_also_uses() {
+    let f = grad!(|X, dout, t0, grad, out, d_x, graph, inputs| {
+        let t1 = X * dout + t0;
+        let d_t1 = t1 * grad - out;
+        d_t1 * d_x + graph / inputs
+    });
+    let gradient = f.grad(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0);
+    assert_eq!(
+        f.inputs(),
+        ["X", "dout", "t0", "grad", "out", "d_x", "graph", "inputs"]
+    );
+    assert!(gradient.iter().all(|g| g.is_finite()));
+}
+
+#[test]
+fn extreme_exponents_and_literals() {
+    let f = grad!(x.powi(-2_147_483_648) + x.powi(2_147_483_647) + 1_000_000 * x);
+    assert!(f.grad(1.0)[0].is_finite());
+    let f = grad!(|w: f32| w * 340_282_350_000_000_000_000_000_000_000_000_000_000.0 + 1e-45);
+    assert!(f.grad(1.0)[0] > 0.0);
+}

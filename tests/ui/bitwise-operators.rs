@@ -1,0 +1,8 @@
+use backprop::grad;
+
+fn main() {
+    let _ = grad!(x & y);
+    let _ = grad!(x | y);
+    let _ = grad!(x << 1);
+    let _ = grad!(x >> 1);
+}

@@ -1,0 +1,5 @@
+use backprop::grad;
+
+fn main() {
+    let _ = grad!(|w| (|v| v * 2.0)(w));
+}

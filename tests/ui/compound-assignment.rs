@@ -1,0 +1,14 @@
+use backprop::grad;
+
+fn main() {
+    let _ = grad!(x += y);
+    let _ = grad!(x -= y);
+    let _ = grad!(x *= y);
+    let _ = grad!(x /= y);
+    let _ = grad!(x %= y);
+    let _ = grad!(x ^= y);
+    let _ = grad!(x &= y);
+    let _ = grad!(x |= y);
+    let _ = grad!(x <<= y);
+    let _ = grad!(x >>= y);
+}

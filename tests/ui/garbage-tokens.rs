@@ -1,0 +1,6 @@
+use backprop::grad;
+
+fn main() {
+    let _ = grad!(x + + ; @);
+    let _ = grad!(x y);
+}

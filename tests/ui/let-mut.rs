@@ -1,0 +1,5 @@
+use backprop::grad;
+
+fn main() {
+    let _ = grad!(|w| { let mut a = w * 2.0; a });
+}

@@ -1,0 +1,5 @@
+use backprop::grad;
+
+fn main() {
+    let _ = grad!(self * x);
+}
