@@ -18,6 +18,8 @@ mod ir;
 mod literal;
 mod lower;
 mod names;
+#[cfg(test)]
+mod scaling;
 mod suggest;
 
 use proc_macro2::TokenStream;
