@@ -140,11 +140,11 @@ impl<T: Float> Graph<T> {
     /// ```
     /// use backprop_core::Graph;
     ///
-    /// let g = Graph::with_capacity(5);
+    /// let g = Graph::with_capacity(6);
     /// let x = g.input("x", 3.0);
     /// let y = g.input("y", 4.0);
     /// let out = (x * x + y * y).sqrt();
-    /// assert_eq!((g.len(), out.value()), (5, 5.0));
+    /// assert_eq!((g.len(), out.value()), (6, 5.0));
     /// ```
     pub fn with_capacity(nodes: usize) -> Self {
         Graph {
