@@ -8,8 +8,8 @@
 //! source tree, and times `cargo build` and `cargo build --release` of that crate alone,
 //! with the dependencies built beforehand. Then it runs each binary. The cases: the mixed
 //! shape at 1,000 to 30,000 operations (for the exponent of the end-to-end time), and
-//! the two deep shapes at 30,000 operations: a flat sum `x0 * x1 + x1 * x2 + ...` and a
-//! chain of method calls `x.sin().cos()...`.
+//! the two deep shapes at 10,000 and 30,000 operations: a flat sum `x0 * x1 + x1 * x2 +
+//! ...` and a chain of method calls `x.sin().cos()...`.
 //!
 //! In-process: the expansion alone, measured inside the macro crate by its ignored test
 //! `expansion_scaling` (see `backprop-macro/src/scaling.rs`), which this runs.
@@ -23,12 +23,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 6] = [
+const CASES: [(&str, usize); 8] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
     ("mixed", 30_000),
+    ("flat", 10_000),
     ("flat", 30_000),
+    ("chain", 10_000),
     ("chain", 30_000),
 ];
 
@@ -226,8 +228,11 @@ fn build(work: &Path, name: &str, profile: &str) -> Result<f64, String> {
     let contents = std::fs::read(&main).map_err(|e| e.to_string())?;
     std::fs::write(&main, contents).map_err(|e| e.to_string())?;
     let started = Instant::now();
+    // Without incremental compilation (on by default in debug), which would replay the
+    // previous build of the same source instead of measuring a first build.
     let output = Command::new(cargo())
         .current_dir(work)
+        .env("CARGO_INCREMENTAL", "0")
         .args(["build", "--quiet", "--profile", profile, "-p", name])
         .output()
         .map_err(|e| e.to_string())?;
