@@ -28,6 +28,8 @@ mod ir;
 mod literal;
 mod lower;
 mod names;
+#[cfg(test)]
+mod scaling;
 mod suggest;
 #[cfg(test)]
 mod sweep_props;

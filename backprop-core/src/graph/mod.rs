@@ -190,9 +190,25 @@ impl<T: Float> Graph<T> {
     /// assert_ne!(g.id(), h.id());
     /// ```
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An empty graph whose arena holds `nodes` nodes before it grows, so that recording
+    /// an expression of known size allocates once.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::with_capacity(6);
+    /// let x = g.input("x", 3.0);
+    /// let y = g.input("y", 4.0);
+    /// let out = (x * x + y * y).sqrt();
+    /// assert_eq!((g.len(), out.value()), (6, 5.0));
+    /// ```
+    pub fn with_capacity(nodes: usize) -> Self {
         Graph {
             id: NEXT_GRAPH_ID.fetch_add(1, Ordering::Relaxed),
-            nodes: RefCell::new(Vec::new()),
+            nodes: RefCell::new(Vec::with_capacity(nodes)),
         }
     }
 

@@ -19,7 +19,10 @@
 //!             let out = t0 * z;
 //!             (out, __BackpropPullback { saved: [t0, z] })
 //!         }
-//!         // value_and_grad, grad, inputs, derivation
+//!         pub fn value_and_grad(&self, x: f64, y: f64, z: f64) -> (f64, [f64; 3]) {
+//!             // forward's statements, then backward's with dout = 1 (see FUSED_LIMIT)
+//!         }
+//!         // grad, inputs, derivation
 //!     }
 //!     impl __BackpropPullback {
 //!         pub fn backward(&self, dout: f64) -> [f64; 3] {
@@ -48,6 +51,19 @@ use crate::ir::Program;
 use crate::names::{local, ValueNames};
 use code::Code;
 
+/// Up to this many operations, `value_and_grad` runs the statements of `forward` and of
+/// `backward(1)` written out in one body; above it, it calls the two.
+///
+/// One body is what a person would write, and it builds faster: a pullback of thousands
+/// of saved values is an array that LLVM copies and spills value by value, which made the
+/// release build of a 10,000-call chain `x.sin().sin()...` take 23 s instead of 9 s
+/// (BENCHMARKS.md). But one body also hands LLVM every dependency chain whole, and
+/// LLVM's reassociation pass ranks a value by recursing through its operands: a chain of
+/// 30,000 calls (`x.sin().cos()...`) overflows the compiler's stack, as the same code
+/// written by hand does (20,000 already does; 15,000 builds). Passing through the
+/// pullback's memory cuts the chain, so long programs keep it.
+const FUSED_LIMIT: usize = 12_000;
+
 /// The whole expansion of one `grad!`.
 pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &str) -> TokenStream {
     let mut code = Code::new(program, sweep, names);
@@ -69,6 +85,20 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let record_body = code.record_body();
 
     let dout = local(&code.names().dout);
+    let value_and_grad_body = if program.ops().count() <= FUSED_LIMIT {
+        quote! {
+            #forward_stmts
+            let #dout: #elem = #one;
+            (#out, { #backward_stmts })
+        }
+    } else {
+        let value = local("value");
+        let pullback = local("pullback");
+        quote! {
+            let (#value, #pullback) = self.forward(#(#inputs),*);
+            (#value, #pullback.backward(#one))
+        }
+    };
     let saved_len = Literal::usize_unsuffixed(saved_names.len());
     let ints_len = Literal::usize_unsuffixed(ints.len());
     let (saved_field, saved_init, saved_read) = if saved_names.is_empty() {
@@ -92,8 +122,6 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let (fields, init) = code.captured_fields();
     let args = local(&code.names().inputs);
     let graph = local(&code.names().graph);
-    let value = local("value");
-    let pullback = local("pullback");
 
     let str = quote!(::core::primitive::str);
     let derives = quote!(
@@ -139,8 +167,7 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
             #[inline]
             #[must_use]
             pub fn value_and_grad(&self, #params) -> (#elem, [#elem; #n]) {
-                let (#value, #pullback) = self.forward(#(#inputs),*);
-                (#value, #pullback.backward(#one))
+                #value_and_grad_body
             }
 
             /// The gradient.

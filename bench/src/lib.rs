@@ -1,0 +1,2 @@
+//! Nothing here: the comparison lives in `benches/compare/`. Cargo wants a library or a
+//! binary in every package.
