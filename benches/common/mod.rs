@@ -3,8 +3,8 @@
 //! which adds `num-dual` and `symdiff` to the same groups.
 //!
 //! Every contender computes the same thing from the same point: the value and the
-//! gradient (central differences and `symdiff` give the gradient alone; "value" gives
-//! the value alone, the cost of one evaluation). Inputs go through `black_box` on every
+//! gradient (central differences give the gradient alone, `symdiff` is timed both ways;
+//! "value" gives the value alone, the cost of one evaluation). Inputs go through `black_box` on every
 //! call and criterion's `iter` passes the result through it, so nothing is hoisted out of
 //! the loop or thrown away; captured data is `black_box`ed once, where it is made.
 

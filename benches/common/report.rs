@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use super::{NodeCounts, FUNCTIONS};
 
 /// Benchmark ids and the column titles they are reported under.
-const CONTENDERS: [(&str, &str); 7] = [
+const CONTENDERS: [(&str, &str); 8] = [
     ("value", "value (hand)"),
     ("grad", "`grad!`"),
     ("hand", "hand-written"),
     ("graph", "runtime graph"),
     ("num_dual", "num-dual"),
     ("symdiff", "symdiff"),
+    ("symdiff_grad", "symdiff, gradient only"),
     ("central", "central diff."),
 ];
 
@@ -79,9 +80,9 @@ pub fn print(nodes: &NodeCounts) {
     println!("\nRatios of medians:\n");
     println!(
         "| function | `grad!` / hand | `grad!` / value | graph / `grad!` | num-dual / `grad!` \
-         | symdiff / `grad!` | graph nodes | graph per node |"
+         | symdiff / `grad!` | symdiff gradient only / `grad!` | graph nodes | graph per node |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for function in FUNCTIONS {
         let m = |id| median(function, id);
         let n = nodes
@@ -89,12 +90,13 @@ pub fn print(nodes: &NodeCounts) {
             .find(|(f, _)| *f == function)
             .map_or(0, |&(_, n)| n);
         println!(
-            "| {function} | {} | {} | {} | {} | {} | {n} | {} |",
+            "| {function} | {} | {} | {} | {} | {} | {} | {n} | {} |",
             ratio(m("grad"), m("hand")),
             ratio(m("grad"), m("value")),
             ratio(m("graph"), m("grad")),
             ratio(m("num_dual"), m("grad")),
             ratio(m("symdiff"), m("grad")),
+            ratio(m("symdiff_grad"), m("grad")),
             time(m("graph").map(|t| t / n as f64)),
         );
     }
