@@ -286,3 +286,24 @@ fn graph_fn_recorded_with_foreign_inputs_panics() {
     let h = Graph::new();
     let _ = f.record(&g, [h.input("x", 1.0)]);
 }
+
+#[test]
+fn backward_on_an_empty_graph_is_an_error_not_a_gradient() {
+    // The only way to ask an empty graph for a backward pass is with another graph's
+    // handle; the answer names the mistake instead of returning an empty gradient.
+    let empty: Graph = Graph::new();
+    let other = Graph::new();
+    let x = other.input("x", 1.0);
+    let err = empty.backward(x * 2.0).unwrap_err();
+    assert_eq!(
+        err,
+        GraphError::ForeignHandle {
+            handle_graph: other.id(),
+            used_with: empty.id(),
+        }
+    );
+    assert!(err
+        .to_string()
+        .contains("handles work only with the graph that made them"));
+    assert!(empty.is_empty());
+}
