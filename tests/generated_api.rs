@@ -1,4 +1,4 @@
-//! The surface of the value `grad!` returns, as DESIGN.md pins it.
+//! The surface of the value `grad!` returns: its methods, traits and guarantees.
 
 use backprop::{grad, Differentiable, Graph, Pullback};
 
