@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use backprop::{OpInfo, Shape, OPS};
+use backprop::{OpInfo, Signature, OPS};
 
 const START: &str =
     "<!-- operations table: generated from backprop::OPS by tests/readme_table.rs -->\n";
@@ -39,7 +39,7 @@ fn written(info: &OpInfo) -> String {
 
 /// The local partial derivatives, named by argument when there are several.
 fn derivatives(info: &OpInfo) -> String {
-    let differentiable = &info.params[..info.shape.arity()];
+    let differentiable = &info.params[..info.signature.arity()];
     if let [_] = differentiable {
         return format!("`{}`", cell(info.derivatives[0]));
     }
@@ -57,7 +57,7 @@ fn table() -> String {
     text.push_str("|---|---|---|---|---|\n");
     for info in OPS {
         let value = cell(info.forward);
-        let note = if info.shape == Shape::IntPower {
+        let note = if info.signature == Signature::IntPower {
             format!(
                 "`n` is an `i32` constant, not differentiated; {}",
                 info.convention
@@ -111,7 +111,12 @@ fn the_documented_tables_match_the_table_of_operations() {
 #[test]
 fn every_operation_has_one_derivative_per_differentiable_argument() {
     for info in OPS {
-        assert_eq!(info.derivatives.len(), info.shape.arity(), "{}", info.name);
-        assert!(info.params.len() >= info.shape.arity(), "{}", info.name);
+        assert_eq!(
+            info.derivatives.len(),
+            info.signature.arity(),
+            "{}",
+            info.name
+        );
+        assert!(info.params.len() >= info.signature.arity(), "{}", info.name);
     }
 }

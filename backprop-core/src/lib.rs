@@ -20,4 +20,4 @@ pub use graph::{Gradients, Graph, GraphError, Node, NodeKind, Var};
 // The module holds only node types, one per operation: a glob keeps this list in step
 // with the table.
 pub use nodes::*;
-pub use ops::{Op, OpInfo, Shape, OPS};
+pub use ops::{Op, OpInfo, ParamType, Partial, Read, Signature, OPS};

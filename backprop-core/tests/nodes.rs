@@ -166,7 +166,7 @@ fn every_node_matches_the_graph() {
         &[&[1.5, -2.0, 0.5], &[-0.3, 4.0, -1.0]],
     ];
     for info in OPS {
-        for &args in points[info.shape.arity() - 1] {
+        for &args in points[info.signature.arity() - 1] {
             for dout in [1.0, -2.0, 0.75] {
                 let (op, value, grads) = through_node(info.name, args, dout);
                 assert!(core::ptr::eq(op.info(), info), "{}", info.name);

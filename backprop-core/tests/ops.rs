@@ -179,7 +179,7 @@ fn every_operation_has_a_case() {
             assert!(core::ptr::eq(case_op.info(), info), "{}", info.name);
         }
         for point in case_f64(info.name).points {
-            assert_eq!(point.len(), info.shape.arity(), "{}", info.name);
+            assert_eq!(point.len(), info.signature.arity(), "{}", info.name);
         }
     }
 }

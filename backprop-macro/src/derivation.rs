@@ -18,14 +18,15 @@ use std::fmt::Write;
 
 use backprop_core::OpInfo;
 
-use crate::diff::Sweep;
-use crate::ir::{Def, IntArg, Program, ValueId};
+use crate::ir::{Def, Program, ValueId};
 use crate::names::ValueNames;
+use crate::sweep::{Plan, Term};
 
-pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> String {
+pub fn derivation(program: &Program, plan: &Plan, names: &ValueNames) -> String {
     let name = |v: ValueId| -> String {
         match program.values[v].def {
             Def::Literal(x) => number(x),
+            Def::IntLiteral(n) => n.to_string(),
             _ => names.value(v).to_owned(),
         }
     };
@@ -39,18 +40,11 @@ pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> Strin
             );
         }
     }
-    for (k, captured) in program.captured_ints.iter().enumerate() {
-        let _ = writeln!(
-            text,
-            "  {} = {}  (captured)",
-            names.captured_ints[k], captured.text
-        );
-    }
     for (v, value) in program.ops() {
-        let Def::Op { info, args, int } = &value.def else {
+        let Def::Op { info, args } = &value.def else {
             continue;
         };
-        let bindings = bindings(info, args, int.as_ref(), &name, names);
+        let bindings = bindings(info, args, &name);
         let _ = writeln!(
             text,
             "  {} = {}",
@@ -62,20 +56,23 @@ pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> Strin
         let _ = writeln!(text, "  out = {}", name(program.output));
     }
     text.push_str("backward\n");
-    for step in &sweep.steps {
+    for step in &plan.steps {
         let v = step.value;
-        let Def::Op { info, args, int } = &program.values[v].def else {
+        let Def::Op { info, args } = &program.values[v].def else {
             continue;
         };
-        let mut bindings = bindings(info, args, int.as_ref(), &name, names);
+        let mut bindings = bindings(info, args, &name);
         bindings.push(("out", name(v)));
         let d = names.adjoint(v);
         for c in &step.contributions {
-            let partial = substitute(info.derivatives[c.position], &bindings);
-            let rhs = match partial.as_str() {
-                "1" => d.to_owned(),
-                "-1" => format!("-{d}"),
-                _ => format!("{d} * {partial}"),
+            let rhs = match c.term {
+                Term::Pass => d.to_owned(),
+                Term::Negate => format!("-{d}"),
+                Term::Times(a) => format!("{d} * {}", name(a)),
+                Term::Rule(_) => format!(
+                    "{d} * {}",
+                    substitute(info.derivatives[c.position], &bindings)
+                ),
             };
             let op = if c.first { "=" } else { "+=" };
             let _ = writeln!(text, "  {} {op} {rhs}", names.adjoint(c.target));
@@ -87,32 +84,18 @@ pub fn derivation(program: &Program, sweep: &Sweep, names: &ValueNames) -> Strin
     text
 }
 
-/// The operation's parameter names bound to its arguments' names (and `n` of `powi` to
-/// its exponent), for substitution into the table's text.
+/// The operation's parameter names bound to its arguments' names, for substitution into
+/// the table's text.
 fn bindings<'i>(
     info: &'i OpInfo,
     args: &[ValueId],
-    int: Option<&IntArg>,
     name: &dyn Fn(ValueId) -> String,
-    names: &ValueNames,
 ) -> Vec<(&'i str, String)> {
-    let mut bindings: Vec<(&str, String)> = info
-        .params
+    info.params
         .iter()
         .zip(args)
         .map(|(param, &a)| (*param, name(a)))
-        .collect();
-    if let Some(int) = int {
-        bindings.push((info.params[1], exponent(int, names)));
-    }
-    bindings
-}
-
-fn exponent(int: &IntArg, names: &ValueNames) -> String {
-    match int {
-        IntArg::Literal(n) => n.to_string(),
-        IntArg::Captured(k) => names.captured_ints[*k].clone(),
-    }
+        .collect()
 }
 
 /// A number as a reader writes it: `2`, `0.5`, `1e-7`.

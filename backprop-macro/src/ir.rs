@@ -23,42 +23,52 @@ impl Elem {
     }
 }
 
+/// The type of a value: the element type, or an `i32` constant (the exponent of `powi`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Float,
+    Int,
+}
+
 /// How a value is defined.
 pub enum Def {
     /// The k-th input.
     Input(usize),
-    /// A numeric literal, already rounded to the element type (and stored exactly in f64).
+    /// A numeric literal of the element type, already rounded to it (and stored exactly in
+    /// f64).
     Literal(f64),
+    /// An integer literal.
+    IntLiteral(i32),
     /// The k-th captured constant, evaluated once where `grad!` is written.
     Captured(usize),
-    /// An operation of the table applied to earlier values.
+    /// An operation of the table applied to earlier values, one per parameter of its row.
     Op {
         info: &'static OpInfo,
         args: Vec<ValueId>,
-        /// The integer exponent of `powi`.
-        int: Option<IntArg>,
     },
-}
-
-/// The constant integer exponent of `powi`.
-pub enum IntArg {
-    Literal(i32),
-    /// The k-th captured integer constant.
-    Captured(usize),
 }
 
 /// One value of the program.
 pub struct Value {
     pub def: Def,
+    pub ty: Type,
     /// Depends on an input, so it has an adjoint.
     pub active: bool,
     /// The name the user gave it with `let`, if any.
     pub name: Option<String>,
 }
 
+impl Value {
+    /// Whether the value is written inline as a literal wherever it is used.
+    pub fn is_literal(&self) -> bool {
+        matches!(self.def, Def::Literal(_) | Def::IntLiteral(_))
+    }
+}
+
 /// A captured constant: a piece of the user's code evaluated once, by value.
 pub struct Captured {
     pub expr: syn::Expr,
+    pub ty: Type,
     /// The user's identifier when the constant is a plain name (`k`), used for the field.
     pub ident: Option<Ident>,
     /// The source text, for the derivation.
@@ -70,10 +80,8 @@ pub struct Program {
     pub elem: Elem,
     /// The inputs in argument order, with the user's identifiers.
     pub inputs: Vec<Ident>,
-    /// Captured constants of the element type.
+    /// Captured constants, of the element type or `i32`.
     pub captured: Vec<Captured>,
-    /// Captured `i32` constants (exponents of `powi`).
-    pub captured_ints: Vec<Captured>,
     pub values: Vec<Value>,
     pub output: ValueId,
 }

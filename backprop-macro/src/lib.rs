@@ -3,7 +3,7 @@
 //!
 //! The expansion runs in four stages, one module each: `input` parses the tokens into one
 //! of the two input forms, `lower` turns the expression into a flat SSA list of
-//! operations, `diff` plans the reverse sweep over that list, and `emit` writes the
+//! operations, `sweep` plans the reverse sweep over that list, and `emit` writes the
 //! straight-line forward and backward code. Everything behind the entry point takes and
 //! returns `proc_macro2::TokenStream`, so it can be tested without a compiler run.
 //!
@@ -18,7 +18,6 @@
 
 mod constant;
 mod derivation;
-mod diff;
 mod emit;
 mod errors;
 #[cfg(test)]
@@ -31,6 +30,7 @@ mod names;
 #[cfg(test)]
 mod scaling;
 mod suggest;
+mod sweep;
 #[cfg(test)]
 mod sweep_props;
 mod unsupported;
@@ -49,10 +49,10 @@ fn expand(tokens: TokenStream) -> TokenStream {
     let mut errors = errors::Errors::default();
     let generated = input::parse(tokens, &mut errors).and_then(|input| {
         let program = lower::lower(&input, &mut errors)?;
-        let sweep = diff::sweep(&program);
+        let plan = sweep::plan(&program);
         let names = names::ValueNames::new(&program);
-        let text = derivation::derivation(&program, &sweep, &names);
-        Some(emit::emit(&program, &sweep, names, &text))
+        let text = derivation::derivation(&program, &plan, &names);
+        Some(emit::emit(&program, &plan, names, &text))
     });
     match generated {
         Some(code) if errors.is_empty() => code,

@@ -9,13 +9,13 @@ pub(crate) mod dead_code;
 
 use std::collections::HashMap;
 
-use backprop_core::{ops, Op, OpInfo, Shape};
+use backprop_core::{ops, Op, OpInfo, ParamType};
 use proc_macro2::Ident;
 use syn::{BinOp, Expr, UnOp};
 
 use crate::errors::Errors;
 use crate::input::{Form, Input};
-use crate::ir::{Captured, Def, Elem, IntArg, Program, Value, ValueId};
+use crate::ir::{Captured, Def, Elem, Program, Type, Value, ValueId};
 use crate::names::unraw;
 use crate::{constant, literal, suggest, unsupported};
 
@@ -62,8 +62,10 @@ enum Task<'a> {
     Binary(&'static OpInfo),
     /// Pops one value and pushes its negation.
     Neg,
-    /// Pops the operation's arguments and pushes its result.
-    Call(&'static OpInfo, Option<IntArg>),
+    /// Pushes a value already made (an integer constant argument).
+    Push(ValueId),
+    /// Pops the operation's arguments, one per parameter, and pushes its result.
+    Call(&'static OpInfo),
     /// Pops a value and binds it to a name.
     Bind(&'a Ident),
     /// Drops the bindings of a block that ends.
@@ -79,8 +81,8 @@ struct Lowerer<'a, 'e> {
     input_values: HashMap<String, ValueId>,
     scopes: Vec<(String, ValueId)>,
     captured: Vec<Captured>,
-    captured_values: HashMap<String, ValueId>,
-    captured_ints: Vec<Captured>,
+    /// Captured constants by source text and type, so each is captured once.
+    captured_values: HashMap<(String, Type), ValueId>,
     values: Vec<Value>,
     stack: Vec<ValueId>,
 }
@@ -97,7 +99,6 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             scopes: Vec::new(),
             captured: Vec::new(),
             captured_values: HashMap::new(),
-            captured_ints: Vec::new(),
             values: Vec::new(),
             stack: Vec::new(),
         };
@@ -115,22 +116,22 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 Task::Binary(info) => {
                     let b = self.pop();
                     let a = self.pop();
-                    self.push_op(info, vec![a, b], None);
+                    self.push_op(info, vec![a, b]);
                 }
                 Task::Neg => {
                     let a = self.pop();
                     if let Def::Literal(v) = self.values[a].def {
-                        let folded = self.value(Def::Literal(-v), false);
+                        let folded = self.value(Def::Literal(-v), Type::Float, false);
                         self.stack.push(folded);
                     } else {
-                        self.push_op(Op::Neg.info(), vec![a], None);
+                        self.push_op(Op::Neg.info(), vec![a]);
                     }
                 }
-                Task::Call(info, int) => {
-                    let n = info.shape.arity();
-                    let at = self.stack.len().saturating_sub(n);
+                Task::Push(v) => self.stack.push(v),
+                Task::Call(info) => {
+                    let at = self.stack.len().saturating_sub(info.params.len());
                     let args = self.stack.split_off(at);
-                    self.push_op(info, args, int);
+                    self.push_op(info, args);
                 }
                 Task::Bind(ident) => {
                     let v = self.pop();
@@ -151,7 +152,6 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             elem: self.elem,
             inputs: self.inputs,
             captured: self.captured,
-            captured_ints: self.captured_ints,
             values: self.values,
             output,
         }
@@ -162,29 +162,31 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         // already reported, so a placeholder keeps the walk going.
         match self.stack.pop() {
             Some(v) => v,
-            None => self.value(Def::Literal(0.0), false),
+            None => self.value(Def::Literal(0.0), Type::Float, false),
         }
     }
 
-    fn value(&mut self, def: Def, active: bool) -> ValueId {
+    fn value(&mut self, def: Def, ty: Type, active: bool) -> ValueId {
         self.values.push(Value {
             def,
+            ty,
             active,
             name: None,
         });
         self.values.len() - 1
     }
 
-    fn push_op(&mut self, info: &'static OpInfo, args: Vec<ValueId>, int: Option<IntArg>) {
+    /// Every operation of the table returns the element type.
+    fn push_op(&mut self, info: &'static OpInfo, args: Vec<ValueId>) {
         let active = args.iter().any(|&a| self.values[a].active);
-        let v = self.value(Def::Op { info, args, int }, active);
+        let v = self.value(Def::Op { info, args }, Type::Float, active);
         self.stack.push(v);
     }
 
     /// A placeholder for a sub-expression that had an error, so the walk goes on and finds
     /// the others.
     fn placeholder(&mut self) {
-        let v = self.value(Def::Literal(0.0), false);
+        let v = self.value(Def::Literal(0.0), Type::Float, false);
         self.stack.push(v);
     }
 
@@ -193,7 +195,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         if let Some(&v) = self.input_values.get(&key) {
             return v;
         }
-        let v = self.value(Def::Input(self.inputs.len()), true);
+        let v = self.value(Def::Input(self.inputs.len()), Type::Float, true);
         self.inputs.push(ident.clone());
         self.input_values.insert(key, v);
         v
@@ -205,7 +207,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             Expr::Group(e) => tasks.push(Task::Visit(&e.expr)),
             Expr::Lit(lit) => match literal::value(&lit.lit, self.elem) {
                 Ok(v) => {
-                    let id = self.value(Def::Literal(v), false);
+                    let id = self.value(Def::Literal(v), Type::Float, false);
                     self.stack.push(id);
                 }
                 Err(e) => {
@@ -248,7 +250,8 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             (None, Some(ident)) if path.attrs.is_empty() => ident,
             _ => {
                 // A path such as `std::f64::consts::PI`: a constant in both forms.
-                self.capture(&Expr::Path(path.clone()), None);
+                let v = self.capture(&Expr::Path(path.clone()), None, Type::Float);
+                self.stack.push(v);
                 return;
             }
         };
@@ -273,28 +276,34 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             }
             Form::Closure if self.params.iter().any(|p| unraw(p) == name) => self.input(ident),
             Form::Closure => {
-                self.capture(&Expr::Path(path.clone()), Some(ident.clone()));
+                let v = self.capture(&Expr::Path(path.clone()), Some(ident.clone()), Type::Float);
+                self.stack.push(v);
                 return;
             }
         };
         self.stack.push(v);
     }
 
-    /// Captures `expr`, which involves no input, as a constant of the element type.
-    fn capture(&mut self, expr: &Expr, ident: Option<Ident>) {
+    /// Captures `expr`, which involves no input, as a constant of type `ty`.
+    fn capture(&mut self, expr: &Expr, ident: Option<Ident>, ty: Type) -> ValueId {
         let text = constant::source_text(expr);
-        let v = if let Some(&v) = self.captured_values.get(&text) {
-            v
-        } else {
-            let v = self.value(Def::Captured(self.captured.len()), false);
-            self.captured.push(Captured {
-                expr: expr.clone(),
-                ident,
-                text: text.clone(),
-            });
-            self.captured_values.insert(text, v);
-            v
-        };
+        if let Some(&v) = self.captured_values.get(&(text.clone(), ty)) {
+            return v;
+        }
+        let v = self.value(Def::Captured(self.captured.len()), ty, false);
+        self.captured.push(Captured {
+            expr: expr.clone(),
+            ty,
+            ident,
+            text: text.clone(),
+        });
+        self.captured_values.insert((text, ty), v);
+        v
+    }
+
+    /// Captures a constant of the element type as the next value of the walk.
+    fn capture_float(&mut self, expr: &Expr) {
+        let v = self.capture(expr, None, Type::Float);
         self.stack.push(v);
     }
 
@@ -303,7 +312,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     fn unsupported(&mut self, expr: &Expr) {
         match self.dependency(expr) {
             None if self.form == Form::Closure && constant::capturable(expr) => {
-                self.capture(expr, None);
+                self.capture_float(expr);
                 return;
             }
             dependency => {
@@ -329,7 +338,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         let name = unraw(&call.method);
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
-                self.capture(expr, None);
+                self.capture_float(expr);
             } else {
                 self.errors.error(
                     &call.method,
@@ -361,7 +370,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         let name = unraw(ident);
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
-                self.capture(expr, None);
+                self.capture_float(expr);
             } else {
                 self.errors.error(
                     ident,
@@ -391,28 +400,30 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             self.placeholder();
             return;
         }
-        let (float_args, int) = if info.shape == Shape::IntPower {
-            match self.exponent(args[1]) {
-                Some(int) => (&args[..1], Some(int)),
-                None => {
-                    self.placeholder();
-                    return;
-                }
+        // Integer parameters are constants, made now; the others are visited as values.
+        let mut scheduled = Vec::with_capacity(args.len());
+        for (&arg, ty) in args.iter().zip(info.signature.params()) {
+            match ty {
+                ParamType::Float => scheduled.push(Task::Visit(arg)),
+                ParamType::Int => match self.exponent(arg) {
+                    Some(v) => scheduled.push(Task::Push(v)),
+                    None => {
+                        self.placeholder();
+                        return;
+                    }
+                },
             }
-        } else {
-            (args, None)
-        };
-        tasks.push(Task::Call(info, int));
-        for arg in float_args.iter().rev() {
-            tasks.push(Task::Visit(arg));
         }
+        tasks.push(Task::Call(info));
+        tasks.extend(scheduled.into_iter().rev());
     }
 
-    /// The constant integer exponent of `powi`: a literal or a captured integer constant.
-    fn exponent(&mut self, arg: &Expr) -> Option<IntArg> {
+    /// The constant integer exponent of `powi`, as a value of type `i32`: a literal or a
+    /// captured integer constant.
+    fn exponent(&mut self, arg: &Expr) -> Option<ValueId> {
         if let Some(result) = literal::integer(arg) {
             return match result {
-                Ok(n) => Some(IntArg::Literal(n)),
+                Ok(n) => Some(self.value(Def::IntLiteral(n), Type::Int, false)),
                 Err(e) => {
                     self.errors.push(e);
                     None
@@ -439,12 +450,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             );
             return None;
         }
-        self.captured_ints.push(Captured {
-            expr: arg.clone(),
-            ident: None,
-            text: constant::source_text(arg),
-        });
-        Some(IntArg::Captured(self.captured_ints.len() - 1))
+        Some(self.capture(arg, None, Type::Int))
     }
 
     /// Schedules a block: each `let` binds its value for the statements after it; the

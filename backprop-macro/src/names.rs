@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use proc_macro2::{Ident, Span};
 
-use crate::ir::{Def, Program, ValueId};
+use crate::ir::{Def, Program, Type, ValueId};
 
 /// Hands out names no other generated local or input has.
 pub struct Names {
@@ -43,7 +43,6 @@ pub struct ValueNames {
     pub adjoints: Vec<Option<String>>,
     /// Field names of the captured constants, by index.
     pub captured: Vec<String>,
-    pub captured_ints: Vec<String>,
     pub dout: String,
     pub graph: String,
     pub inputs: String,
@@ -59,19 +58,24 @@ impl ValueNames {
         let dout = names.fresh("dout");
         let graph = names.fresh("graph");
         let inputs = names.fresh("inputs");
+        // Unnamed constants are numbered by type: `c0, c1, ...` and `n0, n1, ...`.
+        let (mut floats, mut ints) = (0, 0);
         let captured: Vec<String> = program
             .captured
             .iter()
-            .enumerate()
-            .map(|(k, c)| match &c.ident {
+            .map(|c| match (&c.ident, c.ty) {
                 // Lowercase: a captured name is a use of an item such as `const K`, and a
                 // local of the same name would be read as a pattern matching that constant.
-                Some(ident) => names.fresh(&not_keyword(unraw(ident).to_ascii_lowercase())),
-                None => names.fresh(&format!("c{k}")),
+                (Some(ident), _) => names.fresh(&not_keyword(unraw(ident).to_ascii_lowercase())),
+                (None, Type::Float) => {
+                    floats += 1;
+                    names.fresh(&format!("c{}", floats - 1))
+                }
+                (None, Type::Int) => {
+                    ints += 1;
+                    names.fresh(&format!("n{}", ints - 1))
+                }
             })
-            .collect();
-        let captured_ints = (0..program.captured_ints.len())
-            .map(|k| names.fresh(&format!("n{k}")))
             .collect();
         let mut values = Vec::with_capacity(program.values.len());
         let mut aux = Vec::with_capacity(program.values.len());
@@ -79,7 +83,7 @@ impl ValueNames {
         for (v, value) in program.values.iter().enumerate() {
             let (name, has_aux) = match &value.def {
                 Def::Input(k) => (Some(unraw(&program.inputs[*k])), false),
-                Def::Literal(_) => (None, false),
+                Def::Literal(_) | Def::IntLiteral(_) => (None, false),
                 Def::Captured(k) => (Some(captured[*k].clone()), false),
                 Def::Op { info, .. } => {
                     let name = if v == program.output {
@@ -90,7 +94,7 @@ impl ValueNames {
                         temps += 1;
                         names.fresh(&format!("t{}", temps - 1))
                     };
-                    (Some(name), info.shape == backprop_core::Shape::UnaryAux)
+                    (Some(name), info.signature.has_aux())
                 }
             };
             aux.push(
@@ -115,7 +119,6 @@ impl ValueNames {
             aux,
             adjoints,
             captured,
-            captured_ints,
             dout,
             graph,
             inputs,

@@ -218,9 +218,8 @@ fn op_title(op: Op) -> String {
 }
 
 fn arg_labels(op: Op) -> Option<&'static [&'static str]> {
-    let commutes = matches!(op, Op::Add | Op::Mul | Op::Max | Op::Min | Op::Hypot);
     let info = op.info();
-    (info.shape.arity() > 1 && !commutes).then_some(info.params)
+    (info.signature.arity() > 1 && !info.commutes).then_some(info.params)
 }
 
 #[cfg(test)]

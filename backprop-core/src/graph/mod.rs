@@ -295,7 +295,7 @@ impl<T: Float> Graph<T> {
     ///
     /// If `args.len()` is not the operation's arity, or a handle belongs to another graph.
     pub fn apply<'g>(&'g self, op: Op, args: &[Var<'g, T>]) -> Var<'g, T> {
-        let arity = op.info().shape.arity();
+        let arity = op.info().signature.arity();
         assert!(
             args.len() == arity,
             "`{}` takes {arity} argument(s), {} given",

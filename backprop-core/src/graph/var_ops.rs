@@ -3,6 +3,7 @@
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::Var;
+use crate::ops::for_each_op;
 use crate::{Float, Op};
 
 macro_rules! binary_operator {
@@ -43,9 +44,27 @@ impl<'g, T: Float> Neg for Var<'g, T> {
     }
 }
 
-macro_rules! unary_methods {
-    ($($(#[$doc:meta])* $name:ident $op:ident;)*) => {$(
-        $(#[$doc])*
+// Input: the rows of `for_each_op!`.
+// Output: one method per operation called by name, `impl Var { pub fn sin(self) -> Var }`,
+// named and documented from its row; the operators are the trait impls above.
+macro_rules! var_methods {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident $(($n:ident))? = $sig:ident $name:ident $symbol:tt $node:ident
+            ($($param:ident),+) $commutes:literal,
+            rules($value:ident, $fwd:ident, $grad:ident($($read:ident),*)),
+            $forward:literal, [$($partial:ident $(($pk:literal))? $der:literal),+],
+            $convention:literal;
+    )*) => {
+        /// One method per operation of the table called by name, each named like `f64`'s
+        /// method and recording one node. See [`rules`](crate::rules) for each rule and its
+        /// convention at singular points.
+        impl<'g, T: Float> Var<'g, T> {
+            $(var_methods!(@method $sig $symbol $variant $name $forward; $($param)+);)*
+        }
+    };
+    (@method $sig:ident "" $op:ident $name:ident $f:literal; $x:ident) => {
+        #[doc = concat!("Records `", $f, "` with `self` as `", stringify!($x), "`.")]
         ///
         /// ```
         /// use backprop_core::{rules, Graph};
@@ -59,124 +78,57 @@ macro_rules! unary_methods {
         pub fn $name(self) -> Var<'g, T> {
             self.graph.apply(Op::$op, &[self])
         }
-    )*};
-}
-
-macro_rules! binary_methods {
-    ($($(#[$doc:meta])* $name:ident($other:ident) $op:ident;)*) => {$(
-        $(#[$doc])*
+    };
+    (@method IntPower "" $op:ident $name:ident $f:literal; $x:ident $n:ident) => {
+        #[doc = concat!("Records `", $f, "` with `self` as `", stringify!($x),
+            "`; the integer exponent is not differentiated.")]
+        ///
+        /// ```
+        /// use backprop_core::Graph;
+        ///
+        /// let g = Graph::new();
+        /// let x = g.input("x", -2.0);
+        #[doc = concat!("let out = x.", stringify!($name), "(3);")]
+        /// assert_eq!(out.value(), -8.0);
+        /// assert_eq!(g.backward(out).unwrap()[x], 12.0);
+        /// ```
+        pub fn $name(self, $n: i32) -> Var<'g, T> {
+            self.graph.apply(Op::$op($n), &[self])
+        }
+    };
+    (@method $sig:ident "" $op:ident $name:ident $f:literal; $x:ident $y:ident) => {
+        #[doc = concat!("Records `", $f, "` with `self` as `", stringify!($x), "`.")]
         ///
         /// ```
         /// use backprop_core::{rules, Graph};
         ///
         /// let g = Graph::new();
-        #[doc = concat!("let (a, ", stringify!($other), ") = (g.input(\"a\", 0.5), g.input(\"",
-            stringify!($other), "\", 0.25));")]
-        #[doc = concat!("let out = a.", stringify!($name), "(", stringify!($other), ");")]
+        #[doc = concat!("let (a, ", stringify!($y), ") = (g.input(\"a\", 0.5), g.input(\"",
+            stringify!($y), "\", 0.25));")]
+        #[doc = concat!("let out = a.", stringify!($name), "(", stringify!($y), ");")]
         #[doc = concat!("assert_eq!(out.value(), rules::", stringify!($name), "(0.5, 0.25));")]
         /// ```
-        pub fn $name(self, $other: Var<'g, T>) -> Var<'g, T> {
-            self.graph.apply(Op::$op, &[self, $other])
+        pub fn $name(self, $y: Var<'g, T>) -> Var<'g, T> {
+            self.graph.apply(Op::$op, &[self, $y])
         }
-    )*};
+    };
+    (@method $sig:ident "" $op:ident $name:ident $f:literal; $x:ident $y:ident $z:ident) => {
+        #[doc = concat!("Records `", $f, "` with `self` as `", stringify!($x), "`.")]
+        ///
+        /// ```
+        /// use backprop_core::{rules, Graph};
+        ///
+        /// let g = Graph::new();
+        /// let (x, a, b) = (g.input("x", 0.5), g.input("a", 0.25), g.input("b", 2.0));
+        #[doc = concat!("let out = x.", stringify!($name), "(a, b);")]
+        #[doc = concat!("assert_eq!(out.value(), rules::", stringify!($name), "(0.5, 0.25, 2.0));")]
+        /// ```
+        pub fn $name(self, $y: Var<'g, T>, $z: Var<'g, T>) -> Var<'g, T> {
+            self.graph.apply(Op::$op, &[self, $y, $z])
+        }
+    };
+    // Operators are recorded through `+ - * /` and unary `-`, above.
+    (@method $sig:ident $symbol:tt $($rest:tt)*) => {};
 }
 
-/// One method per operation of the table, each named like `f64`'s method and recording
-/// one node. See [`rules`](crate::rules) for each rule and its convention at singular
-/// points.
-impl<'g, T: Float> Var<'g, T> {
-    unary_methods! {
-        /// Records `self.sqrt()`.
-        sqrt Sqrt;
-        /// Records `self.cbrt()`.
-        cbrt Cbrt;
-        /// Records `self.exp()`.
-        exp Exp;
-        /// Records `self.exp2()`.
-        exp2 Exp2;
-        /// Records `self.exp_m1()`.
-        exp_m1 ExpM1;
-        /// Records `self.ln()`.
-        ln Ln;
-        /// Records `self.ln_1p()`.
-        ln_1p Ln1p;
-        /// Records `self.log2()`.
-        log2 Log2;
-        /// Records `self.log10()`.
-        log10 Log10;
-        /// Records `self.recip()`.
-        recip Recip;
-        /// Records `self.sin()`.
-        sin Sin;
-        /// Records `self.cos()`.
-        cos Cos;
-        /// Records `self.tan()`.
-        tan Tan;
-        /// Records `self.asin()`.
-        asin Asin;
-        /// Records `self.acos()`.
-        acos Acos;
-        /// Records `self.atan()`.
-        atan Atan;
-        /// Records `self.sinh()`.
-        sinh Sinh;
-        /// Records `self.cosh()`.
-        cosh Cosh;
-        /// Records `self.tanh()`.
-        tanh Tanh;
-        /// Records `self.abs()`.
-        abs Abs;
-        /// Records the logistic function of `self`.
-        sigmoid Sigmoid;
-        /// Records `max(self, 0)`.
-        relu Relu;
-        /// Records ln(1 + e^self).
-        softplus Softplus;
-    }
-
-    binary_methods! {
-        /// Records `self.powf(e)`.
-        powf(e) Powf;
-        /// Records `self.log(base)`.
-        log(base) Log;
-        /// Records `self.atan2(x)` (self is y).
-        atan2(x) Atan2;
-        /// Records `self.max(other)`.
-        max(other) Max;
-        /// Records `self.min(other)`.
-        min(other) Min;
-        /// Records `self.hypot(other)`.
-        hypot(other) Hypot;
-    }
-
-    /// Records `self.powi(n)`; the integer exponent is not differentiated.
-    ///
-    /// ```
-    /// use backprop_core::Graph;
-    ///
-    /// let g = Graph::new();
-    /// let x = g.input("x", -2.0);
-    /// let out = x.powi(3);
-    /// assert_eq!(out.value(), -8.0);
-    /// assert_eq!(g.backward(out).unwrap()[x], 12.0);
-    /// ```
-    pub fn powi(self, n: i32) -> Var<'g, T> {
-        self.graph.apply(Op::Powi(n), &[self])
-    }
-
-    /// Records `self.mul_add(a, b)` = self·a + b.
-    ///
-    /// ```
-    /// use backprop_core::Graph;
-    ///
-    /// let g = Graph::new();
-    /// let (x, a, b) = (g.input("x", 2.0), g.input("a", 3.0), g.input("b", 1.0));
-    /// let out = x.mul_add(a, b);
-    /// assert_eq!(out.value(), 7.0);
-    /// let grads = g.backward(out).unwrap();
-    /// assert_eq!([grads[x], grads[a], grads[b]], [3.0, 2.0, 1.0]);
-    /// ```
-    pub fn mul_add(self, a: Var<'g, T>, b: Var<'g, T>) -> Var<'g, T> {
-        self.graph.apply(Op::MulAdd, &[self, a, b])
-    }
-}
+for_each_op!(var_methods);

@@ -1,51 +1,45 @@
-//! The statements of each generated function, value by value.
+//! The statements of each generated function, value by value: a renderer of the lowered
+//! program and of its adjoint plan, which decides nothing about derivatives.
 
-use std::collections::BTreeSet;
-
-use backprop_core::{OpInfo, Shape};
+use backprop_core::{OpInfo, ParamType};
 use proc_macro2::{Ident, Literal, Punct, Spacing, Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{quote, ToTokens};
 
 use super::body::{Body, Stmt};
-use crate::diff::{Contribution, Step, Sweep};
-use crate::ir::{Def, Elem, IntArg, Program, ValueId};
+use crate::ir::{Def, Elem, Program, Type, ValueId};
 use crate::names::{local, ValueNames};
+use crate::sweep::{Contribution, Operand, Plan, Step, Term};
 
 /// The hidden module of the facade through which generated code reaches the runtime.
 pub fn private() -> TokenStream {
     quote!(::backprop::__private)
 }
 
-/// A saved entry of the pullback: a value, or the auxiliary value of an operation.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Saved {
-    Value(ValueId),
-    Aux(ValueId),
+/// A function of `backprop_core::rules`, by the name its table row gives.
+fn rule(name: &str) -> TokenStream {
+    let private = private();
+    let name = Ident::new(name, Span::call_site());
+    quote!(#private::rules::#name)
 }
 
 pub struct Code<'a> {
     program: &'a Program,
-    sweep: &'a Sweep,
+    plan: &'a Plan,
     names: ValueNames,
-    /// What the backward pass reads, filled while it is generated.
-    saved: BTreeSet<Saved>,
-    saved_ints: BTreeSet<usize>,
 }
 
-/// (forward statements, output), then (backward statements, saved names, saved int names).
-type ForwardBackward = (
-    (TokenStream, TokenStream),
-    (TokenStream, Vec<Ident>, Vec<Ident>),
-);
+/// The saved values of the pullback, split by type: (element type, `i32`).
+pub struct Saved {
+    pub floats: Vec<Ident>,
+    pub ints: Vec<Ident>,
+}
 
 impl<'a> Code<'a> {
-    pub fn new(program: &'a Program, sweep: &'a Sweep, names: ValueNames) -> Self {
+    pub fn new(program: &'a Program, plan: &'a Plan, names: ValueNames) -> Self {
         Code {
             program,
-            sweep,
+            plan,
             names,
-            saved: BTreeSet::new(),
-            saved_ints: BTreeSet::new(),
         }
     }
 
@@ -57,6 +51,13 @@ impl<'a> Code<'a> {
     pub fn elem(&self) -> TokenStream {
         let name = Ident::new(self.program.elem.name(), Span::call_site());
         quote!(::core::primitive::#name)
+    }
+
+    fn type_of(&self, ty: Type) -> TokenStream {
+        match ty {
+            Type::Float => self.elem(),
+            Type::Int => quote!(::core::primitive::i32),
+        }
     }
 
     /// A literal of the element type; a negative one as `-` and a positive literal.
@@ -85,19 +86,13 @@ impl<'a> Code<'a> {
     /// The struct fields for the captured constants and their initializers, the user's
     /// expressions, evaluated once where `grad!` is written.
     pub fn captured_fields(&self) -> (TokenStream, TokenStream) {
-        let elem = self.elem();
         let mut fields = TokenStream::new();
         let mut init = TokenStream::new();
         for (k, captured) in self.program.captured.iter().enumerate() {
             let name = local(&self.names.captured[k]);
+            let ty = self.type_of(captured.ty);
             let expr = &captured.expr;
-            fields.extend(quote!(#name: #elem,));
-            init.extend(quote!(#name: #expr,));
-        }
-        for (k, captured) in self.program.captured_ints.iter().enumerate() {
-            let name = local(&self.names.captured_ints[k]);
-            let expr = &captured.expr;
-            fields.extend(quote!(#name: ::core::primitive::i32,));
+            fields.extend(quote!(#name: #ty,));
             init.extend(quote!(#name: #expr,));
         }
         (fields, init)
@@ -108,14 +103,15 @@ impl<'a> Code<'a> {
         match &self.program.values[v].def {
             Def::Input(k) => self.program.inputs[*k].to_token_stream(),
             Def::Literal(x) => self.literal(*x),
+            Def::IntLiteral(n) => Literal::i32_unsuffixed(*n).into_token_stream(),
             Def::Captured(_) | Def::Op { .. } => local(self.names.value(v)).into_token_stream(),
         }
     }
 
-    fn int(&self, int: &IntArg) -> TokenStream {
-        match int {
-            IntArg::Literal(n) => Literal::i32_unsuffixed(*n).into_token_stream(),
-            IntArg::Captured(k) => local(&self.names.captured_ints[*k]).into_token_stream(),
+    fn operand(&self, operand: Operand) -> TokenStream {
+        match operand {
+            Operand::Value(v) => self.value(v),
+            Operand::Aux(v) => self.aux(v).into_token_stream(),
         }
     }
 
@@ -149,7 +145,7 @@ impl<'a> Code<'a> {
     /// Reads of the captured constants at the top of a forward function, and `let _ = x;`
     /// for inputs the expression never reads (so they raise no unused-variable warning).
     fn prologue(&self, body: &mut Body) {
-        for name in self.names.captured.iter().chain(&self.names.captured_ints) {
+        for name in &self.names.captured {
             let field = local(name);
             body.push(Stmt::Raw(quote!(let #field = self.#field;)));
         }
@@ -161,34 +157,24 @@ impl<'a> Code<'a> {
         }
     }
 
-    /// The forward expression of operation `v`; with `keep_aux`, an operation that saves
-    /// an auxiliary value returns the pair.
-    fn forward_expr(
-        &self,
-        info: &OpInfo,
-        args: &[ValueId],
-        int: Option<&IntArg>,
-        keep_aux: bool,
-    ) -> TokenStream {
-        let private = private();
+    /// The forward expression of an operation: its operator, or a call of its forward
+    /// rule; with `keep_aux`, the rule that also returns the auxiliary value.
+    fn forward_expr(&self, info: &OpInfo, args: &[ValueId], keep_aux: bool) -> TokenStream {
         let a: Vec<TokenStream> = args.iter().map(|&a| self.value(a)).collect();
-        match (info.variant, a.as_slice()) {
-            ("Add", [x, y]) => quote!(#x + #y),
-            ("Sub", [x, y]) => quote!(#x - #y),
-            ("Mul", [x, y]) => quote!(#x * #y),
-            ("Div", [x, y]) => quote!(#x / #y),
-            ("Neg", [x]) => quote!(-#x),
-            _ => {
-                let function = if keep_aux && info.shape == Shape::UnaryAux {
-                    format_ident!("{}_fwd", info.name)
-                } else {
-                    format_ident!("{}", info.name)
-                };
-                let int = int.map(|n| self.int(n));
-                let int = int.iter();
-                quote!(#private::rules::#function(#(#a,)* #(#int)*))
-            }
+        if let Some(symbol) = info.symbol {
+            let op: TokenStream = symbol.parse().unwrap_or_default();
+            return match a.as_slice() {
+                [x] => quote!(#op #x),
+                [x, y] => quote!(#x #op #y),
+                _ => TokenStream::new(),
+            };
         }
+        let function = rule(if keep_aux {
+            info.forward_rule
+        } else {
+            info.value_rule
+        });
+        quote!(#function(#(#a),*))
     }
 
     /// The body of `value`: the forward statements with the output as the tail.
@@ -197,10 +183,10 @@ impl<'a> Code<'a> {
         self.prologue(&mut body);
         let mut tail = self.value(self.program.output);
         for (v, value) in self.program.ops() {
-            let Def::Op { info, args, int } = &value.def else {
+            let Def::Op { info, args } = &value.def else {
                 continue;
             };
-            let expr = self.forward_expr(info, args, int.as_ref(), false);
+            let expr = self.forward_expr(info, args, false);
             if v == self.program.output {
                 tail = expr;
             } else {
@@ -211,18 +197,16 @@ impl<'a> Code<'a> {
         quote!(#stmts #tail)
     }
 
-    /// The forward statements (keeping auxiliary values) with the output's name, then the
-    /// backward statements and what they read from the forward pass.
-    pub fn forward_and_backward(&mut self) -> ForwardBackward {
-        let backward = self.backward_body();
+    /// The forward statements (keeping auxiliary values), and the output's name.
+    pub fn forward_body(&self) -> (TokenStream, TokenStream) {
         let mut body = Body::default();
         self.prologue(&mut body);
         for (v, value) in self.program.ops() {
-            let Def::Op { info, args, int } = &value.def else {
+            let Def::Op { info, args } = &value.def else {
                 continue;
             };
-            let expr = self.forward_expr(info, args, int.as_ref(), true);
-            if info.shape == Shape::UnaryAux {
+            let expr = self.forward_expr(info, args, true);
+            if info.signature.has_aux() {
                 body.push(Stmt::Let {
                     names: vec![Some((self.local(v), false)), Some((self.aux(v), false))],
                     expr,
@@ -231,52 +215,47 @@ impl<'a> Code<'a> {
                 body.let_(self.local(v), false, expr);
             }
         }
-        let out = self.value(self.program.output);
-        let saved: Vec<Ident> = self
-            .saved
-            .iter()
-            .map(|s| match *s {
-                Saved::Value(v) => match self.program.values[v].def {
-                    Def::Input(k) => self.program.inputs[k].clone(),
-                    _ => self.local(v),
-                },
-                Saved::Aux(v) => self.aux(v),
-            })
-            .collect();
-        let ints = self
-            .saved_ints
-            .iter()
-            .map(|&k| local(&self.names.captured_ints[k]))
-            .collect();
-        ((body.render(), out), (backward, saved, ints))
+        (body.render(), self.value(self.program.output))
     }
 
-    /// A value read by the backward pass, which therefore saves it.
-    fn read(&mut self, v: ValueId) -> TokenStream {
-        if !matches!(self.program.values[v].def, Def::Literal(_)) {
-            self.saved.insert(Saved::Value(v));
+    /// The names of what the forward pass saves, in the plan's order, by type.
+    pub fn saved(&self) -> Saved {
+        let mut saved = Saved {
+            floats: Vec::new(),
+            ints: Vec::new(),
+        };
+        for &operand in &self.plan.saved {
+            let (name, ty) = match operand {
+                Operand::Value(v) => {
+                    let name = match self.program.values[v].def {
+                        Def::Input(k) => self.program.inputs[k].clone(),
+                        _ => self.local(v),
+                    };
+                    (name, self.program.values[v].ty)
+                }
+                Operand::Aux(v) => (self.aux(v), Type::Float),
+            };
+            match ty {
+                Type::Float => saved.floats.push(name),
+                Type::Int => saved.ints.push(name),
+            }
         }
-        self.value(v)
+        saved
     }
 
-    fn backward_body(&mut self) -> TokenStream {
+    /// The backward statements, ending in the gradient array.
+    pub fn backward_body(&mut self) -> TokenStream {
         let mut body = Body::default();
-        for step in &self.sweep.steps {
+        for step in &self.plan.steps {
             self.step(step, &mut body);
         }
-        let gradient: Vec<TokenStream> = (0..self.program.inputs.len())
-            .map(|k| {
-                let v = self
-                    .program
-                    .values
-                    .iter()
-                    .position(|value| matches!(value.def, Def::Input(j) if j == k));
-                match v {
-                    Some(v) if v == self.program.output || self.sweep.uses[v] > 0 => {
-                        local(self.names.adjoint(v)).into_token_stream()
-                    }
-                    _ => self.literal(0.0),
-                }
+        let gradient: Vec<TokenStream> = self
+            .plan
+            .gradient
+            .iter()
+            .map(|v| match v {
+                Some(v) => local(self.names.adjoint(*v)).into_token_stream(),
+                None => self.literal(0.0),
             })
             .collect();
         let stmts = body.render();
@@ -286,80 +265,67 @@ impl<'a> Code<'a> {
     /// The contributions of one operation to its arguments' adjoints.
     fn step(&mut self, step: &Step, body: &mut Body) {
         let v = step.value;
-        let Def::Op { info, args, int } = &self.program.values[v].def else {
+        let Def::Op { info, .. } = &self.program.values[v].def else {
             return;
         };
         let d = local(self.names.adjoint(v));
-        let contributions = &step.contributions;
-        match info.variant {
-            "Add" | "Sub" | "Mul" | "Neg" => {
-                for c in contributions {
-                    let expr = match (info.variant, c.position) {
-                        ("Add", _) | ("Sub", 0) => quote!(#d),
-                        ("Sub", _) | ("Neg", _) => quote!(-#d),
-                        // The multiplication node: the other side's value.
-                        (_, position) => {
-                            let other = self.read(args[1 - position]);
-                            quote!(#d * #other)
-                        }
-                    };
-                    self.accumulate(c, expr, body);
+        // The derivative rule's result: one expression, or a tuple bound to one local per
+        // component that two or more contributions read.
+        let call = step.rule_call.as_ref().map(|operands| {
+            let function = rule(info.grad_rule);
+            let operands = operands.iter().map(|&o| self.operand(o));
+            quote!(#function(#(#operands,)* #d))
+        });
+        let rule_terms = step
+            .contributions
+            .iter()
+            .filter(|c| matches!(c.term, Term::Rule(_)))
+            .count();
+        let mut components: Vec<Option<Ident>> = Vec::new();
+        if let (Some(call), true) = (&call, rule_terms > 1) {
+            let value_name = self.names.value(v).to_owned();
+            components = (0..info.signature.arity())
+                .map(|p| {
+                    step.contributions
+                        .iter()
+                        .any(|c| c.term == Term::Rule(Some(p)))
+                        .then(|| local(&self.names.fresh(&format!("g_{value_name}_{p}"))))
+                })
+                .collect();
+            body.push(Stmt::Let {
+                names: components
+                    .iter()
+                    .map(|p| p.clone().map(|p| (p, false)))
+                    .collect(),
+                expr: call.clone(),
+            });
+        }
+        for c in &step.contributions {
+            let expr = match c.term {
+                Term::Pass => quote!(#d),
+                Term::Negate => quote!(-#d),
+                Term::Times(a) => {
+                    let a = self.value(a);
+                    quote!(#d * #a)
                 }
-            }
-            _ => {
-                let private = private();
-                let function = format_ident!("{}_grad", info.name);
-                let mut call_args: Vec<TokenStream> = args.iter().map(|&a| self.read(a)).collect();
-                if let Some(int) = int {
-                    if let IntArg::Captured(k) = int {
-                        self.saved_ints.insert(*k);
+                Term::Rule(component) => match (&call, component) {
+                    (_, Some(k)) if rule_terms > 1 => components[k].to_token_stream(),
+                    (Some(call), Some(k)) => {
+                        let field = Literal::usize_unsuffixed(k);
+                        quote!(#call.#field)
                     }
-                    call_args.push(self.int(int));
-                }
-                call_args.push(self.read(v));
-                if info.shape == Shape::UnaryAux {
-                    self.saved.insert(Saved::Aux(v));
-                    call_args.push(self.aux(v).into_token_stream());
-                }
-                let call = quote!(#private::rules::#function(#(#call_args,)* #d));
-                let arity = info.shape.arity();
-                if arity == 1 {
-                    for c in contributions {
-                        self.accumulate(c, call.clone(), body);
-                    }
-                } else if let [c] = contributions.as_slice() {
-                    let field = Literal::usize_unsuffixed(c.position);
-                    self.accumulate(c, quote!(#call.#field), body);
-                } else {
-                    let value_name = self.names.value(v).to_owned();
-                    let partials: Vec<Option<Ident>> = (0..arity)
-                        .map(|p| {
-                            contributions
-                                .iter()
-                                .any(|c| c.position == p)
-                                .then(|| local(&self.names.fresh(&format!("g_{value_name}_{p}"))))
-                        })
-                        .collect();
-                    body.push(Stmt::Let {
-                        names: partials
-                            .iter()
-                            .map(|p| p.clone().map(|p| (p, false)))
-                            .collect(),
-                        expr: call,
-                    });
-                    for c in contributions {
-                        let partial = partials[c.position].clone();
-                        self.accumulate(c, partial.into_token_stream(), body);
-                    }
-                }
-            }
+                    (Some(call), None) => call.clone(),
+                    (None, _) => TokenStream::new(),
+                },
+            };
+            self.accumulate(c, expr, body);
         }
     }
 
     fn accumulate(&self, c: &Contribution, expr: TokenStream, body: &mut Body) {
         let target = local(self.names.adjoint(c.target));
         if c.first {
-            body.let_(target, self.sweep.uses[c.target] > 1, expr);
+            body.let_(target, self.plan.uses[c.target] > 1, expr);
         } else {
             body.push(Stmt::AddAssign { name: target, expr });
         }
@@ -380,11 +346,14 @@ impl<'a> Code<'a> {
             }
         });
         body.push(Stmt::Raw(quote!(let [#(#pattern),*] = #args;)));
-        for name in &self.names.captured {
-            let field = local(name);
-            body.push(Stmt::Raw(
-                quote!(let #field = #graph.constant(self.#field);),
-            ));
+        for (k, captured) in self.program.captured.iter().enumerate() {
+            let field = local(&self.names.captured[k]);
+            // Constants of the element type are graph nodes; integers are part of the
+            // operation they parameterize (`Op::Powi(n)`).
+            body.push(Stmt::Raw(match captured.ty {
+                Type::Float => quote!(let #field = #graph.constant(self.#field);),
+                Type::Int => quote!(let #field = self.#field;),
+            }));
         }
         let node = |v: ValueId| -> TokenStream {
             match &self.program.values[v].def {
@@ -397,25 +366,23 @@ impl<'a> Code<'a> {
         };
         let mut tail = self.value(self.program.output);
         for (v, value) in self.program.ops() {
-            let Def::Op { info, args, int } = &value.def else {
+            let Def::Op { info, args } = &value.def else {
                 continue;
             };
-            let variant = format_ident!("{}", info.variant);
-            let op = match int {
-                Some(int) => {
-                    let n = match int {
-                        IntArg::Literal(n) => Literal::i32_unsuffixed(*n).into_token_stream(),
-                        IntArg::Captured(k) => {
-                            let field = local(&self.names.captured_ints[*k]);
-                            quote!(self.#field)
-                        }
-                    };
-                    quote!(#private::Op::#variant(#n))
+            let variant = Ident::new(info.variant, Span::call_site());
+            let (mut ints, mut floats) = (Vec::new(), Vec::new());
+            for (&a, ty) in args.iter().zip(info.signature.params()) {
+                match ty {
+                    ParamType::Int => ints.push(self.value(a)),
+                    ParamType::Float => floats.push(node(a)),
                 }
-                None => quote!(#private::Op::#variant),
+            }
+            let op = if ints.is_empty() {
+                quote!(#private::Op::#variant)
+            } else {
+                quote!(#private::Op::#variant(#(#ints),*))
             };
-            let nodes = args.iter().map(|&a| node(a));
-            let expr = quote!(#graph.apply(#op, &[#(#nodes),*]));
+            let expr = quote!(#graph.apply(#op, &[#(#floats),*]));
             if v == self.program.output {
                 tail = expr;
             } else {

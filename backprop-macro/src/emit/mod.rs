@@ -46,9 +46,9 @@ mod code;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::diff::Sweep;
 use crate::ir::Program;
 use crate::names::{local, ValueNames};
+use crate::sweep::Plan;
 use code::Code;
 
 /// Up to this many operations, `value_and_grad` runs the statements of `forward` and of
@@ -65,8 +65,8 @@ use code::Code;
 const FUSED_LIMIT: usize = 12_000;
 
 /// The whole expansion of one `grad!`.
-pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &str) -> TokenStream {
-    let mut code = Code::new(program, sweep, names);
+pub fn emit(program: &Program, plan: &Plan, names: ValueNames, derivation: &str) -> TokenStream {
+    let mut code = Code::new(program, plan, names);
     let elem = code.elem();
     let n = Literal::usize_unsuffixed(program.inputs.len());
     let private = code::private();
@@ -79,9 +79,10 @@ pub fn emit(program: &Program, sweep: &Sweep, names: ValueNames, derivation: &st
     let one = code.literal(1.0);
 
     let value_body = code.value_body();
-    let (forward_body, saved) = code.forward_and_backward();
-    let (forward_stmts, out) = forward_body;
-    let (backward_stmts, saved_names, ints) = saved;
+    let (forward_stmts, out) = code.forward_body();
+    let backward_stmts = code.backward_body();
+    let saved = code.saved();
+    let (saved_names, ints) = (saved.floats, saved.ints);
     let record_body = code.record_body();
 
     let dout = local(&code.names().dout);

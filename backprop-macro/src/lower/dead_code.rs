@@ -1,7 +1,7 @@
 //! Drops what does not reach the output: unused `let`s and the constants only they
 //! used, so the generated code has no unused variables or fields.
 
-use crate::ir::{Captured, Def, IntArg, Program};
+use crate::ir::{Captured, Def, Program};
 
 pub fn remove(program: Program) -> Program {
     let mut live = vec![false; program.values.len()];
@@ -15,11 +15,8 @@ pub fn remove(program: Program) -> Program {
     }
     let mut renumber = vec![usize::MAX; program.values.len()];
     let mut captured_map = vec![None; program.captured.len()];
-    let mut int_map = vec![None; program.captured_ints.len()];
     let mut captured = Vec::new();
-    let mut captured_ints = Vec::new();
     let mut old_captured: Vec<Option<Captured>> = program.captured.into_iter().map(Some).collect();
-    let mut old_ints: Vec<Option<Captured>> = program.captured_ints.into_iter().map(Some).collect();
     let mut values = Vec::new();
     for (v, mut value) in program.values.into_iter().enumerate() {
         if !live[v] && !matches!(value.def, Def::Input(_)) {
@@ -33,19 +30,12 @@ pub fn remove(program: Program) -> Program {
                     captured.len() - 1
                 });
             }
-            Def::Op { args, int, .. } => {
+            Def::Op { args, .. } => {
                 for a in args.iter_mut() {
                     *a = renumber[*a];
                 }
-                if let Some(IntArg::Captured(k)) = int {
-                    let old = *k;
-                    *k = *int_map[old].get_or_insert_with(|| {
-                        captured_ints.extend(old_ints[old].take());
-                        captured_ints.len() - 1
-                    });
-                }
             }
-            Def::Input(_) | Def::Literal(_) => {}
+            Def::Input(_) | Def::Literal(_) | Def::IntLiteral(_) => {}
         }
         renumber[v] = values.len();
         values.push(value);
@@ -54,7 +44,6 @@ pub fn remove(program: Program) -> Program {
         elem: program.elem,
         inputs: program.inputs,
         captured,
-        captured_ints,
         output: renumber[program.output],
         values,
     }

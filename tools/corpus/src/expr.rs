@@ -138,7 +138,7 @@ impl<T: Float> Eval<'_, T> {
                 for (slot, arg) in values.iter_mut().zip(args) {
                     *slot = self.eval(arg)?;
                 }
-                debug_assert_eq!(args.len(), op.info().shape.arity());
+                debug_assert_eq!(args.len(), op.info().signature.arity());
                 op.eval(&values[..args.len()]).0
             }
         };

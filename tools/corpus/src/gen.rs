@@ -3,7 +3,7 @@
 //! argument inside it (as drawn, or wrapped in a guard such as `u * u + 0.5`), and a kink
 //! is kept a margin away; anything else is drawn again.
 
-use backprop_core::{Op, Shape, OPS};
+use backprop_core::{Op, Signature, OPS};
 
 use crate::domain::{domains, jointly_safe, Domain};
 use crate::expr::{all_ops, canonical, Const, Consts, Elem, Eval, Lit, Node, Style};
@@ -54,7 +54,7 @@ impl<'r> Gen<'r> {
         let weights = OPS
             .iter()
             .map(|row| {
-                if row.symbol.is_some() && row.shape == Shape::Binary {
+                if row.symbol.is_some() && row.signature == Signature::Binary {
                     4
                 } else {
                     1
@@ -196,7 +196,7 @@ impl<'r> Gen<'r> {
         let op = self.ops[self.rng.weighted(&self.weights)];
         let info = op.info();
         let below = budget - 1;
-        let (op, mut doms, named_exponent) = if info.shape == Shape::IntPower {
+        let (op, mut doms, named_exponent) = if info.signature == Signature::IntPower {
             let named = self.closure && self.rng.chance(0.3);
             let n = if named {
                 self.consts.n
@@ -210,9 +210,9 @@ impl<'r> Gen<'r> {
             };
             (Op::Powi(n), vec![dom], named)
         } else {
-            (op, domains(info.name, info.shape.arity()), false)
+            (op, domains(info.name, info.signature.arity()), false)
         };
-        doms.truncate(info.shape.arity());
+        doms.truncate(info.signature.arity());
         let mut args = Vec::with_capacity(doms.len());
         for dom in doms {
             args.push(self.argument(below, dom)?);

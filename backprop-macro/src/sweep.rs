@@ -1,0 +1,165 @@
+//! Stage 3, differentiate: the adjoint plan, the reverse sweep over the SSA list planned at
+//! compile time.
+//!
+//! Every active operation is visited once, last to first. When it is visited, all its uses
+//! come later in the list and have been visited, so its adjoint is complete; it then adds
+//! `adjoint * partial` to the adjoint of each active argument, each partial in the
+//! structured form its table row gives. The first contribution to an adjoint defines it,
+//! later ones accumulate with `+=`, which is how a value used several times (`x * x * x`)
+//! collects all its paths. The plan also fixes what the forward pass saves: exactly what
+//! the contributions read.
+//!
+//! Everything about derivatives is decided here; the code generator and the derivation
+//! text render this plan and decide nothing.
+
+use std::collections::BTreeSet;
+
+use backprop_core::{ParamType, Partial, Read};
+
+use crate::ir::{Def, Program, ValueId};
+
+/// A value the backward pass reads from the forward pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Operand {
+    /// A value of the program.
+    Value(ValueId),
+    /// The auxiliary value of an operation's forward rule.
+    Aux(ValueId),
+}
+
+/// How one contribution is computed from the operation's adjoint `d`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Term {
+    /// `d`.
+    Pass,
+    /// `-d`.
+    Negate,
+    /// `d * value`.
+    Times(ValueId),
+    /// The step's derivative rule call; its component at this position when the rule
+    /// returns one per argument.
+    Rule(Option<usize>),
+}
+
+/// One `d_target (+)= term` of the sweep.
+pub struct Contribution {
+    /// The argument whose adjoint receives it.
+    pub target: ValueId,
+    /// The argument's position in the operation.
+    pub position: usize,
+    pub term: Term,
+    /// `true` for the first contribution to `target`, which defines its adjoint.
+    pub first: bool,
+}
+
+/// The backward step of one operation.
+pub struct Step {
+    pub value: ValueId,
+    /// The operands of the derivative rule, when some contribution calls it.
+    pub rule_call: Option<Vec<Operand>>,
+    pub contributions: Vec<Contribution>,
+}
+
+/// The whole backward plan.
+pub struct Plan {
+    /// The steps in execution order (reverse program order).
+    pub steps: Vec<Step>,
+    /// How many contributions each value's adjoint receives.
+    pub uses: Vec<usize>,
+    /// What the forward pass saves for the backward pass, in a fixed order; literals are
+    /// written inline instead.
+    pub saved: Vec<Operand>,
+    /// For each input, the value whose adjoint is its gradient, or `None` where the
+    /// gradient is zero.
+    pub gradient: Vec<Option<ValueId>>,
+}
+
+pub fn plan(program: &Program) -> Plan {
+    let mut uses = vec![0; program.values.len()];
+    let mut saved = BTreeSet::new();
+    let read = |operand: Operand, saved: &mut BTreeSet<Operand>| {
+        if let Operand::Value(v) = operand {
+            if program.values[v].is_literal() {
+                return;
+            }
+        }
+        saved.insert(operand);
+    };
+    let mut steps = Vec::new();
+    for (v, value) in program.ops().rev() {
+        let Def::Op { info, args } = &value.def else {
+            continue;
+        };
+        if !value.active {
+            continue;
+        }
+        let floats = args
+            .iter()
+            .zip(info.signature.params())
+            .enumerate()
+            .filter(|(_, (_, ty))| **ty == ParamType::Float)
+            .map(|(position, (&arg, _))| (position, arg));
+        let arity = info.signature.arity();
+        let mut calls_rule = false;
+        let mut contributions = Vec::new();
+        for (position, target) in floats {
+            if !program.values[target].active {
+                continue;
+            }
+            let term = match info.partials[position] {
+                Partial::Zero => continue,
+                Partial::Pass => Term::Pass,
+                Partial::Negate => Term::Negate,
+                Partial::TimesArg(k) => {
+                    read(Operand::Value(args[k]), &mut saved);
+                    Term::Times(args[k])
+                }
+                Partial::Rule => {
+                    calls_rule = true;
+                    Term::Rule((arity > 1).then_some(position))
+                }
+            };
+            uses[target] += 1;
+            contributions.push(Contribution {
+                target,
+                position,
+                term,
+                first: uses[target] == 1,
+            });
+        }
+        let rule_call = calls_rule.then(|| {
+            info.reads
+                .iter()
+                .map(|r| {
+                    let operand = match *r {
+                        Read::Arg(k) => Operand::Value(args[k]),
+                        Read::Out => Operand::Value(v),
+                        Read::Aux => Operand::Aux(v),
+                    };
+                    read(operand, &mut saved);
+                    operand
+                })
+                .collect()
+        });
+        steps.push(Step {
+            value: v,
+            rule_call,
+            contributions,
+        });
+    }
+    let gradient = (0..program.inputs.len())
+        .map(|k| {
+            let v = program
+                .values
+                .iter()
+                .position(|value| matches!(value.def, Def::Input(j) if j == k))?;
+            (v == program.output || uses[v] > 0).then_some(v)
+        })
+        .collect();
+    Plan {
+        steps,
+        uses,
+        saved: saved.into_iter().collect(),
+        gradient,
+    }
+}
