@@ -846,3 +846,7 @@ pub fn softplus_grad<T: Float>(x: T, _out: T, e: T, dout: T) -> T {
     };
     dout * s
 }
+
+mod special;
+
+pub use special::*;
