@@ -847,6 +847,8 @@ pub fn softplus_grad<T: Float>(x: T, _out: T, e: T, dout: T) -> T {
     dout * s
 }
 
+mod activation;
 mod special;
 
+pub use activation::*;
 pub use special::*;
