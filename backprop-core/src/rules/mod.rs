@@ -848,7 +848,9 @@ pub fn softplus_grad<T: Float>(x: T, _out: T, e: T, dout: T) -> T {
 }
 
 mod activation;
+mod piecewise;
 mod special;
 
 pub use activation::*;
+pub use piecewise::*;
 pub use special::*;
