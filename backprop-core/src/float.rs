@@ -106,6 +106,11 @@ pub trait Float:
     fn tanh(self) -> Self;
     fn hypot(self, other: Self) -> Self;
     fn mul_add(self, a: Self, b: Self) -> Self;
+    fn signum(self) -> Self;
+    fn floor(self) -> Self;
+    fn ceil(self) -> Self;
+    fn round(self) -> Self;
+    fn trunc(self) -> Self;
 }
 
 macro_rules! impl_float {
@@ -141,7 +146,8 @@ macro_rules! impl_float {
             impl_float!(@fwd $t; abs, powi(n: i32), powf(e: Self), sqrt, cbrt, exp, exp2,
                 exp_m1, ln, ln_1p, log2, log10, log(base: Self), recip, sin, cos, tan, asin,
                 acos, atan, atan2(x: Self), sinh, cosh, tanh, hypot(other: Self),
-                max(other: Self), min(other: Self), mul_add(a: Self, b: Self));
+                max(other: Self), min(other: Self), mul_add(a: Self, b: Self), signum, floor,
+                ceil, round, trunc);
         }
     };
     (@fwd $t:ident; $($name:ident -> $ret:ty),*) => {

@@ -866,3 +866,11 @@ pub fn softplus_grad<T: Float>(x: T, e: T, dout: T) -> T {
     };
     dout * s
 }
+
+mod activation;
+mod piecewise;
+mod special;
+
+pub use activation::*;
+pub use piecewise::*;
+pub use special::*;

@@ -1,0 +1,267 @@
+//! Activation functions of neural networks, and `logaddexp`.
+//!
+//! Each keeps full relative accuracy in its tails, value and derivative alike: the
+//! logistic function is always evaluated as a pair σ(t), σ(−t) from one exp(−|t|), so
+//! that neither 1 − σ nor 1 + tanh ever cancels.
+
+use super::special::{norm_cdf_f64, norm_pdf_f64};
+use crate::Float;
+
+/// (σ(t), σ(−t)) from the one exponential exp(−|t|), both to full relative accuracy.
+#[inline(always)]
+fn sigmoid_pair<T: Float>(t: T) -> (T, T) {
+    let e = (-t.abs()).exp();
+    let d = T::ONE + e;
+    let (big, small) = (T::ONE / d, e / d);
+    if t >= T::ZERO {
+        (big, small)
+    } else {
+        (small, big)
+    }
+}
+
+/// `x · s` for a factor s in [0, 1] that went to 0 only for x → −∞: the limit −0 there,
+/// where −inf · 0 would be NaN.
+#[inline(always)]
+fn times_vanishing<T: Float>(x: T, s: T) -> T {
+    if s == T::ZERO {
+        -T::ZERO
+    } else {
+        x * s
+    }
+}
+
+/// The derivative σ(t)·(1 + x·t′·σ(−t)) of x·σ(t(x)), shared by `silu` (t = x) and
+/// `gelu_tanh`. At the ends, where a factor vanishes and the other may be infinite, it is
+/// the limit: 0 as σ(t) → 0 and 1 as σ(−t) → 0.
+#[inline(always)]
+fn x_sigmoid_grad<T: Float>(x: T, s: T, s_neg: T, dt: T, dout: T) -> T {
+    if s == T::ZERO {
+        T::ZERO
+    } else if s_neg == T::ZERO {
+        dout * s
+    } else {
+        dout * s * (T::ONE + x * dt * s_neg)
+    }
+}
+
+/// SiLU (swish) x·σ(x). Derivative σ(x)·(1 + x·σ(−x)). The limit at x = −∞ is −0.
+///
+/// Stable in both tails: σ(−x) is computed directly, never as 1 − σ(x), so the value and
+/// the derivative keep full relative accuracy for very negative x.
+///
+/// ```
+/// use backprop_core::rules::{silu, silu_grad};
+///
+/// assert_eq!(silu(0.0_f64), 0.0);
+/// assert_eq!(silu_grad(0.0_f64, 1.0), 0.5);
+/// assert_eq!(silu(f64::NEG_INFINITY), 0.0);
+/// // Deep in the left tail, silu'(−40) ≈ −39·e⁻⁴⁰ is not rounded away.
+/// assert!((silu_grad(-40.0_f64, 1.0) / (-39.0 * (-40.0_f64).exp()) - 1.0).abs() < 1e-14);
+/// ```
+#[inline(always)]
+pub fn silu<T: Float>(x: T) -> T {
+    times_vanishing(x, sigmoid_pair(x).0)
+}
+/// Derivative rule of [`silu`] (example there).
+#[inline(always)]
+pub fn silu_grad<T: Float>(x: T, dout: T) -> T {
+    let (s, s_neg) = sigmoid_pair(x);
+    x_sigmoid_grad(x, s, s_neg, T::ONE, dout)
+}
+
+/// GELU, exact form: x·Φ(x), with Φ the standard normal distribution function,
+/// Φ(x) = erfc(−x/√2)/2. Derivative Φ(x) + x·φ(x), with φ the normal density. The limit
+/// at x = −∞ is −0.
+///
+/// Φ comes from [`erfc`](super::erfc), not 1 + erf, so the left tail keeps full relative
+/// accuracy (gelu(−10) ≈ −7.6e-23); the rounding of −x/√2 is compensated too. Computed in
+/// `f64` (and rounded for `f32`).
+///
+/// ```
+/// use backprop_core::rules::{gelu, gelu_grad};
+///
+/// assert_eq!(gelu(0.0_f64), 0.0);
+/// assert_eq!(gelu_grad(0.0_f64, 1.0), 0.5);
+/// assert!((gelu(-10.0_f64) / -7.619_853_024_160_527e-23 - 1.0).abs() < 1e-14);
+/// ```
+#[inline(always)]
+pub fn gelu<T: Float>(x: T) -> T {
+    let x = x.to_f64();
+    T::from_f64(times_vanishing(x, norm_cdf_f64(x)))
+}
+/// Derivative rule of [`gelu`] (example there).
+#[inline(always)]
+pub fn gelu_grad<T: Float>(x: T, dout: T) -> T {
+    let x = x.to_f64();
+    let cdf = norm_cdf_f64(x);
+    let pdf = norm_pdf_f64(x);
+    // φ vanishes before x·φ could be NaN (x infinite): Φ alone is the limit there.
+    let d = if pdf == 0.0 { cdf } else { cdf + x * pdf };
+    dout * T::from_f64(d)
+}
+
+/// √(2/π).
+const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
+/// The cubic coefficient of the tanh approximation.
+const GELU_TANH_CUBIC: f64 = 0.044_715;
+
+/// t = 2u for u = √(2/π)·(x + 0.044715·x³), and its derivative dt/dx.
+#[inline(always)]
+fn gelu_tanh_arg<T: Float>(x: T) -> (T, T) {
+    let k = T::from_f64(2.0 * SQRT_2_OVER_PI);
+    let c = T::from_f64(GELU_TANH_CUBIC);
+    let x2 = x * x;
+    (k * x * (T::ONE + c * x2), k * (T::ONE + T::THREE * c * x2))
+}
+
+/// GELU, PyTorch's `approximate='tanh'` form: 0.5·x·(1 + tanh(u)) with
+/// u = √(2/π)·(x + 0.044715·x³). Derivative σ(2u)·(1 + x·2u′·σ(−2u)) with
+/// u′ = √(2/π)·(1 + 3·0.044715·x²). The limit at x = −∞ is −0.
+///
+/// Computed as x·σ(2u), the same number (1 + tanh u = 2σ(2u)) without the cancellation of
+/// 1 + tanh u for very negative x.
+///
+/// ```
+/// use backprop_core::rules::{gelu_tanh, gelu_tanh_grad};
+///
+/// assert_eq!(gelu_tanh(0.0_f64), 0.0);
+/// assert_eq!(gelu_tanh_grad(0.0_f64, 1.0), 0.5);
+/// let x = 1.5_f64;
+/// let u = (2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x);
+/// assert!((gelu_tanh(x) - 0.5 * x * (1.0 + u.tanh())).abs() < 1e-15);
+/// ```
+#[inline(always)]
+pub fn gelu_tanh<T: Float>(x: T) -> T {
+    let (t, _) = gelu_tanh_arg(x);
+    times_vanishing(x, sigmoid_pair(t).0)
+}
+/// Derivative rule of [`gelu_tanh`] (example there).
+#[inline(always)]
+pub fn gelu_tanh_grad<T: Float>(x: T, dout: T) -> T {
+    let (t, dt) = gelu_tanh_arg(x);
+    let (s, s_neg) = sigmoid_pair(t);
+    x_sigmoid_grad(x, s, s_neg, dt, dout)
+}
+
+/// ELU with α = 1: x for x > 0, else eˣ − 1 (by `exp_m1`). Derivative 1 for x > 0, else
+/// eˣ (computed as `x.exp()`, not out + 1, which would round to 0 for very negative x).
+/// At x = 0 both sides give 1.
+///
+/// ```
+/// use backprop_core::rules::{elu, elu_grad};
+///
+/// assert_eq!(elu(2.0_f64), 2.0);
+/// assert_eq!(elu(0.0_f64), 0.0);
+/// assert_eq!(elu(-1.0_f64), (-1.0_f64).exp_m1());
+/// assert_eq!(elu_grad(2.0_f64, 3.0), 3.0);
+/// assert_eq!(elu_grad(0.0_f64, 1.0), 1.0);
+/// assert_eq!(elu_grad(-50.0_f64, 1.0), (-50.0_f64).exp());
+/// ```
+#[inline(always)]
+pub fn elu<T: Float>(x: T) -> T {
+    if x > T::ZERO {
+        x
+    } else {
+        x.exp_m1()
+    }
+}
+/// Derivative rule of [`elu`] (example there).
+#[inline(always)]
+pub fn elu_grad<T: Float>(x: T, dout: T) -> T {
+    if x > T::ZERO {
+        dout
+    } else {
+        dout * x.exp()
+    }
+}
+
+/// Leaky rectifier: x for x > 0, else slope·x. Derivatives by x: 1 for x > 0, else slope
+/// (at x = 0 it is slope, as PyTorch); by slope: 0 for x > 0, else x.
+///
+/// ```
+/// use backprop_core::rules::{leaky_relu, leaky_relu_grad};
+///
+/// assert_eq!(leaky_relu(2.0_f64, 0.1), 2.0);
+/// assert_eq!(leaky_relu(-2.0_f64, 0.25), -0.5);
+/// assert_eq!(leaky_relu_grad(2.0_f64, 0.25, 1.0), (1.0, 0.0));
+/// assert_eq!(leaky_relu_grad(-2.0_f64, 0.25, 1.0), (0.25, -2.0));
+/// assert_eq!(leaky_relu_grad(0.0_f64, 0.25, 1.0), (0.25, 0.0));
+/// ```
+#[inline(always)]
+pub fn leaky_relu<T: Float>(x: T, slope: T) -> T {
+    if x > T::ZERO {
+        x
+    } else {
+        slope * x
+    }
+}
+/// Derivative rule of [`leaky_relu`] (example there).
+#[inline(always)]
+pub fn leaky_relu_grad<T: Float>(x: T, slope: T, dout: T) -> (T, T) {
+    if x > T::ZERO {
+        (dout, T::ZERO)
+    } else {
+        (dout * slope, dout * x)
+    }
+}
+
+/// ln σ(x) = −softplus(−x) = min(x, 0) − ln(1 + e^−|x|). Derivative σ(−x).
+///
+/// Stable for every x and keeps full relative accuracy for large x, where the value is
+/// about −e⁻ˣ (log_sigmoid(40) ≈ −4.2e-18).
+///
+/// ```
+/// use backprop_core::rules::{log_sigmoid, log_sigmoid_grad};
+///
+/// assert_eq!(log_sigmoid(0.0_f64), -std::f64::consts::LN_2);
+/// assert_eq!(log_sigmoid(-1000.0_f64), -1000.0);
+/// assert!((log_sigmoid(40.0_f64) / -(-40.0_f64).exp() - 1.0).abs() < 1e-15);
+/// assert_eq!(log_sigmoid_grad(0.0_f64, 1.0), 0.5);
+/// assert!((log_sigmoid_grad(40.0_f64, 1.0) / (-40.0_f64).exp() - 1.0).abs() < 1e-15);
+/// ```
+#[inline(always)]
+pub fn log_sigmoid<T: Float>(x: T) -> T {
+    let negative = if x < T::ZERO { x } else { T::ZERO };
+    negative - (-x.abs()).exp().ln_1p()
+}
+/// Derivative rule of [`log_sigmoid`] (example there).
+#[inline(always)]
+pub fn log_sigmoid_grad<T: Float>(x: T, dout: T) -> T {
+    dout * sigmoid_pair(x).1
+}
+
+/// ln(eᵃ + eᵇ), computed as max(a, b) + ln(1 + e^−|a−b|): it never overflows. A tie
+/// (infinities included) gives a + ln 2. Derivatives (σ(a − b), σ(b − a)); a tie gives
+/// exactly 0.5 / 0.5. NaN in either argument gives NaN.
+///
+/// ```
+/// use backprop_core::rules::{logaddexp, logaddexp_grad};
+///
+/// assert_eq!(logaddexp(1000.0_f64, 1000.0), 1000.0 + std::f64::consts::LN_2);
+/// assert_eq!(logaddexp(f64::NEG_INFINITY, f64::NEG_INFINITY), f64::NEG_INFINITY);
+/// assert_eq!(logaddexp(f64::NEG_INFINITY, 2.0), 2.0);
+/// assert_eq!(logaddexp_grad(3.0_f64, 3.0, 1.0), (0.5, 0.5));
+/// assert_eq!(logaddexp_grad(f64::INFINITY, 0.0, 1.0), (1.0, 0.0));
+/// ```
+#[inline(always)]
+pub fn logaddexp<T: Float>(a: T, b: T) -> T {
+    if a == b {
+        // Also ±inf, where a − b would be NaN.
+        a + T::LN_2
+    } else {
+        let larger = if a > b { a } else { b };
+        larger + (-(a - b).abs()).exp().ln_1p()
+    }
+}
+/// Derivative rule of [`logaddexp`] (example there).
+#[inline(always)]
+pub fn logaddexp_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
+    if a == b {
+        let half = dout * T::HALF;
+        (half, half)
+    } else {
+        let (sa, sb) = sigmoid_pair(a - b);
+        (dout * sa, dout * sb)
+    }
+}
