@@ -4,7 +4,7 @@
 //! `f64`. Closure form: `grad!(|w, b: f64| body)`, the parameters the inputs, their
 //! annotated type (`f32` or `f64`, the first annotation wins) the element type.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 
 use crate::errors::Errors;
@@ -39,6 +39,9 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
         ));
         return None;
     }
+    if let Some(closure) = static_closure(&tokens, errors) {
+        return Some(parse_closure(closure, errors));
+    }
     let expr: syn::Expr = match syn::parse2(tokens) {
         Ok(expr) => expr,
         Err(e) => {
@@ -63,6 +66,26 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
     }
 }
 
+/// A `static` closure (`static |w| w`, `#[a] static move |w| w`), which syn no longer
+/// parses since syn 3: its closure without the `static` token, so that the error names the
+/// keyword and the rest is checked as usual. `None` unless the tokens are a closure with a
+/// `static` among the modifiers before its first `|`.
+fn static_closure(tokens: &TokenStream, errors: &mut Errors) -> Option<syn::ExprClosure> {
+    let mut tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let at = tokens
+        .iter()
+        .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == '|'))
+        .position(|t| matches!(t, TokenTree::Ident(i) if i == "static"))?;
+    let static_token = tokens.remove(at);
+    match syn::parse2(tokens.into_iter().collect()).ok()? {
+        syn::Expr::Closure(closure) => {
+            errors.error(static_token, "a grad! closure cannot be `static`");
+            Some(closure)
+        }
+        _ => None,
+    }
+}
+
 fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
     if let Some(attr) = closure.attrs.first() {
         errors.error(attr, "attributes are not supported on a grad! closure");
@@ -73,15 +96,12 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
     if let Some(constness) = &closure.constness {
         errors.error(constness, "a grad! closure cannot be `const`");
     }
-    if let Some(movability) = &closure.movability {
-        errors.error(movability, "a grad! closure cannot be `static`");
-    }
     if let Some(asyncness) = &closure.asyncness {
         errors.error(asyncness, "a grad! closure cannot be `async`");
     }
     if closure.inputs.is_empty() {
         errors.error(
-            closure.or1_token,
+            closure.inputs_begin,
             "the closure has no parameters: grad! needs at least one input to \
              differentiate by, such as `|w| w * w`",
         );
