@@ -88,6 +88,29 @@ fn every_operation_in_function_form() {
     assert!(f.grad(0.25, 3.0).iter().all(|g| g.is_finite()));
 }
 
+#[test]
+fn the_operations_added_after_the_first_release() {
+    let f = grad!(|x, y| {
+        let special = x.erf() + erfc(x) + x.gelu() + gelu_tanh(x) + x.silu() + elu(x);
+        let nn = x.log_sigmoid() + leaky_relu(x, 0.1) + x.logaddexp(y) + clamp(x, -y, y);
+        let steps = x.signum() + floor(x) + x.ceil() + round(x) + x.trunc();
+        special + nn + steps
+    });
+    assert!(f.grad(0.25, 3.0).iter().all(|g| g.is_finite()));
+}
+
+#[test]
+fn zero_gradients_leave_no_unused_adjoint() {
+    // No gradient reaches x through floor: no adjoint of the floor's output is computed,
+    // and `dout` itself is not read.
+    let f = grad!(|x| x.floor().sin());
+    assert!(exact(f.grad(2.5), [0.0]));
+    let f = grad!(|x| x.round());
+    assert!(exact(f.grad(2.5), [0.0]));
+    let f = grad!(|x, y| x.trunc() * y + x);
+    assert!(exact(f.grad(2.5, 3.0), [1.0, 2.0]));
+}
+
 struct Model {
     scale: f64,
     data: Vec<f64>,

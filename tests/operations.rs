@@ -69,6 +69,8 @@ macro_rules! binary {
 const EVERYWHERE: [f64; 6] = [0.3, 0.7, 1.9, -0.4, -2.2, 3.5];
 const POSITIVE: [f64; 5] = [0.3, 0.7, 1.9, 3.5, 12.0];
 const INSIDE_ONE: [f64; 5] = [0.3, 0.7, -0.4, -0.9, 0.05];
+/// Away from the jumps of `floor`, `round` and the others, at integers and halves.
+const AWAY_FROM_STEPS: [f64; 5] = [0.3, 0.7, 1.8, -0.4, -2.2];
 
 unary! {
     sqrt: POSITIVE;
@@ -94,6 +96,18 @@ unary! {
     sigmoid: [0.3, -0.7, 4.0, -6.0, 30.0];
     relu: EVERYWHERE;
     softplus: [0.3, -0.7, 4.0, -6.0, 20.0];
+    erf: [0.3, -0.7, 1.9, -2.5, 4.0];
+    erfc: [0.3, -0.7, 1.9, -2.5, 4.0];
+    silu: [0.3, -0.7, 4.0, -6.0, 20.0];
+    gelu: [0.3, -0.7, 1.9, -2.5, 4.0];
+    gelu_tanh: [0.3, -0.7, 1.9, -2.5, 4.0];
+    elu: EVERYWHERE;
+    log_sigmoid: [0.3, -0.7, 4.0, -6.0, 20.0];
+    signum: AWAY_FROM_STEPS;
+    floor: AWAY_FROM_STEPS;
+    ceil: AWAY_FROM_STEPS;
+    round: AWAY_FROM_STEPS;
+    trunc: AWAY_FROM_STEPS;
 }
 
 binary! {
@@ -103,6 +117,8 @@ binary! {
     max: [[1.0, 2.0], [-0.5, -0.7], [3.0, -3.0]];
     min: [[1.0, 2.0], [-0.5, -0.7], [3.0, -3.0]];
     hypot: [[3.0, 4.0], [-0.5, 1.2], [2.0, -0.1]];
+    leaky_relu: [[1.5, 0.1], [-0.7, 0.2], [-2.0, 0.05]];
+    logaddexp: [[1.0, 2.0], [-0.5, 3.0], [40.0, 39.0], [0.25, 0.25]];
 }
 
 #[test]
@@ -144,6 +160,17 @@ fn fused_multiply_add() {
 }
 
 #[test]
+fn clamp() {
+    let method = grad!(|x, lo, hi| x.clamp(lo, hi));
+    let function = grad!(|x, lo, hi| clamp(x, lo, hi));
+    let graph = GraphFn::new(["x", "lo", "hi"], |[x, lo, hi]| x.clamp(lo, hi));
+    // Inside, below and above the interval, away from its ends.
+    let points = [[0.5, -1.0, 2.0], [-2.0, -1.0, 1.5], [3.0, 0.0, 2.5]];
+    check("clamp (method)", &method, &graph, &points);
+    check("clamp (function)", &function, &graph, &points);
+}
+
+#[test]
 fn operators() {
     let f = grad!(|a, b| -(a - b) / (a * b + a));
     let graph = GraphFn::new(["a", "b"], |[a, b]| -(a - b) / (a * b + a));
@@ -164,7 +191,9 @@ fn the_function_form_may_be_spelled_with_the_type() {
 
 #[test]
 fn every_operation_of_the_table_is_covered() {
-    let others = ["add", "sub", "mul", "div", "neg", "powi", "mul_add"];
+    let others = [
+        "add", "sub", "mul", "div", "neg", "powi", "mul_add", "clamp",
+    ];
     for op in OPS {
         assert!(
             UNARY.contains(&op.name) || BINARY.contains(&op.name) || others.contains(&op.name),

@@ -363,6 +363,75 @@ macro_rules! for_each_op {
             Softplus = UnaryAux softplus "" SoftplusNode (x) false,
                 rules(softplus, softplus_fwd, softplus_grad(arg0, aux)),
                 "ln(1 + exp(x))", [Rule "sigmoid(x)"], "";
+            /// The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt.
+            Erf = Unary erf "" ErfNode (x) false,
+                rules(erf, erf, erf_grad(arg0)),
+                "erf(x)", [Rule "2 / sqrt(π) * exp(-x²)"], "";
+            /// The complementary error function erfc(x) = 1 − erf(x), accurate in its tail.
+            Erfc = Unary erfc "" ErfcNode (x) false,
+                rules(erfc, erfc, erfc_grad(arg0)),
+                "1 - erf(x)", [Rule "-2 / sqrt(π) * exp(-x²)"], "";
+            /// The sigmoid linear unit x·σ(x), also called swish.
+            Silu = Unary silu "" SiluNode (x) false,
+                rules(silu, silu, silu_grad(arg0)),
+                "x * sigmoid(x)", [Rule "s * (1 + x * (1 - s)), s = sigmoid(x)"], "";
+            /// The Gaussian error linear unit x·Φ(x), exact (with erf).
+            Gelu = Unary gelu "" GeluNode (x) false,
+                rules(gelu, gelu, gelu_grad(arg0)),
+                "x * Φ(x)", [Rule "Φ(x) + x * φ(x)"],
+                "Φ is the standard normal distribution function, (1 + erf(x / √2)) / 2, and φ its density";
+            /// GELU in PyTorch's tanh approximation (`approximate = "tanh"`).
+            GeluTanh = Unary gelu_tanh "" GeluTanhNode (x) false,
+                rules(gelu_tanh, gelu_tanh, gelu_tanh_grad(arg0)),
+                "x * (1 + tanh(u)) / 2, u = √(2/π) * (x + 0.044715 * x³)",
+                [Rule "(1 + tanh(u)) / 2 + x * (1 - tanh²(u)) * u' / 2"], "";
+            /// The exponential linear unit with α = 1.
+            Elu = Unary elu "" EluNode (x) false,
+                rules(elu, elu, elu_grad(arg0)),
+                "x if x > 0, else exp(x) - 1", [Rule "1 if x > 0, else exp(x)"],
+                "α = 1; both sides give gradient 1 at x = 0";
+            /// The leaky rectifier: x for x > 0, else slope·x.
+            LeakyRelu = Binary leaky_relu "" LeakyReluNode (x, slope) false,
+                rules(leaky_relu, leaky_relu, leaky_relu_grad(arg0, arg1)),
+                "x if x > 0, else slope * x",
+                [Rule "1 if x > 0, else slope", Rule "0 if x > 0, else x"],
+                "at x = 0 the gradient by x is slope, as PyTorch";
+            /// ln σ(x), computed without overflow or loss of accuracy in its tails.
+            LogSigmoid = Unary log_sigmoid "" LogSigmoidNode (x) false,
+                rules(log_sigmoid, log_sigmoid, log_sigmoid_grad(arg0)),
+                "ln(sigmoid(x))", [Rule "sigmoid(-x)"], "";
+            /// ln(eᵃ + eᵇ), computed without overflow.
+            Logaddexp = Binary logaddexp "" LogaddexpNode (a, b) true,
+                rules(logaddexp, logaddexp, logaddexp_grad(arg0, arg1)),
+                "ln(exp(a) + exp(b))", [Rule "sigmoid(a - b)", Rule "sigmoid(b - a)"],
+                "a tie splits the gradient 0.5 / 0.5";
+            /// `x.clamp(lo, hi)`, which returns NaN where `f64::clamp` would panic.
+            Clamp = Ternary clamp "" ClampNode (x, lo, hi) false,
+                rules(clamp, clamp, clamp_grad(arg0, arg1, arg2)),
+                "min(max(x, lo), hi)", [Rule "[lo <= x <= hi]", Rule "[x < lo]", Rule "[x > hi]"],
+                "boundaries pass the gradient to x, as PyTorch; lo > hi or a NaN bound gives NaN value and gradients (f64::clamp would panic)";
+            /// `x.signum()`.
+            Signum = Unary signum "" SignumNode (x) false,
+                rules(signum, signum, zero_grad()),
+                "sign(x)", [Zero "0"],
+                "gradient 0 everywhere, as PyTorch; signum(±0) = ±1, as f64::signum";
+            /// `x.floor()`.
+            Floor = Unary floor "" FloorNode (x) false,
+                rules(floor, floor, zero_grad()),
+                "floor(x)", [Zero "0"], "gradient 0 everywhere, jumps included, as PyTorch";
+            /// `x.ceil()`.
+            Ceil = Unary ceil "" CeilNode (x) false,
+                rules(ceil, ceil, zero_grad()),
+                "ceil(x)", [Zero "0"], "gradient 0 everywhere, jumps included, as PyTorch";
+            /// `x.round()`: halves away from zero, as `f64::round`.
+            Round = Unary round "" RoundNode (x) false,
+                rules(round, round, zero_grad()),
+                "round(x)", [Zero "0"],
+                "gradient 0 everywhere, as PyTorch; halves round away from zero, as f64::round (PyTorch rounds them to even)";
+            /// `x.trunc()`.
+            Trunc = Unary trunc "" TruncNode (x) false,
+                rules(trunc, trunc, zero_grad()),
+                "trunc(x)", [Zero "0"], "gradient 0 everywhere, jumps included, as PyTorch";
         }
     };
 }

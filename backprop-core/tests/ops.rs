@@ -17,6 +17,27 @@ struct Case<F: Float> {
     record: for<'g> fn(&[Var<'g, F>]) -> Var<'g, F>,
     /// Points inside the domain, away from kinks and branch cuts.
     points: &'static [&'static [f64]],
+    /// The relative tolerance of the value, where the reference formula itself rounds
+    /// more than a few ulps (0: four ulps).
+    rtol: f64,
+}
+
+impl<F: Float> Case<F> {
+    fn rtol(self, rtol: f64) -> Self {
+        Case { rtol, ..self }
+    }
+}
+
+/// erf by its Maclaurin series 2/√π Σ (−1)ⁿ x^(2n+1) / (n!·(2n+1)), summed in f64; good to
+/// a few ulps for |x| ≤ 2.
+fn erf_series<F: Float>(x: F) -> F {
+    let x = x.to_f64();
+    let (mut term, mut sum) = (x, x);
+    for n in 1..60_i32 {
+        term *= -x * x / f64::from(n);
+        sum += term / f64::from(2 * n + 1);
+    }
+    F::from_f64(sum * core::f64::consts::FRAC_2_SQRT_PI)
 }
 
 // The same table for both element types, so that each reference is that type's own method.
@@ -34,12 +55,19 @@ macro_rules! case_table {
                     reference,
                     record,
                     points,
+                    rtol: 0.0,
                 }
             }
             const UNARY: &[&[f64]] = &[&[-2.0], &[-0.6], &[0.3], &[1.5], &[4.0]];
             const BINARY: &[&[f64]] = &[&[1.5, -2.25], &[-0.7, 3.1], &[-1.2, -0.4], &[2.0, 0.5]];
             const POSITIVE: &[&[f64]] = &[&[0.3], &[1.0], &[2.5], &[7.5]];
             const UNIT: &[&[f64]] = &[&[-0.9], &[-0.3], &[0.0], &[0.5], &[0.8]];
+            // Away from the jumps at integers and halves, and from 0.
+            const STEPS: &[&[f64]] = &[&[-1.7], &[-0.6], &[0.3], &[1.4], &[3.2]];
+            const ERF: &[&[f64]] = &[&[-1.5], &[-0.6], &[0.3], &[1.2]];
+            // The formulas below round in ways the library avoids.
+            const FORMULA: f64 = 1e-14;
+
             match name {
                 "add" => c(Op::Add, |a| a[0] + a[1], |v| v[0] + v[1], BINARY),
                 "sub" => c(Op::Sub, |a| a[0] - a[1], |v| v[0] - v[1], BINARY),
@@ -128,6 +156,73 @@ macro_rules! case_table {
                     |v| v[0].softplus(),
                     UNARY,
                 ),
+                "erf" => c(Op::Erf, |a| erf_series(a[0]), |v| v[0].erf(), ERF).rtol(FORMULA),
+                "erfc" => {
+                    c(Op::Erfc, |a| 1.0 - erf_series(a[0]), |v| v[0].erfc(), ERF).rtol(FORMULA)
+                }
+                "silu" => c(
+                    Op::Silu,
+                    |a| a[0] / (1.0 + (-a[0]).exp()),
+                    |v| v[0].silu(),
+                    UNARY,
+                )
+                .rtol(FORMULA),
+                "gelu" => c(
+                    Op::Gelu,
+                    |a| 0.5 * a[0] * (1.0 + erf_series(a[0] / (2.0 as $F).sqrt())),
+                    |v| v[0].gelu(),
+                    ERF,
+                )
+                .rtol(FORMULA),
+                "gelu_tanh" => c(
+                    Op::GeluTanh,
+                    |a| {
+                        let k = (2.0 / core::f64::consts::PI).sqrt() as $F;
+                        let u = k * (a[0] + 0.044715 * a[0] * a[0] * a[0]);
+                        0.5 * a[0] * (1.0 + u.tanh())
+                    },
+                    |v| v[0].gelu_tanh(),
+                    UNARY,
+                )
+                .rtol(FORMULA),
+                "elu" => c(
+                    Op::Elu,
+                    |a| if a[0] > 0.0 { a[0] } else { a[0].exp() - 1.0 },
+                    |v| v[0].elu(),
+                    UNARY,
+                )
+                .rtol(FORMULA),
+                "leaky_relu" => c(
+                    Op::LeakyRelu,
+                    |a| if a[0] > 0.0 { a[0] } else { a[1] * a[0] },
+                    |v| v[0].leaky_relu(v[1]),
+                    &[&[1.5, 0.1], &[-0.7, 0.2], &[-2.0, 0.01], &[2.0, 0.3]],
+                ),
+                "log_sigmoid" => c(
+                    Op::LogSigmoid,
+                    |a| -(1.0 + (-a[0]).exp()).ln(),
+                    |v| v[0].log_sigmoid(),
+                    UNARY,
+                )
+                .rtol(FORMULA),
+                "logaddexp" => c(
+                    Op::Logaddexp,
+                    |a| (a[0].exp() + a[1].exp()).ln(),
+                    |v| v[0].logaddexp(v[1]),
+                    BINARY,
+                )
+                .rtol(FORMULA),
+                "clamp" => c(
+                    Op::Clamp,
+                    |a| a[0].clamp(a[1], a[2]),
+                    |v| v[0].clamp(v[1], v[2]),
+                    &[&[0.5, -1.0, 2.0], &[-2.0, -1.0, 1.5], &[3.0, 0.0, 2.5]],
+                ),
+                "signum" => c(Op::Signum, |a| a[0].signum(), |v| v[0].signum(), STEPS),
+                "floor" => c(Op::Floor, |a| a[0].floor(), |v| v[0].floor(), STEPS),
+                "ceil" => c(Op::Ceil, |a| a[0].ceil(), |v| v[0].ceil(), STEPS),
+                "round" => c(Op::Round, |a| a[0].round(), |v| v[0].round(), STEPS),
+                "trunc" => c(Op::Trunc, |a| a[0].trunc(), |v| v[0].trunc(), STEPS),
                 other => panic!("no test case for the operation `{other}`: add one here"),
             }
         }
@@ -192,7 +287,7 @@ fn values_f64() {
             let want = (case.reference)(point);
             let what = format!("{}{point:?}", info.name);
             let (eval, _) = case.op.eval(point);
-            assert_close(eval, want, 4.0 * f64::EPSILON, 0.0, &what);
+            assert_close(eval, want, case.rtol.max(4.0 * f64::EPSILON), 0.0, &what);
             let (graph, _) = through_graph(&case, point);
             assert_eq!(
                 graph.to_bits(),
@@ -242,7 +337,9 @@ fn values_f32() {
             let want = (case.reference)(&point);
             let what = format!("{}{point:?}", info.name);
             let (eval, _) = case.op.eval(&point);
-            let rtol = 4.0 * f64::from(f32::EPSILON);
+            // A formula's own rounding grows with the element type's epsilon.
+            let scale = f64::from(f32::EPSILON) / f64::EPSILON;
+            let rtol = (case.rtol * scale).max(4.0 * f64::from(f32::EPSILON));
             assert_close(f64::from(eval), f64::from(want), rtol, 0.0, &what);
             let (graph, _) = through_graph(&case, &point);
             assert_eq!(

@@ -72,9 +72,34 @@ pub struct Plan {
     /// For each input, the value whose adjoint is its gradient, or `None` where the
     /// gradient is zero.
     pub gradient: Vec<Option<ValueId>>,
+    /// Whether the backward pass reads `dout` at all: not where every path from the output
+    /// to the inputs crosses a zero partial (`x.floor()`).
+    pub reads_dout: bool,
+}
+
+/// Which values have an adjoint worth computing: the inputs, and every operation with an
+/// argument that has one through a partial that is not zero. An adjoint that no step
+/// reads would be an unused local in generated code.
+fn needed(program: &Program) -> Vec<bool> {
+    let mut needed = vec![false; program.values.len()];
+    for (v, value) in program.values.iter().enumerate() {
+        needed[v] = match &value.def {
+            Def::Input(_) => true,
+            Def::Op { info, args } => {
+                value.active
+                    && args
+                        .iter()
+                        .zip(info.partials)
+                        .any(|(&a, partial)| needed[a] && *partial != Partial::Zero)
+            }
+            _ => false,
+        };
+    }
+    needed
 }
 
 pub fn plan(program: &Program) -> Plan {
+    let needed = needed(program);
     let mut uses = vec![0; program.values.len()];
     let mut saved = BTreeSet::new();
     let read = |operand: Operand, saved: &mut BTreeSet<Operand>| {
@@ -90,7 +115,9 @@ pub fn plan(program: &Program) -> Plan {
         let Def::Op { info, args } = &value.def else {
             continue;
         };
-        if !value.active {
+        // Skipped unless it reaches an input and the output reaches it, both through
+        // partials that are not zero; the uses of `v` come later and have been visited.
+        if !needed[v] || (v != program.output && uses[v] == 0) {
             continue;
         }
         let floats = args
@@ -103,7 +130,7 @@ pub fn plan(program: &Program) -> Plan {
         let mut calls_rule = false;
         let mut contributions = Vec::new();
         for (position, target) in floats {
-            if !program.values[target].active {
+            if !needed[target] {
                 continue;
             }
             let term = match info.partials[position] {
@@ -161,5 +188,6 @@ pub fn plan(program: &Program) -> Plan {
         uses,
         saved: saved.into_iter().collect(),
         gradient,
+        reads_dout: needed[program.output],
     }
 }

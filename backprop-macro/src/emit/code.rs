@@ -246,6 +246,10 @@ impl<'a> Code<'a> {
     /// The backward statements, ending in the gradient array.
     pub fn backward_body(&mut self) -> TokenStream {
         let mut body = Body::default();
+        if !self.plan.reads_dout {
+            let dout = local(&self.names.dout);
+            body.push(Stmt::Raw(quote!(let _ = #dout;)));
+        }
         for step in &self.plan.steps {
             self.step(step, &mut body);
         }

@@ -41,10 +41,57 @@ pub const KINK_MARGIN: f64 = 0.1;
 /// this list is still generated, with unrestricted arguments, and kept only where the
 /// screen finds it finite and smooth; `main` names it so its domain gets written here.
 pub const REVIEWED: &[&str] = &[
-    "add", "sub", "mul", "div", "neg", "powi", "powf", "sqrt", "cbrt", "exp", "exp2", "exp_m1",
-    "ln", "ln_1p", "log2", "log10", "log", "recip", "sin", "cos", "tan", "asin", "acos", "atan",
-    "atan2", "sinh", "cosh", "tanh", "abs", "max", "min", "hypot", "mul_add", "sigmoid", "relu",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "powi",
+    "powf",
+    "sqrt",
+    "cbrt",
+    "exp",
+    "exp2",
+    "exp_m1",
+    "ln",
+    "ln_1p",
+    "log2",
+    "log10",
+    "log",
+    "recip",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "abs",
+    "max",
+    "min",
+    "hypot",
+    "mul_add",
+    "sigmoid",
+    "relu",
     "softplus",
+    "erf",
+    "erfc",
+    "silu",
+    "gelu",
+    "gelu_tanh",
+    "elu",
+    "leaky_relu",
+    "log_sigmoid",
+    "logaddexp",
+    "clamp",
+    "signum",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
 ];
 
 /// The domain of each differentiable argument of the operation called `name`; `powi`'s
@@ -59,6 +106,8 @@ pub fn domains(name: &str, arity: usize) -> Vec<Domain> {
         "log" => vec![Above(0.3), LogBase],
         "cbrt" | "recip" => vec![AwayFromZero],
         "exp" | "exp2" | "exp_m1" | "sinh" | "cosh" => vec![Bounded(4.0)],
+        // Where their derivatives are not vanishingly small.
+        "erf" | "erfc" | "gelu" | "gelu_tanh" => vec![Bounded(4.0)],
         "asin" | "acos" => vec![Unit],
         "tan" => vec![TanSafe],
         _ => vec![Any; arity],
@@ -73,6 +122,16 @@ pub fn jointly_safe(name: &str, v: &[f64]) -> bool {
         // atan2(y, x) jumps by 2π across the negative x axis.
         "atan2" => v[0].hypot(v[1]) >= 0.3 && (v[1] >= KINK_MARGIN || v[0].abs() >= 0.3),
         "hypot" => v[0].hypot(v[1]) >= 0.3,
+        "leaky_relu" | "signum" => v[0].abs() >= KINK_MARGIN,
+        // Strictly inside or outside [lo, hi], and the interval not empty.
+        "clamp" => {
+            v[2] - v[1] >= KINK_MARGIN
+                && (v[0] - v[1]).abs() >= KINK_MARGIN
+                && (v[0] - v[2]).abs() >= KINK_MARGIN
+        }
+        // Away from the jumps: at integers, and at halves for round.
+        "floor" | "ceil" | "trunc" => (v[0] - v[0].round()).abs() >= KINK_MARGIN,
+        "round" => (v[0] - v[0].floor() - 0.5).abs() >= KINK_MARGIN,
         _ => true,
     }
 }
