@@ -7,7 +7,7 @@
 //! [`Var`](crate::Var), one teaching node per operation in [`nodes`](crate::nodes), the
 //! drawing's labels, and, in the `grad!` macro, the parser, the reverse sweep, the code
 //! generator and the derivation text. Adding an operation is one row in
-//! [`for_each_op!`], its rule functions and its tests.
+//! `for_each_op!` (in this file), its rule functions and its tests.
 //!
 //! ```
 //! use backprop_core::ops::{self, Op, Partial, Read};

@@ -70,6 +70,7 @@ const VALID: &[&str] = &[
     "max(x, y).min(3.0) + x.hypot(y) + mul_add(x, y, 1)",
     "x.atan2(y) + log(x, 2.0) + x.powf(y) + sigmoid(x) + relu(y) + softplus(x)",
     "f64::sqrt(x) + std::f64::consts::PI * x",
+    "x.erf() + gelu(y) + clamp(x, -1.0, y) + x.floor() * leaky_relu(y, 0.1) + logaddexp(x, y)",
     "|w, b| (w * x + b - y).powi(2)",
     "|w: f32, b: f32| w.tanh() * b + 1.5",
     "|w, b: f64| -> f64 { let a = w * k; let a = a + b; a * a }",

@@ -1,4 +1,5 @@
-//! Activation functions of neural networks, and `logaddexp`.
+//! Activation functions of neural networks (`sigmoid`, `relu`, `softplus`, `silu`, `gelu`,
+//! `elu`, `leaky_relu`, `log_sigmoid`), and `logaddexp`.
 //!
 //! Each keeps full relative accuracy in its tails, value and derivative alike: the
 //! logistic function is always evaluated as a pair σ(t), σ(−t) from one exp(−|t|), so
@@ -264,4 +265,127 @@ pub fn logaddexp_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
         let (sa, sb) = sigmoid_pair(a - b);
         (dout * sa, dout * sb)
     }
+}
+
+/// The logistic function 1/(1 + e⁻ˣ) with its saved auxiliary value e = exp(−|x|).
+///
+/// Stable for every x: computed as 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0, so it
+/// never overflows. The derivative e/(1 + e)² reuses the same exponential and keeps full
+/// relative accuracy in both tails (σ·(1 − σ) would round to 0 for x > 37).
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// let (out, e) = rules::sigmoid_fwd(0.0);
+/// assert_eq!((out, e), (0.5, 1.0));
+/// assert_eq!(rules::sigmoid_grad(e, 1.0), 0.25);
+/// // Far in the tail σ rounds to 1, so σ·(1 − σ) would be 0; e/(1 + e)² is not.
+/// let (out, e) = rules::sigmoid_fwd(40.0);
+/// assert_eq!(out * (1.0 - out), 0.0);
+/// assert!(rules::sigmoid_grad(e, 1.0) > 4e-18);
+/// ```
+#[inline(always)]
+pub fn sigmoid_fwd<T: Float>(x: T) -> (T, T) {
+    let e = (-x.abs()).exp();
+    let s = if x >= T::ZERO {
+        T::ONE / (T::ONE + e)
+    } else {
+        e / (T::ONE + e)
+    };
+    (s, e)
+}
+/// The logistic function 1/(1 + e⁻ˣ); see [`sigmoid_fwd`].
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// assert_eq!(rules::sigmoid(0.0), 0.5);
+/// assert_eq!(rules::sigmoid(-1000.0), 0.0);
+/// assert_eq!(rules::sigmoid(1000.0), 1.0);
+/// ```
+#[inline(always)]
+pub fn sigmoid<T: Float>(x: T) -> T {
+    sigmoid_fwd(x).0
+}
+/// Derivative rule of [`sigmoid`]: e/(1 + e)² with the saved e = exp(−|x|) (the example on
+/// [`sigmoid_fwd`] shows it).
+#[inline(always)]
+pub fn sigmoid_grad<T: Float>(e: T, dout: T) -> T {
+    let one_e = T::ONE + e;
+    dout * e / (one_e * one_e)
+}
+
+/// The rectifier max(x, 0). Derivative 1 for x > 0, else 0: relu'(0) = 0. A NaN input
+/// gives NaN.
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// assert_eq!(rules::relu(-1.0), 0.0);
+/// assert_eq!(rules::relu(2.0), 2.0);
+/// assert_eq!(rules::relu_grad(2.0, 1.0), 1.0);
+/// assert_eq!(rules::relu_grad(0.0, 1.0), 0.0);
+/// ```
+#[inline(always)]
+pub fn relu<T: Float>(x: T) -> T {
+    if x > T::ZERO || x.is_nan() {
+        x
+    } else {
+        T::ZERO
+    }
+}
+/// Derivative rule of [`relu`], whose example shows both.
+#[inline(always)]
+pub fn relu_grad<T: Float>(x: T, dout: T) -> T {
+    if x > T::ZERO {
+        dout
+    } else if x.is_nan() {
+        T::NAN
+    } else {
+        T::ZERO
+    }
+}
+
+/// softplus(x) = ln(1 + eˣ) with its saved auxiliary value e = exp(−|x|).
+///
+/// Stable for every x: computed as max(x, 0) + ln_1p(e), so it never overflows and keeps
+/// full relative accuracy for very negative x. Its derivative is the logistic function,
+/// computed from the same e.
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// let (out, e) = rules::softplus_fwd(0.0);
+/// assert!((out - std::f64::consts::LN_2).abs() < 1e-16);
+/// assert_eq!(e, 1.0);
+/// assert_eq!(rules::softplus_grad(0.0, e, 1.0), 0.5);
+/// ```
+#[inline(always)]
+pub fn softplus_fwd<T: Float>(x: T) -> (T, T) {
+    let e = (-x.abs()).exp();
+    let positive = if x > T::ZERO { x } else { T::ZERO };
+    (positive + e.ln_1p(), e)
+}
+/// softplus(x) = ln(1 + eˣ); see [`softplus_fwd`].
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// assert_eq!(rules::softplus(1000.0), 1000.0);
+/// assert!(rules::softplus(-50.0) > 0.0);
+/// ```
+#[inline(always)]
+pub fn softplus<T: Float>(x: T) -> T {
+    softplus_fwd(x).0
+}
+/// Derivative rule of [`softplus`]: σ(x), from the saved e = exp(−|x|) (the example on
+/// [`softplus_fwd`] shows it).
+#[inline(always)]
+pub fn softplus_grad<T: Float>(x: T, e: T, dout: T) -> T {
+    let s = if x >= T::ZERO {
+        T::ONE / (T::ONE + e)
+    } else {
+        e / (T::ONE + e)
+    };
+    dout * s
 }

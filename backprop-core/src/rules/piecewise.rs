@@ -1,5 +1,6 @@
-//! Piecewise operations: clamping, and the step functions (sign and rounding), whose
-//! gradient is 0 everywhere (as PyTorch) and so needs no derivative rule.
+//! Piecewise operations: `abs`, `max`, `min`, clamping, and the step functions (sign and
+//! rounding), whose gradient is 0 everywhere (as PyTorch): their table rows use
+//! [`zero_grad`](super::zero_grad).
 
 use crate::Float;
 
@@ -114,4 +115,91 @@ pub fn round<T: Float>(x: T) -> T {
 #[inline(always)]
 pub fn trunc<T: Float>(x: T) -> T {
     x.trunc()
+}
+
+/// `x.abs()`. Derivative sign x; abs'(0) = 0, the minimum-norm subgradient.
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// assert_eq!(rules::abs(-3.0), 3.0);
+/// assert_eq!(rules::abs_grad(-3.0, 1.0), -1.0);
+/// assert_eq!(rules::abs_grad(0.0, 1.0), 0.0);
+/// ```
+#[inline(always)]
+pub fn abs<T: Float>(x: T) -> T {
+    x.abs()
+}
+/// Derivative rule of [`abs`], whose example shows both.
+#[inline(always)]
+pub fn abs_grad<T: Float>(x: T, dout: T) -> T {
+    if x > T::ZERO {
+        dout
+    } else if x < T::ZERO {
+        -dout
+    } else if x == T::ZERO {
+        T::ZERO
+    } else {
+        T::NAN
+    }
+}
+
+/// `a.max(b)`, with `f64::max`'s value (a NaN argument is ignored). Derivatives: 1 to the
+/// larger argument, 0 to the other; a tie splits the gradient 0.5 / 0.5 (the minimum-norm
+/// subgradient); if one argument is NaN the gradient goes to the other, whose value was
+/// returned.
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// assert_eq!(rules::max(1.0, 2.0), 2.0);
+/// assert_eq!(rules::max_grad(1.0, 2.0, 1.0), (0.0, 1.0));
+/// assert_eq!(rules::max_grad(1.0, 1.0, 1.0), (0.5, 0.5));
+/// assert_eq!(rules::max(f64::NAN, 2.0), 2.0);
+/// assert_eq!(rules::max_grad(f64::NAN, 2.0, 1.0), (0.0, 1.0));
+/// ```
+#[inline(always)]
+pub fn max<T: Float>(a: T, b: T) -> T {
+    a.max(b)
+}
+/// Derivative rule of [`max`], whose example shows both.
+#[inline(always)]
+pub fn max_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
+    select_grad(a, b, dout)
+}
+
+/// `a.min(b)`, with `f64::min`'s value (a NaN argument is ignored). Derivatives: 1 to the
+/// smaller argument, 0 to the other; a tie splits the gradient 0.5 / 0.5; if one argument
+/// is NaN the gradient goes to the other, whose value was returned.
+///
+/// ```
+/// use backprop_core::rules;
+///
+/// assert_eq!(rules::min(1.0, 2.0), 1.0);
+/// assert_eq!(rules::min_grad(1.0, 2.0, 1.0), (1.0, 0.0));
+/// assert_eq!(rules::min_grad(1.0, 1.0, 1.0), (0.5, 0.5));
+/// ```
+#[inline(always)]
+pub fn min<T: Float>(a: T, b: T) -> T {
+    a.min(b)
+}
+/// Derivative rule of [`min`], whose example shows both.
+#[inline(always)]
+pub fn min_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
+    // min(a, b) = −max(−a, −b): the smaller argument is the larger of the negations.
+    select_grad(-a, -b, dout)
+}
+
+/// The gradient of picking the larger of `a` and `b`, shared by `max` and (with the
+/// arguments negated) `min`.
+#[inline(always)]
+fn select_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
+    if a > b || b.is_nan() {
+        (dout, T::ZERO)
+    } else if b > a || a.is_nan() {
+        (T::ZERO, dout)
+    } else {
+        let half = dout * T::HALF;
+        (half, half)
+    }
 }
