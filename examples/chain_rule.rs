@@ -1,7 +1,7 @@
 //! The chain rule unrolled, on the two other examples of the classic text:
 //! `((x1 * x2) + x3) * x4`, and `(x + y)^2` whose derivative is 2(x + y). Each gradient is
-//! printed with the steps that produced it and checked against central differences and
-//! the runtime graph by `backprop::gradcheck`.
+//! printed with the steps that produced it, numbers included (`f.trace(..)`), and checked
+//! against central differences and the runtime graph by `backprop::gradcheck`.
 //!
 //! Run with `cargo run --example chain_rule`.
 
@@ -19,7 +19,8 @@ fn main() {
     println!("by hand (x4·x2, x4·x1, x4, x1·x2 + x3): {by_hand:?}\n");
     assert_eq!(out, 50.0);
     assert_eq!(grad, by_hand);
-    print!("{}", f.derivation());
+    // The steps with their numbers: the trace of the generated code's own pass.
+    print!("{}", f.trace(x1, x2, x3, x4));
     let report = gradcheck(&f, [x1, x2, x3, x4]);
     println!("\n{report}\n");
     report.assert_passed();
@@ -33,7 +34,7 @@ fn main() {
     println!("value {out}; gradient (dx, dy) = ({dx}, {dy}); 2(x + y) = {expected}\n");
     assert_eq!(out, (x + y) * (x + y));
     assert_eq!([dx, dy], [expected, expected]);
-    print!("{}", g.derivation());
+    print!("{}", g.trace(x, y));
     let report = gradcheck(&g, [x, y]);
     println!("\n{report}");
     report.assert_passed();

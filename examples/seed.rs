@@ -76,6 +76,9 @@ fn main() -> std::io::Result<()> {
 
     println!("the chain rule as grad! unrolled it (f.derivation()):\n");
     print!("{}", f.derivation());
+    println!("\nthe same steps with the numbers the generated code computed (f.trace(x, y, z)),");
+    println!("as the teaching text works them by hand:\n");
+    print!("{}", f.trace(x, y, z));
 
     let dir = output_dir();
     std::fs::create_dir_all(&dir)?;

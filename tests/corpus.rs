@@ -22,13 +22,15 @@
 //!   written by hand over graph handles (`reference`), give the same value and gradient
 //!   to a few ulps;
 //! - `gradcheck` passes: the gradient agrees with central differences (and with the
-//!   graph) within its default tolerances.
+//!   graph) within its default tolerances;
+//! - `trace` is the same pass: its value and gradient are `value_and_grad`'s, bit for
+//!   bit, and it has one step per line of `derivation()`.
 //!
 //! A change to the generator or to the table of operations makes the generator's test
 //! `checked_in_corpus_is_current` fail until this file is regenerated. A bug found here
 //! deserves a minimal reproduction of its own in `tests/corpus_regressions.rs`.
 
-use backprop::{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback};
+use backprop::{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback, Trace};
 
 /// Constants reached through a field, captured by `grad!` where it is written.
 struct Params<T> {
@@ -123,6 +125,17 @@ where
     gradcheck(f, at).assert_passed();
 }
 
+/// The trace is the pass of `value_and_grad`: the same value and gradient, bit for bit,
+/// and every step's value finite (the points are far from singular points).
+#[track_caller]
+fn check_trace<T: Float>(trace: Trace<T>, value: T, grad: &[T]) {
+    assert_eq!(bits(trace.value()), bits(value), "trace value");
+    let traced: Vec<u64> = trace.gradient().iter().map(|&g| bits(g)).collect();
+    let expected: Vec<u64> = grad.iter().map(|&g| bits(g)).collect();
+    assert_eq!(traced, expected, "trace gradient");
+    assert!(trace.first_non_finite().is_none(), "{trace}");
+}
+
 /// Closure form, f32, depth 5.
 #[test]
 fn case_000() {
@@ -145,6 +158,7 @@ fn case_000() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -174,6 +188,7 @@ fn case_001() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -188,6 +203,7 @@ fn case_002() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -205,6 +221,7 @@ fn case_003() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -223,6 +240,7 @@ fn case_004() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -237,6 +255,7 @@ fn case_005() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -254,6 +273,7 @@ fn case_006() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -275,6 +295,7 @@ fn case_007() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -306,6 +327,7 @@ fn case_008() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -331,6 +353,7 @@ fn case_009() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -355,6 +378,7 @@ fn case_010() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -374,6 +398,7 @@ fn case_011() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -399,6 +424,7 @@ fn case_012() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -433,6 +459,7 @@ fn case_013() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -447,6 +474,7 @@ fn case_014() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -463,6 +491,7 @@ fn case_015() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -494,6 +523,7 @@ fn case_016() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -511,6 +541,7 @@ fn case_017() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -530,6 +561,7 @@ fn case_018() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -555,6 +587,7 @@ fn case_019() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -574,6 +607,7 @@ fn case_020() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -592,6 +626,7 @@ fn case_021() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -613,6 +648,7 @@ fn case_022() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -635,6 +671,7 @@ fn case_023() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -649,6 +686,7 @@ fn case_024() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -683,6 +721,7 @@ fn case_025() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -697,6 +736,7 @@ fn case_026() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -724,6 +764,7 @@ fn case_027() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -738,6 +779,7 @@ fn case_028() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -756,6 +798,7 @@ fn case_029() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -780,6 +823,7 @@ fn case_030() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -800,6 +844,7 @@ fn case_031() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -833,6 +878,7 @@ fn case_032() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -872,6 +918,7 @@ fn case_033() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -894,6 +941,7 @@ fn case_034() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -917,6 +965,7 @@ fn case_035() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -942,6 +991,7 @@ fn case_036() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -962,6 +1012,7 @@ fn case_037() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -980,6 +1031,7 @@ fn case_038() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1017,6 +1069,7 @@ fn case_039() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1031,6 +1084,7 @@ fn case_040() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1048,6 +1102,7 @@ fn case_041() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1062,6 +1117,7 @@ fn case_042() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1076,6 +1132,7 @@ fn case_043() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1106,6 +1163,7 @@ fn case_044() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1123,6 +1181,7 @@ fn case_045() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1152,6 +1211,7 @@ fn case_046() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1169,6 +1229,7 @@ fn case_047() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1206,6 +1267,7 @@ fn case_048() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1225,6 +1287,7 @@ fn case_049() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1239,6 +1302,7 @@ fn case_050() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1256,6 +1320,7 @@ fn case_051() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1273,6 +1338,7 @@ fn case_052() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1289,6 +1355,7 @@ fn case_053() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1303,6 +1370,7 @@ fn case_054() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1329,6 +1397,7 @@ fn case_055() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1367,6 +1436,7 @@ fn case_056() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1381,6 +1451,7 @@ fn case_057() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1398,6 +1469,7 @@ fn case_058() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1417,6 +1489,7 @@ fn case_059() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1438,6 +1511,7 @@ fn case_060() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1455,6 +1529,7 @@ fn case_061() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1469,6 +1544,7 @@ fn case_062() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1496,6 +1572,7 @@ fn case_063() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1510,6 +1587,7 @@ fn case_064() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1524,6 +1602,7 @@ fn case_065() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1541,6 +1620,7 @@ fn case_066() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1564,6 +1644,7 @@ fn case_067() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1587,6 +1668,7 @@ fn case_068() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1613,6 +1695,7 @@ fn case_069() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1627,6 +1710,7 @@ fn case_070() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1647,6 +1731,7 @@ fn case_071() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1664,6 +1749,7 @@ fn case_072() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1679,6 +1765,7 @@ fn case_073() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1693,6 +1780,7 @@ fn case_074() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1707,6 +1795,7 @@ fn case_075() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1745,6 +1834,7 @@ fn case_076() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1764,6 +1854,7 @@ fn case_077() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1778,6 +1869,7 @@ fn case_078() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1792,6 +1884,7 @@ fn case_079() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1807,6 +1900,7 @@ fn case_080() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1821,6 +1915,7 @@ fn case_081() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1858,6 +1953,7 @@ fn case_082() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1872,6 +1968,7 @@ fn case_083() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1887,6 +1984,7 @@ fn case_084() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1901,6 +1999,7 @@ fn case_085() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1927,6 +2026,7 @@ fn case_086() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1955,6 +2055,7 @@ fn case_087() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1978,6 +2079,7 @@ fn case_088() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -1992,6 +2094,7 @@ fn case_089() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2006,6 +2109,7 @@ fn case_090() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2028,6 +2132,7 @@ fn case_091() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2042,6 +2147,7 @@ fn case_092() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2057,6 +2163,7 @@ fn case_093() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2071,6 +2178,7 @@ fn case_094() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2090,6 +2198,7 @@ fn case_095() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2104,6 +2213,7 @@ fn case_096() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2136,6 +2246,7 @@ fn case_097() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2153,6 +2264,7 @@ fn case_098() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2185,6 +2297,7 @@ fn case_099() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2205,6 +2318,7 @@ fn case_100() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2227,6 +2341,7 @@ fn case_101() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2244,6 +2359,7 @@ fn case_102() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2269,6 +2385,7 @@ fn case_103() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2292,6 +2409,7 @@ fn case_104() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2313,6 +2431,7 @@ fn case_105() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2330,6 +2449,7 @@ fn case_106() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2344,6 +2464,7 @@ fn case_107() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2364,6 +2485,7 @@ fn case_108() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2384,6 +2506,7 @@ fn case_109() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2409,6 +2532,7 @@ fn case_110() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2426,6 +2550,7 @@ fn case_111() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2451,6 +2576,7 @@ fn case_112() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2466,6 +2592,7 @@ fn case_113() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2480,6 +2607,7 @@ fn case_114() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2494,6 +2622,7 @@ fn case_115() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2508,6 +2637,7 @@ fn case_116() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2540,6 +2670,7 @@ fn case_117() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2554,6 +2685,7 @@ fn case_118() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2579,6 +2711,7 @@ fn case_119() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2593,6 +2726,7 @@ fn case_120() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2611,6 +2745,7 @@ fn case_121() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2639,6 +2774,7 @@ fn case_122() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2660,6 +2796,7 @@ fn case_123() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2688,6 +2825,7 @@ fn case_124() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2722,6 +2860,7 @@ fn case_125() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2736,6 +2875,7 @@ fn case_126() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2750,6 +2890,7 @@ fn case_127() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2767,6 +2908,7 @@ fn case_128() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2794,6 +2936,7 @@ fn case_129() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2817,6 +2960,7 @@ fn case_130() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2831,6 +2975,7 @@ fn case_131() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2875,6 +3020,7 @@ fn case_132() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2894,6 +3040,7 @@ fn case_133() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2913,6 +3060,7 @@ fn case_134() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2932,6 +3080,7 @@ fn case_135() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2949,6 +3098,7 @@ fn case_136() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2963,6 +3113,7 @@ fn case_137() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -2977,6 +3128,7 @@ fn case_138() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3004,6 +3156,7 @@ fn case_139() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3020,6 +3173,7 @@ fn case_140() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3039,6 +3193,7 @@ fn case_141() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3064,6 +3219,7 @@ fn case_142() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3084,6 +3240,7 @@ fn case_143() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3098,6 +3255,7 @@ fn case_144() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3115,6 +3273,7 @@ fn case_145() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3129,6 +3288,7 @@ fn case_146() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3154,6 +3314,7 @@ fn case_147() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3172,6 +3333,7 @@ fn case_148() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3197,6 +3359,7 @@ fn case_149() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3222,6 +3385,7 @@ fn case_150() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3253,6 +3417,7 @@ fn case_151() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3276,6 +3441,7 @@ fn case_152() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3293,6 +3459,7 @@ fn case_153() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3321,6 +3488,7 @@ fn case_154() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3341,6 +3509,7 @@ fn case_155() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3355,6 +3524,7 @@ fn case_156() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3376,6 +3546,7 @@ fn case_157() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3393,6 +3564,7 @@ fn case_158() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3410,6 +3582,7 @@ fn case_159() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3427,6 +3600,7 @@ fn case_160() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3441,6 +3615,7 @@ fn case_161() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3459,6 +3634,7 @@ fn case_162() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3476,6 +3652,7 @@ fn case_163() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3492,6 +3669,7 @@ fn case_164() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3509,6 +3687,7 @@ fn case_165() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3537,6 +3716,7 @@ fn case_166() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3551,6 +3731,7 @@ fn case_167() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3572,6 +3753,7 @@ fn case_168() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3586,6 +3768,7 @@ fn case_169() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3605,6 +3788,7 @@ fn case_170() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3627,6 +3811,7 @@ fn case_171() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3643,6 +3828,7 @@ fn case_172() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3666,6 +3852,7 @@ fn case_173() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3685,6 +3872,7 @@ fn case_174() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3704,6 +3892,7 @@ fn case_175() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3721,6 +3910,7 @@ fn case_176() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3740,6 +3930,7 @@ fn case_177() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3775,6 +3966,7 @@ fn case_178() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3796,6 +3988,7 @@ fn case_179() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3816,6 +4009,7 @@ fn case_180() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3830,6 +4024,7 @@ fn case_181() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3846,6 +4041,7 @@ fn case_182() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3860,6 +4056,7 @@ fn case_183() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f32::to_bits), grad.map(f32::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3875,6 +4072,7 @@ fn case_184() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3892,6 +4090,7 @@ fn case_185() {
         grad.map(f32::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3911,6 +4110,7 @@ fn case_186() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3925,6 +4125,7 @@ fn case_187() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3939,6 +4140,7 @@ fn case_188() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3960,6 +4162,7 @@ fn case_189() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -3974,6 +4177,7 @@ fn case_190() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4003,6 +4207,7 @@ fn case_191() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4030,6 +4235,7 @@ fn case_192() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4047,6 +4253,7 @@ fn case_193() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4067,6 +4274,7 @@ fn case_194() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4081,6 +4289,7 @@ fn case_195() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4110,6 +4319,7 @@ fn case_196() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4129,6 +4339,7 @@ fn case_197() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4146,6 +4357,7 @@ fn case_198() {
         grad.map(f64::to_bits)
     );
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
 }
 
@@ -4164,5 +4376,6 @@ fn case_199() {
     assert_eq!(f.value(at[0]).to_bits(), value.to_bits());
     assert_eq!(f.grad(at[0]).map(f64::to_bits), grad.map(f64::to_bits));
     assert!(!f.derivation().is_empty());
+    check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
 }

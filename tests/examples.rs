@@ -163,6 +163,11 @@ fn seed_prints_the_teaching_numbers_three_ways() {
         out.contains(derivation),
         "the derivation is missing:\n{out}"
     );
+    // The trace: the teaching text's numbers, from the generated code.
+    let trace = "forward\n  t0 = x + y = 100 + 200 = 300\n  out = t0 * z = 300 * 4 = 1200\n\
+                 backward (dout = 1)\n  d_t0 = dout * z = 1 * 4 = 4\n  d_z = dout * t0 = 1 * 300 \
+                 = 300\n  d_x = d_t0 = 4\n  d_y = d_t0 = 4\n";
+    assert!(out.contains(trace), "the trace is missing:\n{out}");
 
     let svg = assert_xml(&dir.join("seed.svg"));
     for label in ["value = 1200", "grad = 300", "grad = 4"] {
@@ -199,7 +204,8 @@ fn chain_rule_gradients_pass_the_check() {
         "value 50; gradient by [\"x1\", \"x2\", \"x3\", \"x4\"]: [15.0, 10.0, 5.0, 10.0]"
     ));
     assert!(out.contains("value 6.25; gradient (dx, dy) = (-5, -5); 2(x + y) = -5"));
-    assert!(out.contains("  d_t0 = dout * 2 * t0^(2 - 1)\n"));
+    assert!(out.contains("  d_t0 = dout * (2 * t0^(2 - 1)) = 1 * (2 * (-2.5)^(2 - 1)) = -5\n"));
+    assert!(out.contains("  d_x4 = dout * t1 = 1 * 10 = 10\n"), "{out}");
     assert_eq!(out.matches("gradcheck passed").count(), 2, "{out}");
 }
 

@@ -12,6 +12,7 @@ pub mod nodes;
 pub mod numeric;
 pub mod ops;
 pub mod rules;
+pub mod trace;
 
 pub use float::Float;
 pub use function::{Differentiable, GraphFn, Pullback, ScaledGradient};
@@ -21,3 +22,4 @@ pub use graph::{Gradients, Graph, GraphError, Node, NodeKind, Var};
 // with the table.
 pub use nodes::*;
 pub use ops::{Op, OpInfo, ParamType, Partial, Read, Signature, OPS};
+pub use trace::{Pass, StepText, Trace, TraceStep};

@@ -1,5 +1,6 @@
-//! The derivation text: the unrolled forward steps, then the backward steps with the chain
-//! rule written out, in the same names as the generated code.
+//! The derivation: the unrolled forward steps, then the backward steps with the chain rule
+//! written out, in the same names as the generated code, as a list of lines. Rendered as
+//! text by `derivation()`, and with the numbers filled in by `trace(..)`.
 //!
 //! For `(x + y) * z`:
 //!
@@ -22,80 +23,236 @@ use crate::ir::{Def, Program, ValueId};
 use crate::names::ValueNames;
 use crate::sweep::{Plan, Term};
 
-pub fn derivation(program: &Program, plan: &Plan, names: &ValueNames) -> String {
-    let name = |v: ValueId| -> String {
+/// What a line's operand reads at run time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Value(ValueId),
+    Adjoint(ValueId),
+}
+
+/// Which statement of the generated code a line describes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The k-th captured constant, shown when it has no name of its own (`xs[i]`).
+    Captured(usize),
+    /// An operation's value.
+    Forward(ValueId),
+    /// `out = x`, where the output is an input.
+    OutputIsInput,
+    /// The contribution of operation `v`'s step to its argument at `position`.
+    Contribution(ValueId, usize),
+    /// `d_x = dout`, where the output is an input.
+    OutputAdjoint,
+}
+
+/// One line: `target = rhs` (or `+=`), its right-hand side split around its operands.
+pub struct Line {
+    pub kind: Kind,
+    pub target: String,
+    pub accumulates: bool,
+    /// One more piece than operands.
+    pub pieces: Vec<String>,
+    pub operands: Vec<Slot>,
+    pub names: Vec<String>,
+}
+
+impl Line {
+    pub fn is_forward(&self) -> bool {
+        !matches!(self.kind, Kind::Contribution(..) | Kind::OutputAdjoint)
+    }
+
+    fn rhs(&self) -> String {
+        let mut out = String::new();
+        for (k, piece) in self.pieces.iter().enumerate() {
+            out.push_str(piece);
+            if let Some(name) = self.names.get(k) {
+                out.push_str(name);
+            }
+        }
+        out
+    }
+}
+
+/// A right-hand side under construction.
+#[derive(Default)]
+struct Rhs {
+    pieces: Vec<String>,
+    operands: Vec<Slot>,
+    names: Vec<String>,
+}
+
+impl Rhs {
+    fn text(&mut self, text: &str) {
+        if self.pieces.len() > self.operands.len() {
+            if let Some(last) = self.pieces.last_mut() {
+                last.push_str(text);
+            }
+        } else {
+            self.pieces.push(text.to_owned());
+        }
+    }
+
+    fn operand(&mut self, slot: Slot, name: String) {
+        if self.pieces.len() == self.operands.len() {
+            self.pieces.push(String::new());
+        }
+        self.operands.push(slot);
+        self.names.push(name);
+    }
+
+    fn line(mut self, kind: Kind, target: String, accumulates: bool) -> Line {
+        if self.pieces.len() == self.operands.len() {
+            self.pieces.push(String::new());
+        }
+        Line {
+            kind,
+            target,
+            accumulates,
+            pieces: self.pieces,
+            operands: self.operands,
+            names: self.names,
+        }
+    }
+}
+
+/// A name bound in a table text: a value read at run time, or a literal's text.
+enum Binding {
+    Slot(Slot, String),
+    Text(String),
+}
+
+/// Every line of the derivation, forward then backward.
+pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
+    let bind = |v: ValueId| -> Binding {
         match program.values[v].def {
-            Def::Literal(x) => number(x),
-            Def::IntLiteral(n) => n.to_string(),
-            _ => names.value(v).to_owned(),
+            Def::Literal(x) => Binding::Text(number(x)),
+            Def::IntLiteral(n) => Binding::Text(n.to_string()),
+            _ => Binding::Slot(Slot::Value(v), names.value(v).to_owned()),
         }
     };
-    let mut text = String::from("forward\n");
+    let mut lines = Vec::new();
     for (k, captured) in program.captured.iter().enumerate() {
         if captured.ident.is_none() {
-            let _ = writeln!(
-                text,
-                "  {} = {}  (captured)",
-                names.captured[k], captured.text
-            );
+            let mut rhs = Rhs::default();
+            rhs.text(&captured.text);
+            lines.push(rhs.line(Kind::Captured(k), names.captured[k].clone(), false));
         }
     }
     for (v, value) in program.ops() {
         let Def::Op { info, args } = &value.def else {
             continue;
         };
-        let bindings = bindings(info, args, &name);
-        let _ = writeln!(
-            text,
-            "  {} = {}",
-            name(v),
-            substitute(info.forward, &bindings)
-        );
+        let bindings = bindings(info, args, &bind);
+        let mut rhs = Rhs::default();
+        substitute(info.forward, &bindings, &mut rhs);
+        lines.push(rhs.line(Kind::Forward(v), names.value(v).to_owned(), false));
     }
     if let Def::Input(_) = program.values[program.output].def {
-        let _ = writeln!(text, "  out = {}", name(program.output));
+        let mut rhs = Rhs::default();
+        push(&mut rhs, bind(program.output));
+        lines.push(rhs.line(Kind::OutputIsInput, "out".to_owned(), false));
     }
-    text.push_str("backward\n");
     for step in &plan.steps {
         let v = step.value;
         let Def::Op { info, args } = &program.values[v].def else {
             continue;
         };
-        let mut bindings = bindings(info, args, &name);
-        bindings.push(("out", name(v)));
-        let d = names.adjoint(v);
+        let mut bindings = bindings(info, args, &bind);
+        bindings.push(("out", bind(v)));
+        let d = || Binding::Slot(Slot::Adjoint(v), names.adjoint(v).to_owned());
         for c in &step.contributions {
-            let rhs = match c.term {
-                Term::Pass => d.to_owned(),
-                Term::Negate => format!("-{d}"),
-                Term::Times(a) => format!("{d} * {}", name(a)),
-                Term::Rule(_) => format!(
-                    "{d} * {}",
-                    substitute(info.derivatives[c.position], &bindings)
-                ),
-            };
-            let op = if c.first { "=" } else { "+=" };
-            let _ = writeln!(text, "  {} {op} {rhs}", names.adjoint(c.target));
+            let mut rhs = Rhs::default();
+            match c.term {
+                Term::Pass => push(&mut rhs, d()),
+                Term::Negate => {
+                    rhs.text("-");
+                    push(&mut rhs, d());
+                }
+                Term::Times(a) => {
+                    push(&mut rhs, d());
+                    rhs.text(" * ");
+                    push(&mut rhs, bind(a));
+                }
+                Term::Rule(_) => {
+                    push(&mut rhs, d());
+                    let partial = info.derivatives[c.position];
+                    let parens = needs_parentheses(partial);
+                    rhs.text(if parens { " * (" } else { " * " });
+                    substitute(partial, &bindings, &mut rhs);
+                    if parens {
+                        rhs.text(")");
+                    }
+                }
+            }
+            let kind = Kind::Contribution(v, c.position);
+            lines.push(rhs.line(kind, names.adjoint(c.target).to_owned(), !c.first));
         }
     }
     if let Def::Input(_) = program.values[program.output].def {
-        let _ = writeln!(text, "  {} = dout", names.adjoint(program.output));
+        let mut rhs = Rhs::default();
+        rhs.operand(Slot::Adjoint(program.output), names.dout.clone());
+        let target = format!("d_{}", names.value(program.output));
+        lines.push(rhs.line(Kind::OutputAdjoint, target, false));
+    }
+    lines
+}
+
+/// The derivation as `derivation()` returns it.
+pub fn text(lines: &[Line]) -> String {
+    let mut text = String::from("forward\n");
+    let mut backward = false;
+    for line in lines {
+        if !line.is_forward() && !backward {
+            backward = true;
+            text.push_str("backward\n");
+        }
+        let sign = if line.accumulates { "+=" } else { "=" };
+        let _ = write!(text, "  {} {sign} {}", line.target, line.rhs());
+        if let Kind::Captured(_) = line.kind {
+            text.push_str("  (captured)");
+        }
+        text.push('\n');
+    }
+    if !backward {
+        text.push_str("backward\n");
     }
     text
 }
 
-/// The operation's parameter names bound to its arguments' names, for substitution into
-/// the table's text.
+fn push(rhs: &mut Rhs, binding: Binding) {
+    match binding {
+        Binding::Slot(slot, name) => rhs.operand(slot, name),
+        Binding::Text(text) => rhs.text(&text),
+    }
+}
+
+/// The operation's parameter names bound to its arguments, for substitution into the
+/// table's text.
 fn bindings<'i>(
     info: &'i OpInfo,
     args: &[ValueId],
-    name: &dyn Fn(ValueId) -> String,
-) -> Vec<(&'i str, String)> {
+    bind: &dyn Fn(ValueId) -> Binding,
+) -> Vec<(&'i str, Binding)> {
     info.params
         .iter()
         .zip(args)
-        .map(|(param, &a)| (*param, name(a)))
+        .map(|(param, &a)| (*param, bind(a)))
         .collect()
+}
+
+/// Whether a partial derivative's text needs parentheses after `d * `: it has an operator
+/// outside any parentheses (`1 / x`, but not `(1 + out²)` or `cos(x)`).
+fn needs_parentheses(partial: &str) -> bool {
+    let mut depth = 0_i32;
+    for ch in partial.chars() {
+        match ch {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ' ' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A number as a reader writes it: `2`, `0.5`, `1e-7`.
@@ -107,14 +264,15 @@ fn number(x: f64) -> String {
     }
 }
 
-/// Replaces each whole identifier of `template` that is bound in `bindings`.
-fn substitute(template: &str, bindings: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len());
+/// Writes `template` into `rhs`, each whole identifier bound in `bindings` replaced by its
+/// binding.
+fn substitute(template: &str, bindings: &[(&str, Binding)], rhs: &mut Rhs) {
     let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
+    let flush = |word: &mut String, rhs: &mut Rhs| {
         match bindings.iter().find(|(param, _)| *param == word.as_str()) {
-            Some((_, value)) => out.push_str(value),
-            None => out.push_str(word),
+            Some((_, Binding::Slot(slot, name))) => rhs.operand(*slot, name.clone()),
+            Some((_, Binding::Text(text))) => rhs.text(text),
+            None => rhs.text(word),
         }
         word.clear();
     };
@@ -122,23 +280,53 @@ fn substitute(template: &str, bindings: &[(&str, String)]) -> String {
         if ch.is_ascii_alphanumeric() || ch == '_' {
             word.push(ch);
         } else {
-            flush(&mut word, &mut out);
-            out.push(ch);
+            flush(&mut word, rhs);
+            rhs.text(&ch.to_string());
         }
     }
-    flush(&mut word, &mut out);
-    out
+    flush(&mut word, rhs);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn render(template: &str, bindings: &[(&str, Binding)]) -> String {
+        let mut rhs = Rhs::default();
+        substitute(template, bindings, &mut rhs);
+        rhs.line(Kind::OutputIsInput, String::new(), false).rhs()
+    }
+
     #[test]
     fn substitution_replaces_whole_words_only() {
-        let bindings = [("x", "a".to_owned()), ("e", "t1".to_owned())];
-        assert_eq!(substitute("e * x^(e - 1)", &bindings), "t1 * a^(t1 - 1)");
-        assert_eq!(substitute("exp(x)", &bindings), "exp(a)");
+        let bindings = [
+            ("x", Binding::Slot(Slot::Value(0), "a".to_owned())),
+            ("e", Binding::Slot(Slot::Value(1), "t1".to_owned())),
+        ];
+        assert_eq!(render("e * x^(e - 1)", &bindings), "t1 * a^(t1 - 1)");
+        assert_eq!(render("exp(x)", &bindings), "exp(a)");
+    }
+
+    #[test]
+    fn operands_split_the_text_into_pieces() {
+        let bindings = [
+            ("a", Binding::Slot(Slot::Value(0), "x".to_owned())),
+            ("b", Binding::Text("2".to_owned())),
+        ];
+        let mut rhs = Rhs::default();
+        substitute("a + b * a", &bindings, &mut rhs);
+        let line = rhs.line(Kind::OutputIsInput, String::new(), false);
+        assert_eq!(line.pieces, ["", " + 2 * ", ""]);
+        assert_eq!(line.names, ["x", "x"]);
+    }
+
+    #[test]
+    fn parentheses_where_an_operator_stands_outside_them() {
+        assert!(needs_parentheses("1 / x"));
+        assert!(needs_parentheses("n * x^(n - 1)"));
+        assert!(!needs_parentheses("(1 + out²)"));
+        assert!(!needs_parentheses("cos(x)"));
+        assert!(!needs_parentheses("[a > b]"));
     }
 
     #[test]

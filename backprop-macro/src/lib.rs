@@ -51,8 +51,8 @@ fn expand(tokens: TokenStream) -> TokenStream {
         let program = lower::lower(&input, &mut errors)?;
         let plan = sweep::plan(&program);
         let names = names::ValueNames::new(&program);
-        let text = derivation::derivation(&program, &plan, &names);
-        Some(emit::emit(&program, &plan, names, &text))
+        let lines = derivation::lines(&program, &plan, &names);
+        Some(emit::emit(&program, &plan, names, &lines))
     });
     match generated {
         Some(code) if errors.is_empty() => code,

@@ -43,6 +43,8 @@ pub enum Term {
 
 /// One `d_target (+)= term` of the sweep.
 pub struct Contribution {
+    /// The operation whose step makes it.
+    pub step: ValueId,
     /// The argument whose adjoint receives it.
     pub target: ValueId,
     /// The argument's position in the operation.
@@ -148,6 +150,7 @@ pub fn plan(program: &Program) -> Plan {
             };
             uses[target] += 1;
             contributions.push(Contribution {
+                step: v,
                 target,
                 position,
                 term,

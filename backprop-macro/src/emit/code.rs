@@ -6,6 +6,7 @@ use proc_macro2::{Ident, Literal, Punct, Spacing, Span, TokenStream};
 use quote::{quote, ToTokens};
 
 use super::body::{Body, Stmt};
+use crate::derivation::{Kind, Line, Slot};
 use crate::ir::{Def, Elem, Program, Type, ValueId};
 use crate::names::{local, ValueNames};
 use crate::sweep::{Contribution, Operand, Plan, Step, Term};
@@ -27,6 +28,9 @@ pub struct Code<'a> {
     plan: &'a Plan,
     names: ValueNames,
 }
+
+/// What the backward renderers do with one contribution and its expression.
+type Contribute<'c, 'a> = dyn FnMut(&Code<'a>, &Contribution, TokenStream, &mut Body) + 'c;
 
 /// The saved values of the pullback, split by type: (element type, `i32`).
 pub struct Saved {
@@ -201,21 +205,26 @@ impl<'a> Code<'a> {
     pub fn forward_body(&self) -> (TokenStream, TokenStream) {
         let mut body = Body::default();
         self.prologue(&mut body);
-        for (v, value) in self.program.ops() {
-            let Def::Op { info, args } = &value.def else {
-                continue;
-            };
-            let expr = self.forward_expr(info, args, true);
-            if info.signature.has_aux() {
-                body.push(Stmt::Let {
-                    names: vec![Some((self.local(v), false)), Some((self.aux(v), false))],
-                    expr,
-                });
-            } else {
-                body.let_(self.local(v), false, expr);
-            }
+        for (v, _) in self.program.ops() {
+            self.forward_stmt(v, &mut body);
         }
         (body.render(), self.value(self.program.output))
+    }
+
+    /// The statement of operation `v` in the forward pass, keeping its auxiliary value.
+    fn forward_stmt(&self, v: ValueId, body: &mut Body) {
+        let Def::Op { info, args } = &self.program.values[v].def else {
+            return;
+        };
+        let expr = self.forward_expr(info, args, true);
+        if info.signature.has_aux() {
+            body.push(Stmt::Let {
+                names: vec![Some((self.local(v), false)), Some((self.aux(v), false))],
+                expr,
+            });
+        } else {
+            body.let_(self.local(v), false, expr);
+        }
     }
 
     /// The names of what the forward pass saves, in the plan's order, by type.
@@ -246,28 +255,37 @@ impl<'a> Code<'a> {
     /// The backward statements, ending in the gradient array.
     pub fn backward_body(&mut self) -> TokenStream {
         let mut body = Body::default();
+        self.backward_stmts(&mut body, &mut |code, c, expr, body| {
+            code.accumulate(c, expr, body);
+        });
+        let gradient = self.gradient();
+        let stmts = body.render();
+        quote!(#stmts #gradient)
+    }
+
+    /// The gradient array: each input's adjoint, or 0.
+    fn gradient(&self) -> TokenStream {
+        let gradient = self.plan.gradient.iter().map(|v| match v {
+            Some(v) => local(self.names.adjoint(*v)).into_token_stream(),
+            None => self.literal(0.0),
+        });
+        quote!([#(#gradient),*])
+    }
+
+    /// The steps of the plan, each contribution handed to `contribute` with the
+    /// expression of its term.
+    fn backward_stmts(&mut self, body: &mut Body, contribute: &mut Contribute<'_, 'a>) {
         if !self.plan.reads_dout {
             let dout = local(&self.names.dout);
             body.push(Stmt::Raw(quote!(let _ = #dout;)));
         }
         for step in &self.plan.steps {
-            self.step(step, &mut body);
+            self.step(step, body, contribute);
         }
-        let gradient: Vec<TokenStream> = self
-            .plan
-            .gradient
-            .iter()
-            .map(|v| match v {
-                Some(v) => local(self.names.adjoint(*v)).into_token_stream(),
-                None => self.literal(0.0),
-            })
-            .collect();
-        let stmts = body.render();
-        quote!(#stmts [#(#gradient),*])
     }
 
     /// The contributions of one operation to its arguments' adjoints.
-    fn step(&mut self, step: &Step, body: &mut Body) {
+    fn step(&mut self, step: &Step, body: &mut Body, contribute: &mut Contribute<'_, 'a>) {
         let v = step.value;
         let Def::Op { info, .. } = &self.program.values[v].def else {
             return;
@@ -322,7 +340,7 @@ impl<'a> Code<'a> {
                     (None, _) => TokenStream::new(),
                 },
             };
-            self.accumulate(c, expr, body);
+            contribute(self, c, expr, body);
         }
     }
 
@@ -332,6 +350,117 @@ impl<'a> Code<'a> {
             body.let_(target, self.plan.uses[c.target] > 1, expr);
         } else {
             body.push(Stmt::AddAssign { name: target, expr });
+        }
+    }
+
+    /// The body of `trace`: the statements of `value_and_grad`, each followed by a record
+    /// of its line of the derivation with its operands' values and its own.
+    pub fn trace_body(&mut self, lines: &[Line]) -> TokenStream {
+        let private = private();
+        let elem = self.elem();
+        let trace = local(&self.names.fresh("trace"));
+        let texts = local(&self.names.fresh("STEPS"));
+        let contributions = self.plan.steps.iter().map(|s| s.contributions.len()).sum();
+        let terms: Vec<Ident> = (0..contributions)
+            .map(|_| local(&self.names.fresh("term")))
+            .collect();
+        let line_of = |kind: Kind| lines.iter().position(|line| line.kind == kind);
+        let record = |code: &Code<'_>, k: usize, value: TokenStream, total: TokenStream| {
+            let operands = lines[k].operands.iter().map(|&slot| match slot {
+                // The exponent of `powi` is shown among the numbers of the element type.
+                Slot::Value(v) if code.program.values[v].ty == Type::Int => {
+                    let n = code.value(v);
+                    let elem = code.elem();
+                    quote!(<#elem as #private::Float>::from_i32(#n))
+                }
+                Slot::Value(v) => code.value(v),
+                Slot::Adjoint(v) => local(code.names.adjoint(v)).into_token_stream(),
+            });
+            let k = Literal::usize_unsuffixed(k);
+            Stmt::Raw(quote!(#trace.step(&#texts[#k], &[#(#operands),*], #value, #total);))
+        };
+        let none = quote!(::core::option::Option::None);
+
+        let mut body = Body::default();
+        self.prologue(&mut body);
+        let inputs = self.program.inputs.iter().map(|input| {
+            let name = crate::names::unraw(input);
+            quote!((#name, #input))
+        });
+        let one = self.literal(1.0);
+        let count = Literal::usize_unsuffixed(lines.len());
+        body.push(Stmt::Raw(quote!(
+            let mut #trace = #private::Trace::<#elem>::new(&[#(#inputs),*], #one, #count);
+        )));
+        for (k, line) in lines.iter().enumerate() {
+            if let Kind::Captured(c) = line.kind {
+                let name = local(&self.names.captured[c]);
+                let value = match self.program.captured[c].ty {
+                    Type::Float => name.into_token_stream(),
+                    Type::Int => quote!(<#elem as #private::Float>::from_i32(#name)),
+                };
+                body.push(record(self, k, value, none.clone()));
+            }
+        }
+        for (v, _) in self.program.ops() {
+            self.forward_stmt(v, &mut body);
+            if let Some(k) = line_of(Kind::Forward(v)) {
+                let value = self.local(v).into_token_stream();
+                body.push(record(self, k, value, none.clone()));
+            }
+        }
+        let out = self.value(self.program.output);
+        if let Some(k) = line_of(Kind::OutputIsInput) {
+            body.push(record(self, k, out.clone(), none.clone()));
+        }
+        let dout = local(&self.names.dout);
+        body.push(Stmt::Raw(quote!(let #dout: #elem = #one;)));
+        let mut fresh = 0;
+        self.backward_stmts(&mut body, &mut |code, c, expr, body| {
+            let term = terms[fresh].clone();
+            fresh += 1;
+            body.let_(term.clone(), false, expr);
+            code.accumulate(c, term.to_token_stream(), body);
+            let Some(k) = line_of(Kind::Contribution(c.step, c.position)) else {
+                return;
+            };
+            let total = if c.first {
+                none.clone()
+            } else {
+                let target = local(code.names.adjoint(c.target));
+                quote!(::core::option::Option::Some(#target))
+            };
+            body.push(record(code, k, term.into_token_stream(), total));
+        });
+        if let Some(k) = line_of(Kind::OutputAdjoint) {
+            body.push(record(self, k, dout.to_token_stream(), none.clone()));
+        }
+        let gradient = self.gradient();
+        let stmts = body.render();
+
+        let texts_len = Literal::usize_unsuffixed(lines.len());
+        let text = lines.iter().map(|line| {
+            let pass = if line.is_forward() {
+                quote!(#private::Pass::Forward)
+            } else {
+                quote!(#private::Pass::Backward)
+            };
+            let target = &line.target;
+            let accumulates = line.accumulates;
+            let pieces = &line.pieces;
+            let names = &line.names;
+            quote!(#private::StepText {
+                pass: #pass,
+                target: #target,
+                accumulates: #accumulates,
+                pieces: &[#(#pieces),*],
+                operands: &[#(#names),*],
+            })
+        });
+        quote! {
+            static #texts: [#private::StepText; #texts_len] = [#(#text),*];
+            #stmts
+            #trace.finish(#out, &#gradient)
         }
     }
 

@@ -46,6 +46,7 @@ mod code;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use crate::derivation::Line;
 use crate::ir::Program;
 use crate::names::{local, ValueNames};
 use crate::sweep::Plan;
@@ -65,7 +66,8 @@ use code::Code;
 const FUSED_LIMIT: usize = 12_000;
 
 /// The whole expansion of one `grad!`.
-pub fn emit(program: &Program, plan: &Plan, names: ValueNames, derivation: &str) -> TokenStream {
+pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -> TokenStream {
+    let derivation = crate::derivation::text(lines);
     let mut code = Code::new(program, plan, names);
     let elem = code.elem();
     let n = Literal::usize_unsuffixed(program.inputs.len());
@@ -84,6 +86,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, derivation: &str)
     let saved = code.saved();
     let (saved_names, ints) = (saved.floats, saved.ints);
     let record_body = code.record_body();
+    let trace_body = code.trace_body(lines);
 
     let dout = local(&code.names().dout);
     let value_and_grad_body = if program.ops().count() <= FUSED_LIMIT {
@@ -188,6 +191,14 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, derivation: &str)
             #[must_use]
             pub fn derivation(&self) -> &'static #str {
                 #derivation
+            }
+
+            /// One forward and one backward pass at this point, each step of the
+            /// derivation with its numbers; the same statements as `value_and_grad`.
+            #[inline]
+            #[must_use]
+            pub fn trace(&self, #params) -> #private::Trace<#elem> {
+                #trace_body
             }
         }
 

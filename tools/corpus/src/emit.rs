@@ -41,13 +41,15 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 //!   written by hand over graph handles (`reference`), give the same value and gradient
 //!   to a few ulps;
 //! - `gradcheck` passes: the gradient agrees with central differences (and with the
-//!   graph) within its default tolerances.
+//!   graph) within its default tolerances;
+//! - `trace` is the same pass: its value and gradient are `value_and_grad`'s, bit for
+//!   bit, and it has one step per line of `derivation()`.
 //!
 //! A change to the generator or to the table of operations makes the generator's test
 //! `checked_in_corpus_is_current` fail until this file is regenerated. A bug found here
 //! deserves a minimal reproduction of its own in `tests/corpus_regressions.rs`.
 
-use backprop::{{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback}};
+use backprop::{{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback, Trace}};
 
 /// Constants reached through a field, captured by `grad!` where it is written.
 struct Params<T> {{
@@ -120,6 +122,17 @@ where
     }}
     gradcheck(f, at).assert_passed();
 }}
+
+/// The trace is the pass of `value_and_grad`: the same value and gradient, bit for bit,
+/// and every step's value finite (the points are far from singular points).
+#[track_caller]
+fn check_trace<T: Float>(trace: Trace<T>, value: T, grad: &[T]) {{
+    assert_eq!(bits(trace.value()), bits(value), "trace value");
+    let traced: Vec<u64> = trace.gradient().iter().map(|&g| bits(g)).collect();
+    let expected: Vec<u64> = grad.iter().map(|&g| bits(g)).collect();
+    assert_eq!(traced, expected, "trace gradient");
+    assert!(trace.first_non_finite().is_none(), "{{trace}}");
+}}
 "#
     )
 }
@@ -189,6 +202,7 @@ fn test(index: usize, case: &Case) -> String {
         "    assert_eq!(f.grad({args}).map({elem}::to_bits), grad.map({elem}::to_bits));"
     );
     let _ = writeln!(out, "    assert!(!f.derivation().is_empty());");
+    let _ = writeln!(out, "    check_trace(f.trace({args}), value, &grad);");
     let _ = writeln!(out, "    check(&f, &reference, at);");
     out.push_str("}\n");
     out
