@@ -111,6 +111,24 @@ fn zero_gradients_leave_no_unused_adjoint() {
     assert!(exact(f.grad(2.5, 3.0), [1.0, 2.0]));
 }
 
+#[test]
+fn arrays_loops_and_mutable_locals() {
+    let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2], unused: [f64; 2]| {
+        let mut h = [0.0; 2];
+        for j in 0..2 {
+            h[j] = (w[j][0] + w[j][1] * 0.5 + b[j]).tanh();
+        }
+        let mut s = 0.0;
+        for i in (0..h.len()).rev() {
+            s += h[i] * h[i];
+        }
+        s
+    });
+    let (value, (dw, db, du)) = f.value_and_grad([[0.1, 0.2], [0.3, 0.4]], [0.5, 0.6], [1.0, 2.0]);
+    assert!(value.is_finite() && dw[0][0].is_finite() && db[1].is_finite());
+    assert!(exact(du, [0.0, 0.0]));
+}
+
 struct Model {
     scale: f64,
     data: Vec<f64>,

@@ -5,24 +5,21 @@ use quote::ToTokens;
 use syn::visit::Visit;
 use syn::{BinOp, Expr};
 
-use crate::names::unraw;
-
 /// An input or `let` name that an expression mentions.
 pub struct Dependency {
     pub ident: Ident,
     pub is_let: bool,
 }
 
-/// The first input (a closure parameter) or `let` binding that `expr` mentions. Bindings
-/// shadow parameters, as in Rust.
+/// The first input or `let` binding that `expr` mentions. `classify` says what a name is:
+/// `Some(true)` for a binding of the body, `Some(false)` for an input, `None` for a name
+/// from outside (shadowing resolved by the caller, as in Rust).
 pub fn find_dependency(
     expr: &Expr,
-    params: &[Ident],
-    scopes: &[(String, usize)],
+    classify: &dyn Fn(&Ident) -> Option<bool>,
 ) -> Option<Dependency> {
     struct Finder<'p> {
-        params: &'p [Ident],
-        scopes: &'p [(String, usize)],
+        classify: &'p dyn Fn(&Ident) -> Option<bool>,
         found: Option<Dependency>,
     }
     impl Finder<'_> {
@@ -30,16 +27,10 @@ pub fn find_dependency(
             if self.found.is_some() {
                 return;
             }
-            let name = unraw(ident);
-            if self.scopes.iter().any(|(n, _)| *n == name) {
+            if let Some(is_let) = (self.classify)(ident) {
                 self.found = Some(Dependency {
                     ident: ident.clone(),
-                    is_let: true,
-                });
-            } else if self.params.iter().any(|p| unraw(p) == name) {
-                self.found = Some(Dependency {
-                    ident: ident.clone(),
-                    is_let: false,
+                    is_let,
                 });
             }
         }
@@ -57,8 +48,7 @@ pub fn find_dependency(
         }
     }
     let mut finder = Finder {
-        params,
-        scopes,
+        classify,
         found: None,
     };
     finder.visit_expr(expr);

@@ -127,7 +127,7 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
         match program.values[v].def {
             Def::Literal(x) => Binding::Text(number(x)),
             Def::IntLiteral(n) => Binding::Text(n.to_string()),
-            _ => Binding::Slot(Slot::Value(v), names.value(v).to_owned()),
+            _ => Binding::Slot(Slot::Value(v), names.display(v).to_owned()),
         }
     };
     let mut lines = Vec::new();
@@ -159,7 +159,7 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
         };
         let mut bindings = bindings(info, args, &bind);
         bindings.push(("out", bind(v)));
-        let d = || Binding::Slot(Slot::Adjoint(v), names.adjoint(v).to_owned());
+        let d = || Binding::Slot(Slot::Adjoint(v), names.display_adjoint(v));
         for c in &step.contributions {
             let mut rhs = Rhs::default();
             match c.term {
@@ -185,13 +185,13 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 }
             }
             let kind = Kind::Contribution(v, c.position);
-            lines.push(rhs.line(kind, names.adjoint(c.target).to_owned(), !c.first));
+            lines.push(rhs.line(kind, names.display_adjoint(c.target), !c.first));
         }
     }
     if let Def::Input(_) = program.values[program.output].def {
         let mut rhs = Rhs::default();
         rhs.operand(Slot::Adjoint(program.output), names.dout.clone());
-        let target = format!("d_{}", names.value(program.output));
+        let target = format!("d_{}", names.display(program.output));
         lines.push(rhs.line(Kind::OutputAdjoint, target, false));
     }
     lines

@@ -18,12 +18,35 @@ pub enum Form {
     Closure,
 }
 
+/// A parameter of the closure form: a scalar, or an array of any depth with literal
+/// lengths (`[[f64; 2]; 3]` has the shape `[3, 2]`).
+#[derive(Clone)]
+pub struct Param {
+    pub ident: Ident,
+    /// The lengths, outermost first; empty for a scalar.
+    pub shape: Vec<usize>,
+}
+
+impl Param {
+    pub fn scalar(ident: Ident) -> Self {
+        Param {
+            ident,
+            shape: Vec::new(),
+        }
+    }
+
+    /// How many scalars the parameter holds.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+}
+
 /// The parsed invocation.
 pub struct Input {
     pub form: Form,
     /// The closure's parameters; empty in expression form, where inputs are found while
     /// lowering.
-    pub params: Vec<Ident>,
+    pub params: Vec<Param>,
     pub elem: Elem,
     pub body: syn::Expr,
 }
@@ -108,24 +131,22 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
     }
 
     let mut elem: Option<(Elem, Span)> = None;
-    let mut params: Vec<Ident> = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
     for pat in &closure.inputs {
         let (ident, ty) = match pat {
             syn::Pat::Type(typed) => (plain_ident(&typed.pat, errors), Some(&*typed.ty)),
             other => (plain_ident(other, errors), None),
         };
+        let shape = ty.map_or_else(Vec::new, |ty| array_shape(ty, &mut elem, errors));
         if let Some(ident) = ident {
-            if params.iter().any(|p| unraw(p) == unraw(&ident)) {
+            if params.iter().any(|p| unraw(&p.ident) == unraw(&ident)) {
                 errors.error(
                     &ident,
                     format!("parameter `{ident}` is repeated: each input needs its own name"),
                 );
             } else {
-                params.push(ident);
+                params.push(Param { ident, shape });
             }
-        }
-        if let Some(ty) = ty {
-            check_type(ty, &mut elem, errors);
         }
     }
     if let syn::ReturnType::Type(_, ty) = &closure.output {
@@ -172,6 +193,55 @@ pub fn is_path_keyword(ident: &Ident) -> bool {
     ["self", "Self", "super", "crate"]
         .iter()
         .any(|keyword| ident == keyword)
+}
+
+/// The shape of a parameter's type, `[[f64; 2]; 3]` giving `[3, 2]`, after checking its
+/// element type as [`check_type`] does; each length must be an integer literal.
+fn array_shape(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Errors) -> Vec<usize> {
+    let mut shape = Vec::new();
+    let mut ty = ty;
+    loop {
+        match ty {
+            syn::Type::Array(array) => {
+                shape.push(array_length(&array.len, errors).unwrap_or(0));
+                ty = &array.elem;
+            }
+            syn::Type::Paren(inner) => ty = &inner.elem,
+            syn::Type::Group(inner) => ty = &inner.elem,
+            _ => break,
+        }
+    }
+    check_type(ty, elem, errors);
+    shape
+}
+
+/// An array length written as an integer literal; anything else is an error on it.
+fn array_length(len: &syn::Expr, errors: &mut Errors) -> Option<usize> {
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(int),
+        ..
+    }) = len
+    {
+        if let Ok(n) = int.base10_parse::<usize>() {
+            if n > 0 && matches!(int.suffix(), "" | "usize") {
+                return Some(n);
+            }
+        }
+        errors.error(
+            len,
+            "an array parameter's length must be a positive integer literal, such as `10`",
+        );
+        return None;
+    }
+    errors.error(
+        len,
+        format!(
+            "the length `{}` is not an integer literal: grad! unrolls the loops over an \
+             array, so it must see the length, as in `[f64; 10]`",
+            crate::constant::source_text(len)
+        ),
+    );
+    None
 }
 
 /// Records the element type a parameter or return annotation names; the first one sets it.

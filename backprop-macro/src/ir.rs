@@ -2,6 +2,8 @@
 //! values. No `quote` here; the differentiation and emission stages read this list.
 
 use backprop_core::OpInfo;
+
+pub use crate::input::Param;
 use proc_macro2::Ident;
 
 /// An index into [`Program::values`].
@@ -75,11 +77,21 @@ pub struct Captured {
     pub text: String,
 }
 
+/// One scalar input: a scalar parameter, or one element of an array parameter.
+pub struct ScalarInput {
+    /// The parameter, by position.
+    pub param: usize,
+    /// The element's index in the parameter, outermost first; empty for a scalar.
+    pub index: Vec<usize>,
+}
+
 /// The whole lowered expression.
 pub struct Program {
     pub elem: Elem,
-    /// The inputs in argument order, with the user's identifiers.
-    pub inputs: Vec<Ident>,
+    /// The parameters as written, in order.
+    pub params: Vec<Param>,
+    /// The scalar inputs in argument order, each array parameter's elements row-major.
+    pub inputs: Vec<ScalarInput>,
     /// Captured constants, of the element type or `i32`.
     pub captured: Vec<Captured>,
     pub values: Vec<Value>,
@@ -93,5 +105,22 @@ impl Program {
             .iter()
             .enumerate()
             .filter(|(_, v)| matches!(v.def, Def::Op { .. }))
+    }
+}
+
+impl Program {
+    /// Whether every parameter is a scalar, so the gradient is one flat array.
+    pub fn all_scalar(&self) -> bool {
+        self.params.iter().all(|p| p.shape.is_empty())
+    }
+
+    /// How an input reads in the derivation and `inputs()`: `x`, `w[1][2]`.
+    pub fn input_name(&self, k: usize) -> String {
+        let input = &self.inputs[k];
+        let mut name = crate::names::unraw(&self.params[input.param].ident);
+        for i in &input.index {
+            name.push_str(&format!("[{i}]"));
+        }
+        name
     }
 }

@@ -39,6 +39,8 @@ pub struct ValueNames {
     pub values: Vec<Option<String>>,
     /// Auxiliary values saved by `sigmoid` and `softplus`, by value id.
     pub aux: Vec<Option<String>>,
+    /// The derivation's name of each element of an array parameter (`x[1]`), by value id.
+    display: Vec<Option<String>>,
     /// The adjoint of each active value, by value id.
     pub adjoints: Vec<Option<String>>,
     /// Field names of the captured constants, by index.
@@ -52,8 +54,8 @@ pub struct ValueNames {
 impl ValueNames {
     pub fn new(program: &Program) -> Self {
         let mut names = Names::new();
-        for input in &program.inputs {
-            names.fresh(&unraw(input));
+        for param in &program.params {
+            names.fresh(&unraw(&param.ident));
         }
         let dout = names.fresh("dout");
         let graph = names.fresh("graph");
@@ -82,7 +84,21 @@ impl ValueNames {
         let mut temps = 0;
         for (v, value) in program.values.iter().enumerate() {
             let (name, has_aux) = match &value.def {
-                Def::Input(k) => (Some(unraw(&program.inputs[*k])), false),
+                Def::Input(k) => {
+                    let input = &program.inputs[*k];
+                    let param = &program.params[input.param];
+                    let name = if param.shape.is_empty() {
+                        unraw(&param.ident)
+                    } else {
+                        // An element of an array parameter, `x[1][2]` as `x_1_2`.
+                        let mut name = unraw(&param.ident);
+                        for i in &input.index {
+                            name.push_str(&format!("_{i}"));
+                        }
+                        names.fresh(&name)
+                    };
+                    (Some(name), false)
+                }
                 Def::Literal(_) | Def::IntLiteral(_) => (None, false),
                 Def::Captured(k) => (Some(captured[*k].clone()), false),
                 Def::Op { info, .. } => {
@@ -114,7 +130,16 @@ impl ValueNames {
                 }
             })
             .collect();
+        let display = program
+            .values
+            .iter()
+            .map(|value| match value.def {
+                Def::Input(k) if !program.inputs[k].index.is_empty() => Some(program.input_name(k)),
+                _ => None,
+            })
+            .collect();
         ValueNames {
+            display,
             values,
             aux,
             adjoints,
@@ -133,6 +158,20 @@ impl ValueNames {
 
     pub fn value(&self, v: ValueId) -> &str {
         self.values[v].as_deref().unwrap_or("_")
+    }
+
+    /// How value `v` reads in the derivation: its name, or for an element of an array
+    /// parameter the element as written, `x[1]`.
+    pub fn display(&self, v: ValueId) -> &str {
+        self.display[v].as_deref().unwrap_or_else(|| self.value(v))
+    }
+
+    /// How the adjoint of `v` reads in the derivation: `d_x[1]` for an element.
+    pub fn display_adjoint(&self, v: ValueId) -> String {
+        match &self.display[v] {
+            Some(display) if self.adjoints[v].is_some() => format!("d_{display}"),
+            _ => self.adjoint(v).to_owned(),
+        }
     }
 
     pub fn adjoint(&self, v: ValueId) -> &str {

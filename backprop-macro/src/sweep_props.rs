@@ -63,6 +63,7 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
     // The pipeline drops what does not reach the output before the sweep; so does this.
     crate::lower::dead_code::remove(Program {
         elem: Elem::F64,
+        params: Vec::new(),
         inputs: Vec::new(),
         captured: Vec::new(),
         output: values.len() - 1,

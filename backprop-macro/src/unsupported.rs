@@ -7,10 +7,9 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, UnOp};
 
-use crate::constant::{is_assignment, source_text, source_text_of, Dependency};
+use crate::constant::{is_assignment, source_text, Dependency};
 use crate::errors::Errors;
-use crate::input::{elem_of, is_path_keyword, Form};
-use crate::ir::Elem;
+use crate::input::{is_path_keyword, Form};
 
 /// The span of the token an error about `expr` should point at: its keyword or operator.
 pub fn keyword_span(expr: &Expr) -> Span {
@@ -214,55 +213,32 @@ pub fn arity_message(info: &OpInfo, method: bool, given: usize) -> String {
     )
 }
 
-/// Checks a `let` statement of the body: a plain name, no `mut`, a value, an optional type
-/// that is the element type. A `let` whose pattern is not a name is not lowered further:
-/// its value fits that pattern, so its errors would only repeat the first.
+/// Checks a `let` statement of the body: a plain name, possibly `mut`, a value, and an
+/// optional type (checked by the caller). A `let` whose pattern is not a name is not
+/// lowered further: its value fits that pattern, so its errors would only repeat the first.
 pub fn check_let<'a>(
     local: &'a syn::Local,
-    elem: Elem,
     errors: &mut Errors,
-) -> Option<(&'a Ident, &'a Expr)> {
+) -> Option<(&'a Ident, bool, Option<&'a syn::Type>, &'a Expr)> {
     let (pat, ty) = match &local.pat {
         syn::Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
         other => (other, None),
     };
     let ident = match pat {
-        syn::Pat::Ident(p) if p.mutability.is_some() => {
-            errors.error(
-                p.mutability,
-                "`let mut` is not supported: bindings in grad! are immutable; shadow the name \
-                 with a new `let` instead",
-            );
-            // Still bound, so its uses are not taken for captured constants.
-            Some(&p.ident)
-        }
         syn::Pat::Ident(p)
             if p.by_ref.is_none() && p.subpat.is_none() && !is_path_keyword(&p.ident) =>
         {
-            Some(&p.ident)
+            Some((&p.ident, p.mutability.is_some()))
         }
         other => {
             errors.error(
                 other,
-                "a `let` in grad! binds a plain name, such as `let a = ...;`",
+                "a `let` in grad! binds a plain name, such as `let a = ...;` or \
+                 `let mut s = ...;`",
             );
             None
         }
     };
-    if let Some(ty) = ty {
-        if elem_of(ty) != Some(elem) {
-            errors.error(
-                ty,
-                format!(
-                    "`{}` here, but this grad! computes in `{}`: annotate the `let` with \
-                     `{}` or with no type",
-                    source_text_of(ty),
-                    elem.name(),
-                    elem.name()
-                ),
-            );
-        }
-    }
     let Some(init) = &local.init else {
         errors.error(local, "a `let` in grad! needs a value: `let name = ...;`");
         return None;
@@ -270,7 +246,8 @@ pub fn check_let<'a>(
     if let Some((else_token, _)) = &init.diverge {
         errors.error(else_token, "`let ... else` is not supported in grad!");
     }
-    Some((ident?, &init.expr))
+    let (ident, mutable) = ident?;
+    Some((ident, mutable, ty, &init.expr))
 }
 
 /// The error for a statement of a block other than a `let` or the final expression.

@@ -80,11 +80,94 @@ impl<'a> Code<'a> {
         }
     }
 
-    /// `x: f64, y: f64, ...`
+    /// `x: f64, w: [f64; 3], ...`: the parameters as written.
     pub fn params(&self) -> TokenStream {
-        let elem = self.elem();
-        let inputs = &self.program.inputs;
-        quote!(#(#inputs: #elem),*)
+        let params = self.program.params.iter().map(|p| {
+            let ident = &p.ident;
+            let ty = self.param_type(&p.shape);
+            quote!(#ident: #ty)
+        });
+        quote!(#(#params),*)
+    }
+
+    /// The type of a parameter of `shape`: `f64`, `[f64; 3]`, `[[f64; 2]; 3]`.
+    pub fn param_type(&self, shape: &[usize]) -> TokenStream {
+        shape.iter().rev().fold(self.elem(), |inner, &len| {
+            let len = Literal::usize_unsuffixed(len);
+            quote!([#inner; #len])
+        })
+    }
+
+    /// The type of the gradient: `[T; N]` when every parameter is a scalar, else shaped
+    /// like the parameters (one entry, or a tuple of one per parameter).
+    pub fn grad_type(&self) -> TokenStream {
+        if self.program.all_scalar() {
+            let elem = self.elem();
+            let n = Literal::usize_unsuffixed(self.program.inputs.len());
+            return quote!([#elem; #n]);
+        }
+        let types: Vec<TokenStream> = self
+            .program
+            .params
+            .iter()
+            .map(|p| self.param_type(&p.shape))
+            .collect();
+        match types.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*)),
+        }
+    }
+
+    /// One expression (or pattern) per scalar input, shaped like the gradient.
+    pub fn shaped(&self, flat: &[TokenStream]) -> TokenStream {
+        if self.program.all_scalar() {
+            return quote!([#(#flat),*]);
+        }
+        let per_param = self.per_param(flat);
+        match per_param.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*)),
+        }
+    }
+
+    /// One expression (or pattern) per scalar input, grouped and nested by parameter:
+    /// `x`, `[a, b]`, `[[a, b], [c, d]]`.
+    pub fn per_param(&self, flat: &[TokenStream]) -> Vec<TokenStream> {
+        let mut at = 0;
+        self.program
+            .params
+            .iter()
+            .map(|p| {
+                let n = p.len().max(1);
+                let items = &flat[at..at + n];
+                at += n;
+                nest(&p.shape, items)
+            })
+            .collect()
+    }
+
+    /// The scalar inputs' locals, in order: the parameter itself for a scalar, a
+    /// generated local for an element of an array.
+    pub fn input_tokens(&self) -> Vec<TokenStream> {
+        (0..self.program.inputs.len())
+            .map(|k| self.input_token(k))
+            .collect()
+    }
+
+    fn input_token(&self, k: usize) -> TokenStream {
+        let input = &self.program.inputs[k];
+        let param = &self.program.params[input.param];
+        if param.shape.is_empty() {
+            param.ident.to_token_stream()
+        } else {
+            let v = self
+                .program
+                .values
+                .iter()
+                .position(|value| matches!(value.def, Def::Input(j) if j == k))
+                .unwrap_or_default();
+            local(self.names.value(v)).into_token_stream()
+        }
     }
 
     /// The struct fields for the captured constants and their initializers, the user's
@@ -105,7 +188,7 @@ impl<'a> Code<'a> {
     /// A value as an expression: an input's name, a literal, or a generated local.
     fn value(&self, v: ValueId) -> TokenStream {
         match &self.program.values[v].def {
-            Def::Input(k) => self.program.inputs[*k].to_token_stream(),
+            Def::Input(k) => self.input_token(*k),
             Def::Literal(x) => self.literal(*x),
             Def::IntLiteral(n) => Literal::i32_unsuffixed(*n).into_token_stream(),
             Def::Captured(_) | Def::Op { .. } => local(self.names.value(v)).into_token_stream(),
@@ -154,10 +237,28 @@ impl<'a> Code<'a> {
             body.push(Stmt::Raw(quote!(let #field = self.#field;)));
         }
         let read = self.inputs_read();
-        for (k, input) in self.program.inputs.iter().enumerate() {
-            if !read[k] {
-                body.push(Stmt::Raw(quote!(let _ = #input;)));
+        let mut at = 0;
+        for param in &self.program.params {
+            let n = param.len().max(1);
+            let ident = &param.ident;
+            let used = &read[at..at + n];
+            if !used.iter().any(|&r| r) {
+                body.push(Stmt::Raw(quote!(let _ = #ident;)));
+            } else if !param.shape.is_empty() {
+                // The elements of an array parameter, each a scalar input.
+                let elems: Vec<TokenStream> = (at..at + n)
+                    .map(|k| {
+                        if read[k] {
+                            self.input_token(k)
+                        } else {
+                            quote!(_)
+                        }
+                    })
+                    .collect();
+                let pattern = nest(&param.shape, &elems);
+                body.push(Stmt::Raw(quote!(let #pattern = #ident;)));
             }
+            at += n;
         }
     }
 
@@ -237,7 +338,9 @@ impl<'a> Code<'a> {
             let (name, ty) = match operand {
                 Operand::Value(v) => {
                     let name = match self.program.values[v].def {
-                        Def::Input(k) => self.program.inputs[k].clone(),
+                        Def::Input(k) => {
+                            syn::parse2(self.input_token(k)).unwrap_or_else(|_| local("_"))
+                        }
                         _ => self.local(v),
                     };
                     (name, self.program.values[v].ty)
@@ -263,13 +366,21 @@ impl<'a> Code<'a> {
         quote!(#stmts #gradient)
     }
 
-    /// The gradient array: each input's adjoint, or 0.
+    /// The gradient, shaped like the parameters: each input's adjoint, or 0.
     fn gradient(&self) -> TokenStream {
-        let gradient = self.plan.gradient.iter().map(|v| match v {
-            Some(v) => local(self.names.adjoint(*v)).into_token_stream(),
-            None => self.literal(0.0),
-        });
-        quote!([#(#gradient),*])
+        self.shaped(&self.gradient_flat())
+    }
+
+    /// Each input's adjoint, or 0, in input order.
+    fn gradient_flat(&self) -> Vec<TokenStream> {
+        self.plan
+            .gradient
+            .iter()
+            .map(|v| match v {
+                Some(v) => local(self.names.adjoint(*v)).into_token_stream(),
+                None => self.literal(0.0),
+            })
+            .collect()
     }
 
     /// The steps of the plan, each contribution handed to `contribute` with the
@@ -383,9 +494,13 @@ impl<'a> Code<'a> {
 
         let mut body = Body::default();
         self.prologue(&mut body);
-        let inputs = self.program.inputs.iter().map(|input| {
-            let name = crate::names::unraw(input);
-            quote!((#name, #input))
+        let inputs = (0..self.program.inputs.len()).map(|k| {
+            let name = self.program.input_name(k);
+            // Through the parameter: an element nothing reads has no local.
+            let input = &self.program.inputs[k];
+            let ident = &self.program.params[input.param].ident;
+            let index = input.index.iter().map(|&i| Literal::usize_unsuffixed(i));
+            quote!((#name, #ident #([#index])*))
         });
         let one = self.literal(1.0);
         let count = Literal::usize_unsuffixed(lines.len());
@@ -435,7 +550,7 @@ impl<'a> Code<'a> {
         if let Some(k) = line_of(Kind::OutputAdjoint) {
             body.push(record(self, k, dout.to_token_stream(), none.clone()));
         }
-        let gradient = self.gradient();
+        let gradient = self.gradient_flat();
         let stmts = body.render();
 
         let texts_len = Literal::usize_unsuffixed(lines.len());
@@ -460,7 +575,7 @@ impl<'a> Code<'a> {
         quote! {
             static #texts: [#private::StepText; #texts_len] = [#(#text),*];
             #stmts
-            #trace.finish(#out, &#gradient)
+            #trace.finish(#out, &[#(#gradient),*])
         }
     }
 
@@ -471,13 +586,11 @@ impl<'a> Code<'a> {
         let args = local(&self.names.inputs);
         let mut body = Body::default();
         let read = self.inputs_read();
-        let pattern = self.program.inputs.iter().enumerate().map(|(k, input)| {
-            if read[k] {
-                input.to_token_stream()
-            } else {
-                quote!(_)
-            }
-        });
+        let pattern = self
+            .input_tokens()
+            .into_iter()
+            .enumerate()
+            .map(|(k, input)| if read[k] { input } else { quote!(_) });
         body.push(Stmt::Raw(quote!(let [#(#pattern),*] = #args;)));
         for (k, captured) in self.program.captured.iter().enumerate() {
             let field = local(&self.names.captured[k]);
@@ -524,5 +637,18 @@ impl<'a> Code<'a> {
         }
         let stmts = body.render();
         quote!(#stmts #tail)
+    }
+}
+
+/// Items nested by `shape`, row-major: `[a, b]`, `[[a, b], [c, d]]`; the item itself for a
+/// scalar. As an expression it builds an array, as a pattern it takes one apart.
+pub fn nest(shape: &[usize], items: &[TokenStream]) -> TokenStream {
+    match shape.split_first() {
+        None => items.first().cloned().unwrap_or_default(),
+        Some((&len, inner)) => {
+            let step = (items.len() / len.max(1)).max(1);
+            let rows = items.chunks(step).map(|chunk| nest(inner, chunk));
+            quote!([#(#rows),*])
+        }
     }
 }

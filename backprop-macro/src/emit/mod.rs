@@ -76,9 +76,26 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let pullback_ty = local("__BackpropPullback");
 
     let params = code.params();
-    let inputs = &program.inputs;
-    let input_names = program.inputs.iter().map(crate::names::unraw);
+    let grad = code.grad_type();
+    let flat_grad = quote!([#elem; #n]);
+    let param_idents: Vec<&proc_macro2::Ident> = program.params.iter().map(|p| &p.ident).collect();
+    let input_names = (0..program.inputs.len()).map(|k| program.input_name(k));
     let one = code.literal(1.0);
+    // The flat view of the `Differentiable` impl: the inputs' locals, and the parameters
+    // built from them, or the gradient taken apart into them.
+    let flat = code.input_tokens();
+    let shaped_args = code.per_param(&flat);
+    let shaped_pattern = code.shaped(&flat);
+    let flat_from_shaped = |expr: TokenStream| -> TokenStream {
+        if program.all_scalar() {
+            return expr;
+        }
+        let pattern = &shaped_pattern;
+        quote!({
+            let #pattern = #expr;
+            [#(#flat),*]
+        })
+    };
 
     let value_body = code.value_body();
     let (forward_stmts, out) = code.forward_body();
@@ -99,7 +116,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         let value = local("value");
         let pullback = local("pullback");
         quote! {
-            let (#value, #pullback) = self.forward(#(#inputs),*);
+            let (#value, #pullback) = self.forward(#(#param_idents),*);
             (#value, #pullback.backward(#one))
         }
     };
@@ -123,6 +140,10 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             quote!(let [#(#ints),*] = self.ints;),
         )
     };
+    let value_local = local("value");
+    let grad_local = local("gradient");
+    let flat_backward = flat_from_shaped(quote!(#pullback_ty::backward(self, #dout)));
+    let flat_value_and_grad = flat_from_shaped(quote!(#grad_local));
     let (fields, init) = code.captured_fields();
     let args = local(&code.names().inputs);
     let graph = local(&code.names().graph);
@@ -170,15 +191,15 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             /// The value and the gradient: `forward`, then `backward(1)`.
             #[inline]
             #[must_use]
-            pub fn value_and_grad(&self, #params) -> (#elem, [#elem; #n]) {
+            pub fn value_and_grad(&self, #params) -> (#elem, #grad) {
                 #value_and_grad_body
             }
 
             /// The gradient.
             #[inline]
             #[must_use]
-            pub fn grad(&self, #params) -> [#elem; #n] {
-                self.value_and_grad(#(#inputs),*).1
+            pub fn grad(&self, #params) -> #grad {
+                self.value_and_grad(#(#param_idents),*).1
             }
 
             /// The input names, in argument order.
@@ -208,7 +229,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             /// Each input's gradient times `dout`.
             #[inline]
             #[must_use]
-            pub fn backward(&self, #dout: #elem) -> [#elem; #n] {
+            pub fn backward(&self, #dout: #elem) -> #grad {
                 #saved_read
                 #ints_read
                 #backward_stmts
@@ -217,8 +238,8 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
         impl #private::Pullback<#elem, #n> for #pullback_ty {
             #[inline]
-            fn backward(&self, #dout: #elem) -> [#elem; #n] {
-                #pullback_ty::backward(self, #dout)
+            fn backward(&self, #dout: #elem) -> #flat_grad {
+                #flat_backward
             }
         }
 
@@ -228,20 +249,21 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
             #[inline]
             fn value(&self, #args: [#elem; #n]) -> #elem {
-                let [#(#inputs),*] = #args;
-                #grad_ty::value(self, #(#inputs),*)
+                let [#(#flat),*] = #args;
+                #grad_ty::value(self, #(#shaped_args),*)
             }
 
             #[inline]
             fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty) {
-                let [#(#inputs),*] = #args;
-                #grad_ty::forward(self, #(#inputs),*)
+                let [#(#flat),*] = #args;
+                #grad_ty::forward(self, #(#shaped_args),*)
             }
 
             #[inline]
-            fn value_and_grad(&self, #args: [#elem; #n]) -> (#elem, [#elem; #n]) {
-                let [#(#inputs),*] = #args;
-                #grad_ty::value_and_grad(self, #(#inputs),*)
+            fn value_and_grad(&self, #args: [#elem; #n]) -> (#elem, #flat_grad) {
+                let [#(#flat),*] = #args;
+                let (#value_local, #grad_local) = #grad_ty::value_and_grad(self, #(#shaped_args),*);
+                (#value_local, #flat_value_and_grad)
             }
 
             fn inputs(&self) -> [&'static #str; #n] {

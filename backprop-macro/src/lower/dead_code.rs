@@ -42,6 +42,7 @@ pub fn remove(program: Program) -> Program {
     }
     Program {
         elem: program.elem,
+        params: program.params,
         inputs: program.inputs,
         captured,
         output: renumber[program.output],

@@ -1,11 +1,20 @@
-//! Stage 2, lower: the parsed expression to a flat list of values in SSA form.
+//! Stage 2, lower: the parsed body to a flat list of typed values in SSA form.
 //!
-//! The walk uses an explicit stack instead of recursion, so a long flat chain such as
-//! `x0 + x1 + ... + x9999` (a left spine ten thousand deep) cannot overflow the compiler's
-//! stack. Children are visited left to right, so in expression form the inputs come out in
-//! order of first appearance.
+//! The walk uses an explicit stack of tasks instead of recursion, so a long flat chain such
+//! as `x0 + x1 + ... + x9999` (a left spine ten thousand deep) cannot overflow the
+//! compiler's stack, and neither can a loop of ten thousand iterations: a loop is unrolled
+//! by pushing its iterations' statements as tasks. Children are visited left to right, so
+//! in expression form the inputs come out in order of first appearance.
+//!
+//! Every name is resolved by the scope (`scope.rs`): an input, a `let` (a mutable one is
+//! renamed into SSA, each assignment a new value), an array (its elements are values, so
+//! an array parameter is N scalar inputs), or a loop variable, an integer known here, like
+//! every index and bound (`konst.rs`).
 
 pub(crate) mod dead_code;
+mod konst;
+mod scope;
+mod stmt;
 
 use std::collections::HashMap;
 
@@ -14,10 +23,12 @@ use proc_macro2::Ident;
 use syn::{BinOp, Expr, UnOp};
 
 use crate::errors::Errors;
-use crate::input::{Form, Input};
-use crate::ir::{Captured, Def, Elem, Program, Type, Value, ValueId};
+use crate::input::{Form, Input, Param};
+use crate::ir::{Captured, Def, Elem, Program, ScalarInput, Type, Value, ValueId};
 use crate::names::unraw;
 use crate::{constant, literal, suggest, unsupported};
+use konst::Const;
+use scope::{Binding, Scope};
 
 /// Lowers `input`, or returns `None` after recording every error found.
 pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
@@ -41,7 +52,11 @@ fn check_has_inputs(program: &Program, body: &Expr, errors: &mut Errors) -> Opti
         return None;
     }
     if !program.values[program.output].active {
-        let names: Vec<String> = program.inputs.iter().map(|i| format!("`{i}`")).collect();
+        let names: Vec<String> = program
+            .params
+            .iter()
+            .map(|p| format!("`{}`", p.ident))
+            .collect();
         errors.error(
             body,
             format!(
@@ -57,7 +72,14 @@ fn check_has_inputs(program: &Program, body: &Expr, errors: &mut Errors) -> Opti
 
 /// Work left on the explicit stack.
 enum Task<'a> {
+    /// Lowers an expression and pushes its value.
     Visit(&'a Expr),
+    /// Runs a statement, which pushes nothing.
+    Exec(&'a syn::Stmt),
+    /// Runs the statements of a block in a scope of their own.
+    ExecBlock(&'a syn::Block),
+    /// Runs an expression in statement position: a loop, an `if`, an assignment, a block.
+    ExecExpr(&'a Expr),
     /// Pops two values and pushes `a op b`.
     Binary(&'static OpInfo),
     /// Pops one value and pushes its negation.
@@ -67,7 +89,23 @@ enum Task<'a> {
     /// Pops the operation's arguments, one per parameter, and pushes its result.
     Call(&'static OpInfo),
     /// Pops a value and binds it to a name.
-    Bind(&'a Ident),
+    Bind { ident: &'a Ident, mutable: bool },
+    /// Pops the elements of an array, row-major, and binds them to a name.
+    BindArray {
+        ident: &'a Ident,
+        shape: Vec<usize>,
+        mutable: bool,
+    },
+    /// Pops a value and assigns it to a place (`s`, `h[j]`), or combines it with the
+    /// place's value by an operator first (`s += ...`).
+    Assign {
+        place: &'a Expr,
+        op: Option<&'static OpInfo>,
+    },
+    /// Pops `group` values and pushes them `count` times: `[value; count]`.
+    Repeat { count: usize, group: usize },
+    /// Binds a loop variable for one iteration.
+    BindLoop(&'a Ident, i64),
     /// Drops the bindings of a block that ends.
     EndScope(usize),
 }
@@ -76,15 +114,18 @@ struct Lowerer<'a, 'e> {
     form: Form,
     elem: Elem,
     errors: &'e mut Errors,
-    params: &'a [Ident],
-    inputs: Vec<Ident>,
-    input_values: HashMap<String, ValueId>,
-    scopes: Vec<(String, ValueId)>,
+    params: Vec<Param>,
+    inputs: Vec<ScalarInput>,
+    scope: Scope,
     captured: Vec<Captured>,
     /// Captured constants by source text and type, so each is captured once.
     captured_values: HashMap<(String, Type), ValueId>,
     values: Vec<Value>,
     stack: Vec<ValueId>,
+    /// Loop iterations unrolled so far, against the limit in `stmt.rs`.
+    unrolled: usize,
+    unroll_reported: bool,
+    _body: std::marker::PhantomData<&'a ()>,
 }
 
 impl<'a, 'e> Lowerer<'a, 'e> {
@@ -93,17 +134,19 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             form: input.form,
             elem: input.elem,
             errors,
-            params: &input.params,
+            params: Vec::new(),
             inputs: Vec::new(),
-            input_values: HashMap::new(),
-            scopes: Vec::new(),
+            scope: Scope::default(),
             captured: Vec::new(),
             captured_values: HashMap::new(),
             values: Vec::new(),
             stack: Vec::new(),
+            unrolled: 0,
+            unroll_reported: false,
+            _body: std::marker::PhantomData,
         };
         for param in &input.params {
-            lowerer.input(param);
+            lowerer.param(param.clone());
         }
         lowerer
     }
@@ -113,6 +156,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         while let Some(task) = tasks.pop() {
             match task {
                 Task::Visit(expr) => self.visit(expr, &mut tasks),
+                Task::Exec(stmt) => self.exec(stmt, &mut tasks),
+                Task::ExecBlock(block) => self.exec_block(block, &mut tasks),
+                Task::ExecExpr(expr) => self.exec_expr(expr, &mut tasks),
                 Task::Binary(info) => {
                     let b = self.pop();
                     let a = self.pop();
@@ -133,15 +179,42 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     let args = self.stack.split_off(at);
                     self.push_op(info, args);
                 }
-                Task::Bind(ident) => {
+                Task::Bind { ident, mutable } => {
                     let v = self.pop();
-                    let value = &mut self.values[v];
-                    if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
-                        value.name = Some(unraw(ident));
-                    }
-                    self.scopes.push((unraw(ident), v));
+                    self.name_value(v, ident);
+                    let binding = Binding::Scalar {
+                        value: v,
+                        mutable,
+                        param: false,
+                    };
+                    self.scope.bind(ident, binding);
                 }
-                Task::EndScope(len) => self.scopes.truncate(len),
+                Task::BindArray {
+                    ident,
+                    shape,
+                    mutable,
+                } => {
+                    let n: usize = shape.iter().product();
+                    let at = self.stack.len().saturating_sub(n);
+                    let elems = self.stack.split_off(at);
+                    let binding = Binding::Array {
+                        shape,
+                        elems,
+                        mutable,
+                        param: false,
+                    };
+                    self.scope.bind(ident, binding);
+                }
+                Task::Assign { place, op } => self.assign(place, op),
+                Task::Repeat { count, group } => {
+                    let at = self.stack.len().saturating_sub(group);
+                    let values = self.stack.split_off(at);
+                    for _ in 0..count {
+                        self.stack.extend_from_slice(&values);
+                    }
+                }
+                Task::BindLoop(ident, n) => self.scope.bind(ident, Binding::Loop(n)),
+                Task::EndScope(len) => self.scope.truncate(len),
             }
         }
         self.pop()
@@ -150,6 +223,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     fn finish(self, output: ValueId) -> Program {
         Program {
             elem: self.elem,
+            params: self.params,
             inputs: self.inputs,
             captured: self.captured,
             values: self.values,
@@ -176,6 +250,15 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         self.values.len() - 1
     }
 
+    /// Gives an operation's value the user's name, for the generated code and the
+    /// derivation (the first name wins: `let a = b;` keeps `b`'s).
+    fn name_value(&mut self, v: ValueId, ident: &Ident) {
+        let value = &mut self.values[v];
+        if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
+            value.name = Some(unraw(ident));
+        }
+    }
+
     /// Every operation of the table returns the element type.
     fn push_op(&mut self, info: &'static OpInfo, args: Vec<ValueId>) {
         let active = args.iter().any(|&a| self.values[a].active);
@@ -190,15 +273,34 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         self.stack.push(v);
     }
 
-    fn input(&mut self, ident: &Ident) -> ValueId {
-        let key = unraw(ident);
-        if let Some(&v) = self.input_values.get(&key) {
-            return v;
-        }
-        let v = self.value(Def::Input(self.inputs.len()), Type::Float, true);
-        self.inputs.push(ident.clone());
-        self.input_values.insert(key, v);
-        v
+    /// A parameter: one scalar input, or one per element of an array.
+    fn param(&mut self, param: Param) -> Binding {
+        let p = self.params.len();
+        let elems: Vec<ValueId> = (0..param.len().max(1))
+            .map(|flat| {
+                let index = unflatten(flat, &param.shape);
+                let v = self.value(Def::Input(self.inputs.len()), Type::Float, true);
+                self.inputs.push(ScalarInput { param: p, index });
+                v
+            })
+            .collect();
+        let binding = if param.shape.is_empty() {
+            Binding::Scalar {
+                value: elems[0],
+                mutable: false,
+                param: true,
+            }
+        } else {
+            Binding::Array {
+                shape: param.shape.clone(),
+                elems,
+                mutable: false,
+                param: true,
+            }
+        };
+        self.scope.bind(&param.ident, binding.clone());
+        self.params.push(param);
+        binding
     }
 
     fn visit(&mut self, expr: &'a Expr, tasks: &mut Vec<Task<'a>>) {
@@ -215,7 +317,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     self.placeholder();
                 }
             },
-            Expr::Path(path) => self.visit_path(path),
+            Expr::Path(path) => self.visit_path(expr, path),
+            Expr::Index(_) => self.visit_index(expr),
+            Expr::Cast(cast) => self.visit_cast(expr, cast),
             Expr::Binary(binary) => {
                 let info = match binary.op {
                     BinOp::Add(_) => Some(Op::Add.info()),
@@ -241,27 +345,23 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             Expr::Block(block) if block.label.is_none() && block.attrs.is_empty() => {
                 self.visit_block(&block.block, tasks);
             }
+            Expr::If(if_expr) => self.visit_if(if_expr, tasks),
             other => self.unsupported(other),
         }
     }
 
-    fn visit_path(&mut self, path: &'a syn::ExprPath) {
+    fn visit_path(&mut self, expr: &'a Expr, path: &'a syn::ExprPath) {
         let ident = match (&path.qself, path.path.get_ident()) {
             (None, Some(ident)) if path.attrs.is_empty() => ident,
             _ => {
                 // A path such as `std::f64::consts::PI`: a constant in both forms.
-                let v = self.capture(&Expr::Path(path.clone()), None, Type::Float);
-                self.stack.push(v);
+                self.capture_float(expr);
                 return;
             }
         };
-        let name = unraw(ident);
-        if let Some(&(_, v)) = self.scopes.iter().rev().find(|(n, _)| *n == name) {
-            self.stack.push(v);
-            return;
-        }
-        let v = match self.form {
-            Form::Expression => {
+        let binding = match self.scope.get(ident) {
+            Some(binding) => binding.clone(),
+            None if self.form == Form::Expression => {
                 if crate::input::is_path_keyword(ident) {
                     self.errors.error(
                         ident,
@@ -272,29 +372,96 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                         ),
                     );
                 }
-                self.input(ident)
+                self.param(Param::scalar(ident.clone()))
             }
-            Form::Closure if self.params.iter().any(|p| unraw(p) == name) => self.input(ident),
-            Form::Closure => {
-                let v = self.capture(&Expr::Path(path.clone()), Some(ident.clone()), Type::Float);
+            None => {
+                let v = self.capture(expr, Some(ident.clone()), Type::Float);
                 self.stack.push(v);
                 return;
             }
         };
-        self.stack.push(v);
+        match binding {
+            Binding::Scalar { value, .. } => self.stack.push(value),
+            Binding::Array { shape, .. } => {
+                let zeros = vec!["0"; shape.len()].join("][");
+                self.errors.error(
+                    ident,
+                    format!(
+                        "`{ident}` is an array: grad! computes with its elements, such as \
+                         `{ident}[{zeros}]`"
+                    ),
+                );
+                self.placeholder();
+            }
+            Binding::Loop(_) => {
+                self.errors.error(
+                    ident,
+                    format!(
+                        "the loop variable `{ident}` is a `usize`: to compute with it, cast \
+                         it, as in `{ident} as {}`",
+                        self.elem.name()
+                    ),
+                );
+                self.placeholder();
+            }
+        }
     }
 
-    /// Captures `expr`, which involves no input, as a constant of type `ty`.
+    /// An element of an array of the body (`x[i]`, `w[j][k]`), or, in the closure form,
+    /// an element of captured data (`xs[i]`).
+    fn visit_index(&mut self, expr: &'a Expr) {
+        match self.place(expr) {
+            Ok(Some((ident, flat))) => {
+                let value = match self.scope.get(ident) {
+                    Some(Binding::Array { elems, .. }) => elems[flat],
+                    _ => return self.placeholder(),
+                };
+                self.stack.push(value);
+            }
+            Ok(None) => self.unsupported(expr),
+            Err(e) => {
+                self.errors.push(e);
+                self.placeholder();
+            }
+        }
+    }
+
+    /// `i as f64` of an integer known here is a literal; a cast of captured constants is
+    /// captured.
+    fn visit_cast(&mut self, expr: &'a Expr, cast: &'a syn::ExprCast) {
+        match konst::eval(&cast.expr, &self.scope) {
+            Ok(Some(Const::Int(n))) if crate::input::elem_of(&cast.ty) == Some(self.elem) => {
+                #[allow(clippy::cast_precision_loss)] // as the user's `as` rounds
+                let v = match self.elem {
+                    Elem::F64 => n as f64,
+                    Elem::F32 => f64::from(n as f32),
+                };
+                let id = self.value(Def::Literal(v), Type::Float, false);
+                self.stack.push(id);
+            }
+            Err(e) => {
+                self.errors.push(e);
+                self.placeholder();
+            }
+            _ => self.unsupported(expr),
+        }
+    }
+
+    /// Captures `expr`, which involves no input, as a constant of type `ty`; loop
+    /// variables it mentions are replaced by their values, so `xs[i]` is read once per
+    /// distinct index.
     fn capture(&mut self, expr: &Expr, ident: Option<Ident>, ty: Type) -> ValueId {
-        let text = constant::source_text(expr);
+        let loops = self.scope.loop_values();
+        let (code, shown) = scope::substituted(expr, &loops);
+        let text = constant::source_text(&shown);
         if let Some(&v) = self.captured_values.get(&(text.clone(), ty)) {
             return v;
         }
         let v = self.value(Def::Captured(self.captured.len()), ty, false);
         self.captured.push(Captured {
-            expr: expr.clone(),
+            expr: code,
             ty,
-            ident,
+            ident: if loops.is_empty() { ident } else { None },
             text: text.clone(),
         });
         self.captured_values.insert((text, ty), v);
@@ -324,9 +491,15 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         self.placeholder();
     }
 
-    /// The first input or `let` name that `expr` mentions, if any.
+    /// The first input or binding of the body that `expr` mentions, if any.
     fn dependency(&self, expr: &Expr) -> Option<constant::Dependency> {
-        constant::find_dependency(expr, self.params, &self.scopes)
+        let scope = &self.scope;
+        let form = self.form;
+        constant::find_dependency(expr, &|ident| match scope.classify(ident) {
+            // In expression form every plain name is an input.
+            None if form == Form::Expression && scope.get(ident).is_none() => Some(false),
+            other => other,
+        })
     }
 
     fn visit_method(
@@ -339,6 +512,16 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         let Some(info) = ops::lookup(&name) else {
             if self.form == Form::Closure && self.dependency(expr).is_none() {
                 self.capture_float(expr);
+            } else if name == "len" && konst::array_len(&call.receiver, &self.scope).is_some() {
+                self.errors.error(
+                    &call.method,
+                    format!(
+                        "`len()` is a `usize`: to compute with it, cast it, as in \
+                         `x.len() as {}`",
+                        self.elem.name()
+                    ),
+                );
+                self.placeholder();
             } else {
                 self.errors.error(
                     &call.method,
@@ -418,8 +601,8 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         tasks.extend(scheduled.into_iter().rev());
     }
 
-    /// The constant integer exponent of `powi`, as a value of type `i32`: a literal or a
-    /// captured integer constant.
+    /// The constant integer exponent of `powi`, as a value of type `i32`: a literal, an
+    /// integer known here (`i as i32` of a loop variable), or a captured integer constant.
     fn exponent(&mut self, arg: &Expr) -> Option<ValueId> {
         if let Some(result) = literal::integer(arg) {
             return match result {
@@ -430,12 +613,22 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 }
             };
         }
-        let depends = match self.form {
-            // Every plain identifier is an input in expression form.
-            Form::Expression => !matches!(arg, Expr::Path(p) if p.path.get_ident().is_none()),
-            Form::Closure => self.dependency(arg).is_some(),
-        };
-        if depends {
+        match konst::eval(arg, &self.scope) {
+            Ok(Some(Const::Int(n))) => {
+                let Ok(n) = i32::try_from(n) else {
+                    self.errors
+                        .error(arg, "the exponent of `powi` does not fit in an `i32`");
+                    return None;
+                };
+                return Some(self.value(Def::IntLiteral(n), Type::Int, false));
+            }
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+            _ => {}
+        }
+        if self.dependency(arg).is_some() {
             self.errors.error(
                 arg,
                 "the exponent of `powi` must be an integer literal or constant, not an \
@@ -452,45 +645,16 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         }
         Some(self.capture(arg, None, Type::Int))
     }
+}
 
-    /// Schedules a block: each `let` binds its value for the statements after it; the
-    /// bindings end with the block.
-    fn visit_block(&mut self, block: &'a syn::Block, tasks: &mut Vec<Task<'a>>) {
-        let mut scheduled: Vec<Task<'a>> = Vec::new();
-        let mut tail: Option<&'a Expr> = None;
-        for (k, stmt) in block.stmts.iter().enumerate() {
-            let last = k + 1 == block.stmts.len();
-            match stmt {
-                syn::Stmt::Local(local) => {
-                    if let Some((ident, init)) =
-                        unsupported::check_let(local, self.elem, self.errors)
-                    {
-                        scheduled.push(Task::Visit(init));
-                        scheduled.push(Task::Bind(ident));
-                    }
-                }
-                syn::Stmt::Expr(e, None) if last => tail = Some(e),
-                other => {
-                    self.errors.push(unsupported::statement_error(other, last));
-                    // A final expression followed by `;` is still lowered, for its errors.
-                    if let (true, syn::Stmt::Expr(e, Some(_))) = (last, other) {
-                        tail = Some(e);
-                    }
-                }
-            }
-        }
-        let Some(tail) = tail else {
-            self.errors.push(syn::Error::new(
-                block.brace_token.span.close(),
-                "the block must end in an expression, the value to differentiate",
-            ));
-            self.placeholder();
-            return;
-        };
-        scheduled.push(Task::Visit(tail));
-        tasks.push(Task::EndScope(self.scopes.len()));
-        tasks.extend(scheduled.into_iter().rev());
+/// The multi-index of the `flat`-th element of an array of `shape`, row-major.
+fn unflatten(mut flat: usize, shape: &[usize]) -> Vec<usize> {
+    let mut index = vec![0; shape.len()];
+    for (k, &len) in shape.iter().enumerate().rev() {
+        index[k] = flat % len.max(1);
+        flat /= len.max(1);
     }
+    index
 }
 
 /// The operation name of a called path: `sin` or `f64::sin`.
