@@ -129,7 +129,11 @@ pub fn source_text(expr: &Expr) -> String {
     text
 }
 
-/// The source text of a type, compacted as [`source_text`] does.
+/// The source text of a type, compacted as [`source_text`] does, generics included
+/// (`Vec<f64>`).
 pub fn source_text_of(ty: &syn::Type) -> String {
     source_text(&Expr::Verbatim(ty.to_token_stream()))
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace("< ", "<")
 }

@@ -86,16 +86,24 @@ pub fn unsupported_message(expr: &Expr, form: Form, dependency: Option<Dependenc
     match expr {
         Expr::Binary(b) => return operator_message(&b.op),
         Expr::Unary(u) => return unary_message(&u.op),
-        Expr::If(_) => return format!("`if` is not supported: {STRAIGHT_LINE}"),
-        Expr::Match(_) => return format!("`match` is not supported: {STRAIGHT_LINE}"),
-        Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
-            return "loops are not supported: grad! differentiates one straight-line \
-                    expression; write the terms out, or call grad! inside your loop"
+        Expr::If(_) => return format!("`if` is not supported here: {STRAIGHT_LINE}"),
+        Expr::Match(_) => {
+            return "`match` is not supported: write the cases with `if`, `else if` and `else`"
+                .to_owned()
+        }
+        Expr::Loop(_) | Expr::While(_) => {
+            return "`loop` and `while` are not supported: grad! unrolls `for` loops over \
+                    ranges known at expansion, such as `for i in 0..x.len()`"
+                .to_owned()
+        }
+        Expr::ForLoop(_) => {
+            return "a `for` loop has no value: run it as a statement of a block that ends in \
+                    the value, as in `{ let mut s = 0.0; for i in 0..3 { s += x[i]; } s }`"
                 .to_owned()
         }
         Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) | Expr::Yield(_) => {
-            return "control flow is not supported: the body is one expression, or a block \
-                    of `let` bindings ending in one"
+            return "`return`, `break` and `continue` are not supported: a grad! body runs \
+                    straight through, its `for` loops unrolled, to the value it ends in"
                 .to_owned()
         }
         Expr::Cast(_) if !matches!(dependency, Some(Dependency { is_let: true, .. })) => {
@@ -107,8 +115,8 @@ pub fn unsupported_message(expr: &Expr, form: Form, dependency: Option<Dependenc
         Expr::Closure(_) => return CLOSURE.to_owned(),
         Expr::Call(c) if called_closure(c).is_some() => return CLOSURE.to_owned(),
         Expr::Assign(_) | Expr::Let(_) => {
-            return "assignment is not supported: bind a new value with `let name = ...;` in \
-                    a block instead"
+            return "an assignment has no value: assign to a `let mut` local in a block that \
+                    ends in the value, as in `{ let mut s = x; s = s * y; s }`"
                 .to_owned()
         }
         _ => {}
@@ -162,16 +170,18 @@ pub fn operator_message(op: &BinOp) -> String {
         BinOp::Rem(_) => format!("the remainder operator `%` is not supported: {supported}"),
         BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) => {
             format!(
-                "comparison `{symbol}` is not supported: grad! differentiates arithmetic, \
-                 not conditions; for a piecewise function use `max`, `min`, `abs` or `relu`"
+                "a comparison `{symbol}` has no numeric value: use it as the condition of an \
+                 `if`, or for a piecewise function `max`, `min`, `abs` or `relu`"
             )
         }
-        BinOp::And(_) | BinOp::Or(_) => {
-            format!("logical operator `{symbol}` is not supported: {supported}")
-        }
+        BinOp::And(_) | BinOp::Or(_) => format!(
+            "logical operator `{symbol}` has no numeric value: use it in the condition of \
+             an `if` ({supported})"
+        ),
         op if is_assignment(op) => format!(
-            "compound assignment `{symbol}` is not supported: bind a new value with \
-             `let name = ...;` in a block instead"
+            "compound assignment `{symbol}` has no value: assign to a `let mut` local in a \
+             block that ends in the value, as in `{{ let mut s = x; s += y; s }}`; grad! \
+             supports `+=`, `-=`, `*=` and `/=`"
         ),
         _ => format!("operator `{symbol}` is not supported: {supported}"),
     }

@@ -32,6 +32,10 @@ use scope::{Binding, Scope};
 
 /// Lowers `input`, or returns `None` after recording every error found.
 pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
+    // A parameter whose length was rejected has no elements to check the body against.
+    if input.params.iter().any(|p| p.shape.contains(&0)) {
+        return None;
+    }
     let mut lowerer = Lowerer::new(input, errors);
     let output = lowerer.run(&input.body);
     let program = lowerer.finish(output);
