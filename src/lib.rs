@@ -236,14 +236,57 @@ pub use backprop_core::*;
 /// assert!(grad!(sigmoid(x)).grad(-700.0)[0] > 0.0);
 /// ```
 ///
+/// # The language of a body
+///
+/// A closure body may hold, besides one expression, what a loss is written with in plain
+/// Rust, and computes the same value bit for bit:
+///
+/// - **array parameters** of any depth with literal lengths (`|x: [f64; 10]|`,
+///   `|w: [[f64; 2]; 3], b: [f64; 3], c: f64|`), read by index with integers known at
+///   expansion (`x[i + 1]`); the gradient is shaped like the parameters, a tuple for
+///   several, and the [`Differentiable`] view is flat (`inputs()` names `x[0]`,
+///   `w[1][2]`);
+/// - **`let mut`** locals and local arrays (`let mut h = [0.0; 3];`), with assignment and
+///   `+= -= *= /=`; each assignment is a new value of the SSA list;
+/// - **`for` loops** over `a..b`, `a..=b`, `.rev()`, `.step_by(k)`, nested, with bounds
+///   known at expansion (literals, loop variables, `x.len()`), unrolled; the loop variable
+///   is a `usize` (`i as f64` to compute with it, `i as i32` for `powi`);
+/// - **`if` / `else if` / `else`**, as a value or as a statement, comparing with
+///   `< <= > >= == !=` and combining with `&& || !`. A condition on loop variables is
+///   decided at expansion; one on inputs at run time, on every call: the value and the
+///   gradient are those of the arm taken (PyTorch's rule for piecewise functions), the
+///   arm not taken computes nothing, so it cannot leak a NaN, and `backward` follows the
+///   arm its forward pass took.
+///
+/// ```
+/// # use backprop::grad;
+/// let huber = grad!(|r: [f64; 3]| {
+///     let mut loss = 0.0;
+///     for i in 0..r.len() {
+///         if r[i].abs() <= 1.0 {
+///             loss += 0.5 * r[i] * r[i];
+///         } else {
+///             loss += r[i].abs() - 0.5;
+///         }
+///     }
+///     loss
+/// });
+/// let (value, gradient) = huber.value_and_grad([0.5, -2.0, 3.0]);
+/// assert_eq!(value, 0.125 + 1.5 + 2.5);
+/// assert_eq!(gradient, [0.5, -1.0, 1.0]);
+/// // Nothing of the arm not taken reaches the gradient: ln(-1) is never computed.
+/// assert_eq!(grad!(|x| if x > 0.0 { x.ln() } else { 0.0 }).grad(-1.0), [0.0]);
+/// ```
+///
 /// # Errors
 ///
 /// Anything outside the supported language is a compile error spanned on the offending
-/// token, saying what is supported: other operators (`%`, bitwise, comparisons,
-/// assignment), unknown methods or functions of an input (with the nearest supported
-/// names, as ``did you mean `tanh`?``), wrong argument counts, control flow (`if`,
-/// `match`, loops, `return`), an expression with no inputs, repeated or badly typed
-/// parameters. For example, `^` is XOR in Rust, not a power:
+/// token, saying what is supported: other operators (`%`, bitwise, a comparison used as
+/// a value), unknown methods or functions of an input (with the nearest supported
+/// names, as ``did you mean `tanh`?``), wrong argument counts, `while`, `loop`, `match`,
+/// `return`, `break` and `continue`, an index out of bounds, an index or loop bound that
+/// depends on an input, an assignment to a parameter, an expression with no inputs,
+/// repeated or badly typed parameters. For example, `^` is XOR in Rust, not a power:
 ///
 /// ```compile_fail
 /// # use backprop::grad;
@@ -252,23 +295,24 @@ pub use backprop_core::*;
 /// let f = grad!((x + y) ^ 2);
 /// ```
 ///
-/// and a branch cannot be differentiated as written:
+/// and a loop runs over indices known at expansion:
 ///
 /// ```compile_fail
 /// # use backprop::grad;
-/// // error: `if` is not supported: grad! differentiates straight-line arithmetic; for a
-/// //        piecewise function use `max`, `min`, `abs` or `relu`
-/// let f = grad!(|x| if x > 0.0 { x } else { -x });
+/// // error: a loop bound must be an integer known at expansion, not a value of the input
+/// //        `n`: an integer literal, a loop variable, `x.len()` of an array, or `+ - * / %`
+/// //        of those
+/// let f = grad!(|x, n| { let mut s = 0.0; for _ in 0..n { s += x; } s });
 /// ```
 ///
 /// # Limitations
 ///
-/// One scalar output; scalar inputs, each a named parameter; no control flow; only the
-/// operations above may be applied to inputs; first derivatives only; `f32` or `f64`,
-/// written as such. A captured constant must have the element type (convert an integer
-/// with `as f64`), except the `i32` exponent of `powi`. The generated code reaches this
-/// crate as `::backprop`, so a dependency renamed in `Cargo.toml` needs
-/// `extern crate renamed as backprop;` at the crate root.
+/// One scalar output; only the operations above may be applied to inputs; first
+/// derivatives only; `f32` or `f64`, written as such. Loops are unrolled, up to 100,000
+/// iterations in one `grad!`, and array lengths are literals. A captured constant must
+/// have the element type (convert an integer with `as f64`), except the `i32` exponent of
+/// `powi`. The generated code reaches this crate as `::backprop`, so a dependency renamed
+/// in `Cargo.toml` needs `extern crate renamed as backprop;` at the crate root.
 #[doc(inline)]
 pub use backprop_macro::grad;
 

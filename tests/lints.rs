@@ -129,6 +129,26 @@ fn arrays_loops_and_mutable_locals() {
     assert!(exact(du, [0.0, 0.0]));
 }
 
+#[test]
+fn branches_decided_at_run_time() {
+    let f = grad!(|x: [f64; 3], c| {
+        let mut s = 0.0;
+        for i in 0..3 {
+            if x[i] > c && !(x[i] > 10.0) {
+                s += x[i].ln();
+            } else if x[i] < -c {
+                s -= x[i];
+            }
+        }
+        let m = if s > 1.0 { s.sqrt() } else { s * s };
+        m + c
+    });
+    let (value, (dx, dc)) = f.value_and_grad([2.0, -3.0, 0.5], 1.0);
+    assert!(value.is_finite() && dx.iter().all(|d| d.is_finite()) && dc.is_finite());
+    assert!(!f.derivation().is_empty());
+    assert!(f.trace([2.0, -3.0, 0.5], 1.0).first_non_finite().is_none());
+}
+
 struct Model {
     scale: f64,
     data: Vec<f64>,

@@ -45,6 +45,8 @@ pub enum Pass {
 ///     pass: Pass::Forward,
 ///     target: "t0",
 ///     accumulates: false,
+///     condition: false,
+///     depth: 0,
 ///     pieces: &["", " + ", ""],
 ///     operands: &["x", "y"],
 /// };
@@ -58,6 +60,11 @@ pub struct StepText {
     pub target: &'static str,
     /// `true` for `+=`, a later contribution to an adjoint.
     pub accumulates: bool,
+    /// `true` for the condition of a branch decided at run time, whose value shows as
+    /// `true` or `false` (recorded as 1 or 0).
+    pub condition: bool,
+    /// How many branches the step is inside, for its indentation.
+    pub depth: usize,
     /// The right-hand side's text around its operands: `["", " + ", ""]` for `x + y`;
     /// one more piece than operands.
     pub pieces: &'static [&'static str],
@@ -142,7 +149,11 @@ impl<T: Float> fmt::Display for TraceStep<T> {
         if !lone && !self.text.operands.is_empty() {
             write!(f, " = {}", self.numbers())?;
         }
-        write!(f, " = {}", self.value)?;
+        if self.text.condition {
+            write!(f, " = {}", self.value != T::ZERO)?;
+        } else {
+            write!(f, " = {}", self.value)?;
+        }
         if let Some(total) = self.total {
             write!(f, ", so {} = {total}", self.text.target)?;
         }
@@ -235,7 +246,7 @@ impl<T: Float> fmt::Display for Trace<T> {
             if k == backward {
                 writeln!(f, "backward (dout = {})", self.dout)?;
             }
-            write!(f, "  {step}")?;
+            write!(f, "  {}{step}", "  ".repeat(step.text.depth))?;
             if first == Some(k) {
                 write!(f, "   <- the first non-finite value")?;
             }

@@ -19,8 +19,9 @@ use std::fmt::Write;
 
 use backprop_core::OpInfo;
 
-use crate::ir::{Def, Program, ValueId};
+use crate::ir::{CondOp, Def, Guard, Program, ValueId};
 use crate::names::ValueNames;
+use crate::regions::{self, Node};
 use crate::sweep::{Plan, Term};
 
 /// What a line's operand reads at run time.
@@ -48,6 +49,8 @@ pub enum Kind {
 /// One line: `target = rhs` (or `+=`), its right-hand side split around its operands.
 pub struct Line {
     pub kind: Kind,
+    /// The arm of a run-time branch the line's statement runs in.
+    pub guard: Guard,
     pub target: String,
     pub accumulates: bool,
     /// One more piece than operands.
@@ -106,6 +109,7 @@ impl Rhs {
         }
         Line {
             kind,
+            guard: None,
             target,
             accumulates,
             pieces: self.pieces,
@@ -138,14 +142,48 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
             lines.push(rhs.line(Kind::Captured(k), names.captured[k].clone(), false));
         }
     }
-    for (v, value) in program.ops() {
-        let Def::Op { info, args } = &value.def else {
-            continue;
-        };
-        let bindings = bindings(info, args, &bind);
+    for (v, value) in program.values.iter().enumerate() {
         let mut rhs = Rhs::default();
-        substitute(info.forward, &bindings, &mut rhs);
-        lines.push(rhs.line(Kind::Forward(v), names.value(v).to_owned(), false));
+        match &value.def {
+            Def::Op { info, args } => {
+                let bindings = bindings(info, args, &bind);
+                substitute(info.forward, &bindings, &mut rhs);
+            }
+            Def::Cond { op, args } => match (op, args.as_slice()) {
+                (CondOp::Not, [a]) => {
+                    rhs.text("!");
+                    push(&mut rhs, bind(*a));
+                }
+                (op, [a, b]) => {
+                    push(&mut rhs, bind(*a));
+                    rhs.text(&format!(" {} ", op.symbol()));
+                    push(&mut rhs, bind(*b));
+                }
+                (op, _) => rhs.text(op.symbol()),
+            },
+            Def::Select {
+                branch,
+                then,
+                otherwise,
+            } => {
+                // The arms' values are named, not numbered: only the arm taken computed
+                // its own, inside the branch.
+                let name = |v: ValueId| match bind(v) {
+                    Binding::Slot(_, name) | Binding::Text(name) => name,
+                };
+                rhs.text("if ");
+                push(&mut rhs, bind(program.branches[*branch].cond));
+                rhs.text(&format!(
+                    " {{ {} }} else {{ {} }}",
+                    name(*then),
+                    name(*otherwise)
+                ));
+            }
+            _ => continue,
+        }
+        let mut line = rhs.line(Kind::Forward(v), names.value(v).to_owned(), false);
+        line.guard = value.guard;
+        lines.push(line);
     }
     if let Def::Input(_) = program.values[program.output].def {
         let mut rhs = Rhs::default();
@@ -154,10 +192,10 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
     }
     for step in &plan.steps {
         let v = step.value;
-        let Def::Op { info, args } = &program.values[v].def else {
-            continue;
+        let mut bindings = match &program.values[v].def {
+            Def::Op { info, args } => bindings(info, args, &bind),
+            _ => Vec::new(),
         };
-        let mut bindings = bindings(info, args, &bind);
         bindings.push(("out", bind(v)));
         let d = || Binding::Slot(Slot::Adjoint(v), names.display_adjoint(v));
         for c in &step.contributions {
@@ -175,6 +213,9 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 }
                 Term::Rule(_) => {
                     push(&mut rhs, d());
+                    let Def::Op { info, .. } = &program.values[v].def else {
+                        continue;
+                    };
                     let partial = info.derivatives[c.position];
                     let parens = needs_parentheses(partial);
                     rhs.text(if parens { " * (" } else { " * " });
@@ -185,7 +226,9 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 }
             }
             let kind = Kind::Contribution(v, c.position);
-            lines.push(rhs.line(kind, names.display_adjoint(c.target), !c.first));
+            let mut line = rhs.line(kind, names.display_adjoint(c.target), !c.first);
+            line.guard = c.guard;
+            lines.push(line);
         }
     }
     if let Def::Input(_) = program.values[program.output].def {
@@ -197,26 +240,51 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
     lines
 }
 
-/// The derivation as `derivation()` returns it.
-pub fn text(lines: &[Line]) -> String {
+/// The derivation as `derivation()` returns it: a run-time branch shows both arms under
+/// its condition.
+pub fn text(program: &Program, names: &ValueNames, lines: &[Line]) -> String {
     let mut text = String::from("forward\n");
-    let mut backward = false;
-    for line in lines {
-        if !line.is_forward() && !backward {
-            backward = true;
-            text.push_str("backward\n");
-        }
-        let sign = if line.accumulates { "+=" } else { "=" };
-        let _ = write!(text, "  {} {sign} {}", line.target, line.rhs());
-        if let Kind::Captured(_) = line.kind {
-            text.push_str("  (captured)");
-        }
-        text.push('\n');
-    }
-    if !backward {
-        text.push_str("backward\n");
+    let (forward, backward): (Vec<&Line>, Vec<&Line>) = lines.iter().partition(|l| l.is_forward());
+    for (part, header) in [(forward, ""), (backward, "backward\n")] {
+        text.push_str(header);
+        let items = part.into_iter().map(|l| (l.guard, l)).collect();
+        write_nodes(program, names, &regions::tree(program, items), 1, &mut text);
     }
     text
+}
+
+fn write_nodes(
+    program: &Program,
+    names: &ValueNames,
+    nodes: &[Node<&Line>],
+    depth: usize,
+    text: &mut String,
+) {
+    let indent = "  ".repeat(depth);
+    for node in nodes {
+        match node {
+            Node::Item(line) => {
+                let sign = if line.accumulates { "+=" } else { "=" };
+                let _ = write!(text, "{indent}{} {sign} {}", line.target, line.rhs());
+                if let Kind::Captured(_) = line.kind {
+                    text.push_str("  (captured)");
+                }
+                text.push('\n');
+            }
+            Node::Branch {
+                branch,
+                then,
+                otherwise,
+            } => {
+                let name = names.value(program.branches[*branch].cond);
+                let _ = writeln!(text, "{indent}if {name} {{");
+                write_nodes(program, names, then, depth + 1, text);
+                let _ = writeln!(text, "{indent}}} else {{");
+                write_nodes(program, names, otherwise, depth + 1, text);
+                let _ = writeln!(text, "{indent}}}");
+            }
+        }
+    }
 }
 
 fn push(rhs: &mut Rhs, binding: Binding) {

@@ -30,6 +30,8 @@ impl Elem {
 pub enum Type {
     Float,
     Int,
+    /// A condition of a branch decided at run time.
+    Bool,
 }
 
 /// How a value is defined.
@@ -48,12 +50,80 @@ pub enum Def {
         info: &'static OpInfo,
         args: Vec<ValueId>,
     },
+    /// A comparison or a logical operation: a condition, which has no gradient.
+    Cond { op: CondOp, args: Vec<ValueId> },
+    /// The value of a branch decided at run time: `then` where its condition holds,
+    /// `otherwise` elsewhere. Each side is computed only in its own arm.
+    Select {
+        branch: BranchId,
+        then: ValueId,
+        otherwise: ValueId,
+    },
+}
+
+/// The operation of a condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CondOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+    Not,
+    /// A condition known at expansion, inside one that is not (`i > 0 && x > 0.0`).
+    Const(bool),
+}
+
+impl CondOp {
+    /// The operator as Rust writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CondOp::Lt => "<",
+            CondOp::Le => "<=",
+            CondOp::Gt => ">",
+            CondOp::Ge => ">=",
+            CondOp::Eq => "==",
+            CondOp::Ne => "!=",
+            CondOp::And => "&&",
+            CondOp::Or => "||",
+            CondOp::Not => "!",
+            CondOp::Const(true) => "true",
+            CondOp::Const(false) => "false",
+        }
+    }
+}
+
+/// An index into [`Program::branches`].
+pub type BranchId = usize;
+/// An index into [`Program::arms`].
+pub type ArmId = usize;
+/// Where a value is computed: at the top, or inside an arm of a run-time branch.
+pub type Guard = Option<ArmId>;
+
+/// A branch decided at run time.
+pub struct Branch {
+    /// Its condition, a value of type `Bool`.
+    pub cond: ValueId,
+    /// Where the branch itself stands.
+    pub guard: Guard,
+}
+
+/// One arm of a branch.
+pub struct Arm {
+    pub branch: BranchId,
+    /// `true` for the arm taken where the condition holds.
+    pub then: bool,
 }
 
 /// One value of the program.
 pub struct Value {
     pub def: Def,
     pub ty: Type,
+    /// The arm of a run-time branch the value is computed in, if any.
+    pub guard: Guard,
     /// Depends on an input, so it has an adjoint.
     pub active: bool,
     /// The name the user gave it with `let`, if any.
@@ -96,6 +166,9 @@ pub struct Program {
     pub captured: Vec<Captured>,
     pub values: Vec<Value>,
     pub output: ValueId,
+    /// The branches decided at run time, and their arms.
+    pub branches: Vec<Branch>,
+    pub arms: Vec<Arm>,
 }
 
 impl Program {
@@ -122,5 +195,27 @@ impl Program {
             name.push_str(&format!("[{i}]"));
         }
         name
+    }
+}
+
+impl Program {
+    /// The arms enclosing `guard`, outermost first.
+    pub fn path(&self, guard: Guard) -> Vec<ArmId> {
+        let mut path = Vec::new();
+        let mut at = guard;
+        while let Some(arm) = at {
+            path.push(arm);
+            at = self.branches[self.arms[arm].branch].guard;
+        }
+        path.reverse();
+        path
+    }
+
+    /// The arm of `branch` on the side `then`.
+    pub fn arm(&self, branch: BranchId, then: bool) -> ArmId {
+        self.arms
+            .iter()
+            .position(|arm| arm.branch == branch && arm.then == then)
+            .unwrap_or_default()
     }
 }

@@ -27,6 +27,7 @@ mod ir;
 mod literal;
 mod lower;
 mod names;
+mod regions;
 #[cfg(test)]
 mod scaling;
 mod suggest;

@@ -73,7 +73,7 @@ impl ValueNames {
                     floats += 1;
                     names.fresh(&format!("c{}", floats - 1))
                 }
-                (None, Type::Int) => {
+                (None, Type::Int | Type::Bool) => {
                     ints += 1;
                     names.fresh(&format!("n{}", ints - 1))
                 }
@@ -82,6 +82,7 @@ impl ValueNames {
         let mut values = Vec::with_capacity(program.values.len());
         let mut aux = Vec::with_capacity(program.values.len());
         let mut temps = 0;
+        let mut conds = 0;
         for (v, value) in program.values.iter().enumerate() {
             let (name, has_aux) = match &value.def {
                 Def::Input(k) => {
@@ -101,7 +102,15 @@ impl ValueNames {
                 }
                 Def::Literal(_) | Def::IntLiteral(_) => (None, false),
                 Def::Captured(k) => (Some(captured[*k].clone()), false),
-                Def::Op { info, .. } => {
+                Def::Cond { .. } => {
+                    conds += 1;
+                    (Some(names.fresh(&format!("cond{}", conds - 1))), false)
+                }
+                Def::Op { .. } | Def::Select { .. } => {
+                    let has_aux = match &value.def {
+                        Def::Op { info, .. } => info.signature.has_aux(),
+                        _ => false,
+                    };
                     let name = if v == program.output {
                         names.fresh("out")
                     } else if let Some(user) = &value.name {
@@ -110,7 +119,7 @@ impl ValueNames {
                         temps += 1;
                         names.fresh(&format!("t{}", temps - 1))
                     };
-                    (Some(name), info.signature.has_aux())
+                    (Some(name), has_aux)
                 }
             };
             aux.push(

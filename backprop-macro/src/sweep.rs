@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use backprop_core::{ParamType, Partial, Read};
 
-use crate::ir::{Def, Program, ValueId};
+use crate::ir::{Def, Guard, Program, ValueId};
 
 /// A value the backward pass reads from the forward pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,6 +52,9 @@ pub struct Contribution {
     pub term: Term,
     /// `true` for the first contribution to `target`, which defines its adjoint.
     pub first: bool,
+    /// The arm it runs in: the operation's own, or, for a branch's select, the arm of the
+    /// side it sends the adjoint to.
+    pub guard: Guard,
 }
 
 /// The backward step of one operation.
@@ -77,6 +80,10 @@ pub struct Plan {
     /// Whether the backward pass reads `dout` at all: not where every path from the output
     /// to the inputs crosses a zero partial (`x.floor()`).
     pub reads_dout: bool,
+    /// Adjoints that receive a contribution inside an arm deeper than the value itself:
+    /// each is declared as 0 before its first contribution, and every contribution adds
+    /// to it, so the arm not taken adds nothing.
+    pub predeclared: Vec<ValueId>,
 }
 
 /// Which values have an adjoint worth computing: the inputs, and every operation with an
@@ -94,6 +101,9 @@ fn needed(program: &Program) -> Vec<bool> {
                         .zip(info.partials)
                         .any(|(&a, partial)| needed[a] && *partial != Partial::Zero)
             }
+            Def::Select {
+                then, otherwise, ..
+            } => needed[*then] || needed[*otherwise],
             _ => false,
         };
     }
@@ -113,70 +123,116 @@ pub fn plan(program: &Program) -> Plan {
         saved.insert(operand);
     };
     let mut steps = Vec::new();
-    for (v, value) in program.ops().rev() {
-        let Def::Op { info, args } = &value.def else {
-            continue;
-        };
+    for v in (0..program.values.len()).rev() {
+        let value = &program.values[v];
         // Skipped unless it reaches an input and the output reaches it, both through
         // partials that are not zero; the uses of `v` come later and have been visited.
         if !needed[v] || (v != program.output && uses[v] == 0) {
             continue;
         }
-        let floats = args
-            .iter()
-            .zip(info.signature.params())
-            .enumerate()
-            .filter(|(_, (_, ty))| **ty == ParamType::Float)
-            .map(|(position, (&arg, _))| (position, arg));
-        let arity = info.signature.arity();
-        let mut calls_rule = false;
         let mut contributions = Vec::new();
-        for (position, target) in floats {
-            if !needed[target] {
-                continue;
-            }
-            let term = match info.partials[position] {
-                Partial::Zero => continue,
-                Partial::Pass => Term::Pass,
-                Partial::Negate => Term::Negate,
-                Partial::TimesArg(k) => {
-                    read(Operand::Value(args[k]), &mut saved);
-                    Term::Times(args[k])
-                }
-                Partial::Rule => {
-                    calls_rule = true;
-                    Term::Rule((arity > 1).then_some(position))
-                }
-            };
-            uses[target] += 1;
-            contributions.push(Contribution {
-                step: v,
-                target,
-                position,
-                term,
-                first: uses[target] == 1,
-            });
-        }
-        let rule_call = calls_rule.then(|| {
-            info.reads
-                .iter()
-                .map(|r| {
-                    let operand = match *r {
-                        Read::Arg(k) => Operand::Value(args[k]),
-                        Read::Out => Operand::Value(v),
-                        Read::Aux => Operand::Aux(v),
+        let mut rule_call = None;
+        match &value.def {
+            Def::Op { info, args } => {
+                let floats = args
+                    .iter()
+                    .zip(info.signature.params())
+                    .enumerate()
+                    .filter(|(_, (_, ty))| **ty == ParamType::Float)
+                    .map(|(position, (&arg, _))| (position, arg));
+                let arity = info.signature.arity();
+                let mut calls_rule = false;
+                for (position, target) in floats {
+                    if !needed[target] {
+                        continue;
+                    }
+                    let term = match info.partials[position] {
+                        Partial::Zero => continue,
+                        Partial::Pass => Term::Pass,
+                        Partial::Negate => Term::Negate,
+                        Partial::TimesArg(k) => {
+                            read(Operand::Value(args[k]), &mut saved);
+                            Term::Times(args[k])
+                        }
+                        Partial::Rule => {
+                            calls_rule = true;
+                            Term::Rule((arity > 1).then_some(position))
+                        }
                     };
-                    read(operand, &mut saved);
-                    operand
-                })
-                .collect()
-        });
+                    contributions.push((position, target, term, value.guard));
+                }
+                rule_call = calls_rule.then(|| {
+                    info.reads
+                        .iter()
+                        .map(|r| {
+                            let operand = match *r {
+                                Read::Arg(k) => Operand::Value(args[k]),
+                                Read::Out => Operand::Value(v),
+                                Read::Aux => Operand::Aux(v),
+                            };
+                            read(operand, &mut saved);
+                            operand
+                        })
+                        .collect()
+                });
+            }
+            Def::Select {
+                branch,
+                then,
+                otherwise,
+            } => {
+                for (position, (target, side)) in
+                    [(*then, true), (*otherwise, false)].into_iter().enumerate()
+                {
+                    if needed[target] {
+                        let guard = Some(program.arm(*branch, side));
+                        contributions.push((position, target, Term::Pass, guard));
+                    }
+                }
+            }
+            _ => continue,
+        }
+        let contributions = contributions
+            .into_iter()
+            .map(|(position, target, term, guard)| {
+                uses[target] += 1;
+                // The conditions of the arms a contribution runs in are read backward.
+                for arm in program.path(guard) {
+                    let cond = program.branches[program.arms[arm].branch].cond;
+                    read(Operand::Value(cond), &mut saved);
+                }
+                Contribution {
+                    step: v,
+                    target,
+                    position,
+                    term,
+                    first: uses[target] == 1,
+                    guard,
+                }
+            })
+            .collect();
         steps.push(Step {
             value: v,
             rule_call,
             contributions,
         });
     }
+    // An adjoint with a contribution in a deeper arm than its value is declared as 0
+    // first: every contribution then adds to it.
+    let mut predeclared = vec![false; program.values.len()];
+    for c in steps.iter().flat_map(|s| &s.contributions) {
+        if c.guard != program.values[c.target].guard {
+            predeclared[c.target] = true;
+        }
+    }
+    for c in steps.iter_mut().flat_map(|s| &mut s.contributions) {
+        if predeclared[c.target] {
+            c.first = false;
+        }
+    }
+    let predeclared = (0..program.values.len())
+        .filter(|&v| predeclared[v])
+        .collect();
     let gradient = (0..program.inputs.len())
         .map(|k| {
             let v = program
@@ -192,5 +248,6 @@ pub fn plan(program: &Program) -> Plan {
         saved: saved.into_iter().collect(),
         gradient,
         reads_dout: needed[program.output],
+        predeclared,
     }
 }

@@ -21,6 +21,7 @@ type Gen = (usize, [usize; 3], i32, Option<f64>);
 fn program(inputs: usize, ops: &[Gen]) -> Program {
     let mut values: Vec<Value> = (0..inputs)
         .map(|k| Value {
+            guard: None,
             def: Def::Input(k),
             ty: Type::Float,
             active: true,
@@ -35,6 +36,7 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
         let mut args: Vec<usize> = picks[..arity].iter().map(|p| p % values.len()).collect();
         if let (Some(x), true) = (literal, arity > 1) {
             values.push(Value {
+                guard: None,
                 def: Def::Literal(x),
                 ty: Type::Float,
                 active: false,
@@ -46,6 +48,7 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
         if info.params.len() > arity {
             // powi's exponent: an integer value of the list like any other.
             values.push(Value {
+                guard: None,
                 def: Def::IntLiteral(exponent),
                 ty: Type::Int,
                 active: false,
@@ -54,6 +57,7 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
             args.push(values.len() - 1);
         }
         values.push(Value {
+            guard: None,
             def: Def::Op { info, args },
             ty: Type::Float,
             active,
@@ -65,6 +69,8 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
         elem: Elem::F64,
         params: Vec::new(),
         inputs: Vec::new(),
+        branches: Vec::new(),
+        arms: Vec::new(),
         captured: Vec::new(),
         output: values.len() - 1,
         values,

@@ -37,11 +37,9 @@ impl Body {
         self.stmts.push(stmt);
     }
 
-    pub fn let_(&mut self, name: Ident, mutable: bool, expr: TokenStream) {
-        self.stmts.push(Stmt::Let {
-            names: vec![Some((name, mutable))],
-            expr,
-        });
+    /// Appends the statements of another body.
+    pub fn extend(&mut self, other: Body) {
+        self.stmts.extend(other.stmts);
     }
 
     pub fn render(self) -> TokenStream {

@@ -1,15 +1,16 @@
 //! The statements of each generated function, value by value: a renderer of the lowered
 //! program and of its adjoint plan, which decides nothing about derivatives.
 
-use backprop_core::{OpInfo, ParamType};
+use backprop_core::OpInfo;
 use proc_macro2::{Ident, Literal, Punct, Spacing, Span, TokenStream};
 use quote::{quote, ToTokens};
 
 use super::body::{Body, Stmt};
+use super::forward::{Fwd, Mode};
 use crate::derivation::{Kind, Line, Slot};
 use crate::ir::{Def, Elem, Program, Type, ValueId};
 use crate::names::{local, ValueNames};
-use crate::sweep::{Contribution, Operand, Plan, Step, Term};
+use crate::sweep::{Operand, Plan};
 
 /// The hidden module of the facade through which generated code reaches the runtime.
 pub fn private() -> TokenStream {
@@ -17,25 +18,23 @@ pub fn private() -> TokenStream {
 }
 
 /// A function of `backprop_core::rules`, by the name its table row gives.
-fn rule(name: &str) -> TokenStream {
+pub fn rule(name: &str) -> TokenStream {
     let private = private();
     let name = Ident::new(name, Span::call_site());
     quote!(#private::rules::#name)
 }
 
 pub struct Code<'a> {
-    program: &'a Program,
-    plan: &'a Plan,
-    names: ValueNames,
+    pub(super) program: &'a Program,
+    pub(super) plan: &'a Plan,
+    pub(super) names: ValueNames,
 }
 
-/// What the backward renderers do with one contribution and its expression.
-type Contribute<'c, 'a> = dyn FnMut(&Code<'a>, &Contribution, TokenStream, &mut Body) + 'c;
-
-/// The saved values of the pullback, split by type: (element type, `i32`).
+/// The saved values of the pullback, split by type.
 pub struct Saved {
     pub floats: Vec<Ident>,
     pub ints: Vec<Ident>,
+    pub bools: Vec<Ident>,
 }
 
 impl<'a> Code<'a> {
@@ -51,6 +50,11 @@ impl<'a> Code<'a> {
         &self.names
     }
 
+    /// A further generated local's name.
+    pub fn fresh(&mut self, base: &str) -> String {
+        self.names.fresh(base)
+    }
+
     /// The element type, by its absolute path: a user's scope may have its own `f64`.
     pub fn elem(&self) -> TokenStream {
         let name = Ident::new(self.program.elem.name(), Span::call_site());
@@ -61,6 +65,7 @@ impl<'a> Code<'a> {
         match ty {
             Type::Float => self.elem(),
             Type::Int => quote!(::core::primitive::i32),
+            Type::Bool => quote!(::core::primitive::bool),
         }
     }
 
@@ -186,27 +191,29 @@ impl<'a> Code<'a> {
     }
 
     /// A value as an expression: an input's name, a literal, or a generated local.
-    fn value(&self, v: ValueId) -> TokenStream {
+    pub fn value(&self, v: ValueId) -> TokenStream {
         match &self.program.values[v].def {
             Def::Input(k) => self.input_token(*k),
             Def::Literal(x) => self.literal(*x),
             Def::IntLiteral(n) => Literal::i32_unsuffixed(*n).into_token_stream(),
-            Def::Captured(_) | Def::Op { .. } => local(self.names.value(v)).into_token_stream(),
+            Def::Captured(_) | Def::Op { .. } | Def::Cond { .. } | Def::Select { .. } => {
+                local(self.names.value(v)).into_token_stream()
+            }
         }
     }
 
-    fn operand(&self, operand: Operand) -> TokenStream {
+    pub fn operand(&self, operand: Operand) -> TokenStream {
         match operand {
             Operand::Value(v) => self.value(v),
             Operand::Aux(v) => self.aux(v).into_token_stream(),
         }
     }
 
-    fn local(&self, v: ValueId) -> Ident {
+    pub fn local(&self, v: ValueId) -> Ident {
         local(self.names.value(v))
     }
 
-    fn aux(&self, v: ValueId) -> Ident {
+    pub fn aux(&self, v: ValueId) -> Ident {
         local(self.names.aux[v].as_deref().unwrap_or("_"))
     }
 
@@ -218,10 +225,13 @@ impl<'a> Code<'a> {
             .values
             .iter()
             .flat_map(|value| match &value.def {
-                Def::Op { args, .. } => args.as_slice(),
-                _ => &[],
+                Def::Op { args, .. } | Def::Cond { args, .. } => args.clone(),
+                Def::Select {
+                    then, otherwise, ..
+                } => vec![*then, *otherwise],
+                _ => Vec::new(),
             });
-        for &v in used.chain([&self.program.output]) {
+        for v in used.chain([self.program.output]) {
             if let Def::Input(k) = self.program.values[v].def {
                 read[k] = true;
             }
@@ -264,7 +274,7 @@ impl<'a> Code<'a> {
 
     /// The forward expression of an operation: its operator, or a call of its forward
     /// rule; with `keep_aux`, the rule that also returns the auxiliary value.
-    fn forward_expr(&self, info: &OpInfo, args: &[ValueId], keep_aux: bool) -> TokenStream {
+    pub fn forward_expr(&self, info: &OpInfo, args: &[ValueId], keep_aux: bool) -> TokenStream {
         let a: Vec<TokenStream> = args.iter().map(|&a| self.value(a)).collect();
         if let Some(symbol) = info.symbol {
             let op: TokenStream = symbol.parse().unwrap_or_default();
@@ -286,46 +296,31 @@ impl<'a> Code<'a> {
     pub fn value_body(&self) -> TokenStream {
         let mut body = Body::default();
         self.prologue(&mut body);
-        let mut tail = self.value(self.program.output);
-        for (v, value) in self.program.ops() {
-            let Def::Op { info, args } = &value.def else {
-                continue;
-            };
-            let expr = self.forward_expr(info, args, false);
-            if v == self.program.output {
-                tail = expr;
-            } else {
-                body.let_(self.local(v), false, expr);
+        let mut items = self.forward_items(Mode::Value, &mut |_, _, _| {});
+        // The output's own statement is the tail, not `let out = ..; out`.
+        let output = self.program.output;
+        let mut tail = self.value(output);
+        if let (Some((None, Fwd::Stmt(Stmt::Let { names, expr }))), Def::Op { .. }) =
+            (items.last(), &self.program.values[output].def)
+        {
+            if names.len() == 1 && names[0].as_ref().map(|n| &n.0) == Some(&self.local(output)) {
+                tail = expr.clone();
+                items.pop();
             }
         }
+        body.extend(self.render_forward(items, Mode::Value, &[]));
         let stmts = body.render();
         quote!(#stmts #tail)
     }
 
-    /// The forward statements (keeping auxiliary values), and the output's name.
+    /// The forward statements (keeping auxiliary values, and binding every saved value at
+    /// the top), and the output's name.
     pub fn forward_body(&self) -> (TokenStream, TokenStream) {
         let mut body = Body::default();
         self.prologue(&mut body);
-        for (v, _) in self.program.ops() {
-            self.forward_stmt(v, &mut body);
-        }
+        let items = self.forward_items(Mode::Forward, &mut |_, _, _| {});
+        body.extend(self.render_forward(items, Mode::Forward, &self.plan.saved));
         (body.render(), self.value(self.program.output))
-    }
-
-    /// The statement of operation `v` in the forward pass, keeping its auxiliary value.
-    fn forward_stmt(&self, v: ValueId, body: &mut Body) {
-        let Def::Op { info, args } = &self.program.values[v].def else {
-            return;
-        };
-        let expr = self.forward_expr(info, args, true);
-        if info.signature.has_aux() {
-            body.push(Stmt::Let {
-                names: vec![Some((self.local(v), false)), Some((self.aux(v), false))],
-                expr,
-            });
-        } else {
-            body.let_(self.local(v), false, expr);
-        }
     }
 
     /// The names of what the forward pass saves, in the plan's order, by type.
@@ -333,41 +328,35 @@ impl<'a> Code<'a> {
         let mut saved = Saved {
             floats: Vec::new(),
             ints: Vec::new(),
+            bools: Vec::new(),
         };
         for &operand in &self.plan.saved {
             let (name, ty) = match operand {
-                Operand::Value(v) => {
-                    let name = match self.program.values[v].def {
-                        Def::Input(k) => {
-                            syn::parse2(self.input_token(k)).unwrap_or_else(|_| local("_"))
-                        }
-                        _ => self.local(v),
-                    };
-                    (name, self.program.values[v].ty)
-                }
-                Operand::Aux(v) => (self.aux(v), Type::Float),
+                Operand::Value(v) => (self.operand_ident(operand), self.program.values[v].ty),
+                Operand::Aux(_) => (self.operand_ident(operand), Type::Float),
             };
             match ty {
                 Type::Float => saved.floats.push(name),
                 Type::Int => saved.ints.push(name),
+                Type::Bool => saved.bools.push(name),
             }
         }
         saved
     }
 
-    /// The backward statements, ending in the gradient array.
-    pub fn backward_body(&mut self) -> TokenStream {
-        let mut body = Body::default();
-        self.backward_stmts(&mut body, &mut |code, c, expr, body| {
-            code.accumulate(c, expr, body);
-        });
-        let gradient = self.gradient();
-        let stmts = body.render();
-        quote!(#stmts #gradient)
+    /// The local that holds a saved operand.
+    pub fn operand_ident(&self, operand: Operand) -> Ident {
+        match operand {
+            Operand::Value(v) => match self.program.values[v].def {
+                Def::Input(k) => syn::parse2(self.input_token(k)).unwrap_or_else(|_| local("_")),
+                _ => self.local(v),
+            },
+            Operand::Aux(v) => self.aux(v),
+        }
     }
 
     /// The gradient, shaped like the parameters: each input's adjoint, or 0.
-    fn gradient(&self) -> TokenStream {
+    pub fn gradient(&self) -> TokenStream {
         self.shaped(&self.gradient_flat())
     }
 
@@ -381,87 +370,6 @@ impl<'a> Code<'a> {
                 None => self.literal(0.0),
             })
             .collect()
-    }
-
-    /// The steps of the plan, each contribution handed to `contribute` with the
-    /// expression of its term.
-    fn backward_stmts(&mut self, body: &mut Body, contribute: &mut Contribute<'_, 'a>) {
-        if !self.plan.reads_dout {
-            let dout = local(&self.names.dout);
-            body.push(Stmt::Raw(quote!(let _ = #dout;)));
-        }
-        for step in &self.plan.steps {
-            self.step(step, body, contribute);
-        }
-    }
-
-    /// The contributions of one operation to its arguments' adjoints.
-    fn step(&mut self, step: &Step, body: &mut Body, contribute: &mut Contribute<'_, 'a>) {
-        let v = step.value;
-        let Def::Op { info, .. } = &self.program.values[v].def else {
-            return;
-        };
-        let d = local(self.names.adjoint(v));
-        // The derivative rule's result: one expression, or a tuple bound to one local per
-        // component that two or more contributions read.
-        let call = step.rule_call.as_ref().map(|operands| {
-            let function = rule(info.grad_rule);
-            let operands = operands.iter().map(|&o| self.operand(o));
-            quote!(#function(#(#operands,)* #d))
-        });
-        let rule_terms = step
-            .contributions
-            .iter()
-            .filter(|c| matches!(c.term, Term::Rule(_)))
-            .count();
-        let mut components: Vec<Option<Ident>> = Vec::new();
-        if let (Some(call), true) = (&call, rule_terms > 1) {
-            let value_name = self.names.value(v).to_owned();
-            components = (0..info.signature.arity())
-                .map(|p| {
-                    step.contributions
-                        .iter()
-                        .any(|c| c.term == Term::Rule(Some(p)))
-                        .then(|| local(&self.names.fresh(&format!("g_{value_name}_{p}"))))
-                })
-                .collect();
-            body.push(Stmt::Let {
-                names: components
-                    .iter()
-                    .map(|p| p.clone().map(|p| (p, false)))
-                    .collect(),
-                expr: call.clone(),
-            });
-        }
-        for c in &step.contributions {
-            let expr = match c.term {
-                Term::Pass => quote!(#d),
-                Term::Negate => quote!(-#d),
-                Term::Times(a) => {
-                    let a = self.value(a);
-                    quote!(#d * #a)
-                }
-                Term::Rule(component) => match (&call, component) {
-                    (_, Some(k)) if rule_terms > 1 => components[k].to_token_stream(),
-                    (Some(call), Some(k)) => {
-                        let field = Literal::usize_unsuffixed(k);
-                        quote!(#call.#field)
-                    }
-                    (Some(call), None) => call.clone(),
-                    (None, _) => TokenStream::new(),
-                },
-            };
-            contribute(self, c, expr, body);
-        }
-    }
-
-    fn accumulate(&self, c: &Contribution, expr: TokenStream, body: &mut Body) {
-        let target = local(self.names.adjoint(c.target));
-        if c.first {
-            body.let_(target, self.plan.uses[c.target] > 1, expr);
-        } else {
-            body.push(Stmt::AddAssign { name: target, expr });
-        }
     }
 
     /// The body of `trace`: the statements of `value_and_grad`, each followed by a record
@@ -478,13 +386,7 @@ impl<'a> Code<'a> {
         let line_of = |kind: Kind| lines.iter().position(|line| line.kind == kind);
         let record = |code: &Code<'_>, k: usize, value: TokenStream, total: TokenStream| {
             let operands = lines[k].operands.iter().map(|&slot| match slot {
-                // The exponent of `powi` is shown among the numbers of the element type.
-                Slot::Value(v) if code.program.values[v].ty == Type::Int => {
-                    let n = code.value(v);
-                    let elem = code.elem();
-                    quote!(<#elem as #private::Float>::from_i32(#n))
-                }
-                Slot::Value(v) => code.value(v),
+                Slot::Value(v) => code.as_elem(v),
                 Slot::Adjoint(v) => local(code.names.adjoint(v)).into_token_stream(),
             });
             let k = Literal::usize_unsuffixed(k);
@@ -511,19 +413,20 @@ impl<'a> Code<'a> {
             if let Kind::Captured(c) = line.kind {
                 let name = local(&self.names.captured[c]);
                 let value = match self.program.captured[c].ty {
-                    Type::Float => name.into_token_stream(),
                     Type::Int => quote!(<#elem as #private::Float>::from_i32(#name)),
+                    _ => name.into_token_stream(),
                 };
                 body.push(record(self, k, value, none.clone()));
             }
         }
-        for (v, _) in self.program.ops() {
-            self.forward_stmt(v, &mut body);
+        let items = self.forward_items(Mode::Forward, &mut |code, v, items| {
             if let Some(k) = line_of(Kind::Forward(v)) {
-                let value = self.local(v).into_token_stream();
-                body.push(record(self, k, value, none.clone()));
+                let value = code.as_elem(v);
+                let guard = code.program.values[v].guard;
+                items.push((guard, Fwd::Stmt(record(code, k, value, none.clone()))));
             }
-        }
+        });
+        body.extend(self.render_forward(items, Mode::Forward, &self.plan.saved));
         let out = self.value(self.program.output);
         if let Some(k) = line_of(Kind::OutputIsInput) {
             body.push(record(self, k, out.clone(), none.clone()));
@@ -531,11 +434,15 @@ impl<'a> Code<'a> {
         let dout = local(&self.names.dout);
         body.push(Stmt::Raw(quote!(let #dout: #elem = #one;)));
         let mut fresh = 0;
-        self.backward_stmts(&mut body, &mut |code, c, expr, body| {
+        let items = self.backward_items(&mut |code, c, expr, items| {
             let term = terms[fresh].clone();
             fresh += 1;
-            body.let_(term.clone(), false, expr);
-            code.accumulate(c, term.to_token_stream(), body);
+            let stmt = Stmt::Let {
+                names: vec![Some((term.clone(), false))],
+                expr,
+            };
+            items.push((c.guard, stmt));
+            items.push((c.guard, code.accumulate(c, term.to_token_stream())));
             let Some(k) = line_of(Kind::Contribution(c.step, c.position)) else {
                 return;
             };
@@ -545,8 +452,9 @@ impl<'a> Code<'a> {
                 let target = local(code.names.adjoint(c.target));
                 quote!(::core::option::Option::Some(#target))
             };
-            body.push(record(code, k, term.into_token_stream(), total));
+            items.push((c.guard, record(code, k, term.into_token_stream(), total)));
         });
+        body.extend(self.render_backward(items));
         if let Some(k) = line_of(Kind::OutputAdjoint) {
             body.push(record(self, k, dout.to_token_stream(), none.clone()));
         }
@@ -562,12 +470,17 @@ impl<'a> Code<'a> {
             };
             let target = &line.target;
             let accumulates = line.accumulates;
+            let condition = matches!(line.kind, Kind::Forward(v)
+                if self.program.values[v].ty == Type::Bool);
+            let depth = Literal::usize_unsuffixed(self.program.path(line.guard).len());
             let pieces = &line.pieces;
             let names = &line.names;
             quote!(#private::StepText {
                 pass: #pass,
                 target: #target,
                 accumulates: #accumulates,
+                condition: #condition,
+                depth: #depth,
                 pieces: &[#(#pieces),*],
                 operands: &[#(#names),*],
             })
@@ -579,9 +492,25 @@ impl<'a> Code<'a> {
         }
     }
 
-    /// The body of `record`: the same operations, recorded onto the runtime graph.
-    pub fn record_body(&self) -> TokenStream {
+    /// A value as a number of the element type, for the trace: the exponent of `powi`
+    /// converted, a condition as 1 or 0.
+    fn as_elem(&self, v: ValueId) -> TokenStream {
         let private = private();
+        let elem = self.elem();
+        let token = self.value(v);
+        match self.program.values[v].ty {
+            Type::Float => token,
+            Type::Int => quote!(<#elem as #private::Float>::from_i32(#token)),
+            Type::Bool => {
+                let (one, zero) = (self.literal(1.0), self.literal(0.0));
+                quote!(if #token { #one } else { #zero })
+            }
+        }
+    }
+
+    /// The body of `record`: the same operations, recorded onto the runtime graph; only
+    /// the arm a branch takes is recorded.
+    pub fn record_body(&self) -> TokenStream {
         let graph = local(&self.names.graph);
         let args = local(&self.names.inputs);
         let mut body = Body::default();
@@ -598,43 +527,19 @@ impl<'a> Code<'a> {
             // operation they parameterize (`Op::Powi(n)`).
             body.push(Stmt::Raw(match captured.ty {
                 Type::Float => quote!(let #field = #graph.constant(self.#field);),
-                Type::Int => quote!(let #field = self.#field;),
+                _ => quote!(let #field = self.#field;),
             }));
         }
-        let node = |v: ValueId| -> TokenStream {
-            match &self.program.values[v].def {
-                Def::Literal(x) => {
-                    let lit = self.literal(*x);
-                    quote!(#graph.constant(#lit))
-                }
-                _ => self.value(v),
+        let items = self.forward_items(Mode::Record, &mut |_, _, _| {});
+        body.extend(self.render_forward(items, Mode::Record, &[]));
+        let output = self.program.output;
+        let tail = match &self.program.values[output].def {
+            Def::Literal(x) => {
+                let lit = self.literal(*x);
+                quote!(#graph.constant(#lit))
             }
+            _ => self.value(output),
         };
-        let mut tail = self.value(self.program.output);
-        for (v, value) in self.program.ops() {
-            let Def::Op { info, args } = &value.def else {
-                continue;
-            };
-            let variant = Ident::new(info.variant, Span::call_site());
-            let (mut ints, mut floats) = (Vec::new(), Vec::new());
-            for (&a, ty) in args.iter().zip(info.signature.params()) {
-                match ty {
-                    ParamType::Int => ints.push(self.value(a)),
-                    ParamType::Float => floats.push(node(a)),
-                }
-            }
-            let op = if ints.is_empty() {
-                quote!(#private::Op::#variant)
-            } else {
-                quote!(#private::Op::#variant(#(#ints),*))
-            };
-            let expr = quote!(#graph.apply(#op, &[#(#floats),*]));
-            if v == self.program.output {
-                tail = expr;
-            } else {
-                body.let_(self.local(v), false, expr);
-            }
-        }
         let stmts = body.render();
         quote!(#stmts #tail)
     }

@@ -40,8 +40,10 @@
 //! }
 //! ```
 
+mod backward;
 mod body;
 mod code;
+mod forward;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -67,7 +69,7 @@ const FUSED_LIMIT: usize = 12_000;
 
 /// The whole expansion of one `grad!`.
 pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -> TokenStream {
-    let derivation = crate::derivation::text(lines);
+    let derivation = crate::derivation::text(program, &names, lines);
     let mut code = Code::new(program, plan, names);
     let elem = code.elem();
     let n = Literal::usize_unsuffixed(program.inputs.len());
@@ -101,7 +103,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let (forward_stmts, out) = code.forward_body();
     let backward_stmts = code.backward_body();
     let saved = code.saved();
-    let (saved_names, ints) = (saved.floats, saved.ints);
+    let (saved_names, ints, bools) = (saved.floats, saved.ints, saved.bools);
     let record_body = code.record_body();
     let trace_body = code.trace_body(lines);
 
@@ -144,6 +146,16 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let grad_local = local("gradient");
     let flat_backward = flat_from_shaped(quote!(#pullback_ty::backward(self, #dout)));
     let flat_value_and_grad = flat_from_shaped(quote!(#grad_local));
+    let bools_len = Literal::usize_unsuffixed(bools.len());
+    let (bools_field, bools_init, bools_read) = if bools.is_empty() {
+        (quote!(), quote!(), quote!())
+    } else {
+        (
+            quote!(bools: [::core::primitive::bool; #bools_len],),
+            quote!(bools: [#(#bools),*],),
+            quote!(let [#(#bools),*] = self.bools;),
+        )
+    };
     let (fields, init) = code.captured_fields();
     let args = local(&code.names().inputs);
     let graph = local(&code.names().graph);
@@ -160,7 +172,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         pub struct #grad_ty { #fields }
 
         #[derive(#derives)]
-        pub struct #pullback_ty { #saved_field #ints_field }
+        pub struct #pullback_ty { #saved_field #ints_field #bools_field }
 
         // The inputs are the user's names, so their case and count are the user's choice;
         // `&self` keeps one calling convention for every generated function, even those
@@ -185,7 +197,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             #[must_use]
             pub fn forward(&self, #params) -> (#elem, #pullback_ty) {
                 #forward_stmts
-                (#out, #pullback_ty { #saved_init #ints_init })
+                (#out, #pullback_ty { #saved_init #ints_init #bools_init })
             }
 
             /// The value and the gradient: `forward`, then `backward(1)`.
@@ -232,6 +244,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             pub fn backward(&self, #dout: #elem) -> #grad {
                 #saved_read
                 #ints_read
+                #bools_read
                 #backward_stmts
             }
         }

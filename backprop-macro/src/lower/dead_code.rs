@@ -7,10 +7,25 @@ pub fn remove(program: Program) -> Program {
     let mut live = vec![false; program.values.len()];
     live[program.output] = true;
     for v in (0..program.values.len()).rev() {
-        if let (true, Def::Op { args, .. }) = (live[v], &program.values[v].def) {
-            for &a in args {
-                live[a] = true;
+        if !live[v] {
+            continue;
+        }
+        match &program.values[v].def {
+            Def::Op { args, .. } | Def::Cond { args, .. } => {
+                for &a in args {
+                    live[a] = true;
+                }
             }
+            Def::Select {
+                branch,
+                then,
+                otherwise,
+            } => {
+                live[*then] = true;
+                live[*otherwise] = true;
+                live[program.branches[*branch].cond] = true;
+            }
+            _ => {}
         }
     }
     let mut renumber = vec![usize::MAX; program.values.len()];
@@ -30,17 +45,38 @@ pub fn remove(program: Program) -> Program {
                     captured.len() - 1
                 });
             }
-            Def::Op { args, .. } => {
+            Def::Op { args, .. } | Def::Cond { args, .. } => {
                 for a in args.iter_mut() {
                     *a = renumber[*a];
                 }
+            }
+            Def::Select {
+                then, otherwise, ..
+            } => {
+                *then = renumber[*then];
+                *otherwise = renumber[*otherwise];
             }
             Def::Input(_) | Def::Literal(_) | Def::IntLiteral(_) => {}
         }
         renumber[v] = values.len();
         values.push(value);
     }
+    // A branch whose value nobody reads keeps its row, unrendered; its condition is gone.
+    let branches = program
+        .branches
+        .into_iter()
+        .map(|branch| crate::ir::Branch {
+            cond: renumber
+                .get(branch.cond)
+                .copied()
+                .filter(|&v| v != usize::MAX)
+                .unwrap_or_default(),
+            guard: branch.guard,
+        })
+        .collect();
     Program {
+        branches,
+        arms: program.arms,
         elem: program.elem,
         params: program.params,
         inputs: program.inputs,

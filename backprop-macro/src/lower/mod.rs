@@ -11,6 +11,7 @@
 //! an array parameter is N scalar inputs), or a loop variable, an integer known here, like
 //! every index and bound (`konst.rs`).
 
+mod branch;
 pub(crate) mod dead_code;
 mod konst;
 mod scope;
@@ -24,7 +25,10 @@ use syn::{BinOp, Expr, UnOp};
 
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
-use crate::ir::{Captured, Def, Elem, Program, ScalarInput, Type, Value, ValueId};
+use crate::ir::{
+    Arm, Branch, BranchId, Captured, CondOp, Def, Elem, Guard, Program, ScalarInput, Type, Value,
+    ValueId,
+};
 use crate::names::unraw;
 use crate::{constant, literal, suggest, unsupported};
 use konst::Const;
@@ -78,6 +82,8 @@ fn check_has_inputs(program: &Program, body: &Expr, errors: &mut Errors) -> Opti
 enum Task<'a> {
     /// Lowers an expression and pushes its value.
     Visit(&'a Expr),
+    /// Lowers a block in value position and pushes its value.
+    VisitBlock(&'a syn::Block),
     /// Runs a statement, which pushes nothing.
     Exec(&'a syn::Stmt),
     /// Runs the statements of a block in a scope of their own.
@@ -110,6 +116,18 @@ enum Task<'a> {
     Repeat { count: usize, group: usize },
     /// Binds a loop variable for one iteration.
     BindLoop(&'a Ident, i64),
+    /// Lowers a condition and pushes its `Bool` value.
+    VisitCond(&'a Expr),
+    /// Pops `arity` conditions or values and pushes the condition `op` of them.
+    Cond(CondOp, usize),
+    /// Pops a run-time condition and opens a branch on it: what follows, up to
+    /// `BranchElse`, is its first arm.
+    BranchStart { value: bool },
+    /// Ends the first arm of the innermost open branch and opens the second.
+    BranchElse { value: bool },
+    /// Closes the innermost open branch: each mutable local the arms left different is a
+    /// new value selected by the condition, and so is the branch's value.
+    BranchEnd { value: bool },
     /// Drops the bindings of a block that ends.
     EndScope(usize),
 }
@@ -126,6 +144,12 @@ struct Lowerer<'a, 'e> {
     captured_values: HashMap<(String, Type), ValueId>,
     values: Vec<Value>,
     stack: Vec<ValueId>,
+    /// The arm of a run-time branch being lowered, if any.
+    guard: Guard,
+    branches: Vec<Branch>,
+    arms: Vec<Arm>,
+    /// The branches being lowered, innermost last.
+    open: Vec<OpenBranch>,
     /// Loop iterations unrolled so far, against the limit in `stmt.rs`.
     unrolled: usize,
     unroll_reported: bool,
@@ -145,6 +169,10 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             captured_values: HashMap::new(),
             values: Vec::new(),
             stack: Vec::new(),
+            guard: None,
+            branches: Vec::new(),
+            arms: Vec::new(),
+            open: Vec::new(),
             unrolled: 0,
             unroll_reported: false,
             _body: std::marker::PhantomData,
@@ -160,6 +188,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         while let Some(task) = tasks.pop() {
             match task {
                 Task::Visit(expr) => self.visit(expr, &mut tasks),
+                Task::VisitBlock(block) => self.visit_block(block, &mut tasks),
                 Task::Exec(stmt) => self.exec(stmt, &mut tasks),
                 Task::ExecBlock(block) => self.exec_block(block, &mut tasks),
                 Task::ExecExpr(expr) => self.exec_expr(expr, &mut tasks),
@@ -218,6 +247,16 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     }
                 }
                 Task::BindLoop(ident, n) => self.scope.bind(ident, Binding::Loop(n)),
+                Task::VisitCond(expr) => self.visit_cond(expr, &mut tasks),
+                Task::Cond(op, arity) => {
+                    let at = self.stack.len().saturating_sub(arity);
+                    let args = self.stack.split_off(at);
+                    let v = self.value(Def::Cond { op, args }, Type::Bool, false);
+                    self.stack.push(v);
+                }
+                Task::BranchStart { value } => self.branch_start(value),
+                Task::BranchElse { value } => self.branch_else(value),
+                Task::BranchEnd { value } => self.branch_end(value),
                 Task::EndScope(len) => self.scope.truncate(len),
             }
         }
@@ -232,6 +271,8 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             captured: self.captured,
             values: self.values,
             output,
+            branches: self.branches,
+            arms: self.arms,
         }
     }
 
@@ -245,9 +286,15 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     }
 
     fn value(&mut self, def: Def, ty: Type, active: bool) -> ValueId {
+        // Inputs and captured constants are read at the top, whatever arm first uses them.
+        let guard = match def {
+            Def::Input(_) | Def::Captured(_) => None,
+            _ => self.guard,
+        };
         self.values.push(Value {
             def,
             ty,
+            guard,
             active,
             name: None,
         });
@@ -649,6 +696,14 @@ impl<'a, 'e> Lowerer<'a, 'e> {
         }
         Some(self.capture(arg, None, Type::Int))
     }
+}
+
+/// A branch being lowered: the scope before it, and what its first arm left.
+struct OpenBranch {
+    branch: BranchId,
+    before: Scope,
+    then_scope: Option<Scope>,
+    then_value: Option<ValueId>,
 }
 
 /// The multi-index of the `flat`-th element of an array of `shape`, row-major.

@@ -39,7 +39,7 @@ impl Binding {
 }
 
 /// The bindings in scope, innermost last.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Scope {
     entries: Vec<(String, Binding)>,
 }
@@ -64,6 +64,28 @@ impl Scope {
             .rev()
             .find(|(n, _)| *n == name)
             .map(|(_, b)| b)
+    }
+
+    /// The values bound at position `k`: a scalar's, or an array's elements.
+    pub fn values_at(&self, k: usize) -> Vec<ValueId> {
+        match self.entries.get(k).map(|(_, b)| b) {
+            Some(Binding::Scalar { value, .. }) => vec![*value],
+            Some(Binding::Array { elems, .. }) => elems.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Replaces the values bound at position `k`, keeping the binding's kind.
+    pub fn set_values_at(&mut self, k: usize, values: &[ValueId]) {
+        match self.entries.get_mut(k).map(|(_, b)| b) {
+            Some(Binding::Scalar { value, .. }) => {
+                if let Some(&v) = values.first() {
+                    *value = v;
+                }
+            }
+            Some(Binding::Array { elems, .. }) => elems.copy_from_slice(values),
+            _ => {}
+        }
     }
 
     pub fn get_mut(&mut self, ident: &Ident) -> Option<&mut Binding> {

@@ -431,8 +431,9 @@ impl<'a> Lowerer<'a, '_> {
             return;
         };
         match self.condition(&if_expr.cond) {
-            Some(true) => self.visit_block(&if_expr.then_branch, tasks),
-            Some(false) => tasks.push(Task::Visit(else_branch)),
+            Some(Some(true)) => self.visit_block(&if_expr.then_branch, tasks),
+            Some(Some(false)) => tasks.push(Task::Visit(else_branch)),
+            Some(None) => self.schedule_branch(if_expr, true, tasks),
             None => self.placeholder(),
         }
     }
@@ -440,35 +441,35 @@ impl<'a> Lowerer<'a, '_> {
     /// An `if` statement: decided at expansion when its condition is.
     fn exec_if(&mut self, if_expr: &'a syn::ExprIf, tasks: &mut Vec<Task<'a>>) {
         match self.condition(&if_expr.cond) {
-            Some(true) => tasks.push(Task::ExecBlock(&if_expr.then_branch)),
-            Some(false) => {
+            Some(Some(true)) => tasks.push(Task::ExecBlock(&if_expr.then_branch)),
+            Some(Some(false)) => {
                 if let Some((_, else_branch)) = &if_expr.else_branch {
                     tasks.push(Task::ExecExpr(else_branch));
                 }
             }
+            Some(None) => self.schedule_branch(if_expr, false, tasks),
             None => {}
         }
     }
 
-    /// A condition decided at expansion; `None` after reporting why it cannot be.
-    fn condition(&mut self, cond: &Expr) -> Option<bool> {
+    /// A condition: `Some(Some(b))` where it is known at expansion (loop variables and
+    /// literals), `Some(None)` where it is decided at run time, `None` after an error.
+    fn condition(&mut self, cond: &Expr) -> Option<Option<bool>> {
         if let Expr::Let(e) = cond {
             self.errors
                 .error(e.let_token, "`if let` is not supported in grad!");
             return None;
         }
         match konst::eval(cond, &self.scope) {
-            Ok(Some(Const::Bool(b))) => Some(b),
-            Ok(_) => {
-                self.errors.push(syn::Error::new(
-                    unsupported::keyword_span(cond),
-                    "this condition is not known at expansion: grad! decides conditions on \
-                     loop variables and integer literals (`i % 2 == 0`), and conditions on \
-                     inputs are not supported yet; for a piecewise function use `max`, \
-                     `min`, `abs` or `relu`",
-                ));
+            Ok(Some(Const::Bool(b))) => Some(Some(b)),
+            Ok(Some(Const::Int(_))) => {
+                self.errors.error(
+                    cond,
+                    "this condition is an integer: compare it, as in `i % 2 == 0`",
+                );
                 None
             }
+            Ok(None) => Some(None),
             Err(e) => {
                 self.errors.push(e);
                 None
