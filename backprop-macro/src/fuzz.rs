@@ -79,6 +79,11 @@ const VALID: &[&str] = &[
     "|x| x",
     "|r#type, y| { let r#match = r#type * 2.0; let r#fn = r#match.sin(); r#fn + r#match }",
     "x",
+    "|x: [f64; 3], y| { let mut s = 0.0; for i in 0..x.len() { s += x[i] * y; } s }",
+    "|w: [[f64; 2]; 2], b: [f64; 2]| { let mut h = [0.0; 2]; for j in (0..2).rev() { h[j] = (w[j][0] + w[j][1] + b[j]).tanh(); } h[0] * h[1] }",
+    "|x: [f64; 4]| { let mut s = x[0]; for i in (1..4).step_by(2) { if i % 2 == 1 { s *= x[i]; } else { s -= x[i]; } } s }",
+    "|x, y| if x > y && !(y < 0.0) { x.ln() } else if x == y { y } else { x * y }",
+    "|r: [f64; 3]| { let mut l = 0.0; for i in 0..=2 { if r[i].abs() <= 1.0 { l += 0.5 * r[i] * r[i]; } else { l += r[i].abs() - 0.5; } } l }",
 ];
 
 const LET_NAMES: &[&str] = &["t0", "d_x", "out", "x", "r#type", "r#match", "self", "_"];
@@ -88,6 +93,37 @@ const LET_NAMES: &[&str] = &["t0", "d_x", "out", "x", "r#type", "r#match", "self
 const NAMES: &str = "x y z w b k n X dout t0 d_x out grad graph inputs r#type __BackpropGrad";
 
 const BINARY: &[&str] = &["+", "-", "*", "/"];
+
+const COMPARISONS: &[&str] = &["<", "<=", ">", ">=", "==", "!=", "%", "&&"];
+
+/// Loop ranges, some out of the supported forms or past the unroll limit.
+const LOOP_BOUNDS: &[&str] = &[
+    "0..3",
+    "0..=2",
+    "(0..4).rev()",
+    "(0..6).step_by(2)",
+    "0..a.len()",
+    "2..0",
+    "0..x",
+    "0..100001",
+    "(0..3).step_by(0)",
+    "0..",
+    "a",
+];
+
+/// Indices of the arrays `a` (a parameter of length 3) and `h`, some out of bounds or
+/// not known at expansion.
+const INDICES: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "3",
+    "i",
+    "i + 1",
+    "x",
+    "2 - 3",
+    "99999999999999999999",
+];
 
 const UNSUPPORTED_BINARY: &[&str] = &["%", "^", "&", "|", "<<", "==", "<", "&&", "=", "+="];
 
@@ -144,6 +180,7 @@ fn expression() -> impl Strategy<Value = String> {
         1 => prop::sample::select(words(IDENTS)).prop_map(str::to_owned),
         1 => prop::sample::select(&["std::f64::consts::PI", "xs[i]", "self.k", "n as f64"][..])
             .prop_map(str::to_owned),
+        2 => prop::sample::select(INDICES).prop_map(|i| format!("a[{i}]")),
     ];
     leaf.prop_recursive(6, 48, 3, move |inner| {
         prop_oneof![
@@ -165,6 +202,20 @@ fn expression() -> impl Strategy<Value = String> {
             1 => (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(a, b, c)| format!("if {a} {{ {b} }} else {{ {c} }}")),
             1 => inner.clone().prop_map(|a| format!("({a}) as f32")),
+            3 => (inner.clone(), prop::sample::select(COMPARISONS), inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(a, op, b, c, d)| format!("if {a} {op} {b} {{ {c} }} else {{ {d} }}")),
+            3 => (inner.clone(), prop::sample::select(LOOP_BOUNDS), inner.clone())
+                .prop_map(|(a, bound, b)| format!(
+                    "{{ let mut s = {a}; for i in {bound} {{ s += {b} * i as f64; }} s }}"
+                )),
+            2 => (inner.clone(), prop::sample::select(INDICES), inner.clone())
+                .prop_map(|(a, index, b)| format!(
+                    "{{ let mut h = [{a}; 3]; h[{index}] = {b}; h[0] * h[2] }}"
+                )),
+            2 => (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(a, b, c)| format!(
+                    "{{ let mut m = {a}; if {b} < m {{ m = {b}; }} m * {c} }}"
+                )),
         ]
     })
 }
@@ -173,8 +224,20 @@ fn expression() -> impl Strategy<Value = String> {
 fn invocation() -> impl Strategy<Value = String> {
     let ty = prop::sample::select(&["", ": f32", ": f64"][..]);
     let names = prop::collection::vec((prop::sample::select(words(NAMES)), any::<bool>()), 1..5);
+    let array = prop::sample::select(
+        &[
+            "a: [f64; 3]",
+            "a: [[f64; 2]; 3]",
+            "a: [f64; N]",
+            "a: [f32; 3]",
+        ][..],
+    );
     prop_oneof![
         expression(),
+        (array, names.clone(), expression()).prop_map(|(array, names, body)| {
+            let params: Vec<String> = names.into_iter().map(|(name, _)| name.to_owned()).collect();
+            format!("|{array}, {}| {body}", params.join(", "))
+        }),
         (ty, names, expression()).prop_map(|(ty, names, body)| {
             // One type, written on some of the parameters, as users write them.
             let params: Vec<String> = names
