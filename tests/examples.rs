@@ -12,7 +12,14 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// Every example, by the name `cargo run --example` takes.
-const EXAMPLES: [&str; 5] = ["seed", "chain_rule", "neuron", "xor", "greeks"];
+const EXAMPLES: [&str; 6] = [
+    "seed",
+    "chain_rule",
+    "neuron",
+    "xor",
+    "greeks",
+    "robust_regression",
+];
 
 /// `<target>/<profile>`, the directory this test binary was built into (its `deps/`).
 fn profile_dir() -> PathBuf {
@@ -272,4 +279,23 @@ fn greeks_agree_with_the_closed_form() {
         );
     }
     assert!(out.contains("gradcheck passed"), "{out}");
+}
+
+#[test]
+fn huber_recovers_the_line_that_least_squares_loses_to_outliers() {
+    let out = run("robust_regression", &[]);
+    // Near (2, 1) with the Huber loss; least squares pulled far off by three outliers.
+    assert!(
+        out.contains("Huber loss (delta = 1):  y = 1.9803x + 1.1645"),
+        "{out}"
+    );
+    assert!(
+        out.contains("least squares:            y = 1.9179x + 2.4011"),
+        "{out}"
+    );
+    let line = line(&out, "distance from (2, 1):").join(" ");
+    let huber = number_after(&line, "Huber");
+    let squares = number_after(&line, "squares");
+    assert!(huber < 0.2 && squares > 1.0, "{line}");
+    assert!(out.contains("converged after"), "{out}");
 }
