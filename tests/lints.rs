@@ -149,6 +149,18 @@ fn branches_decided_at_run_time() {
     assert!(f.trace([2.0, -3.0, 0.5], 1.0).first_non_finite().is_none());
 }
 
+#[test]
+fn multiplying_by_minus_one() {
+    let f = grad!(|x: [f64; 2]| {
+        let mut s = 0.0;
+        for i in 1..2 {
+            s += x[i] * -(i as f64);
+        }
+        s + x[0] * -1.0
+    });
+    assert!(exact(f.grad([3.0, 4.0]), [-1.0, -1.0]));
+}
+
 struct Model {
     scale: f64,
     data: Vec<f64>,

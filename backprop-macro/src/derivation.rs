@@ -32,7 +32,7 @@ pub enum Slot {
 }
 
 /// Which statement of the generated code a line describes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// The k-th captured constant, shown when it has no name of its own (`xs[i]`).
     Captured(usize),

@@ -211,11 +211,14 @@ impl Program {
         path
     }
 
-    /// The arm of `branch` on the side `then`.
+    /// The arm of `branch` on the side `then`: each branch's two arms are pushed together,
+    /// the first arm first.
     pub fn arm(&self, branch: BranchId, then: bool) -> ArmId {
-        self.arms
-            .iter()
-            .position(|arm| arm.branch == branch && arm.then == then)
-            .unwrap_or_default()
+        arm_id(branch, then)
     }
+}
+
+/// The arm of `branch` on the side `then`, as lowering numbers them.
+pub fn arm_id(branch: BranchId, then: bool) -> ArmId {
+    2 * branch + usize::from(!then)
 }

@@ -2,7 +2,7 @@
 //! among themselves and distinct from the inputs, so the generated code and the derivation
 //! text use the same names.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Ident, Span};
 
@@ -11,22 +11,26 @@ use crate::ir::{Def, Program, Type, ValueId};
 /// Hands out names no other generated local or input has.
 pub struct Names {
     taken: HashSet<String>,
+    /// For each base handed out, the suffix to try next, so that a name used ten
+    /// thousand times (a mutable local in an unrolled loop) costs no more each time.
+    next: HashMap<String, usize>,
 }
 
 impl Names {
     pub fn new() -> Self {
         Names {
             taken: HashSet::new(),
+            next: HashMap::new(),
         }
     }
 
     /// `base` if it is free, else `base_2`, `base_3`, ...
     pub fn fresh(&mut self, base: &str) -> String {
         let mut name = base.to_owned();
-        let mut k = 2;
+        let k = self.next.entry(base.to_owned()).or_insert(2);
         while self.taken.contains(&name) {
             name = format!("{base}_{k}");
-            k += 1;
+            *k += 1;
         }
         self.taken.insert(name.clone());
         name

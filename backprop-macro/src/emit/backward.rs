@@ -2,6 +2,8 @@
 //! the arm it runs in, grouped into real `if`s on the saved conditions, so `backward`
 //! follows the arm its forward pass took.
 
+use std::collections::HashMap;
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{quote, ToTokens};
 
@@ -44,21 +46,29 @@ impl<'a> Code<'a> {
     /// The statements in a body, each run of a branch's statements an `if` on its saved
     /// condition.
     pub fn render_backward(&self, items: Vec<(Guard, Stmt)>) -> Body {
-        self.render_backward_nodes(regions::tree(self.program, items), None)
+        let mut predeclared: HashMap<Guard, Vec<usize>> = HashMap::new();
+        for &target in &self.plan.predeclared {
+            let guard = self.program.values[target].guard;
+            predeclared.entry(guard).or_default().push(target);
+        }
+        self.render_backward_nodes(regions::tree(self.program, items), None, &predeclared)
     }
 
     /// The statements of one arm (or of the top, `guard` `None`), starting with the
     /// adjoints declared there that a deeper arm adds to.
-    fn render_backward_nodes(&self, nodes: Vec<Node<Stmt>>, guard: Guard) -> Body {
+    fn render_backward_nodes(
+        &self,
+        nodes: Vec<Node<Stmt>>,
+        guard: Guard,
+        predeclared: &HashMap<Guard, Vec<usize>>,
+    ) -> Body {
         let mut body = Body::default();
-        for &target in &self.plan.predeclared {
-            if self.program.values[target].guard == guard {
-                let name = local(self.names().adjoint(target));
-                body.push(Stmt::Let {
-                    names: vec![Some((name, true))],
-                    expr: self.literal(0.0),
-                });
-            }
+        for &target in predeclared.get(&guard).map_or(&[][..], Vec::as_slice) {
+            let name = local(self.names().adjoint(target));
+            body.push(Stmt::Let {
+                names: vec![Some((name, true))],
+                expr: self.literal(0.0),
+            });
         }
         for node in nodes {
             match node {
@@ -70,8 +80,9 @@ impl<'a> Code<'a> {
                 } => {
                     let cond = self.value(self.program.branches[branch].cond);
                     let arm = |side| Some(self.program.arm(branch, side));
-                    let then = self.render_backward_nodes(then, arm(true)).render();
-                    let otherwise = self.render_backward_nodes(otherwise, arm(false)).render();
+                    let then = self.render_backward_nodes(then, arm(true), predeclared);
+                    let otherwise = self.render_backward_nodes(otherwise, arm(false), predeclared);
+                    let (then, otherwise) = (then.render(), otherwise.render());
                     body.push(Stmt::Raw(quote!(if #cond { #then } else { #otherwise })));
                 }
             }

@@ -28,6 +28,8 @@ pub struct Code<'a> {
     pub(super) program: &'a Program,
     pub(super) plan: &'a Plan,
     pub(super) names: ValueNames,
+    /// The value of each scalar input, by input index.
+    input_values: Vec<ValueId>,
 }
 
 /// The saved values of the pullback, split by type.
@@ -39,10 +41,17 @@ pub struct Saved {
 
 impl<'a> Code<'a> {
     pub fn new(program: &'a Program, plan: &'a Plan, names: ValueNames) -> Self {
+        let mut input_values = vec![0; program.inputs.len()];
+        for (v, value) in program.values.iter().enumerate() {
+            if let Def::Input(k) = value.def {
+                input_values[k] = v;
+            }
+        }
         Code {
             program,
             plan,
             names,
+            input_values,
         }
     }
 
@@ -165,13 +174,7 @@ impl<'a> Code<'a> {
         if param.shape.is_empty() {
             param.ident.to_token_stream()
         } else {
-            let v = self
-                .program
-                .values
-                .iter()
-                .position(|value| matches!(value.def, Def::Input(j) if j == k))
-                .unwrap_or_default();
-            local(self.names.value(v)).into_token_stream()
+            local(self.names.value(self.input_values[k])).into_token_stream()
         }
     }
 
@@ -383,7 +386,12 @@ impl<'a> Code<'a> {
         let terms: Vec<Ident> = (0..contributions)
             .map(|_| local(&self.names.fresh("term")))
             .collect();
-        let line_of = |kind: Kind| lines.iter().position(|line| line.kind == kind);
+        let index: std::collections::HashMap<Kind, usize> = lines
+            .iter()
+            .enumerate()
+            .map(|(k, line)| (line.kind, k))
+            .collect();
+        let line_of = |kind: Kind| index.get(&kind).copied();
         let record = |code: &Code<'_>, k: usize, value: TokenStream, total: TokenStream| {
             let operands = lines[k].operands.iter().map(|&slot| match slot {
                 Slot::Value(v) => code.as_elem(v),

@@ -182,7 +182,8 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             clippy::too_many_arguments,
             clippy::many_single_char_names,
             clippy::unused_self,
-            clippy::trivially_copy_pass_by_ref
+            clippy::trivially_copy_pass_by_ref,
+            clippy::neg_multiply
         )]
         impl #grad_ty {
             /// The expression's value.
@@ -236,7 +237,9 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         }
 
         // The saved values include inputs, bound by the user's names.
-        #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref)]
+        // `neg_multiply`: a literal -1 of the body, or an unrolled `-(i as f64)`, is
+        // multiplied as written.
+        #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref, clippy::neg_multiply)]
         impl #pullback_ty {
             /// Each input's gradient times `dout`.
             #[inline]

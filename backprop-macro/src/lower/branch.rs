@@ -104,10 +104,7 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     fn arm_of(&self, branch: usize, then: bool) -> usize {
-        self.arms
-            .iter()
-            .position(|arm| arm.branch == branch && arm.then == then)
-            .unwrap_or_default()
+        crate::ir::arm_id(branch, then)
     }
 
     /// A condition: comparisons of values combined with `&& || !`; parts known at
