@@ -1,6 +1,6 @@
 //! Runs every example and checks what it prints, so none can rot: the seed's numbers, the
-//! gradient checks, the fitted neuron, the XOR loss target, the Greeks, and the pictures
-//! they write.
+//! gradient checks, the fitted neuron, the XOR loss target, the Greeks, Rosenbrock's
+//! minimum, and the pictures they write.
 //!
 //! The examples run as the binaries Cargo builds for `cargo test`. A `cargo build
 //! --examples` first makes sure they are current when this test runs alone
@@ -12,12 +12,13 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// Every example, by the name `cargo run --example` takes.
-const EXAMPLES: [&str; 6] = [
+const EXAMPLES: [&str; 7] = [
     "seed",
     "chain_rule",
     "neuron",
     "xor",
     "greeks",
+    "rosenbrock",
     "robust_regression",
 ];
 
@@ -257,6 +258,31 @@ fn xor_reaches_the_loss_target_and_plots_it() {
         .count();
     assert!(points > 500, "the curve has {points} points");
     assert!(svg.contains(">epoch</text>") && svg.contains(">0.01</text>"));
+}
+
+#[test]
+fn rosenbrock_descends_to_the_minimum_at_all_ones() {
+    let out = run("rosenbrock", &[]);
+    assert!(
+        out.starts_with("gradcheck passed: 10 gradient(s) agree"),
+        "{out}"
+    );
+    assert_eq!(number_after(&out, "f ="), 2057.0, "the value at the start");
+    let last = &out[out.find("\nfinal x = [").expect("the final point") + 1..];
+    // Observed: f = 9.9e-13, |grad| = 1.0e-6, every x[i] within 1.8e-6 of 1, after 16598
+    // steps.
+    let f = number_after(last, "f =");
+    let gradient = number_after(last, "|grad| =");
+    assert!(f < 1e-10, "final f = {f}");
+    assert!(gradient < 1e-6, "final |grad| = {gradient}");
+    let point = &last["final x = [".len()..last.find(']').expect("the point's end")];
+    let x: Vec<f64> = point
+        .split(", ")
+        .map(|xi| xi.parse().expect("a number"))
+        .collect();
+    assert_eq!(x.len(), 10, "{point}");
+    assert!(x.iter().all(|xi| (xi - 1.0).abs() < 1e-4), "{x:?}");
+    assert!(number_after(last, "distance to the minimum at all ones:") < 1e-4);
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! shared by the root package's `runtime` bench and the comparison crate in `bench/`,
 //! which adds `num-dual` and `symdiff` to the same groups.
 //!
+//! Rosenbrock and the network also have a `grad!` over array parameters with loops
+//! (`grad_array`), next to the one with scalar parameters written out.
+//!
 //! Every contender computes the same thing from the same point: the value and the
 //! gradient (central differences give the gradient alone, `symdiff` is timed both ways;
 //! "value" gives the value alone, the cost of one evaluation). Inputs go through `black_box` on every
@@ -58,22 +61,40 @@ pub fn run(
                 teaching::grad_fn(),
                 teaching::record,
             ),
-            "rosenbrock" => contenders(
-                &mut group,
-                rosenbrock::X,
-                rosenbrock::value,
-                rosenbrock::hand,
-                rosenbrock::grad_fn(),
-                rosenbrock::record,
-            ),
-            "network" => contenders(
-                &mut group,
-                network::X,
-                |p| network::value(p, &data),
-                |p| network::hand(p, &data),
-                network::grad_fn(data),
-                |p| network::record(p, &data),
-            ),
+            "rosenbrock" => {
+                let n = contenders(
+                    &mut group,
+                    rosenbrock::X,
+                    rosenbrock::value,
+                    rosenbrock::hand,
+                    rosenbrock::grad_fn(),
+                    rosenbrock::record,
+                );
+                array_form(
+                    &mut group,
+                    rosenbrock::X,
+                    rosenbrock::grad_fn(),
+                    rosenbrock::grad_array_fn(),
+                );
+                n
+            }
+            "network" => {
+                let n = contenders(
+                    &mut group,
+                    network::X,
+                    |p| network::value(p, &data),
+                    |p| network::hand(p, &data),
+                    network::grad_fn(data),
+                    |p| network::record(p, &data),
+                );
+                array_form(
+                    &mut group,
+                    network::X,
+                    network::grad_fn(data),
+                    network::grad_array_fn(data),
+                );
+                n
+            }
             _ => contenders(
                 &mut group,
                 big::X,
@@ -121,6 +142,28 @@ fn contenders<const N: usize>(
         b.iter(|| numeric::central_difference(&value, black_box(x), 1e-6));
     });
     nodes
+}
+
+/// Benchmarks `grad!` over array parameters with loops (`array`, id `grad_array`) against
+/// the same function with scalar parameters (`scalar`, already checked against the
+/// hand-written gradient by [`contenders`]), after checking that they agree: the same
+/// additions in the same order, so the value to the bit, and the gradient to a relative
+/// 1e-12. Both are called through the flat `Differentiable` view, as `grad` is.
+fn array_form<const N: usize>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    x: [f64; N],
+    scalar: impl Differentiable<f64, N>,
+    array: impl Differentiable<f64, N>,
+) {
+    let (v, g) = scalar.value_and_grad(x);
+    let (av, ag) = array.value_and_grad(x);
+    for (name, other) in [("arrays, value", array.value(x)), ("arrays", av)] {
+        assert_eq!(v.to_bits(), other.to_bits(), "{name}: {other} is not {v}");
+    }
+    assert_close("grad! over arrays", v, g, av, ag, 1e-12);
+    group.bench_function("grad_array", |b| {
+        b.iter(|| array.value_and_grad(black_box(x)));
+    });
 }
 
 /// Refuses to time contenders that disagree. Every version evaluates the same

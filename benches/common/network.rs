@@ -86,6 +86,29 @@ pub fn grad_fn(d: Data) -> impl Differentiable<f64, 9> + Copy {
     })
 }
 
+/// The same loss over array parameters, `w[j][k]` (hidden unit j, input k), `b[j]`, `v[j]`
+/// and `c`, with loops over the points, units and inputs, which `grad!` unrolls. Its flat
+/// view takes the parameters in the order of [`X`] (`w` row by row, then `b`, `v`, `c`),
+/// and it adds in the same order as [`grad_fn`] (`0.0 + t` is `t`), so the same value to
+/// the bit.
+pub fn grad_array_fn(d: Data) -> impl Differentiable<f64, 9> + Copy {
+    grad!(|w: [[f64; 2]; 2], b: [f64; 2], v: [f64; 2], c: f64| {
+        let mut loss = 0.0;
+        for p in 0..4 {
+            let mut z = 0.0;
+            for j in 0..2 {
+                let mut a = 0.0;
+                for k in 0..2 {
+                    a += w[j][k] * d[p][k];
+                }
+                z += v[j] * (a + b[j]).tanh();
+            }
+            loss += ((z + c).sigmoid() - d[p][2]).powi(2);
+        }
+        loss
+    })
+}
+
 /// The loop of [`value`] over tape handles.
 pub fn record<'g>(p: [Var<'g>; 9], data: &Data) -> Var<'g> {
     let [w11, w12, w21, w22, b1, b2, v1, v2, c] = p;

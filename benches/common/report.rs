@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use super::{NodeCounts, FUNCTIONS};
 
 /// Benchmark ids and the column titles they are reported under.
-const CONTENDERS: [(&str, &str); 8] = [
+const CONTENDERS: [(&str, &str); 9] = [
     ("value", "value (hand)"),
     ("grad", "`grad!`"),
+    ("grad_array", "`grad!`, arrays and loops"),
     ("hand", "hand-written"),
     ("graph", "runtime graph"),
     ("num_dual", "num-dual"),
@@ -79,10 +80,11 @@ pub fn print(nodes: &NodeCounts) {
     }
     println!("\nRatios of medians:\n");
     println!(
-        "| function | `grad!` / hand | `grad!` / value | graph / `grad!` | num-dual / `grad!` \
-         | symdiff / `grad!` | symdiff gradient only / `grad!` | graph nodes | graph per node |"
+        "| function | `grad!` / hand | `grad!` / value | arrays and loops / `grad!` | graph / \
+         `grad!` | num-dual / `grad!` | symdiff / `grad!` | symdiff gradient only / `grad!` \
+         | graph nodes | graph per node |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for function in FUNCTIONS {
         let m = |id| median(function, id);
         let n = nodes
@@ -90,9 +92,10 @@ pub fn print(nodes: &NodeCounts) {
             .find(|(f, _)| *f == function)
             .map_or(0, |&(_, n)| n);
         println!(
-            "| {function} | {} | {} | {} | {} | {} | {} | {n} | {} |",
+            "| {function} | {} | {} | {} | {} | {} | {} | {} | {n} | {} |",
             ratio(m("grad"), m("hand")),
             ratio(m("grad"), m("value")),
+            ratio(m("grad_array"), m("grad")),
             ratio(m("graph"), m("grad")),
             ratio(m("num_dual"), m("grad")),
             ratio(m("symdiff"), m("grad")),

@@ -48,6 +48,19 @@ pub fn grad_fn() -> impl Differentiable<f64, 10> + Copy {
     )
 }
 
+/// The same sum as a loop over an array parameter, which `grad!` unrolls: the same
+/// additions in the same order as [`value`] (`0.0 + t` is `t`), so the same value to the
+/// bit.
+pub fn grad_array_fn() -> impl Differentiable<f64, 10> + Copy {
+    grad!(|x: [f64; 10]| {
+        let mut f = 0.0;
+        for i in 0..x.len() - 1 {
+            f += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        f
+    })
+}
+
 /// The loop of [`value`] over tape handles, as a user of the runtime graph writes it.
 pub fn record<'g>(x: [Var<'g>; 10]) -> Var<'g> {
     let mut f = 100.0 * (x[1] - x[0] * x[0]).powi(2) + (1.0 - x[0]).powi(2);

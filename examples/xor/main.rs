@@ -1,10 +1,13 @@
 //! A 2-2-1 network (two tanh hidden units, a sigmoid output) trained on XOR by gradient
 //! descent, with the gradient of all nine parameters from one `grad!` per data point.
 //!
-//! The four data points are constants of the closure form: `x[0]`, `x[1]` and `y` are
-//! evaluated where `grad!` is written, inside the loop, and only the nine parameters are
-//! differentiated. Prints the loss as it falls and the final predictions, and writes the
-//! loss curve as an SVG plot.
+//! The parameters are arrays: the hidden layer's weights `w[j][k]` (unit j, input k) and
+//! biases `b[j]`, the output's weights `v[j]` and bias `c`. The body loops over the hidden
+//! units and their inputs; the loops have constant bounds, so `grad!` unrolls them, and
+//! the gradient comes back shaped like the parameters, `(dw, db, dv, dc)`. The four data
+//! points are constants of the closure form: `x[k]` and `y` are evaluated where `grad!` is
+//! written, inside the loop, and only the parameters are differentiated. Prints the loss
+//! as it falls and the final predictions, and writes the loss curve as an SVG plot.
 //!
 //! Run with `cargo run --example xor`; pass a directory to write the plot there instead
 //! of `target/backprop-examples/`.
@@ -15,7 +18,7 @@ mod plot;
 
 use std::time::Instant;
 
-use backprop::{grad, Differentiable};
+use backprop::grad;
 use output::{output_dir, shown};
 
 const DATA: [([f64; 2], f64); 4] = [
@@ -24,11 +27,14 @@ const DATA: [([f64; 2], f64); 4] = [
     ([1.0, 0.0], 1.0),
     ([1.0, 1.0], 0.0),
 ];
-const NAMES: [&str; 9] = ["w11", "w12", "b1", "w21", "w22", "b2", "v1", "v2", "c"];
 const LEARNING_RATE: f64 = 2.0;
 const EPOCHS: usize = 1000;
 
 const TARGET: f64 = 0.01;
+
+/// The hidden layer's weights `w[j][k]` and biases `b[j]`, the output's weights `v[j]`
+/// and bias `c`.
+type Params = ([[f64; 2]; 2], [f64; 2], [f64; 2], f64);
 
 fn main() -> std::io::Result<()> {
     let start = Instant::now();
@@ -41,19 +47,31 @@ fn main() -> std::io::Result<()> {
     println!("{:>6} {:>11}", "epoch", "mean loss");
     for epoch in 0..=EPOCHS {
         let mut loss = 0.0;
-        let mut grad = [0.0; 9];
+        // The mean gradient, shaped like the parameters.
+        let (mut gw, mut gb, mut gv, mut gc) = ([[0.0; 2]; 2], [0.0; 2], [0.0; 2], 0.0);
         for (x, y) in DATA {
-            let f = grad!(|w11, w12, b1, w21, w22, b2, v1, v2, c| {
-                let h1 = tanh(w11 * x[0] + w12 * x[1] + b1);
-                let h2 = tanh(w21 * x[0] + w22 * x[1] + b2);
-                (sigmoid(v1 * h1 + v2 * h2 + c) - y).powi(2)
+            let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2], v: [f64; 2], c: f64| {
+                let mut z = 0.0;
+                for j in 0..2 {
+                    let mut a = 0.0;
+                    for k in 0..2 {
+                        a += w[j][k] * x[k];
+                    }
+                    z += v[j] * tanh(a + b[j]);
+                }
+                (sigmoid(z + c) - y).powi(2)
             });
-            // The trait's form takes the nine parameters as one array.
-            let (l, g) = Differentiable::value_and_grad(&f, params);
+            let (w, b, v, c) = params;
+            let (l, (dw, db, dv, dc)) = f.value_and_grad(w, b, v, c);
             loss += l / 4.0;
-            for (total, g) in grad.iter_mut().zip(g) {
-                *total += g / 4.0;
+            for j in 0..2 {
+                for k in 0..2 {
+                    gw[j][k] += dw[j][k] / 4.0;
+                }
+                gb[j] += db[j] / 4.0;
+                gv[j] += dv[j] / 4.0;
             }
+            gc += dc / 4.0;
         }
         losses.push(loss);
         let first = loss < TARGET && reached.is_none();
@@ -67,9 +85,15 @@ fn main() -> std::io::Result<()> {
         if epoch == EPOCHS {
             break;
         }
-        for (p, g) in params.iter_mut().zip(grad) {
-            *p -= LEARNING_RATE * g;
+        let (w, b, v, c) = &mut params;
+        for j in 0..2 {
+            for k in 0..2 {
+                w[j][k] -= LEARNING_RATE * gw[j][k];
+            }
+            b[j] -= LEARNING_RATE * gb[j];
+            v[j] -= LEARNING_RATE * gv[j];
         }
+        *c -= LEARNING_RATE * gc;
     }
     let elapsed = start.elapsed();
     let loss = losses[losses.len() - 1];
@@ -84,9 +108,14 @@ fn main() -> std::io::Result<()> {
         );
     }
     println!("\nparameters:");
-    for (name, p) in NAMES.iter().zip(params) {
-        println!("  {name:>3} = {p:>8.4}");
+    let (w, b, v, c) = params;
+    for j in 0..2 {
+        println!(
+            "  hidden unit {j}: w[{j}] = [{:>7.4}, {:>7.4}], b[{j}] = {:>7.4}, v[{j}] = {:>7.4}",
+            w[j][0], w[j][1], b[j], v[j]
+        );
     }
+    println!("  output bias: c = {c:.4}");
     println!(
         "\nfinal mean loss {loss:.5} after {EPOCHS} epochs in {:.1} ms (below {TARGET} from epoch {})",
         elapsed.as_secs_f64() * 1e3,
@@ -109,23 +138,33 @@ fn main() -> std::io::Result<()> {
 }
 
 /// The network's output, written out in plain Rust to read the predictions.
-fn predict(p: &[f64; 9], x: [f64; 2]) -> f64 {
-    let h1 = (p[0] * x[0] + p[1] * x[1] + p[2]).tanh();
-    let h2 = (p[3] * x[0] + p[4] * x[1] + p[5]).tanh();
-    1.0 / (1.0 + (-(p[6] * h1 + p[7] * h2 + p[8])).exp())
+fn predict((w, b, v, c): &Params, x: [f64; 2]) -> f64 {
+    let mut z = 0.0;
+    for j in 0..2 {
+        z += v[j] * (w[j][0] * x[0] + w[j][1] * x[1] + b[j]).tanh();
+    }
+    1.0 / (1.0 + (-(z + c)).exp())
 }
 
 /// Small fixed starting weights: reproducible runs with no random-number crate. The two
 /// hidden units start different, or they would stay equal and learn only one feature.
 /// Not every start works: from some, gradient descent settles in a local minimum where the
 /// network answers 0.5 for two of the four points (mean loss 0.125). This one does not.
-fn initial_params() -> [f64; 9] {
-    // A linear congruential generator (Knuth's MMIX constants), mapped to [-1, 1).
+fn initial_params() -> Params {
+    // A linear congruential generator (Knuth's MMIX constants), mapped to [-1, 1), drawn
+    // unit by unit: each hidden unit's two weights and bias, then the output's.
     let mut state: u64 = 2024;
-    core::array::from_fn(|_| {
+    let mut next = || {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 11) as f64 / (1_u64 << 53) as f64 * 2.0 - 1.0
-    })
+    };
+    let (mut w, mut b) = ([[0.0; 2]; 2], [0.0; 2]);
+    for j in 0..2 {
+        w[j] = [next(), next()];
+        b[j] = next();
+    }
+    let v = [next(), next()];
+    (w, b, v, next())
 }
