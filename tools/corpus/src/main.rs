@@ -1,5 +1,7 @@
 //! Writes the corpus test file: `cargo run -p corpus-gen -- --seed N --count C`, to
-//! standard output.
+//! standard output; with `--loops`, the loop corpus instead (`loops`), and with
+//! `--loops --branches` loop programs that also branch on values at run time (for when
+//! `grad!` supports that).
 //!
 //! Cases are random expressions over every operation of the table, in both input forms,
 //! built at an evaluation point where they are safe (see `gen` and `screen`). The file is
@@ -10,6 +12,7 @@ mod domain;
 mod emit;
 mod expr;
 mod gen;
+mod loops;
 mod print;
 mod rng;
 mod screen;
@@ -22,16 +25,41 @@ use backprop_core::OPS;
 use case::{Case, Form};
 use expr::{Const, Elem, Node, Style};
 
-const USAGE: &str = "usage: corpus-gen --seed N --count C > tests/corpus.rs";
+const USAGE: &str = "usage: corpus-gen --seed N --count C > tests/corpus.rs\n       \
+                     corpus-gen --loops [--branches] --seed N --count C > tests/loop_corpus.rs";
+
+struct Args {
+    seed: u64,
+    count: usize,
+    loops: bool,
+    branches: bool,
+}
 
 fn main() {
-    let (seed, count) = match parse_args() {
+    let Args {
+        seed,
+        count,
+        loops,
+        branches,
+    } = match parse_args() {
         Ok(args) => args,
         Err(message) => {
             eprintln!("{message}\n{USAGE}");
             std::process::exit(2);
         }
     };
+    if loops {
+        match loops::corpus(seed, count, branches) {
+            Ok(text) => std::io::stdout()
+                .write_all(text.as_bytes())
+                .expect("write to standard output"),
+            Err(message) => {
+                eprintln!("corpus-gen: {message}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     for row in OPS {
         if !domain::REVIEWED.contains(&row.name) {
             eprintln!(
@@ -74,11 +102,23 @@ fn corpus(seed: u64, count: usize) -> Result<String, String> {
     }))
 }
 
-fn parse_args() -> Result<(u64, usize), String> {
+fn parse_args() -> Result<Args, String> {
     let mut seed = None;
     let mut count = None;
+    let (mut loops, mut branches) = (false, false);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--loops" => {
+                loops = true;
+                continue;
+            }
+            "--branches" => {
+                branches = true;
+                continue;
+            }
+            _ => {}
+        }
         let value = args.next().ok_or(format!("`{flag}` needs a value"))?;
         match flag.as_str() {
             "--seed" => seed = Some(value.parse().map_err(|_| format!("bad seed `{value}`"))?),
@@ -86,10 +126,15 @@ fn parse_args() -> Result<(u64, usize), String> {
             _ => return Err(format!("unknown argument `{flag}`")),
         }
     }
-    Ok((
-        seed.ok_or("missing --seed")?,
-        count.ok_or("missing --count")?,
-    ))
+    if branches && !loops {
+        return Err("`--branches` is for `--loops`".to_owned());
+    }
+    Ok(Args {
+        seed: seed.ok_or("missing --seed")?,
+        count: count.ok_or("missing --count")?,
+        loops,
+        branches,
+    })
 }
 
 /// The file as `cargo fmt` would leave it.
