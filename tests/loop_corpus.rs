@@ -5,7 +5,7 @@
 //! Regenerate, from the workspace root, with
 //!
 //! ```sh
-//! cargo run -p corpus-gen -- --loops --seed 1 --count 60 > tests/loop_corpus.rs
+//! cargo run -p corpus-gen -- --loops --branches --seed 1 --count 60 > tests/loop_corpus.rs
 //! ```
 //!
 //! Each body uses array parameters (1-D and 2-D) and scalars, `let mut` accumulators and
@@ -124,1432 +124,218 @@ where
     gradcheck(f, at).assert_passed();
 }
 
-/// [[f64; 2]; 3]; loops nested 1 deep, 93 operations unrolled.
+/// [f64; 5]; loops nested 1 deep, 35 operations unrolled.
 #[test]
 fn case_000() {
-    let xs: [f64; 5] = [-1.0, -0.25, 0.625, 0.875, -0.5];
+    let xs: [f64; 5] = [0.375, -0.875, -0.875, 0.75, -1.0];
     let cm: [[f64; 3]; 3] = [
-        [-0.125, 0.25, -0.375],
-        [0.125, -0.875, 0.875],
-        [-0.625, 0.625, 0.875],
+        [-0.625, 0.25, -0.5],
+        [1.0, 0.375, 0.5],
+        [-0.25, -0.75, -0.125],
     ];
-    let f = grad!(|w: [[f64; 2]; 3]| {
+    let f = grad!(|x: [f64; 5]| {
         let mut h0 = [0.0; 3];
-        for i in 0..=3 {
-            let t1 = (w[(i + 2) % 3][i % 2] * xs[3]).powi(i as i32);
-            h0[(i * 2) % 3] += t1 * t1.powi(i as i32);
-            if i == 0 {
-                h0[1] = w[i % 3][(i * 2) % 2]
-                    * cm[i % 3][i % 3]
-                    * w[(i * 2) % 3][i % 2].powi(2)
-                    * w[(i + 2) % 3][(i * 2) % 2];
-            } else {
-                h0[(i + 1) % 3] -= t1;
+        let mut s1 = 0.0;
+        for i in (1..2).step_by(2) {
+            s1 -= x[(i + 1) % 5].softplus().atan().powi(2);
+            if i < 1 {
+                h0[i] = x[4 - i].cos().sin();
             }
-            h0[(i + 1) % 3] += xs[4 - i] / (0.5 + xs[i + 1].tanh().sigmoid());
+            if (i as f64) >= 0.5 {
+                s1 -= (1.0 + x[(i + 2) % 5].cos() * x[(i + 2) % 5].cos())
+                    .sqrt()
+                    .sin();
+                h0[i] += 1.25 * (-s1).exp();
+            }
         }
-        let mut s2 = 1.0;
-        for i in (0..4).rev() {
-            s2 += h0[(i + 2) % 3]
-                .powi(2)
-                .mul_add(w[(i + 1) % 3][(i * 2) % 2].powi(2), w[i % 3][i % 2])
-                .mul_add(
-                    (1.0 + (w[1][i % 2] + xs[4 - i]) * (w[1][i % 2] + xs[4 - i])).ln(),
-                    w[i % 3][0].exp(),
-                );
+        let mut h2 = [0.0; 4];
+        let s3: f64 = 1.0;
+        for i in 0..=2 {
+            if x[i].exp() > 0.0 {
+                s1 -= x[4] * 2.0;
+            } else {
+                h2[(i + 1) % 4] += x[i].powi(i as i32) / (1.5 + x[i].atan().tanh());
+                h0[(i + 2) % 3] *= xs[3].powi(i as i32).cos();
+            }
+            if i % 2 == 0 {
+                h0[i] *= x[i].cos().cos();
+            }
+            if ((i + 1) as f64) <= 0.25 {
+                h0[2 - i] += cm[i][2 - i];
+            }
         }
-        h0[0].softplus() + s2
+        (h0[0] + s1.tanh()) * h2[1].softplus() + s3
     });
-    let plain = |w: [[f64; 2]; 3]| -> f64 {
+    let plain = |x: [f64; 5]| -> f64 {
         let mut h0 = [0.0; 3];
-        for i in 0..=3 {
-            let t1 = (w[(i + 2) % 3][i % 2] * xs[3]).powi(i as i32);
-            h0[(i * 2) % 3] += t1 * t1.powi(i as i32);
-            if i == 0 {
-                h0[1] = w[i % 3][(i * 2) % 2]
-                    * cm[i % 3][i % 3]
-                    * w[(i * 2) % 3][i % 2].powi(2)
-                    * w[(i + 2) % 3][(i * 2) % 2];
-            } else {
-                h0[(i + 1) % 3] -= t1;
+        let mut s1 = 0.0;
+        for i in (1..2).step_by(2) {
+            s1 -= x[(i + 1) % 5].softplus().atan().powi(2);
+            if i < 1 {
+                h0[i] = x[4 - i].cos().sin();
             }
-            h0[(i + 1) % 3] += xs[4 - i] / (0.5 + xs[i + 1].tanh().sigmoid());
+            if (i as f64) >= 0.5 {
+                s1 -= (1.0 + x[(i + 2) % 5].cos() * x[(i + 2) % 5].cos())
+                    .sqrt()
+                    .sin();
+                h0[i] += 1.25 * (-s1).exp();
+            }
         }
-        let mut s2 = 1.0;
-        for i in (0..4).rev() {
-            s2 += h0[(i + 2) % 3]
-                .powi(2)
-                .mul_add(w[(i + 1) % 3][(i * 2) % 2].powi(2), w[i % 3][i % 2])
-                .mul_add(
-                    (1.0 + (w[1][i % 2] + xs[4 - i]) * (w[1][i % 2] + xs[4 - i])).ln(),
-                    w[i % 3][0].exp(),
-                );
+        let mut h2 = [0.0; 4];
+        let s3: f64 = 1.0;
+        for i in 0..=2 {
+            if x[i].exp() > 0.0 {
+                s1 -= x[4] * 2.0;
+            } else {
+                h2[(i + 1) % 4] += x[i].powi(i as i32) / (1.5 + x[i].atan().tanh());
+                h0[(i + 2) % 3] *= xs[3].powi(i as i32).cos();
+            }
+            if i % 2 == 0 {
+                h0[i] *= x[i].cos().cos();
+            }
+            if ((i + 1) as f64) <= 0.25 {
+                h0[2 - i] += cm[i][2 - i];
+            }
         }
-        h0[0].softplus() + s2
+        (h0[0] + s1.tanh()) * h2[1].softplus() + s3
     };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1], [p2, p3], [p4, p5]];
+    let reference = GraphFn::<f64, _, 5>::new(
+        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"],
+        |[p0, p1, p2, p3, p4]| {
+            let x = [p0, p1, p2, p3, p4];
             let cg = p0.graph();
             let mut h0 = [cg.constant(0.0); 3];
-            for i in 0..=3 {
-                let t1 = (w[(i + 2) % 3][i % 2] * xs[3]).powi(i as i32);
-                h0[(i * 2) % 3] = h0[(i * 2) % 3] + t1 * t1.powi(i as i32);
-                if i == 0 {
-                    h0[1] = w[i % 3][(i * 2) % 2]
-                        * cm[i % 3][i % 3]
-                        * w[(i * 2) % 3][i % 2].powi(2)
-                        * w[(i + 2) % 3][(i * 2) % 2];
-                } else {
-                    h0[(i + 1) % 3] = h0[(i + 1) % 3] - t1;
+            let mut s1 = cg.constant(0.0);
+            for i in (1..2).step_by(2) {
+                s1 = s1 - x[(i + 1) % 5].softplus().atan().powi(2);
+                if i < 1 {
+                    h0[i] = x[4 - i].cos().sin();
                 }
-                h0[(i + 1) % 3] = h0[(i + 1) % 3] + xs[4 - i] / (0.5 + xs[i + 1].tanh().sigmoid());
+                if (i as f64) >= 0.5 {
+                    s1 = s1
+                        - (1.0 + x[(i + 2) % 5].cos() * x[(i + 2) % 5].cos())
+                            .sqrt()
+                            .sin();
+                    h0[i] = h0[i] + 1.25 * (-s1).exp();
+                }
             }
-            let mut s2 = cg.constant(1.0);
-            for i in (0..4).rev() {
-                s2 = s2
-                    + h0[(i + 2) % 3]
-                        .powi(2)
-                        .mul_add(w[(i + 1) % 3][(i * 2) % 2].powi(2), w[i % 3][i % 2])
-                        .mul_add(
-                            (1.0 + (w[1][i % 2] + xs[4 - i]) * (w[1][i % 2] + xs[4 - i])).ln(),
-                            w[i % 3][0].exp(),
-                        );
+            let mut h2 = [cg.constant(0.0); 4];
+            let s3 = cg.constant(1.0);
+            for i in 0..=2 {
+                if x[i].exp().value() > 0.0 {
+                    s1 = s1 - x[4] * 2.0;
+                } else {
+                    h2[(i + 1) % 4] =
+                        h2[(i + 1) % 4] + x[i].powi(i as i32) / (1.5 + x[i].atan().tanh());
+                    h0[(i + 2) % 3] = h0[(i + 2) % 3] * xs[3].powi(i as i32).cos();
+                }
+                if i % 2 == 0 {
+                    h0[i] = h0[i] * x[i].cos().cos();
+                }
+                if ((i + 1) as f64) <= 0.25 {
+                    h0[2 - i] = h0[2 - i] + cm[i][2 - i];
+                }
             }
-            h0[0].softplus() + s2
+            (h0[0] + s1.tanh()) * h2[1].softplus() + s3
         },
     );
-    let w: [[f64; 2]; 3] = [[0.125, -0.875], [0.125, -0.75], [0.25, -0.9375]];
-    let at: [f64; 6] = [0.125, -0.875, 0.125, -0.75, 0.25, -0.9375];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
-    );
+    let x: [f64; 5] = [0.1875, 0.0625, -0.0625, -0.1875, 0.25];
+    let at: [f64; 5] = [0.1875, 0.0625, -0.0625, -0.1875, 0.25];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
+    let g = f.grad(x);
+    check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
 }
 
-/// [[f64; 3]; 3], f64; loops nested 1 deep, 87 operations unrolled.
+/// [[f64; 3]; 2], [f64; 2]; loops nested 1 deep, 38 operations unrolled.
 #[test]
 fn case_001() {
-    let xs: [f64; 5] = [0.25, 0.375, -0.875, -1.0, -0.25];
-    let cm: [[f64; 3]; 3] = [
-        [-0.25, -0.625, 0.875],
-        [-1.0, -0.375, 0.0],
-        [1.0, 0.625, -0.75],
-    ];
-    let f = grad!(|w: [[f64; 3]; 3], c: f64| {
-        let mut h0 = [0.0; 3];
-        let mut h1 = [0.0; 4];
-        for i in (1..4).step_by(2) {
-            h1[(i + 2) % 4] += w[(i + 2) % 3][(i * 2) % 3] / (1.0 + -xs[i + 1] * -xs[i + 1]);
-            h0[0] = (2.0 - h1[3 - i].powi(3)) / (0.5 + (w[(i + 1) % 3][(i * 2) % 3] * c).sigmoid());
-        }
-        let mut s2 = 0.0;
-        for i in 0..=4 {
-            h0[(i + 1) % 3] += cm[(i * 2) % 3][(i + 2) % 3];
-            s2 += -cm[i % 3][i % 3].softplus().tanh();
-            if i < 4 {
-                s2 = s2 * 0.5 + xs[3].sin().exp().tanh();
-            } else {
-                s2 = (s2 + h0[i % 3]).tanh();
-            }
-        }
-        let h3: [f64; 2] = [0.0; 2];
-        for i in (0..3).rev() {
-            h1[i] *= 0.25;
-            h1[i] /= 2.0 + h0[i].sin();
-        }
-        h0[1].tanh() * h1[3] + s2 + h3[1]
-    });
-    let plain = |w: [[f64; 3]; 3], c: f64| -> f64 {
-        let mut h0 = [0.0; 3];
-        let mut h1 = [0.0; 4];
-        for i in (1..4).step_by(2) {
-            h1[(i + 2) % 4] += w[(i + 2) % 3][(i * 2) % 3] / (1.0 + -xs[i + 1] * -xs[i + 1]);
-            h0[0] = (2.0 - h1[3 - i].powi(3)) / (0.5 + (w[(i + 1) % 3][(i * 2) % 3] * c).sigmoid());
-        }
-        let mut s2 = 0.0;
-        for i in 0..=4 {
-            h0[(i + 1) % 3] += cm[(i * 2) % 3][(i + 2) % 3];
-            s2 += -cm[i % 3][i % 3].softplus().tanh();
-            if i < 4 {
-                s2 = s2 * 0.5 + xs[3].sin().exp().tanh();
-            } else {
-                s2 = (s2 + h0[i % 3]).tanh();
-            }
-        }
-        let h3: [f64; 2] = [0.0; 2];
-        for i in (0..3).rev() {
-            h1[i] *= 0.25;
-            h1[i] /= 2.0 + h0[i].sin();
-        }
-        h0[1].tanh() * h1[3] + s2 + h3[1]
-    };
-    let reference = GraphFn::<f64, _, 10>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-            let c = p9;
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 3];
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in (1..4).step_by(2) {
-                h1[(i + 2) % 4] =
-                    h1[(i + 2) % 4] + w[(i + 2) % 3][(i * 2) % 3] / (1.0 + -xs[i + 1] * -xs[i + 1]);
-                h0[0] =
-                    (2.0 - h1[3 - i].powi(3)) / (0.5 + (w[(i + 1) % 3][(i * 2) % 3] * c).sigmoid());
-            }
-            let mut s2 = cg.constant(0.0);
-            for i in 0..=4 {
-                h0[(i + 1) % 3] = h0[(i + 1) % 3] + cm[(i * 2) % 3][(i + 2) % 3];
-                s2 = s2 + -cm[i % 3][i % 3].softplus().tanh();
-                if i < 4 {
-                    s2 = s2 * 0.5 + xs[3].sin().exp().tanh();
-                } else {
-                    s2 = (s2 + h0[i % 3]).tanh();
-                }
-            }
-            let h3 = [cg.constant(0.0); 2];
-            for i in (0..3).rev() {
-                h1[i] = h1[i] * 0.25;
-                h1[i] = h1[i] / (2.0 + h0[i].sin());
-            }
-            h0[1].tanh() * h1[3] + s2 + h3[1]
-        },
-    );
-    let w: [[f64; 3]; 3] = [
-        [-0.6875, 1.1875, 0.0],
-        [-0.8125, 0.3125, -0.3125],
-        [0.75, 0.3125, 0.0],
-    ];
-    let c: f64 = 1.125;
-    let at: [f64; 10] = [
-        -0.6875, 1.1875, 0.0, -0.8125, 0.3125, -0.3125, 0.75, 0.3125, 0.0, 1.125,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "c"
-        ]
-    );
-    let g = f.grad(w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
-            g.0[2][2], g.1,
-        ],
-    );
-}
-
-/// [f64; 4]; loops nested 2 deep, 94 operations unrolled.
-#[test]
-fn case_002() {
-    let xs: [f64; 5] = [-0.875, 0.875, -0.25, -1.0, -0.375];
-    let cm: [[f64; 3]; 3] = [[0.75, 0.75, 1.0], [0.0, 1.0, 0.875], [-0.75, -0.875, -0.75]];
-    let f = grad!(|x: [f64; 4]| {
-        let mut s0 = 0.5;
-        let mut s1 = 0.0;
-        for i in 0..=4 {
-            let t2 = x[i % 4].powi(3).powi(2);
-            s0 += t2 * i as f64;
-            let t3 = -t2;
-            s0 += t3 * (x[3] * x[i % 4]);
-        }
-        let mut h4 = [0.0; 2];
-        for i in 1..=3 {
-            for j in 0..=i {
-                s1 -= ((j + 1) as f64).powi(3);
-            }
-        }
-        let s5: f64 = 1.0;
-        let h6 = [
-            xs[4].tanh() - (s1 + x[2]),
-            x[2],
-            (1.0 + s1.sin() * s1.sin()).ln(),
-        ];
-        for i in (0..x.len()).step_by(2) {
-            let t7 = x[(i * 2) % 4];
-            s1 += t7 * (h6[i % 3] + i as f64);
-            if i < 2 {
-                s0 += (1.0
-                    + cm[(i * 2) % 3][(i + 1) % 3].softplus()
-                        * cm[(i * 2) % 3][(i + 1) % 3].softplus())
-                .sqrt()
-                .exp();
-                h4[(i * 2) % 2] += x[3 - i];
-            } else {
-                s1 += x[i].cos().sigmoid()
-                    * (1.0 + cm[(i + 2) % 3][i % 3] * cm[(i + 2) % 3][i % 3])
-                        .ln()
-                        .sigmoid();
-                s0 += x[i];
-            }
-        }
-        (s0 - s1 - h4[0].softplus()) * s5 + h6[1]
-    });
-    let plain = |x: [f64; 4]| -> f64 {
-        let mut s0 = 0.5;
-        let mut s1 = 0.0;
-        for i in 0..=4 {
-            let t2 = x[i % 4].powi(3).powi(2);
-            s0 += t2 * i as f64;
-            let t3 = -t2;
-            s0 += t3 * (x[3] * x[i % 4]);
-        }
-        let mut h4 = [0.0; 2];
-        for i in 1..=3 {
-            for j in 0..=i {
-                s1 -= ((j + 1) as f64).powi(3);
-            }
-        }
-        let s5: f64 = 1.0;
-        let h6 = [
-            xs[4].tanh() - (s1 + x[2]),
-            x[2],
-            (1.0 + s1.sin() * s1.sin()).ln(),
-        ];
-        for i in (0..x.len()).step_by(2) {
-            let t7 = x[(i * 2) % 4];
-            s1 += t7 * (h6[i % 3] + i as f64);
-            if i < 2 {
-                s0 += (1.0
-                    + cm[(i * 2) % 3][(i + 1) % 3].softplus()
-                        * cm[(i * 2) % 3][(i + 1) % 3].softplus())
-                .sqrt()
-                .exp();
-                h4[(i * 2) % 2] += x[3 - i];
-            } else {
-                s1 += x[i].cos().sigmoid()
-                    * (1.0 + cm[(i + 2) % 3][i % 3] * cm[(i + 2) % 3][i % 3])
-                        .ln()
-                        .sigmoid();
-                s0 += x[i];
-            }
-        }
-        (s0 - s1 - h4[0].softplus()) * s5 + h6[1]
-    };
-    let reference =
-        GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "x[3]"], |[p0, p1, p2, p3]| {
-            let x = [p0, p1, p2, p3];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.5);
-            let mut s1 = cg.constant(0.0);
-            for i in 0..=4 {
-                let t2 = x[i % 4].powi(3).powi(2);
-                s0 = s0 + t2 * i as f64;
-                let t3 = -t2;
-                s0 = s0 + t3 * (x[3] * x[i % 4]);
-            }
-            let mut h4 = [cg.constant(0.0); 2];
-            for i in 1..=3 {
-                for j in 0..=i {
-                    s1 = s1 - ((j + 1) as f64).powi(3);
-                }
-            }
-            let s5 = cg.constant(1.0);
-            let h6 = [
-                xs[4].tanh() - (s1 + x[2]),
-                x[2],
-                (1.0 + s1.sin() * s1.sin()).ln(),
-            ];
-            for i in (0..x.len()).step_by(2) {
-                let t7 = x[(i * 2) % 4];
-                s1 = s1 + t7 * (h6[i % 3] + i as f64);
-                if i < 2 {
-                    s0 = s0
-                        + (1.0
-                            + cm[(i * 2) % 3][(i + 1) % 3].softplus()
-                                * cm[(i * 2) % 3][(i + 1) % 3].softplus())
-                        .sqrt()
-                        .exp();
-                    h4[(i * 2) % 2] = h4[(i * 2) % 2] + x[3 - i];
-                } else {
-                    s1 = s1
-                        + x[i].cos().sigmoid()
-                            * (1.0 + cm[(i + 2) % 3][i % 3] * cm[(i + 2) % 3][i % 3])
-                                .ln()
-                                .sigmoid();
-                    s0 = s0 + x[i];
-                }
-            }
-            (s0 - s1 - h4[0].softplus()) * s5 + h6[1]
-        });
-    let x: [f64; 4] = [0.375, 0.4375, 0.3125, -0.625];
-    let at: [f64; 4] = [0.375, 0.4375, 0.3125, -0.625];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
-}
-
-/// [f64; 2], f64; loops nested 2 deep, 73 operations unrolled.
-#[test]
-fn case_003() {
-    let xs: [f64; 5] = [0.125, -0.625, -0.625, 0.625, -0.875];
-    let cm: [[f64; 3]; 3] = [
-        [-0.5, 0.375, -0.25],
-        [0.875, -0.25, -0.875],
-        [0.0, 0.25, 0.5],
-    ];
-    let f = grad!(|x: [f64; 2], c: f64| {
-        let mut h0 = [0.0; 2];
-        let mut h1 = [0.0; 4];
-        for i in 0..x.len() {
-            h0[(i * 2) % 2] += -xs[i].powi(2) / (0.5 + (x[(i * 2) % 2] * 3.0).sigmoid());
-            h0[(i + 2) % 2] += c;
-        }
-        let mut s2 = 1.0;
-        let h3: [f64; 3] = [0.0; 3];
-        for i in (1..2).step_by(2) {
-            h1[1] += ((c + xs[(i * 2) % 5]) * c.powi(2)).softplus();
-            s2 += cm[(i + 1) % 3][i];
-            h0[i] += x[1].sigmoid();
-        }
-        let h4 = [cm[0][1] * 0.25 - 1.5, (cm[2][2] * xs[0]).powi(3)];
-        for i in 0..x.len() - 1 {
-            for j in i..4 {
-                h0[(i + 2) % 2] += c * xs[i].sigmoid() / (1.0 + h1[i] * h1[i]);
-                s2 /= 0.5 + x[i].sigmoid();
-                h1[2] -= h0[(j * 2) % 2];
-            }
-        }
-        h0[0] + h1[1] + s2 - h3[1] + h4[0].softplus()
-    });
-    let plain = |x: [f64; 2], c: f64| -> f64 {
-        let mut h0 = [0.0; 2];
-        let mut h1 = [0.0; 4];
-        for i in 0..x.len() {
-            h0[(i * 2) % 2] += -xs[i].powi(2) / (0.5 + (x[(i * 2) % 2] * 3.0).sigmoid());
-            h0[(i + 2) % 2] += c;
-        }
-        let mut s2 = 1.0;
-        let h3: [f64; 3] = [0.0; 3];
-        for i in (1..2).step_by(2) {
-            h1[1] += ((c + xs[(i * 2) % 5]) * c.powi(2)).softplus();
-            s2 += cm[(i + 1) % 3][i];
-            h0[i] += x[1].sigmoid();
-        }
-        let h4 = [cm[0][1] * 0.25 - 1.5, (cm[2][2] * xs[0]).powi(3)];
-        for i in 0..x.len() - 1 {
-            for j in i..4 {
-                h0[(i + 2) % 2] += c * xs[i].sigmoid() / (1.0 + h1[i] * h1[i]);
-                s2 /= 0.5 + x[i].sigmoid();
-                h1[2] -= h0[(j * 2) % 2];
-            }
-        }
-        h0[0] + h1[1] + s2 - h3[1] + h4[0].softplus()
-    };
-    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "c"], |[p0, p1, p2]| {
-        let x = [p0, p1];
-        let c = p2;
-        let cg = p0.graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        let mut h1 = [cg.constant(0.0); 4];
-        for i in 0..x.len() {
-            h0[(i * 2) % 2] =
-                h0[(i * 2) % 2] + -xs[i].powi(2) / (0.5 + (x[(i * 2) % 2] * 3.0).sigmoid());
-            h0[(i + 2) % 2] = h0[(i + 2) % 2] + c;
-        }
-        let mut s2 = cg.constant(1.0);
-        let h3 = [cg.constant(0.0); 3];
-        for i in (1..2).step_by(2) {
-            h1[1] = h1[1] + ((c + xs[(i * 2) % 5]) * c.powi(2)).softplus();
-            s2 = s2 + cm[(i + 1) % 3][i];
-            h0[i] = h0[i] + x[1].sigmoid();
-        }
-        let h4 = [
-            cg.constant(cm[0][1] * 0.25 - 1.5),
-            cg.constant((cm[2][2] * xs[0]).powi(3)),
-        ];
-        for i in 0..x.len() - 1 {
-            for j in i..4 {
-                h0[(i + 2) % 2] = h0[(i + 2) % 2] + c * xs[i].sigmoid() / (1.0 + h1[i] * h1[i]);
-                s2 = s2 / (0.5 + x[i].sigmoid());
-                h1[2] = h1[2] - h0[(j * 2) % 2];
-            }
-        }
-        h0[0] + h1[1] + s2 - h3[1] + h4[0].softplus()
-    });
-    let x: [f64; 2] = [-0.9375, 0.25];
-    let c: f64 = -1.125;
-    let at: [f64; 3] = [-0.9375, 0.25, -1.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
-    let g = f.grad(x, c);
-    check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
-}
-
-/// [f64; 3], [[f64; 2]; 2]; loops nested 2 deep, 99 operations unrolled.
-#[test]
-fn case_004() {
-    let xs: [f64; 5] = [1.0, 1.0, 0.375, -0.875, 1.0];
-    let cm: [[f64; 3]; 3] = [
-        [0.0, -0.625, 0.75],
-        [-0.875, -1.0, 0.25],
-        [0.75, 0.375, -0.5],
-    ];
-    let f = grad!(|x: [f64; 3], w: [[f64; 2]; 2]| {
-        let mut s0 = 1.0;
-        for i in (0..x.len()).step_by(3) {
-            s0 += (((i + 1) as f64).tanh()
-                / (1.0 + w[(i + 1) % 2][(i + 1) % 2] * w[(i + 1) % 2][(i + 1) % 2]))
-                .mul_add(
-                    (1.0 + x[i].powi(3) * x[i].powi(3)).ln(),
-                    cm[i][(i + 2) % 3].sin().tanh(),
-                );
-        }
-        let mut h1 = [0.0; 3];
-        for i in 1..4 {
-            h1[(i * 2) % 3] += 1.5 + xs[i] * w[1][(i * 2) % 2].softplus();
-            for j in (i..4).step_by(2) {
-                h1[i % 3] = (i as f64 - -w[(i * 2) % 2][(j * 2) % 2]).mul_add(
-                    (1.0 + xs[4 - i] * xs[4 - i]).sqrt(),
-                    (-w[(j + 2) % 2][(i + 2) % 2]).exp(),
-                );
-            }
-            if i > 3 {
-                h1[i % 3] += 1.5 * w[i % 2][1].powi(3) / (1.5 + s0.tanh());
-                h1[2] += x[2];
-            } else {
-                h1[0] = (1.25 * w[(i + 2) % 2][1]).powi(2) * (i as f64).sin();
-                s0 += w[(i + 1) % 2][0] + w[i % 2][(i * 2) % 2] + xs[i];
-            }
-        }
-        let h2: [f64; 2] = [0.0; 2];
-        for i in 1..4 {
-            s0 = s0.mul_add(cm[2][0] + xs[3], 3.0 * (w[i % 2][(i + 1) % 2] * cm[0][2]));
-            s0 = (s0 + x[i % 3]).tanh();
-        }
-        s0 + h1[1].softplus() - h2[1]
-    });
-    let plain = |x: [f64; 3], w: [[f64; 2]; 2]| -> f64 {
-        let mut s0 = 1.0;
-        for i in (0..x.len()).step_by(3) {
-            s0 += (((i + 1) as f64).tanh()
-                / (1.0 + w[(i + 1) % 2][(i + 1) % 2] * w[(i + 1) % 2][(i + 1) % 2]))
-                .mul_add(
-                    (1.0 + x[i].powi(3) * x[i].powi(3)).ln(),
-                    cm[i][(i + 2) % 3].sin().tanh(),
-                );
-        }
-        let mut h1 = [0.0; 3];
-        for i in 1..4 {
-            h1[(i * 2) % 3] += 1.5 + xs[i] * w[1][(i * 2) % 2].softplus();
-            for j in (i..4).step_by(2) {
-                h1[i % 3] = (i as f64 - -w[(i * 2) % 2][(j * 2) % 2]).mul_add(
-                    (1.0 + xs[4 - i] * xs[4 - i]).sqrt(),
-                    (-w[(j + 2) % 2][(i + 2) % 2]).exp(),
-                );
-            }
-            if i > 3 {
-                h1[i % 3] += 1.5 * w[i % 2][1].powi(3) / (1.5 + s0.tanh());
-                h1[2] += x[2];
-            } else {
-                h1[0] = (1.25 * w[(i + 2) % 2][1]).powi(2) * (i as f64).sin();
-                s0 += w[(i + 1) % 2][0] + w[i % 2][(i * 2) % 2] + xs[i];
-            }
-        }
-        let h2: [f64; 2] = [0.0; 2];
-        for i in 1..4 {
-            s0 = s0.mul_add(cm[2][0] + xs[3], 3.0 * (w[i % 2][(i + 1) % 2] * cm[0][2]));
-            s0 = (s0 + x[i % 3]).tanh();
-        }
-        s0 + h1[1].softplus() - h2[1]
-    };
-    let reference = GraphFn::<f64, _, 7>::new(
-        [
-            "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6]| {
-            let x = [p0, p1, p2];
-            let w = [[p3, p4], [p5, p6]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            for i in (0..x.len()).step_by(3) {
-                s0 = s0
-                    + (((i + 1) as f64).tanh()
-                        / (1.0 + w[(i + 1) % 2][(i + 1) % 2] * w[(i + 1) % 2][(i + 1) % 2]))
-                        .mul_add(
-                            (1.0 + x[i].powi(3) * x[i].powi(3)).ln(),
-                            cg.constant(cm[i][(i + 2) % 3].sin().tanh()),
-                        );
-            }
-            let mut h1 = [cg.constant(0.0); 3];
-            for i in 1..4 {
-                h1[(i * 2) % 3] = h1[(i * 2) % 3] + (1.5 + xs[i] * w[1][(i * 2) % 2].softplus());
-                for j in (i..4).step_by(2) {
-                    h1[i % 3] = (i as f64 - -w[(i * 2) % 2][(j * 2) % 2]).mul_add(
-                        cg.constant((1.0 + xs[4 - i] * xs[4 - i]).sqrt()),
-                        (-w[(j + 2) % 2][(i + 2) % 2]).exp(),
-                    );
-                }
-                if i > 3 {
-                    h1[i % 3] = h1[i % 3] + 1.5 * w[i % 2][1].powi(3) / (1.5 + s0.tanh());
-                    h1[2] = h1[2] + x[2];
-                } else {
-                    h1[0] = (1.25 * w[(i + 2) % 2][1]).powi(2) * (i as f64).sin();
-                    s0 = s0 + (w[(i + 1) % 2][0] + w[i % 2][(i * 2) % 2] + xs[i]);
-                }
-            }
-            let h2 = [cg.constant(0.0); 2];
-            for i in 1..4 {
-                s0 = s0.mul_add(
-                    cg.constant(cm[2][0] + xs[3]),
-                    3.0 * (w[i % 2][(i + 1) % 2] * cm[0][2]),
-                );
-                s0 = (s0 + x[i % 3]).tanh();
-            }
-            s0 + h1[1].softplus() - h2[1]
-        },
-    );
-    let x: [f64; 3] = [1.125, -0.9375, -0.25];
-    let w: [[f64; 2]; 2] = [[1.0, -0.875], [-0.375, -1.1875]];
-    let at: [f64; 7] = [1.125, -0.9375, -0.25, 1.0, -0.875, -0.375, -1.1875];
-    assert_eq!(
-        f.inputs(),
-        ["x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]
-    );
-    let g = f.grad(x, w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, w),
-        [
-            g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1],
-        ],
-    );
-}
-
-/// [[f64; 3]; 2]; loops nested 2 deep, 109 operations unrolled.
-#[test]
-fn case_005() {
-    let xs: [f64; 5] = [0.375, 0.0, -0.25, -0.625, -0.625];
-    let cm: [[f64; 3]; 3] = [
-        [0.875, 0.875, 0.625],
-        [-0.875, 0.625, -0.125],
-        [0.875, 0.125, -0.625],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2]| {
-        let mut h0 = [0.0; 3];
-        let mut h1 = [-xs[3], (3.0 * w[0][2]).softplus()];
-        for i in 0..w.len() {
-            for j in i..i + 2 {
-                if j < i {
-                    h1[(i + 2) % 2] -= -((j as f64).softplus() / (1.5 + w[1 - i][j].tanh()));
-                    h0[i] -= -(h1[i]
-                        / (0.5 + w[(i * 2) % 2][(j + 2) % 3].sigmoid())
-                        / (1.0 + w[(i * 2) % 2][j].exp()));
-                } else {
-                    h0[i] = (w[i][j].sin() * i as f64).powi(i as i32);
-                }
-            }
-            for j in 0..=3 {
-                h1[(j * 2) % 2] += w[(i * 2) % 2][(i + j) % 3];
-                if j == 2 {
-                    h1[(i + j) % 2] += (0.25 + h0[2].exp())
-                        * (w[(i + 2) % 2][(j * 2) % 3].tanh() / (2.0 + h1[1 - i].sin()));
-                    h1[1 - i] /= 1.5 + w[(j + 1) % 2][j % 3].sin().tanh();
-                }
-                h1[(i + j) % 2] += w[i][(j + 1) % 3];
-            }
-        }
-        let mut h2 = [0.0; 3];
-        for i in (1..2).step_by(3) {
-            for j in 0..w.len() {
-                if i <= j {
-                    h0[2 - j] = h1[(j * 2) % 2].powi(i as i32).softplus();
-                    h1[i] /= 0.5 + w[(i + j) % 2][(j * 2) % 3].cos().sigmoid();
-                } else {
-                    h0[j] += xs[i];
-                    h1[j] -= w[(j * 2) % 2][2 - i];
-                }
-            }
-            h2[i] +=
-                (1.0 + (1.0 + i as f64 * i as f64).ln() * (1.0 + i as f64 * i as f64).ln()).sqrt();
-            for j in i..=i + 1 {
-                if i % 2 == 0 {
-                    h1[(j + 2) % 2] += (j as f64).sigmoid();
-                    h0[i + 1] += (1.0
-                        + (xs[i] - w[(j + 2) % 2][i]).powi(2)
-                            * (xs[i] - w[(j + 2) % 2][i]).powi(2))
-                    .sqrt();
-                } else {
-                    h2[i] += h0[i].sin().atan();
-                    h1[(j * 2) % 2] += -w[i][(j * 2) % 3] / (0.5 + (-cm[(i * 2) % 3][j]).sigmoid());
-                }
-            }
-        }
-        let mut s3 = xs[2];
-        for i in 1..3 {
-            s3 += (w[1][i].powi(2) * s3.tanh()).sigmoid();
-            h1[(i * 2) % 2] -= (i as f64).powi(i as i32);
-        }
-        h0[0].tanh() * h1[1] * h2[0] + s3
-    });
-    let plain = |w: [[f64; 3]; 2]| -> f64 {
-        let mut h0 = [0.0; 3];
-        let mut h1 = [-xs[3], (3.0 * w[0][2]).softplus()];
-        for i in 0..w.len() {
-            for j in i..i + 2 {
-                if j < i {
-                    h1[(i + 2) % 2] -= -((j as f64).softplus() / (1.5 + w[1 - i][j].tanh()));
-                    h0[i] -= -(h1[i]
-                        / (0.5 + w[(i * 2) % 2][(j + 2) % 3].sigmoid())
-                        / (1.0 + w[(i * 2) % 2][j].exp()));
-                } else {
-                    h0[i] = (w[i][j].sin() * i as f64).powi(i as i32);
-                }
-            }
-            for j in 0..=3 {
-                h1[(j * 2) % 2] += w[(i * 2) % 2][(i + j) % 3];
-                if j == 2 {
-                    h1[(i + j) % 2] += (0.25 + h0[2].exp())
-                        * (w[(i + 2) % 2][(j * 2) % 3].tanh() / (2.0 + h1[1 - i].sin()));
-                    h1[1 - i] /= 1.5 + w[(j + 1) % 2][j % 3].sin().tanh();
-                }
-                h1[(i + j) % 2] += w[i][(j + 1) % 3];
-            }
-        }
-        let mut h2 = [0.0; 3];
-        for i in (1..2).step_by(3) {
-            for j in 0..w.len() {
-                if i <= j {
-                    h0[2 - j] = h1[(j * 2) % 2].powi(i as i32).softplus();
-                    h1[i] /= 0.5 + w[(i + j) % 2][(j * 2) % 3].cos().sigmoid();
-                } else {
-                    h0[j] += xs[i];
-                    h1[j] -= w[(j * 2) % 2][2 - i];
-                }
-            }
-            h2[i] +=
-                (1.0 + (1.0 + i as f64 * i as f64).ln() * (1.0 + i as f64 * i as f64).ln()).sqrt();
-            for j in i..=i + 1 {
-                if i % 2 == 0 {
-                    h1[(j + 2) % 2] += (j as f64).sigmoid();
-                    h0[i + 1] += (1.0
-                        + (xs[i] - w[(j + 2) % 2][i]).powi(2)
-                            * (xs[i] - w[(j + 2) % 2][i]).powi(2))
-                    .sqrt();
-                } else {
-                    h2[i] += h0[i].sin().atan();
-                    h1[(j * 2) % 2] += -w[i][(j * 2) % 3] / (0.5 + (-cm[(i * 2) % 3][j]).sigmoid());
-                }
-            }
-        }
-        let mut s3 = xs[2];
-        for i in 1..3 {
-            s3 += (w[1][i].powi(2) * s3.tanh()).sigmoid();
-            h1[(i * 2) % 2] -= (i as f64).powi(i as i32);
-        }
-        h0[0].tanh() * h1[1] * h2[0] + s3
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 3];
-            let mut h1 = [cg.constant(-xs[3]), (3.0 * w[0][2]).softplus()];
-            for i in 0..w.len() {
-                for j in i..i + 2 {
-                    if j < i {
-                        h1[(i + 2) % 2] =
-                            h1[(i + 2) % 2] - -((j as f64).softplus() / (1.5 + w[1 - i][j].tanh()));
-                        h0[i] = h0[i]
-                            - -(h1[i]
-                                / (0.5 + w[(i * 2) % 2][(j + 2) % 3].sigmoid())
-                                / (1.0 + w[(i * 2) % 2][j].exp()));
-                    } else {
-                        h0[i] = (w[i][j].sin() * i as f64).powi(i as i32);
-                    }
-                }
-                for j in 0..=3 {
-                    h1[(j * 2) % 2] = h1[(j * 2) % 2] + w[(i * 2) % 2][(i + j) % 3];
-                    if j == 2 {
-                        h1[(i + j) % 2] = h1[(i + j) % 2]
-                            + (0.25 + h0[2].exp())
-                                * (w[(i + 2) % 2][(j * 2) % 3].tanh() / (2.0 + h1[1 - i].sin()));
-                        h1[1 - i] = h1[1 - i] / (1.5 + w[(j + 1) % 2][j % 3].sin().tanh());
-                    }
-                    h1[(i + j) % 2] = h1[(i + j) % 2] + w[i][(j + 1) % 3];
-                }
-            }
-            let mut h2 = [cg.constant(0.0); 3];
-            for i in (1..2).step_by(3) {
-                for j in 0..w.len() {
-                    if i <= j {
-                        h0[2 - j] = h1[(j * 2) % 2].powi(i as i32).softplus();
-                        h1[i] = h1[i] / (0.5 + w[(i + j) % 2][(j * 2) % 3].cos().sigmoid());
-                    } else {
-                        h0[j] = h0[j] + xs[i];
-                        h1[j] = h1[j] - w[(j * 2) % 2][2 - i];
-                    }
-                }
-                h2[i] = h2[i]
-                    + (1.0 + (1.0 + i as f64 * i as f64).ln() * (1.0 + i as f64 * i as f64).ln())
-                        .sqrt();
-                for j in i..=i + 1 {
-                    if i % 2 == 0 {
-                        h1[(j + 2) % 2] = h1[(j + 2) % 2] + (j as f64).sigmoid();
-                        h0[i + 1] = h0[i + 1]
-                            + (1.0
-                                + (xs[i] - w[(j + 2) % 2][i]).powi(2)
-                                    * (xs[i] - w[(j + 2) % 2][i]).powi(2))
-                            .sqrt();
-                    } else {
-                        h2[i] = h2[i] + h0[i].sin().atan();
-                        h1[(j * 2) % 2] = h1[(j * 2) % 2]
-                            + -w[i][(j * 2) % 3] / (0.5 + (-cm[(i * 2) % 3][j]).sigmoid());
-                    }
-                }
-            }
-            let mut s3 = cg.constant(xs[2]);
-            for i in 1..3 {
-                s3 = s3 + (w[1][i].powi(2) * s3.tanh()).sigmoid();
-                h1[(i * 2) % 2] = h1[(i * 2) % 2] - (i as f64).powi(i as i32);
-            }
-            h0[0].tanh() * h1[1] * h2[0] + s3
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.375, -1.25, -1.0], [-1.0, 0.125, 1.125]];
-    let at: [f64; 6] = [-0.375, -1.25, -1.0, -1.0, 0.125, 1.125];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
-    );
-}
-
-/// [[f64; 2]; 2], [f64; 3], f64; loops nested 1 deep, 52 operations unrolled.
-#[test]
-fn case_006() {
-    let xs: [f64; 5] = [-0.375, -0.5, 0.625, 0.75, -0.5];
-    let cm: [[f64; 3]; 3] = [
-        [-0.375, 0.375, 0.875],
-        [-0.625, 0.5, -0.25],
-        [1.0, -0.875, 0.25],
-    ];
-    let f = grad!(|w: [[f64; 2]; 2], b: [f64; 3], c: f64| {
+    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 2]| {
         let mut h0 = [0.0; 4];
+        let mut h1 = [0.0; 2];
         for i in 0..4 {
-            if i == 3 {
-                h0[i] += -(cm[(i * 2) % 3][(i * 2) % 3].tanh() * cm[(i + 1) % 3][i % 3]);
+            h1[0] += w[(i + 2) % 2][(i + 2) % 3] * (i + 1) as f64;
+            if b[(i * 2) % 2] <= 0.5 {
+                h0[i] += w[(i * 2) % 2][1].atan();
+                h1[1] += w[1][i % 3];
             } else {
-                h0[(i * 2) % 4] += (b[(i + 1) % 3] * 1.5).powi(i as i32) - c;
+                h0[(i + 1) % 4] = h0[(i + 1) % 4] * 0.5 + (b[(i + 2) % 2] * 0.25).powi(2);
+                h0[i] += w[(i * 2) % 2][1] * b[(i + 1) % 2];
             }
         }
-        let mut h1 = [h0[3], h0[2], (b[0] / (2.0 + w[1][0].sin())).powi(3)];
-        for i in 1..b.len() - 1 {
-            if i % 2 == 0 {
-                h1[(i * 2) % 3] +=
-                    (-c * h1[(i + 2) % 3].softplus()).mul_add((xs[i] * 3.0).sigmoid(), -b[i] + -c);
-            } else {
-                h1[i] *= 0.5;
-                h0[(i * 2) % 4] += (c + (cm[i][(i + 2) % 3] + 3.0)).tanh();
-            }
-            h1[2 - i] += c;
+        let s2 = b[1].sin() / (0.5 + h1[0].sigmoid());
+        for i in 1..2 {
+            let t3 = (w[1 - i][i] - b[0]).exp();
+            h1[i] += t3 * w[1 - i][i + 1].sigmoid();
         }
-        let mut h2 = [0.0; 4];
-        for i in 1..3 {
-            h0[i] -= c.powi(i as i32);
-            h2[3] += 3.0 + (cm[2 - i][i] + c).atan();
-            h2[i] = (-c - 1.5).mul_add(xs[i + 1], b[i] + 2.0 + c * w[i % 2][i % 2]);
+        let h4: [f64; 2] = [0.0; 2];
+        for i in (1..4).step_by(3) {
+            h0[3 - i] += b[(i * 2) % 2] - i as f64 + w[(i * 2) % 2][(i * 2) % 3].powi(2);
         }
-        h0[1] + h1[2] - h2[2]
+        h0[3] * h1[0].tanh() + s2.sin() - h4[1]
     });
-    let plain = |w: [[f64; 2]; 2], b: [f64; 3], c: f64| -> f64 {
+    let plain = |w: [[f64; 3]; 2], b: [f64; 2]| -> f64 {
         let mut h0 = [0.0; 4];
+        let mut h1 = [0.0; 2];
         for i in 0..4 {
-            if i == 3 {
-                h0[i] += -(cm[(i * 2) % 3][(i * 2) % 3].tanh() * cm[(i + 1) % 3][i % 3]);
+            h1[0] += w[(i + 2) % 2][(i + 2) % 3] * (i + 1) as f64;
+            if b[(i * 2) % 2] <= 0.5 {
+                h0[i] += w[(i * 2) % 2][1].atan();
+                h1[1] += w[1][i % 3];
             } else {
-                h0[(i * 2) % 4] += (b[(i + 1) % 3] * 1.5).powi(i as i32) - c;
+                h0[(i + 1) % 4] = h0[(i + 1) % 4] * 0.5 + (b[(i + 2) % 2] * 0.25).powi(2);
+                h0[i] += w[(i * 2) % 2][1] * b[(i + 1) % 2];
             }
         }
-        let mut h1 = [h0[3], h0[2], (b[0] / (2.0 + w[1][0].sin())).powi(3)];
-        for i in 1..b.len() - 1 {
-            if i % 2 == 0 {
-                h1[(i * 2) % 3] +=
-                    (-c * h1[(i + 2) % 3].softplus()).mul_add((xs[i] * 3.0).sigmoid(), -b[i] + -c);
-            } else {
-                h1[i] *= 0.5;
-                h0[(i * 2) % 4] += (c + (cm[i][(i + 2) % 3] + 3.0)).tanh();
-            }
-            h1[2 - i] += c;
+        let s2 = b[1].sin() / (0.5 + h1[0].sigmoid());
+        for i in 1..2 {
+            let t3 = (w[1 - i][i] - b[0]).exp();
+            h1[i] += t3 * w[1 - i][i + 1].sigmoid();
         }
-        let mut h2 = [0.0; 4];
-        for i in 1..3 {
-            h0[i] -= c.powi(i as i32);
-            h2[3] += 3.0 + (cm[2 - i][i] + c).atan();
-            h2[i] = (-c - 1.5).mul_add(xs[i + 1], b[i] + 2.0 + c * w[i % 2][i % 2]);
+        let h4: [f64; 2] = [0.0; 2];
+        for i in (1..4).step_by(3) {
+            h0[3 - i] += b[(i * 2) % 2] - i as f64 + w[(i * 2) % 2][(i * 2) % 3].powi(2);
         }
-        h0[1] + h1[2] - h2[2]
+        h0[3] * h1[0].tanh() + s2.sin() - h4[1]
     };
     let reference = GraphFn::<f64, _, 8>::new(
         [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]", "c",
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
         ],
         |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-            let w = [[p0, p1], [p2, p3]];
-            let b = [p4, p5, p6];
-            let c = p7;
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 4];
-            for i in 0..4 {
-                if i == 3 {
-                    h0[i] = h0[i] + -(cm[(i * 2) % 3][(i * 2) % 3].tanh() * cm[(i + 1) % 3][i % 3]);
-                } else {
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] + ((b[(i + 1) % 3] * 1.5).powi(i as i32) - c);
-                }
-            }
-            let mut h1 = [h0[3], h0[2], (b[0] / (2.0 + w[1][0].sin())).powi(3)];
-            for i in 1..b.len() - 1 {
-                if i % 2 == 0 {
-                    h1[(i * 2) % 3] = h1[(i * 2) % 3]
-                        + (-c * h1[(i + 2) % 3].softplus())
-                            .mul_add(cg.constant((xs[i] * 3.0).sigmoid()), -b[i] + -c);
-                } else {
-                    h1[i] = h1[i] * 0.5;
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] + (c + (cm[i][(i + 2) % 3] + 3.0)).tanh();
-                }
-                h1[2 - i] = h1[2 - i] + c;
-            }
-            let mut h2 = [cg.constant(0.0); 4];
-            for i in 1..3 {
-                h0[i] = h0[i] - c.powi(i as i32);
-                h2[3] = h2[3] + (3.0 + (cm[2 - i][i] + c).atan());
-                h2[i] =
-                    (-c - 1.5).mul_add(cg.constant(xs[i + 1]), b[i] + 2.0 + c * w[i % 2][i % 2]);
-            }
-            h0[1] + h1[2] - h2[2]
-        },
-    );
-    let w: [[f64; 2]; 2] = [[0.1875, -1.125], [0.5, -0.25]];
-    let b: [f64; 3] = [0.3125, -1.0625, -0.125];
-    let c: f64 = 1.0;
-    let at: [f64; 8] = [0.1875, -1.125, 0.5, -0.25, 0.3125, -1.0625, -0.125, 1.0];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]", "c"]
-    );
-    let g = f.grad(w, b, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, b, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.1[2], g.2,
-        ],
-    );
-}
-
-/// [f64; 2], [f64; 3]; loops nested 2 deep, 74 operations unrolled.
-#[test]
-fn case_007() {
-    let xs: [f64; 5] = [-0.5, 0.125, 1.0, 0.875, 0.625];
-    let cm: [[f64; 3]; 3] = [[0.5, -0.25, 0.25], [0.625, 0.5, 0.75], [0.625, -0.5, -1.0]];
-    let f = grad!(|x: [f64; 2], b: [f64; 3]| {
-        let mut h0 = [-(x[0] * x[0]), xs[3]];
-        for i in (1..2).step_by(2) {
-            h0[1 - i] += x[(i * 2) % 2];
-            h0[0] += x[0] * (-h0[i]).mul_add((1.0 + b[i] * b[i]).ln(), -b[2 - i]);
-        }
-        let mut s1 = 0.5;
-        for i in 1..4 {
-            h0[(i * 2) % 2] += h0[(i * 2) % 2];
-            for j in (i..i + 1).step_by(2) {
-                if i != 1 {
-                    h0[(j + 1) % 2] += xs[i + 1];
-                    s1 += (0.25 * j as f64 - 0.25).softplus();
-                } else {
-                    h0[i % 2] = h0[i % 2].mul_add(-b[0], b[(j * 2) % 3].powi(2).cos());
-                    h0[(i + j) % 2] -= x[j % 2];
-                }
-                h0[(i + 1) % 2] += b[(i + j) % 3].sin().powi(j as i32);
-            }
-        }
-        let mut h2 = [0.0; 2];
-        let mut h3 = [0.0; 4];
-        for i in (0..2).rev() {
-            h3[(i * 2) % 4] -=
-                h0[0] / (2.0 + h0[(i + 2) % 2].sin()) / (1.5 + x[(i * 2) % 2].tanh())
-                    - -(i as f64).cos();
-            if i % 2 == 0 {
-                h2[i] -= (cm[(i + 1) % 3][(i * 2) % 3] * i as f64)
-                    .mul_add(b[0], (i as f64).powi(i as i32))
-                    * -b[i].cos();
-            }
-            if i > 0 {
-                h3[3 - i] /= 1.5 + x[i].tanh();
-                s1 += x[i];
-            }
-        }
-        (h0[0].softplus() - s1.sin() + h2[0]) * h3[0]
-    });
-    let plain = |x: [f64; 2], b: [f64; 3]| -> f64 {
-        let mut h0 = [-(x[0] * x[0]), xs[3]];
-        for i in (1..2).step_by(2) {
-            h0[1 - i] += x[(i * 2) % 2];
-            h0[0] += x[0] * (-h0[i]).mul_add((1.0 + b[i] * b[i]).ln(), -b[2 - i]);
-        }
-        let mut s1 = 0.5;
-        for i in 1..4 {
-            h0[(i * 2) % 2] += h0[(i * 2) % 2];
-            for j in (i..i + 1).step_by(2) {
-                if i != 1 {
-                    h0[(j + 1) % 2] += xs[i + 1];
-                    s1 += (0.25 * j as f64 - 0.25).softplus();
-                } else {
-                    h0[i % 2] = h0[i % 2].mul_add(-b[0], b[(j * 2) % 3].powi(2).cos());
-                    h0[(i + j) % 2] -= x[j % 2];
-                }
-                h0[(i + 1) % 2] += b[(i + j) % 3].sin().powi(j as i32);
-            }
-        }
-        let mut h2 = [0.0; 2];
-        let mut h3 = [0.0; 4];
-        for i in (0..2).rev() {
-            h3[(i * 2) % 4] -=
-                h0[0] / (2.0 + h0[(i + 2) % 2].sin()) / (1.5 + x[(i * 2) % 2].tanh())
-                    - -(i as f64).cos();
-            if i % 2 == 0 {
-                h2[i] -= (cm[(i + 1) % 3][(i * 2) % 3] * i as f64)
-                    .mul_add(b[0], (i as f64).powi(i as i32))
-                    * -b[i].cos();
-            }
-            if i > 0 {
-                h3[3 - i] /= 1.5 + x[i].tanh();
-                s1 += x[i];
-            }
-        }
-        (h0[0].softplus() - s1.sin() + h2[0]) * h3[0]
-    };
-    let reference = GraphFn::<f64, _, 5>::new(
-        ["x[0]", "x[1]", "b[0]", "b[1]", "b[2]"],
-        |[p0, p1, p2, p3, p4]| {
-            let x = [p0, p1];
-            let b = [p2, p3, p4];
-            let cg = p0.graph();
-            let mut h0 = [-(x[0] * x[0]), cg.constant(xs[3])];
-            for i in (1..2).step_by(2) {
-                h0[1 - i] = h0[1 - i] + x[(i * 2) % 2];
-                h0[0] = h0[0] + x[0] * (-h0[i]).mul_add((1.0 + b[i] * b[i]).ln(), -b[2 - i]);
-            }
-            let mut s1 = cg.constant(0.5);
-            for i in 1..4 {
-                h0[(i * 2) % 2] = h0[(i * 2) % 2] + h0[(i * 2) % 2];
-                for j in (i..i + 1).step_by(2) {
-                    if i != 1 {
-                        h0[(j + 1) % 2] = h0[(j + 1) % 2] + xs[i + 1];
-                        s1 = s1 + (0.25 * j as f64 - 0.25).softplus();
-                    } else {
-                        h0[i % 2] = h0[i % 2].mul_add(-b[0], b[(j * 2) % 3].powi(2).cos());
-                        h0[(i + j) % 2] = h0[(i + j) % 2] - x[j % 2];
-                    }
-                    h0[(i + 1) % 2] = h0[(i + 1) % 2] + b[(i + j) % 3].sin().powi(j as i32);
-                }
-            }
-            let mut h2 = [cg.constant(0.0); 2];
-            let mut h3 = [cg.constant(0.0); 4];
-            for i in (0..2).rev() {
-                h3[(i * 2) % 4] = h3[(i * 2) % 4]
-                    - (h0[0] / (2.0 + h0[(i + 2) % 2].sin()) / (1.5 + x[(i * 2) % 2].tanh())
-                        - -(i as f64).cos());
-                if i % 2 == 0 {
-                    h2[i] = h2[i]
-                        - cg.constant(cm[(i + 1) % 3][(i * 2) % 3] * i as f64)
-                            .mul_add(b[0], cg.constant((i as f64).powi(i as i32)))
-                            * -b[i].cos();
-                }
-                if i > 0 {
-                    h3[3 - i] = h3[3 - i] / (1.5 + x[i].tanh());
-                    s1 = s1 + x[i];
-                }
-            }
-            (h0[0].softplus() - s1.sin() + h2[0]) * h3[0]
-        },
-    );
-    let x: [f64; 2] = [-0.625, -0.0625];
-    let b: [f64; 3] = [0.5625, 0.9375, -0.125];
-    let at: [f64; 5] = [-0.625, -0.0625, 0.5625, 0.9375, -0.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "b[0]", "b[1]", "b[2]"]);
-    let g = f.grad(x, b);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b),
-        [g.0[0], g.0[1], g.1[0], g.1[1], g.1[2]],
-    );
-}
-
-/// [f64; 4]; loops nested 1 deep, 63 operations unrolled.
-#[test]
-fn case_008() {
-    let cm: [[f64; 3]; 3] = [
-        [0.125, 0.125, 0.875],
-        [0.375, 0.0, 0.125],
-        [0.375, -1.0, -0.5],
-    ];
-    let f = grad!(|x: [f64; 4]| {
-        let mut s0 = (cm[0][0] * x[3]).tanh();
-        for i in 0..x.len() {
-            if i < 1 {
-                s0 -= i as f64;
-                s0 += s0;
-            } else {
-                s0 *= 2.0;
-                s0 += s0 * s0.mul_add(s0, s0).cos();
-            }
-        }
-        let mut s1 = 0.0;
-        for i in 0..4 {
-            s1 -= 0.5 * x[3 - i].softplus().powi(3);
-            s1 += x[i];
-        }
-        let h2 = [(-x[1]).powi(2), x[0] / (2.0 + x[2].sin()) * x[1].atan()];
-        let mut h3 = [0.0; 4];
-        for i in (0..x.len() - 1).step_by(3) {
-            s0 += (x[3 - i] + x[(i * 2) % 4]).powi(i as i32) - (1.25 + (x[2] - x[i + 1]));
-            h3[3 - i] += cm[2 - i][2 - i].cos().sin();
-            if i % 2 == 0 {
-                s1 += (-x[i].sin().exp()).sigmoid();
-            } else {
-                s0 *= 3.0;
-            }
-        }
-        (s0 + s1 - h2[1]) * h3[3]
-    });
-    let plain = |x: [f64; 4]| -> f64 {
-        let mut s0 = (cm[0][0] * x[3]).tanh();
-        for i in 0..x.len() {
-            if i < 1 {
-                s0 -= i as f64;
-                s0 += s0;
-            } else {
-                s0 *= 2.0;
-                s0 += s0 * s0.mul_add(s0, s0).cos();
-            }
-        }
-        let mut s1 = 0.0;
-        for i in 0..4 {
-            s1 -= 0.5 * x[3 - i].softplus().powi(3);
-            s1 += x[i];
-        }
-        let h2 = [(-x[1]).powi(2), x[0] / (2.0 + x[2].sin()) * x[1].atan()];
-        let mut h3 = [0.0; 4];
-        for i in (0..x.len() - 1).step_by(3) {
-            s0 += (x[3 - i] + x[(i * 2) % 4]).powi(i as i32) - (1.25 + (x[2] - x[i + 1]));
-            h3[3 - i] += cm[2 - i][2 - i].cos().sin();
-            if i % 2 == 0 {
-                s1 += (-x[i].sin().exp()).sigmoid();
-            } else {
-                s0 *= 3.0;
-            }
-        }
-        (s0 + s1 - h2[1]) * h3[3]
-    };
-    let reference =
-        GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "x[3]"], |[p0, p1, p2, p3]| {
-            let x = [p0, p1, p2, p3];
-            let cg = p0.graph();
-            let mut s0 = (cm[0][0] * x[3]).tanh();
-            for i in 0..x.len() {
-                if i < 1 {
-                    s0 = s0 - i as f64;
-                    s0 = s0 + s0;
-                } else {
-                    s0 = s0 * 2.0;
-                    s0 = s0 + s0 * s0.mul_add(s0, s0).cos();
-                }
-            }
-            let mut s1 = cg.constant(0.0);
-            for i in 0..4 {
-                s1 = s1 - 0.5 * x[3 - i].softplus().powi(3);
-                s1 = s1 + x[i];
-            }
-            let h2 = [(-x[1]).powi(2), x[0] / (2.0 + x[2].sin()) * x[1].atan()];
-            let mut h3 = [cg.constant(0.0); 4];
-            for i in (0..x.len() - 1).step_by(3) {
-                s0 = s0 + ((x[3 - i] + x[(i * 2) % 4]).powi(i as i32) - (1.25 + (x[2] - x[i + 1])));
-                h3[3 - i] = h3[3 - i] + cm[2 - i][2 - i].cos().sin();
-                if i % 2 == 0 {
-                    s1 = s1 + (-x[i].sin().exp()).sigmoid();
-                } else {
-                    s0 = s0 * 3.0;
-                }
-            }
-            (s0 + s1 - h2[1]) * h3[3]
-        });
-    let x: [f64; 4] = [-1.1875, -0.1875, -0.1875, -0.25];
-    let at: [f64; 4] = [-1.1875, -0.1875, -0.1875, -0.25];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
-}
-
-/// [[f64; 3]; 2], [f64; 2], f64; loops nested 3 deep, 99 operations unrolled.
-#[test]
-fn case_009() {
-    let xs: [f64; 5] = [1.0, 1.0, -0.75, -0.875, -0.75];
-    let cm: [[f64; 3]; 3] = [
-        [-0.5, -0.375, 0.5],
-        [-0.625, 0.5, -0.375],
-        [-0.5, -0.5, -1.0],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 2], c: f64| {
-        let mut h0 = [0.0; 3];
-        let mut s1 = w[0][0].powi(2).sin();
-        for i in 0..w.len() {
-            s1 += b[i].cos() / (1.0 + xs[i].sigmoid().exp());
-            s1 += -w[i][i] + s1.cos() + b[1 - i];
-        }
-        let mut h2 = [0.0; 4];
-        for i in 0..b.len() {
-            let t3 = s1 * c / (1.5 + c.tanh());
-            h2[3 - i] += t3 * -c;
-            for j in i..2 {
-                if i % 2 == 0 {
-                    s1 -= (c.atan() * (t3 + cm[2 - i][(i + j) % 3])).sigmoid();
-                    h2[j + 1] -= c;
-                } else {
-                    h0[j] -= w[j][j]
-                        .softplus()
-                        .powi(2)
-                        .mul_add(b[(i + j) % 2].softplus().powi(3), w[(i + 1) % 2][i]);
-                    h2[j] = c / (0.5 + c.tanh().sigmoid());
-                }
-                h2[j + 1] += (i as f64).powi(2).sin();
-            }
-        }
-        let h4 = [
-            s1.atan().mul_add(s1 + h2[3], c),
-            (cm[0][2] + s1).sigmoid(),
-            b[1] * w[0][2],
-        ];
-        for i in 1..2 {
-            for j in i..=2 {
-                for k in (j..j + 1).step_by(3) {
-                    let t5 = -h0[(i * 2) % 3] * b[k % 2];
-                    s1 += t5 * b[(j + 1) % 2];
-                    s1 -= (h2[3] / (0.5 + (i as f64).sigmoid()) - b[(j + 1) % 2]).powi(2);
-                }
-            }
-        }
-        h0[1].softplus() + s1 - h2[3] + h4[0]
-    });
-    let plain = |w: [[f64; 3]; 2], b: [f64; 2], c: f64| -> f64 {
-        let mut h0 = [0.0; 3];
-        let mut s1 = w[0][0].powi(2).sin();
-        for i in 0..w.len() {
-            s1 += b[i].cos() / (1.0 + xs[i].sigmoid().exp());
-            s1 += -w[i][i] + s1.cos() + b[1 - i];
-        }
-        let mut h2 = [0.0; 4];
-        for i in 0..b.len() {
-            let t3 = s1 * c / (1.5 + c.tanh());
-            h2[3 - i] += t3 * -c;
-            for j in i..2 {
-                if i % 2 == 0 {
-                    s1 -= (c.atan() * (t3 + cm[2 - i][(i + j) % 3])).sigmoid();
-                    h2[j + 1] -= c;
-                } else {
-                    h0[j] -= w[j][j]
-                        .softplus()
-                        .powi(2)
-                        .mul_add(b[(i + j) % 2].softplus().powi(3), w[(i + 1) % 2][i]);
-                    h2[j] = c / (0.5 + c.tanh().sigmoid());
-                }
-                h2[j + 1] += (i as f64).powi(2).sin();
-            }
-        }
-        let h4 = [
-            s1.atan().mul_add(s1 + h2[3], c),
-            (cm[0][2] + s1).sigmoid(),
-            b[1] * w[0][2],
-        ];
-        for i in 1..2 {
-            for j in i..=2 {
-                for k in (j..j + 1).step_by(3) {
-                    let t5 = -h0[(i * 2) % 3] * b[k % 2];
-                    s1 += t5 * b[(j + 1) % 2];
-                    s1 -= (h2[3] / (0.5 + (i as f64).sigmoid()) - b[(j + 1) % 2]).powi(2);
-                }
-            }
-        }
-        h0[1].softplus() + s1 - h2[3] + h4[0]
-    };
-    let reference = GraphFn::<f64, _, 9>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
             let w = [[p0, p1, p2], [p3, p4, p5]];
             let b = [p6, p7];
-            let c = p8;
             let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 3];
-            let mut s1 = w[0][0].powi(2).sin();
-            for i in 0..w.len() {
-                s1 = s1 + b[i].cos() / (1.0 + xs[i].sigmoid().exp());
-                s1 = s1 + (-w[i][i] + s1.cos() + b[1 - i]);
-            }
-            let mut h2 = [cg.constant(0.0); 4];
-            for i in 0..b.len() {
-                let t3 = s1 * c / (1.5 + c.tanh());
-                h2[3 - i] = h2[3 - i] + t3 * -c;
-                for j in i..2 {
-                    if i % 2 == 0 {
-                        s1 = s1 - (c.atan() * (t3 + cm[2 - i][(i + j) % 3])).sigmoid();
-                        h2[j + 1] = h2[j + 1] - c;
-                    } else {
-                        h0[j] = h0[j]
-                            - w[j][j]
-                                .softplus()
-                                .powi(2)
-                                .mul_add(b[(i + j) % 2].softplus().powi(3), w[(i + 1) % 2][i]);
-                        h2[j] = c / (0.5 + c.tanh().sigmoid());
-                    }
-                    h2[j + 1] = h2[j + 1] + (i as f64).powi(2).sin();
+            let mut h0 = [cg.constant(0.0); 4];
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in 0..4 {
+                h1[0] = h1[0] + w[(i + 2) % 2][(i + 2) % 3] * (i + 1) as f64;
+                if b[(i * 2) % 2].value() <= 0.5 {
+                    h0[i] = h0[i] + w[(i * 2) % 2][1].atan();
+                    h1[1] = h1[1] + w[1][i % 3];
+                } else {
+                    h0[(i + 1) % 4] = h0[(i + 1) % 4] * 0.5 + (b[(i + 2) % 2] * 0.25).powi(2);
+                    h0[i] = h0[i] + w[(i * 2) % 2][1] * b[(i + 1) % 2];
                 }
             }
-            let h4 = [
-                s1.atan().mul_add(s1 + h2[3], c),
-                (cm[0][2] + s1).sigmoid(),
-                b[1] * w[0][2],
-            ];
+            let s2 = b[1].sin() / (0.5 + h1[0].sigmoid());
             for i in 1..2 {
-                for j in i..=2 {
-                    for k in (j..j + 1).step_by(3) {
-                        let t5 = -h0[(i * 2) % 3] * b[k % 2];
-                        s1 = s1 + t5 * b[(j + 1) % 2];
-                        s1 = s1 - (h2[3] / (0.5 + (i as f64).sigmoid()) - b[(j + 1) % 2]).powi(2);
-                    }
-                }
+                let t3 = (w[1 - i][i] - b[0]).exp();
+                h1[i] = h1[i] + t3 * w[1 - i][i + 1].sigmoid();
             }
-            h0[1].softplus() + s1 - h2[3] + h4[0]
+            let h4 = [cg.constant(0.0); 2];
+            for i in (1..4).step_by(3) {
+                h0[3 - i] =
+                    h0[3 - i] + (b[(i * 2) % 2] - i as f64 + w[(i * 2) % 2][(i * 2) % 3].powi(2));
+            }
+            h0[3] * h1[0].tanh() + s2.sin() - h4[1]
         },
     );
-    let w: [[f64; 3]; 2] = [[0.5, -0.9375, -0.9375], [0.5625, -0.625, 0.875]];
-    let b: [f64; 2] = [-0.4375, 0.1875];
-    let c: f64 = 0.0;
-    let at: [f64; 9] = [
-        0.5, -0.9375, -0.9375, 0.5625, -0.625, 0.875, -0.4375, 0.1875, 0.0,
-    ];
+    let w: [[f64; 3]; 2] = [[0.375, 1.0625, 0.75], [-0.375, 0.125, -0.9375]];
+    let b: [f64; 2] = [-0.75, 0.0];
+    let at: [f64; 8] = [0.375, 1.0625, 0.75, -0.375, 0.125, -0.9375, -0.75, 0.0];
     assert_eq!(
         f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]", "c"]
-    );
-    let g = f.grad(w, b, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, b, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1], g.2,
-        ],
-    );
-}
-
-/// [[f64; 2]; 3], [f64; 3]; loops nested 1 deep, 26 operations unrolled.
-#[test]
-fn case_010() {
-    let xs: [f64; 5] = [0.375, -0.625, -0.625, -0.75, 0.25];
-    let cm: [[f64; 3]; 3] = [
-        [0.875, 0.875, 0.875],
-        [-0.75, -0.125, -0.5],
-        [0.125, 0.125, 0.125],
-    ];
-    let f = grad!(|w: [[f64; 2]; 3], b: [f64; 3]| {
-        let mut s0 = 0.0;
-        for i in 1..2 {
-            let t1 = i as f64 * xs[i];
-            s0 += t1 * (t1 / (1.0 + w[i + 1][1].exp()));
-        }
-        let s2 = (cm[2][2] + w[0][0]).atan();
-        let h3: [f64; 2] = [0.0; 2];
-        for i in 0..=w.len() - 1 {
-            let t4 = b[(i * 2) % 3].sin().tanh();
-            s0 += t4 * cm[i][(i + 1) % 3].powi(2);
-        }
-        s0 - s2.sin() - h3[1]
-    });
-    let plain = |w: [[f64; 2]; 3], b: [f64; 3]| -> f64 {
-        let mut s0 = 0.0;
-        for i in 1..2 {
-            let t1 = i as f64 * xs[i];
-            s0 += t1 * (t1 / (1.0 + w[i + 1][1].exp()));
-        }
-        let s2 = (cm[2][2] + w[0][0]).atan();
-        let h3: [f64; 2] = [0.0; 2];
-        for i in 0..=w.len() - 1 {
-            let t4 = b[(i * 2) % 3].sin().tanh();
-            s0 += t4 * cm[i][(i + 1) % 3].powi(2);
-        }
-        s0 - s2.sin() - h3[1]
-    };
-    let reference = GraphFn::<f64, _, 9>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]",
-            "b[2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
-            let w = [[p0, p1], [p2, p3], [p4, p5]];
-            let b = [p6, p7, p8];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.0);
-            for i in 1..2 {
-                let t1 = cg.constant(i as f64 * xs[i]);
-                s0 = s0 + t1 * (t1 / (1.0 + w[i + 1][1].exp()));
-            }
-            let s2 = (cm[2][2] + w[0][0]).atan();
-            let h3 = [cg.constant(0.0); 2];
-            for i in 0..=w.len() - 1 {
-                let t4 = b[(i * 2) % 3].sin().tanh();
-                s0 = s0 + t4 * cm[i][(i + 1) % 3].powi(2);
-            }
-            s0 - s2.sin() - h3[1]
-        },
-    );
-    let w: [[f64; 2]; 3] = [[-0.5625, 0.4375], [-0.5, -0.5625], [-0.4375, -0.1875]];
-    let b: [f64; 3] = [0.0, -0.25, 0.25];
-    let at: [f64; 9] = [
-        -0.5625, 0.4375, -0.5, -0.5625, -0.4375, -0.1875, 0.0, -0.25, 0.25,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]",
-            "b[2]"
-        ]
+        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]"]
     );
     let g = f.grad(w, b);
     check(
@@ -1558,1256 +344,186 @@ fn case_010() {
         at,
         plain(w, b),
         [
-            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1[0], g.1[1],
-            g.1[2],
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
         ],
     );
 }
 
-/// [[f64; 3]; 2]; loops nested 2 deep, 88 operations unrolled.
+/// [f64; 2], f64; loops nested 1 deep, 112 operations unrolled.
 #[test]
-fn case_011() {
-    let xs: [f64; 5] = [0.0, 0.125, -0.375, -0.75, -0.5];
+fn case_002() {
+    let xs: [f64; 5] = [-0.25, -1.0, -0.375, 0.125, 0.75];
     let cm: [[f64; 3]; 3] = [
-        [0.75, 0.625, 0.0],
-        [-0.75, -0.875, -0.875],
-        [-0.625, -0.25, 0.125],
+        [0.125, 0.625, 0.5],
+        [-0.875, 0.125, -1.0],
+        [-1.0, 0.75, 0.625],
     ];
-    let f = grad!(|w: [[f64; 3]; 2]| {
-        let mut s0 = 1.0;
-        for i in 0..w.len() - 1 {
-            s0 += cm[(i + 1) % 3][i + 1] + (xs[(i + 1) % 5] - w[1 - i][2 - i].atan());
-        }
+    let f = grad!(|x: [f64; 2], c: f64| {
+        let mut s0 = (1.0 + x[0] * x[0]).sqrt().sin();
         let mut s1 = 0.5;
-        let mut s2 = 0.5;
-        for i in (1..4).step_by(3) {
-            for j in i..=4 {
-                s1 += 1.5 + xs[j] + 3.0 * (w[(i + 2) % 2][i % 3] * s0);
-                s0 *= 0.5 + w[j % 2][j % 3].powi(2).sigmoid();
-            }
-            for j in (0..i + 1).rev() {
-                s1 += 1.25
-                    + (1.0 + w[(j * 2) % 2][j % 3] * w[(j * 2) % 2][j % 3])
-                        .sqrt()
-                        .powi(2);
-                s1 += (w[(j * 2) % 2][(i * 2) % 3] * xs[(i * 2) % 5]).powi(2)
-                    / (1.5 + (s1 / (1.0 + xs[(j + 2) % 5].exp())).tanh());
-            }
-            if i < 1 {
-                s1 += (s1.powi(3) * i as f64).atan();
-                s2 -= (i as f64).tanh().exp().atan() / (0.5 + (i as f64 + 3.0).sigmoid());
+        for i in 0..=x.len() - 1 {
+            s0 = s0 * 0.5 + x[(i + 2) % 2];
+            if s0 <= 0.25 {
+                s0 += (-c).powi(i as i32).sigmoid();
             } else {
-                s2 += s0.tanh().exp();
-                s1 += ((w[(i + 1) % 2][(i + 1) % 3] - w[(i + 1) % 2][(i + 1) % 3])
-                    / (0.5 + w[(i * 2) % 2][i % 3].sigmoid()))
-                .tanh();
+                s1 += c * x[i];
             }
-        }
-        let mut s3 = 0.0;
-        for i in (0..w.len() - 1).rev() {
-            s3 -= cm[2][(i * 2) % 3];
-            s2 /= 0.5 + w[i][(i + 2) % 3].sigmoid();
-        }
-        s0 + s1.sin() + s2 + s3.softplus()
-    });
-    let plain = |w: [[f64; 3]; 2]| -> f64 {
-        let mut s0 = 1.0;
-        for i in 0..w.len() - 1 {
-            s0 += cm[(i + 1) % 3][i + 1] + (xs[(i + 1) % 5] - w[1 - i][2 - i].atan());
-        }
-        let mut s1 = 0.5;
-        let mut s2 = 0.5;
-        for i in (1..4).step_by(3) {
-            for j in i..=4 {
-                s1 += 1.5 + xs[j] + 3.0 * (w[(i + 2) % 2][i % 3] * s0);
-                s0 *= 0.5 + w[j % 2][j % 3].powi(2).sigmoid();
-            }
-            for j in (0..i + 1).rev() {
-                s1 += 1.25
-                    + (1.0 + w[(j * 2) % 2][j % 3] * w[(j * 2) % 2][j % 3])
-                        .sqrt()
-                        .powi(2);
-                s1 += (w[(j * 2) % 2][(i * 2) % 3] * xs[(i * 2) % 5]).powi(2)
-                    / (1.5 + (s1 / (1.0 + xs[(j + 2) % 5].exp())).tanh());
-            }
-            if i < 1 {
-                s1 += (s1.powi(3) * i as f64).atan();
-                s2 -= (i as f64).tanh().exp().atan() / (0.5 + (i as f64 + 3.0).sigmoid());
-            } else {
-                s2 += s0.tanh().exp();
-                s1 += ((w[(i + 1) % 2][(i + 1) % 3] - w[(i + 1) % 2][(i + 1) % 3])
-                    / (0.5 + w[(i * 2) % 2][i % 3].sigmoid()))
-                .tanh();
-            }
-        }
-        let mut s3 = 0.0;
-        for i in (0..w.len() - 1).rev() {
-            s3 -= cm[2][(i * 2) % 3];
-            s2 /= 0.5 + w[i][(i + 2) % 3].sigmoid();
-        }
-        s0 + s1.sin() + s2 + s3.softplus()
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            for i in 0..w.len() - 1 {
-                s0 = s0 + (cm[(i + 1) % 3][i + 1] + (xs[(i + 1) % 5] - w[1 - i][2 - i].atan()));
-            }
-            let mut s1 = cg.constant(0.5);
-            let mut s2 = cg.constant(0.5);
-            for i in (1..4).step_by(3) {
-                for j in i..=4 {
-                    s1 = s1 + (1.5 + xs[j] + 3.0 * (w[(i + 2) % 2][i % 3] * s0));
-                    s0 = s0 * (0.5 + w[j % 2][j % 3].powi(2).sigmoid());
-                }
-                for j in (0..i + 1).rev() {
-                    s1 = s1
-                        + (1.25
-                            + (1.0 + w[(j * 2) % 2][j % 3] * w[(j * 2) % 2][j % 3])
-                                .sqrt()
-                                .powi(2));
-                    s1 = s1
-                        + (w[(j * 2) % 2][(i * 2) % 3] * xs[(i * 2) % 5]).powi(2)
-                            / (1.5 + (s1 / (1.0 + xs[(j + 2) % 5].exp())).tanh());
-                }
-                if i < 1 {
-                    s1 = s1 + (s1.powi(3) * i as f64).atan();
-                    s2 = s2 - (i as f64).tanh().exp().atan() / (0.5 + (i as f64 + 3.0).sigmoid());
-                } else {
-                    s2 = s2 + s0.tanh().exp();
-                    s1 = s1
-                        + ((w[(i + 1) % 2][(i + 1) % 3] - w[(i + 1) % 2][(i + 1) % 3])
-                            / (0.5 + w[(i * 2) % 2][i % 3].sigmoid()))
-                        .tanh();
-                }
-            }
-            let mut s3 = cg.constant(0.0);
-            for i in (0..w.len() - 1).rev() {
-                s3 = s3 - cm[2][(i * 2) % 3];
-                s2 = s2 / (0.5 + w[i][(i + 2) % 3].sigmoid());
-            }
-            s0 + s1.sin() + s2 + s3.softplus()
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.875, -1.0, -0.9375], [-1.1875, 1.125, 1.125]];
-    let at: [f64; 6] = [-0.875, -1.0, -0.9375, -1.1875, 1.125, 1.125];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
-    );
-}
-
-/// [[f64; 3]; 3], f64; loops nested 3 deep, 52 operations unrolled.
-#[test]
-fn case_012() {
-    let xs: [f64; 5] = [0.75, 1.0, -0.5, -0.75, 0.5];
-    let cm: [[f64; 3]; 3] = [
-        [-0.25, 0.75, 0.375],
-        [0.875, -1.0, -0.375],
-        [1.0, -0.75, 0.25],
-    ];
-    let f = grad!(|w: [[f64; 3]; 3], c: f64| {
-        let mut s0 = c;
-        let mut h1 = [w[0][1].powi(2), c.softplus() / (1.0 + s0.exp())];
-        for i in (1..=2).rev() {
-            if i % 2 == 0 {
-                h1[(i * 2) % 2] += 1.25 * (c.tanh() - w[1][i]);
-                h1[1] += c * (c + c) + w[i][i].atan().tanh();
-            } else {
-                h1[i % 2] += h1[1];
-            }
-            let t2 = (w[(i * 2) % 3][(i + 1) % 3] - c) * 3.0;
-            s0 += t2 * (xs[i + 1] + c);
-        }
-        let mut s3 = 0.0;
-        for i in 0..2 {
-            for j in (i..4).rev() {
-                if j % 2 == 0 {
-                    h1[(j + 2) % 2] += c;
-                }
-            }
-            for j in 0..i {
-                for k in (0..i).step_by(2) {
-                    s3 /= 0.5 + xs[i].atan().sigmoid();
-                    s0 /= 1.0 + (h1[k] / (1.5 + h1[j].tanh())).exp();
-                }
-                h1[(j * 2) % 2] -= w[(j * 2) % 3][i + 1].sigmoid()
-                    / (1.0 + w[(i + j) % 3][(i + j) % 3].powi(j as i32).exp());
-                s0 += 1.25 * c;
-            }
-        }
-        let mut s5 = 0.0;
-        for i in 1..2 {
-            s5 += cm[i][i];
-        }
-        s0.softplus() + h1[1] - s3 + s5
-    });
-    let plain = |w: [[f64; 3]; 3], c: f64| -> f64 {
-        let mut s0 = c;
-        let mut h1 = [w[0][1].powi(2), c.softplus() / (1.0 + s0.exp())];
-        for i in (1..=2).rev() {
-            if i % 2 == 0 {
-                h1[(i * 2) % 2] += 1.25 * (c.tanh() - w[1][i]);
-                h1[1] += c * (c + c) + w[i][i].atan().tanh();
-            } else {
-                h1[i % 2] += h1[1];
-            }
-            let t2 = (w[(i * 2) % 3][(i + 1) % 3] - c) * 3.0;
-            s0 += t2 * (xs[i + 1] + c);
-        }
-        let mut s3 = 0.0;
-        for i in 0..2 {
-            for j in (i..4).rev() {
-                if j % 2 == 0 {
-                    h1[(j + 2) % 2] += c;
-                }
-            }
-            for j in 0..i {
-                for k in (0..i).step_by(2) {
-                    s3 /= 0.5 + xs[i].atan().sigmoid();
-                    s0 /= 1.0 + (h1[k] / (1.5 + h1[j].tanh())).exp();
-                }
-                h1[(j * 2) % 2] -= w[(j * 2) % 3][i + 1].sigmoid()
-                    / (1.0 + w[(i + j) % 3][(i + j) % 3].powi(j as i32).exp());
-                s0 += 1.25 * c;
-            }
-        }
-        let mut s5 = 0.0;
-        for i in 1..2 {
-            s5 += cm[i][i];
-        }
-        s0.softplus() + h1[1] - s3 + s5
-    };
-    let reference = GraphFn::<f64, _, 10>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-            let c = p9;
-            let cg = p0.graph();
-            let mut s0 = c;
-            let mut h1 = [w[0][1].powi(2), c.softplus() / (1.0 + s0.exp())];
-            for i in (1..=2).rev() {
-                if i % 2 == 0 {
-                    h1[(i * 2) % 2] = h1[(i * 2) % 2] + 1.25 * (c.tanh() - w[1][i]);
-                    h1[1] = h1[1] + (c * (c + c) + w[i][i].atan().tanh());
-                } else {
-                    h1[i % 2] = h1[i % 2] + h1[1];
-                }
-                let t2 = (w[(i * 2) % 3][(i + 1) % 3] - c) * 3.0;
-                s0 = s0 + t2 * (xs[i + 1] + c);
-            }
-            let mut s3 = cg.constant(0.0);
-            for i in 0..2 {
-                for j in (i..4).rev() {
-                    if j % 2 == 0 {
-                        h1[(j + 2) % 2] = h1[(j + 2) % 2] + c;
-                    }
-                }
-                for j in 0..i {
-                    for k in (0..i).step_by(2) {
-                        s3 = s3 / (0.5 + xs[i].atan().sigmoid());
-                        s0 = s0 / (1.0 + (h1[k] / (1.5 + h1[j].tanh())).exp());
-                    }
-                    h1[(j * 2) % 2] = h1[(j * 2) % 2]
-                        - w[(j * 2) % 3][i + 1].sigmoid()
-                            / (1.0 + w[(i + j) % 3][(i + j) % 3].powi(j as i32).exp());
-                    s0 = s0 + 1.25 * c;
-                }
-            }
-            let mut s5 = cg.constant(0.0);
-            for i in 1..2 {
-                s5 = s5 + cm[i][i];
-            }
-            s0.softplus() + h1[1] - s3 + s5
-        },
-    );
-    let w: [[f64; 3]; 3] = [
-        [-0.25, -1.0, -1.0625],
-        [-0.75, -1.1875, 0.6875],
-        [-0.25, -0.3125, 0.625],
-    ];
-    let c: f64 = 0.3125;
-    let at: [f64; 10] = [
-        -0.25, -1.0, -1.0625, -0.75, -1.1875, 0.6875, -0.25, -0.3125, 0.625, 0.3125,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "c"
-        ]
-    );
-    let g = f.grad(w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
-            g.0[2][2], g.1,
-        ],
-    );
-}
-
-/// [f64; 4]; loops nested 1 deep, 18 operations unrolled.
-#[test]
-fn case_013() {
-    let xs: [f64; 5] = [-0.125, 0.25, -1.0, 0.25, 0.75];
-    let cm: [[f64; 3]; 3] = [
-        [-0.125, -0.375, -0.75],
-        [-0.375, 0.0, 0.75],
-        [0.5, -0.625, -0.125],
-    ];
-    let f = grad!(|x: [f64; 4]| {
-        let mut s0 = (x[3] - x[2]).powi(2);
-        let s1 = x[0].sin() * xs[3];
-        for i in 1..2 {
-            s0 += i as f64 * (s1 * (cm[2][(i * 2) % 3] + 0.75));
-        }
-        let mut h2 = [x[1].powi(2).tanh(), x[1].powi(2) * x[0]];
-        for i in (1..3).rev() {
-            h2[(i + 2) % 2] += cm[(i * 2) % 3][(i + 1) % 3];
-        }
-        (s0.tanh() - s1.softplus()) * h2[0]
-    });
-    let plain = |x: [f64; 4]| -> f64 {
-        let mut s0 = (x[3] - x[2]).powi(2);
-        let s1 = x[0].sin() * xs[3];
-        for i in 1..2 {
-            s0 += i as f64 * (s1 * (cm[2][(i * 2) % 3] + 0.75));
-        }
-        let mut h2 = [x[1].powi(2).tanh(), x[1].powi(2) * x[0]];
-        for i in (1..3).rev() {
-            h2[(i + 2) % 2] += cm[(i * 2) % 3][(i + 1) % 3];
-        }
-        (s0.tanh() - s1.softplus()) * h2[0]
-    };
-    let reference =
-        GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "x[3]"], |[p0, p1, p2, p3]| {
-            let x = [p0, p1, p2, p3];
-            let mut s0 = (x[3] - x[2]).powi(2);
-            let s1 = x[0].sin() * xs[3];
-            for i in 1..2 {
-                s0 = s0 + i as f64 * (s1 * (cm[2][(i * 2) % 3] + 0.75));
-            }
-            let mut h2 = [x[1].powi(2).tanh(), x[1].powi(2) * x[0]];
-            for i in (1..3).rev() {
-                h2[(i + 2) % 2] = h2[(i + 2) % 2] + cm[(i * 2) % 3][(i + 1) % 3];
-            }
-            (s0.tanh() - s1.softplus()) * h2[0]
-        });
-    let x: [f64; 4] = [1.125, 0.875, -0.875, 0.125];
-    let at: [f64; 4] = [1.125, 0.875, -0.875, 0.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
-}
-
-/// [[f64; 3]; 3], [f64; 4], f64; loops nested 2 deep, 54 operations unrolled.
-#[test]
-fn case_014() {
-    let xs: [f64; 5] = [0.375, -0.5, -0.875, -0.625, 0.25];
-    let cm: [[f64; 3]; 3] = [
-        [0.125, -0.25, 1.0],
-        [-0.875, 0.75, 0.5],
-        [-0.75, -0.25, -1.0],
-    ];
-    let f = grad!(|w: [[f64; 3]; 3], b: [f64; 4], c: f64| {
-        let mut h0 = [0.0; 4];
-        let mut h1 = [0.0; 2];
-        for i in 0..w.len() {
-            h1[(i + 1) % 2] += (c / (1.0 + w[2 - i][i].exp()) / (1.5 + cm[2 - i][2].tanh()))
-                .mul_add(
-                    1.5 * (1.0 + w[0][(i + 2) % 3] * w[0][(i + 2) % 3]).sqrt(),
-                    (i as f64).powi(i as i32) + 3.0 * b[i],
-                );
-        }
-        let mut h2 = [0.0; 2];
-        for i in (0..w.len() - 1).step_by(3) {
-            if i != 0 {
-                h0[(i * 2) % 4] += xs[i];
-            }
-            if i % 2 == 0 {
-                h0[i] -= (cm[1][2 - i].atan() - xs[i]).cos();
-            } else {
-                h2[0] = cm[(i + 2) % 3][2 - i];
-            }
-            for j in (i..i + 1).step_by(2) {
-                h0[j] += c.tanh().powi(2);
-                if i > 0 {
-                    h2[j] += b[(j + 1) % 4];
-                }
-            }
-        }
-        h0[1] + h1[0] - h2[1]
-    });
-    let plain = |w: [[f64; 3]; 3], b: [f64; 4], c: f64| -> f64 {
-        let mut h0 = [0.0; 4];
-        let mut h1 = [0.0; 2];
-        for i in 0..w.len() {
-            h1[(i + 1) % 2] += (c / (1.0 + w[2 - i][i].exp()) / (1.5 + cm[2 - i][2].tanh()))
-                .mul_add(
-                    1.5 * (1.0 + w[0][(i + 2) % 3] * w[0][(i + 2) % 3]).sqrt(),
-                    (i as f64).powi(i as i32) + 3.0 * b[i],
-                );
-        }
-        let mut h2 = [0.0; 2];
-        for i in (0..w.len() - 1).step_by(3) {
-            if i != 0 {
-                h0[(i * 2) % 4] += xs[i];
-            }
-            if i % 2 == 0 {
-                h0[i] -= (cm[1][2 - i].atan() - xs[i]).cos();
-            } else {
-                h2[0] = cm[(i + 2) % 3][2 - i];
-            }
-            for j in (i..i + 1).step_by(2) {
-                h0[j] += c.tanh().powi(2);
-                if i > 0 {
-                    h2[j] += b[(j + 1) % 4];
-                }
-            }
-        }
-        h0[1] + h1[0] - h2[1]
-    };
-    let reference = GraphFn::<f64, _, 14>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "b[0]", "b[1]", "b[2]", "b[3]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13]| {
-            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-            let b = [p9, p10, p11, p12];
-            let c = p13;
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 4];
-            let mut h1 = [cg.constant(0.0); 2];
-            for i in 0..w.len() {
-                h1[(i + 1) % 2] = h1[(i + 1) % 2]
-                    + (c / (1.0 + w[2 - i][i].exp()) / (1.5 + cm[2 - i][2].tanh())).mul_add(
-                        1.5 * (1.0 + w[0][(i + 2) % 3] * w[0][(i + 2) % 3]).sqrt(),
-                        (i as f64).powi(i as i32) + 3.0 * b[i],
-                    );
-            }
-            let mut h2 = [cg.constant(0.0); 2];
-            for i in (0..w.len() - 1).step_by(3) {
-                if i != 0 {
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] + xs[i];
-                }
-                if i % 2 == 0 {
-                    h0[i] = h0[i] - (cm[1][2 - i].atan() - xs[i]).cos();
-                } else {
-                    h2[0] = cg.constant(cm[(i + 2) % 3][2 - i]);
-                }
-                for j in (i..i + 1).step_by(2) {
-                    h0[j] = h0[j] + c.tanh().powi(2);
-                    if i > 0 {
-                        h2[j] = h2[j] + b[(j + 1) % 4];
-                    }
-                }
-            }
-            h0[1] + h1[0] - h2[1]
-        },
-    );
-    let w: [[f64; 3]; 3] = [
-        [-1.0625, -0.5, 0.1875],
-        [-0.75, 0.875, -0.5],
-        [-0.25, 1.125, -0.625],
-    ];
-    let b: [f64; 4] = [0.0625, -0.5, 0.8125, -0.9375];
-    let c: f64 = 0.625;
-    let at: [f64; 14] = [
-        -1.0625, -0.5, 0.1875, -0.75, 0.875, -0.5, -0.25, 1.125, -0.625, 0.0625, -0.5, 0.8125,
-        -0.9375, 0.625,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "b[0]", "b[1]", "b[2]", "b[3]", "c"
-        ]
-    );
-    let g = f.grad(w, b, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, b, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
-            g.0[2][2], g.1[0], g.1[1], g.1[2], g.1[3], g.2,
-        ],
-    );
-}
-
-/// [[f64; 2]; 2]; loops nested 1 deep, 35 operations unrolled.
-#[test]
-fn case_015() {
-    let xs: [f64; 5] = [-0.125, 0.5, -1.0, 0.0, 0.125];
-    let cm: [[f64; 3]; 3] = [
-        [1.0, 0.0, 0.125],
-        [-0.625, -0.875, -0.125],
-        [-0.25, -0.75, -0.875],
-    ];
-    let f = grad!(|w: [[f64; 2]; 2]| {
-        let mut s0 = 1.0;
-        for i in 0..w.len() {
-            let t1 = w[(i * 2) % 2][1 - i];
-            s0 += t1 * t1;
-        }
-        let mut h2 = [w[1][1], w[1][0].sin()];
-        let mut s3 = 0.5;
-        for i in 1..=2 {
-            if i % 2 == 0 {
-                h2[(i * 2) % 2] += xs[(i * 2) % 5]
-                    .powi(i as i32)
-                    .mul_add(w[(i * 2) % 2][i % 2], xs[(i * 2) % 5].powi(2))
-                    - w[i % 2][i % 2].exp().cos();
-                s0 += (h2[(i + 1) % 2] / (1.0 + w[(i + 1) % 2][0].exp())).sigmoid();
-            } else {
-                s3 += -cm[i][(i * 2) % 3] + 1.5 + i as f64;
-                s0 += w[1][(i * 2) % 2];
-            }
-        }
-        let s4: f64 = 1.0;
-        for i in 0..w.len() {
-            s3 = s3 * 0.5 + (w[1 - i][(i + 2) % 2].softplus() + i as f64 * w[1 - i][0]);
-        }
-        s0 * h2[0] * s3 + s4
-    });
-    let plain = |w: [[f64; 2]; 2]| -> f64 {
-        let mut s0 = 1.0;
-        for i in 0..w.len() {
-            let t1 = w[(i * 2) % 2][1 - i];
-            s0 += t1 * t1;
-        }
-        let mut h2 = [w[1][1], w[1][0].sin()];
-        let mut s3 = 0.5;
-        for i in 1..=2 {
-            if i % 2 == 0 {
-                h2[(i * 2) % 2] += xs[(i * 2) % 5]
-                    .powi(i as i32)
-                    .mul_add(w[(i * 2) % 2][i % 2], xs[(i * 2) % 5].powi(2))
-                    - w[i % 2][i % 2].exp().cos();
-                s0 += (h2[(i + 1) % 2] / (1.0 + w[(i + 1) % 2][0].exp())).sigmoid();
-            } else {
-                s3 += -cm[i][(i * 2) % 3] + 1.5 + i as f64;
-                s0 += w[1][(i * 2) % 2];
-            }
-        }
-        let s4: f64 = 1.0;
-        for i in 0..w.len() {
-            s3 = s3 * 0.5 + (w[1 - i][(i + 2) % 2].softplus() + i as f64 * w[1 - i][0]);
-        }
-        s0 * h2[0] * s3 + s4
-    };
-    let reference = GraphFn::<f64, _, 4>::new(
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
-        |[p0, p1, p2, p3]| {
-            let w = [[p0, p1], [p2, p3]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            for i in 0..w.len() {
-                let t1 = w[(i * 2) % 2][1 - i];
-                s0 = s0 + t1 * t1;
-            }
-            let mut h2 = [w[1][1], w[1][0].sin()];
-            let mut s3 = cg.constant(0.5);
-            for i in 1..=2 {
-                if i % 2 == 0 {
-                    h2[(i * 2) % 2] = h2[(i * 2) % 2]
-                        + (cg
-                            .constant(xs[(i * 2) % 5].powi(i as i32))
-                            .mul_add(w[(i * 2) % 2][i % 2], cg.constant(xs[(i * 2) % 5].powi(2)))
-                            - w[i % 2][i % 2].exp().cos());
-                    s0 = s0 + (h2[(i + 1) % 2] / (1.0 + w[(i + 1) % 2][0].exp())).sigmoid();
-                } else {
-                    s3 = s3 + (-cm[i][(i * 2) % 3] + 1.5 + i as f64);
-                    s0 = s0 + w[1][(i * 2) % 2];
-                }
-            }
-            let s4 = cg.constant(1.0);
-            for i in 0..w.len() {
-                s3 = s3 * 0.5 + (w[1 - i][(i + 2) % 2].softplus() + i as f64 * w[1 - i][0]);
-            }
-            s0 * h2[0] * s3 + s4
-        },
-    );
-    let w: [[f64; 2]; 2] = [[0.625, -0.875], [-0.25, -0.125]];
-    let at: [f64; 4] = [0.625, -0.875, -0.25, -0.125];
-    assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[1][0], g[1][1]],
-    );
-}
-
-/// [f64; 5], f64; loops nested 2 deep, 114 operations unrolled.
-#[test]
-fn case_016() {
-    let xs: [f64; 5] = [-0.625, 1.0, 0.25, -0.375, 0.625];
-    let f = grad!(|x: [f64; 5], c: f64| {
-        let mut s0 = 0.0;
-        for i in (0..2).rev() {
-            for j in (i..4).step_by(3) {
-                s0 += -(1.0 + c * c).sqrt() / (1.0 + (x[2] + xs[j]) * (x[2] + xs[j]));
-                s0 -= (1.0 + xs[(i + 1) % 5].sin().sin().exp() * xs[(i + 1) % 5].sin().sin().exp())
-                    .ln();
-            }
-            if i > 1 {
-                s0 -= c.mul_add(x[i], c) + s0.powi(3) + x[i] * (s0 / (2.0 + c.sin()));
-                s0 += c.powi(i as i32);
-            }
-            s0 += xs[4 - i] / (1.5 + x[(i + 1) % 5].tanh()) - c / (0.5 + x[i].sigmoid());
-        }
-        let mut h1 = [0.0; 3];
-        let mut s2 = 0.5;
-        for i in (0..x.len() - 1).step_by(2) {
-            h1[(i * 2) % 3] += (-(xs[i] + c)).sin();
-            s2 += 0.25 + h1[1].atan();
-        }
-        let s3 = (x[0] - x[1]).powi(2);
-        let mut s4 = 0.0;
-        for i in 0..3 {
-            s4 += x[i + 1];
-            s4 += c - x[i];
-            h1[0] += c.softplus();
-        }
-        (s0 + h1[2].softplus() + s2.sin() + s3) * s4.softplus()
-    });
-    let plain = |x: [f64; 5], c: f64| -> f64 {
-        let mut s0 = 0.0;
-        for i in (0..2).rev() {
-            for j in (i..4).step_by(3) {
-                s0 += -(1.0 + c * c).sqrt() / (1.0 + (x[2] + xs[j]) * (x[2] + xs[j]));
-                s0 -= (1.0 + xs[(i + 1) % 5].sin().sin().exp() * xs[(i + 1) % 5].sin().sin().exp())
-                    .ln();
-            }
-            if i > 1 {
-                s0 -= c.mul_add(x[i], c) + s0.powi(3) + x[i] * (s0 / (2.0 + c.sin()));
-                s0 += c.powi(i as i32);
-            }
-            s0 += xs[4 - i] / (1.5 + x[(i + 1) % 5].tanh()) - c / (0.5 + x[i].sigmoid());
-        }
-        let mut h1 = [0.0; 3];
-        let mut s2 = 0.5;
-        for i in (0..x.len() - 1).step_by(2) {
-            h1[(i * 2) % 3] += (-(xs[i] + c)).sin();
-            s2 += 0.25 + h1[1].atan();
-        }
-        let s3 = (x[0] - x[1]).powi(2);
-        let mut s4 = 0.0;
-        for i in 0..3 {
-            s4 += x[i + 1];
-            s4 += c - x[i];
-            h1[0] += c.softplus();
-        }
-        (s0 + h1[2].softplus() + s2.sin() + s3) * s4.softplus()
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1, p2, p3, p4];
-            let c = p5;
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.0);
-            for i in (0..2).rev() {
-                for j in (i..4).step_by(3) {
-                    s0 = s0 + -(1.0 + c * c).sqrt() / (1.0 + (x[2] + xs[j]) * (x[2] + xs[j]));
-                    s0 = s0
-                        - (1.0
-                            + xs[(i + 1) % 5].sin().sin().exp()
-                                * xs[(i + 1) % 5].sin().sin().exp())
-                        .ln();
-                }
-                if i > 1 {
-                    s0 = s0 - (c.mul_add(x[i], c) + s0.powi(3) + x[i] * (s0 / (2.0 + c.sin())));
-                    s0 = s0 + c.powi(i as i32);
-                }
-                s0 = s0 + (xs[4 - i] / (1.5 + x[(i + 1) % 5].tanh()) - c / (0.5 + x[i].sigmoid()));
-            }
-            let mut h1 = [cg.constant(0.0); 3];
-            let mut s2 = cg.constant(0.5);
-            for i in (0..x.len() - 1).step_by(2) {
-                h1[(i * 2) % 3] = h1[(i * 2) % 3] + (-(xs[i] + c)).sin();
-                s2 = s2 + (0.25 + h1[1].atan());
-            }
-            let s3 = (x[0] - x[1]).powi(2);
-            let mut s4 = cg.constant(0.0);
-            for i in 0..3 {
-                s4 = s4 + x[i + 1];
-                s4 = s4 + (c - x[i]);
-                h1[0] = h1[0] + c.softplus();
-            }
-            (s0 + h1[2].softplus() + s2.sin() + s3) * s4.softplus()
-        },
-    );
-    let x: [f64; 5] = [0.1875, 1.0, 0.1875, 0.6875, 0.5625];
-    let c: f64 = 1.125;
-    let at: [f64; 6] = [0.1875, 1.0, 0.1875, 0.6875, 0.5625, 1.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"]);
-    let g = f.grad(x, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, c),
-        [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
-    );
-}
-
-/// [[f64; 2]; 2]; loops nested 1 deep, 30 operations unrolled.
-#[test]
-fn case_017() {
-    let xs: [f64; 5] = [-0.5, 0.0, 0.25, 0.625, -0.25];
-    let cm: [[f64; 3]; 3] = [
-        [0.125, -0.125, -0.625],
-        [-1.0, -0.625, -0.875],
-        [0.125, 1.0, 1.0],
-    ];
-    let f = grad!(|w: [[f64; 2]; 2]| {
-        let h0 = [w[1][0].sigmoid().powi(2), w[1][1].softplus(), w[1][0]];
-        let mut s1 = 0.5;
-        for i in 1..3 {
-            s1 += w[0][(i * 2) % 2] * xs[i];
-        }
-        let mut s2 = 0.0;
-        let mut h3 = [0.0; 2];
-        for i in 0..w.len() {
-            let t4 = (h0[i] * h0[(i * 2) % 3]).sigmoid();
-            h3[i] += t4 * (w[(i + 1) % 2][(i * 2) % 2] * w[1][(i + 2) % 2]);
-        }
-        let mut h5 = [0.0; 3];
-        for i in 1..4 {
-            s2 += 1.5 * cm[i % 3][i % 3];
-            h5[(i + 1) % 3] = s2.sin();
-        }
-        h0[2] + s1 - s2 - h3[1] + h5[0]
-    });
-    let plain = |w: [[f64; 2]; 2]| -> f64 {
-        let h0 = [w[1][0].sigmoid().powi(2), w[1][1].softplus(), w[1][0]];
-        let mut s1 = 0.5;
-        for i in 1..3 {
-            s1 += w[0][(i * 2) % 2] * xs[i];
-        }
-        let mut s2 = 0.0;
-        let mut h3 = [0.0; 2];
-        for i in 0..w.len() {
-            let t4 = (h0[i] * h0[(i * 2) % 3]).sigmoid();
-            h3[i] += t4 * (w[(i + 1) % 2][(i * 2) % 2] * w[1][(i + 2) % 2]);
-        }
-        let mut h5 = [0.0; 3];
-        for i in 1..4 {
-            s2 += 1.5 * cm[i % 3][i % 3];
-            h5[(i + 1) % 3] = s2.sin();
-        }
-        h0[2] + s1 - s2 - h3[1] + h5[0]
-    };
-    let reference = GraphFn::<f64, _, 4>::new(
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
-        |[p0, p1, p2, p3]| {
-            let w = [[p0, p1], [p2, p3]];
-            let cg = p0.graph();
-            let h0 = [w[1][0].sigmoid().powi(2), w[1][1].softplus(), w[1][0]];
-            let mut s1 = cg.constant(0.5);
-            for i in 1..3 {
-                s1 = s1 + w[0][(i * 2) % 2] * xs[i];
-            }
-            let mut s2 = cg.constant(0.0);
-            let mut h3 = [cg.constant(0.0); 2];
-            for i in 0..w.len() {
-                let t4 = (h0[i] * h0[(i * 2) % 3]).sigmoid();
-                h3[i] = h3[i] + t4 * (w[(i + 1) % 2][(i * 2) % 2] * w[1][(i + 2) % 2]);
-            }
-            let mut h5 = [cg.constant(0.0); 3];
-            for i in 1..4 {
-                s2 = s2 + 1.5 * cm[i % 3][i % 3];
-                h5[(i + 1) % 3] = s2.sin();
-            }
-            h0[2] + s1 - s2 - h3[1] + h5[0]
-        },
-    );
-    let w: [[f64; 2]; 2] = [[0.625, 0.9375], [0.9375, -0.375]];
-    let at: [f64; 4] = [0.625, 0.9375, 0.9375, -0.375];
-    assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[1][0], g[1][1]],
-    );
-}
-
-/// [f64; 4], [f64; 3], f64; loops nested 2 deep, 112 operations unrolled.
-#[test]
-fn case_018() {
-    let xs: [f64; 5] = [0.375, 0.75, 0.875, -0.875, -0.25];
-    let cm: [[f64; 3]; 3] = [[-0.25, 0.5, 0.0], [-0.125, 0.0, -0.25], [-0.875, 0.5, 0.75]];
-    let f = grad!(|x: [f64; 4], b: [f64; 3], c: f64| {
-        let mut h0 = [
-            (cm[1][1] + xs[1]).powi(2),
-            x[2] + xs[0] + cm[2][2].sin(),
-            b[0],
-        ];
-        for i in 0..x.len() {
-            for j in 0..=i {
-                if j != 0 {
-                    h0[(i * 2) % 3] += (b[(j + 1) % 3] * cm[(j + 2) % 3][(i * 2) % 3]).sin().cos();
-                }
-                let t1 = cm[(j + 2) % 3][j % 3] / (0.5 + b[(i * 2) % 3].sigmoid());
-                h0[(i * 2) % 3] += t1 * (t1 - h0[1]);
-            }
-        }
-        let mut s2 = 0.0;
-        let s3: f64 = 0.5;
-        for i in 0..2 {
-            if i % 2 == 0 {
-                h0[(i * 2) % 3] +=
-                    (1.0 + (c.powi(2) - -h0[(i + 2) % 3]) * (c.powi(2) - -h0[(i + 2) % 3])).sqrt();
-                s2 += 3.0 + (x[i] / (1.5 + b[i].tanh())).sin();
-            } else {
-                s2 = s2.mul_add((1.0 + c * c).sqrt(), b[i]);
-            }
-        }
-        h0[1].tanh() + s2 - s3
-    });
-    let plain = |x: [f64; 4], b: [f64; 3], c: f64| -> f64 {
-        let mut h0 = [
-            (cm[1][1] + xs[1]).powi(2),
-            x[2] + xs[0] + cm[2][2].sin(),
-            b[0],
-        ];
-        for i in 0..x.len() {
-            for j in 0..=i {
-                if j != 0 {
-                    h0[(i * 2) % 3] += (b[(j + 1) % 3] * cm[(j + 2) % 3][(i * 2) % 3]).sin().cos();
-                }
-                let t1 = cm[(j + 2) % 3][j % 3] / (0.5 + b[(i * 2) % 3].sigmoid());
-                h0[(i * 2) % 3] += t1 * (t1 - h0[1]);
-            }
-        }
-        let mut s2 = 0.0;
-        let s3: f64 = 0.5;
-        for i in 0..2 {
-            if i % 2 == 0 {
-                h0[(i * 2) % 3] +=
-                    (1.0 + (c.powi(2) - -h0[(i + 2) % 3]) * (c.powi(2) - -h0[(i + 2) % 3])).sqrt();
-                s2 += 3.0 + (x[i] / (1.5 + b[i].tanh())).sin();
-            } else {
-                s2 = s2.mul_add((1.0 + c * c).sqrt(), b[i]);
-            }
-        }
-        h0[1].tanh() + s2 - s3
-    };
-    let reference = GraphFn::<f64, _, 8>::new(
-        ["x[0]", "x[1]", "x[2]", "x[3]", "b[0]", "b[1]", "b[2]", "c"],
-        |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-            let x = [p0, p1, p2, p3];
-            let b = [p4, p5, p6];
-            let c = p7;
-            let cg = p0.graph();
-            let mut h0 = [
-                cg.constant((cm[1][1] + xs[1]).powi(2)),
-                x[2] + xs[0] + cm[2][2].sin(),
-                b[0],
-            ];
-            for i in 0..x.len() {
-                for j in 0..=i {
-                    if j != 0 {
-                        h0[(i * 2) % 3] = h0[(i * 2) % 3]
-                            + (b[(j + 1) % 3] * cm[(j + 2) % 3][(i * 2) % 3]).sin().cos();
-                    }
-                    let t1 = cm[(j + 2) % 3][j % 3] / (0.5 + b[(i * 2) % 3].sigmoid());
-                    h0[(i * 2) % 3] = h0[(i * 2) % 3] + t1 * (t1 - h0[1]);
-                }
-            }
-            let mut s2 = cg.constant(0.0);
-            let s3 = cg.constant(0.5);
-            for i in 0..2 {
-                if i % 2 == 0 {
-                    h0[(i * 2) % 3] = h0[(i * 2) % 3]
-                        + (1.0 + (c.powi(2) - -h0[(i + 2) % 3]) * (c.powi(2) - -h0[(i + 2) % 3]))
-                            .sqrt();
-                    s2 = s2 + (3.0 + (x[i] / (1.5 + b[i].tanh())).sin());
-                } else {
-                    s2 = s2.mul_add((1.0 + c * c).sqrt(), b[i]);
-                }
-            }
-            h0[1].tanh() + s2 - s3
-        },
-    );
-    let x: [f64; 4] = [0.25, 1.125, 0.5625, 1.1875];
-    let b: [f64; 3] = [0.5, 0.4375, -0.5625];
-    let c: f64 = -1.1875;
-    let at: [f64; 8] = [0.25, 1.125, 0.5625, 1.1875, 0.5, 0.4375, -0.5625, -1.1875];
-    assert_eq!(
-        f.inputs(),
-        ["x[0]", "x[1]", "x[2]", "x[3]", "b[0]", "b[1]", "b[2]", "c"]
-    );
-    let g = f.grad(x, b, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b, c),
-        [g.0[0], g.0[1], g.0[2], g.0[3], g.1[0], g.1[1], g.1[2], g.2],
-    );
-}
-
-/// [f64; 5], f64; loops nested 1 deep, 17 operations unrolled.
-#[test]
-fn case_019() {
-    let cm: [[f64; 3]; 3] = [
-        [-0.125, 0.0, -0.125],
-        [-0.75, 0.25, 0.5],
-        [-0.625, -0.75, -0.875],
-    ];
-    let f = grad!(|x: [f64; 5], c: f64| {
-        let mut s0 = 1.0;
-        let s1: f64 = 0.5;
-        for i in (1..x.len() - 1).step_by(3) {
-            s0 += (-c).sigmoid() - (x[(i + 2) % 5] - cm[1][(i * 2) % 3]).sin();
-            s0 = (s0 + (i + 1) as f64).tanh();
-            s0 += 0.5 * (i as f64).sin();
-        }
-        let mut h2 = [0.0; 3];
-        let h3: [f64; 2] = [0.0; 2];
-        for i in (1..4).rev() {
-            s0 += c;
-            h2[i % 3] = s0;
-        }
-        s0 * s1 + h2[0] - h3[1]
-    });
-    let plain = |x: [f64; 5], c: f64| -> f64 {
-        let mut s0 = 1.0;
-        let s1: f64 = 0.5;
-        for i in (1..x.len() - 1).step_by(3) {
-            s0 += (-c).sigmoid() - (x[(i + 2) % 5] - cm[1][(i * 2) % 3]).sin();
-            s0 = (s0 + (i + 1) as f64).tanh();
-            s0 += 0.5 * (i as f64).sin();
-        }
-        let mut h2 = [0.0; 3];
-        let h3: [f64; 2] = [0.0; 2];
-        for i in (1..4).rev() {
-            s0 += c;
-            h2[i % 3] = s0;
-        }
-        s0 * s1 + h2[0] - h3[1]
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1, p2, p3, p4];
-            let c = p5;
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            let s1 = cg.constant(0.5);
-            for i in (1..x.len() - 1).step_by(3) {
-                s0 = s0 + ((-c).sigmoid() - (x[(i + 2) % 5] - cm[1][(i * 2) % 3]).sin());
-                s0 = (s0 + (i + 1) as f64).tanh();
-                s0 = s0 + 0.5 * (i as f64).sin();
-            }
-            let mut h2 = [cg.constant(0.0); 3];
-            let h3 = [cg.constant(0.0); 2];
-            for i in (1..4).rev() {
-                s0 = s0 + c;
-                h2[i % 3] = s0;
-            }
-            s0 * s1 + h2[0] - h3[1]
-        },
-    );
-    let x: [f64; 5] = [0.6875, -0.125, -1.0625, 0.625, 1.125];
-    let c: f64 = 0.375;
-    let at: [f64; 6] = [0.6875, -0.125, -1.0625, 0.625, 1.125, 0.375];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"]);
-    let g = f.grad(x, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, c),
-        [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
-    );
-}
-
-/// [f64; 5], [f64; 2], [[f64; 3]; 2]; loops nested 1 deep, 105 operations unrolled.
-#[test]
-fn case_020() {
-    let xs: [f64; 5] = [-0.125, 0.5, 0.125, 0.25, -0.875];
-    let cm: [[f64; 3]; 3] = [
-        [-0.625, -1.0, -0.375],
-        [-0.125, 0.25, 0.75],
-        [0.875, -0.5, -0.875],
-    ];
-    let f = grad!(|x: [f64; 5], b: [f64; 2], w: [[f64; 3]; 2]| {
-        let mut s0 = 0.5;
-        let mut h1 = [0.0; 3];
-        for i in (0..x.len()).step_by(3) {
-            h1[(i * 2) % 3] +=
-                1.25 * i as f64 + xs[i] / (1.0 + b[(i + 1) % 2].exp()) + (x[i].softplus() + xs[i]);
-            s0 += 0.5 - h1[(i + 2) % 3].mul_add(b[(i + 1) % 2], x[i]).tanh();
+            s0 += s1.cos();
         }
         let mut h2 = [0.0; 4];
-        for i in 0..x.len() - 1 {
-            if i % 2 == 0 {
-                s0 *= 0.5 + w[(i * 2) % 2][(i * 2) % 3].sigmoid();
-                h1[i % 3] *= ((i + 1) as f64 * 2.0).cos();
+        let mut s3 = 0.5;
+        for i in 0..4 {
+            if c.powi(2) < 0.25 {
+                h2[i] += xs[(i + 1) % 5].cos() / (0.5 + c.sigmoid());
+                s1 += (c / (1.0 + s1.exp())).tanh().tanh().exp();
             } else {
-                s0 -= b[(i * 2) % 2];
+                s3 += cm[(i + 2) % 3][(i + 1) % 3] / (1.5 + c.tanh()) * x[i % 2];
             }
-            s0 = s0 * 0.5 + (x[i + 1] + w[i % 2][2]).sigmoid();
-            if i % 2 == 0 {
-                h2[i] = x[i]
-                    .tanh()
-                    .mul_add(xs[i + 1].sigmoid(), 0.75 + cm[i % 3][(i * 2) % 3])
-                    * w[(i * 2) % 2][0].atan();
-                s0 += (b[(i * 2) % 2] / (0.5 + w[1][(i * 2) % 3].sigmoid()))
-                    .powi(i as i32)
-                    .powi(2);
+            if i > 0 {
+                s0 -= x[i % 2] * (c + x[i % 2] - 0.5);
+                s1 /= 2.0 + (-x[(i + 2) % 2]).sin();
             } else {
-                h2[i] += (0.25 - w[1][(i + 1) % 3] + cm[(i + 2) % 3][(i + 2) % 3]).mul_add(
-                    b[(i * 2) % 2].sigmoid() * (1.5 + xs[i]),
-                    w[(i * 2) % 2][(i * 2) % 3]
-                        .mul_add(h1[(i * 2) % 3], b[1])
-                        .powi(3),
-                );
+                s0 += h2[i].mul_add(c, s1).mul_add(xs[i].atan(), c.tanh())
+                    / (1.0 + (1.25 + cm[i % 3][i % 3]).exp());
+                s3 = s3.mul_add(s1 * x[(i + 2) % 2], x[(i + 2) % 2].tanh());
             }
         }
-        let mut h3 = [b[0], b[0] + x[0]];
-        let h4: [f64; 2] = [0.0; 2];
-        for i in 1..2 {
-            h3[(i * 2) % 2] -= s0;
-        }
-        s0 + h1[2].tanh() - h2[1] + h3[0] + h4[1]
+        s0.softplus() + s1.tanh() + h2[2] - s3.tanh()
     });
-    let plain = |x: [f64; 5], b: [f64; 2], w: [[f64; 3]; 2]| -> f64 {
-        let mut s0 = 0.5;
-        let mut h1 = [0.0; 3];
-        for i in (0..x.len()).step_by(3) {
-            h1[(i * 2) % 3] +=
-                1.25 * i as f64 + xs[i] / (1.0 + b[(i + 1) % 2].exp()) + (x[i].softplus() + xs[i]);
-            s0 += 0.5 - h1[(i + 2) % 3].mul_add(b[(i + 1) % 2], x[i]).tanh();
+    let plain = |x: [f64; 2], c: f64| -> f64 {
+        let mut s0 = (1.0 + x[0] * x[0]).sqrt().sin();
+        let mut s1 = 0.5;
+        for i in 0..=x.len() - 1 {
+            s0 = s0 * 0.5 + x[(i + 2) % 2];
+            if s0 <= 0.25 {
+                s0 += (-c).powi(i as i32).sigmoid();
+            } else {
+                s1 += c * x[i];
+            }
+            s0 += s1.cos();
         }
         let mut h2 = [0.0; 4];
-        for i in 0..x.len() - 1 {
-            if i % 2 == 0 {
-                s0 *= 0.5 + w[(i * 2) % 2][(i * 2) % 3].sigmoid();
-                h1[i % 3] *= ((i + 1) as f64 * 2.0).cos();
+        let mut s3 = 0.5;
+        for i in 0..4 {
+            if c.powi(2) < 0.25 {
+                h2[i] += xs[(i + 1) % 5].cos() / (0.5 + c.sigmoid());
+                s1 += (c / (1.0 + s1.exp())).tanh().tanh().exp();
             } else {
-                s0 -= b[(i * 2) % 2];
+                s3 += cm[(i + 2) % 3][(i + 1) % 3] / (1.5 + c.tanh()) * x[i % 2];
             }
-            s0 = s0 * 0.5 + (x[i + 1] + w[i % 2][2]).sigmoid();
-            if i % 2 == 0 {
-                h2[i] = x[i]
-                    .tanh()
-                    .mul_add(xs[i + 1].sigmoid(), 0.75 + cm[i % 3][(i * 2) % 3])
-                    * w[(i * 2) % 2][0].atan();
-                s0 += (b[(i * 2) % 2] / (0.5 + w[1][(i * 2) % 3].sigmoid()))
-                    .powi(i as i32)
-                    .powi(2);
+            if i > 0 {
+                s0 -= x[i % 2] * (c + x[i % 2] - 0.5);
+                s1 /= 2.0 + (-x[(i + 2) % 2]).sin();
             } else {
-                h2[i] += (0.25 - w[1][(i + 1) % 3] + cm[(i + 2) % 3][(i + 2) % 3]).mul_add(
-                    b[(i * 2) % 2].sigmoid() * (1.5 + xs[i]),
-                    w[(i * 2) % 2][(i * 2) % 3]
-                        .mul_add(h1[(i * 2) % 3], b[1])
-                        .powi(3),
-                );
+                s0 += h2[i].mul_add(c, s1).mul_add(xs[i].atan(), c.tanh())
+                    / (1.0 + (1.25 + cm[i % 3][i % 3]).exp());
+                s3 = s3.mul_add(s1 * x[(i + 2) % 2], x[(i + 2) % 2].tanh());
             }
         }
-        let mut h3 = [b[0], b[0] + x[0]];
-        let h4: [f64; 2] = [0.0; 2];
-        for i in 1..2 {
-            h3[(i * 2) % 2] -= s0;
-        }
-        s0 + h1[2].tanh() - h2[1] + h3[0] + h4[1]
+        s0.softplus() + s1.tanh() + h2[2] - s3.tanh()
     };
-    let reference = GraphFn::<f64, _, 13>::new(
-        [
-            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "w[0][0]", "w[0][1]",
-            "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12]| {
-            let x = [p0, p1, p2, p3, p4];
-            let b = [p5, p6];
-            let w = [[p7, p8, p9], [p10, p11, p12]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.5);
-            let mut h1 = [cg.constant(0.0); 3];
-            for i in (0..x.len()).step_by(3) {
-                h1[(i * 2) % 3] = h1[(i * 2) % 3]
-                    + (1.25 * i as f64
-                        + xs[i] / (1.0 + b[(i + 1) % 2].exp())
-                        + (x[i].softplus() + xs[i]));
-                s0 = s0 + (0.5 - h1[(i + 2) % 3].mul_add(b[(i + 1) % 2], x[i]).tanh());
+    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "c"], |[p0, p1, p2]| {
+        let x = [p0, p1];
+        let c = p2;
+        let cg = p0.graph();
+        let mut s0 = (1.0 + x[0] * x[0]).sqrt().sin();
+        let mut s1 = cg.constant(0.5);
+        for i in 0..=x.len() - 1 {
+            s0 = s0 * 0.5 + x[(i + 2) % 2];
+            if s0.value() <= 0.25 {
+                s0 = s0 + (-c).powi(i as i32).sigmoid();
+            } else {
+                s1 = s1 + c * x[i];
             }
-            let mut h2 = [cg.constant(0.0); 4];
-            for i in 0..x.len() - 1 {
-                if i % 2 == 0 {
-                    s0 = s0 * (0.5 + w[(i * 2) % 2][(i * 2) % 3].sigmoid());
-                    h1[i % 3] = h1[i % 3] * ((i + 1) as f64 * 2.0).cos();
-                } else {
-                    s0 = s0 - b[(i * 2) % 2];
-                }
-                s0 = s0 * 0.5 + (x[i + 1] + w[i % 2][2]).sigmoid();
-                if i % 2 == 0 {
-                    h2[i] = x[i].tanh().mul_add(
-                        cg.constant(xs[i + 1].sigmoid()),
-                        cg.constant(0.75 + cm[i % 3][(i * 2) % 3]),
-                    ) * w[(i * 2) % 2][0].atan();
-                    s0 = s0
-                        + (b[(i * 2) % 2] / (0.5 + w[1][(i * 2) % 3].sigmoid()))
-                            .powi(i as i32)
-                            .powi(2);
-                } else {
-                    h2[i] = h2[i]
-                        + (0.25 - w[1][(i + 1) % 3] + cm[(i + 2) % 3][(i + 2) % 3]).mul_add(
-                            b[(i * 2) % 2].sigmoid() * (1.5 + xs[i]),
-                            w[(i * 2) % 2][(i * 2) % 3]
-                                .mul_add(h1[(i * 2) % 3], b[1])
-                                .powi(3),
-                        );
-                }
+            s0 = s0 + s1.cos();
+        }
+        let mut h2 = [cg.constant(0.0); 4];
+        let mut s3 = cg.constant(0.5);
+        for i in 0..4 {
+            if c.powi(2).value() < 0.25 {
+                h2[i] = h2[i] + xs[(i + 1) % 5].cos() / (0.5 + c.sigmoid());
+                s1 = s1 + (c / (1.0 + s1.exp())).tanh().tanh().exp();
+            } else {
+                s3 = s3 + cm[(i + 2) % 3][(i + 1) % 3] / (1.5 + c.tanh()) * x[i % 2];
             }
-            let mut h3 = [b[0], b[0] + x[0]];
-            let h4 = [cg.constant(0.0); 2];
-            for i in 1..2 {
-                h3[(i * 2) % 2] = h3[(i * 2) % 2] - s0;
+            if i > 0 {
+                s0 = s0 - x[i % 2] * (c + x[i % 2] - 0.5);
+                s1 = s1 / (2.0 + (-x[(i + 2) % 2]).sin());
+            } else {
+                s0 = s0
+                    + h2[i]
+                        .mul_add(c, s1)
+                        .mul_add(cg.constant(xs[i].atan()), c.tanh())
+                        / (1.0 + (1.25 + cm[i % 3][i % 3]).exp());
+                s3 = s3.mul_add(s1 * x[(i + 2) % 2], x[(i + 2) % 2].tanh());
             }
-            s0 + h1[2].tanh() - h2[1] + h3[0] + h4[1]
-        },
-    );
-    let x: [f64; 5] = [0.125, 1.0, 0.6875, 0.375, -0.6875];
-    let b: [f64; 2] = [0.125, -1.0];
-    let w: [[f64; 3]; 2] = [[-0.75, 0.9375, -0.25], [1.125, -0.5625, -0.8125]];
-    let at: [f64; 13] = [
-        0.125, 1.0, 0.6875, 0.375, -0.6875, 0.125, -1.0, -0.75, 0.9375, -0.25, 1.125, -0.5625,
-        -0.8125,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "w[0][0]", "w[0][1]",
-            "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"
-        ]
-    );
-    let g = f.grad(x, b, w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b, w),
-        [
-            g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.2[0][0], g.2[0][1],
-            g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2],
-        ],
-    );
+        }
+        s0.softplus() + s1.tanh() + h2[2] - s3.tanh()
+    });
+    let x: [f64; 2] = [0.4375, -1.125];
+    let c: f64 = 0.0;
+    let at: [f64; 3] = [0.4375, -1.125, 0.0];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
+    let g = f.grad(x, c);
+    check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
 }
 
-/// [f64; 3], [[f64; 3]; 2]; loops nested 2 deep, 73 operations unrolled.
+/// [f64; 3], [[f64; 3]; 2]; loops nested 1 deep, 63 operations unrolled.
 #[test]
-fn case_021() {
-    let xs: [f64; 5] = [0.125, -0.5, 0.5, 0.875, -0.625];
+fn case_003() {
+    let xs: [f64; 5] = [0.625, -0.625, -0.125, 0.125, -0.25];
     let cm: [[f64; 3]; 3] = [
-        [0.125, -0.25, -0.875],
-        [-0.75, 0.75, -0.375],
-        [0.75, 0.0, 0.75],
+        [0.125, -0.125, -0.125],
+        [-0.5, -0.875, 0.625],
+        [0.125, 0.25, 0.25],
     ];
     let f = grad!(|x: [f64; 3], w: [[f64; 3]; 2]| {
-        let mut h0 = [
-            (1.0 + w[1][2] * w[1][2]).ln().sigmoid(),
-            w[0][0].sin().softplus(),
-        ];
-        for i in 0..w.len() - 1 {
-            h0[(i + 1) % 2] = -w[i][2 - i] * (xs[(i * 2) % 5] + xs[i]).atan();
-            h0[0] += x[i].sigmoid();
-            h0[i] += (-x[2 - i]).powi(2);
+        let mut h0 = [0.0; 3];
+        let mut s1 = x[0].atan() - cm[2][2];
+        for i in (0..4).step_by(3) {
+            h0[0] += s1 * -s1 / (1.5 + w[(i + 2) % 2][i % 3].tanh());
+            h0[1] +=
+                (1.0 + xs[1] / (1.5 + w[1][2].tanh()) * (xs[1] / (1.5 + w[1][2].tanh()))).sqrt();
         }
-        let mut s1 = 0.0;
-        let mut s2 = (x[1] / (1.5 + h0[1].tanh())).powi(2);
-        for i in (0..2).step_by(2) {
-            s1 += s2.sigmoid();
-            s1 += w[i][i].sigmoid();
-            for j in (0..x.len()).step_by(3) {
-                s2 -= (j + 1) as f64;
-                h0[j % 2] += 0.25 * x[(i + j) % 3].softplus();
+        let mut h2 = [0.0; 3];
+        for i in (0..w.len() - 1).rev() {
+            h2[i + 1] += x[i];
+            s1 -= -w[(i + 1) % 2][2 - i] * (h0[(i * 2) % 3] * 0.75) + -xs[4 - i] * 0.75;
+        }
+        let mut h3 = [0.0; 4];
+        let mut h4 = [0.0; 2];
+        for i in 0..=x.len() - 1 {
+            h3[2] -= (-w[(i + 2) % 2][(i * 2) % 3]).exp().tanh();
+            if w[(i + 1) % 2][i].softplus() < 0.25 {
+                h4[i % 2] +=
+                    x[2 - i] / (1.0 + (i as f64).exp()) / (2.0 + xs[i].mul_add(xs[i], x[i]).sin());
             }
         }
-        let mut h3 = [x[0] / (1.5 + s1.tanh()) + -w[0][2], -x[2].atan()];
-        let mut h4 = [0.0; 4];
-        for i in 0..2 {
-            h3[(i * 2) % 2] +=
-                (w[1 - i][i] / (1.0 + cm[i][i].exp()) / (2.0 + x[(i * 2) % 3].sin()))
-                    .sin()
-                    .exp();
-            if i == 1 {
-                h4[i] += w[0][i];
-                s2 = (s2 + (h0[(i * 2) % 2] - w[0][i]).softplus()).tanh();
-            } else {
-                s1 = s1 * 0.5 + w[i][i].mul_add(w[i][i + 1] + x[0], xs[i].softplus());
-                s2 += s1.atan() - h3[(i * 2) % 2];
-            }
-        }
-        (h0[0].sin() + s1.sin() + s2.sin()) * h3[0].tanh() + h4[2]
+        h0[0] + s1.tanh() - h2[2] - h3[0] + h4[1].sin()
     });
     let plain = |x: [f64; 3], w: [[f64; 3]; 2]| -> f64 {
-        let mut h0 = [
-            (1.0 + w[1][2] * w[1][2]).ln().sigmoid(),
-            w[0][0].sin().softplus(),
-        ];
-        for i in 0..w.len() - 1 {
-            h0[(i + 1) % 2] = -w[i][2 - i] * (xs[(i * 2) % 5] + xs[i]).atan();
-            h0[0] += x[i].sigmoid();
-            h0[i] += (-x[2 - i]).powi(2);
+        let mut h0 = [0.0; 3];
+        let mut s1 = x[0].atan() - cm[2][2];
+        for i in (0..4).step_by(3) {
+            h0[0] += s1 * -s1 / (1.5 + w[(i + 2) % 2][i % 3].tanh());
+            h0[1] +=
+                (1.0 + xs[1] / (1.5 + w[1][2].tanh()) * (xs[1] / (1.5 + w[1][2].tanh()))).sqrt();
         }
-        let mut s1 = 0.0;
-        let mut s2 = (x[1] / (1.5 + h0[1].tanh())).powi(2);
-        for i in (0..2).step_by(2) {
-            s1 += s2.sigmoid();
-            s1 += w[i][i].sigmoid();
-            for j in (0..x.len()).step_by(3) {
-                s2 -= (j + 1) as f64;
-                h0[j % 2] += 0.25 * x[(i + j) % 3].softplus();
+        let mut h2 = [0.0; 3];
+        for i in (0..w.len() - 1).rev() {
+            h2[i + 1] += x[i];
+            s1 -= -w[(i + 1) % 2][2 - i] * (h0[(i * 2) % 3] * 0.75) + -xs[4 - i] * 0.75;
+        }
+        let mut h3 = [0.0; 4];
+        let mut h4 = [0.0; 2];
+        for i in 0..=x.len() - 1 {
+            h3[2] -= (-w[(i + 2) % 2][(i * 2) % 3]).exp().tanh();
+            if w[(i + 1) % 2][i].softplus() < 0.25 {
+                h4[i % 2] +=
+                    x[2 - i] / (1.0 + (i as f64).exp()) / (2.0 + xs[i].mul_add(xs[i], x[i]).sin());
             }
         }
-        let mut h3 = [x[0] / (1.5 + s1.tanh()) + -w[0][2], -x[2].atan()];
-        let mut h4 = [0.0; 4];
-        for i in 0..2 {
-            h3[(i * 2) % 2] +=
-                (w[1 - i][i] / (1.0 + cm[i][i].exp()) / (2.0 + x[(i * 2) % 3].sin()))
-                    .sin()
-                    .exp();
-            if i == 1 {
-                h4[i] += w[0][i];
-                s2 = (s2 + (h0[(i * 2) % 2] - w[0][i]).softplus()).tanh();
-            } else {
-                s1 = s1 * 0.5 + w[i][i].mul_add(w[i][i + 1] + x[0], xs[i].softplus());
-                s2 += s1.atan() - h3[(i * 2) % 2];
-            }
-        }
-        (h0[0].sin() + s1.sin() + s2.sin()) * h3[0].tanh() + h4[2]
+        h0[0] + s1.tanh() - h2[2] - h3[0] + h4[1].sin()
     };
     let reference = GraphFn::<f64, _, 9>::new(
         [
@@ -2818,48 +534,37 @@ fn case_021() {
             let x = [p0, p1, p2];
             let w = [[p3, p4, p5], [p6, p7, p8]];
             let cg = p0.graph();
-            let mut h0 = [
-                (1.0 + w[1][2] * w[1][2]).ln().sigmoid(),
-                w[0][0].sin().softplus(),
-            ];
-            for i in 0..w.len() - 1 {
-                h0[(i + 1) % 2] = -w[i][2 - i] * (xs[(i * 2) % 5] + xs[i]).atan();
-                h0[0] = h0[0] + x[i].sigmoid();
-                h0[i] = h0[i] + (-x[2 - i]).powi(2);
+            let mut h0 = [cg.constant(0.0); 3];
+            let mut s1 = x[0].atan() - cm[2][2];
+            for i in (0..4).step_by(3) {
+                h0[0] = h0[0] + s1 * -s1 / (1.5 + w[(i + 2) % 2][i % 3].tanh());
+                h0[1] = h0[1]
+                    + (1.0 + xs[1] / (1.5 + w[1][2].tanh()) * (xs[1] / (1.5 + w[1][2].tanh())))
+                        .sqrt();
             }
-            let mut s1 = cg.constant(0.0);
-            let mut s2 = (x[1] / (1.5 + h0[1].tanh())).powi(2);
-            for i in (0..2).step_by(2) {
-                s1 = s1 + s2.sigmoid();
-                s1 = s1 + w[i][i].sigmoid();
-                for j in (0..x.len()).step_by(3) {
-                    s2 = s2 - (j + 1) as f64;
-                    h0[j % 2] = h0[j % 2] + 0.25 * x[(i + j) % 3].softplus();
+            let mut h2 = [cg.constant(0.0); 3];
+            for i in (0..w.len() - 1).rev() {
+                h2[i + 1] = h2[i + 1] + x[i];
+                s1 = s1 - (-w[(i + 1) % 2][2 - i] * (h0[(i * 2) % 3] * 0.75) + -xs[4 - i] * 0.75);
+            }
+            let mut h3 = [cg.constant(0.0); 4];
+            let mut h4 = [cg.constant(0.0); 2];
+            for i in 0..=x.len() - 1 {
+                h3[2] = h3[2] - (-w[(i + 2) % 2][(i * 2) % 3]).exp().tanh();
+                if w[(i + 1) % 2][i].softplus().value() < 0.25 {
+                    h4[i % 2] = h4[i % 2]
+                        + x[2 - i]
+                            / (1.0 + (i as f64).exp())
+                            / (2.0 + cg.constant(xs[i]).mul_add(cg.constant(xs[i]), x[i]).sin());
                 }
             }
-            let mut h3 = [x[0] / (1.5 + s1.tanh()) + -w[0][2], -x[2].atan()];
-            let mut h4 = [cg.constant(0.0); 4];
-            for i in 0..2 {
-                h3[(i * 2) % 2] = h3[(i * 2) % 2]
-                    + (w[1 - i][i] / (1.0 + cm[i][i].exp()) / (2.0 + x[(i * 2) % 3].sin()))
-                        .sin()
-                        .exp();
-                if i == 1 {
-                    h4[i] = h4[i] + w[0][i];
-                    s2 = (s2 + (h0[(i * 2) % 2] - w[0][i]).softplus()).tanh();
-                } else {
-                    s1 = s1 * 0.5
-                        + w[i][i].mul_add(w[i][i + 1] + x[0], cg.constant(xs[i].softplus()));
-                    s2 = s2 + (s1.atan() - h3[(i * 2) % 2]);
-                }
-            }
-            (h0[0].sin() + s1.sin() + s2.sin()) * h3[0].tanh() + h4[2]
+            h0[0] + s1.tanh() - h2[2] - h3[0] + h4[1].sin()
         },
     );
-    let x: [f64; 3] = [0.375, -0.9375, -1.0];
-    let w: [[f64; 3]; 2] = [[0.875, -0.9375, -1.0625], [0.5, -0.6875, 0.4375]];
+    let x: [f64; 3] = [0.5, 0.9375, -0.125];
+    let w: [[f64; 3]; 2] = [[-1.0, -0.125, 0.0], [0.9375, 0.3125, -0.125]];
     let at: [f64; 9] = [
-        0.375, -0.9375, -1.0, 0.875, -0.9375, -1.0625, 0.5, -0.6875, 0.4375,
+        0.5, 0.9375, -0.125, -1.0, -0.125, 0.0, 0.9375, 0.3125, -0.125,
     ];
     assert_eq!(
         f.inputs(),
@@ -2881,577 +586,87 @@ fn case_021() {
     );
 }
 
-/// [f64; 3], f64; loops nested 2 deep, 92 operations unrolled.
+/// [[f64; 2]; 3]; loops nested 1 deep, 66 operations unrolled.
 #[test]
-fn case_022() {
-    let xs: [f64; 5] = [0.0, -0.25, 0.875, -1.0, 0.625];
-    let cm: [[f64; 3]; 3] = [[0.625, 0.0, -0.5], [0.625, 1.0, -0.625], [0.0, -0.25, 0.25]];
-    let f = grad!(|x: [f64; 3], c: f64| {
-        let mut h0 = [0.0; 3];
-        let mut s1 = cm[2][1];
-        for i in (0..=4).step_by(2) {
-            for j in i..i + 2 {
-                if j % 2 == 0 {
-                    h0[(j * 2) % 3] = (1.0 + s1.cos() * s1.cos()).ln().tanh();
-                    s1 += h0[j % 3];
-                } else {
-                    h0[(i + 2) % 3] += x[2];
-                    h0[(i + j) % 3] -= c;
-                }
-            }
-            s1 += (-c.cos()).powi(3);
-        }
-        let mut s2 = 0.5;
-        for i in (1..x.len() - 1).rev() {
-            s2 += (1.0
-                + h0[i + 1] / (0.5 + s1.sigmoid()) / (2.0 + (i as f64).sin())
-                    * (h0[i + 1] / (0.5 + s1.sigmoid()) / (2.0 + (i as f64).sin())))
-            .ln();
-        }
-        let s3: f64 = 0.0;
-        for i in 0..4 {
-            h0[i % 3] += (1.0 + (xs[i] * i as f64).powi(3) * (xs[i] * i as f64).powi(3)).ln();
-        }
-        h0[2].softplus() * s1.tanh() + s2 + s3
-    });
-    let plain = |x: [f64; 3], c: f64| -> f64 {
-        let mut h0 = [0.0; 3];
-        let mut s1 = cm[2][1];
-        for i in (0..=4).step_by(2) {
-            for j in i..i + 2 {
-                if j % 2 == 0 {
-                    h0[(j * 2) % 3] = (1.0 + s1.cos() * s1.cos()).ln().tanh();
-                    s1 += h0[j % 3];
-                } else {
-                    h0[(i + 2) % 3] += x[2];
-                    h0[(i + j) % 3] -= c;
-                }
-            }
-            s1 += (-c.cos()).powi(3);
-        }
-        let mut s2 = 0.5;
-        for i in (1..x.len() - 1).rev() {
-            s2 += (1.0
-                + h0[i + 1] / (0.5 + s1.sigmoid()) / (2.0 + (i as f64).sin())
-                    * (h0[i + 1] / (0.5 + s1.sigmoid()) / (2.0 + (i as f64).sin())))
-            .ln();
-        }
-        let s3: f64 = 0.0;
-        for i in 0..4 {
-            h0[i % 3] += (1.0 + (xs[i] * i as f64).powi(3) * (xs[i] * i as f64).powi(3)).ln();
-        }
-        h0[2].softplus() * s1.tanh() + s2 + s3
-    };
-    let reference = GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "c"], |[p0, p1, p2, p3]| {
-        let x = [p0, p1, p2];
-        let c = p3;
-        let cg = p0.graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        let mut s1 = cg.constant(cm[2][1]);
-        for i in (0..=4).step_by(2) {
-            for j in i..i + 2 {
-                if j % 2 == 0 {
-                    h0[(j * 2) % 3] = (1.0 + s1.cos() * s1.cos()).ln().tanh();
-                    s1 = s1 + h0[j % 3];
-                } else {
-                    h0[(i + 2) % 3] = h0[(i + 2) % 3] + x[2];
-                    h0[(i + j) % 3] = h0[(i + j) % 3] - c;
-                }
-            }
-            s1 = s1 + (-c.cos()).powi(3);
-        }
-        let mut s2 = cg.constant(0.5);
-        for i in (1..x.len() - 1).rev() {
-            s2 = s2
-                + (1.0
-                    + h0[i + 1] / (0.5 + s1.sigmoid()) / (2.0 + (i as f64).sin())
-                        * (h0[i + 1] / (0.5 + s1.sigmoid()) / (2.0 + (i as f64).sin())))
-                .ln();
-        }
-        let s3 = cg.constant(0.0);
-        for i in 0..4 {
-            h0[i % 3] =
-                h0[i % 3] + (1.0 + (xs[i] * i as f64).powi(3) * (xs[i] * i as f64).powi(3)).ln();
-        }
-        h0[2].softplus() * s1.tanh() + s2 + s3
-    });
-    let x: [f64; 3] = [-0.5, 1.0, 1.0625];
-    let c: f64 = -0.5;
-    let at: [f64; 4] = [-0.5, 1.0, 1.0625, -0.5];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "c"]);
-    let g = f.grad(x, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, c),
-        [g.0[0], g.0[1], g.0[2], g.1],
-    );
-}
-
-/// [f64; 3], f64; loops nested 2 deep, 70 operations unrolled.
-#[test]
-fn case_023() {
-    let f = grad!(|x: [f64; 3], c: f64| {
-        let mut h0 = [0.0; 2];
-        let mut s1 = c / (1.5 + x[0].tanh()) - x[0].mul_add(c, x[2]);
-        for i in 0..x.len() {
-            for j in 0..2 {
-                h0[1 - j] += (-s1 * (c + i as f64)).tanh().exp();
-            }
-        }
-        let mut h2 = [0.0; 4];
-        let s3: f64 = 0.5;
-        for i in 0..2 {
-            let t4 = h0[i].sin();
-            s1 += t4 * (x[2 - i] - 1.25);
-            h2[(i + 1) % 4] += (x[1] / (1.0 + c * c)).powi(2);
-            h0[1] += (-((i + 1) as f64).powi(3)).cos();
-        }
-        (h0[0] - s1 + h2[2]) * s3
-    });
-    let plain = |x: [f64; 3], c: f64| -> f64 {
-        let mut h0 = [0.0; 2];
-        let mut s1 = c / (1.5 + x[0].tanh()) - x[0].mul_add(c, x[2]);
-        for i in 0..x.len() {
-            for j in 0..2 {
-                h0[1 - j] += (-s1 * (c + i as f64)).tanh().exp();
-            }
-        }
-        let mut h2 = [0.0; 4];
-        let s3: f64 = 0.5;
-        for i in 0..2 {
-            let t4 = h0[i].sin();
-            s1 += t4 * (x[2 - i] - 1.25);
-            h2[(i + 1) % 4] += (x[1] / (1.0 + c * c)).powi(2);
-            h0[1] += (-((i + 1) as f64).powi(3)).cos();
-        }
-        (h0[0] - s1 + h2[2]) * s3
-    };
-    let reference = GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "c"], |[p0, p1, p2, p3]| {
-        let x = [p0, p1, p2];
-        let c = p3;
-        let cg = p0.graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        let mut s1 = c / (1.5 + x[0].tanh()) - x[0].mul_add(c, x[2]);
-        for i in 0..x.len() {
-            for j in 0..2 {
-                h0[1 - j] = h0[1 - j] + (-s1 * (c + i as f64)).tanh().exp();
-            }
-        }
-        let mut h2 = [cg.constant(0.0); 4];
-        let s3 = cg.constant(0.5);
-        for i in 0..2 {
-            let t4 = h0[i].sin();
-            s1 = s1 + t4 * (x[2 - i] - 1.25);
-            h2[(i + 1) % 4] = h2[(i + 1) % 4] + (x[1] / (1.0 + c * c)).powi(2);
-            h0[1] = h0[1] + (-((i + 1) as f64).powi(3)).cos();
-        }
-        (h0[0] - s1 + h2[2]) * s3
-    });
-    let x: [f64; 3] = [0.125, 0.6875, 0.4375];
-    let c: f64 = -0.6875;
-    let at: [f64; 4] = [0.125, 0.6875, 0.4375, -0.6875];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "c"]);
-    let g = f.grad(x, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, c),
-        [g.0[0], g.0[1], g.0[2], g.1],
-    );
-}
-
-/// [f64; 2]; loops nested 2 deep, 36 operations unrolled.
-#[test]
-fn case_024() {
-    let xs: [f64; 5] = [-0.375, 0.125, 0.125, 0.625, -0.5];
+fn case_004() {
     let cm: [[f64; 3]; 3] = [
-        [-0.625, 0.75, -0.25],
-        [0.125, -0.125, -1.0],
-        [0.0, 0.75, -0.875],
+        [0.375, -0.375, 0.5],
+        [0.625, -0.875, -0.875],
+        [-0.625, 0.125, 0.25],
     ];
-    let f = grad!(|x: [f64; 2]| {
-        let mut h0 = [0.0; 2];
-        let mut h1 = [0.0; 4];
-        for i in 1..3 {
-            for j in i..i + 1 {
-                h0[1] += cm[(i + j) % 3][j];
-                h1[i] += x[(i + 1) % 2];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut h0 = [w[0][0] * (w[1][0] * w[1][0]), -w[1][0] + -cm[0][0]];
+        for i in (0..=w.len()).step_by(3) {
+            h0[(i + 1) % 2] = -(h0[(i * 2) % 2].sigmoid()
+                - (w[(i * 2) % 3][(i + 2) % 2] - w[(i * 2) % 3][(i + 2) % 2]));
+        }
+        let mut h1 = [0.0; 3];
+        for i in (0..w.len()).rev() {
+            if i < 1 {
+                h0[(i + 2) % 2] += -cm[i][i] * 1.5;
+                h1[(i + 1) % 3] += h0[(i * 2) % 2];
             }
+            h0[(i + 2) % 2] += h1[2].sigmoid()
+                / (1.0 + w[0][(i + 1) % 2].exp())
+                / (1.0 + 0.25 * h1[i] * (0.25 * h1[i]));
+            let t2 = (1.0 + (i + 1) as f64 * (i + 1) as f64).sqrt();
+            h1[(i + 1) % 3] += t2 * t2.tanh();
         }
-        let mut h2 = [h0[0].atan().sigmoid(), x[0] - 0.75 * xs[3]];
-        for i in (1..3).step_by(3) {
-            h1[(i + 2) % 4] += xs[i + 1];
-            if i % 2 == 0 {
-                h0[1] /= 1.0 + xs[4 - i].tanh().exp();
-            }
-        }
-        let h3: [f64; 4] = [0.0; 4];
-        let s4 = 3.0 - x[0].mul_add(x[0], x[0]);
-        for i in 1..4 {
-            let t5 = x[(i + 1) % 2].tanh() * (x[i % 2] + cm[i % 3][0]);
-            h2[1] += t5 * (i as f64).sin().exp();
-        }
-        (h0[1] - h1[1] + h2[1]) * h3[2] + s4
+        h0[0] - h1[1]
     });
-    let plain = |x: [f64; 2]| -> f64 {
-        let mut h0 = [0.0; 2];
-        let mut h1 = [0.0; 4];
-        for i in 1..3 {
-            for j in i..i + 1 {
-                h0[1] += cm[(i + j) % 3][j];
-                h1[i] += x[(i + 1) % 2];
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut h0 = [w[0][0] * (w[1][0] * w[1][0]), -w[1][0] + -cm[0][0]];
+        for i in (0..=w.len()).step_by(3) {
+            h0[(i + 1) % 2] = -(h0[(i * 2) % 2].sigmoid()
+                - (w[(i * 2) % 3][(i + 2) % 2] - w[(i * 2) % 3][(i + 2) % 2]));
+        }
+        let mut h1 = [0.0; 3];
+        for i in (0..w.len()).rev() {
+            if i < 1 {
+                h0[(i + 2) % 2] += -cm[i][i] * 1.5;
+                h1[(i + 1) % 3] += h0[(i * 2) % 2];
             }
+            h0[(i + 2) % 2] += h1[2].sigmoid()
+                / (1.0 + w[0][(i + 1) % 2].exp())
+                / (1.0 + 0.25 * h1[i] * (0.25 * h1[i]));
+            let t2 = (1.0 + (i + 1) as f64 * (i + 1) as f64).sqrt();
+            h1[(i + 1) % 3] += t2 * t2.tanh();
         }
-        let mut h2 = [h0[0].atan().sigmoid(), x[0] - 0.75 * xs[3]];
-        for i in (1..3).step_by(3) {
-            h1[(i + 2) % 4] += xs[i + 1];
-            if i % 2 == 0 {
-                h0[1] /= 1.0 + xs[4 - i].tanh().exp();
-            }
-        }
-        let h3: [f64; 4] = [0.0; 4];
-        let s4 = 3.0 - x[0].mul_add(x[0], x[0]);
-        for i in 1..4 {
-            let t5 = x[(i + 1) % 2].tanh() * (x[i % 2] + cm[i % 3][0]);
-            h2[1] += t5 * (i as f64).sin().exp();
-        }
-        (h0[1] - h1[1] + h2[1]) * h3[2] + s4
-    };
-    let reference = GraphFn::<f64, _, 2>::new(["x[0]", "x[1]"], |[p0, p1]| {
-        let x = [p0, p1];
-        let cg = p0.graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        let mut h1 = [cg.constant(0.0); 4];
-        for i in 1..3 {
-            for j in i..i + 1 {
-                h0[1] = h0[1] + cm[(i + j) % 3][j];
-                h1[i] = h1[i] + x[(i + 1) % 2];
-            }
-        }
-        let mut h2 = [h0[0].atan().sigmoid(), x[0] - 0.75 * xs[3]];
-        for i in (1..3).step_by(3) {
-            h1[(i + 2) % 4] = h1[(i + 2) % 4] + xs[i + 1];
-            if i % 2 == 0 {
-                h0[1] = h0[1] / (1.0 + xs[4 - i].tanh().exp());
-            }
-        }
-        let h3 = [cg.constant(0.0); 4];
-        let s4 = 3.0 - x[0].mul_add(x[0], x[0]);
-        for i in 1..4 {
-            let t5 = x[(i + 1) % 2].tanh() * (x[i % 2] + cm[i % 3][0]);
-            h2[1] = h2[1] + t5 * (i as f64).sin().exp();
-        }
-        (h0[1] - h1[1] + h2[1]) * h3[2] + s4
-    });
-    let x: [f64; 2] = [1.1875, -0.1875];
-    let at: [f64; 2] = [1.1875, -0.1875];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1]]);
-}
-
-/// [[f64; 3]; 3], [f64; 4]; loops nested 1 deep, 49 operations unrolled.
-#[test]
-fn case_025() {
-    let xs: [f64; 5] = [-0.125, 0.0, 0.625, -0.125, 0.875];
-    let cm: [[f64; 3]; 3] = [
-        [0.875, -0.125, 0.125],
-        [-0.125, 0.125, 0.125],
-        [-1.0, -0.125, 1.0],
-    ];
-    let f = grad!(|w: [[f64; 3]; 3], b: [f64; 4]| {
-        let mut s0 = 0.0;
-        let mut s1 = 1.0;
-        for i in 0..3 {
-            if i > 1 {
-                s0 -= (1.0 + xs[(i * 2) % 5].cos().atan() * xs[(i * 2) % 5].cos().atan()).ln();
-                s1 += (i as f64 / (1.5 + b[(i * 2) % 4].tanh())).softplus();
-            }
-        }
-        let h2: [f64; 4] = [0.0; 4];
-        let mut s3 = 0.5;
-        for i in (1..3).rev() {
-            s1 -= (s0.powi(2) * (1.0 + b[i] * b[i]).sqrt()).sin().exp();
-        }
-        let mut h4 = [s1.atan(), s0.atan().sigmoid(), cm[0][0]];
-        let h5: [f64; 2] = [0.0; 2];
-        for i in 0..2 {
-            h4[i] -= cm[(i * 2) % 3][(i * 2) % 3];
-            s3 += (-w[i][i]).tanh().tanh().exp();
-        }
-        s0 + s1 + h2[0] + s3 + h4[1] - h5[0]
-    });
-    let plain = |w: [[f64; 3]; 3], b: [f64; 4]| -> f64 {
-        let mut s0 = 0.0;
-        let mut s1 = 1.0;
-        for i in 0..3 {
-            if i > 1 {
-                s0 -= (1.0 + xs[(i * 2) % 5].cos().atan() * xs[(i * 2) % 5].cos().atan()).ln();
-                s1 += (i as f64 / (1.5 + b[(i * 2) % 4].tanh())).softplus();
-            }
-        }
-        let h2: [f64; 4] = [0.0; 4];
-        let mut s3 = 0.5;
-        for i in (1..3).rev() {
-            s1 -= (s0.powi(2) * (1.0 + b[i] * b[i]).sqrt()).sin().exp();
-        }
-        let mut h4 = [s1.atan(), s0.atan().sigmoid(), cm[0][0]];
-        let h5: [f64; 2] = [0.0; 2];
-        for i in 0..2 {
-            h4[i] -= cm[(i * 2) % 3][(i * 2) % 3];
-            s3 += (-w[i][i]).tanh().tanh().exp();
-        }
-        s0 + s1 + h2[0] + s3 + h4[1] - h5[0]
-    };
-    let reference = GraphFn::<f64, _, 13>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "b[0]", "b[1]", "b[2]", "b[3]",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12]| {
-            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-            let b = [p9, p10, p11, p12];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.0);
-            let mut s1 = cg.constant(1.0);
-            for i in 0..3 {
-                if i > 1 {
-                    s0 = s0
-                        - (1.0 + xs[(i * 2) % 5].cos().atan() * xs[(i * 2) % 5].cos().atan()).ln();
-                    s1 = s1 + (i as f64 / (1.5 + b[(i * 2) % 4].tanh())).softplus();
-                }
-            }
-            let h2 = [cg.constant(0.0); 4];
-            let mut s3 = cg.constant(0.5);
-            for i in (1..3).rev() {
-                s1 = s1 - (s0.powi(2) * (1.0 + b[i] * b[i]).sqrt()).sin().exp();
-            }
-            let mut h4 = [s1.atan(), s0.atan().sigmoid(), cg.constant(cm[0][0])];
-            let h5 = [cg.constant(0.0); 2];
-            for i in 0..2 {
-                h4[i] = h4[i] - cm[(i * 2) % 3][(i * 2) % 3];
-                s3 = s3 + (-w[i][i]).tanh().tanh().exp();
-            }
-            s0 + s1 + h2[0] + s3 + h4[1] - h5[0]
-        },
-    );
-    let w: [[f64; 3]; 3] = [
-        [-0.125, 0.25, 0.9375],
-        [-0.625, 0.0, 0.6875],
-        [1.0625, -0.75, -0.625],
-    ];
-    let b: [f64; 4] = [-0.75, 0.3125, -1.125, 0.25];
-    let at: [f64; 13] = [
-        -0.125, 0.25, 0.9375, -0.625, 0.0, 0.6875, 1.0625, -0.75, -0.625, -0.75, 0.3125, -1.125,
-        0.25,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]", "b[0]", "b[1]", "b[2]", "b[3]"
-        ]
-    );
-    let g = f.grad(w, b);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, b),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
-            g.0[2][2], g.1[0], g.1[1], g.1[2], g.1[3],
-        ],
-    );
-}
-
-/// [f64; 3]; loops nested 2 deep, 31 operations unrolled.
-#[test]
-fn case_026() {
-    let xs: [f64; 5] = [0.0, 0.75, 1.0, 0.875, 0.125];
-    let cm: [[f64; 3]; 3] = [
-        [-0.375, -0.375, 0.625],
-        [-0.375, 0.0, 0.25],
-        [-0.125, 0.5, -0.625],
-    ];
-    let f = grad!(|x: [f64; 3]| {
-        let mut h0 = [
-            (x[2] * x[0]).softplus(),
-            x[0],
-            0.5 - (1.0 + x[0] * x[0]).sqrt(),
-        ];
-        let mut s1 = (cm[2][2] + cm[0][1]).powi(2);
-        for i in (0..2).step_by(3) {
-            for j in 0..i {
-                h0[(i + 1) % 3] += s1 + (1.0 + xs[j] * xs[j]).sqrt().atan();
-            }
-        }
-        let h2 = [x[1], x[0].powi(2).sin(), s1];
-        for i in (1..x.len() - 1).rev() {
-            for j in i..i + 1 {
-                if j < i {
-                    s1 -= x[j];
-                    s1 += -(x[i] / (0.5 + h2[(j * 2) % 3].sigmoid()));
-                } else {
-                    s1 += (cm[j][i + 1].powi(i as i32) * 1.25).softplus();
-                    s1 /= 2.0 + (x[(i * 2) % 3] * i as f64).sin();
-                }
-                h0[(i + 2) % 3] += 0.75
-                    - x[i] * xs[j]
-                    - h2[2 - i].sin().exp() * (j as f64 / (1.0 + x[(j * 2) % 3].exp()));
-            }
-        }
-        h0[1] + s1 - h2[2].tanh()
-    });
-    let plain = |x: [f64; 3]| -> f64 {
-        let mut h0 = [
-            (x[2] * x[0]).softplus(),
-            x[0],
-            0.5 - (1.0 + x[0] * x[0]).sqrt(),
-        ];
-        let mut s1 = (cm[2][2] + cm[0][1]).powi(2);
-        for i in (0..2).step_by(3) {
-            for j in 0..i {
-                h0[(i + 1) % 3] += s1 + (1.0 + xs[j] * xs[j]).sqrt().atan();
-            }
-        }
-        let h2 = [x[1], x[0].powi(2).sin(), s1];
-        for i in (1..x.len() - 1).rev() {
-            for j in i..i + 1 {
-                if j < i {
-                    s1 -= x[j];
-                    s1 += -(x[i] / (0.5 + h2[(j * 2) % 3].sigmoid()));
-                } else {
-                    s1 += (cm[j][i + 1].powi(i as i32) * 1.25).softplus();
-                    s1 /= 2.0 + (x[(i * 2) % 3] * i as f64).sin();
-                }
-                h0[(i + 2) % 3] += 0.75
-                    - x[i] * xs[j]
-                    - h2[2 - i].sin().exp() * (j as f64 / (1.0 + x[(j * 2) % 3].exp()));
-            }
-        }
-        h0[1] + s1 - h2[2].tanh()
-    };
-    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
-        let x = [p0, p1, p2];
-        let cg = p0.graph();
-        let mut h0 = [
-            (x[2] * x[0]).softplus(),
-            x[0],
-            0.5 - (1.0 + x[0] * x[0]).sqrt(),
-        ];
-        let mut s1 = cg.constant((cm[2][2] + cm[0][1]).powi(2));
-        for i in (0..2).step_by(3) {
-            for j in 0..i {
-                h0[(i + 1) % 3] = h0[(i + 1) % 3] + (s1 + (1.0 + xs[j] * xs[j]).sqrt().atan());
-            }
-        }
-        let h2 = [x[1], x[0].powi(2).sin(), s1];
-        for i in (1..x.len() - 1).rev() {
-            for j in i..i + 1 {
-                if j < i {
-                    s1 = s1 - x[j];
-                    s1 = s1 + -(x[i] / (0.5 + h2[(j * 2) % 3].sigmoid()));
-                } else {
-                    s1 = s1 + (cm[j][i + 1].powi(i as i32) * 1.25).softplus();
-                    s1 = s1 / (2.0 + (x[(i * 2) % 3] * i as f64).sin());
-                }
-                h0[(i + 2) % 3] = h0[(i + 2) % 3]
-                    + (0.75
-                        - x[i] * xs[j]
-                        - h2[2 - i].sin().exp() * (j as f64 / (1.0 + x[(j * 2) % 3].exp())));
-            }
-        }
-        h0[1] + s1 - h2[2].tanh()
-    });
-    let x: [f64; 3] = [0.125, 1.0, 1.0625];
-    let at: [f64; 3] = [0.125, 1.0, 1.0625];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
-}
-
-/// [[f64; 3]; 2]; loops nested 1 deep, 56 operations unrolled.
-#[test]
-fn case_027() {
-    let cm: [[f64; 3]; 3] = [
-        [-0.625, -0.5, -1.0],
-        [-0.25, -0.375, 0.375],
-        [-0.25, 0.875, 0.75],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2]| {
-        let mut h0 = [0.0; 2];
-        let h1: [f64; 4] = [0.0; 4];
-        for i in 0..w.len() {
-            h0[1 - i] += w[i][(i + 1) % 3].sin().exp() / (1.0 + -w[i][i] * -w[i][i]);
-        }
-        let mut s2 = 0.0;
-        let mut h3 = [
-            w[0][1] * (w[1][1] + h0[0]),
-            (cm[2][2] * h0[1]).mul_add(w[1][2], cm[2][0] + h0[1]),
-        ];
-        for i in 0..4 {
-            let t4 = h3[i % 2].softplus();
-            h3[(i * 2) % 2] += t4 * i as f64;
-            s2 -= (w[(i * 2) % 2][(i * 2) % 3] + i as f64 * w[(i * 2) % 2][(i + 2) % 3]).sin();
-            h0[(i + 1) % 2] *= 1.5;
-        }
-        (h0[0] + h1[1] - s2) * h3[1]
-    });
-    let plain = |w: [[f64; 3]; 2]| -> f64 {
-        let mut h0 = [0.0; 2];
-        let h1: [f64; 4] = [0.0; 4];
-        for i in 0..w.len() {
-            h0[1 - i] += w[i][(i + 1) % 3].sin().exp() / (1.0 + -w[i][i] * -w[i][i]);
-        }
-        let mut s2 = 0.0;
-        let mut h3 = [
-            w[0][1] * (w[1][1] + h0[0]),
-            (cm[2][2] * h0[1]).mul_add(w[1][2], cm[2][0] + h0[1]),
-        ];
-        for i in 0..4 {
-            let t4 = h3[i % 2].softplus();
-            h3[(i * 2) % 2] += t4 * i as f64;
-            s2 -= (w[(i * 2) % 2][(i * 2) % 3] + i as f64 * w[(i * 2) % 2][(i + 2) % 3]).sin();
-            h0[(i + 1) % 2] *= 1.5;
-        }
-        (h0[0] + h1[1] - s2) * h3[1]
+        h0[0] - h1[1]
     };
     let reference = GraphFn::<f64, _, 6>::new(
         [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
         ],
         |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
             let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 2];
-            let h1 = [cg.constant(0.0); 4];
-            for i in 0..w.len() {
-                h0[1 - i] = h0[1 - i] + w[i][(i + 1) % 3].sin().exp() / (1.0 + -w[i][i] * -w[i][i]);
+            let mut h0 = [w[0][0] * (w[1][0] * w[1][0]), -w[1][0] + -cm[0][0]];
+            for i in (0..=w.len()).step_by(3) {
+                h0[(i + 1) % 2] = -(h0[(i * 2) % 2].sigmoid()
+                    - (w[(i * 2) % 3][(i + 2) % 2] - w[(i * 2) % 3][(i + 2) % 2]));
             }
-            let mut s2 = cg.constant(0.0);
-            let mut h3 = [
-                w[0][1] * (w[1][1] + h0[0]),
-                (cm[2][2] * h0[1]).mul_add(w[1][2], cm[2][0] + h0[1]),
-            ];
-            for i in 0..4 {
-                let t4 = h3[i % 2].softplus();
-                h3[(i * 2) % 2] = h3[(i * 2) % 2] + t4 * i as f64;
-                s2 = s2
-                    - (w[(i * 2) % 2][(i * 2) % 3] + i as f64 * w[(i * 2) % 2][(i + 2) % 3]).sin();
-                h0[(i + 1) % 2] = h0[(i + 1) % 2] * 1.5;
+            let mut h1 = [cg.constant(0.0); 3];
+            for i in (0..w.len()).rev() {
+                if i < 1 {
+                    h0[(i + 2) % 2] = h0[(i + 2) % 2] + -cm[i][i] * 1.5;
+                    h1[(i + 1) % 3] = h1[(i + 1) % 3] + h0[(i * 2) % 2];
+                }
+                h0[(i + 2) % 2] = h0[(i + 2) % 2]
+                    + h1[2].sigmoid()
+                        / (1.0 + w[0][(i + 1) % 2].exp())
+                        / (1.0 + 0.25 * h1[i] * (0.25 * h1[i]));
+                let t2 = cg.constant((1.0 + (i + 1) as f64 * (i + 1) as f64).sqrt());
+                h1[(i + 1) % 3] = h1[(i + 1) % 3] + t2 * t2.tanh();
             }
-            (h0[0] + h1[1] - s2) * h3[1]
+            h0[0] - h1[1]
         },
     );
-    let w: [[f64; 3]; 2] = [[1.0, 1.0, -0.625], [0.625, 0.4375, 0.75]];
-    let at: [f64; 6] = [1.0, 1.0, -0.625, 0.625, 0.4375, 0.75];
+    let w: [[f64; 2]; 3] = [[-0.3125, -0.3125], [0.9375, 0.9375], [-1.1875, -0.9375]];
+    let at: [f64; 6] = [-0.3125, -0.3125, 0.9375, 0.9375, -1.1875, -0.9375];
     assert_eq!(
         f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
     );
     let g = f.grad(w);
     check(
@@ -3459,373 +674,73 @@ fn case_027() {
         &reference,
         at,
         plain(w),
-        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
 }
 
-/// [f64; 2], [f64; 4]; loops nested 1 deep, 49 operations unrolled.
+/// [[f64; 2]; 2], f64; loops nested 2 deep, 95 operations unrolled.
 #[test]
-fn case_028() {
-    let f = grad!(|x: [f64; 2], b: [f64; 4]| {
-        let s0: f64 = 1.0;
-        let mut h1 = [0.0; 4];
-        for i in 1..=2 {
-            h1[i] += x[(i * 2) % 2];
-        }
-        let mut s2 = 1.0;
-        for i in (0..b.len()).rev() {
-            s2 += h1[(i + 2) % 4] + (b[3 - i] - b[i]).powi(i as i32);
-            h1[3 - i] += x[1].tanh().cos() / (1.0 + (-b[i]).exp());
-        }
-        s0 + h1[1].tanh() + s2
-    });
-    let plain = |x: [f64; 2], b: [f64; 4]| -> f64 {
-        let s0: f64 = 1.0;
-        let mut h1 = [0.0; 4];
-        for i in 1..=2 {
-            h1[i] += x[(i * 2) % 2];
-        }
-        let mut s2 = 1.0;
-        for i in (0..b.len()).rev() {
-            s2 += h1[(i + 2) % 4] + (b[3 - i] - b[i]).powi(i as i32);
-            h1[3 - i] += x[1].tanh().cos() / (1.0 + (-b[i]).exp());
-        }
-        s0 + h1[1].tanh() + s2
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "b[3]"],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1];
-            let b = [p2, p3, p4, p5];
-            let cg = p0.graph();
-            let s0 = cg.constant(1.0);
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in 1..=2 {
-                h1[i] = h1[i] + x[(i * 2) % 2];
-            }
-            let mut s2 = cg.constant(1.0);
-            for i in (0..b.len()).rev() {
-                s2 = s2 + (h1[(i + 2) % 4] + (b[3 - i] - b[i]).powi(i as i32));
-                h1[3 - i] = h1[3 - i] + x[1].tanh().cos() / (1.0 + (-b[i]).exp());
-            }
-            s0 + h1[1].tanh() + s2
-        },
-    );
-    let x: [f64; 2] = [0.5, 0.5];
-    let b: [f64; 4] = [-0.5625, 1.0, -0.3125, 0.4375];
-    let at: [f64; 6] = [0.5, 0.5, -0.5625, 1.0, -0.3125, 0.4375];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "b[3]"]);
-    let g = f.grad(x, b);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b),
-        [g.0[0], g.0[1], g.1[0], g.1[1], g.1[2], g.1[3]],
-    );
-}
-
-/// [f64; 5], [f64; 4], [[f64; 3]; 2]; loops nested 2 deep, 102 operations unrolled.
-#[test]
-fn case_029() {
-    let xs: [f64; 5] = [0.625, 0.0, 1.0, 0.375, 0.375];
-    let cm: [[f64; 3]; 3] = [
-        [-0.875, 0.625, 0.25],
-        [-0.25, 1.0, 0.625],
-        [0.375, 1.0, 0.25],
-    ];
-    let f = grad!(|x: [f64; 5], b: [f64; 4], w: [[f64; 3]; 2]| {
-        let mut h0 = [0.0; 2];
-        for i in 0..4 {
-            if i < 2 {
-                h0[1] +=
-                    ((i as f64).tanh().exp() + cm[(i * 2) % 3][i % 3].softplus()).powi(i as i32);
-                h0[i % 2] *= (h0[(i * 2) % 2] + h0[0]).cos();
-            } else {
-                h0[1] /= 1.0
-                    + w[(i * 2) % 2][(i * 2) % 3] / (2.0 + xs[i + 1].sin())
-                        * (w[(i * 2) % 2][(i * 2) % 3] / (2.0 + xs[i + 1].sin()));
-            }
-            if i % 2 == 0 {
-                h0[0] += (1.25 + w[(i * 2) % 2][1].cos()).softplus();
-            } else {
-                h0[(i + 1) % 2] += x[4 - i].mul_add(xs[(i + 1) % 5], x[(i + 1) % 5]).cos() * x[i];
-            }
-            for j in (0..i).rev() {
-                h0[(j + 2) % 2] += cm[(i * 2) % 3][(j + 1) % 3]
-                    .mul_add(w[1][j], h0[j % 2])
-                    .cos()
-                    .atan();
-                h0[i % 2] += x[(j + 2) % 5];
-            }
-        }
-        let mut s1 = 0.5;
-        for i in (0..w.len()).rev() {
-            s1 -= -w[(i * 2) % 2][i].tanh().exp().sin();
-            for j in 0..i {
-                h0[j] += b[(j * 2) % 4];
-                s1 = (s1 + -(0.25 + s1)).tanh();
-                h0[(i * 2) % 2] += ((i + 1) as f64).sin().exp().atan();
-            }
-        }
-        h0[1] + s1
-    });
-    let plain = |x: [f64; 5], b: [f64; 4], w: [[f64; 3]; 2]| -> f64 {
-        let mut h0 = [0.0; 2];
-        for i in 0..4 {
-            if i < 2 {
-                h0[1] +=
-                    ((i as f64).tanh().exp() + cm[(i * 2) % 3][i % 3].softplus()).powi(i as i32);
-                h0[i % 2] *= (h0[(i * 2) % 2] + h0[0]).cos();
-            } else {
-                h0[1] /= 1.0
-                    + w[(i * 2) % 2][(i * 2) % 3] / (2.0 + xs[i + 1].sin())
-                        * (w[(i * 2) % 2][(i * 2) % 3] / (2.0 + xs[i + 1].sin()));
-            }
-            if i % 2 == 0 {
-                h0[0] += (1.25 + w[(i * 2) % 2][1].cos()).softplus();
-            } else {
-                h0[(i + 1) % 2] += x[4 - i].mul_add(xs[(i + 1) % 5], x[(i + 1) % 5]).cos() * x[i];
-            }
-            for j in (0..i).rev() {
-                h0[(j + 2) % 2] += cm[(i * 2) % 3][(j + 1) % 3]
-                    .mul_add(w[1][j], h0[j % 2])
-                    .cos()
-                    .atan();
-                h0[i % 2] += x[(j + 2) % 5];
-            }
-        }
-        let mut s1 = 0.5;
-        for i in (0..w.len()).rev() {
-            s1 -= -w[(i * 2) % 2][i].tanh().exp().sin();
-            for j in 0..i {
-                h0[j] += b[(j * 2) % 4];
-                s1 = (s1 + -(0.25 + s1)).tanh();
-                h0[(i * 2) % 2] += ((i + 1) as f64).sin().exp().atan();
-            }
-        }
-        h0[1] + s1
-    };
-    let reference = GraphFn::<f64, _, 15>::new(
-        [
-            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]",
-            "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14]| {
-            let x = [p0, p1, p2, p3, p4];
-            let b = [p5, p6, p7, p8];
-            let w = [[p9, p10, p11], [p12, p13, p14]];
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 2];
-            for i in 0..4 {
-                if i < 2 {
-                    h0[1] = h0[1]
-                        + ((i as f64).tanh().exp() + cm[(i * 2) % 3][i % 3].softplus())
-                            .powi(i as i32);
-                    h0[i % 2] = h0[i % 2] * (h0[(i * 2) % 2] + h0[0]).cos();
-                } else {
-                    h0[1] = h0[1]
-                        / (1.0
-                            + w[(i * 2) % 2][(i * 2) % 3] / (2.0 + xs[i + 1].sin())
-                                * (w[(i * 2) % 2][(i * 2) % 3] / (2.0 + xs[i + 1].sin())));
-                }
-                if i % 2 == 0 {
-                    h0[0] = h0[0] + (1.25 + w[(i * 2) % 2][1].cos()).softplus();
-                } else {
-                    h0[(i + 1) % 2] = h0[(i + 1) % 2]
-                        + x[4 - i]
-                            .mul_add(cg.constant(xs[(i + 1) % 5]), x[(i + 1) % 5])
-                            .cos()
-                            * x[i];
-                }
-                for j in (0..i).rev() {
-                    h0[(j + 2) % 2] = h0[(j + 2) % 2]
-                        + cg.constant(cm[(i * 2) % 3][(j + 1) % 3])
-                            .mul_add(w[1][j], h0[j % 2])
-                            .cos()
-                            .atan();
-                    h0[i % 2] = h0[i % 2] + x[(j + 2) % 5];
-                }
-            }
-            let mut s1 = cg.constant(0.5);
-            for i in (0..w.len()).rev() {
-                s1 = s1 - -w[(i * 2) % 2][i].tanh().exp().sin();
-                for j in 0..i {
-                    h0[j] = h0[j] + b[(j * 2) % 4];
-                    s1 = (s1 + -(0.25 + s1)).tanh();
-                    h0[(i * 2) % 2] = h0[(i * 2) % 2] + ((i + 1) as f64).sin().exp().atan();
-                }
-            }
-            h0[1] + s1
-        },
-    );
-    let x: [f64; 5] = [1.1875, -0.8125, 0.625, -0.25, 0.875];
-    let b: [f64; 4] = [-0.875, 0.75, -0.875, 1.1875];
-    let w: [[f64; 3]; 2] = [[-0.125, -0.625, 0.0625], [0.0625, 0.0625, -0.25]];
-    let at: [f64; 15] = [
-        1.1875, -0.8125, 0.625, -0.25, 0.875, -0.875, 0.75, -0.875, 1.1875, -0.125, -0.625, 0.0625,
-        0.0625, 0.0625, -0.25,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]",
-            "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"
-        ]
-    );
-    let g = f.grad(x, b, w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b, w),
-        [
-            g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2], g.1[3], g.2[0][0],
-            g.2[0][1], g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2],
-        ],
-    );
-}
-
-/// [f64; 2]; loops nested 1 deep, 38 operations unrolled.
-#[test]
-fn case_030() {
-    let xs: [f64; 5] = [0.5, 0.625, -0.25, 0.0, 0.125];
-    let cm: [[f64; 3]; 3] = [
-        [-1.0, -0.25, -0.625],
-        [-1.0, 0.75, 0.375],
-        [-0.25, -0.625, 0.125],
-    ];
-    let f = grad!(|x: [f64; 2]| {
-        let mut s0 = 0.0;
-        for i in 0..=x.len() - 1 {
-            if i > 0 {
-                s0 += xs[i + 1] + x[i].softplus() * (x[(i + 2) % 2] + x[(i + 2) % 2]);
-            } else {
-                s0 -= x[i];
-            }
-        }
-        let mut h1 = [
-            x[0].cos() + x[1] / (0.5 + cm[1][2].sigmoid()),
-            cm[0][1].powi(3).sin(),
-            -(s0 + x[1]),
-        ];
-        for i in (0..x.len()).rev() {
-            let t2 = x[i].powi(3) * -x[0];
-            h1[2] += t2 * s0.softplus();
-            s0 /= 1.0 + i as f64 * i as f64;
-            let t3 = x[i];
-            s0 += t3 * x[(i + 1) % 2];
-        }
-        s0 - h1[0]
-    });
-    let plain = |x: [f64; 2]| -> f64 {
-        let mut s0 = 0.0;
-        for i in 0..=x.len() - 1 {
-            if i > 0 {
-                s0 += xs[i + 1] + x[i].softplus() * (x[(i + 2) % 2] + x[(i + 2) % 2]);
-            } else {
-                s0 -= x[i];
-            }
-        }
-        let mut h1 = [
-            x[0].cos() + x[1] / (0.5 + cm[1][2].sigmoid()),
-            cm[0][1].powi(3).sin(),
-            -(s0 + x[1]),
-        ];
-        for i in (0..x.len()).rev() {
-            let t2 = x[i].powi(3) * -x[0];
-            h1[2] += t2 * s0.softplus();
-            s0 /= 1.0 + i as f64 * i as f64;
-            let t3 = x[i];
-            s0 += t3 * x[(i + 1) % 2];
-        }
-        s0 - h1[0]
-    };
-    let reference = GraphFn::<f64, _, 2>::new(["x[0]", "x[1]"], |[p0, p1]| {
-        let x = [p0, p1];
-        let cg = p0.graph();
-        let mut s0 = cg.constant(0.0);
-        for i in 0..=x.len() - 1 {
-            if i > 0 {
-                s0 = s0 + (xs[i + 1] + x[i].softplus() * (x[(i + 2) % 2] + x[(i + 2) % 2]));
-            } else {
-                s0 = s0 - x[i];
-            }
-        }
-        let mut h1 = [
-            x[0].cos() + x[1] / (0.5 + cm[1][2].sigmoid()),
-            cg.constant(cm[0][1].powi(3).sin()),
-            -(s0 + x[1]),
-        ];
-        for i in (0..x.len()).rev() {
-            let t2 = x[i].powi(3) * -x[0];
-            h1[2] = h1[2] + t2 * s0.softplus();
-            s0 = s0 / (1.0 + i as f64 * i as f64);
-            let t3 = x[i];
-            s0 = s0 + t3 * x[(i + 1) % 2];
-        }
-        s0 - h1[0]
-    });
-    let x: [f64; 2] = [0.0625, -1.0625];
-    let at: [f64; 2] = [0.0625, -1.0625];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1]]);
-}
-
-/// [[f64; 2]; 2], f64; loops nested 2 deep, 21 operations unrolled.
-#[test]
-fn case_031() {
-    let cm: [[f64; 3]; 3] = [
-        [-1.0, -0.875, -0.375],
-        [-0.25, 0.75, -0.25],
-        [0.125, 0.625, -0.375],
-    ];
+fn case_005() {
+    let xs: [f64; 5] = [0.625, -0.5, -0.25, 0.5, 0.0];
     let f = grad!(|w: [[f64; 2]; 2], c: f64| {
-        let mut s0 = 1.0;
-        for i in 1..2 {
-            if i > 1 {
-                s0 += w[1][i];
-            } else {
-                s0 /= 1.0 + s0.exp();
-            }
-            s0 -= (c.powi(i as i32) + w[0][1 - i] * 1.25).tanh();
-        }
+        let mut s0 = 0.0;
         let mut h1 = [0.0; 2];
-        let mut h2 = [0.0; 3];
-        for i in (1..2).rev() {
-            h1[i] += -cm[i][(i + 1) % 3].sigmoid();
-            h2[(i + 2) % 3] += c.softplus();
-            for j in (i..i + 2).step_by(2) {
-                h2[(i * 2) % 3] = (h2[(i * 2) % 3]
-                    + (w[(j + 1) % 2][(i + 2) % 2] / (1.0 + c.exp()) + j as f64))
-                    .tanh();
+        for i in 0..3 {
+            for j in 0..i + 1 {
+                s0 -= (w[(i + 1) % 2][(j + 1) % 2] * xs[(i * 2) % 5])
+                    .sigmoid()
+                    .sin();
+                h1[(j + 2) % 2] +=
+                    1.25 * (c - (j + 1) as f64).mul_add(w[i % 2][(i * 2) % 2], xs[(j + 1) % 5]);
+            }
+            s0 += w[(i * 2) % 2][(i + 1) % 2].powi(2).sigmoid();
+        }
+        let mut s2 = 1.0;
+        for i in (1..2).step_by(3) {
+            h1[(i * 2) % 2] -= h1[i].tanh() + 1.25;
+            let t3 = c.mul_add(c.sin(), c * i as f64);
+            s2 += t3 * w[0][i].atan();
+            for j in 1..=3 {
+                h1[0] -= -(c - ((j + 1) as f64 + t3));
+                let t4 = xs[i];
+                s0 += t4 * (2.0 + c);
             }
         }
-        s0 * h1[1] - h2[2]
+        let mut s5 = 0.5;
+        for i in (0..4).step_by(2) {
+            s5 += s0.powi(i as i32);
+        }
+        (s0.softplus() - h1[1]) * s2 + s5
     });
     let plain = |w: [[f64; 2]; 2], c: f64| -> f64 {
-        let mut s0 = 1.0;
-        for i in 1..2 {
-            if i > 1 {
-                s0 += w[1][i];
-            } else {
-                s0 /= 1.0 + s0.exp();
-            }
-            s0 -= (c.powi(i as i32) + w[0][1 - i] * 1.25).tanh();
-        }
+        let mut s0 = 0.0;
         let mut h1 = [0.0; 2];
-        let mut h2 = [0.0; 3];
-        for i in (1..2).rev() {
-            h1[i] += -cm[i][(i + 1) % 3].sigmoid();
-            h2[(i + 2) % 3] += c.softplus();
-            for j in (i..i + 2).step_by(2) {
-                h2[(i * 2) % 3] = (h2[(i * 2) % 3]
-                    + (w[(j + 1) % 2][(i + 2) % 2] / (1.0 + c.exp()) + j as f64))
-                    .tanh();
+        for i in 0..3 {
+            for j in 0..i + 1 {
+                s0 -= (w[(i + 1) % 2][(j + 1) % 2] * xs[(i * 2) % 5])
+                    .sigmoid()
+                    .sin();
+                h1[(j + 2) % 2] +=
+                    1.25 * (c - (j + 1) as f64).mul_add(w[i % 2][(i * 2) % 2], xs[(j + 1) % 5]);
+            }
+            s0 += w[(i * 2) % 2][(i + 1) % 2].powi(2).sigmoid();
+        }
+        let mut s2 = 1.0;
+        for i in (1..2).step_by(3) {
+            h1[(i * 2) % 2] -= h1[i].tanh() + 1.25;
+            let t3 = c.mul_add(c.sin(), c * i as f64);
+            s2 += t3 * w[0][i].atan();
+            for j in 1..=3 {
+                h1[0] -= -(c - ((j + 1) as f64 + t3));
+                let t4 = xs[i];
+                s0 += t4 * (2.0 + c);
             }
         }
-        s0 * h1[1] - h2[2]
+        let mut s5 = 0.5;
+        for i in (0..4).step_by(2) {
+            s5 += s0.powi(i as i32);
+        }
+        (s0.softplus() - h1[1]) * s2 + s5
     };
     let reference = GraphFn::<f64, _, 5>::new(
         ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"],
@@ -3833,32 +748,42 @@ fn case_031() {
             let w = [[p0, p1], [p2, p3]];
             let c = p4;
             let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            for i in 1..2 {
-                if i > 1 {
-                    s0 = s0 + w[1][i];
-                } else {
-                    s0 = s0 / (1.0 + s0.exp());
-                }
-                s0 = s0 - (c.powi(i as i32) + w[0][1 - i] * 1.25).tanh();
-            }
+            let mut s0 = cg.constant(0.0);
             let mut h1 = [cg.constant(0.0); 2];
-            let mut h2 = [cg.constant(0.0); 3];
-            for i in (1..2).rev() {
-                h1[i] = h1[i] + -cm[i][(i + 1) % 3].sigmoid();
-                h2[(i + 2) % 3] = h2[(i + 2) % 3] + c.softplus();
-                for j in (i..i + 2).step_by(2) {
-                    h2[(i * 2) % 3] = (h2[(i * 2) % 3]
-                        + (w[(j + 1) % 2][(i + 2) % 2] / (1.0 + c.exp()) + j as f64))
-                        .tanh();
+            for i in 0..3 {
+                for j in 0..i + 1 {
+                    s0 = s0
+                        - (w[(i + 1) % 2][(j + 1) % 2] * xs[(i * 2) % 5])
+                            .sigmoid()
+                            .sin();
+                    h1[(j + 2) % 2] = h1[(j + 2) % 2]
+                        + 1.25
+                            * (c - (j + 1) as f64)
+                                .mul_add(w[i % 2][(i * 2) % 2], cg.constant(xs[(j + 1) % 5]));
+                }
+                s0 = s0 + w[(i * 2) % 2][(i + 1) % 2].powi(2).sigmoid();
+            }
+            let mut s2 = cg.constant(1.0);
+            for i in (1..2).step_by(3) {
+                h1[(i * 2) % 2] = h1[(i * 2) % 2] - (h1[i].tanh() + 1.25);
+                let t3 = c.mul_add(c.sin(), c * i as f64);
+                s2 = s2 + t3 * w[0][i].atan();
+                for j in 1..=3 {
+                    h1[0] = h1[0] - -(c - ((j + 1) as f64 + t3));
+                    let t4 = cg.constant(xs[i]);
+                    s0 = s0 + t4 * (2.0 + c);
                 }
             }
-            s0 * h1[1] - h2[2]
+            let mut s5 = cg.constant(0.5);
+            for i in (0..4).step_by(2) {
+                s5 = s5 + s0.powi(i as i32);
+            }
+            (s0.softplus() - h1[1]) * s2 + s5
         },
     );
-    let w: [[f64; 2]; 2] = [[0.4375, 0.75], [0.1875, 0.6875]];
-    let c: f64 = -0.25;
-    let at: [f64; 5] = [0.4375, 0.75, 0.1875, 0.6875, -0.25];
+    let w: [[f64; 2]; 2] = [[-0.125, 0.6875], [0.75, 0.5]];
+    let c: f64 = 0.8125;
+    let at: [f64; 5] = [-0.125, 0.6875, 0.75, 0.5, 0.8125];
     assert_eq!(
         f.inputs(),
         ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
@@ -3873,226 +798,972 @@ fn case_031() {
     );
 }
 
-/// [f64; 5], f64; loops nested 2 deep, 72 operations unrolled.
+/// [[f64; 2]; 2], [f64; 2], f64; loops nested 1 deep, 42 operations unrolled.
 #[test]
-fn case_032() {
-    let xs: [f64; 5] = [0.25, -0.875, -0.25, -1.0, 0.0];
-    let cm: [[f64; 3]; 3] = [[0.0, 0.75, 1.0], [0.0, 0.625, 0.375], [1.0, -0.875, -0.875]];
-    let f = grad!(|x: [f64; 5], c: f64| {
-        let mut s0 = (1.0 + x[1] * x[1]).sqrt();
-        for i in (0..2).rev() {
-            for j in 0..i + 1 {
-                let t1 = cm[i + 1][i + 1] * x[4 - i];
-                s0 += t1 * c.powi(2);
-                s0 += j as f64;
-            }
+fn case_006() {
+    let cm: [[f64; 3]; 3] = [
+        [-1.0, 0.375, 0.25],
+        [0.625, 0.875, -0.625],
+        [-0.875, -0.375, -0.875],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2], c: f64| {
+        let mut s0 = 0.0;
+        for i in 0..2 {
+            s0 += (i as f64).powi(3).powi(i as i32).sigmoid();
         }
-        let mut h2 = [s0, c, cm[2][2] + 0.25 + -xs[1]];
-        let mut h3: [f64; 3] = [0.0; 3];
-        for i in (1..=x.len() - 1).step_by(3) {
-            if i < 3 {
-                h2[i % 3] += c.atan().powi(3) * 1.5;
-            } else {
-                s0 += h3[i % 3] + x[4 - i].sigmoid();
+        let mut s1 = s0;
+        let mut h2 = [0.0; 3];
+        for i in 0..w.len() {
+            if w[i][(i * 2) % 2] > 0.25 {
+                s1 += s1;
             }
-            for j in 1..2 {
-                s0 += (i + 1) as f64;
-                if i % 2 == 0 {
-                    h2[j] = (1.5 + c)
-                        * (xs[j] / (2.0 + x[4 - j].sin()))
-                        * (s0 - h2[(j * 2) % 3]).atan();
-                }
-                h2[(j * 2) % 3] -= c;
-            }
-            if i % 2 == 0 {
-                h2[i % 3] /= 1.0 + c * c;
-            }
+            h2[i] += s1.powi(i as i32) + b[1];
         }
-        let h4 = [(-cm[2][1]).sin(), x[4].mul_add(c, x[3]).atan()];
-        let s5: f64 = 1.0;
-        for i in (0..x.len() - 1).rev() {
-            h3[i % 3] += xs[4 - i].sigmoid().cos().sin().exp();
+        let mut h3 = [
+            (b[1] + w[0][1]) / (0.5 + c.sigmoid()),
+            (cm[0][2] / (0.5 + cm[2][1].sigmoid())).atan(),
+        ];
+        for i in 1..2 {
+            if s0 >= 0.5 {
+                h3[(i * 2) % 2] = w[(i * 2) % 2][(i * 2) % 2];
+                h3[i] += (1.0 + -h2[2 - i] * -h2[2 - i]).ln().tanh();
+            }
+            s1 = s1 * 0.5 + (c.atan() - h3[i]);
+            s0 *= 0.5 + (i as f64 * cm[(i + 2) % 3][i]).sigmoid();
         }
-        (s0 + h2[2].softplus() + h3[2]) * h4[1] * s5
+        (s0 + s1.sin()) * h2[0] + h3[0]
     });
-    let plain = |x: [f64; 5], c: f64| -> f64 {
-        let mut s0 = (1.0 + x[1] * x[1]).sqrt();
-        for i in (0..2).rev() {
-            for j in 0..i + 1 {
-                let t1 = cm[i + 1][i + 1] * x[4 - i];
-                s0 += t1 * c.powi(2);
-                s0 += j as f64;
-            }
+    let plain = |w: [[f64; 2]; 2], b: [f64; 2], c: f64| -> f64 {
+        let mut s0 = 0.0;
+        for i in 0..2 {
+            s0 += (i as f64).powi(3).powi(i as i32).sigmoid();
         }
-        let mut h2 = [s0, c, cm[2][2] + 0.25 + -xs[1]];
-        let mut h3: [f64; 3] = [0.0; 3];
-        for i in (1..=x.len() - 1).step_by(3) {
-            if i < 3 {
-                h2[i % 3] += c.atan().powi(3) * 1.5;
-            } else {
-                s0 += h3[i % 3] + x[4 - i].sigmoid();
+        let mut s1 = s0;
+        let mut h2 = [0.0; 3];
+        for i in 0..w.len() {
+            if w[i][(i * 2) % 2] > 0.25 {
+                s1 += s1;
             }
-            for j in 1..2 {
-                s0 += (i + 1) as f64;
-                if i % 2 == 0 {
-                    h2[j] = (1.5 + c)
-                        * (xs[j] / (2.0 + x[4 - j].sin()))
-                        * (s0 - h2[(j * 2) % 3]).atan();
-                }
-                h2[(j * 2) % 3] -= c;
-            }
-            if i % 2 == 0 {
-                h2[i % 3] /= 1.0 + c * c;
-            }
+            h2[i] += s1.powi(i as i32) + b[1];
         }
-        let h4 = [(-cm[2][1]).sin(), x[4].mul_add(c, x[3]).atan()];
-        let s5: f64 = 1.0;
-        for i in (0..x.len() - 1).rev() {
-            h3[i % 3] += xs[4 - i].sigmoid().cos().sin().exp();
+        let mut h3 = [
+            (b[1] + w[0][1]) / (0.5 + c.sigmoid()),
+            (cm[0][2] / (0.5 + cm[2][1].sigmoid())).atan(),
+        ];
+        for i in 1..2 {
+            if s0 >= 0.5 {
+                h3[(i * 2) % 2] = w[(i * 2) % 2][(i * 2) % 2];
+                h3[i] += (1.0 + -h2[2 - i] * -h2[2 - i]).ln().tanh();
+            }
+            s1 = s1 * 0.5 + (c.atan() - h3[i]);
+            s0 *= 0.5 + (i as f64 * cm[(i + 2) % 3][i]).sigmoid();
         }
-        (s0 + h2[2].softplus() + h3[2]) * h4[1] * s5
+        (s0 + s1.sin()) * h2[0] + h3[0]
     };
-    let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1, p2, p3, p4];
-            let c = p5;
+    let reference = GraphFn::<f64, _, 7>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "c",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6]| {
+            let w = [[p0, p1], [p2, p3]];
+            let b = [p4, p5];
+            let c = p6;
             let cg = p0.graph();
-            let mut s0 = (1.0 + x[1] * x[1]).sqrt();
-            for i in (0..2).rev() {
-                for j in 0..i + 1 {
-                    let t1 = cm[i + 1][i + 1] * x[4 - i];
-                    s0 = s0 + t1 * c.powi(2);
-                    s0 = s0 + j as f64;
-                }
+            let mut s0 = cg.constant(0.0);
+            for i in 0..2 {
+                s0 = s0 + (i as f64).powi(3).powi(i as i32).sigmoid();
             }
-            let mut h2 = [s0, c, cg.constant(cm[2][2] + 0.25 + -xs[1])];
-            let mut h3 = [cg.constant(0.0); 3];
-            for i in (1..=x.len() - 1).step_by(3) {
-                if i < 3 {
-                    h2[i % 3] = h2[i % 3] + c.atan().powi(3) * 1.5;
-                } else {
-                    s0 = s0 + (h3[i % 3] + x[4 - i].sigmoid());
+            let mut s1 = s0;
+            let mut h2 = [cg.constant(0.0); 3];
+            for i in 0..w.len() {
+                if w[i][(i * 2) % 2].value() > 0.25 {
+                    s1 = s1 + s1;
                 }
-                for j in 1..2 {
-                    s0 = s0 + (i + 1) as f64;
-                    if i % 2 == 0 {
-                        h2[j] = (1.5 + c)
-                            * (xs[j] / (2.0 + x[4 - j].sin()))
-                            * (s0 - h2[(j * 2) % 3]).atan();
-                    }
-                    h2[(j * 2) % 3] = h2[(j * 2) % 3] - c;
-                }
-                if i % 2 == 0 {
-                    h2[i % 3] = h2[i % 3] / (1.0 + c * c);
-                }
+                h2[i] = h2[i] + (s1.powi(i as i32) + b[1]);
             }
-            let h4 = [cg.constant((-cm[2][1]).sin()), x[4].mul_add(c, x[3]).atan()];
-            let s5 = cg.constant(1.0);
-            for i in (0..x.len() - 1).rev() {
-                h3[i % 3] = h3[i % 3] + xs[4 - i].sigmoid().cos().sin().exp();
+            let mut h3 = [
+                (b[1] + w[0][1]) / (0.5 + c.sigmoid()),
+                cg.constant((cm[0][2] / (0.5 + cm[2][1].sigmoid())).atan()),
+            ];
+            for i in 1..2 {
+                if s0.value() >= 0.5 {
+                    h3[(i * 2) % 2] = w[(i * 2) % 2][(i * 2) % 2];
+                    h3[i] = h3[i] + (1.0 + -h2[2 - i] * -h2[2 - i]).ln().tanh();
+                }
+                s1 = s1 * 0.5 + (c.atan() - h3[i]);
+                s0 = s0 * (0.5 + (i as f64 * cm[(i + 2) % 3][i]).sigmoid());
             }
-            (s0 + h2[2].softplus() + h3[2]) * h4[1] * s5
+            (s0 + s1.sin()) * h2[0] + h3[0]
         },
     );
-    let x: [f64; 5] = [-1.0, -0.8125, -0.9375, 1.0625, -0.75];
-    let c: f64 = 1.125;
-    let at: [f64; 6] = [-1.0, -0.8125, -0.9375, 1.0625, -0.75, 1.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"]);
+    let w: [[f64; 2]; 2] = [[1.25, -0.5625], [0.1875, 0.5]];
+    let b: [f64; 2] = [-1.1875, -1.125];
+    let c: f64 = -0.0625;
+    let at: [f64; 7] = [1.25, -0.5625, 0.1875, 0.5, -1.1875, -1.125, -0.0625];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "c"]
+    );
+    let g = f.grad(w, b, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b, c),
+        [
+            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.2,
+        ],
+    );
+}
+
+/// [f64; 4], [[f64; 2]; 3]; loops nested 1 deep, 51 operations unrolled.
+#[test]
+fn case_007() {
+    let xs: [f64; 5] = [-0.125, 0.0, 1.0, -0.25, -0.25];
+    let cm: [[f64; 3]; 3] = [[0.875, -0.625, 0.5], [1.0, 0.5, 0.0], [0.0, 0.0, 0.875]];
+    let f = grad!(|x: [f64; 4], w: [[f64; 2]; 3]| {
+        let mut h0 = [0.0; 2];
+        for i in 0..x.len() {
+            if x[i] < 0.5 {
+                h0[i % 2] = w[(i + 2) % 3][(i * 2) % 2]
+                    / (1.0
+                        + (1.0 + cm[(i * 2) % 3][(i * 2) % 3] * cm[(i * 2) % 3][(i * 2) % 3]).ln()
+                            * (1.0 + cm[(i * 2) % 3][(i * 2) % 3] * cm[(i * 2) % 3][(i * 2) % 3])
+                                .ln());
+            }
+            if i % 2 == 0 {
+                h0[(i + 1) % 2] -= h0[(i * 2) % 2].sigmoid();
+            }
+        }
+        let h1 = [
+            (h0[1] + 0.25).powi(2),
+            h0[1].mul_add(x[2], xs[4]).cos(),
+            (-h0[0]).tanh(),
+        ];
+        for i in (1..3).rev() {
+            h0[(i + 1) % 2] = (h0[(i + 1) % 2] + (3.0 - x[i + 1]).sigmoid()).tanh();
+            h0[1] -= -(xs[4] / (0.5 + x[3 - i].sigmoid()) * xs[4].sin());
+        }
+        h0[0] + h1[2]
+    });
+    let plain = |x: [f64; 4], w: [[f64; 2]; 3]| -> f64 {
+        let mut h0 = [0.0; 2];
+        for i in 0..x.len() {
+            if x[i] < 0.5 {
+                h0[i % 2] = w[(i + 2) % 3][(i * 2) % 2]
+                    / (1.0
+                        + (1.0 + cm[(i * 2) % 3][(i * 2) % 3] * cm[(i * 2) % 3][(i * 2) % 3]).ln()
+                            * (1.0 + cm[(i * 2) % 3][(i * 2) % 3] * cm[(i * 2) % 3][(i * 2) % 3])
+                                .ln());
+            }
+            if i % 2 == 0 {
+                h0[(i + 1) % 2] -= h0[(i * 2) % 2].sigmoid();
+            }
+        }
+        let h1 = [
+            (h0[1] + 0.25).powi(2),
+            h0[1].mul_add(x[2], xs[4]).cos(),
+            (-h0[0]).tanh(),
+        ];
+        for i in (1..3).rev() {
+            h0[(i + 1) % 2] = (h0[(i + 1) % 2] + (3.0 - x[i + 1]).sigmoid()).tanh();
+            h0[1] -= -(xs[4] / (0.5 + x[3 - i].sigmoid()) * xs[4].sin());
+        }
+        h0[0] + h1[2]
+    };
+    let reference = GraphFn::<f64, _, 10>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]",
+            "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
+            let x = [p0, p1, p2, p3];
+            let w = [[p4, p5], [p6, p7], [p8, p9]];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 2];
+            for i in 0..x.len() {
+                if x[i].value() < 0.5 {
+                    h0[i % 2] = w[(i + 2) % 3][(i * 2) % 2]
+                        / (1.0
+                            + (1.0 + cm[(i * 2) % 3][(i * 2) % 3] * cm[(i * 2) % 3][(i * 2) % 3])
+                                .ln()
+                                * (1.0
+                                    + cm[(i * 2) % 3][(i * 2) % 3] * cm[(i * 2) % 3][(i * 2) % 3])
+                                    .ln());
+                }
+                if i % 2 == 0 {
+                    h0[(i + 1) % 2] = h0[(i + 1) % 2] - h0[(i * 2) % 2].sigmoid();
+                }
+            }
+            let h1 = [
+                (h0[1] + 0.25).powi(2),
+                h0[1].mul_add(x[2], cg.constant(xs[4])).cos(),
+                (-h0[0]).tanh(),
+            ];
+            for i in (1..3).rev() {
+                h0[(i + 1) % 2] = (h0[(i + 1) % 2] + (3.0 - x[i + 1]).sigmoid()).tanh();
+                h0[1] = h0[1] - -(xs[4] / (0.5 + x[3 - i].sigmoid()) * xs[4].sin());
+            }
+            h0[0] + h1[2]
+        },
+    );
+    let x: [f64; 4] = [0.1875, 0.9375, 0.375, 1.0];
+    let w: [[f64; 2]; 3] = [[1.25, -1.25], [-0.3125, -0.625], [-1.0, 0.9375]];
+    let at: [f64; 10] = [
+        0.1875, 0.9375, 0.375, 1.0, 1.25, -1.25, -0.3125, -0.625, -1.0, 0.9375,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]",
+            "w[2][1]"
+        ]
+    );
+    let g = f.grad(x, w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, w),
+        [
+            g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.1[2][0],
+            g.1[2][1],
+        ],
+    );
+}
+
+/// [f64; 3], f64; loops nested 2 deep, 42 operations unrolled.
+#[test]
+fn case_008() {
+    let xs: [f64; 5] = [1.0, 0.875, 0.375, -0.875, -0.5];
+    let cm: [[f64; 3]; 3] = [
+        [-0.75, -1.0, 0.0],
+        [-0.25, 0.5, -0.125],
+        [0.75, -1.0, -0.125],
+    ];
+    let f = grad!(|x: [f64; 3], c: f64| {
+        let mut s0 = 0.5;
+        for i in 1..3 {
+            let t1 = c.powi(i as i32);
+            s0 += t1 * t1.atan();
+        }
+        let mut s2 = 0.0;
+        let mut s3 = 0.5;
+        for i in 1..3 {
+            if (i as f64).sin().exp() <= 0.5 {
+                s3 += c * (x[(i * 2) % 3].softplus() / (2.0 + c.sin()));
+            } else {
+                s3 = s3 * 0.5 + xs[i].powi(2);
+            }
+            s2 += s3.powi(2);
+        }
+        let s4: f64 = 0.5;
+        for i in 1..2 {
+            s2 -= (s2.cos() - 0.75).powi(2);
+            let t5 = s3;
+            s3 += t5 * x[i + 1].cos();
+            for j in 1..3 {
+                s3 += (cm[i][j] + cm[(i * 2) % 3][2 - j] + (0.25 + j as f64)).powi(2);
+            }
+        }
+        s0 + s2 - s3 - s4
+    });
+    let plain = |x: [f64; 3], c: f64| -> f64 {
+        let mut s0 = 0.5;
+        for i in 1..3 {
+            let t1 = c.powi(i as i32);
+            s0 += t1 * t1.atan();
+        }
+        let mut s2 = 0.0;
+        let mut s3 = 0.5;
+        for i in 1..3 {
+            if (i as f64).sin().exp() <= 0.5 {
+                s3 += c * (x[(i * 2) % 3].softplus() / (2.0 + c.sin()));
+            } else {
+                s3 = s3 * 0.5 + xs[i].powi(2);
+            }
+            s2 += s3.powi(2);
+        }
+        let s4: f64 = 0.5;
+        for i in 1..2 {
+            s2 -= (s2.cos() - 0.75).powi(2);
+            let t5 = s3;
+            s3 += t5 * x[i + 1].cos();
+            for j in 1..3 {
+                s3 += (cm[i][j] + cm[(i * 2) % 3][2 - j] + (0.25 + j as f64)).powi(2);
+            }
+        }
+        s0 + s2 - s3 - s4
+    };
+    let reference = GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "c"], |[p0, p1, p2, p3]| {
+        let x = [p0, p1, p2];
+        let c = p3;
+        let cg = p0.graph();
+        let mut s0 = cg.constant(0.5);
+        for i in 1..3 {
+            let t1 = c.powi(i as i32);
+            s0 = s0 + t1 * t1.atan();
+        }
+        let mut s2 = cg.constant(0.0);
+        let mut s3 = cg.constant(0.5);
+        for i in 1..3 {
+            if (i as f64).sin().exp() <= 0.5 {
+                s3 = s3 + c * (x[(i * 2) % 3].softplus() / (2.0 + c.sin()));
+            } else {
+                s3 = s3 * 0.5 + xs[i].powi(2);
+            }
+            s2 = s2 + s3.powi(2);
+        }
+        let s4 = cg.constant(0.5);
+        for i in 1..2 {
+            s2 = s2 - (s2.cos() - 0.75).powi(2);
+            let t5 = s3;
+            s3 = s3 + t5 * x[i + 1].cos();
+            for j in 1..3 {
+                s3 = s3 + (cm[i][j] + cm[(i * 2) % 3][2 - j] + (0.25 + j as f64)).powi(2);
+            }
+        }
+        s0 + s2 - s3 - s4
+    });
+    let x: [f64; 3] = [1.0, 0.125, -0.125];
+    let c: f64 = 0.9375;
+    let at: [f64; 4] = [1.0, 0.125, -0.125, 0.9375];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "c"]);
     let g = f.grad(x, c);
     check(
         &f,
         &reference,
         at,
         plain(x, c),
-        [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
+        [g.0[0], g.0[1], g.0[2], g.1],
     );
 }
 
-/// [f64; 4], [[f64; 2]; 3], f64; loops nested 2 deep, 16 operations unrolled.
+/// [[f64; 3]; 3], f64; loops nested 1 deep, 96 operations unrolled.
 #[test]
-fn case_033() {
-    let f = grad!(|x: [f64; 4], w: [[f64; 2]; 3], c: f64| {
-        let s0: f64 = 0.5;
-        let mut s1 = 0.0;
-        for i in (1..=2).rev() {
-            for j in (0..i).rev() {
-                if i % 2 == 0 {
-                    s1 -= w[(i + 2) % 3][(i + j) % 2];
-                }
+fn case_009() {
+    let xs: [f64; 5] = [0.25, 0.75, 0.25, 0.0, -0.75];
+    let f = grad!(|w: [[f64; 3]; 3], c: f64| {
+        let mut s0 = 0.0;
+        let mut h1 = [0.0; 2];
+        for i in 0..4 {
+            s0 += xs[i];
+            if i % 2 == 0 {
+                h1[i % 2] += (i + 1) as f64;
+            } else {
+                h1[i % 2] *= h1[1].cos();
+                s0 /= 1.0
+                    + w[(i * 2) % 3][(i + 2) % 3].sigmoid() * w[(i * 2) % 3][(i + 2) % 3].sigmoid();
             }
-            s1 = s1 * 0.5 + x[i];
-        }
-        let h2 = [w[1][0].powi(2).tanh().exp(), s1.softplus() - (s1 - s1)];
-        for i in 0..=2 {
-            if i > 2 {
-                s1 += w[i][0];
-                s1 += (w[(i * 2) % 3][(i * 2) % 2] + c + (i + 1) as f64 * 2.0).cos();
+            if w[i % 3][i % 3].tanh() >= 0.0 {
+                s0 += xs[4 - i].sigmoid().powi(2) * s0;
             }
         }
-        s0 - s1.sin() - h2[0].softplus()
+        let mut s2 = 0.5;
+        let mut h3 = [0.0; 2];
+        for i in 0..w.len() - 1 {
+            s0 += -(2.0 + c).sin();
+            h1[(i * 2) % 2] -= xs[(i * 2) % 5].exp();
+        }
+        let mut h4 = [0.0; 4];
+        for i in 0..3 {
+            if i > 1 {
+                h1[1] -= w[2 - i][(i + 1) % 3].powi(3) - w[2 - i][(i + 1) % 3].powi(2).tanh().exp();
+            }
+            if i % 2 == 0 {
+                h3[(i * 2) % 2] += w[i][1].sin().powi(3).cos();
+                s2 += s0.sin().exp().sigmoid();
+            } else {
+                h3[1] *= w[(i + 2) % 3][i].tanh().cos();
+                h4[1] += c.softplus().tanh();
+            }
+            h4[i] *= s2.mul_add(c, c).cos();
+        }
+        s0.softplus() * h1[1] + s2.sin() + h3[1].sin() + h4[0]
     });
-    let plain = |x: [f64; 4], w: [[f64; 2]; 3], c: f64| -> f64 {
-        let s0: f64 = 0.5;
-        let mut s1 = 0.0;
-        for i in (1..=2).rev() {
-            for j in (0..i).rev() {
-                if i % 2 == 0 {
-                    s1 -= w[(i + 2) % 3][(i + j) % 2];
-                }
+    let plain = |w: [[f64; 3]; 3], c: f64| -> f64 {
+        let mut s0 = 0.0;
+        let mut h1 = [0.0; 2];
+        for i in 0..4 {
+            s0 += xs[i];
+            if i % 2 == 0 {
+                h1[i % 2] += (i + 1) as f64;
+            } else {
+                h1[i % 2] *= h1[1].cos();
+                s0 /= 1.0
+                    + w[(i * 2) % 3][(i + 2) % 3].sigmoid() * w[(i * 2) % 3][(i + 2) % 3].sigmoid();
             }
-            s1 = s1 * 0.5 + x[i];
-        }
-        let h2 = [w[1][0].powi(2).tanh().exp(), s1.softplus() - (s1 - s1)];
-        for i in 0..=2 {
-            if i > 2 {
-                s1 += w[i][0];
-                s1 += (w[(i * 2) % 3][(i * 2) % 2] + c + (i + 1) as f64 * 2.0).cos();
+            if w[i % 3][i % 3].tanh() >= 0.0 {
+                s0 += xs[4 - i].sigmoid().powi(2) * s0;
             }
         }
-        s0 - s1.sin() - h2[0].softplus()
+        let mut s2 = 0.5;
+        let mut h3 = [0.0; 2];
+        for i in 0..w.len() - 1 {
+            s0 += -(2.0 + c).sin();
+            h1[(i * 2) % 2] -= xs[(i * 2) % 5].exp();
+        }
+        let mut h4 = [0.0; 4];
+        for i in 0..3 {
+            if i > 1 {
+                h1[1] -= w[2 - i][(i + 1) % 3].powi(3) - w[2 - i][(i + 1) % 3].powi(2).tanh().exp();
+            }
+            if i % 2 == 0 {
+                h3[(i * 2) % 2] += w[i][1].sin().powi(3).cos();
+                s2 += s0.sin().exp().sigmoid();
+            } else {
+                h3[1] *= w[(i + 2) % 3][i].tanh().cos();
+                h4[1] += c.softplus().tanh();
+            }
+            h4[i] *= s2.mul_add(c, c).cos();
+        }
+        s0.softplus() * h1[1] + s2.sin() + h3[1].sin() + h4[0]
     };
-    let reference = GraphFn::<f64, _, 11>::new(
+    let reference = GraphFn::<f64, _, 10>::new(
         [
-            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]",
-            "w[2][1]", "c",
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]", "c",
         ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10]| {
-            let x = [p0, p1, p2, p3];
-            let w = [[p4, p5], [p6, p7], [p8, p9]];
-            let c = p10;
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
+            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+            let c = p9;
             let cg = p0.graph();
-            let s0 = cg.constant(0.5);
-            let mut s1 = cg.constant(0.0);
-            for i in (1..=2).rev() {
-                for j in (0..i).rev() {
-                    if i % 2 == 0 {
-                        s1 = s1 - w[(i + 2) % 3][(i + j) % 2];
-                    }
+            let mut s0 = cg.constant(0.0);
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in 0..4 {
+                s0 = s0 + xs[i];
+                if i % 2 == 0 {
+                    h1[i % 2] = h1[i % 2] + (i + 1) as f64;
+                } else {
+                    h1[i % 2] = h1[i % 2] * h1[1].cos();
+                    s0 = s0
+                        / (1.0
+                            + w[(i * 2) % 3][(i + 2) % 3].sigmoid()
+                                * w[(i * 2) % 3][(i + 2) % 3].sigmoid());
                 }
-                s1 = s1 * 0.5 + x[i];
-            }
-            let h2 = [w[1][0].powi(2).tanh().exp(), s1.softplus() - (s1 - s1)];
-            for i in 0..=2 {
-                if i > 2 {
-                    s1 = s1 + w[i][0];
-                    s1 = s1 + (w[(i * 2) % 3][(i * 2) % 2] + c + (i + 1) as f64 * 2.0).cos();
+                if w[i % 3][i % 3].tanh().value() >= 0.0 {
+                    s0 = s0 + xs[4 - i].sigmoid().powi(2) * s0;
                 }
             }
-            s0 - s1.sin() - h2[0].softplus()
+            let mut s2 = cg.constant(0.5);
+            let mut h3 = [cg.constant(0.0); 2];
+            for i in 0..w.len() - 1 {
+                s0 = s0 + -(2.0 + c).sin();
+                h1[(i * 2) % 2] = h1[(i * 2) % 2] - xs[(i * 2) % 5].exp();
+            }
+            let mut h4 = [cg.constant(0.0); 4];
+            for i in 0..3 {
+                if i > 1 {
+                    h1[1] = h1[1]
+                        - (w[2 - i][(i + 1) % 3].powi(3)
+                            - w[2 - i][(i + 1) % 3].powi(2).tanh().exp());
+                }
+                if i % 2 == 0 {
+                    h3[(i * 2) % 2] = h3[(i * 2) % 2] + w[i][1].sin().powi(3).cos();
+                    s2 = s2 + s0.sin().exp().sigmoid();
+                } else {
+                    h3[1] = h3[1] * w[(i + 2) % 3][i].tanh().cos();
+                    h4[1] = h4[1] + c.softplus().tanh();
+                }
+                h4[i] = h4[i] * s2.mul_add(c, c).cos();
+            }
+            s0.softplus() * h1[1] + s2.sin() + h3[1].sin() + h4[0]
         },
     );
-    let x: [f64; 4] = [-0.9375, -0.9375, 0.8125, -0.125];
-    let w: [[f64; 2]; 3] = [[0.75, 0.1875], [-0.75, 1.0], [0.0625, -1.1875]];
-    let c: f64 = 0.0;
-    let at: [f64; 11] = [
-        -0.9375, -0.9375, 0.8125, -0.125, 0.75, 0.1875, -0.75, 1.0, 0.0625, -1.1875, 0.0,
+    let w: [[f64; 3]; 3] = [
+        [1.0625, 1.1875, 0.0],
+        [0.625, 0.875, 0.3125],
+        [0.875, -1.0, 0.1875],
+    ];
+    let c: f64 = -0.8125;
+    let at: [f64; 10] = [
+        1.0625, 1.1875, 0.0, 0.625, 0.875, 0.3125, 0.875, -1.0, 0.1875, -0.8125,
     ];
     assert_eq!(
         f.inputs(),
         [
-            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]",
-            "w[2][1]", "c"
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]", "c"
+        ]
+    );
+    let g = f.grad(w, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, c),
+        [
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
+            g.0[2][2], g.1,
+        ],
+    );
+}
+
+/// [[f64; 2]; 2], [f64; 2]; loops nested 1 deep, 20 operations unrolled.
+#[test]
+fn case_010() {
+    let cm: [[f64; 3]; 3] = [
+        [-1.0, -0.625, -0.5],
+        [-0.125, 0.875, -0.25],
+        [0.5, 0.75, -0.75],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2]| {
+        let mut s0 = 0.5;
+        for i in 1..4 {
+            if (i + 1) as f64 - i as f64 > 0.0 {
+                s0 += 2.0 * w[(i * 2) % 2][i % 2].powi(i as i32) + 2.0;
+            } else {
+                s0 = s0 * 0.5 + (cm[0][(i + 2) % 3] - w[0][(i * 2) % 2] / (1.0 + s0.exp()));
+                s0 -= 1.25 - s0.cos().atan();
+            }
+        }
+        let mut s1 = 0.5;
+        for i in 0..b.len() - 1 {
+            s1 -= cm[2][1];
+            s1 *= (s1 * b[i]).cos();
+        }
+        s0 + s1
+    });
+    let plain = |w: [[f64; 2]; 2], b: [f64; 2]| -> f64 {
+        let mut s0 = 0.5;
+        for i in 1..4 {
+            if (i + 1) as f64 - i as f64 > 0.0 {
+                s0 += 2.0 * w[(i * 2) % 2][i % 2].powi(i as i32) + 2.0;
+            } else {
+                s0 = s0 * 0.5 + (cm[0][(i + 2) % 3] - w[0][(i * 2) % 2] / (1.0 + s0.exp()));
+                s0 -= 1.25 - s0.cos().atan();
+            }
+        }
+        let mut s1 = 0.5;
+        for i in 0..b.len() - 1 {
+            s1 -= cm[2][1];
+            s1 *= (s1 * b[i]).cos();
+        }
+        s0 + s1
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]"],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3]];
+            let b = [p4, p5];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            for i in 1..4 {
+                if (i + 1) as f64 - i as f64 > 0.0 {
+                    s0 = s0 + (2.0 * w[(i * 2) % 2][i % 2].powi(i as i32) + 2.0);
+                } else {
+                    s0 = s0 * 0.5 + (cm[0][(i + 2) % 3] - w[0][(i * 2) % 2] / (1.0 + s0.exp()));
+                    s0 = s0 - (1.25 - s0.cos().atan());
+                }
+            }
+            let mut s1 = cg.constant(0.5);
+            for i in 0..b.len() - 1 {
+                s1 = s1 - cm[2][1];
+                s1 = s1 * (s1 * b[i]).cos();
+            }
+            s0 + s1
+        },
+    );
+    let w: [[f64; 2]; 2] = [[-0.25, 0.0625], [0.75, -0.375]];
+    let b: [f64; 2] = [0.9375, -0.875];
+    let at: [f64; 6] = [-0.25, 0.0625, 0.75, -0.375, 0.9375, -0.875];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]"]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1]],
+    );
+}
+
+/// [[f64; 2]; 3]; loops nested 1 deep, 24 operations unrolled.
+#[test]
+fn case_011() {
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut s0 = 0.0;
+        let mut h1 = [0.0; 3];
+        for i in 1..=2 {
+            if w[2][i % 2] * w[i][i % 2] > 0.25 {
+                h1[i] -= w[i][(i + 2) % 2];
+                h1[(i * 2) % 3] -= h1[(i + 2) % 3].powi(2);
+            } else {
+                s0 += h1[(i * 2) % 3].sin().softplus();
+            }
+        }
+        let mut s2 = 0.5;
+        for i in 1..=2 {
+            s2 += w[i][(i + 1) % 2].tanh() / (1.5 + s0.tanh().tanh());
+        }
+        s0.softplus() * h1[2] + s2.sin()
+    });
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut s0 = 0.0;
+        let mut h1 = [0.0; 3];
+        for i in 1..=2 {
+            if w[2][i % 2] * w[i][i % 2] > 0.25 {
+                h1[i] -= w[i][(i + 2) % 2];
+                h1[(i * 2) % 3] -= h1[(i + 2) % 3].powi(2);
+            } else {
+                s0 += h1[(i * 2) % 3].sin().softplus();
+            }
+        }
+        let mut s2 = 0.5;
+        for i in 1..=2 {
+            s2 += w[i][(i + 1) % 2].tanh() / (1.5 + s0.tanh().tanh());
+        }
+        s0.softplus() * h1[2] + s2.sin()
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.0);
+            let mut h1 = [cg.constant(0.0); 3];
+            for i in 1..=2 {
+                if (w[2][i % 2] * w[i][i % 2]).value() > 0.25 {
+                    h1[i] = h1[i] - w[i][(i + 2) % 2];
+                    h1[(i * 2) % 3] = h1[(i * 2) % 3] - h1[(i + 2) % 3].powi(2);
+                } else {
+                    s0 = s0 + h1[(i * 2) % 3].sin().softplus();
+                }
+            }
+            let mut s2 = cg.constant(0.5);
+            for i in 1..=2 {
+                s2 = s2 + w[i][(i + 1) % 2].tanh() / (1.5 + s0.tanh().tanh());
+            }
+            s0.softplus() * h1[2] + s2.sin()
+        },
+    );
+    let w: [[f64; 2]; 3] = [[0.8125, -1.25], [1.0625, 0.4375], [-0.625, -1.125]];
+    let at: [f64; 6] = [0.8125, -1.25, 1.0625, 0.4375, -0.625, -1.125];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+    );
+}
+
+/// [f64; 3]; loops nested 1 deep, 29 operations unrolled.
+#[test]
+fn case_012() {
+    let f = grad!(|x: [f64; 3]| {
+        let mut s0 = 1.0;
+        for i in (0..3).rev() {
+            s0 -= x[i] * 2.0;
+            s0 += -(s0.softplus() / (1.0 + s0.exp()));
+        }
+        let mut s1 = 0.5;
+        let s2 = x[0];
+        for i in (0..3).step_by(2) {
+            s1 += x[i];
+        }
+        s0.softplus() - s1 + s2
+    });
+    let plain = |x: [f64; 3]| -> f64 {
+        let mut s0 = 1.0;
+        for i in (0..3).rev() {
+            s0 -= x[i] * 2.0;
+            s0 += -(s0.softplus() / (1.0 + s0.exp()));
+        }
+        let mut s1 = 0.5;
+        let s2 = x[0];
+        for i in (0..3).step_by(2) {
+            s1 += x[i];
+        }
+        s0.softplus() - s1 + s2
+    };
+    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
+        let x = [p0, p1, p2];
+        let cg = p0.graph();
+        let mut s0 = cg.constant(1.0);
+        for i in (0..3).rev() {
+            s0 = s0 - x[i] * 2.0;
+            s0 = s0 + -(s0.softplus() / (1.0 + s0.exp()));
+        }
+        let mut s1 = cg.constant(0.5);
+        let s2 = x[0];
+        for i in (0..3).step_by(2) {
+            s1 = s1 + x[i];
+        }
+        s0.softplus() - s1 + s2
+    });
+    let x: [f64; 3] = [1.0625, -0.75, 0.25];
+    let at: [f64; 3] = [1.0625, -0.75, 0.25];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
+    let g = f.grad(x);
+    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+}
+
+/// [f64; 3], [f64; 2]; loops nested 1 deep, 33 operations unrolled.
+#[test]
+fn case_013() {
+    let xs: [f64; 5] = [0.375, 0.125, 1.0, -0.25, -0.375];
+    let cm: [[f64; 3]; 3] = [
+        [0.75, 0.375, 1.0],
+        [0.75, 0.125, -0.125],
+        [-0.5, -0.25, 1.0],
+    ];
+    let f = grad!(|x: [f64; 3], b: [f64; 2]| {
+        let mut s0 = 1.0;
+        let mut s1 = (1.0 + b[1] * b[1]).ln();
+        for i in 1..3 {
+            s0 += -cm[2 - i][i].powi(i as i32);
+            s1 /= 1.0 + b[i % 2] * b[i % 2];
+            let t2 = xs[i + 1];
+            s1 += t2 * (b[0] + x[i]);
+        }
+        let mut h3 = [0.0; 2];
+        for i in 1..4 {
+            h3[i % 2] += b[i % 2].softplus().cos();
+        }
+        s0 - s1.softplus() + h3[1]
+    });
+    let plain = |x: [f64; 3], b: [f64; 2]| -> f64 {
+        let mut s0 = 1.0;
+        let mut s1 = (1.0 + b[1] * b[1]).ln();
+        for i in 1..3 {
+            s0 += -cm[2 - i][i].powi(i as i32);
+            s1 /= 1.0 + b[i % 2] * b[i % 2];
+            let t2 = xs[i + 1];
+            s1 += t2 * (b[0] + x[i]);
+        }
+        let mut h3 = [0.0; 2];
+        for i in 1..4 {
+            h3[i % 2] += b[i % 2].softplus().cos();
+        }
+        s0 - s1.softplus() + h3[1]
+    };
+    let reference = GraphFn::<f64, _, 5>::new(
+        ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]"],
+        |[p0, p1, p2, p3, p4]| {
+            let x = [p0, p1, p2];
+            let b = [p3, p4];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(1.0);
+            let mut s1 = (1.0 + b[1] * b[1]).ln();
+            for i in 1..3 {
+                s0 = s0 + -cm[2 - i][i].powi(i as i32);
+                s1 = s1 / (1.0 + b[i % 2] * b[i % 2]);
+                let t2 = cg.constant(xs[i + 1]);
+                s1 = s1 + t2 * (b[0] + x[i]);
+            }
+            let mut h3 = [cg.constant(0.0); 2];
+            for i in 1..4 {
+                h3[i % 2] = h3[i % 2] + b[i % 2].softplus().cos();
+            }
+            s0 - s1.softplus() + h3[1]
+        },
+    );
+    let x: [f64; 3] = [-0.25, 1.0, 1.0];
+    let b: [f64; 2] = [0.3125, -0.9375];
+    let at: [f64; 5] = [-0.25, 1.0, 1.0, 0.3125, -0.9375];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]"]);
+    let g = f.grad(x, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, b),
+        [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1]],
+    );
+}
+
+/// [[f64; 2]; 2], f64; loops nested 1 deep, 47 operations unrolled.
+#[test]
+fn case_014() {
+    let xs: [f64; 5] = [-1.0, 0.125, 0.5, -0.5, -0.25];
+    let cm: [[f64; 3]; 3] = [
+        [-0.375, 0.125, -0.375],
+        [0.75, -1.0, -0.75],
+        [1.0, -0.875, -0.875],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2], c: f64| {
+        let mut s0: f64 = 0.5;
+        for i in 1..3 {
+            let t1 = s0.mul_add(c, i as f64);
+            s0 += t1 * c.sin();
+            if c.powi(3) > 0.0 {
+                s0 = s0.mul_add(s0 * xs[3], c + (xs[4 - i] - 3.0));
+            } else {
+                s0 = s0.mul_add(-c, t1.sin());
+            }
+        }
+        let mut h2 = [xs[1].sin().tanh(), w[0][1].mul_add(s0, c).cos()];
+        for i in 1..4 {
+            if i % 2 == 0 {
+                h2[(i * 2) % 2] /= 2.0 + w[(i * 2) % 2][(i + 2) % 2].sin();
+                s0 -= h2[1].sigmoid().sin() + (c + h2[1]);
+            }
+            s0 = s0 * 0.5 + s0.mul_add(cm[(i * 2) % 3][i % 3], h2[0]) / (1.0 + s0 * s0);
+        }
+        s0 + h2[0]
+    });
+    let plain = |w: [[f64; 2]; 2], c: f64| -> f64 {
+        let mut s0: f64 = 0.5;
+        for i in 1..3 {
+            let t1 = s0.mul_add(c, i as f64);
+            s0 += t1 * c.sin();
+            if c.powi(3) > 0.0 {
+                s0 = s0.mul_add(s0 * xs[3], c + (xs[4 - i] - 3.0));
+            } else {
+                s0 = s0.mul_add(-c, t1.sin());
+            }
+        }
+        let mut h2 = [xs[1].sin().tanh(), w[0][1].mul_add(s0, c).cos()];
+        for i in 1..4 {
+            if i % 2 == 0 {
+                h2[(i * 2) % 2] /= 2.0 + w[(i * 2) % 2][(i + 2) % 2].sin();
+                s0 -= h2[1].sigmoid().sin() + (c + h2[1]);
+            }
+            s0 = s0 * 0.5 + s0.mul_add(cm[(i * 2) % 3][i % 3], h2[0]) / (1.0 + s0 * s0);
+        }
+        s0 + h2[0]
+    };
+    let reference = GraphFn::<f64, _, 5>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"],
+        |[p0, p1, p2, p3, p4]| {
+            let w = [[p0, p1], [p2, p3]];
+            let c = p4;
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            for i in 1..3 {
+                let t1 = s0.mul_add(c, cg.constant(i as f64));
+                s0 = s0 + t1 * c.sin();
+                if c.powi(3).value() > 0.0 {
+                    s0 = s0.mul_add(s0 * xs[3], c + (xs[4 - i] - 3.0));
+                } else {
+                    s0 = s0.mul_add(-c, t1.sin());
+                }
+            }
+            let mut h2 = [
+                cg.constant(xs[1].sin().tanh()),
+                w[0][1].mul_add(s0, c).cos(),
+            ];
+            for i in 1..4 {
+                if i % 2 == 0 {
+                    h2[(i * 2) % 2] = h2[(i * 2) % 2] / (2.0 + w[(i * 2) % 2][(i + 2) % 2].sin());
+                    s0 = s0 - (h2[1].sigmoid().sin() + (c + h2[1]));
+                }
+                s0 = s0 * 0.5
+                    + s0.mul_add(cg.constant(cm[(i * 2) % 3][i % 3]), h2[0]) / (1.0 + s0 * s0);
+            }
+            s0 + h2[0]
+        },
+    );
+    let w: [[f64; 2]; 2] = [[-0.3125, 1.0], [1.125, -1.1875]];
+    let c: f64 = -0.5;
+    let at: [f64; 5] = [-0.3125, 1.0, 1.125, -1.1875, -0.5];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
+    );
+    let g = f.grad(w, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, c),
+        [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
+    );
+}
+
+/// [f64; 4], [[f64; 3]; 2], f64; loops nested 1 deep, 67 operations unrolled.
+#[test]
+fn case_015() {
+    let cm: [[f64; 3]; 3] = [
+        [-0.25, 1.0, -0.125],
+        [-0.5, 0.375, -1.0],
+        [-1.0, 0.625, -0.5],
+    ];
+    let f = grad!(|x: [f64; 4], w: [[f64; 3]; 2], c: f64| {
+        let mut h0 = [0.0; 4];
+        for i in 0..x.len() - 1 {
+            h0[i] += (1.0
+                + (cm[(i + 2) % 3][(i * 2) % 3].cos() + -c)
+                    * (cm[(i + 2) % 3][(i * 2) % 3].cos() + -c))
+                .sqrt();
+            h0[(i + 1) % 4] -= c.sigmoid()
+                - h0[i].powi(3)
+                - (1.0 + w[0][(i + 2) % 3] * h0[2] * (w[0][(i + 2) % 3] * h0[2])).ln();
+        }
+        let s1: f64 = 0.5;
+        for i in 1..2 {
+            h0[i + 1] += (x[i] / (0.5 + x[(i + 1) % 4].sigmoid())).sigmoid().powi(2);
+        }
+        h0[0] - s1
+    });
+    let plain = |x: [f64; 4], w: [[f64; 3]; 2], c: f64| -> f64 {
+        let mut h0 = [0.0; 4];
+        for i in 0..x.len() - 1 {
+            h0[i] += (1.0
+                + (cm[(i + 2) % 3][(i * 2) % 3].cos() + -c)
+                    * (cm[(i + 2) % 3][(i * 2) % 3].cos() + -c))
+                .sqrt();
+            h0[(i + 1) % 4] -= c.sigmoid()
+                - h0[i].powi(3)
+                - (1.0 + w[0][(i + 2) % 3] * h0[2] * (w[0][(i + 2) % 3] * h0[2])).ln();
+        }
+        let s1: f64 = 0.5;
+        for i in 1..2 {
+            h0[i + 1] += (x[i] / (0.5 + x[(i + 1) % 4].sigmoid())).sigmoid().powi(2);
+        }
+        h0[0] - s1
+    };
+    let reference = GraphFn::<f64, _, 11>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+            "w[1][2]", "c",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10]| {
+            let x = [p0, p1, p2, p3];
+            let w = [[p4, p5, p6], [p7, p8, p9]];
+            let c = p10;
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 4];
+            for i in 0..x.len() - 1 {
+                h0[i] = h0[i]
+                    + (1.0
+                        + (cm[(i + 2) % 3][(i * 2) % 3].cos() + -c)
+                            * (cm[(i + 2) % 3][(i * 2) % 3].cos() + -c))
+                        .sqrt();
+                h0[(i + 1) % 4] = h0[(i + 1) % 4]
+                    - (c.sigmoid()
+                        - h0[i].powi(3)
+                        - (1.0 + w[0][(i + 2) % 3] * h0[2] * (w[0][(i + 2) % 3] * h0[2])).ln());
+            }
+            let s1 = cg.constant(0.5);
+            for i in 1..2 {
+                h0[i + 1] = h0[i + 1] + (x[i] / (0.5 + x[(i + 1) % 4].sigmoid())).sigmoid().powi(2);
+            }
+            h0[0] - s1
+        },
+    );
+    let x: [f64; 4] = [-0.125, 0.1875, 0.0, -1.1875];
+    let w: [[f64; 3]; 2] = [[-0.5625, 1.0, -1.25], [1.0625, 0.3125, 0.0625]];
+    let c: f64 = 0.8125;
+    let at: [f64; 11] = [
+        -0.125, 0.1875, 0.0, -1.1875, -0.5625, 1.0, -1.25, 1.0625, 0.3125, 0.0625, 0.8125,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+            "w[1][2]", "c"
         ]
     );
     let g = f.grad(x, w, c);
@@ -4102,168 +1773,73 @@ fn case_033() {
         at,
         plain(x, w, c),
         [
-            g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.1[2][0],
-            g.1[2][1], g.2,
+            g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0], g.1[1][1],
+            g.1[1][2], g.2,
         ],
     );
 }
 
-/// [f64; 3]; loops nested 2 deep, 92 operations unrolled.
+/// [[f64; 2]; 3], f64; loops nested 1 deep, 30 operations unrolled.
 #[test]
-fn case_034() {
-    let xs: [f64; 5] = [-0.875, 0.75, -0.125, -0.5, 0.875];
-    let cm: [[f64; 3]; 3] = [
-        [0.0, 0.75, 0.375],
-        [0.25, -0.875, -0.25],
-        [0.0, -0.25, -1.0],
-    ];
-    let f = grad!(|x: [f64; 3]| {
-        let mut h0 = [x[2], cm[2][2], cm[2][2]];
-        let mut s1 = 0.0;
-        for i in 1..2 {
-            if i > 1 {
-                s1 += x[(i + 1) % 3];
-            }
-            s1 += (0.25 + x[i] + 0.75).tanh().exp();
-            for j in (0..=i).rev() {
-                s1 *= (1.0 + s1 * s1).ln().cos();
-                h0[(j * 2) % 3] -= (1.0
-                    + (x[i + 1].tanh() + (j as f64).sin().exp())
-                        * (x[i + 1].tanh() + (j as f64).sin().exp()))
-                .ln();
-            }
-        }
-        let s2 = (1.0 + x[2].atan() * x[2].atan()).ln();
-        for i in 1..3 {
-            h0[1] /= 1.0 + (i as f64).atan().exp();
-            for j in (0..i + 1).step_by(2) {
-                if i < 2 {
-                    h0[j] -= (x[i] * (i as f64).mul_add(x[i], x[j])).powi(i as i32);
-                } else {
-                    h0[2 - j] += s2.sin() / (1.0 + (i as f64).exp()) * s2.sin().exp();
-                }
-                h0[j] -= (2.0 + s2 - xs[j + 1]).mul_add(xs[j], (xs[j + 1] * i as f64).sin());
-            }
-        }
-        (h0[0] - s1) * s2
-    });
-    let plain = |x: [f64; 3]| -> f64 {
-        let mut h0 = [x[2], cm[2][2], cm[2][2]];
-        let mut s1 = 0.0;
-        for i in 1..2 {
-            if i > 1 {
-                s1 += x[(i + 1) % 3];
-            }
-            s1 += (0.25 + x[i] + 0.75).tanh().exp();
-            for j in (0..=i).rev() {
-                s1 *= (1.0 + s1 * s1).ln().cos();
-                h0[(j * 2) % 3] -= (1.0
-                    + (x[i + 1].tanh() + (j as f64).sin().exp())
-                        * (x[i + 1].tanh() + (j as f64).sin().exp()))
-                .ln();
-            }
-        }
-        let s2 = (1.0 + x[2].atan() * x[2].atan()).ln();
-        for i in 1..3 {
-            h0[1] /= 1.0 + (i as f64).atan().exp();
-            for j in (0..i + 1).step_by(2) {
-                if i < 2 {
-                    h0[j] -= (x[i] * (i as f64).mul_add(x[i], x[j])).powi(i as i32);
-                } else {
-                    h0[2 - j] += s2.sin() / (1.0 + (i as f64).exp()) * s2.sin().exp();
-                }
-                h0[j] -= (2.0 + s2 - xs[j + 1]).mul_add(xs[j], (xs[j + 1] * i as f64).sin());
-            }
-        }
-        (h0[0] - s1) * s2
-    };
-    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
-        let x = [p0, p1, p2];
-        let cg = p0.graph();
-        let mut h0 = [x[2], cg.constant(cm[2][2]), cg.constant(cm[2][2])];
-        let mut s1 = cg.constant(0.0);
-        for i in 1..2 {
-            if i > 1 {
-                s1 = s1 + x[(i + 1) % 3];
-            }
-            s1 = s1 + (0.25 + x[i] + 0.75).tanh().exp();
-            for j in (0..=i).rev() {
-                s1 = s1 * (1.0 + s1 * s1).ln().cos();
-                h0[(j * 2) % 3] = h0[(j * 2) % 3]
-                    - (1.0
-                        + (x[i + 1].tanh() + (j as f64).sin().exp())
-                            * (x[i + 1].tanh() + (j as f64).sin().exp()))
-                    .ln();
-            }
-        }
-        let s2 = (1.0 + x[2].atan() * x[2].atan()).ln();
-        for i in 1..3 {
-            h0[1] = h0[1] / (1.0 + (i as f64).atan().exp());
-            for j in (0..i + 1).step_by(2) {
-                if i < 2 {
-                    h0[j] =
-                        h0[j] - (x[i] * cg.constant(i as f64).mul_add(x[i], x[j])).powi(i as i32);
-                } else {
-                    h0[2 - j] = h0[2 - j] + s2.sin() / (1.0 + (i as f64).exp()) * s2.sin().exp();
-                }
-                h0[j] = h0[j]
-                    - (2.0 + s2 - xs[j + 1]).mul_add(
-                        cg.constant(xs[j]),
-                        cg.constant((xs[j + 1] * i as f64).sin()),
-                    );
-            }
-        }
-        (h0[0] - s1) * s2
-    });
-    let x: [f64; 3] = [-1.0625, 0.0625, -1.125];
-    let at: [f64; 3] = [-1.0625, 0.0625, -1.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
-}
-
-/// [[f64; 2]; 3], f64; loops nested 1 deep, 28 operations unrolled.
-#[test]
-fn case_035() {
-    let xs: [f64; 5] = [0.0, -0.125, 0.875, 0.375, 0.375];
-    let cm: [[f64; 3]; 3] = [
-        [-1.0, -0.875, -0.5],
-        [-0.125, -0.375, 0.75],
-        [-0.75, 0.0, -0.375],
-    ];
+fn case_016() {
+    let xs: [f64; 5] = [-0.5, -0.125, 0.875, 0.0, -0.125];
     let f = grad!(|w: [[f64; 2]; 3], c: f64| {
-        let h0 = [1.25 * (c * w[1][0]), w[2][0].powi(2)];
-        let mut h1 = [0.0; 4];
-        for i in (0..4).step_by(3) {
-            h1[3] +=
-                w[(i + 2) % 3][0].mul_add(xs[i], cm[(i * 2) % 3][(i * 2) % 3] + h0[0]) * -(c + 2.0);
-            h1[(i * 2) % 4] += (i as f64 + c).cos();
-            h1[3 - i] *= 3.0;
+        let mut h0 = [0.0; 4];
+        let mut s1 = 0.0;
+        for i in 0..2 {
+            if i % 2 == 0 {
+                h0[i + 1] += w[1][(i * 2) % 2];
+            }
+            if -h0[i + 1] >= 0.5 {
+                s1 += h0[(i + 2) % 4];
+            }
+            if i < 1 {
+                s1 += (1.0
+                    + h0[i].cos()
+                        * (w[(i * 2) % 3][0] - xs[i])
+                        * (h0[i].cos() * (w[(i * 2) % 3][0] - xs[i])))
+                    .sqrt();
+                s1 += s1;
+            } else {
+                h0[i + 1] += i as f64;
+                s1 += h0[i].sin().sigmoid();
+            }
         }
         let h2: [f64; 2] = [0.0; 2];
-        for i in 0..w.len() - 1 {
-            if i > 0 {
-                h1[i] += -w[i][i];
-            }
+        let s3 = (c / (1.0 + c * c)).tanh().exp();
+        for i in (0..2).rev() {
+            h0[i] += i as f64;
         }
-        h0[1] - h1[2].sin() + h2[1]
+        (h0[2] - s1) * h2[1] - s3.tanh()
     });
     let plain = |w: [[f64; 2]; 3], c: f64| -> f64 {
-        let h0 = [1.25 * (c * w[1][0]), w[2][0].powi(2)];
-        let mut h1 = [0.0; 4];
-        for i in (0..4).step_by(3) {
-            h1[3] +=
-                w[(i + 2) % 3][0].mul_add(xs[i], cm[(i * 2) % 3][(i * 2) % 3] + h0[0]) * -(c + 2.0);
-            h1[(i * 2) % 4] += (i as f64 + c).cos();
-            h1[3 - i] *= 3.0;
-        }
-        let h2: [f64; 2] = [0.0; 2];
-        for i in 0..w.len() - 1 {
-            if i > 0 {
-                h1[i] += -w[i][i];
+        let mut h0 = [0.0; 4];
+        let mut s1 = 0.0;
+        for i in 0..2 {
+            if i % 2 == 0 {
+                h0[i + 1] += w[1][(i * 2) % 2];
+            }
+            if -h0[i + 1] >= 0.5 {
+                s1 += h0[(i + 2) % 4];
+            }
+            if i < 1 {
+                s1 += (1.0
+                    + h0[i].cos()
+                        * (w[(i * 2) % 3][0] - xs[i])
+                        * (h0[i].cos() * (w[(i * 2) % 3][0] - xs[i])))
+                    .sqrt();
+                s1 += s1;
+            } else {
+                h0[i + 1] += i as f64;
+                s1 += h0[i].sin().sigmoid();
             }
         }
-        h0[1] - h1[2].sin() + h2[1]
+        let h2: [f64; 2] = [0.0; 2];
+        let s3 = (c / (1.0 + c * c)).tanh().exp();
+        for i in (0..2).rev() {
+            h0[i] += i as f64;
+        }
+        (h0[2] - s1) * h2[1] - s3.tanh()
     };
     let reference = GraphFn::<f64, _, 7>::new(
         [
@@ -4273,28 +1849,39 @@ fn case_035() {
             let w = [[p0, p1], [p2, p3], [p4, p5]];
             let c = p6;
             let cg = p0.graph();
-            let h0 = [1.25 * (c * w[1][0]), w[2][0].powi(2)];
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in (0..4).step_by(3) {
-                h1[3] = h1[3]
-                    + w[(i + 2) % 3][0]
-                        .mul_add(cg.constant(xs[i]), cm[(i * 2) % 3][(i * 2) % 3] + h0[0])
-                        * -(c + 2.0);
-                h1[(i * 2) % 4] = h1[(i * 2) % 4] + (i as f64 + c).cos();
-                h1[3 - i] = h1[3 - i] * 3.0;
-            }
-            let h2 = [cg.constant(0.0); 2];
-            for i in 0..w.len() - 1 {
-                if i > 0 {
-                    h1[i] = h1[i] + -w[i][i];
+            let mut h0 = [cg.constant(0.0); 4];
+            let mut s1 = cg.constant(0.0);
+            for i in 0..2 {
+                if i % 2 == 0 {
+                    h0[i + 1] = h0[i + 1] + w[1][(i * 2) % 2];
+                }
+                if (-h0[i + 1]).value() >= 0.5 {
+                    s1 = s1 + h0[(i + 2) % 4];
+                }
+                if i < 1 {
+                    s1 = s1
+                        + (1.0
+                            + h0[i].cos()
+                                * (w[(i * 2) % 3][0] - xs[i])
+                                * (h0[i].cos() * (w[(i * 2) % 3][0] - xs[i])))
+                            .sqrt();
+                    s1 = s1 + s1;
+                } else {
+                    h0[i + 1] = h0[i + 1] + i as f64;
+                    s1 = s1 + h0[i].sin().sigmoid();
                 }
             }
-            h0[1] - h1[2].sin() + h2[1]
+            let h2 = [cg.constant(0.0); 2];
+            let s3 = (c / (1.0 + c * c)).tanh().exp();
+            for i in (0..2).rev() {
+                h0[i] = h0[i] + i as f64;
+            }
+            (h0[2] - s1) * h2[1] - s3.tanh()
         },
     );
-    let w: [[f64; 2]; 3] = [[-0.8125, -1.0], [0.625, -0.25], [0.25, 1.25]];
-    let c: f64 = -1.0;
-    let at: [f64; 7] = [-0.8125, -1.0, 0.625, -0.25, 0.25, 1.25, -1.0];
+    let w: [[f64; 2]; 3] = [[0.125, -0.1875], [-0.9375, 0.75], [-0.3125, 0.0625]];
+    let c: f64 = 0.3125;
+    let at: [f64; 7] = [0.125, -0.1875, -0.9375, 0.75, -0.3125, 0.0625, 0.3125];
     assert_eq!(
         f.inputs(),
         ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c"]
@@ -4311,228 +1898,2696 @@ fn case_035() {
     );
 }
 
-/// [f64; 3]; loops nested 1 deep, 93 operations unrolled.
+/// [f64; 5], [f64; 4], f64; loops nested 1 deep, 104 operations unrolled.
 #[test]
-fn case_036() {
-    let xs: [f64; 5] = [-1.0, -0.625, -0.125, 0.75, -0.25];
-    let cm: [[f64; 3]; 3] = [
-        [0.5, -0.5, -1.0],
-        [-0.125, 0.25, 0.75],
-        [0.25, -0.875, -1.0],
-    ];
-    let f = grad!(|x: [f64; 3]| {
-        let mut s0 = 1.0;
-        let mut s1 = 0.0;
-        for i in 0..=x.len() {
-            s1 += (x[i % 3].atan() + cm[0][1].cos()) * (-xs[(i * 2) % 5] - x[2]);
-        }
-        let mut s2 = x[2].softplus() + s1.atan();
-        for i in (0..=x.len() - 1).step_by(2) {
-            if i < 1 {
-                s2 += s2.softplus() * cm[i][0].powi(3) * s2;
-                s0 += (x[1].cos() + x[(i + 2) % 3] * s1).powi(3);
+fn case_017() {
+    let xs: [f64; 5] = [-1.0, -1.0, -0.375, -0.375, 0.25];
+    let cm: [[f64; 3]; 3] = [[0.625, 0.5, 0.125], [-0.5, 0.0, 0.0], [0.375, -1.0, 1.0]];
+    let f = grad!(|x: [f64; 5], b: [f64; 4], c: f64| {
+        let mut h0 = [1.5 * x[4], 1.25 * xs[0].exp(), xs[1]];
+        for i in (1..3).rev() {
+            h0[2] += x[i];
+            if b[i].tanh() > 0.5 {
+                h0[i] += c.sigmoid().sin() + 0.5;
             } else {
-                s2 += xs[i].powi(i as i32)
-                    + x[2 - i] / (0.5 + x[2].sigmoid())
-                    + (1.0 + (2.0 + s1) * (2.0 + s1)).ln();
+                h0[i] = (h0[i] + (1.0 + x[(i * 2) % 5].exp() * x[(i * 2) % 5].exp()).ln()).tanh();
             }
-            let t3 = (1.0 + s0 * s0).sqrt().cos();
-            s1 += t3 * (s0 * i as f64);
+            h0[(i * 2) % 3] += cm[1][i].powi(3).powi(3);
         }
-        let s4: f64 = 0.0;
-        let s5: f64 = 0.0;
-        for i in 0..=x.len() - 1 {
-            if i < 1 {
-                s2 = (s2 + ((1.0 + s1 * s1).sqrt() + (x[1] + 0.75))).tanh();
+        let mut h1 = [
+            c.mul_add(x[3] / (2.0 + c.sin()), x[3] * c),
+            b[0].powi(2),
+            (h0[0] * x[4]).powi(3),
+        ];
+        for i in (0..x.len()).rev() {
+            if b[(i + 1) % 4].sin() > 0.5 {
+                h0[i % 3] += (-h1[(i * 2) % 3])
+                    .mul_add(cm[(i * 2) % 3][(i + 2) % 3].atan(), b[0].powi(2))
+                    .sin();
             } else {
-                s0 += x[(i + 1) % 3].sigmoid().sin() + 0.5;
-                s0 /= 1.0 + i as f64 * i as f64;
+                h1[(i + 1) % 3] -= x[(i + 1) % 5];
+                h0[(i * 2) % 3] = b[(i + 1) % 4] + cm[i % 3][(i + 2) % 3].atan().cos();
             }
         }
-        s0.softplus() - s1 - s2 + s4 + s5
+        let h2: [f64; 3] = [0.0; 3];
+        let mut s3 = 0.0;
+        for i in (1..4).rev() {
+            s3 += c.sigmoid().atan() / (1.0 + x[(i * 2) % 5].softplus().exp());
+            h1[(i * 2) % 3] += (1.0 + xs[4 - i] * xs[4 - i]).ln().tanh();
+            h1[(i * 2) % 3] -= h1[(i * 2) % 3];
+        }
+        h0[0] + h1[0] - h2[0] + s3
     });
-    let plain = |x: [f64; 3]| -> f64 {
-        let mut s0 = 1.0;
-        let mut s1 = 0.0;
-        for i in 0..=x.len() {
-            s1 += (x[i % 3].atan() + cm[0][1].cos()) * (-xs[(i * 2) % 5] - x[2]);
-        }
-        let mut s2 = x[2].softplus() + s1.atan();
-        for i in (0..=x.len() - 1).step_by(2) {
-            if i < 1 {
-                s2 += s2.softplus() * cm[i][0].powi(3) * s2;
-                s0 += (x[1].cos() + x[(i + 2) % 3] * s1).powi(3);
+    let plain = |x: [f64; 5], b: [f64; 4], c: f64| -> f64 {
+        let mut h0 = [1.5 * x[4], 1.25 * xs[0].exp(), xs[1]];
+        for i in (1..3).rev() {
+            h0[2] += x[i];
+            if b[i].tanh() > 0.5 {
+                h0[i] += c.sigmoid().sin() + 0.5;
             } else {
-                s2 += xs[i].powi(i as i32)
-                    + x[2 - i] / (0.5 + x[2].sigmoid())
-                    + (1.0 + (2.0 + s1) * (2.0 + s1)).ln();
+                h0[i] = (h0[i] + (1.0 + x[(i * 2) % 5].exp() * x[(i * 2) % 5].exp()).ln()).tanh();
             }
-            let t3 = (1.0 + s0 * s0).sqrt().cos();
-            s1 += t3 * (s0 * i as f64);
+            h0[(i * 2) % 3] += cm[1][i].powi(3).powi(3);
         }
-        let s4: f64 = 0.0;
-        let s5: f64 = 0.0;
-        for i in 0..=x.len() - 1 {
-            if i < 1 {
-                s2 = (s2 + ((1.0 + s1 * s1).sqrt() + (x[1] + 0.75))).tanh();
+        let mut h1 = [
+            c.mul_add(x[3] / (2.0 + c.sin()), x[3] * c),
+            b[0].powi(2),
+            (h0[0] * x[4]).powi(3),
+        ];
+        for i in (0..x.len()).rev() {
+            if b[(i + 1) % 4].sin() > 0.5 {
+                h0[i % 3] += (-h1[(i * 2) % 3])
+                    .mul_add(cm[(i * 2) % 3][(i + 2) % 3].atan(), b[0].powi(2))
+                    .sin();
             } else {
-                s0 += x[(i + 1) % 3].sigmoid().sin() + 0.5;
-                s0 /= 1.0 + i as f64 * i as f64;
+                h1[(i + 1) % 3] -= x[(i + 1) % 5];
+                h0[(i * 2) % 3] = b[(i + 1) % 4] + cm[i % 3][(i + 2) % 3].atan().cos();
             }
         }
-        s0.softplus() - s1 - s2 + s4 + s5
+        let h2: [f64; 3] = [0.0; 3];
+        let mut s3 = 0.0;
+        for i in (1..4).rev() {
+            s3 += c.sigmoid().atan() / (1.0 + x[(i * 2) % 5].softplus().exp());
+            h1[(i * 2) % 3] += (1.0 + xs[4 - i] * xs[4 - i]).ln().tanh();
+            h1[(i * 2) % 3] -= h1[(i * 2) % 3];
+        }
+        h0[0] + h1[0] - h2[0] + s3
     };
-    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
-        let x = [p0, p1, p2];
-        let cg = p0.graph();
-        let mut s0 = cg.constant(1.0);
-        let mut s1 = cg.constant(0.0);
-        for i in 0..=x.len() {
-            s1 = s1 + (x[i % 3].atan() + cm[0][1].cos()) * (-xs[(i * 2) % 5] - x[2]);
-        }
-        let mut s2 = x[2].softplus() + s1.atan();
-        for i in (0..=x.len() - 1).step_by(2) {
-            if i < 1 {
-                s2 = s2 + s2.softplus() * cm[i][0].powi(3) * s2;
-                s0 = s0 + (x[1].cos() + x[(i + 2) % 3] * s1).powi(3);
-            } else {
-                s2 = s2
-                    + (xs[i].powi(i as i32)
-                        + x[2 - i] / (0.5 + x[2].sigmoid())
-                        + (1.0 + (2.0 + s1) * (2.0 + s1)).ln());
-            }
-            let t3 = (1.0 + s0 * s0).sqrt().cos();
-            s1 = s1 + t3 * (s0 * i as f64);
-        }
-        let s4 = cg.constant(0.0);
-        let s5 = cg.constant(0.0);
-        for i in 0..=x.len() - 1 {
-            if i < 1 {
-                s2 = (s2 + ((1.0 + s1 * s1).sqrt() + (x[1] + 0.75))).tanh();
-            } else {
-                s0 = s0 + (x[(i + 1) % 3].sigmoid().sin() + 0.5);
-                s0 = s0 / (1.0 + i as f64 * i as f64);
-            }
-        }
-        s0.softplus() - s1 - s2 + s4 + s5
-    });
-    let x: [f64; 3] = [0.0625, 0.25, -0.3125];
-    let at: [f64; 3] = [0.0625, 0.25, -0.3125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
-}
-
-/// [[f64; 2]; 3], [f64; 2], f64; loops nested 2 deep, 102 operations unrolled.
-#[test]
-fn case_037() {
-    let xs: [f64; 5] = [-0.875, -0.5, -0.875, -0.375, 0.375];
-    let cm: [[f64; 3]; 3] = [
-        [0.75, 1.0, 0.25],
-        [-0.25, 0.75, 0.375],
-        [0.625, -0.375, 0.5],
-    ];
-    let f = grad!(|w: [[f64; 2]; 3], b: [f64; 2], c: f64| {
-        let mut s0 = 0.0;
-        for i in 1..4 {
-            for j in 1..w.len() - 1 {
-                s0 -= ((j + 1) as f64 * w[(i + 2) % 3][j]).tanh().exp()
-                    - (1.25 + cm[(i * 2) % 3][(i + j) % 3]) * c;
-                s0 -= s0
-                    .mul_add(c, xs[(i + 1) % 5])
-                    .mul_add(-s0, b[1 - j] + c)
-                    .mul_add(
-                        xs[i].softplus().cos(),
-                        s0.sin() + w[(j + 2) % 3][(j * 2) % 2],
-                    );
-            }
-            for j in 0..i {
-                s0 += -w[(j * 2) % 3][(j * 2) % 2];
-                s0 /= 2.0 + s0.sin().sin();
-            }
-        }
-        let mut s1 = 0.5;
-        for i in (0..=b.len()).step_by(2) {
-            s1 += (1.0 + (i as f64).sigmoid() * (i as f64).sigmoid())
-                .ln()
-                .powi(3);
-        }
-        s0 - s1
-    });
-    let plain = |w: [[f64; 2]; 3], b: [f64; 2], c: f64| -> f64 {
-        let mut s0 = 0.0;
-        for i in 1..4 {
-            for j in 1..w.len() - 1 {
-                s0 -= ((j + 1) as f64 * w[(i + 2) % 3][j]).tanh().exp()
-                    - (1.25 + cm[(i * 2) % 3][(i + j) % 3]) * c;
-                s0 -= s0
-                    .mul_add(c, xs[(i + 1) % 5])
-                    .mul_add(-s0, b[1 - j] + c)
-                    .mul_add(
-                        xs[i].softplus().cos(),
-                        s0.sin() + w[(j + 2) % 3][(j * 2) % 2],
-                    );
-            }
-            for j in 0..i {
-                s0 += -w[(j * 2) % 3][(j * 2) % 2];
-                s0 /= 2.0 + s0.sin().sin();
-            }
-        }
-        let mut s1 = 0.5;
-        for i in (0..=b.len()).step_by(2) {
-            s1 += (1.0 + (i as f64).sigmoid() * (i as f64).sigmoid())
-                .ln()
-                .powi(3);
-        }
-        s0 - s1
-    };
-    let reference = GraphFn::<f64, _, 9>::new(
+    let reference = GraphFn::<f64, _, 10>::new(
         [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]", "c",
+            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "b[3]", "c",
         ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
-            let w = [[p0, p1], [p2, p3], [p4, p5]];
-            let b = [p6, p7];
-            let c = p8;
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
+            let x = [p0, p1, p2, p3, p4];
+            let b = [p5, p6, p7, p8];
+            let c = p9;
             let cg = p0.graph();
-            let mut s0 = cg.constant(0.0);
-            for i in 1..4 {
-                for j in 1..w.len() - 1 {
-                    s0 = s0
-                        - (((j + 1) as f64 * w[(i + 2) % 3][j]).tanh().exp()
-                            - (1.25 + cm[(i * 2) % 3][(i + j) % 3]) * c);
-                    s0 = s0
-                        - s0.mul_add(c, cg.constant(xs[(i + 1) % 5]))
-                            .mul_add(-s0, b[1 - j] + c)
+            let mut h0 = [
+                1.5 * x[4],
+                cg.constant(1.25 * xs[0].exp()),
+                cg.constant(xs[1]),
+            ];
+            for i in (1..3).rev() {
+                h0[2] = h0[2] + x[i];
+                if b[i].tanh().value() > 0.5 {
+                    h0[i] = h0[i] + (c.sigmoid().sin() + 0.5);
+                } else {
+                    h0[i] =
+                        (h0[i] + (1.0 + x[(i * 2) % 5].exp() * x[(i * 2) % 5].exp()).ln()).tanh();
+                }
+                h0[(i * 2) % 3] = h0[(i * 2) % 3] + cm[1][i].powi(3).powi(3);
+            }
+            let mut h1 = [
+                c.mul_add(x[3] / (2.0 + c.sin()), x[3] * c),
+                b[0].powi(2),
+                (h0[0] * x[4]).powi(3),
+            ];
+            for i in (0..x.len()).rev() {
+                if b[(i + 1) % 4].sin().value() > 0.5 {
+                    h0[i % 3] = h0[i % 3]
+                        + (-h1[(i * 2) % 3])
                             .mul_add(
-                                cg.constant(xs[i].softplus().cos()),
-                                s0.sin() + w[(j + 2) % 3][(j * 2) % 2],
-                            );
-                }
-                for j in 0..i {
-                    s0 = s0 + -w[(j * 2) % 3][(j * 2) % 2];
-                    s0 = s0 / (2.0 + s0.sin().sin());
+                                cg.constant(cm[(i * 2) % 3][(i + 2) % 3].atan()),
+                                b[0].powi(2),
+                            )
+                            .sin();
+                } else {
+                    h1[(i + 1) % 3] = h1[(i + 1) % 3] - x[(i + 1) % 5];
+                    h0[(i * 2) % 3] = b[(i + 1) % 4] + cm[i % 3][(i + 2) % 3].atan().cos();
                 }
             }
-            let mut s1 = cg.constant(0.5);
-            for i in (0..=b.len()).step_by(2) {
-                s1 = s1
-                    + (1.0 + (i as f64).sigmoid() * (i as f64).sigmoid())
-                        .ln()
-                        .powi(3);
+            let h2 = [cg.constant(0.0); 3];
+            let mut s3 = cg.constant(0.0);
+            for i in (1..4).rev() {
+                s3 = s3 + c.sigmoid().atan() / (1.0 + x[(i * 2) % 5].softplus().exp());
+                h1[(i * 2) % 3] = h1[(i * 2) % 3] + (1.0 + xs[4 - i] * xs[4 - i]).ln().tanh();
+                h1[(i * 2) % 3] = h1[(i * 2) % 3] - h1[(i * 2) % 3];
             }
-            s0 - s1
+            h0[0] + h1[0] - h2[0] + s3
         },
     );
-    let w: [[f64; 2]; 3] = [[-0.125, 1.1875], [0.4375, 0.375], [1.1875, 0.75]];
-    let b: [f64; 2] = [-1.1875, 0.875];
-    let c: f64 = 0.5;
-    let at: [f64; 9] = [
-        -0.125, 1.1875, 0.4375, 0.375, 1.1875, 0.75, -1.1875, 0.875, 0.5,
+    let x: [f64; 5] = [-1.0, -1.1875, -0.75, 0.0625, -0.5];
+    let b: [f64; 4] = [0.125, 0.9375, 0.8125, 0.8125];
+    let c: f64 = -0.5625;
+    let at: [f64; 10] = [
+        -1.0, -1.1875, -0.75, 0.0625, -0.5, 0.125, 0.9375, 0.8125, 0.8125, -0.5625,
     ];
     assert_eq!(
         f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]", "c"]
+        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "b[3]", "c"]
+    );
+    let g = f.grad(x, b, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, b, c),
+        [
+            g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2], g.1[3], g.2,
+        ],
+    );
+}
+
+/// [[f64; 3]; 3], [f64; 3]; loops nested 1 deep, 61 operations unrolled.
+#[test]
+fn case_018() {
+    let xs: [f64; 5] = [0.5, 0.0, 0.125, -1.0, 0.75];
+    let f = grad!(|w: [[f64; 3]; 3], b: [f64; 3]| {
+        let mut s0 = 1.0;
+        for i in 1..=3 {
+            s0 += xs[(i * 2) % 5].atan().powi(i as i32);
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..=b.len() {
+            if i % 2 == 0 {
+                h1[(i * 2) % 3] += -s0;
+            } else {
+                s0 /= 1.5 + b[i % 3].tanh();
+                h1[(i + 2) % 3] +=
+                    (w[i % 3][2] + (xs[(i + 1) % 5] + w[(i + 2) % 3][i % 3])).powi(3);
+            }
+            if xs[4 - i] >= 0.25 {
+                h1[2] += w[(i + 1) % 3][(i + 1) % 3].atan();
+            } else {
+                h1[(i + 1) % 3] /= 1.0 + w[2][i % 3].tanh().exp();
+                s0 += s0.tanh() / (2.0 + xs[4].sin().sin());
+            }
+        }
+        s0 + h1[0].sin()
+    });
+    let plain = |w: [[f64; 3]; 3], b: [f64; 3]| -> f64 {
+        let mut s0 = 1.0;
+        for i in 1..=3 {
+            s0 += xs[(i * 2) % 5].atan().powi(i as i32);
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..=b.len() {
+            if i % 2 == 0 {
+                h1[(i * 2) % 3] += -s0;
+            } else {
+                s0 /= 1.5 + b[i % 3].tanh();
+                h1[(i + 2) % 3] +=
+                    (w[i % 3][2] + (xs[(i + 1) % 5] + w[(i + 2) % 3][i % 3])).powi(3);
+            }
+            if xs[4 - i] >= 0.25 {
+                h1[2] += w[(i + 1) % 3][(i + 1) % 3].atan();
+            } else {
+                h1[(i + 1) % 3] /= 1.0 + w[2][i % 3].tanh().exp();
+                s0 += s0.tanh() / (2.0 + xs[4].sin().sin());
+            }
+        }
+        s0 + h1[0].sin()
+    };
+    let reference = GraphFn::<f64, _, 12>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]", "b[0]", "b[1]", "b[2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11]| {
+            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+            let b = [p9, p10, p11];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(1.0);
+            for i in 1..=3 {
+                s0 = s0 + xs[(i * 2) % 5].atan().powi(i as i32);
+            }
+            let mut h1 = [cg.constant(0.0); 3];
+            for i in 0..=b.len() {
+                if i % 2 == 0 {
+                    h1[(i * 2) % 3] = h1[(i * 2) % 3] + -s0;
+                } else {
+                    s0 = s0 / (1.5 + b[i % 3].tanh());
+                    h1[(i + 2) % 3] = h1[(i + 2) % 3]
+                        + (w[i % 3][2] + (xs[(i + 1) % 5] + w[(i + 2) % 3][i % 3])).powi(3);
+                }
+                if xs[4 - i] >= 0.25 {
+                    h1[2] = h1[2] + w[(i + 1) % 3][(i + 1) % 3].atan();
+                } else {
+                    h1[(i + 1) % 3] = h1[(i + 1) % 3] / (1.0 + w[2][i % 3].tanh().exp());
+                    s0 = s0 + s0.tanh() / (2.0 + xs[4].sin().sin());
+                }
+            }
+            s0 + h1[0].sin()
+        },
+    );
+    let w: [[f64; 3]; 3] = [
+        [0.3125, -1.0, 0.75],
+        [-0.875, -0.4375, -0.6875],
+        [1.1875, 0.5625, 0.6875],
+    ];
+    let b: [f64; 3] = [0.3125, -0.9375, 0.125];
+    let at: [f64; 12] = [
+        0.3125, -1.0, 0.75, -0.875, -0.4375, -0.6875, 1.1875, 0.5625, 0.6875, 0.3125, -0.9375,
+        0.125,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]", "b[0]", "b[1]", "b[2]"
+        ]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
+            g.0[2][2], g.1[0], g.1[1], g.1[2],
+        ],
+    );
+}
+
+/// [[f64; 3]; 3]; loops nested 1 deep, 15 operations unrolled.
+#[test]
+fn case_019() {
+    let xs: [f64; 5] = [1.0, 0.0, -0.625, 0.125, 0.5];
+    let cm: [[f64; 3]; 3] = [
+        [0.5, -0.375, 0.25],
+        [0.5, 0.125, 0.875],
+        [0.625, -0.625, -0.75],
+    ];
+    let f = grad!(|w: [[f64; 3]; 3]| {
+        let mut h0 = [w[2][1], 1.25 - (w[1][0] + xs[3])];
+        let mut s1 = w[2][1];
+        for i in (0..3).rev() {
+            if cm[2 - i][i] + w[i][2 - i] < 0.5 {
+                h0[(i + 2) % 2] += (1.5 * w[(i * 2) % 3][i]).atan();
+            }
+        }
+        let mut h2 = [0.0; 3];
+        for i in (0..w.len() - 1).step_by(3) {
+            h2[i + 1] = h0[(i + 2) % 2];
+            s1 = (s1 + h2[i]).tanh();
+        }
+        h0[0] + s1 + h2[0]
+    });
+    let plain = |w: [[f64; 3]; 3]| -> f64 {
+        let mut h0 = [w[2][1], 1.25 - (w[1][0] + xs[3])];
+        let mut s1 = w[2][1];
+        for i in (0..3).rev() {
+            if cm[2 - i][i] + w[i][2 - i] < 0.5 {
+                h0[(i + 2) % 2] += (1.5 * w[(i * 2) % 3][i]).atan();
+            }
+        }
+        let mut h2 = [0.0; 3];
+        for i in (0..w.len() - 1).step_by(3) {
+            h2[i + 1] = h0[(i + 2) % 2];
+            s1 = (s1 + h2[i]).tanh();
+        }
+        h0[0] + s1 + h2[0]
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+            let cg = p0.graph();
+            let mut h0 = [w[2][1], 1.25 - (w[1][0] + xs[3])];
+            let mut s1 = w[2][1];
+            for i in (0..3).rev() {
+                if (cm[2 - i][i] + w[i][2 - i]).value() < 0.5 {
+                    h0[(i + 2) % 2] = h0[(i + 2) % 2] + (1.5 * w[(i * 2) % 3][i]).atan();
+                }
+            }
+            let mut h2 = [cg.constant(0.0); 3];
+            for i in (0..w.len() - 1).step_by(3) {
+                h2[i + 1] = h0[(i + 2) % 2];
+                s1 = (s1 + h2[i]).tanh();
+            }
+            h0[0] + s1 + h2[0]
+        },
+    );
+    let w: [[f64; 3]; 3] = [
+        [1.1875, -1.125, -0.0625],
+        [-0.8125, -0.3125, -0.8125],
+        [-0.75, 0.25, 1.125],
+    ];
+    let at: [f64; 9] = [
+        1.1875, -1.125, -0.0625, -0.8125, -0.3125, -0.8125, -0.75, 0.25, 1.125,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]"
+        ]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [
+            g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
+        ],
+    );
+}
+
+/// [f64; 2], [[f64; 2]; 3]; loops nested 1 deep, 53 operations unrolled.
+#[test]
+fn case_020() {
+    let cm: [[f64; 3]; 3] = [
+        [-0.5, -0.25, -0.375],
+        [-0.25, -0.375, -0.5],
+        [-0.625, -0.375, 1.0],
+    ];
+    let f = grad!(|x: [f64; 2], w: [[f64; 2]; 3]| {
+        let h0: [f64; 3] = [0.0; 3];
+        let mut h1 = [w[0][1], x[0].sin().tanh()];
+        for i in (0..w.len()).step_by(2) {
+            h1[1] += h1[(i + 2) % 2];
+            h1[(i + 1) % 2] += w[0][(i * 2) % 2].atan();
+        }
+        let mut h2 = [0.0; 2];
+        for i in 0..3 {
+            h1[(i * 2) % 2] += (1.0
+                + w[i][(i * 2) % 2].sin().exp().softplus()
+                    * w[i][(i * 2) % 2].sin().exp().softplus())
+            .ln();
+            h2[(i + 1) % 2] += (-x[0].mul_add(cm[2][i], x[1])).softplus();
+        }
+        h0[1] * h1[1] + h2[0].softplus()
+    });
+    let plain = |x: [f64; 2], w: [[f64; 2]; 3]| -> f64 {
+        let h0: [f64; 3] = [0.0; 3];
+        let mut h1 = [w[0][1], x[0].sin().tanh()];
+        for i in (0..w.len()).step_by(2) {
+            h1[1] += h1[(i + 2) % 2];
+            h1[(i + 1) % 2] += w[0][(i * 2) % 2].atan();
+        }
+        let mut h2 = [0.0; 2];
+        for i in 0..3 {
+            h1[(i * 2) % 2] += (1.0
+                + w[i][(i * 2) % 2].sin().exp().softplus()
+                    * w[i][(i * 2) % 2].sin().exp().softplus())
+            .ln();
+            h2[(i + 1) % 2] += (-x[0].mul_add(cm[2][i], x[1])).softplus();
+        }
+        h0[1] * h1[1] + h2[0].softplus()
+    };
+    let reference = GraphFn::<f64, _, 8>::new(
+        [
+            "x[0]", "x[1]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7]| {
+            let x = [p0, p1];
+            let w = [[p2, p3], [p4, p5], [p6, p7]];
+            let cg = p0.graph();
+            let h0 = [cg.constant(0.0); 3];
+            let mut h1 = [w[0][1], x[0].sin().tanh()];
+            for i in (0..w.len()).step_by(2) {
+                h1[1] = h1[1] + h1[(i + 2) % 2];
+                h1[(i + 1) % 2] = h1[(i + 1) % 2] + w[0][(i * 2) % 2].atan();
+            }
+            let mut h2 = [cg.constant(0.0); 2];
+            for i in 0..3 {
+                h1[(i * 2) % 2] = h1[(i * 2) % 2]
+                    + (1.0
+                        + w[i][(i * 2) % 2].sin().exp().softplus()
+                            * w[i][(i * 2) % 2].sin().exp().softplus())
+                    .ln();
+                h2[(i + 1) % 2] =
+                    h2[(i + 1) % 2] + (-x[0].mul_add(cg.constant(cm[2][i]), x[1])).softplus();
+            }
+            h0[1] * h1[1] + h2[0].softplus()
+        },
+    );
+    let x: [f64; 2] = [-0.9375, 0.5625];
+    let w: [[f64; 2]; 3] = [[-0.5, -0.5625], [-0.5, 0.875], [-1.25, 0.4375]];
+    let at: [f64; 8] = [-0.9375, 0.5625, -0.5, -0.5625, -0.5, 0.875, -1.25, 0.4375];
+    assert_eq!(
+        f.inputs(),
+        ["x[0]", "x[1]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(x, w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, w),
+        [
+            g.0[0], g.0[1], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.1[2][0], g.1[2][1],
+        ],
+    );
+}
+
+/// [[f64; 3]; 3]; loops nested 3 deep, 77 operations unrolled.
+#[test]
+fn case_021() {
+    let xs: [f64; 5] = [-0.5, -0.75, 0.0, 1.0, 0.0];
+    let cm: [[f64; 3]; 3] = [
+        [0.625, -0.25, -0.5],
+        [-0.25, -0.875, 0.125],
+        [0.875, -1.0, 0.375],
+    ];
+    let f = grad!(|w: [[f64; 3]; 3]| {
+        let mut h0 = [0.0; 3];
+        let mut s1 = 0.0;
+        for i in 1..2 {
+            for j in 0..i + 1 {
+                s1 -= w[j][j]
+                    / (0.5 + w[j][j].sigmoid())
+                    / (1.5 + w[(j + 1) % 3][(j + 1) % 3].tanh())
+                    + 0.75;
+                for k in (0..j).rev() {
+                    if j < k {
+                        h0[j + 1] -=
+                            0.25 - (w[k][i + 1].atan() + (w[i][(i * 2) % 3] - w[j][(k * 2) % 3]));
+                        s1 = s1 * 0.5 + h0[i + 1].powi(2) / (0.5 + w[k + 1][(j + 2) % 3].sigmoid());
+                    } else {
+                        h0[j] = h0[j] * 0.5 + (xs[i] + cm[k][(i + j) % 3].sin());
+                        s1 += -((1.0 + w[2 - k][(j + 1) % 3] * w[2 - k][(j + 1) % 3]).ln()
+                            + cm[(i + j) % 3][2 - i]);
+                    }
+                }
+            }
+        }
+        let s2 = w[2][1].sin() * w[2][1];
+        let mut h3 = [h0[1], s2, (-xs[2]).sigmoid()];
+        for i in (1..3).rev() {
+            if i == 2 {
+                h0[2 - i] += cm[i][i];
+                s1 *= xs[i].powi(2).cos();
+            }
+            if xs[(i + 2) % 5] / (1.0 + xs[i] * xs[i]) > 0.5 {
+                h3[i] = cm[(i + 1) % 3][i]
+                    * (h0[(i + 2) % 3] - i as f64 - h3[(i + 2) % 3].tanh().exp());
+            } else {
+                h3[2 - i] /= 1.0 + w[i][0] * w[i][0];
+                s1 += w[i][2] / (1.5 + w[i][i].tanh());
+            }
+            h3[(i * 2) % 3] -= w[i][i];
+        }
+        let mut h4 = [w[2][0], w[0][2]];
+        for i in 0..=w.len() {
+            let t5 = s2.powi(3) + w[i % 3][(i + 2) % 3];
+            h4[i % 2] += t5 * w[0][0];
+        }
+        h0[2] + s1 + s2.softplus() - h3[1].tanh() + h4[0].sin()
+    });
+    let plain = |w: [[f64; 3]; 3]| -> f64 {
+        let mut h0 = [0.0; 3];
+        let mut s1 = 0.0;
+        for i in 1..2 {
+            for j in 0..i + 1 {
+                s1 -= w[j][j]
+                    / (0.5 + w[j][j].sigmoid())
+                    / (1.5 + w[(j + 1) % 3][(j + 1) % 3].tanh())
+                    + 0.75;
+                for k in (0..j).rev() {
+                    if j < k {
+                        h0[j + 1] -=
+                            0.25 - (w[k][i + 1].atan() + (w[i][(i * 2) % 3] - w[j][(k * 2) % 3]));
+                        s1 = s1 * 0.5 + h0[i + 1].powi(2) / (0.5 + w[k + 1][(j + 2) % 3].sigmoid());
+                    } else {
+                        h0[j] = h0[j] * 0.5 + (xs[i] + cm[k][(i + j) % 3].sin());
+                        s1 += -((1.0 + w[2 - k][(j + 1) % 3] * w[2 - k][(j + 1) % 3]).ln()
+                            + cm[(i + j) % 3][2 - i]);
+                    }
+                }
+            }
+        }
+        let s2 = w[2][1].sin() * w[2][1];
+        let mut h3 = [h0[1], s2, (-xs[2]).sigmoid()];
+        for i in (1..3).rev() {
+            if i == 2 {
+                h0[2 - i] += cm[i][i];
+                s1 *= xs[i].powi(2).cos();
+            }
+            if xs[(i + 2) % 5] / (1.0 + xs[i] * xs[i]) > 0.5 {
+                h3[i] = cm[(i + 1) % 3][i]
+                    * (h0[(i + 2) % 3] - i as f64 - h3[(i + 2) % 3].tanh().exp());
+            } else {
+                h3[2 - i] /= 1.0 + w[i][0] * w[i][0];
+                s1 += w[i][2] / (1.5 + w[i][i].tanh());
+            }
+            h3[(i * 2) % 3] -= w[i][i];
+        }
+        let mut h4 = [w[2][0], w[0][2]];
+        for i in 0..=w.len() {
+            let t5 = s2.powi(3) + w[i % 3][(i + 2) % 3];
+            h4[i % 2] += t5 * w[0][0];
+        }
+        h0[2] + s1 + s2.softplus() - h3[1].tanh() + h4[0].sin()
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 3];
+            let mut s1 = cg.constant(0.0);
+            for i in 1..2 {
+                for j in 0..i + 1 {
+                    s1 = s1
+                        - (w[j][j]
+                            / (0.5 + w[j][j].sigmoid())
+                            / (1.5 + w[(j + 1) % 3][(j + 1) % 3].tanh())
+                            + 0.75);
+                    for k in (0..j).rev() {
+                        if j < k {
+                            h0[j + 1] = h0[j + 1]
+                                - (0.25
+                                    - (w[k][i + 1].atan()
+                                        + (w[i][(i * 2) % 3] - w[j][(k * 2) % 3])));
+                            s1 = s1 * 0.5
+                                + h0[i + 1].powi(2) / (0.5 + w[k + 1][(j + 2) % 3].sigmoid());
+                        } else {
+                            h0[j] = h0[j] * 0.5 + (xs[i] + cm[k][(i + j) % 3].sin());
+                            s1 = s1
+                                + -((1.0 + w[2 - k][(j + 1) % 3] * w[2 - k][(j + 1) % 3]).ln()
+                                    + cm[(i + j) % 3][2 - i]);
+                        }
+                    }
+                }
+            }
+            let s2 = w[2][1].sin() * w[2][1];
+            let mut h3 = [h0[1], s2, cg.constant((-xs[2]).sigmoid())];
+            for i in (1..3).rev() {
+                if i == 2 {
+                    h0[2 - i] = h0[2 - i] + cm[i][i];
+                    s1 = s1 * xs[i].powi(2).cos();
+                }
+                if xs[(i + 2) % 5] / (1.0 + xs[i] * xs[i]) > 0.5 {
+                    h3[i] = cm[(i + 1) % 3][i]
+                        * (h0[(i + 2) % 3] - i as f64 - h3[(i + 2) % 3].tanh().exp());
+                } else {
+                    h3[2 - i] = h3[2 - i] / (1.0 + w[i][0] * w[i][0]);
+                    s1 = s1 + w[i][2] / (1.5 + w[i][i].tanh());
+                }
+                h3[(i * 2) % 3] = h3[(i * 2) % 3] - w[i][i];
+            }
+            let mut h4 = [w[2][0], w[0][2]];
+            for i in 0..=w.len() {
+                let t5 = s2.powi(3) + w[i % 3][(i + 2) % 3];
+                h4[i % 2] = h4[i % 2] + t5 * w[0][0];
+            }
+            h0[2] + s1 + s2.softplus() - h3[1].tanh() + h4[0].sin()
+        },
+    );
+    let w: [[f64; 3]; 3] = [
+        [1.0625, 1.125, 1.0],
+        [0.75, 1.125, 1.0],
+        [-0.5625, -1.0, -0.75],
+    ];
+    let at: [f64; 9] = [1.0625, 1.125, 1.0, 0.75, 1.125, 1.0, -0.5625, -1.0, -0.75];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]"
+        ]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [
+            g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
+        ],
+    );
+}
+
+/// [[f64; 2]; 3]; loops nested 2 deep, 62 operations unrolled.
+#[test]
+fn case_022() {
+    let xs: [f64; 5] = [0.125, 0.5, -0.125, 0.875, -0.625];
+    let cm: [[f64; 3]; 3] = [
+        [0.0, -0.125, 0.125],
+        [-0.625, -1.0, -0.875],
+        [-0.25, 0.75, 0.375],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut s0 = (xs[4] * cm[2][0]).atan();
+        for i in (1..4).step_by(2) {
+            s0 += w[(i * 2) % 3][(i + 2) % 2];
+            for j in (0..i + 1).rev() {
+                s0 = s0 * 0.5 + w[i % 3][1];
+                s0 -= w[(j + 2) % 3][(j * 2) % 2]
+                    + w[j % 3][(i + j) % 2]
+                    + 1.5 * w[(j * 2) % 3][(i * 2) % 2].cos();
+            }
+            s0 /= 1.5 + xs[(i + 2) % 5].tanh();
+        }
+        let mut h1 = [0.0; 4];
+        for i in (0..3).rev() {
+            s0 -= w[0][(i * 2) % 2];
+            if i % 2 == 0 {
+                h1[i] += w[i][(i + 2) % 2].atan();
+                s0 -= h1[i + 1];
+            }
+        }
+        s0 * h1[0]
+    });
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut s0 = (xs[4] * cm[2][0]).atan();
+        for i in (1..4).step_by(2) {
+            s0 += w[(i * 2) % 3][(i + 2) % 2];
+            for j in (0..i + 1).rev() {
+                s0 = s0 * 0.5 + w[i % 3][1];
+                s0 -= w[(j + 2) % 3][(j * 2) % 2]
+                    + w[j % 3][(i + j) % 2]
+                    + 1.5 * w[(j * 2) % 3][(i * 2) % 2].cos();
+            }
+            s0 /= 1.5 + xs[(i + 2) % 5].tanh();
+        }
+        let mut h1 = [0.0; 4];
+        for i in (0..3).rev() {
+            s0 -= w[0][(i * 2) % 2];
+            if i % 2 == 0 {
+                h1[i] += w[i][(i + 2) % 2].atan();
+                s0 -= h1[i + 1];
+            }
+        }
+        s0 * h1[0]
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant((xs[4] * cm[2][0]).atan());
+            for i in (1..4).step_by(2) {
+                s0 = s0 + w[(i * 2) % 3][(i + 2) % 2];
+                for j in (0..i + 1).rev() {
+                    s0 = s0 * 0.5 + w[i % 3][1];
+                    s0 = s0
+                        - (w[(j + 2) % 3][(j * 2) % 2]
+                            + w[j % 3][(i + j) % 2]
+                            + 1.5 * w[(j * 2) % 3][(i * 2) % 2].cos());
+                }
+                s0 = s0 / (1.5 + xs[(i + 2) % 5].tanh());
+            }
+            let mut h1 = [cg.constant(0.0); 4];
+            for i in (0..3).rev() {
+                s0 = s0 - w[0][(i * 2) % 2];
+                if i % 2 == 0 {
+                    h1[i] = h1[i] + w[i][(i + 2) % 2].atan();
+                    s0 = s0 - h1[i + 1];
+                }
+            }
+            s0 * h1[0]
+        },
+    );
+    let w: [[f64; 2]; 3] = [[1.125, 0.0625], [-0.5, 0.0], [0.1875, -0.3125]];
+    let at: [f64; 6] = [1.125, 0.0625, -0.5, 0.0, 0.1875, -0.3125];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+    );
+}
+
+/// [f64; 2], [f64; 3], [[f64; 3]; 3]; loops nested 1 deep, 37 operations unrolled.
+#[test]
+fn case_023() {
+    let xs: [f64; 5] = [0.125, -0.25, -0.875, -0.25, -0.5];
+    let cm: [[f64; 3]; 3] = [[-0.5, 0.5, -0.625], [0.0, 0.875, 0.5], [0.125, 0.0, 0.5]];
+    let f = grad!(|x: [f64; 2], b: [f64; 3], w: [[f64; 3]; 3]| {
+        let mut s0 = 0.5;
+        for i in 0..x.len() - 1 {
+            if i > 0 {
+                s0 += (1.0 + x[i + 1] * x[i + 1]).sqrt();
+            }
+            if i > 0 {
+                s0 -= x[1 - i];
+                s0 /= 1.0 + (2.0 - xs[i]).exp();
+            } else {
+                s0 += (s0 * x[(i * 2) % 2]).tanh().cos();
+            }
+            s0 += s0;
+        }
+        let mut s1 = -w[2][0].sin().exp();
+        let h2 = [
+            w[0][1].mul_add(x[0] - s0, 0.5 * w[1][0]),
+            (w[2][2] * 1.25).mul_add(s0.sigmoid(), s1 + b[2]),
+        ];
+        for i in 1..=3 {
+            s1 += cm[1][1] * s1.softplus().atan();
+            if x[i % 2] <= 0.25 {
+                s1 = s1 * 0.5 + x[(i + 2) % 2];
+            }
+        }
+        s0.tanh() * s1 * h2[0].sin()
+    });
+    let plain = |x: [f64; 2], b: [f64; 3], w: [[f64; 3]; 3]| -> f64 {
+        let mut s0 = 0.5;
+        for i in 0..x.len() - 1 {
+            if i > 0 {
+                s0 += (1.0 + x[i + 1] * x[i + 1]).sqrt();
+            }
+            if i > 0 {
+                s0 -= x[1 - i];
+                s0 /= 1.0 + (2.0 - xs[i]).exp();
+            } else {
+                s0 += (s0 * x[(i * 2) % 2]).tanh().cos();
+            }
+            s0 += s0;
+        }
+        let mut s1 = -w[2][0].sin().exp();
+        let h2 = [
+            w[0][1].mul_add(x[0] - s0, 0.5 * w[1][0]),
+            (w[2][2] * 1.25).mul_add(s0.sigmoid(), s1 + b[2]),
+        ];
+        for i in 1..=3 {
+            s1 += cm[1][1] * s1.softplus().atan();
+            if x[i % 2] <= 0.25 {
+                s1 = s1 * 0.5 + x[(i + 2) % 2];
+            }
+        }
+        s0.tanh() * s1 * h2[0].sin()
+    };
+    let reference = GraphFn::<f64, _, 14>::new(
+        [
+            "x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
+            "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13]| {
+            let x = [p0, p1];
+            let b = [p2, p3, p4];
+            let w = [[p5, p6, p7], [p8, p9, p10], [p11, p12, p13]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            for i in 0..x.len() - 1 {
+                if i > 0 {
+                    s0 = s0 + (1.0 + x[i + 1] * x[i + 1]).sqrt();
+                }
+                if i > 0 {
+                    s0 = s0 - x[1 - i];
+                    s0 = s0 / (1.0 + (2.0 - xs[i]).exp());
+                } else {
+                    s0 = s0 + (s0 * x[(i * 2) % 2]).tanh().cos();
+                }
+                s0 = s0 + s0;
+            }
+            let mut s1 = -w[2][0].sin().exp();
+            let h2 = [
+                w[0][1].mul_add(x[0] - s0, 0.5 * w[1][0]),
+                (w[2][2] * 1.25).mul_add(s0.sigmoid(), s1 + b[2]),
+            ];
+            for i in 1..=3 {
+                s1 = s1 + cm[1][1] * s1.softplus().atan();
+                if x[i % 2].value() <= 0.25 {
+                    s1 = s1 * 0.5 + x[(i + 2) % 2];
+                }
+            }
+            s0.tanh() * s1 * h2[0].sin()
+        },
+    );
+    let x: [f64; 2] = [-0.875, -1.25];
+    let b: [f64; 3] = [0.875, 0.9375, -0.3125];
+    let w: [[f64; 3]; 3] = [
+        [-0.9375, -0.3125, 0.1875],
+        [0.0, -0.1875, -0.625],
+        [0.3125, -1.25, 0.4375],
+    ];
+    let at: [f64; 14] = [
+        -0.875, -1.25, 0.875, 0.9375, -0.3125, -0.9375, -0.3125, 0.1875, 0.0, -0.1875, -0.625,
+        0.3125, -1.25, 0.4375,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
+            "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]"
+        ]
+    );
+    let g = f.grad(x, b, w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, b, w),
+        [
+            g.0[0], g.0[1], g.1[0], g.1[1], g.1[2], g.2[0][0], g.2[0][1], g.2[0][2], g.2[1][0],
+            g.2[1][1], g.2[1][2], g.2[2][0], g.2[2][1], g.2[2][2],
+        ],
+    );
+}
+
+/// [[f64; 2]; 2]; loops nested 1 deep, 49 operations unrolled.
+#[test]
+fn case_024() {
+    let xs: [f64; 5] = [-0.125, 0.875, 0.625, -1.0, -0.75];
+    let cm: [[f64; 3]; 3] = [
+        [0.875, -0.75, 0.75],
+        [0.625, -0.375, -0.875],
+        [0.625, 0.875, 0.375],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2]| {
+        let mut s0 = 0.0;
+        for i in 1..2 {
+            s0 += (w[(i * 2) % 2][i].softplus() + cm[(i * 2) % 3][i].tanh()).sin();
+            if w[(i + 1) % 2][i].powi(3) >= 0.5 {
+                s0 = (s0 + s0.powi(2)).tanh();
+            }
+            s0 += (w[i][(i + 2) % 2] * i as f64).sigmoid() - 1.25;
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..=w.len() - 1 {
+            let t2 = w[i][i];
+            h1[(i * 2) % 3] += t2 * (i as f64).powi(3);
+        }
+        let mut s3 = 0.0;
+        for i in 0..2 {
+            if cm[i][i + 1] >= 0.25 {
+                s0 += -(w[i][i] / (2.0 + cm[(i + 2) % 3][i].sin())).softplus();
+                h1[2] += (-xs[i]).sigmoid();
+            } else {
+                s0 = s0 * 0.5 + w[i][(i * 2) % 2].sigmoid() / (1.5 + w[(i + 1) % 2][1].tanh());
+            }
+            s0 += w[i][i].powi(3)
+                * (w[(i + 1) % 2][1 - i] / (1.0 + w[1][(i * 2) % 2] * w[1][(i * 2) % 2])).tanh();
+            if i % 2 == 0 {
+                s3 -= 0.5 - s0.atan().cos();
+            }
+        }
+        s0 + h1[0].tanh() + s3
+    });
+    let plain = |w: [[f64; 2]; 2]| -> f64 {
+        let mut s0 = 0.0;
+        for i in 1..2 {
+            s0 += (w[(i * 2) % 2][i].softplus() + cm[(i * 2) % 3][i].tanh()).sin();
+            if w[(i + 1) % 2][i].powi(3) >= 0.5 {
+                s0 = (s0 + s0.powi(2)).tanh();
+            }
+            s0 += (w[i][(i + 2) % 2] * i as f64).sigmoid() - 1.25;
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..=w.len() - 1 {
+            let t2 = w[i][i];
+            h1[(i * 2) % 3] += t2 * (i as f64).powi(3);
+        }
+        let mut s3 = 0.0;
+        for i in 0..2 {
+            if cm[i][i + 1] >= 0.25 {
+                s0 += -(w[i][i] / (2.0 + cm[(i + 2) % 3][i].sin())).softplus();
+                h1[2] += (-xs[i]).sigmoid();
+            } else {
+                s0 = s0 * 0.5 + w[i][(i * 2) % 2].sigmoid() / (1.5 + w[(i + 1) % 2][1].tanh());
+            }
+            s0 += w[i][i].powi(3)
+                * (w[(i + 1) % 2][1 - i] / (1.0 + w[1][(i * 2) % 2] * w[1][(i * 2) % 2])).tanh();
+            if i % 2 == 0 {
+                s3 -= 0.5 - s0.atan().cos();
+            }
+        }
+        s0 + h1[0].tanh() + s3
+    };
+    let reference = GraphFn::<f64, _, 4>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+        |[p0, p1, p2, p3]| {
+            let w = [[p0, p1], [p2, p3]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.0);
+            for i in 1..2 {
+                s0 = s0 + (w[(i * 2) % 2][i].softplus() + cm[(i * 2) % 3][i].tanh()).sin();
+                if w[(i + 1) % 2][i].powi(3).value() >= 0.5 {
+                    s0 = (s0 + s0.powi(2)).tanh();
+                }
+                s0 = s0 + ((w[i][(i + 2) % 2] * i as f64).sigmoid() - 1.25);
+            }
+            let mut h1 = [cg.constant(0.0); 3];
+            for i in 0..=w.len() - 1 {
+                let t2 = w[i][i];
+                h1[(i * 2) % 3] = h1[(i * 2) % 3] + t2 * (i as f64).powi(3);
+            }
+            let mut s3 = cg.constant(0.0);
+            for i in 0..2 {
+                if cm[i][i + 1] >= 0.25 {
+                    s0 = s0 + -(w[i][i] / (2.0 + cm[(i + 2) % 3][i].sin())).softplus();
+                    h1[2] = h1[2] + (-xs[i]).sigmoid();
+                } else {
+                    s0 = s0 * 0.5 + w[i][(i * 2) % 2].sigmoid() / (1.5 + w[(i + 1) % 2][1].tanh());
+                }
+                s0 = s0
+                    + w[i][i].powi(3)
+                        * (w[(i + 1) % 2][1 - i] / (1.0 + w[1][(i * 2) % 2] * w[1][(i * 2) % 2]))
+                            .tanh();
+                if i % 2 == 0 {
+                    s3 = s3 - (0.5 - s0.atan().cos());
+                }
+            }
+            s0 + h1[0].tanh() + s3
+        },
+    );
+    let w: [[f64; 2]; 2] = [[0.0625, -0.3125], [-0.3125, -0.5625]];
+    let at: [f64; 4] = [0.0625, -0.3125, -0.3125, -0.5625];
+    assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1]],
+    );
+}
+
+/// [[f64; 2]; 3]; loops nested 2 deep, 70 operations unrolled.
+#[test]
+fn case_025() {
+    let xs: [f64; 5] = [-1.0, -0.75, -0.25, -1.0, 0.25];
+    let cm: [[f64; 3]; 3] = [
+        [0.25, 0.75, 0.125],
+        [-0.875, -1.0, -0.625],
+        [-1.0, 0.25, -0.875],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [0.0; 4];
+        for i in 1..=2 {
+            for j in 0..2 {
+                if w[i][j] + xs[4 - i] > 0.0 {
+                    h0[(i + 1) % 3] +=
+                        (xs[4 - i].exp() * (w[(j + 1) % 3][j] / (1.0 + xs[i] * xs[i]))).softplus();
+                    h1[(i + 2) % 4] += h0[(i + 1) % 3].exp() + xs[i + 1];
+                } else {
+                    h1[j + 1] += (w[i][(j * 2) % 2] + 1.5).powi(2).atan();
+                }
+            }
+            h0[2 - i] += h1[3 - i];
+            if -w[1][(i + 2) % 2] > 0.5 {
+                h1[i] += w[1][i % 2] - w[2 - i][(i * 2) % 2];
+            }
+        }
+        let mut s2 = 1.0;
+        for i in (0..=2).rev() {
+            if i < 2 {
+                s2 -= (1.0 + cm[i][i].atan().powi(2) * cm[i][i].atan().powi(2)).sqrt();
+            } else {
+                h1[i] -= w[(i + 1) % 3][i % 2];
+            }
+        }
+        let h3 = [h1[3], (-w[2][1]).powi(2), w[0][1]];
+        let mut s4 = 0.5;
+        for i in 1..w.len() - 1 {
+            h0[2 - i] /= 1.0 + (w[i][1 - i] / (1.0 + w[i][1] * w[i][1])).exp();
+            s2 += (0.25 * h1[(i + 1) % 4].mul_add(w[(i + 2) % 3][i], w[0][(i * 2) % 2])).atan();
+            s4 -= (w[i][i] - w[i][i] + (i as f64).sigmoid()).tanh();
+        }
+        (h0[2] - h1[0] - s2 + h3[0]) * s4
+    });
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [0.0; 4];
+        for i in 1..=2 {
+            for j in 0..2 {
+                if w[i][j] + xs[4 - i] > 0.0 {
+                    h0[(i + 1) % 3] +=
+                        (xs[4 - i].exp() * (w[(j + 1) % 3][j] / (1.0 + xs[i] * xs[i]))).softplus();
+                    h1[(i + 2) % 4] += h0[(i + 1) % 3].exp() + xs[i + 1];
+                } else {
+                    h1[j + 1] += (w[i][(j * 2) % 2] + 1.5).powi(2).atan();
+                }
+            }
+            h0[2 - i] += h1[3 - i];
+            if -w[1][(i + 2) % 2] > 0.5 {
+                h1[i] += w[1][i % 2] - w[2 - i][(i * 2) % 2];
+            }
+        }
+        let mut s2 = 1.0;
+        for i in (0..=2).rev() {
+            if i < 2 {
+                s2 -= (1.0 + cm[i][i].atan().powi(2) * cm[i][i].atan().powi(2)).sqrt();
+            } else {
+                h1[i] -= w[(i + 1) % 3][i % 2];
+            }
+        }
+        let h3 = [h1[3], (-w[2][1]).powi(2), w[0][1]];
+        let mut s4 = 0.5;
+        for i in 1..w.len() - 1 {
+            h0[2 - i] /= 1.0 + (w[i][1 - i] / (1.0 + w[i][1] * w[i][1])).exp();
+            s2 += (0.25 * h1[(i + 1) % 4].mul_add(w[(i + 2) % 3][i], w[0][(i * 2) % 2])).atan();
+            s4 -= (w[i][i] - w[i][i] + (i as f64).sigmoid()).tanh();
+        }
+        (h0[2] - h1[0] - s2 + h3[0]) * s4
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 3];
+            let mut h1 = [cg.constant(0.0); 4];
+            for i in 1..=2 {
+                for j in 0..2 {
+                    if (w[i][j] + xs[4 - i]).value() > 0.0 {
+                        h0[(i + 1) % 3] = h0[(i + 1) % 3]
+                            + (xs[4 - i].exp() * (w[(j + 1) % 3][j] / (1.0 + xs[i] * xs[i])))
+                                .softplus();
+                        h1[(i + 2) % 4] = h1[(i + 2) % 4] + (h0[(i + 1) % 3].exp() + xs[i + 1]);
+                    } else {
+                        h1[j + 1] = h1[j + 1] + (w[i][(j * 2) % 2] + 1.5).powi(2).atan();
+                    }
+                }
+                h0[2 - i] = h0[2 - i] + h1[3 - i];
+                if (-w[1][(i + 2) % 2]).value() > 0.5 {
+                    h1[i] = h1[i] + (w[1][i % 2] - w[2 - i][(i * 2) % 2]);
+                }
+            }
+            let mut s2 = cg.constant(1.0);
+            for i in (0..=2).rev() {
+                if i < 2 {
+                    s2 = s2 - (1.0 + cm[i][i].atan().powi(2) * cm[i][i].atan().powi(2)).sqrt();
+                } else {
+                    h1[i] = h1[i] - w[(i + 1) % 3][i % 2];
+                }
+            }
+            let h3 = [h1[3], (-w[2][1]).powi(2), w[0][1]];
+            let mut s4 = cg.constant(0.5);
+            for i in 1..w.len() - 1 {
+                h0[2 - i] = h0[2 - i] / (1.0 + (w[i][1 - i] / (1.0 + w[i][1] * w[i][1])).exp());
+                s2 = s2
+                    + (0.25 * h1[(i + 1) % 4].mul_add(w[(i + 2) % 3][i], w[0][(i * 2) % 2])).atan();
+                s4 = s4 - (w[i][i] - w[i][i] + (i as f64).sigmoid()).tanh();
+            }
+            (h0[2] - h1[0] - s2 + h3[0]) * s4
+        },
+    );
+    let w: [[f64; 2]; 3] = [[-1.125, -0.875], [0.5, -1.1875], [-0.625, 1.0625]];
+    let at: [f64; 6] = [-1.125, -0.875, 0.5, -1.1875, -0.625, 1.0625];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+    );
+}
+
+/// [f64; 3], [f64; 4], [[f64; 3]; 2]; loops nested 1 deep, 25 operations unrolled.
+#[test]
+fn case_026() {
+    let xs: [f64; 5] = [-0.75, -0.875, -0.375, 0.125, 0.25];
+    let cm: [[f64; 3]; 3] = [
+        [-0.25, 0.875, -0.5],
+        [-0.875, 0.5, -0.125],
+        [-1.0, 0.0, 0.375],
+    ];
+    let f = grad!(|x: [f64; 3], b: [f64; 4], w: [[f64; 3]; 2]| {
+        let mut s0 = -(b[1] * xs[3]);
+        for i in 0..2 {
+            if i % 2 == 0 {
+                s0 += ((0.75 - x[i]) * x[i].tanh()).powi(2);
+            } else {
+                s0 += x[i] * 0.5;
+            }
+            if i > 0 {
+                s0 = (s0 + s0).tanh();
+            } else {
+                s0 += cm[(i * 2) % 3][(i * 2) % 3]
+                    .mul_add(b[3] * 2.0, w[i][2 - i].powi(i as i32))
+                    .cos();
+                s0 += (s0 - s0).powi(2).sin();
+            }
+        }
+        let mut s1 = 1.0;
+        for i in 1..=w.len() - 1 {
+            s1 += b[i].powi(i as i32);
+            s0 += (i + 1) as f64;
+        }
+        s0 - s1.tanh()
+    });
+    let plain = |x: [f64; 3], b: [f64; 4], w: [[f64; 3]; 2]| -> f64 {
+        let mut s0 = -(b[1] * xs[3]);
+        for i in 0..2 {
+            if i % 2 == 0 {
+                s0 += ((0.75 - x[i]) * x[i].tanh()).powi(2);
+            } else {
+                s0 += x[i] * 0.5;
+            }
+            if i > 0 {
+                s0 = (s0 + s0).tanh();
+            } else {
+                s0 += cm[(i * 2) % 3][(i * 2) % 3]
+                    .mul_add(b[3] * 2.0, w[i][2 - i].powi(i as i32))
+                    .cos();
+                s0 += (s0 - s0).powi(2).sin();
+            }
+        }
+        let mut s1 = 1.0;
+        for i in 1..=w.len() - 1 {
+            s1 += b[i].powi(i as i32);
+            s0 += (i + 1) as f64;
+        }
+        s0 - s1.tanh()
+    };
+    let reference = GraphFn::<f64, _, 13>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]", "w[0][1]",
+            "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12]| {
+            let x = [p0, p1, p2];
+            let b = [p3, p4, p5, p6];
+            let w = [[p7, p8, p9], [p10, p11, p12]];
+            let cg = p0.graph();
+            let mut s0 = -(b[1] * xs[3]);
+            for i in 0..2 {
+                if i % 2 == 0 {
+                    s0 = s0 + ((0.75 - x[i]) * x[i].tanh()).powi(2);
+                } else {
+                    s0 = s0 + x[i] * 0.5;
+                }
+                if i > 0 {
+                    s0 = (s0 + s0).tanh();
+                } else {
+                    s0 = s0
+                        + cg.constant(cm[(i * 2) % 3][(i * 2) % 3])
+                            .mul_add(b[3] * 2.0, w[i][2 - i].powi(i as i32))
+                            .cos();
+                    s0 = s0 + (s0 - s0).powi(2).sin();
+                }
+            }
+            let mut s1 = cg.constant(1.0);
+            for i in 1..=w.len() - 1 {
+                s1 = s1 + b[i].powi(i as i32);
+                s0 = s0 + (i + 1) as f64;
+            }
+            s0 - s1.tanh()
+        },
+    );
+    let x: [f64; 3] = [-0.25, -0.5, -0.125];
+    let b: [f64; 4] = [0.375, -0.875, 0.375, -0.8125];
+    let w: [[f64; 3]; 2] = [[0.4375, -1.0625, 0.5625], [1.1875, -1.1875, 0.25]];
+    let at: [f64; 13] = [
+        -0.25, -0.5, -0.125, 0.375, -0.875, 0.375, -0.8125, 0.4375, -1.0625, 0.5625, 1.1875,
+        -1.1875, 0.25,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]", "w[0][1]",
+            "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"
+        ]
+    );
+    let g = f.grad(x, b, w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, b, w),
+        [
+            g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2], g.1[3], g.2[0][0], g.2[0][1],
+            g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2],
+        ],
+    );
+}
+
+/// [[f64; 3]; 3]; loops nested 2 deep, 52 operations unrolled.
+#[test]
+fn case_027() {
+    let xs: [f64; 5] = [0.875, 0.625, -0.625, -0.125, -0.75];
+    let cm: [[f64; 3]; 3] = [
+        [-0.125, -0.625, -1.0],
+        [-0.125, 0.375, -0.875],
+        [-0.875, -0.25, -0.125],
+    ];
+    let f = grad!(|w: [[f64; 3]; 3]| {
+        let mut s0 = 0.0;
+        for i in 0..w.len() {
+            s0 += 0.75 * (w[2][2 - i].sigmoid() + cm[i][(i * 2) % 3]);
+        }
+        let mut h1 = [0.0; 2];
+        let mut s2 = 0.0;
+        for i in (0..w.len()).rev() {
+            h1[1] = w[(i + 2) % 3][i];
+        }
+        let mut s3 = cm[2][2];
+        for i in 0..2 {
+            s0 += xs[i] + (w[i + 1][i + 1] * h1[0]).sin();
+            if i % 2 == 0 {
+                s2 -= xs[i].softplus().cos().cos();
+                s3 += xs[i];
+            }
+            for j in i..i + 2 {
+                s2 = s2 * 0.5
+                    + (j as f64)
+                        .atan()
+                        .mul_add(xs[j + 1], w[j][(i * 2) % 3].sin().exp());
+            }
+        }
+        (s0 - h1[1]) * s2 - s3
+    });
+    let plain = |w: [[f64; 3]; 3]| -> f64 {
+        let mut s0 = 0.0;
+        for i in 0..w.len() {
+            s0 += 0.75 * (w[2][2 - i].sigmoid() + cm[i][(i * 2) % 3]);
+        }
+        let mut h1 = [0.0; 2];
+        let mut s2 = 0.0;
+        for i in (0..w.len()).rev() {
+            h1[1] = w[(i + 2) % 3][i];
+        }
+        let mut s3 = cm[2][2];
+        for i in 0..2 {
+            s0 += xs[i] + (w[i + 1][i + 1] * h1[0]).sin();
+            if i % 2 == 0 {
+                s2 -= xs[i].softplus().cos().cos();
+                s3 += xs[i];
+            }
+            for j in i..i + 2 {
+                s2 = s2 * 0.5
+                    + (j as f64)
+                        .atan()
+                        .mul_add(xs[j + 1], w[j][(i * 2) % 3].sin().exp());
+            }
+        }
+        (s0 - h1[1]) * s2 - s3
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.0);
+            for i in 0..w.len() {
+                s0 = s0 + 0.75 * (w[2][2 - i].sigmoid() + cm[i][(i * 2) % 3]);
+            }
+            let mut h1 = [cg.constant(0.0); 2];
+            let mut s2 = cg.constant(0.0);
+            for i in (0..w.len()).rev() {
+                h1[1] = w[(i + 2) % 3][i];
+            }
+            let mut s3 = cg.constant(cm[2][2]);
+            for i in 0..2 {
+                s0 = s0 + (xs[i] + (w[i + 1][i + 1] * h1[0]).sin());
+                if i % 2 == 0 {
+                    s2 = s2 - xs[i].softplus().cos().cos();
+                    s3 = s3 + xs[i];
+                }
+                for j in i..i + 2 {
+                    s2 = s2 * 0.5
+                        + cg.constant((j as f64).atan())
+                            .mul_add(cg.constant(xs[j + 1]), w[j][(i * 2) % 3].sin().exp());
+                }
+            }
+            (s0 - h1[1]) * s2 - s3
+        },
+    );
+    let w: [[f64; 3]; 3] = [
+        [-0.625, 0.5625, 0.125],
+        [0.875, -1.0625, -0.125],
+        [1.125, -0.3125, -0.0625],
+    ];
+    let at: [f64; 9] = [
+        -0.625, 0.5625, 0.125, 0.875, -1.0625, -0.125, 1.125, -0.3125, -0.0625,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]"
+        ]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [
+            g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
+        ],
+    );
+}
+
+/// [[f64; 3]; 2], [f64; 3]; loops nested 1 deep, 38 operations unrolled.
+#[test]
+fn case_028() {
+    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 3]| {
+        let mut h0 = [0.0; 4];
+        for i in (0..w.len()).rev() {
+            if w[1 - i][i] + b[1] >= 0.0 {
+                h0[i] = w[i][0].atan();
+                h0[i] += -h0[i] + h0[3 - i];
+            } else {
+                h0[i] /= 1.5 + (h0[i] * w[i][2 - i]).tanh();
+                h0[i] += b[2 - i];
+            }
+        }
+        let h1: [f64; 4] = [0.0; 4];
+        let mut s2 = 1.0;
+        for i in 0..3 {
+            s2 += 1.5
+                * h0[(i + 1) % 4]
+                    .mul_add(w[i % 2][i], b[(i + 1) % 3])
+                    .sigmoid();
+            if i % 2 == 0 {
+                s2 += h0[(i * 2) % 4];
+            } else {
+                h0[i + 1] += h0[i].sigmoid().softplus();
+            }
+            h0[i] += 1.25 - b[(i * 2) % 3];
+        }
+        (h0[2].softplus() + h1[2]) * s2.sin()
+    });
+    let plain = |w: [[f64; 3]; 2], b: [f64; 3]| -> f64 {
+        let mut h0 = [0.0; 4];
+        for i in (0..w.len()).rev() {
+            if w[1 - i][i] + b[1] >= 0.0 {
+                h0[i] = w[i][0].atan();
+                h0[i] += -h0[i] + h0[3 - i];
+            } else {
+                h0[i] /= 1.5 + (h0[i] * w[i][2 - i]).tanh();
+                h0[i] += b[2 - i];
+            }
+        }
+        let h1: [f64; 4] = [0.0; 4];
+        let mut s2 = 1.0;
+        for i in 0..3 {
+            s2 += 1.5
+                * h0[(i + 1) % 4]
+                    .mul_add(w[i % 2][i], b[(i + 1) % 3])
+                    .sigmoid();
+            if i % 2 == 0 {
+                s2 += h0[(i * 2) % 4];
+            } else {
+                h0[i + 1] += h0[i].sigmoid().softplus();
+            }
+            h0[i] += 1.25 - b[(i * 2) % 3];
+        }
+        (h0[2].softplus() + h1[2]) * s2.sin()
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
+            "b[2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let w = [[p0, p1, p2], [p3, p4, p5]];
+            let b = [p6, p7, p8];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 4];
+            for i in (0..w.len()).rev() {
+                if (w[1 - i][i] + b[1]).value() >= 0.0 {
+                    h0[i] = w[i][0].atan();
+                    h0[i] = h0[i] + (-h0[i] + h0[3 - i]);
+                } else {
+                    h0[i] = h0[i] / (1.5 + (h0[i] * w[i][2 - i]).tanh());
+                    h0[i] = h0[i] + b[2 - i];
+                }
+            }
+            let h1 = [cg.constant(0.0); 4];
+            let mut s2 = cg.constant(1.0);
+            for i in 0..3 {
+                s2 = s2
+                    + 1.5
+                        * h0[(i + 1) % 4]
+                            .mul_add(w[i % 2][i], b[(i + 1) % 3])
+                            .sigmoid();
+                if i % 2 == 0 {
+                    s2 = s2 + h0[(i * 2) % 4];
+                } else {
+                    h0[i + 1] = h0[i + 1] + h0[i].sigmoid().softplus();
+                }
+                h0[i] = h0[i] + (1.25 - b[(i * 2) % 3]);
+            }
+            (h0[2].softplus() + h1[2]) * s2.sin()
+        },
+    );
+    let w: [[f64; 3]; 2] = [[0.375, -0.625, 0.1875], [-0.8125, 0.875, -0.75]];
+    let b: [f64; 3] = [-0.4375, 0.6875, 0.5625];
+    let at: [f64; 9] = [
+        0.375, -0.625, 0.1875, -0.8125, 0.875, -0.75, -0.4375, 0.6875, 0.5625,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
+            "b[2]"
+        ]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
+            g.1[2],
+        ],
+    );
+}
+
+/// [f64; 3], [[f64; 3]; 2]; loops nested 1 deep, 37 operations unrolled.
+#[test]
+fn case_029() {
+    let xs: [f64; 5] = [-0.125, 0.125, 0.625, -0.125, -0.375];
+    let cm: [[f64; 3]; 3] = [[0.25, 0.5, 0.25], [0.5, 0.5, 0.875], [0.25, -0.625, -1.0]];
+    let f = grad!(|x: [f64; 3], w: [[f64; 3]; 2]| {
+        let mut s0 = 0.0;
+        let mut h1 = [0.0; 2];
+        for i in (0..4).step_by(3) {
+            s0 += (w[(i + 1) % 2][(i * 2) % 3] + xs[i + 1] + x[(i + 1) % 3]).powi(i as i32);
+            if x[(i * 2) % 3].atan() <= 0.25 {
+                s0 = s0.mul_add(i as f64, s0);
+            }
+        }
+        let mut h2 = [
+            s0,
+            x[0] / (1.5 + x[2].tanh()) / (1.0 + s0.exp()),
+            x[0].softplus(),
+        ];
+        for i in (1..4).step_by(3) {
+            if i % 2 == 0 {
+                s0 *= (2.0 * i as f64).cos();
+                s0 *= 0.5 + (cm[0][i % 3] / (1.0 + s0.exp())).sigmoid();
+            } else {
+                h2[i % 3] -= xs[i].cos().mul_add(
+                    w[1][(i * 2) % 3],
+                    1.5 * (xs[4 - i] / (0.5 + x[i % 3].sigmoid())),
+                );
+                h1[(i + 2) % 2] -= -((x[(i + 1) % 3] + h2[0]) * 1.5);
+            }
+            h1[0] += s0;
+            h2[1] -= h2[i % 3];
+        }
+        s0.sin() + h1[1].tanh() - h2[0].sin()
+    });
+    let plain = |x: [f64; 3], w: [[f64; 3]; 2]| -> f64 {
+        let mut s0 = 0.0;
+        let mut h1 = [0.0; 2];
+        for i in (0..4).step_by(3) {
+            s0 += (w[(i + 1) % 2][(i * 2) % 3] + xs[i + 1] + x[(i + 1) % 3]).powi(i as i32);
+            if x[(i * 2) % 3].atan() <= 0.25 {
+                s0 = s0.mul_add(i as f64, s0);
+            }
+        }
+        let mut h2 = [
+            s0,
+            x[0] / (1.5 + x[2].tanh()) / (1.0 + s0.exp()),
+            x[0].softplus(),
+        ];
+        for i in (1..4).step_by(3) {
+            if i % 2 == 0 {
+                s0 *= (2.0 * i as f64).cos();
+                s0 *= 0.5 + (cm[0][i % 3] / (1.0 + s0.exp())).sigmoid();
+            } else {
+                h2[i % 3] -= xs[i].cos().mul_add(
+                    w[1][(i * 2) % 3],
+                    1.5 * (xs[4 - i] / (0.5 + x[i % 3].sigmoid())),
+                );
+                h1[(i + 2) % 2] -= -((x[(i + 1) % 3] + h2[0]) * 1.5);
+            }
+            h1[0] += s0;
+            h2[1] -= h2[i % 3];
+        }
+        s0.sin() + h1[1].tanh() - h2[0].sin()
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+            "w[1][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let x = [p0, p1, p2];
+            let w = [[p3, p4, p5], [p6, p7, p8]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.0);
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in (0..4).step_by(3) {
+                s0 = s0 + (w[(i + 1) % 2][(i * 2) % 3] + xs[i + 1] + x[(i + 1) % 3]).powi(i as i32);
+                if x[(i * 2) % 3].atan().value() <= 0.25 {
+                    s0 = s0.mul_add(cg.constant(i as f64), s0);
+                }
+            }
+            let mut h2 = [
+                s0,
+                x[0] / (1.5 + x[2].tanh()) / (1.0 + s0.exp()),
+                x[0].softplus(),
+            ];
+            for i in (1..4).step_by(3) {
+                if i % 2 == 0 {
+                    s0 = s0 * (2.0 * i as f64).cos();
+                    s0 = s0 * (0.5 + (cm[0][i % 3] / (1.0 + s0.exp())).sigmoid());
+                } else {
+                    h2[i % 3] = h2[i % 3]
+                        - cg.constant(xs[i].cos()).mul_add(
+                            w[1][(i * 2) % 3],
+                            1.5 * (xs[4 - i] / (0.5 + x[i % 3].sigmoid())),
+                        );
+                    h1[(i + 2) % 2] = h1[(i + 2) % 2] - -((x[(i + 1) % 3] + h2[0]) * 1.5);
+                }
+                h1[0] = h1[0] + s0;
+                h2[1] = h2[1] - h2[i % 3];
+            }
+            s0.sin() + h1[1].tanh() - h2[0].sin()
+        },
+    );
+    let x: [f64; 3] = [0.1875, 0.0625, 1.1875];
+    let w: [[f64; 3]; 2] = [[-1.125, 0.8125, -0.625], [0.625, -0.1875, 0.0]];
+    let at: [f64; 9] = [
+        0.1875, 0.0625, 1.1875, -1.125, 0.8125, -0.625, 0.625, -0.1875, 0.0,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+            "w[1][2]"
+        ]
+    );
+    let g = f.grad(x, w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, w),
+        [
+            g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0], g.1[1][1],
+            g.1[1][2],
+        ],
+    );
+}
+
+/// [[f64; 2]; 3]; loops nested 2 deep, 80 operations unrolled.
+#[test]
+fn case_030() {
+    let xs: [f64; 5] = [-0.125, 0.5, 0.375, -0.5, -0.25];
+    let cm: [[f64; 3]; 3] = [
+        [-0.375, 0.125, 0.875],
+        [0.625, -1.0, -1.0],
+        [0.125, 1.0, -0.25],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut h0 = [
+            w[0][0].softplus() + w[1][0],
+            w[0][0].cos().exp(),
+            cm[1][1] * w[2][1] - w[0][1],
+        ];
+        let mut h1 = [0.0; 3];
+        for i in 1..2 {
+            for j in (1..4).rev() {
+                if w[j % 3][1].mul_add(w[0][i], h0[i]) <= 0.25 {
+                    h0[(i + j) % 3] -= w[2 - i][(i * 2) % 2].sin().exp().powi(i as i32)
+                        - (1.0
+                            + w[j % 3][(j * 2) % 2]
+                                .mul_add(w[(j * 2) % 3][j % 2], w[(j + 1) % 3][(i + j) % 2])
+                                * w[j % 3][(j * 2) % 2]
+                                    .mul_add(w[(j * 2) % 3][j % 2], w[(j + 1) % 3][(i + j) % 2]))
+                        .sqrt();
+                    h1[(i + j) % 3] = -cm[(i * 2) % 3][i + 1].cos().powi(2);
+                }
+                if i % 2 == 0 {
+                    h1[(j * 2) % 3] /= 2.0 + (-cm[0][i]).sin();
+                    h1[2 - i] = -(w[(i * 2) % 3][j % 2].exp() + 0.75);
+                } else {
+                    h0[(j * 2) % 3] *= 0.5 + h1[(i * 2) % 3].sigmoid();
+                    h1[0] = h0[2 - i];
+                }
+            }
+        }
+        let s2: f64 = 0.0;
+        for i in 1..4 {
+            for j in (i..4).step_by(3) {
+                if i as f64 * w[(i * 2) % 3][(i * 2) % 2] <= 0.25 {
+                    h0[2] += 1.5
+                        - h1[(i + 2) % 3].sigmoid() / (0.5 + w[(i * 2) % 3][(i * 2) % 2].sigmoid());
+                    h0[(i * 2) % 3] += (2.0 - w[(i + j) % 3][(i + 1) % 2].cos()).softplus();
+                } else {
+                    h1[j % 3] *= 1.25;
+                    h1[1] += h1[(j * 2) % 3].atan().softplus().tanh();
+                }
+                h1[j % 3] += w[1][(i + j) % 2].sin() * (w[(j + 2) % 3][(i * 2) % 2] + 1.5)
+                    / (0.5 + (i as f64).sigmoid());
+            }
+            h0[(i * 2) % 3] = h0[(i * 2) % 3].mul_add(
+                xs[i].sin(),
+                w[(i + 2) % 3][(i + 2) % 2].tanh() * h1[1].powi(2),
+            );
+        }
+        h0[1].softplus() * h1[0] + s2
+    });
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut h0 = [
+            w[0][0].softplus() + w[1][0],
+            w[0][0].cos().exp(),
+            cm[1][1] * w[2][1] - w[0][1],
+        ];
+        let mut h1 = [0.0; 3];
+        for i in 1..2 {
+            for j in (1..4).rev() {
+                if w[j % 3][1].mul_add(w[0][i], h0[i]) <= 0.25 {
+                    h0[(i + j) % 3] -= w[2 - i][(i * 2) % 2].sin().exp().powi(i as i32)
+                        - (1.0
+                            + w[j % 3][(j * 2) % 2]
+                                .mul_add(w[(j * 2) % 3][j % 2], w[(j + 1) % 3][(i + j) % 2])
+                                * w[j % 3][(j * 2) % 2]
+                                    .mul_add(w[(j * 2) % 3][j % 2], w[(j + 1) % 3][(i + j) % 2]))
+                        .sqrt();
+                    h1[(i + j) % 3] = -cm[(i * 2) % 3][i + 1].cos().powi(2);
+                }
+                if i % 2 == 0 {
+                    h1[(j * 2) % 3] /= 2.0 + (-cm[0][i]).sin();
+                    h1[2 - i] = -(w[(i * 2) % 3][j % 2].exp() + 0.75);
+                } else {
+                    h0[(j * 2) % 3] *= 0.5 + h1[(i * 2) % 3].sigmoid();
+                    h1[0] = h0[2 - i];
+                }
+            }
+        }
+        let s2: f64 = 0.0;
+        for i in 1..4 {
+            for j in (i..4).step_by(3) {
+                if i as f64 * w[(i * 2) % 3][(i * 2) % 2] <= 0.25 {
+                    h0[2] += 1.5
+                        - h1[(i + 2) % 3].sigmoid() / (0.5 + w[(i * 2) % 3][(i * 2) % 2].sigmoid());
+                    h0[(i * 2) % 3] += (2.0 - w[(i + j) % 3][(i + 1) % 2].cos()).softplus();
+                } else {
+                    h1[j % 3] *= 1.25;
+                    h1[1] += h1[(j * 2) % 3].atan().softplus().tanh();
+                }
+                h1[j % 3] += w[1][(i + j) % 2].sin() * (w[(j + 2) % 3][(i * 2) % 2] + 1.5)
+                    / (0.5 + (i as f64).sigmoid());
+            }
+            h0[(i * 2) % 3] = h0[(i * 2) % 3].mul_add(
+                xs[i].sin(),
+                w[(i + 2) % 3][(i + 2) % 2].tanh() * h1[1].powi(2),
+            );
+        }
+        h0[1].softplus() * h1[0] + s2
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut h0 = [
+                w[0][0].softplus() + w[1][0],
+                w[0][0].cos().exp(),
+                cm[1][1] * w[2][1] - w[0][1],
+            ];
+            let mut h1 = [cg.constant(0.0); 3];
+            for i in 1..2 {
+                for j in (1..4).rev() {
+                    if w[j % 3][1].mul_add(w[0][i], h0[i]).value() <= 0.25 {
+                        h0[(i + j) % 3] = h0[(i + j) % 3]
+                            - (w[2 - i][(i * 2) % 2].sin().exp().powi(i as i32)
+                                - (1.0
+                                    + w[j % 3][(j * 2) % 2].mul_add(
+                                        w[(j * 2) % 3][j % 2],
+                                        w[(j + 1) % 3][(i + j) % 2],
+                                    ) * w[j % 3][(j * 2) % 2].mul_add(
+                                        w[(j * 2) % 3][j % 2],
+                                        w[(j + 1) % 3][(i + j) % 2],
+                                    ))
+                                .sqrt());
+                        h1[(i + j) % 3] = cg.constant(-cm[(i * 2) % 3][i + 1].cos().powi(2));
+                    }
+                    if i % 2 == 0 {
+                        h1[(j * 2) % 3] = h1[(j * 2) % 3] / (2.0 + (-cm[0][i]).sin());
+                        h1[2 - i] = -(w[(i * 2) % 3][j % 2].exp() + 0.75);
+                    } else {
+                        h0[(j * 2) % 3] = h0[(j * 2) % 3] * (0.5 + h1[(i * 2) % 3].sigmoid());
+                        h1[0] = h0[2 - i];
+                    }
+                }
+            }
+            let s2 = cg.constant(0.0);
+            for i in 1..4 {
+                for j in (i..4).step_by(3) {
+                    if (i as f64 * w[(i * 2) % 3][(i * 2) % 2]).value() <= 0.25 {
+                        h0[2] = h0[2]
+                            + (1.5
+                                - h1[(i + 2) % 3].sigmoid()
+                                    / (0.5 + w[(i * 2) % 3][(i * 2) % 2].sigmoid()));
+                        h0[(i * 2) % 3] =
+                            h0[(i * 2) % 3] + (2.0 - w[(i + j) % 3][(i + 1) % 2].cos()).softplus();
+                    } else {
+                        h1[j % 3] = h1[j % 3] * 1.25;
+                        h1[1] = h1[1] + h1[(j * 2) % 3].atan().softplus().tanh();
+                    }
+                    h1[j % 3] = h1[j % 3]
+                        + w[1][(i + j) % 2].sin() * (w[(j + 2) % 3][(i * 2) % 2] + 1.5)
+                            / (0.5 + (i as f64).sigmoid());
+                }
+                h0[(i * 2) % 3] = h0[(i * 2) % 3].mul_add(
+                    cg.constant(xs[i].sin()),
+                    w[(i + 2) % 3][(i + 2) % 2].tanh() * h1[1].powi(2),
+                );
+            }
+            h0[1].softplus() * h1[0] + s2
+        },
+    );
+    let w: [[f64; 2]; 3] = [[0.1875, 0.5], [0.8125, 0.1875], [-0.375, -0.3125]];
+    let at: [f64; 6] = [0.1875, 0.5, 0.8125, 0.1875, -0.375, -0.3125];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+    );
+}
+
+/// [f64; 4], [[f64; 3]; 3]; loops nested 1 deep, 106 operations unrolled.
+#[test]
+fn case_031() {
+    let xs: [f64; 5] = [1.0, -0.125, -0.125, 0.875, 0.375];
+    let cm: [[f64; 3]; 3] = [
+        [-0.375, 0.125, 0.5],
+        [0.75, -0.875, -0.75],
+        [-0.25, -0.125, 0.875],
+    ];
+    let f = grad!(|x: [f64; 4], w: [[f64; 3]; 3]| {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [-w[2][0], w[1][1].powi(3) + xs[3].atan()];
+        for i in 0..x.len() {
+            let t2 = w[i % 3][(i * 2) % 3].powi(2) - x[i].tanh().exp();
+            h0[(i * 2) % 3] += t2 * xs[4 - i];
+            let t3 = i as f64 - h1[i % 2].tanh().exp();
+            h0[1] += t3 * w[(i * 2) % 3][i % 3].powi(2);
+            if t2 * x[1] >= 0.0 {
+                h1[(i * 2) % 2] += w[(i * 2) % 3][(i * 2) % 3] * 0.75;
+                h0[(i * 2) % 3] += x[i].sigmoid();
+            } else {
+                h1[(i * 2) % 2] -= -(xs[i] - 2.0 + (cm[0][i % 3] + i as f64));
+            }
+        }
+        let mut h4 = [0.0; 3];
+        let mut h5 = [
+            cm[1][0] - xs[1].softplus(),
+            0.75 * h1[0] - h0[0].tanh().exp(),
+            x[3].atan() + x[2].atan(),
+        ];
+        for i in 1..3 {
+            if 2.0 * w[(i + 2) % 3][i] >= 0.0 {
+                h5[i] += 0.75 * x[3 - i].sigmoid() - h1[(i + 1) % 2];
+                h4[(i * 2) % 3] += w[2 - i][(i * 2) % 3];
+            } else {
+                h4[2] /= 1.5 + (w[(i * 2) % 3][(i * 2) % 3] * 2.0).tanh();
+                h5[i] += (-x[i].softplus()).powi(2);
+            }
+        }
+        h0[2].softplus() * h1[1].tanh() * h4[0].sin() + h5[1].tanh()
+    });
+    let plain = |x: [f64; 4], w: [[f64; 3]; 3]| -> f64 {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [-w[2][0], w[1][1].powi(3) + xs[3].atan()];
+        for i in 0..x.len() {
+            let t2 = w[i % 3][(i * 2) % 3].powi(2) - x[i].tanh().exp();
+            h0[(i * 2) % 3] += t2 * xs[4 - i];
+            let t3 = i as f64 - h1[i % 2].tanh().exp();
+            h0[1] += t3 * w[(i * 2) % 3][i % 3].powi(2);
+            if t2 * x[1] >= 0.0 {
+                h1[(i * 2) % 2] += w[(i * 2) % 3][(i * 2) % 3] * 0.75;
+                h0[(i * 2) % 3] += x[i].sigmoid();
+            } else {
+                h1[(i * 2) % 2] -= -(xs[i] - 2.0 + (cm[0][i % 3] + i as f64));
+            }
+        }
+        let mut h4 = [0.0; 3];
+        let mut h5 = [
+            cm[1][0] - xs[1].softplus(),
+            0.75 * h1[0] - h0[0].tanh().exp(),
+            x[3].atan() + x[2].atan(),
+        ];
+        for i in 1..3 {
+            if 2.0 * w[(i + 2) % 3][i] >= 0.0 {
+                h5[i] += 0.75 * x[3 - i].sigmoid() - h1[(i + 1) % 2];
+                h4[(i * 2) % 3] += w[2 - i][(i * 2) % 3];
+            } else {
+                h4[2] /= 1.5 + (w[(i * 2) % 3][(i * 2) % 3] * 2.0).tanh();
+                h5[i] += (-x[i].softplus()).powi(2);
+            }
+        }
+        h0[2].softplus() * h1[1].tanh() * h4[0].sin() + h5[1].tanh()
+    };
+    let reference = GraphFn::<f64, _, 13>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+            "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12]| {
+            let x = [p0, p1, p2, p3];
+            let w = [[p4, p5, p6], [p7, p8, p9], [p10, p11, p12]];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 3];
+            let mut h1 = [-w[2][0], w[1][1].powi(3) + xs[3].atan()];
+            for i in 0..x.len() {
+                let t2 = w[i % 3][(i * 2) % 3].powi(2) - x[i].tanh().exp();
+                h0[(i * 2) % 3] = h0[(i * 2) % 3] + t2 * xs[4 - i];
+                let t3 = i as f64 - h1[i % 2].tanh().exp();
+                h0[1] = h0[1] + t3 * w[(i * 2) % 3][i % 3].powi(2);
+                if (t2 * x[1]).value() >= 0.0 {
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2] + w[(i * 2) % 3][(i * 2) % 3] * 0.75;
+                    h0[(i * 2) % 3] = h0[(i * 2) % 3] + x[i].sigmoid();
+                } else {
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2] - -(xs[i] - 2.0 + (cm[0][i % 3] + i as f64));
+                }
+            }
+            let mut h4 = [cg.constant(0.0); 3];
+            let mut h5 = [
+                cg.constant(cm[1][0] - xs[1].softplus()),
+                0.75 * h1[0] - h0[0].tanh().exp(),
+                x[3].atan() + x[2].atan(),
+            ];
+            for i in 1..3 {
+                if (2.0 * w[(i + 2) % 3][i]).value() >= 0.0 {
+                    h5[i] = h5[i] + (0.75 * x[3 - i].sigmoid() - h1[(i + 1) % 2]);
+                    h4[(i * 2) % 3] = h4[(i * 2) % 3] + w[2 - i][(i * 2) % 3];
+                } else {
+                    h4[2] = h4[2] / (1.5 + (w[(i * 2) % 3][(i * 2) % 3] * 2.0).tanh());
+                    h5[i] = h5[i] + (-x[i].softplus()).powi(2);
+                }
+            }
+            h0[2].softplus() * h1[1].tanh() * h4[0].sin() + h5[1].tanh()
+        },
+    );
+    let x: [f64; 4] = [0.8125, 0.1875, -0.9375, 0.125];
+    let w: [[f64; 3]; 3] = [
+        [-1.125, 0.625, 0.75],
+        [-0.6875, 0.375, -0.875],
+        [0.375, 0.25, -0.8125],
+    ];
+    let at: [f64; 13] = [
+        0.8125, 0.1875, -0.9375, 0.125, -1.125, 0.625, 0.75, -0.6875, 0.375, -0.875, 0.375, 0.25,
+        -0.8125,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+            "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]"
+        ]
+    );
+    let g = f.grad(x, w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, w),
+        [
+            g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0], g.1[1][1],
+            g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2],
+        ],
+    );
+}
+
+/// [f64; 5], [f64; 3], f64; loops nested 1 deep, 34 operations unrolled.
+#[test]
+fn case_032() {
+    let xs: [f64; 5] = [-0.75, -1.0, -0.125, 0.875, -0.375];
+    let cm: [[f64; 3]; 3] = [
+        [-0.125, -1.0, -0.375],
+        [-0.375, 0.25, 0.75],
+        [0.75, 0.0, -0.25],
+    ];
+    let f = grad!(|x: [f64; 5], b: [f64; 3], c: f64| {
+        let mut h0 = [(b[2] * c).powi(2), cm[2][0]];
+        for i in (1..b.len() - 1).step_by(3) {
+            h0[1 - i] += h0[(i + 1) % 2];
+            h0[(i + 2) % 2] *= (h0[(i * 2) % 2] / (1.0 + b[2 - i].exp())).cos();
+        }
+        let mut h1 = [0.0; 2];
+        for i in (1..3).step_by(2) {
+            if h0[(i * 2) % 2] * cm[(i + 2) % 3][2] > 0.0 {
+                h0[(i * 2) % 2] -= h0[0].powi(i as i32).tanh() * xs[i];
+            } else {
+                h0[i % 2] -= (h0[(i + 2) % 2] / (0.5 + x[4 - i].sigmoid())).atan();
+                h1[(i * 2) % 2] -= (1.0
+                    + x[i] / (0.5 + x[i].sigmoid())
+                        * (x[i + 1] / (0.5 + b[2 - i].sigmoid()))
+                        * (x[i] / (0.5 + x[i].sigmoid())
+                            * (x[i + 1] / (0.5 + b[2 - i].sigmoid()))))
+                .sqrt();
+            }
+        }
+        h0[0] + h1[1].tanh()
+    });
+    let plain = |x: [f64; 5], b: [f64; 3], c: f64| -> f64 {
+        let mut h0 = [(b[2] * c).powi(2), cm[2][0]];
+        for i in (1..b.len() - 1).step_by(3) {
+            h0[1 - i] += h0[(i + 1) % 2];
+            h0[(i + 2) % 2] *= (h0[(i * 2) % 2] / (1.0 + b[2 - i].exp())).cos();
+        }
+        let mut h1 = [0.0; 2];
+        for i in (1..3).step_by(2) {
+            if h0[(i * 2) % 2] * cm[(i + 2) % 3][2] > 0.0 {
+                h0[(i * 2) % 2] -= h0[0].powi(i as i32).tanh() * xs[i];
+            } else {
+                h0[i % 2] -= (h0[(i + 2) % 2] / (0.5 + x[4 - i].sigmoid())).atan();
+                h1[(i * 2) % 2] -= (1.0
+                    + x[i] / (0.5 + x[i].sigmoid())
+                        * (x[i + 1] / (0.5 + b[2 - i].sigmoid()))
+                        * (x[i] / (0.5 + x[i].sigmoid())
+                            * (x[i + 1] / (0.5 + b[2 - i].sigmoid()))))
+                .sqrt();
+            }
+        }
+        h0[0] + h1[1].tanh()
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "c",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let x = [p0, p1, p2, p3, p4];
+            let b = [p5, p6, p7];
+            let c = p8;
+            let cg = p0.graph();
+            let mut h0 = [(b[2] * c).powi(2), cg.constant(cm[2][0])];
+            for i in (1..b.len() - 1).step_by(3) {
+                h0[1 - i] = h0[1 - i] + h0[(i + 1) % 2];
+                h0[(i + 2) % 2] =
+                    h0[(i + 2) % 2] * (h0[(i * 2) % 2] / (1.0 + b[2 - i].exp())).cos();
+            }
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in (1..3).step_by(2) {
+                if (h0[(i * 2) % 2] * cm[(i + 2) % 3][2]).value() > 0.0 {
+                    h0[(i * 2) % 2] = h0[(i * 2) % 2] - h0[0].powi(i as i32).tanh() * xs[i];
+                } else {
+                    h0[i % 2] = h0[i % 2] - (h0[(i + 2) % 2] / (0.5 + x[4 - i].sigmoid())).atan();
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2]
+                        - (1.0
+                            + x[i] / (0.5 + x[i].sigmoid())
+                                * (x[i + 1] / (0.5 + b[2 - i].sigmoid()))
+                                * (x[i] / (0.5 + x[i].sigmoid())
+                                    * (x[i + 1] / (0.5 + b[2 - i].sigmoid()))))
+                        .sqrt();
+                }
+            }
+            h0[0] + h1[1].tanh()
+        },
+    );
+    let x: [f64; 5] = [0.875, 0.125, -0.25, 1.25, 0.5];
+    let b: [f64; 3] = [-1.0625, -1.0625, -1.125];
+    let c: f64 = 1.125;
+    let at: [f64; 9] = [
+        0.875, 0.125, -0.25, 1.25, 0.5, -1.0625, -1.0625, -1.125, 1.125,
+    ];
+    assert_eq!(
+        f.inputs(),
+        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "c"]
+    );
+    let g = f.grad(x, b, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, b, c),
+        [
+            g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2], g.2,
+        ],
+    );
+}
+
+/// [[f64; 2]; 2], [f64; 2]; loops nested 1 deep, 49 operations unrolled.
+#[test]
+fn case_033() {
+    let xs: [f64; 5] = [-0.375, 0.5, -0.375, 0.25, -0.875];
+    let cm: [[f64; 3]; 3] = [
+        [-0.875, 0.125, -0.75],
+        [-0.125, 0.625, -0.5],
+        [-0.125, -0.25, 0.875],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2]| {
+        let mut h0 = [0.0; 2];
+        let mut s1 = b[1];
+        for i in (1..=w.len() - 1).step_by(2) {
+            s1 *= 0.5 + s1.tanh().sigmoid();
+            if b[i] / (1.0 + s1.exp()) < 0.5 {
+                h0[1] += (i as f64).cos() + s1.powi(3) - 3.0;
+            } else {
+                h0[i] += w[i][i].cos().atan();
+                s1 += s1.powi(2) / (1.0 + s1.exp()) + b[i];
+            }
+        }
+        let mut s2 = 0.0;
+        let mut h3 = [0.0; 3];
+        for i in (0..w.len()).rev() {
+            let t4 = (i as f64).powi(3) + w[i][(i + 2) % 2].cos();
+            h3[i] += t4 * (1.25 * b[0]);
+        }
+        let s5: f64 = 0.5;
+        for i in 0..2 {
+            if ((i + 1) as f64) < 0.25 {
+                h3[i] -= (1.0
+                    + (cm[2 - i][(i * 2) % 3] - w[(i + 1) % 2][i])
+                        * (cm[2 - i][(i * 2) % 3] - w[(i + 1) % 2][i]))
+                    .sqrt()
+                    .tanh();
+                h3[i] -= w[0][1] * (h3[i + 1] * xs[(i + 1) % 5] + 0.25);
+            } else {
+                h0[i] += (xs[4].sin() + h3[i].sigmoid()).tanh();
+                s2 += (w[1 - i][i] * w[1 - i][(i * 2) % 2] + i as f64).tanh();
+            }
+        }
+        (h0[0] + s1.sin() + s2.sin() + h3[2].tanh()) * s5
+    });
+    let plain = |w: [[f64; 2]; 2], b: [f64; 2]| -> f64 {
+        let mut h0 = [0.0; 2];
+        let mut s1 = b[1];
+        for i in (1..=w.len() - 1).step_by(2) {
+            s1 *= 0.5 + s1.tanh().sigmoid();
+            if b[i] / (1.0 + s1.exp()) < 0.5 {
+                h0[1] += (i as f64).cos() + s1.powi(3) - 3.0;
+            } else {
+                h0[i] += w[i][i].cos().atan();
+                s1 += s1.powi(2) / (1.0 + s1.exp()) + b[i];
+            }
+        }
+        let mut s2 = 0.0;
+        let mut h3 = [0.0; 3];
+        for i in (0..w.len()).rev() {
+            let t4 = (i as f64).powi(3) + w[i][(i + 2) % 2].cos();
+            h3[i] += t4 * (1.25 * b[0]);
+        }
+        let s5: f64 = 0.5;
+        for i in 0..2 {
+            if ((i + 1) as f64) < 0.25 {
+                h3[i] -= (1.0
+                    + (cm[2 - i][(i * 2) % 3] - w[(i + 1) % 2][i])
+                        * (cm[2 - i][(i * 2) % 3] - w[(i + 1) % 2][i]))
+                    .sqrt()
+                    .tanh();
+                h3[i] -= w[0][1] * (h3[i + 1] * xs[(i + 1) % 5] + 0.25);
+            } else {
+                h0[i] += (xs[4].sin() + h3[i].sigmoid()).tanh();
+                s2 += (w[1 - i][i] * w[1 - i][(i * 2) % 2] + i as f64).tanh();
+            }
+        }
+        (h0[0] + s1.sin() + s2.sin() + h3[2].tanh()) * s5
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]"],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3]];
+            let b = [p4, p5];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 2];
+            let mut s1 = b[1];
+            for i in (1..=w.len() - 1).step_by(2) {
+                s1 = s1 * (0.5 + s1.tanh().sigmoid());
+                if (b[i] / (1.0 + s1.exp())).value() < 0.5 {
+                    h0[1] = h0[1] + ((i as f64).cos() + s1.powi(3) - 3.0);
+                } else {
+                    h0[i] = h0[i] + w[i][i].cos().atan();
+                    s1 = s1 + (s1.powi(2) / (1.0 + s1.exp()) + b[i]);
+                }
+            }
+            let mut s2 = cg.constant(0.0);
+            let mut h3 = [cg.constant(0.0); 3];
+            for i in (0..w.len()).rev() {
+                let t4 = (i as f64).powi(3) + w[i][(i + 2) % 2].cos();
+                h3[i] = h3[i] + t4 * (1.25 * b[0]);
+            }
+            let s5 = cg.constant(0.5);
+            for i in 0..2 {
+                if ((i + 1) as f64) < 0.25 {
+                    h3[i] = h3[i]
+                        - (1.0
+                            + (cm[2 - i][(i * 2) % 3] - w[(i + 1) % 2][i])
+                                * (cm[2 - i][(i * 2) % 3] - w[(i + 1) % 2][i]))
+                            .sqrt()
+                            .tanh();
+                    h3[i] = h3[i] - w[0][1] * (h3[i + 1] * xs[(i + 1) % 5] + 0.25);
+                } else {
+                    h0[i] = h0[i] + (xs[4].sin() + h3[i].sigmoid()).tanh();
+                    s2 = s2 + (w[1 - i][i] * w[1 - i][(i * 2) % 2] + i as f64).tanh();
+                }
+            }
+            (h0[0] + s1.sin() + s2.sin() + h3[2].tanh()) * s5
+        },
+    );
+    let w: [[f64; 2]; 2] = [[0.0625, -0.8125], [-1.125, 0.875]];
+    let b: [f64; 2] = [0.9375, 1.25];
+    let at: [f64; 6] = [0.0625, -0.8125, -1.125, 0.875, 0.9375, 1.25];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]"]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1]],
+    );
+}
+
+/// [[f64; 2]; 2], f64; loops nested 2 deep, 37 operations unrolled.
+#[test]
+fn case_034() {
+    let cm: [[f64; 3]; 3] = [
+        [-0.125, 0.25, -0.75],
+        [0.375, -0.625, 0.5],
+        [-0.25, 0.25, 0.25],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2], c: f64| {
+        let mut h0 = [0.0; 3];
+        for i in 0..4 {
+            if -c <= 0.0 {
+                h0[0] -= -c;
+                h0[(i * 2) % 3] -= h0[0] - 2.0;
+            } else {
+                h0[(i + 2) % 3] += c;
+                h0[(i + 1) % 3] *= (h0[i % 3] - w[(i + 1) % 2][1]).cos();
+            }
+            for j in (0..i).step_by(3) {
+                h0[j] += c.powi(2);
+            }
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..w.len() - 1 {
+            if i % 2 == 0 {
+                h1[2 - i] += cm[i][(i * 2) % 3];
+            } else {
+                h1[i] /= 1.5 + c.tanh();
+            }
+            if w[i][i].cos() <= 0.5 {
+                h1[i] += (1.0
+                    + h0[i]
+                        * 0.5
+                        * w[(i + 1) % 2][1 - i].powi(3)
+                        * (h0[i] * 0.5 * w[(i + 1) % 2][1 - i].powi(3)))
+                .sqrt();
+            }
+            h0[i] -= ((i + 1) as f64 * i as f64
+                / (1.0 + w[(i + 2) % 2][(i * 2) % 2] * w[(i + 2) % 2][(i * 2) % 2]))
+                .tanh();
+        }
+        h0[0].tanh() + h1[2].tanh()
+    });
+    let plain = |w: [[f64; 2]; 2], c: f64| -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in 0..4 {
+            if -c <= 0.0 {
+                h0[0] -= -c;
+                h0[(i * 2) % 3] -= h0[0] - 2.0;
+            } else {
+                h0[(i + 2) % 3] += c;
+                h0[(i + 1) % 3] *= (h0[i % 3] - w[(i + 1) % 2][1]).cos();
+            }
+            for j in (0..i).step_by(3) {
+                h0[j] += c.powi(2);
+            }
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..w.len() - 1 {
+            if i % 2 == 0 {
+                h1[2 - i] += cm[i][(i * 2) % 3];
+            } else {
+                h1[i] /= 1.5 + c.tanh();
+            }
+            if w[i][i].cos() <= 0.5 {
+                h1[i] += (1.0
+                    + h0[i]
+                        * 0.5
+                        * w[(i + 1) % 2][1 - i].powi(3)
+                        * (h0[i] * 0.5 * w[(i + 1) % 2][1 - i].powi(3)))
+                .sqrt();
+            }
+            h0[i] -= ((i + 1) as f64 * i as f64
+                / (1.0 + w[(i + 2) % 2][(i * 2) % 2] * w[(i + 2) % 2][(i * 2) % 2]))
+                .tanh();
+        }
+        h0[0].tanh() + h1[2].tanh()
+    };
+    let reference = GraphFn::<f64, _, 5>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"],
+        |[p0, p1, p2, p3, p4]| {
+            let w = [[p0, p1], [p2, p3]];
+            let c = p4;
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 3];
+            for i in 0..4 {
+                if (-c).value() <= 0.0 {
+                    h0[0] = h0[0] - -c;
+                    h0[(i * 2) % 3] = h0[(i * 2) % 3] - (h0[0] - 2.0);
+                } else {
+                    h0[(i + 2) % 3] = h0[(i + 2) % 3] + c;
+                    h0[(i + 1) % 3] = h0[(i + 1) % 3] * (h0[i % 3] - w[(i + 1) % 2][1]).cos();
+                }
+                for j in (0..i).step_by(3) {
+                    h0[j] = h0[j] + c.powi(2);
+                }
+            }
+            let mut h1 = [cg.constant(0.0); 3];
+            for i in 0..w.len() - 1 {
+                if i % 2 == 0 {
+                    h1[2 - i] = h1[2 - i] + cm[i][(i * 2) % 3];
+                } else {
+                    h1[i] = h1[i] / (1.5 + c.tanh());
+                }
+                if w[i][i].cos().value() <= 0.5 {
+                    h1[i] = h1[i]
+                        + (1.0
+                            + h0[i]
+                                * 0.5
+                                * w[(i + 1) % 2][1 - i].powi(3)
+                                * (h0[i] * 0.5 * w[(i + 1) % 2][1 - i].powi(3)))
+                        .sqrt();
+                }
+                h0[i] = h0[i]
+                    - ((i + 1) as f64 * i as f64
+                        / (1.0 + w[(i + 2) % 2][(i * 2) % 2] * w[(i + 2) % 2][(i * 2) % 2]))
+                        .tanh();
+            }
+            h0[0].tanh() + h1[2].tanh()
+        },
+    );
+    let w: [[f64; 2]; 2] = [[0.8125, 0.8125], [-0.875, 0.4375]];
+    let c: f64 = 0.9375;
+    let at: [f64; 5] = [0.8125, 0.8125, -0.875, 0.4375, 0.9375];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
+    );
+    let g = f.grad(w, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, c),
+        [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
+    );
+}
+
+/// [[f64; 2]; 2]; loops nested 1 deep, 27 operations unrolled.
+#[test]
+fn case_035() {
+    let cm: [[f64; 3]; 3] = [
+        [-0.25, 0.25, -1.0],
+        [-0.25, 0.875, 0.0],
+        [-0.5, -0.875, 0.125],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2]| {
+        let s0: f64 = 1.0;
+        let mut s1 = 0.5;
+        for i in 0..2 {
+            s1 -= (i + 1) as f64;
+        }
+        let s2 = w[0][1].powi(3) * w[0][1].powi(2);
+        let mut s3 = 0.0;
+        for i in 0..2 {
+            s3 += w[i][1 - i] * w[(i + 1) % 2][i];
+            let t4 = w[(i + 2) % 2][1 - i];
+            s3 += t4 * -s1;
+            s1 += (-(cm[(i * 2) % 3][i] + i as f64)).powi(i as i32);
+        }
+        (s0 + s1) * s2.softplus() + s3
+    });
+    let plain = |w: [[f64; 2]; 2]| -> f64 {
+        let s0: f64 = 1.0;
+        let mut s1 = 0.5;
+        for i in 0..2 {
+            s1 -= (i + 1) as f64;
+        }
+        let s2 = w[0][1].powi(3) * w[0][1].powi(2);
+        let mut s3 = 0.0;
+        for i in 0..2 {
+            s3 += w[i][1 - i] * w[(i + 1) % 2][i];
+            let t4 = w[(i + 2) % 2][1 - i];
+            s3 += t4 * -s1;
+            s1 += (-(cm[(i * 2) % 3][i] + i as f64)).powi(i as i32);
+        }
+        (s0 + s1) * s2.softplus() + s3
+    };
+    let reference = GraphFn::<f64, _, 4>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+        |[p0, p1, p2, p3]| {
+            let w = [[p0, p1], [p2, p3]];
+            let cg = p0.graph();
+            let s0 = cg.constant(1.0);
+            let mut s1 = cg.constant(0.5);
+            for i in 0..2 {
+                s1 = s1 - (i + 1) as f64;
+            }
+            let s2 = w[0][1].powi(3) * w[0][1].powi(2);
+            let mut s3 = cg.constant(0.0);
+            for i in 0..2 {
+                s3 = s3 + w[i][1 - i] * w[(i + 1) % 2][i];
+                let t4 = w[(i + 2) % 2][1 - i];
+                s3 = s3 + t4 * -s1;
+                s1 = s1 + (-(cm[(i * 2) % 3][i] + i as f64)).powi(i as i32);
+            }
+            (s0 + s1) * s2.softplus() + s3
+        },
+    );
+    let w: [[f64; 2]; 2] = [[-0.4375, 0.0625], [0.625, -1.1875]];
+    let at: [f64; 4] = [-0.4375, 0.0625, 0.625, -1.1875];
+    assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1]],
+    );
+}
+
+/// [[f64; 3]; 2], [f64; 3]; loops nested 2 deep, 54 operations unrolled.
+#[test]
+fn case_036() {
+    let xs: [f64; 5] = [-0.75, 0.25, 0.875, 1.0, 1.0];
+    let cm: [[f64; 3]; 3] = [
+        [-1.0, 0.625, -0.75],
+        [-0.375, -0.375, 0.875],
+        [-0.625, 0.25, -0.375],
+    ];
+    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 3]| {
+        let mut s0 = 0.5;
+        let mut s1 = 0.5;
+        for i in 0..2 {
+            s0 += (w[(i + 1) % 2][i] * w[i][2 - i]).sin().atan();
+            for j in i..i + 1 {
+                s1 += cm[j + 1][(i * 2) % 3];
+                let t2 = i as f64;
+                s1 += t2 * (s1 / (2.0 + w[j][j].sin()));
+                if j > i {
+                    s0 += s0;
+                    s1 += (w[(i + 2) % 2][2 - j].powi(j as i32) * b[(j + 2) % 3].powi(i as i32))
+                        .tanh()
+                        .exp();
+                } else {
+                    s0 += s1.atan();
+                    s1 += -(s1.cos() * (1.25 + xs[(j + 2) % 5]));
+                }
+            }
+        }
+        let s3: f64 = 1.0;
+        let mut s4 = 0.5;
+        for i in (0..2).step_by(2) {
+            if 3.0 + xs[(i * 2) % 5] < 0.0 {
+                s4 += s0.exp().tanh() * s1.sin().softplus();
+            } else {
+                s0 -= s4;
+                s0 += b[(i + 1) % 3].sigmoid() * (w[i][0] + cm[(i + 1) % 3][0]).cos();
+            }
+            for j in i..3 {
+                let t5 = s4;
+                s1 += t5 * b[j].sigmoid();
+            }
+            s4 -= cm[i][i];
+        }
+        s0 + s1 + s3 + s4
+    });
+    let plain = |w: [[f64; 3]; 2], b: [f64; 3]| -> f64 {
+        let mut s0 = 0.5;
+        let mut s1 = 0.5;
+        for i in 0..2 {
+            s0 += (w[(i + 1) % 2][i] * w[i][2 - i]).sin().atan();
+            for j in i..i + 1 {
+                s1 += cm[j + 1][(i * 2) % 3];
+                let t2 = i as f64;
+                s1 += t2 * (s1 / (2.0 + w[j][j].sin()));
+                if j > i {
+                    s0 += s0;
+                    s1 += (w[(i + 2) % 2][2 - j].powi(j as i32) * b[(j + 2) % 3].powi(i as i32))
+                        .tanh()
+                        .exp();
+                } else {
+                    s0 += s1.atan();
+                    s1 += -(s1.cos() * (1.25 + xs[(j + 2) % 5]));
+                }
+            }
+        }
+        let s3: f64 = 1.0;
+        let mut s4 = 0.5;
+        for i in (0..2).step_by(2) {
+            if 3.0 + xs[(i * 2) % 5] < 0.0 {
+                s4 += s0.exp().tanh() * s1.sin().softplus();
+            } else {
+                s0 -= s4;
+                s0 += b[(i + 1) % 3].sigmoid() * (w[i][0] + cm[(i + 1) % 3][0]).cos();
+            }
+            for j in i..3 {
+                let t5 = s4;
+                s1 += t5 * b[j].sigmoid();
+            }
+            s4 -= cm[i][i];
+        }
+        s0 + s1 + s3 + s4
+    };
+    let reference = GraphFn::<f64, _, 9>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
+            "b[2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+            let w = [[p0, p1, p2], [p3, p4, p5]];
+            let b = [p6, p7, p8];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            let mut s1 = cg.constant(0.5);
+            for i in 0..2 {
+                s0 = s0 + (w[(i + 1) % 2][i] * w[i][2 - i]).sin().atan();
+                for j in i..i + 1 {
+                    s1 = s1 + cm[j + 1][(i * 2) % 3];
+                    let t2 = cg.constant(i as f64);
+                    s1 = s1 + t2 * (s1 / (2.0 + w[j][j].sin()));
+                    if j > i {
+                        s0 = s0 + s0;
+                        s1 = s1
+                            + (w[(i + 2) % 2][2 - j].powi(j as i32)
+                                * b[(j + 2) % 3].powi(i as i32))
+                            .tanh()
+                            .exp();
+                    } else {
+                        s0 = s0 + s1.atan();
+                        s1 = s1 + -(s1.cos() * (1.25 + xs[(j + 2) % 5]));
+                    }
+                }
+            }
+            let s3 = cg.constant(1.0);
+            let mut s4 = cg.constant(0.5);
+            for i in (0..2).step_by(2) {
+                if 3.0 + xs[(i * 2) % 5] < 0.0 {
+                    s4 = s4 + s0.exp().tanh() * s1.sin().softplus();
+                } else {
+                    s0 = s0 - s4;
+                    s0 = s0 + b[(i + 1) % 3].sigmoid() * (w[i][0] + cm[(i + 1) % 3][0]).cos();
+                }
+                for j in i..3 {
+                    let t5 = s4;
+                    s1 = s1 + t5 * b[j].sigmoid();
+                }
+                s4 = s4 - cm[i][i];
+            }
+            s0 + s1 + s3 + s4
+        },
+    );
+    let w: [[f64; 3]; 2] = [[1.125, -0.625, 0.1875], [-0.1875, -0.0625, -0.625]];
+    let b: [f64; 3] = [-0.5625, -0.875, -0.4375];
+    let at: [f64; 9] = [
+        1.125, -0.625, 0.1875, -0.1875, -0.0625, -0.625, -0.5625, -0.875, -0.4375,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
+            "b[2]"
+        ]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
+            g.1[2],
+        ],
+    );
+}
+
+/// [[f64; 2]; 2], [f64; 2], f64; loops nested 2 deep, 82 operations unrolled.
+#[test]
+fn case_037() {
+    let xs: [f64; 5] = [0.125, -0.25, -0.5, -1.0, 0.75];
+    let cm: [[f64; 3]; 3] = [[0.5, 0.0, 0.125], [0.375, 1.0, -1.0], [-0.125, 0.75, -0.25]];
+    let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2], c: f64| {
+        let mut s0 = 0.0;
+        let mut s1 = c.powi(3) + 0.5;
+        for i in 0..2 {
+            if i == 1 {
+                s0 += -b[1 - i] + c.cos() + b[i].powi(i as i32).tanh();
+            }
+            for j in i..i + 2 {
+                if i <= j {
+                    s0 += cm[2 - j][i];
+                    s1 += 0.75 + b[1 - i] * w[i][i];
+                } else {
+                    s0 += (w[(i + 2) % 2][i].cos() - b[i] * s1).tanh().exp();
+                    s1 += c;
+                }
+                if b[j % 2] / (1.0 + s0.exp()) > 0.5 {
+                    s1 += (1.0 + s1.softplus().atan() * s1.softplus().atan()).ln();
+                } else {
+                    s0 -= xs[i + 1].powi(i as i32);
+                }
+            }
+        }
+        let mut h2 = [0.0; 4];
+        for i in 0..2 {
+            h2[i] += s1;
+            s1 += b[(i * 2) % 2];
+            if ((i + 1) as f64) >= 0.5 {
+                s0 += s0 / (1.5 + (i as f64).tanh()) * (1.5 * b[0]).tanh();
+                h2[(i + 2) % 4] += b[1 - i];
+            } else {
+                h2[(i + 1) % 4] -= s1;
+                h2[(i * 2) % 4] += w[i][1 - i].powi(i as i32);
+            }
+        }
+        let s3: f64 = 1.0;
+        let mut s4 = 0.0;
+        for i in 0..w.len() - 1 {
+            s4 += (h2[i + 1].atan() / (2.0 + s1.sin())).tanh();
+            if cm[i][(i + 1) % 3] * w[i + 1][(i * 2) % 2] < 0.5 {
+                h2[i] += 2.0 + -(xs[i] / (0.5 + w[(i + 2) % 2][(i + 1) % 2].sigmoid()));
+            }
+        }
+        s0 * s1 * h2[1] * s3 - s4
+    });
+    let plain = |w: [[f64; 2]; 2], b: [f64; 2], c: f64| -> f64 {
+        let mut s0 = 0.0;
+        let mut s1 = c.powi(3) + 0.5;
+        for i in 0..2 {
+            if i == 1 {
+                s0 += -b[1 - i] + c.cos() + b[i].powi(i as i32).tanh();
+            }
+            for j in i..i + 2 {
+                if i <= j {
+                    s0 += cm[2 - j][i];
+                    s1 += 0.75 + b[1 - i] * w[i][i];
+                } else {
+                    s0 += (w[(i + 2) % 2][i].cos() - b[i] * s1).tanh().exp();
+                    s1 += c;
+                }
+                if b[j % 2] / (1.0 + s0.exp()) > 0.5 {
+                    s1 += (1.0 + s1.softplus().atan() * s1.softplus().atan()).ln();
+                } else {
+                    s0 -= xs[i + 1].powi(i as i32);
+                }
+            }
+        }
+        let mut h2 = [0.0; 4];
+        for i in 0..2 {
+            h2[i] += s1;
+            s1 += b[(i * 2) % 2];
+            if ((i + 1) as f64) >= 0.5 {
+                s0 += s0 / (1.5 + (i as f64).tanh()) * (1.5 * b[0]).tanh();
+                h2[(i + 2) % 4] += b[1 - i];
+            } else {
+                h2[(i + 1) % 4] -= s1;
+                h2[(i * 2) % 4] += w[i][1 - i].powi(i as i32);
+            }
+        }
+        let s3: f64 = 1.0;
+        let mut s4 = 0.0;
+        for i in 0..w.len() - 1 {
+            s4 += (h2[i + 1].atan() / (2.0 + s1.sin())).tanh();
+            if cm[i][(i + 1) % 3] * w[i + 1][(i * 2) % 2] < 0.5 {
+                h2[i] += 2.0 + -(xs[i] / (0.5 + w[(i + 2) % 2][(i + 1) % 2].sigmoid()));
+            }
+        }
+        s0 * s1 * h2[1] * s3 - s4
+    };
+    let reference = GraphFn::<f64, _, 7>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "c",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6]| {
+            let w = [[p0, p1], [p2, p3]];
+            let b = [p4, p5];
+            let c = p6;
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.0);
+            let mut s1 = c.powi(3) + 0.5;
+            for i in 0..2 {
+                if i == 1 {
+                    s0 = s0 + (-b[1 - i] + c.cos() + b[i].powi(i as i32).tanh());
+                }
+                for j in i..i + 2 {
+                    if i <= j {
+                        s0 = s0 + cm[2 - j][i];
+                        s1 = s1 + (0.75 + b[1 - i] * w[i][i]);
+                    } else {
+                        s0 = s0 + (w[(i + 2) % 2][i].cos() - b[i] * s1).tanh().exp();
+                        s1 = s1 + c;
+                    }
+                    if (b[j % 2] / (1.0 + s0.exp())).value() > 0.5 {
+                        s1 = s1 + (1.0 + s1.softplus().atan() * s1.softplus().atan()).ln();
+                    } else {
+                        s0 = s0 - xs[i + 1].powi(i as i32);
+                    }
+                }
+            }
+            let mut h2 = [cg.constant(0.0); 4];
+            for i in 0..2 {
+                h2[i] = h2[i] + s1;
+                s1 = s1 + b[(i * 2) % 2];
+                if ((i + 1) as f64) >= 0.5 {
+                    s0 = s0 + s0 / (1.5 + (i as f64).tanh()) * (1.5 * b[0]).tanh();
+                    h2[(i + 2) % 4] = h2[(i + 2) % 4] + b[1 - i];
+                } else {
+                    h2[(i + 1) % 4] = h2[(i + 1) % 4] - s1;
+                    h2[(i * 2) % 4] = h2[(i * 2) % 4] + w[i][1 - i].powi(i as i32);
+                }
+            }
+            let s3 = cg.constant(1.0);
+            let mut s4 = cg.constant(0.0);
+            for i in 0..w.len() - 1 {
+                s4 = s4 + (h2[i + 1].atan() / (2.0 + s1.sin())).tanh();
+                if (cm[i][(i + 1) % 3] * w[i + 1][(i * 2) % 2]).value() < 0.5 {
+                    h2[i] =
+                        h2[i] + (2.0 + -(xs[i] / (0.5 + w[(i + 2) % 2][(i + 1) % 2].sigmoid())));
+                }
+            }
+            s0 * s1 * h2[1] * s3 - s4
+        },
+    );
+    let w: [[f64; 2]; 2] = [[-0.25, 0.3125], [0.8125, 0.1875]];
+    let b: [f64; 2] = [-0.4375, 0.625];
+    let c: f64 = 0.75;
+    let at: [f64; 7] = [-0.25, 0.3125, 0.8125, 0.1875, -0.4375, 0.625, 0.75];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "c"]
     );
     let g = f.grad(w, b, c);
     check(
@@ -4541,198 +4596,264 @@ fn case_037() {
         at,
         plain(w, b, c),
         [
-            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1[0], g.1[1], g.2,
+            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.2,
         ],
     );
 }
 
-/// [f64; 3]; loops nested 2 deep, 92 operations unrolled.
+/// [[f64; 2]; 3], f64; loops nested 1 deep, 47 operations unrolled.
 #[test]
 fn case_038() {
-    let xs: [f64; 5] = [-0.75, 0.625, 0.875, 0.25, 0.125];
-    let f = grad!(|x: [f64; 3]| {
-        let mut h0 = [0.0; 3];
-        for i in (0..x.len()).rev() {
-            h0[(i * 2) % 3] += xs[(i + 2) % 5].softplus();
-            for j in i..=i + 1 {
-                h0[i] -= x[(i + j) % 3];
-                h0[(i + 1) % 3] += xs[j]
-                    .sin()
-                    .mul_add(x[i] / (1.5 + h0[i].tanh()), h0[i])
-                    .sin();
-            }
-            if i < 1 {
-                h0[i] += x[2].sigmoid().sin() / (0.5 + ((i + 1) as f64).sigmoid());
-                h0[i] *= 1.5;
+    let xs: [f64; 5] = [0.75, 1.0, 0.0, -0.125, -0.875];
+    let cm: [[f64; 3]; 3] = [
+        [-0.5, 1.0, -0.25],
+        [-0.25, 0.5, 0.125],
+        [-0.75, -0.875, 1.0],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3], c: f64| {
+        let mut s0 = 0.5;
+        for i in (0..w.len()).rev() {
+            if w[(i * 2) % 3][(i * 2) % 2].softplus() < 0.0 {
+                s0 += 1.5
+                    + (w[i][1].powi(i as i32)
+                        - c.mul_add(cm[(i * 2) % 3][(i * 2) % 3], w[(i + 1) % 3][i % 2]));
+                s0 -= (1.0 + s0 * s0).ln().powi(2).powi(i as i32);
             } else {
-                h0[i] += x[i].powi(3);
+                s0 += (c + 0.25).mul_add(c, w[(i * 2) % 3][(i + 2) % 2].sin().sin());
             }
         }
-        let mut s1 = 0.0;
+        let mut s1 = 1.0;
         let mut h2 = [0.0; 4];
-        for i in 0..=x.len() {
-            for j in (1..2).step_by(2) {
-                s1 += h0[(i * 2) % 3];
-                let t3 = h0[2 - j].sigmoid() + x[j];
-                h2[(i + j) % 4] += t3 * xs[j].mul_add(x[0], i as f64);
-            }
+        for i in 1..w.len() - 1 {
+            s1 += w[i][1 - i];
         }
-        h0[1] + s1.sin() + h2[3]
+        let mut s3 = 0.0;
+        let s4: f64 = 0.0;
+        for i in (1..3).rev() {
+            if w[2 - i][i % 2] * 1.5 < 0.5 {
+                s0 = s0 * 0.5
+                    + (1.0 + s0 * w[(i + 2) % 3][(i + 1) % 2] * (s0 * w[(i + 2) % 3][(i + 1) % 2]))
+                        .ln();
+                s0 = s0 * 0.5 + s0;
+            } else {
+                h2[i] -= s0.powi(i as i32).powi(i as i32) + (s0 * 0.25).powi(3);
+                h2[i] += c.sin();
+            }
+            s3 -= s1;
+            s3 += xs[i];
+        }
+        (s0 + s1 - h2[0]) * s3 + s4
     });
-    let plain = |x: [f64; 3]| -> f64 {
-        let mut h0 = [0.0; 3];
-        for i in (0..x.len()).rev() {
-            h0[(i * 2) % 3] += xs[(i + 2) % 5].softplus();
-            for j in i..=i + 1 {
-                h0[i] -= x[(i + j) % 3];
-                h0[(i + 1) % 3] += xs[j]
-                    .sin()
-                    .mul_add(x[i] / (1.5 + h0[i].tanh()), h0[i])
-                    .sin();
-            }
-            if i < 1 {
-                h0[i] += x[2].sigmoid().sin() / (0.5 + ((i + 1) as f64).sigmoid());
-                h0[i] *= 1.5;
+    let plain = |w: [[f64; 2]; 3], c: f64| -> f64 {
+        let mut s0 = 0.5;
+        for i in (0..w.len()).rev() {
+            if w[(i * 2) % 3][(i * 2) % 2].softplus() < 0.0 {
+                s0 += 1.5
+                    + (w[i][1].powi(i as i32)
+                        - c.mul_add(cm[(i * 2) % 3][(i * 2) % 3], w[(i + 1) % 3][i % 2]));
+                s0 -= (1.0 + s0 * s0).ln().powi(2).powi(i as i32);
             } else {
-                h0[i] += x[i].powi(3);
+                s0 += (c + 0.25).mul_add(c, w[(i * 2) % 3][(i + 2) % 2].sin().sin());
             }
         }
-        let mut s1 = 0.0;
+        let mut s1 = 1.0;
         let mut h2 = [0.0; 4];
-        for i in 0..=x.len() {
-            for j in (1..2).step_by(2) {
-                s1 += h0[(i * 2) % 3];
-                let t3 = h0[2 - j].sigmoid() + x[j];
-                h2[(i + j) % 4] += t3 * xs[j].mul_add(x[0], i as f64);
-            }
+        for i in 1..w.len() - 1 {
+            s1 += w[i][1 - i];
         }
-        h0[1] + s1.sin() + h2[3]
+        let mut s3 = 0.0;
+        let s4: f64 = 0.0;
+        for i in (1..3).rev() {
+            if w[2 - i][i % 2] * 1.5 < 0.5 {
+                s0 = s0 * 0.5
+                    + (1.0 + s0 * w[(i + 2) % 3][(i + 1) % 2] * (s0 * w[(i + 2) % 3][(i + 1) % 2]))
+                        .ln();
+                s0 = s0 * 0.5 + s0;
+            } else {
+                h2[i] -= s0.powi(i as i32).powi(i as i32) + (s0 * 0.25).powi(3);
+                h2[i] += c.sin();
+            }
+            s3 -= s1;
+            s3 += xs[i];
+        }
+        (s0 + s1 - h2[0]) * s3 + s4
     };
-    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
-        let x = [p0, p1, p2];
-        let cg = p0.graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        for i in (0..x.len()).rev() {
-            h0[(i * 2) % 3] = h0[(i * 2) % 3] + xs[(i + 2) % 5].softplus();
-            for j in i..=i + 1 {
-                h0[i] = h0[i] - x[(i + j) % 3];
-                h0[(i + 1) % 3] = h0[(i + 1) % 3]
-                    + cg.constant(xs[j].sin())
-                        .mul_add(x[i] / (1.5 + h0[i].tanh()), h0[i])
-                        .sin();
+    let reference = GraphFn::<f64, _, 7>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let c = p6;
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            for i in (0..w.len()).rev() {
+                if w[(i * 2) % 3][(i * 2) % 2].softplus().value() < 0.0 {
+                    s0 = s0
+                        + (1.5
+                            + (w[i][1].powi(i as i32)
+                                - c.mul_add(
+                                    cg.constant(cm[(i * 2) % 3][(i * 2) % 3]),
+                                    w[(i + 1) % 3][i % 2],
+                                )));
+                    s0 = s0 - (1.0 + s0 * s0).ln().powi(2).powi(i as i32);
+                } else {
+                    s0 = s0 + (c + 0.25).mul_add(c, w[(i * 2) % 3][(i + 2) % 2].sin().sin());
+                }
             }
-            if i < 1 {
-                h0[i] = h0[i] + x[2].sigmoid().sin() / (0.5 + ((i + 1) as f64).sigmoid());
-                h0[i] = h0[i] * 1.5;
-            } else {
-                h0[i] = h0[i] + x[i].powi(3);
+            let mut s1 = cg.constant(1.0);
+            let mut h2 = [cg.constant(0.0); 4];
+            for i in 1..w.len() - 1 {
+                s1 = s1 + w[i][1 - i];
             }
-        }
-        let mut s1 = cg.constant(0.0);
-        let mut h2 = [cg.constant(0.0); 4];
-        for i in 0..=x.len() {
-            for j in (1..2).step_by(2) {
-                s1 = s1 + h0[(i * 2) % 3];
-                let t3 = h0[2 - j].sigmoid() + x[j];
-                h2[(i + j) % 4] =
-                    h2[(i + j) % 4] + t3 * cg.constant(xs[j]).mul_add(x[0], cg.constant(i as f64));
+            let mut s3 = cg.constant(0.0);
+            let s4 = cg.constant(0.0);
+            for i in (1..3).rev() {
+                if (w[2 - i][i % 2] * 1.5).value() < 0.5 {
+                    s0 = s0 * 0.5
+                        + (1.0
+                            + s0 * w[(i + 2) % 3][(i + 1) % 2]
+                                * (s0 * w[(i + 2) % 3][(i + 1) % 2]))
+                            .ln();
+                    s0 = s0 * 0.5 + s0;
+                } else {
+                    h2[i] = h2[i] - (s0.powi(i as i32).powi(i as i32) + (s0 * 0.25).powi(3));
+                    h2[i] = h2[i] + c.sin();
+                }
+                s3 = s3 - s1;
+                s3 = s3 + xs[i];
             }
-        }
-        h0[1] + s1.sin() + h2[3]
-    });
-    let x: [f64; 3] = [0.75, 1.1875, -1.125];
-    let at: [f64; 3] = [0.75, 1.1875, -1.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+            (s0 + s1 - h2[0]) * s3 + s4
+        },
+    );
+    let w: [[f64; 2]; 3] = [[0.3125, -0.25], [0.6875, -0.5625], [0.0625, 0.1875]];
+    let c: f64 = 0.5;
+    let at: [f64; 7] = [0.3125, -0.25, 0.6875, -0.5625, 0.0625, 0.1875, 0.5];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c"]
+    );
+    let g = f.grad(w, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, c),
+        [
+            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
+        ],
+    );
 }
 
-/// [[f64; 3]; 3]; loops nested 1 deep, 19 operations unrolled.
+/// [[f64; 2]; 3]; loops nested 1 deep, 59 operations unrolled.
 #[test]
 fn case_039() {
-    let f = grad!(|w: [[f64; 3]; 3]| {
-        let mut s0 = w[1][1].cos().softplus();
-        let mut s1 = 0.5;
-        for i in (1..w.len() - 1).rev() {
-            s1 += w[(i + 2) % 3][i + 1];
-        }
-        let mut h2 = [(-s1).atan(), (w[2][2] + 3.0).sin().exp()];
-        let s3 = w[0][2];
-        for i in (0..3).step_by(3) {
-            h2[(i + 1) % 2] += w[(i * 2) % 3][i];
-            h2[(i + 1) % 2] +=
-                s0.mul_add(w[i][0], w[(i + 2) % 3][(i + 1) % 3]).exp() + (3.0 + h2[0]).cos();
-            if i > 2 {
-                s1 = s1 * 0.5 + (w[i][(i * 2) % 3].sigmoid() - s3);
+    let xs: [f64; 5] = [0.0, -1.0, -1.0, -0.75, 0.25];
+    let cm: [[f64; 3]; 3] = [
+        [-0.625, -0.875, 0.0],
+        [-0.875, 0.75, 0.5],
+        [0.625, -0.375, 0.75],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut h0 = [0.0; 4];
+        let mut h1 = [0.0; 2];
+        for i in 0..=4 {
+            h1[0] = w[(i * 2) % 3][(i * 2) % 2];
+            if i % 2 == 0 {
+                h0[i % 4] -= (i as f64 + 0.5)
+                    .mul_add(cm[0][i % 3], w[(i + 2) % 3][(i + 2) % 2] + h1[0])
+                    * 0.5;
             } else {
-                s0 *= 1.25;
+                h1[i % 2] *= 0.5 + w[(i * 2) % 3][(i + 2) % 2].sigmoid();
+                h0[0] += (-w[i % 3][1] - w[2][(i * 2) % 2].tanh()).tanh();
             }
         }
-        (s0 * s1 + h2[0]) * s3
+        let mut s2 = xs[2].softplus().powi(2);
+        let s3 = -w[2][1] / (1.0 + w[2][0].exp());
+        for i in 1..2 {
+            h0[(i + 1) % 4] += w[2 - i][i].cos().sigmoid() / (1.0 + (-w[(i + 2) % 3][i]).exp());
+            if w[i + 1][(i + 2) % 2]
+                / (1.0 + w[(i + 1) % 3][(i * 2) % 2] * w[(i + 1) % 3][(i * 2) % 2])
+                < 0.25
+            {
+                s2 += w[0][1].sigmoid().sigmoid() + s2;
+                s2 += -(-cm[2][2 - i]);
+            }
+        }
+        h0[0].sin() + h1[0] - s2.tanh() - s3
     });
-    let plain = |w: [[f64; 3]; 3]| -> f64 {
-        let mut s0 = w[1][1].cos().softplus();
-        let mut s1 = 0.5;
-        for i in (1..w.len() - 1).rev() {
-            s1 += w[(i + 2) % 3][i + 1];
-        }
-        let mut h2 = [(-s1).atan(), (w[2][2] + 3.0).sin().exp()];
-        let s3 = w[0][2];
-        for i in (0..3).step_by(3) {
-            h2[(i + 1) % 2] += w[(i * 2) % 3][i];
-            h2[(i + 1) % 2] +=
-                s0.mul_add(w[i][0], w[(i + 2) % 3][(i + 1) % 3]).exp() + (3.0 + h2[0]).cos();
-            if i > 2 {
-                s1 = s1 * 0.5 + (w[i][(i * 2) % 3].sigmoid() - s3);
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut h0 = [0.0; 4];
+        let mut h1 = [0.0; 2];
+        for i in 0..=4 {
+            h1[0] = w[(i * 2) % 3][(i * 2) % 2];
+            if i % 2 == 0 {
+                h0[i % 4] -= (i as f64 + 0.5)
+                    .mul_add(cm[0][i % 3], w[(i + 2) % 3][(i + 2) % 2] + h1[0])
+                    * 0.5;
             } else {
-                s0 *= 1.25;
+                h1[i % 2] *= 0.5 + w[(i * 2) % 3][(i + 2) % 2].sigmoid();
+                h0[0] += (-w[i % 3][1] - w[2][(i * 2) % 2].tanh()).tanh();
             }
         }
-        (s0 * s1 + h2[0]) * s3
-    };
-    let reference = GraphFn::<f64, _, 9>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
-            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-            let cg = p0.graph();
-            let mut s0 = w[1][1].cos().softplus();
-            let mut s1 = cg.constant(0.5);
-            for i in (1..w.len() - 1).rev() {
-                s1 = s1 + w[(i + 2) % 3][i + 1];
+        let mut s2 = xs[2].softplus().powi(2);
+        let s3 = -w[2][1] / (1.0 + w[2][0].exp());
+        for i in 1..2 {
+            h0[(i + 1) % 4] += w[2 - i][i].cos().sigmoid() / (1.0 + (-w[(i + 2) % 3][i]).exp());
+            if w[i + 1][(i + 2) % 2]
+                / (1.0 + w[(i + 1) % 3][(i * 2) % 2] * w[(i + 1) % 3][(i * 2) % 2])
+                < 0.25
+            {
+                s2 += w[0][1].sigmoid().sigmoid() + s2;
+                s2 += -(-cm[2][2 - i]);
             }
-            let mut h2 = [(-s1).atan(), (w[2][2] + 3.0).sin().exp()];
-            let s3 = w[0][2];
-            for i in (0..3).step_by(3) {
-                h2[(i + 1) % 2] = h2[(i + 1) % 2] + w[(i * 2) % 3][i];
-                h2[(i + 1) % 2] = h2[(i + 1) % 2]
-                    + (s0.mul_add(w[i][0], w[(i + 2) % 3][(i + 1) % 3]).exp()
-                        + (3.0 + h2[0]).cos());
-                if i > 2 {
-                    s1 = s1 * 0.5 + (w[i][(i * 2) % 3].sigmoid() - s3);
+        }
+        h0[0].sin() + h1[0] - s2.tanh() - s3
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 4];
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in 0..=4 {
+                h1[0] = w[(i * 2) % 3][(i * 2) % 2];
+                if i % 2 == 0 {
+                    h0[i % 4] = h0[i % 4]
+                        - cg.constant(i as f64 + 0.5).mul_add(
+                            cg.constant(cm[0][i % 3]),
+                            w[(i + 2) % 3][(i + 2) % 2] + h1[0],
+                        ) * 0.5;
                 } else {
-                    s0 = s0 * 1.25;
+                    h1[i % 2] = h1[i % 2] * (0.5 + w[(i * 2) % 3][(i + 2) % 2].sigmoid());
+                    h0[0] = h0[0] + (-w[i % 3][1] - w[2][(i * 2) % 2].tanh()).tanh();
                 }
             }
-            (s0 * s1 + h2[0]) * s3
+            let mut s2 = cg.constant(xs[2].softplus().powi(2));
+            let s3 = -w[2][1] / (1.0 + w[2][0].exp());
+            for i in 1..2 {
+                h0[(i + 1) % 4] = h0[(i + 1) % 4]
+                    + w[2 - i][i].cos().sigmoid() / (1.0 + (-w[(i + 2) % 3][i]).exp());
+                if (w[i + 1][(i + 2) % 2]
+                    / (1.0 + w[(i + 1) % 3][(i * 2) % 2] * w[(i + 1) % 3][(i * 2) % 2]))
+                    .value()
+                    < 0.25
+                {
+                    s2 = s2 + (w[0][1].sigmoid().sigmoid() + s2);
+                    s2 = s2 + -(-cm[2][2 - i]);
+                }
+            }
+            h0[0].sin() + h1[0] - s2.tanh() - s3
         },
     );
-    let w: [[f64; 3]; 3] = [
-        [-0.125, 0.9375, -0.0625],
-        [0.5, 0.8125, -1.0625],
-        [0.9375, 0.3125, -1.125],
-    ];
-    let at: [f64; 9] = [
-        -0.125, 0.9375, -0.0625, 0.5, 0.8125, -1.0625, 0.9375, 0.3125, -1.125,
-    ];
+    let w: [[f64; 2]; 3] = [[-1.25, 0.125], [0.5625, 0.1875], [0.3125, 0.0]];
+    let at: [f64; 6] = [-1.25, 0.125, 0.5625, 0.1875, 0.3125, 0.0];
     assert_eq!(
         f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
-            "w[2][2]"
-        ]
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
     );
     let g = f.grad(w);
     check(
@@ -4740,72 +4861,739 @@ fn case_039() {
         &reference,
         at,
         plain(w),
-        [
-            g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
-        ],
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
 }
 
-/// [[f64; 3]; 3]; loops nested 1 deep, 66 operations unrolled.
+/// [[f64; 2]; 3]; loops nested 1 deep, 89 operations unrolled.
 #[test]
 fn case_040() {
-    let xs: [f64; 5] = [0.0, 0.25, 0.25, -0.375, -0.25];
-    let cm: [[f64; 3]; 3] = [[0.25, 0.25, -0.25], [-0.75, 0.75, -0.5], [0.0, 0.5, -1.0]];
-    let f = grad!(|w: [[f64; 3]; 3]| {
-        let mut s0 = 0.0;
-        for i in 1..=3 {
-            if i > 1 {
-                s0 += w[1][(i * 2) % 3] + w[(i + 1) % 3][(i * 2) % 3];
-            } else {
-                s0 = (s0 + w[(i + 1) % 3][i % 3] / (2.0 + (i as f64).sin()) * 0.5).tanh();
-                s0 += (s0 * w[(i * 2) % 3][i % 3]).softplus() / (0.5 + (i as f64).sigmoid());
-            }
-            s0 *= w[i % 3][(i + 1) % 3].atan().cos();
+    let xs: [f64; 5] = [-0.625, 0.5, -1.0, 0.5, -0.75];
+    let cm: [[f64; 3]; 3] = [
+        [0.75, -0.375, 0.5],
+        [-0.375, 1.0, 0.25],
+        [0.125, -0.875, 0.75],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut h0 = [
+            w[2][1] + xs[3] - w[2][0],
+            (w[0][0] + w[1][0]) * w[2][0],
+            w[0][1] - w[0][0] + 1.25,
+        ];
+        for i in 0..w.len() - 1 {
+            h0[2 - i] *= 1.25;
         }
-        let mut h1 = [0.0; 4];
-        for i in 1..3 {
-            s0 += xs[i].powi(i as i32) - s0;
-            h1[(i * 2) % 4] += -w[(i + 2) % 3][1].powi(2) + cm[i][2 - i];
+        let mut s1 = 1.0;
+        let mut s2 = (xs[4] - cm[0][2]).mul_add(w[1][1] * h0[2], w[1][1]);
+        for i in 0..w.len() {
+            if i > 1 {
+                h0[i] += w[(i + 1) % 3][1];
+            } else {
+                h0[(i * 2) % 3] = (w[(i + 1) % 3][0] + w[i][(i * 2) % 2] - w[i][i % 2]).atan();
+                s1 -= (1.0 + w[(i + 1) % 3][1].tanh().exp() * w[(i + 1) % 3][1].tanh().exp()).ln();
+            }
+        }
+        let s3: f64 = 0.0;
+        let mut s4 = w[2][1];
+        for i in (1..=4).rev() {
+            s2 += s1;
+            if i > 4 {
+                h0[(i + 1) % 3] += w[i % 3][(i * 2) % 2];
+            } else {
+                s4 += (3.0 * w[(i + 2) % 3][(i + 2) % 2].tanh()).softplus();
+            }
+            if i > 1 {
+                s2 += h0[(i + 1) % 3].tanh().sin().exp()
+                    + (1.0 + (w[(i + 2) % 3][i % 2] + w[0][1]) * (w[(i + 2) % 3][i % 2] + w[0][1]))
+                        .sqrt();
+            }
+        }
+        (h0[2].tanh() * s1 * s2 - s3) * s4
+    });
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut h0 = [
+            w[2][1] + xs[3] - w[2][0],
+            (w[0][0] + w[1][0]) * w[2][0],
+            w[0][1] - w[0][0] + 1.25,
+        ];
+        for i in 0..w.len() - 1 {
+            h0[2 - i] *= 1.25;
+        }
+        let mut s1 = 1.0;
+        let mut s2 = (xs[4] - cm[0][2]).mul_add(w[1][1] * h0[2], w[1][1]);
+        for i in 0..w.len() {
+            if i > 1 {
+                h0[i] += w[(i + 1) % 3][1];
+            } else {
+                h0[(i * 2) % 3] = (w[(i + 1) % 3][0] + w[i][(i * 2) % 2] - w[i][i % 2]).atan();
+                s1 -= (1.0 + w[(i + 1) % 3][1].tanh().exp() * w[(i + 1) % 3][1].tanh().exp()).ln();
+            }
+        }
+        let s3: f64 = 0.0;
+        let mut s4 = w[2][1];
+        for i in (1..=4).rev() {
+            s2 += s1;
+            if i > 4 {
+                h0[(i + 1) % 3] += w[i % 3][(i * 2) % 2];
+            } else {
+                s4 += (3.0 * w[(i + 2) % 3][(i + 2) % 2].tanh()).softplus();
+            }
+            if i > 1 {
+                s2 += h0[(i + 1) % 3].tanh().sin().exp()
+                    + (1.0 + (w[(i + 2) % 3][i % 2] + w[0][1]) * (w[(i + 2) % 3][i % 2] + w[0][1]))
+                        .sqrt();
+            }
+        }
+        (h0[2].tanh() * s1 * s2 - s3) * s4
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut h0 = [
+                w[2][1] + xs[3] - w[2][0],
+                (w[0][0] + w[1][0]) * w[2][0],
+                w[0][1] - w[0][0] + 1.25,
+            ];
+            for i in 0..w.len() - 1 {
+                h0[2 - i] = h0[2 - i] * 1.25;
+            }
+            let mut s1 = cg.constant(1.0);
+            let mut s2 = cg
+                .constant(xs[4] - cm[0][2])
+                .mul_add(w[1][1] * h0[2], w[1][1]);
+            for i in 0..w.len() {
+                if i > 1 {
+                    h0[i] = h0[i] + w[(i + 1) % 3][1];
+                } else {
+                    h0[(i * 2) % 3] = (w[(i + 1) % 3][0] + w[i][(i * 2) % 2] - w[i][i % 2]).atan();
+                    s1 = s1
+                        - (1.0 + w[(i + 1) % 3][1].tanh().exp() * w[(i + 1) % 3][1].tanh().exp())
+                            .ln();
+                }
+            }
+            let s3 = cg.constant(0.0);
+            let mut s4 = w[2][1];
+            for i in (1..=4).rev() {
+                s2 = s2 + s1;
+                if i > 4 {
+                    h0[(i + 1) % 3] = h0[(i + 1) % 3] + w[i % 3][(i * 2) % 2];
+                } else {
+                    s4 = s4 + (3.0 * w[(i + 2) % 3][(i + 2) % 2].tanh()).softplus();
+                }
+                if i > 1 {
+                    s2 = s2
+                        + (h0[(i + 1) % 3].tanh().sin().exp()
+                            + (1.0
+                                + (w[(i + 2) % 3][i % 2] + w[0][1])
+                                    * (w[(i + 2) % 3][i % 2] + w[0][1]))
+                                .sqrt());
+                }
+            }
+            (h0[2].tanh() * s1 * s2 - s3) * s4
+        },
+    );
+    let w: [[f64; 2]; 3] = [[-0.5625, 0.3125], [-1.25, -0.125], [-1.25, 1.125]];
+    let at: [f64; 6] = [-0.5625, 0.3125, -1.25, -0.125, -1.25, 1.125];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+    );
+}
+
+/// [f64; 2], f64; loops nested 2 deep, 64 operations unrolled.
+#[test]
+fn case_041() {
+    let xs: [f64; 5] = [-1.0, -0.875, 0.5, 0.125, -1.0];
+    let cm: [[f64; 3]; 3] = [
+        [0.25, -0.625, 0.125],
+        [0.875, 1.0, 0.375],
+        [0.75, -0.875, 0.25],
+    ];
+    let f = grad!(|x: [f64; 2], c: f64| {
+        let mut s0 = 1.0;
+        let mut s1 = xs[1];
+        for i in 1..2 {
+            if i < 1 {
+                s0 -= c.softplus();
+                s0 += x[i].softplus();
+            } else {
+                s0 += (-c).tanh().softplus();
+            }
+            if i == 1 {
+                s1 = s1 * 0.5 + c;
+            }
+            if i % 2 == 0 {
+                s0 = (s0 + c.atan()).tanh();
+                s1 += s0.tanh().sin().exp().atan();
+            }
+        }
+        let mut s2 = 1.0;
+        for i in 0..x.len() {
+            s1 += x[i].atan();
+            s1 += c;
+            s2 += 2.0 + ((i + 1) as f64).sigmoid().tanh();
+        }
+        let mut s3 = xs[2] / (0.5 + s0.sigmoid()) - x[0] / (1.5 + c.tanh());
+        for i in (0..2).rev() {
+            if i % 2 == 0 {
+                s2 += -(x[(i + 2) % 2] * s3).cos();
+                s1 += 0.5 * (1.25 + c).powi(i as i32);
+            } else {
+                s1 -= c;
+                s0 += xs[i + 1].tanh();
+            }
+            s2 += -(cm[(i * 2) % 3][i] / (1.0 + cm[i][i].exp())) / (1.5 + cm[i][i].tanh());
+            for j in i..=3 {
+                s3 += j as f64;
+            }
+        }
+        s0 * s1 + s2 + s3
+    });
+    let plain = |x: [f64; 2], c: f64| -> f64 {
+        let mut s0 = 1.0;
+        let mut s1 = xs[1];
+        for i in 1..2 {
+            if i < 1 {
+                s0 -= c.softplus();
+                s0 += x[i].softplus();
+            } else {
+                s0 += (-c).tanh().softplus();
+            }
+            if i == 1 {
+                s1 = s1 * 0.5 + c;
+            }
+            if i % 2 == 0 {
+                s0 = (s0 + c.atan()).tanh();
+                s1 += s0.tanh().sin().exp().atan();
+            }
+        }
+        let mut s2 = 1.0;
+        for i in 0..x.len() {
+            s1 += x[i].atan();
+            s1 += c;
+            s2 += 2.0 + ((i + 1) as f64).sigmoid().tanh();
+        }
+        let mut s3 = xs[2] / (0.5 + s0.sigmoid()) - x[0] / (1.5 + c.tanh());
+        for i in (0..2).rev() {
+            if i % 2 == 0 {
+                s2 += -(x[(i + 2) % 2] * s3).cos();
+                s1 += 0.5 * (1.25 + c).powi(i as i32);
+            } else {
+                s1 -= c;
+                s0 += xs[i + 1].tanh();
+            }
+            s2 += -(cm[(i * 2) % 3][i] / (1.0 + cm[i][i].exp())) / (1.5 + cm[i][i].tanh());
+            for j in i..=3 {
+                s3 += j as f64;
+            }
+        }
+        s0 * s1 + s2 + s3
+    };
+    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "c"], |[p0, p1, p2]| {
+        let x = [p0, p1];
+        let c = p2;
+        let cg = p0.graph();
+        let mut s0 = cg.constant(1.0);
+        let mut s1 = cg.constant(xs[1]);
+        for i in 1..2 {
+            if i < 1 {
+                s0 = s0 - c.softplus();
+                s0 = s0 + x[i].softplus();
+            } else {
+                s0 = s0 + (-c).tanh().softplus();
+            }
+            if i == 1 {
+                s1 = s1 * 0.5 + c;
+            }
+            if i % 2 == 0 {
+                s0 = (s0 + c.atan()).tanh();
+                s1 = s1 + s0.tanh().sin().exp().atan();
+            }
+        }
+        let mut s2 = cg.constant(1.0);
+        for i in 0..x.len() {
+            s1 = s1 + x[i].atan();
+            s1 = s1 + c;
+            s2 = s2 + (2.0 + ((i + 1) as f64).sigmoid().tanh());
+        }
+        let mut s3 = xs[2] / (0.5 + s0.sigmoid()) - x[0] / (1.5 + c.tanh());
+        for i in (0..2).rev() {
+            if i % 2 == 0 {
+                s2 = s2 + -(x[(i + 2) % 2] * s3).cos();
+                s1 = s1 + 0.5 * (1.25 + c).powi(i as i32);
+            } else {
+                s1 = s1 - c;
+                s0 = s0 + xs[i + 1].tanh();
+            }
+            s2 = s2 + -(cm[(i * 2) % 3][i] / (1.0 + cm[i][i].exp())) / (1.5 + cm[i][i].tanh());
+            for j in i..=3 {
+                s3 = s3 + j as f64;
+            }
+        }
+        s0 * s1 + s2 + s3
+    });
+    let x: [f64; 2] = [-0.4375, 0.875];
+    let c: f64 = 1.1875;
+    let at: [f64; 3] = [-0.4375, 0.875, 1.1875];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
+    let g = f.grad(x, c);
+    check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
+}
+
+/// [f64; 4]; loops nested 1 deep, 109 operations unrolled.
+#[test]
+fn case_042() {
+    let xs: [f64; 5] = [-0.5, 0.75, -0.125, -0.75, 0.0];
+    let f = grad!(|x: [f64; 4]| {
+        let mut s0 = (x[1] + x[0]).cos();
+        let mut s1 = 0.0;
+        for i in 0..=x.len() {
+            if i != 1 {
+                s0 += (x[(i + 1) % 4] + xs[3].sin()).exp();
+                s1 -= s0;
+            }
+            if i % 2 == 0 {
+                s0 = (s0 + (0.25 * s1).cos()).tanh();
+                s1 = s1 * 0.5 + i as f64;
+            } else {
+                s1 = s1 * 0.5 + -(2.0 - xs[(i * 2) % 5]);
+            }
+            let t2 = (x[(i + 2) % 4] + 2.0).tanh().exp();
+            s1 += t2 * (3.0 + x[2]);
+        }
+        let mut h3 = [0.0; 2];
+        for i in 0..3 {
+            if xs[4 - i] + x[i + 1] < 0.25 {
+                h3[(i * 2) % 2] += ((i + 1) as f64).softplus().softplus().softplus();
+            } else {
+                s0 += -x[i].sin();
+            }
+            s0 /= 1.0 + (x[(i + 2) % 4] - x[1]).exp();
+        }
+        (s0.tanh() - s1.tanh()) * h3[0].tanh()
+    });
+    let plain = |x: [f64; 4]| -> f64 {
+        let mut s0 = (x[1] + x[0]).cos();
+        let mut s1 = 0.0;
+        for i in 0..=x.len() {
+            if i != 1 {
+                s0 += (x[(i + 1) % 4] + xs[3].sin()).exp();
+                s1 -= s0;
+            }
+            if i % 2 == 0 {
+                s0 = (s0 + (0.25 * s1).cos()).tanh();
+                s1 = s1 * 0.5 + i as f64;
+            } else {
+                s1 = s1 * 0.5 + -(2.0 - xs[(i * 2) % 5]);
+            }
+            let t2 = (x[(i + 2) % 4] + 2.0).tanh().exp();
+            s1 += t2 * (3.0 + x[2]);
+        }
+        let mut h3 = [0.0; 2];
+        for i in 0..3 {
+            if xs[4 - i] + x[i + 1] < 0.25 {
+                h3[(i * 2) % 2] += ((i + 1) as f64).softplus().softplus().softplus();
+            } else {
+                s0 += -x[i].sin();
+            }
+            s0 /= 1.0 + (x[(i + 2) % 4] - x[1]).exp();
+        }
+        (s0.tanh() - s1.tanh()) * h3[0].tanh()
+    };
+    let reference =
+        GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "x[3]"], |[p0, p1, p2, p3]| {
+            let x = [p0, p1, p2, p3];
+            let cg = p0.graph();
+            let mut s0 = (x[1] + x[0]).cos();
+            let mut s1 = cg.constant(0.0);
+            for i in 0..=x.len() {
+                if i != 1 {
+                    s0 = s0 + (x[(i + 1) % 4] + xs[3].sin()).exp();
+                    s1 = s1 - s0;
+                }
+                if i % 2 == 0 {
+                    s0 = (s0 + (0.25 * s1).cos()).tanh();
+                    s1 = s1 * 0.5 + i as f64;
+                } else {
+                    s1 = s1 * 0.5 + -(2.0 - xs[(i * 2) % 5]);
+                }
+                let t2 = (x[(i + 2) % 4] + 2.0).tanh().exp();
+                s1 = s1 + t2 * (3.0 + x[2]);
+            }
+            let mut h3 = [cg.constant(0.0); 2];
+            for i in 0..3 {
+                if (xs[4 - i] + x[i + 1]).value() < 0.25 {
+                    h3[(i * 2) % 2] =
+                        h3[(i * 2) % 2] + ((i + 1) as f64).softplus().softplus().softplus();
+                } else {
+                    s0 = s0 + -x[i].sin();
+                }
+                s0 = s0 / (1.0 + (x[(i + 2) % 4] - x[1]).exp());
+            }
+            (s0.tanh() - s1.tanh()) * h3[0].tanh()
+        });
+    let x: [f64; 4] = [-0.3125, -0.4375, 0.8125, 0.9375];
+    let at: [f64; 4] = [-0.3125, -0.4375, 0.8125, 0.9375];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
+    let g = f.grad(x);
+    check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
+}
+
+/// [[f64; 2]; 2]; loops nested 1 deep, 24 operations unrolled.
+#[test]
+fn case_043() {
+    let xs: [f64; 5] = [1.0, -0.375, -0.75, 0.75, 0.375];
+    let cm: [[f64; 3]; 3] = [
+        [-1.0, 0.25, 0.125],
+        [0.5, -0.625, -0.875],
+        [1.0, -0.75, -0.75],
+    ];
+    let f = grad!(|w: [[f64; 2]; 2]| {
+        let mut s0 = w[1][1];
+        for i in (0..=4).step_by(3) {
+            s0 += w[(i * 2) % 2][i % 2].mul_add(xs[i] * 0.25, -(s0 + cm[(i + 2) % 3][2]));
+            s0 += s0;
+        }
+        let mut s1 = 0.0;
+        for i in (0..w.len()).step_by(3) {
+            if i != 0 {
+                s0 = s0 * 0.5 + (w[(i + 2) % 2][i] / (1.0 + w[(i + 1) % 2][i].exp())).atan();
+                s1 += (xs[i] * w[(i + 1) % 2][i]).sin() + i as f64;
+            } else {
+                s0 /= 1.5 + s1.tanh();
+            }
         }
         let mut h2 = [0.0; 3];
-        let h3 = [-h1[1], -h1[1] + xs[0].sigmoid()];
-        for i in 0..w.len() - 1 {
-            if i % 2 == 0 {
-                h1[i + 1] +=
-                    (w[i][i + 1] + h1[i]) * 1.25 / (2.0 + (w[i][(i + 2) % 3] + i as f64).sin());
-                h2[2 - i] += (3.0 + cm[i][i]).powi(2).powi(i as i32);
-            }
-            h2[i] = (h2[i] + (w[i][i] + 1.25).tanh()).tanh();
+        for i in (1..4).rev() {
+            h2[(i * 2) % 3] = -w[0][(i * 2) % 2].sin();
         }
-        s0.softplus() * h1[1] + h2[1] - h3[1]
+        s0 + s1 - h2[2].tanh()
+    });
+    let plain = |w: [[f64; 2]; 2]| -> f64 {
+        let mut s0 = w[1][1];
+        for i in (0..=4).step_by(3) {
+            s0 += w[(i * 2) % 2][i % 2].mul_add(xs[i] * 0.25, -(s0 + cm[(i + 2) % 3][2]));
+            s0 += s0;
+        }
+        let mut s1 = 0.0;
+        for i in (0..w.len()).step_by(3) {
+            if i != 0 {
+                s0 = s0 * 0.5 + (w[(i + 2) % 2][i] / (1.0 + w[(i + 1) % 2][i].exp())).atan();
+                s1 += (xs[i] * w[(i + 1) % 2][i]).sin() + i as f64;
+            } else {
+                s0 /= 1.5 + s1.tanh();
+            }
+        }
+        let mut h2 = [0.0; 3];
+        for i in (1..4).rev() {
+            h2[(i * 2) % 3] = -w[0][(i * 2) % 2].sin();
+        }
+        s0 + s1 - h2[2].tanh()
+    };
+    let reference = GraphFn::<f64, _, 4>::new(
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+        |[p0, p1, p2, p3]| {
+            let w = [[p0, p1], [p2, p3]];
+            let cg = p0.graph();
+            let mut s0 = w[1][1];
+            for i in (0..=4).step_by(3) {
+                s0 = s0
+                    + w[(i * 2) % 2][i % 2]
+                        .mul_add(cg.constant(xs[i] * 0.25), -(s0 + cm[(i + 2) % 3][2]));
+                s0 = s0 + s0;
+            }
+            let mut s1 = cg.constant(0.0);
+            for i in (0..w.len()).step_by(3) {
+                if i != 0 {
+                    s0 = s0 * 0.5 + (w[(i + 2) % 2][i] / (1.0 + w[(i + 1) % 2][i].exp())).atan();
+                    s1 = s1 + ((xs[i] * w[(i + 1) % 2][i]).sin() + i as f64);
+                } else {
+                    s0 = s0 / (1.5 + s1.tanh());
+                }
+            }
+            let mut h2 = [cg.constant(0.0); 3];
+            for i in (1..4).rev() {
+                h2[(i * 2) % 3] = -w[0][(i * 2) % 2].sin();
+            }
+            s0 + s1 - h2[2].tanh()
+        },
+    );
+    let w: [[f64; 2]; 2] = [[-1.0625, -1.1875], [1.0625, 1.1875]];
+    let at: [f64; 4] = [-1.0625, -1.1875, 1.0625, 1.1875];
+    assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1]],
+    );
+}
+
+/// [[f64; 2]; 3]; loops nested 1 deep, 34 operations unrolled.
+#[test]
+fn case_044() {
+    let xs: [f64; 5] = [-0.75, 0.0, -0.375, 0.625, 0.875];
+    let f = grad!(|w: [[f64; 2]; 3]| {
+        let mut s0 = 1.0;
+        for i in 0..2 {
+            s0 -= w[(i * 2) % 3][1 - i]
+                .powi(i as i32)
+                .mul_add(w[(i * 2) % 3][(i + 1) % 2], 1.5 - w[i][i])
+                - w[i][1 - i];
+            let t1 = (xs[i + 1] + i as f64).mul_add(-w[(i + 1) % 3][0], -s0);
+            s0 += t1 * w[0][1].atan();
+        }
+        let h2 = [
+            w[1][0].powi(3).powi(2),
+            w[2][1] / (1.0 + xs[2] * xs[2]) + 0.75,
+        ];
+        for i in 1..4 {
+            s0 += w[(i * 2) % 3][(i * 2) % 2];
+        }
+        s0 - h2[1]
+    });
+    let plain = |w: [[f64; 2]; 3]| -> f64 {
+        let mut s0 = 1.0;
+        for i in 0..2 {
+            s0 -= w[(i * 2) % 3][1 - i]
+                .powi(i as i32)
+                .mul_add(w[(i * 2) % 3][(i + 1) % 2], 1.5 - w[i][i])
+                - w[i][1 - i];
+            let t1 = (xs[i + 1] + i as f64).mul_add(-w[(i + 1) % 3][0], -s0);
+            s0 += t1 * w[0][1].atan();
+        }
+        let h2 = [
+            w[1][0].powi(3).powi(2),
+            w[2][1] / (1.0 + xs[2] * xs[2]) + 0.75,
+        ];
+        for i in 1..4 {
+            s0 += w[(i * 2) % 3][(i * 2) % 2];
+        }
+        s0 - h2[1]
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(1.0);
+            for i in 0..2 {
+                s0 = s0
+                    - (w[(i * 2) % 3][1 - i]
+                        .powi(i as i32)
+                        .mul_add(w[(i * 2) % 3][(i + 1) % 2], 1.5 - w[i][i])
+                        - w[i][1 - i]);
+                let t1 = cg
+                    .constant(xs[i + 1] + i as f64)
+                    .mul_add(-w[(i + 1) % 3][0], -s0);
+                s0 = s0 + t1 * w[0][1].atan();
+            }
+            let h2 = [
+                w[1][0].powi(3).powi(2),
+                w[2][1] / (1.0 + xs[2] * xs[2]) + 0.75,
+            ];
+            for i in 1..4 {
+                s0 = s0 + w[(i * 2) % 3][(i * 2) % 2];
+            }
+            s0 - h2[1]
+        },
+    );
+    let w: [[f64; 2]; 3] = [[-0.5, 1.125], [-0.625, -0.9375], [-0.3125, -1.1875]];
+    let at: [f64; 6] = [-0.5, 1.125, -0.625, -0.9375, -0.3125, -1.1875];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+    );
+}
+
+/// [f64; 5], f64; loops nested 1 deep, 101 operations unrolled.
+#[test]
+fn case_045() {
+    let xs: [f64; 5] = [-0.875, -0.75, -0.875, -0.5, -1.0];
+    let cm: [[f64; 3]; 3] = [
+        [0.0, -0.125, -0.875],
+        [-0.125, -0.375, -0.5],
+        [-0.625, 0.5, -0.125],
+    ];
+    let f = grad!(|x: [f64; 5], c: f64| {
+        let mut s0 = 0.5;
+        let mut h1 = [0.0; 4];
+        for i in (1..=4).rev() {
+            h1[(i * 2) % 4] += -cm[i % 3][0] * c.powi(3);
+            h1[i % 4] += h1[(i + 1) % 4] + 1.5;
+            s0 += xs[i] / (2.0 + (h1[(i * 2) % 4] + i as f64).sin());
+        }
+        let h2: [f64; 4] = [0.0; 4];
+        let mut h3 = [
+            c + s0,
+            xs[1].mul_add(h1[2], c) - c * c,
+            c.mul_add(xs[1], s0) / (2.0 + h1[0].sin()),
+        ];
+        for i in 0..x.len() {
+            h3[(i + 2) % 3] += x[i].softplus().sigmoid();
+            h3[i % 3] /= 1.0 + c * c;
+            s0 *= 0.5 + h3[i % 3].sigmoid();
+        }
+        s0 * h1[1] + h2[2] - h3[2].softplus()
+    });
+    let plain = |x: [f64; 5], c: f64| -> f64 {
+        let mut s0 = 0.5;
+        let mut h1 = [0.0; 4];
+        for i in (1..=4).rev() {
+            h1[(i * 2) % 4] += -cm[i % 3][0] * c.powi(3);
+            h1[i % 4] += h1[(i + 1) % 4] + 1.5;
+            s0 += xs[i] / (2.0 + (h1[(i * 2) % 4] + i as f64).sin());
+        }
+        let h2: [f64; 4] = [0.0; 4];
+        let mut h3 = [
+            c + s0,
+            xs[1].mul_add(h1[2], c) - c * c,
+            c.mul_add(xs[1], s0) / (2.0 + h1[0].sin()),
+        ];
+        for i in 0..x.len() {
+            h3[(i + 2) % 3] += x[i].softplus().sigmoid();
+            h3[i % 3] /= 1.0 + c * c;
+            s0 *= 0.5 + h3[i % 3].sigmoid();
+        }
+        s0 * h1[1] + h2[2] - h3[2].softplus()
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let x = [p0, p1, p2, p3, p4];
+            let c = p5;
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            let mut h1 = [cg.constant(0.0); 4];
+            for i in (1..=4).rev() {
+                h1[(i * 2) % 4] = h1[(i * 2) % 4] + -cm[i % 3][0] * c.powi(3);
+                h1[i % 4] = h1[i % 4] + (h1[(i + 1) % 4] + 1.5);
+                s0 = s0 + xs[i] / (2.0 + (h1[(i * 2) % 4] + i as f64).sin());
+            }
+            let h2 = [cg.constant(0.0); 4];
+            let mut h3 = [
+                c + s0,
+                cg.constant(xs[1]).mul_add(h1[2], c) - c * c,
+                c.mul_add(cg.constant(xs[1]), s0) / (2.0 + h1[0].sin()),
+            ];
+            for i in 0..x.len() {
+                h3[(i + 2) % 3] = h3[(i + 2) % 3] + x[i].softplus().sigmoid();
+                h3[i % 3] = h3[i % 3] / (1.0 + c * c);
+                s0 = s0 * (0.5 + h3[i % 3].sigmoid());
+            }
+            s0 * h1[1] + h2[2] - h3[2].softplus()
+        },
+    );
+    let x: [f64; 5] = [0.0, -1.0625, -1.125, 0.125, -1.0625];
+    let c: f64 = -0.75;
+    let at: [f64; 6] = [0.0, -1.0625, -1.125, 0.125, -1.0625, -0.75];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"]);
+    let g = f.grad(x, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(x, c),
+        [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
+    );
+}
+
+/// [[f64; 3]; 3]; loops nested 3 deep, 56 operations unrolled.
+#[test]
+fn case_046() {
+    let xs: [f64; 5] = [0.125, 0.5, 1.0, -0.25, 0.75];
+    let cm: [[f64; 3]; 3] = [
+        [-1.0, -0.125, 0.375],
+        [-1.0, -0.875, 0.5],
+        [-1.0, 0.125, 0.125],
+    ];
+    let f = grad!(|w: [[f64; 3]; 3]| {
+        let mut h0 = [0.0; 2];
+        for i in (1..3).step_by(2) {
+            for j in 0..w.len() - 1 {
+                for k in (1..2).step_by(3) {
+                    if w[(j + 2) % 3][j].tanh().exp() <= 0.0 {
+                        h0[j] = xs[(j + k) % 5];
+                        h0[(i * 2) % 2] += cm[j][i];
+                    }
+                    if i % 2 == 0 {
+                        h0[k] += w[(i * 2) % 3][2 - j].powi(2);
+                        h0[1] = h0[1] * 0.5
+                            + (w[(k * 2) % 3][k].atan()
+                                - h0[(j + 2) % 2] / (0.5 + h0[(i * 2) % 2].sigmoid()));
+                    } else {
+                        h0[(i + k) % 2] += w[j][2 - i];
+                        h0[k] += h0[j] * cm[j + 1][(k + 1) % 3];
+                    }
+                }
+                h0[(i * 2) % 2] +=
+                    ((w[j][2 - j] + 1.25) / (1.5 + w[j + 1][(j * 2) % 3].tanh())).cos();
+            }
+            h0[i % 2] /= 1.0 + cm[1][i].sin() * cm[1][i].sin();
+        }
+        let mut h1 = [-w[1][0], (w[0][1] + 0.75).atan()];
+        for i in (0..4).rev() {
+            let t2 =
+                (w[(i * 2) % 3][(i + 1) % 3] + w[1][i % 3]) * (w[(i * 2) % 3][i % 3] + w[2][2]);
+            h1[0] += t2 * (xs[i] * w[0][(i + 1) % 3]);
+        }
+        h0[0].softplus() + h1[0]
     });
     let plain = |w: [[f64; 3]; 3]| -> f64 {
-        let mut s0 = 0.0;
-        for i in 1..=3 {
-            if i > 1 {
-                s0 += w[1][(i * 2) % 3] + w[(i + 1) % 3][(i * 2) % 3];
-            } else {
-                s0 = (s0 + w[(i + 1) % 3][i % 3] / (2.0 + (i as f64).sin()) * 0.5).tanh();
-                s0 += (s0 * w[(i * 2) % 3][i % 3]).softplus() / (0.5 + (i as f64).sigmoid());
+        let mut h0 = [0.0; 2];
+        for i in (1..3).step_by(2) {
+            for j in 0..w.len() - 1 {
+                for k in (1..2).step_by(3) {
+                    if w[(j + 2) % 3][j].tanh().exp() <= 0.0 {
+                        h0[j] = xs[(j + k) % 5];
+                        h0[(i * 2) % 2] += cm[j][i];
+                    }
+                    if i % 2 == 0 {
+                        h0[k] += w[(i * 2) % 3][2 - j].powi(2);
+                        h0[1] = h0[1] * 0.5
+                            + (w[(k * 2) % 3][k].atan()
+                                - h0[(j + 2) % 2] / (0.5 + h0[(i * 2) % 2].sigmoid()));
+                    } else {
+                        h0[(i + k) % 2] += w[j][2 - i];
+                        h0[k] += h0[j] * cm[j + 1][(k + 1) % 3];
+                    }
+                }
+                h0[(i * 2) % 2] +=
+                    ((w[j][2 - j] + 1.25) / (1.5 + w[j + 1][(j * 2) % 3].tanh())).cos();
             }
-            s0 *= w[i % 3][(i + 1) % 3].atan().cos();
+            h0[i % 2] /= 1.0 + cm[1][i].sin() * cm[1][i].sin();
         }
-        let mut h1 = [0.0; 4];
-        for i in 1..3 {
-            s0 += xs[i].powi(i as i32) - s0;
-            h1[(i * 2) % 4] += -w[(i + 2) % 3][1].powi(2) + cm[i][2 - i];
+        let mut h1 = [-w[1][0], (w[0][1] + 0.75).atan()];
+        for i in (0..4).rev() {
+            let t2 =
+                (w[(i * 2) % 3][(i + 1) % 3] + w[1][i % 3]) * (w[(i * 2) % 3][i % 3] + w[2][2]);
+            h1[0] += t2 * (xs[i] * w[0][(i + 1) % 3]);
         }
-        let mut h2 = [0.0; 3];
-        let h3 = [-h1[1], -h1[1] + xs[0].sigmoid()];
-        for i in 0..w.len() - 1 {
-            if i % 2 == 0 {
-                h1[i + 1] +=
-                    (w[i][i + 1] + h1[i]) * 1.25 / (2.0 + (w[i][(i + 2) % 3] + i as f64).sin());
-                h2[2 - i] += (3.0 + cm[i][i]).powi(2).powi(i as i32);
-            }
-            h2[i] = (h2[i] + (w[i][i] + 1.25).tanh()).tanh();
-        }
-        s0.softplus() * h1[1] + h2[1] - h3[1]
+        h0[0].softplus() + h1[0]
     };
     let reference = GraphFn::<f64, _, 9>::new(
         [
@@ -4815,43 +5603,45 @@ fn case_040() {
         |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
             let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
             let cg = p0.graph();
-            let mut s0 = cg.constant(0.0);
-            for i in 1..=3 {
-                if i > 1 {
-                    s0 = s0 + (w[1][(i * 2) % 3] + w[(i + 1) % 3][(i * 2) % 3]);
-                } else {
-                    s0 = (s0 + w[(i + 1) % 3][i % 3] / (2.0 + (i as f64).sin()) * 0.5).tanh();
-                    s0 =
-                        s0 + (s0 * w[(i * 2) % 3][i % 3]).softplus() / (0.5 + (i as f64).sigmoid());
+            let mut h0 = [cg.constant(0.0); 2];
+            for i in (1..3).step_by(2) {
+                for j in 0..w.len() - 1 {
+                    for k in (1..2).step_by(3) {
+                        if w[(j + 2) % 3][j].tanh().exp().value() <= 0.0 {
+                            h0[j] = cg.constant(xs[(j + k) % 5]);
+                            h0[(i * 2) % 2] = h0[(i * 2) % 2] + cm[j][i];
+                        }
+                        if i % 2 == 0 {
+                            h0[k] = h0[k] + w[(i * 2) % 3][2 - j].powi(2);
+                            h0[1] = h0[1] * 0.5
+                                + (w[(k * 2) % 3][k].atan()
+                                    - h0[(j + 2) % 2] / (0.5 + h0[(i * 2) % 2].sigmoid()));
+                        } else {
+                            h0[(i + k) % 2] = h0[(i + k) % 2] + w[j][2 - i];
+                            h0[k] = h0[k] + h0[j] * cm[j + 1][(k + 1) % 3];
+                        }
+                    }
+                    h0[(i * 2) % 2] = h0[(i * 2) % 2]
+                        + ((w[j][2 - j] + 1.25) / (1.5 + w[j + 1][(j * 2) % 3].tanh())).cos();
                 }
-                s0 = s0 * w[i % 3][(i + 1) % 3].atan().cos();
+                h0[i % 2] = h0[i % 2] / (1.0 + cm[1][i].sin() * cm[1][i].sin());
             }
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in 1..3 {
-                s0 = s0 + (xs[i].powi(i as i32) - s0);
-                h1[(i * 2) % 4] = h1[(i * 2) % 4] + (-w[(i + 2) % 3][1].powi(2) + cm[i][2 - i]);
+            let mut h1 = [-w[1][0], (w[0][1] + 0.75).atan()];
+            for i in (0..4).rev() {
+                let t2 =
+                    (w[(i * 2) % 3][(i + 1) % 3] + w[1][i % 3]) * (w[(i * 2) % 3][i % 3] + w[2][2]);
+                h1[0] = h1[0] + t2 * (xs[i] * w[0][(i + 1) % 3]);
             }
-            let mut h2 = [cg.constant(0.0); 3];
-            let h3 = [-h1[1], -h1[1] + xs[0].sigmoid()];
-            for i in 0..w.len() - 1 {
-                if i % 2 == 0 {
-                    h1[i + 1] = h1[i + 1]
-                        + (w[i][i + 1] + h1[i]) * 1.25
-                            / (2.0 + (w[i][(i + 2) % 3] + i as f64).sin());
-                    h2[2 - i] = h2[2 - i] + (3.0 + cm[i][i]).powi(2).powi(i as i32);
-                }
-                h2[i] = (h2[i] + (w[i][i] + 1.25).tanh()).tanh();
-            }
-            s0.softplus() * h1[1] + h2[1] - h3[1]
+            h0[0].softplus() + h1[0]
         },
     );
     let w: [[f64; 3]; 3] = [
-        [0.9375, -0.1875, -0.375],
-        [1.0, 0.9375, -1.0],
-        [-0.75, 1.1875, 1.0625],
+        [0.0625, -1.0625, -1.0625],
+        [0.3125, 0.9375, -0.4375],
+        [0.875, 0.375, -0.4375],
     ];
     let at: [f64; 9] = [
-        0.9375, -0.1875, -0.375, 1.0, 0.9375, -1.0, -0.75, 1.1875, 1.0625,
+        0.0625, -1.0625, -1.0625, 0.3125, 0.9375, -0.4375, 0.875, 0.375, -0.4375,
     ];
     assert_eq!(
         f.inputs(),
@@ -4872,153 +5662,768 @@ fn case_040() {
     );
 }
 
-/// [f64; 2], [f64; 2]; loops nested 2 deep, 90 operations unrolled.
+/// [f64; 5], [[f64; 3]; 2]; loops nested 2 deep, 86 operations unrolled.
 #[test]
-fn case_041() {
-    let xs: [f64; 5] = [0.75, 0.5, 0.25, 0.125, 0.875];
+fn case_047() {
+    let xs: [f64; 5] = [-0.25, -0.625, 0.375, -1.0, -0.125];
     let cm: [[f64; 3]; 3] = [
-        [-0.75, -0.375, 0.375],
-        [0.0, -0.25, -0.375],
-        [-0.25, -0.625, -0.625],
+        [0.25, 0.5, -0.625],
+        [-0.25, -0.375, 0.875],
+        [0.125, -0.875, 0.0],
     ];
-    let f = grad!(|x: [f64; 2], b: [f64; 2]| {
-        let mut h0 = [0.0; 2];
-        for i in (0..=2).rev() {
-            h0[(i * 2) % 2] += 0.75 - b[(i * 2) % 2] + x[0].sin().sigmoid();
-            for j in i..i + 2 {
-                h0[0] *= 0.5;
-                h0[(i + j) % 2] += (-cm[i][(i + j) % 3] * -xs[(i * 2) % 5]).powi(3);
+    let f = grad!(|x: [f64; 5], w: [[f64; 3]; 2]| {
+        let mut s0 = 0.5;
+        let mut h1 = [0.0; 4];
+        for i in 1..2 {
+            h1[(i + 1) % 4] += -(w[(i * 2) % 2][2 - i] / (2.0 + x[(i * 2) % 5].sin())).cos();
+            h1[(i + 2) % 4] += x[1] / (1.0 + x[i].exp()) + (0.5 + w[(i + 2) % 2][i + 1]).powi(2);
+            for j in (i..3).rev() {
+                h1[i] /= 1.0 + xs[4 - j].exp();
+                s0 -= x[i + 1].cos();
+                h1[(i + j) % 4] = x[j];
             }
         }
-        let mut s1 = b[1].cos();
-        for i in (1..3).step_by(3) {
-            let t2 = (i as f64).powi(2) * 0.75;
-            s1 += t2 * (i as f64).sigmoid();
-            s1 += 1.5 - b[(i + 2) % 2] + 0.75 * s1.powi(2);
+        let h2: [f64; 4] = [0.0; 4];
+        for i in (1..3).rev() {
+            if x[(i + 2) % 5].powi(i as i32) < 0.5 {
+                h1[1] += x[(i * 2) % 5];
+            } else {
+                s0 *= (1.25 + w[i % 2][(i * 2) % 3]).cos();
+            }
+            if i % 2 == 0 {
+                h1[i] /= 2.0 + (h1[i] * i as f64).sin();
+                h1[i + 1] -= w[1][2 - i].mul_add(
+                    -cm[(i * 2) % 3][i] + w[(i + 1) % 2][2 - i] * w[0][2 - i],
+                    h1[i],
+                );
+            } else {
+                s0 /= 0.5 + x[(i * 2) % 5].sigmoid();
+                s0 += 1.5 - xs[i + 1].powi(i as i32);
+            }
         }
-        let h3: [f64; 2] = [0.0; 2];
-        let mut s4 = 0.5;
-        for i in 1..4 {
-            s4 += h0[i % 2].softplus().tanh().exp() - (b[(i * 2) % 2] + x[0] + -x[i % 2]);
-            h0[1] = x[(i * 2) % 2];
+        let s3: f64 = 0.5;
+        let s4: f64 = 1.0;
+        for i in 0..=3 {
+            h1[1] = h1[1] * 0.5 + (s0 + cm[(i * 2) % 3][1] + x[4 - i] * s0);
+            if x[i] / (0.5 + w[1][(i * 2) % 3].sigmoid()) < 0.5 {
+                s0 += -w[i % 2][i % 3];
+            }
         }
-        h0[0].sin() * s1 + h3[0] + s4
+        s0 + h1[2] + h2[3] - s3 + s4
     });
-    let plain = |x: [f64; 2], b: [f64; 2]| -> f64 {
-        let mut h0 = [0.0; 2];
-        for i in (0..=2).rev() {
-            h0[(i * 2) % 2] += 0.75 - b[(i * 2) % 2] + x[0].sin().sigmoid();
-            for j in i..i + 2 {
-                h0[0] *= 0.5;
-                h0[(i + j) % 2] += (-cm[i][(i + j) % 3] * -xs[(i * 2) % 5]).powi(3);
+    let plain = |x: [f64; 5], w: [[f64; 3]; 2]| -> f64 {
+        let mut s0 = 0.5;
+        let mut h1 = [0.0; 4];
+        for i in 1..2 {
+            h1[(i + 1) % 4] += -(w[(i * 2) % 2][2 - i] / (2.0 + x[(i * 2) % 5].sin())).cos();
+            h1[(i + 2) % 4] += x[1] / (1.0 + x[i].exp()) + (0.5 + w[(i + 2) % 2][i + 1]).powi(2);
+            for j in (i..3).rev() {
+                h1[i] /= 1.0 + xs[4 - j].exp();
+                s0 -= x[i + 1].cos();
+                h1[(i + j) % 4] = x[j];
             }
         }
-        let mut s1 = b[1].cos();
-        for i in (1..3).step_by(3) {
-            let t2 = (i as f64).powi(2) * 0.75;
-            s1 += t2 * (i as f64).sigmoid();
-            s1 += 1.5 - b[(i + 2) % 2] + 0.75 * s1.powi(2);
+        let h2: [f64; 4] = [0.0; 4];
+        for i in (1..3).rev() {
+            if x[(i + 2) % 5].powi(i as i32) < 0.5 {
+                h1[1] += x[(i * 2) % 5];
+            } else {
+                s0 *= (1.25 + w[i % 2][(i * 2) % 3]).cos();
+            }
+            if i % 2 == 0 {
+                h1[i] /= 2.0 + (h1[i] * i as f64).sin();
+                h1[i + 1] -= w[1][2 - i].mul_add(
+                    -cm[(i * 2) % 3][i] + w[(i + 1) % 2][2 - i] * w[0][2 - i],
+                    h1[i],
+                );
+            } else {
+                s0 /= 0.5 + x[(i * 2) % 5].sigmoid();
+                s0 += 1.5 - xs[i + 1].powi(i as i32);
+            }
         }
-        let h3: [f64; 2] = [0.0; 2];
-        let mut s4 = 0.5;
-        for i in 1..4 {
-            s4 += h0[i % 2].softplus().tanh().exp() - (b[(i * 2) % 2] + x[0] + -x[i % 2]);
-            h0[1] = x[(i * 2) % 2];
+        let s3: f64 = 0.5;
+        let s4: f64 = 1.0;
+        for i in 0..=3 {
+            h1[1] = h1[1] * 0.5 + (s0 + cm[(i * 2) % 3][1] + x[4 - i] * s0);
+            if x[i] / (0.5 + w[1][(i * 2) % 3].sigmoid()) < 0.5 {
+                s0 += -w[i % 2][i % 3];
+            }
         }
-        h0[0].sin() * s1 + h3[0] + s4
+        s0 + h1[2] + h2[3] - s3 + s4
     };
-    let reference =
-        GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "b[0]", "b[1]"], |[p0, p1, p2, p3]| {
-            let x = [p0, p1];
-            let b = [p2, p3];
+    let reference = GraphFn::<f64, _, 11>::new(
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
+            "w[1][1]", "w[1][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10]| {
+            let x = [p0, p1, p2, p3, p4];
+            let w = [[p5, p6, p7], [p8, p9, p10]];
             let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 2];
-            for i in (0..=2).rev() {
-                h0[(i * 2) % 2] = h0[(i * 2) % 2] + (0.75 - b[(i * 2) % 2] + x[0].sin().sigmoid());
-                for j in i..i + 2 {
-                    h0[0] = h0[0] * 0.5;
-                    h0[(i + j) % 2] =
-                        h0[(i + j) % 2] + (-cm[i][(i + j) % 3] * -xs[(i * 2) % 5]).powi(3);
+            let mut s0 = cg.constant(0.5);
+            let mut h1 = [cg.constant(0.0); 4];
+            for i in 1..2 {
+                h1[(i + 1) % 4] =
+                    h1[(i + 1) % 4] + -(w[(i * 2) % 2][2 - i] / (2.0 + x[(i * 2) % 5].sin())).cos();
+                h1[(i + 2) % 4] = h1[(i + 2) % 4]
+                    + (x[1] / (1.0 + x[i].exp()) + (0.5 + w[(i + 2) % 2][i + 1]).powi(2));
+                for j in (i..3).rev() {
+                    h1[i] = h1[i] / (1.0 + xs[4 - j].exp());
+                    s0 = s0 - x[i + 1].cos();
+                    h1[(i + j) % 4] = x[j];
                 }
             }
-            let mut s1 = b[1].cos();
-            for i in (1..3).step_by(3) {
-                let t2 = cg.constant((i as f64).powi(2) * 0.75);
-                s1 = s1 + t2 * (i as f64).sigmoid();
-                s1 = s1 + (1.5 - b[(i + 2) % 2] + 0.75 * s1.powi(2));
+            let h2 = [cg.constant(0.0); 4];
+            for i in (1..3).rev() {
+                if x[(i + 2) % 5].powi(i as i32).value() < 0.5 {
+                    h1[1] = h1[1] + x[(i * 2) % 5];
+                } else {
+                    s0 = s0 * (1.25 + w[i % 2][(i * 2) % 3]).cos();
+                }
+                if i % 2 == 0 {
+                    h1[i] = h1[i] / (2.0 + (h1[i] * i as f64).sin());
+                    h1[i + 1] = h1[i + 1]
+                        - w[1][2 - i].mul_add(
+                            -cm[(i * 2) % 3][i] + w[(i + 1) % 2][2 - i] * w[0][2 - i],
+                            h1[i],
+                        );
+                } else {
+                    s0 = s0 / (0.5 + x[(i * 2) % 5].sigmoid());
+                    s0 = s0 + (1.5 - xs[i + 1].powi(i as i32));
+                }
             }
-            let h3 = [cg.constant(0.0); 2];
-            let mut s4 = cg.constant(0.5);
-            for i in 1..4 {
-                s4 = s4 + (h0[i % 2].softplus().tanh().exp() - (b[(i * 2) % 2] + x[0] + -x[i % 2]));
-                h0[1] = x[(i * 2) % 2];
+            let s3 = cg.constant(0.5);
+            let s4 = cg.constant(1.0);
+            for i in 0..=3 {
+                h1[1] = h1[1] * 0.5 + (s0 + cm[(i * 2) % 3][1] + x[4 - i] * s0);
+                if (x[i] / (0.5 + w[1][(i * 2) % 3].sigmoid())).value() < 0.5 {
+                    s0 = s0 + -w[i % 2][i % 3];
+                }
             }
-            h0[0].sin() * s1 + h3[0] + s4
-        });
-    let x: [f64; 2] = [1.0625, 0.1875];
-    let b: [f64; 2] = [-1.125, -1.125];
-    let at: [f64; 4] = [1.0625, 0.1875, -1.125, -1.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "b[0]", "b[1]"]);
-    let g = f.grad(x, b);
+            s0 + h1[2] + h2[3] - s3 + s4
+        },
+    );
+    let x: [f64; 5] = [1.125, -0.6875, -0.5, 0.25, 0.8125];
+    let w: [[f64; 3]; 2] = [[-1.125, 0.1875, 1.0], [-0.5, 0.4375, 0.5]];
+    let at: [f64; 11] = [
+        1.125, -0.6875, -0.5, 0.25, 0.8125, -1.125, 0.1875, 1.0, -0.5, 0.4375, 0.5,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
+            "w[1][1]", "w[1][2]"
+        ]
+    );
+    let g = f.grad(x, w);
     check(
         &f,
         &reference,
         at,
-        plain(x, b),
-        [g.0[0], g.0[1], g.1[0], g.1[1]],
+        plain(x, w),
+        [
+            g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0],
+            g.1[1][1], g.1[1][2],
+        ],
     );
 }
 
-/// [[f64; 3]; 2], [f64; 4], f64; loops nested 1 deep, 44 operations unrolled.
+/// [f64; 2]; loops nested 2 deep, 63 operations unrolled.
 #[test]
-fn case_042() {
-    let xs: [f64; 5] = [-0.875, 0.0, -0.5, 1.0, 0.375];
-    let cm: [[f64; 3]; 3] = [[-0.25, 0.625, 0.0], [0.0, 0.5, -0.625], [-1.0, 0.25, -0.25]];
-    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 4], c: f64| {
-        let mut s0 = 0.0;
-        let mut h1 = [0.0; 3];
-        for i in 1..4 {
-            let t2 = (b[(i + 2) % 4] * w[1][(i * 2) % 3]).sin();
-            s0 += t2 * cm[2][(i + 2) % 3].atan();
+fn case_048() {
+    let xs: [f64; 5] = [1.0, -0.625, 0.375, -0.25, 0.625];
+    let cm: [[f64; 3]; 3] = [
+        [0.25, 0.875, 0.875],
+        [-0.125, 0.25, -0.375],
+        [-0.375, 0.625, -0.625],
+    ];
+    let f = grad!(|x: [f64; 2]| {
+        let mut h0 = [x[0], (x[1] * x[1]).softplus(), (x[1] * xs[4]).powi(2)];
+        for i in (0..x.len()).step_by(2) {
+            h0[i] += 1.5 * -(x[i] / (1.5 + (i as f64).tanh()));
+            if i != 1 {
+                h0[i + 1] += x[(i * 2) % 2];
+                h0[i + 1] = h0[i + 1] * 0.5 + xs[(i + 1) % 5];
+            } else {
+                h0[2 - i] = (h0[i + 1] * (i as f64).mul_add(x[i], x[(i * 2) % 2])).tanh();
+                h0[i] += h0[(i + 1) % 3].powi(3).powi(3) * (x[(i * 2) % 2].sin() + x[i].softplus());
+            }
+            h0[2] = h0[2].mul_add((i + 1) as f64 * x[(i * 2) % 2], x[i]);
         }
-        let h3: [f64; 2] = [0.0; 2];
-        let mut h4 = [0.0; 4];
-        for i in 0..w.len() {
-            h1[i] += (-(c / (2.0 + (i as f64).sin()))).atan();
-            if i > 0 {
-                s0 += h1[i + 1].sigmoid();
+        let mut h1 = [0.0; 3];
+        let mut s2 = 1.0;
+        for i in 1..4 {
+            for j in (0..=x.len()).rev() {
+                h0[(j + 1) % 3] = x[(i + 1) % 2].atan();
+            }
+            h1[i % 3] -= 3.0 + (i + 1) as f64;
+            if i > 1 {
+                s2 += (i as f64 - x[(i + 1) % 2]).powi(3) + cm[(i + 2) % 3][0].powi(i as i32);
+                s2 += (i as f64).powi(2);
+            } else {
+                h1[(i * 2) % 3] += (1.0
+                    + (x[(i + 1) % 2].mul_add(xs[(i * 2) % 5], i as f64) + 0.25)
+                        * (x[(i + 1) % 2].mul_add(xs[(i * 2) % 5], i as f64) + 0.25))
+                    .sqrt();
             }
         }
-        let s5: f64 = 0.5;
-        let h6 = [h1[2].powi(3).powi(3), b[3].sigmoid().softplus()];
-        for i in 0..w.len() {
-            h4[i + 1] = -w[1 - i][(i + 1) % 3];
-            h1[i] += xs[i];
+        let mut h3 = [0.0; 2];
+        let s4: f64 = 0.5;
+        for i in (0..x.len() - 1).step_by(2) {
+            if i != 0 {
+                s2 /= 1.5 + (x[i] - x[(i * 2) % 2]).tanh();
+                h3[0] = (i + 1) as f64;
+            }
+            h3[(i * 2) % 2] -= -(-x[i + 1]).sigmoid();
+            s2 -= cm[(i * 2) % 3][0].powi(2);
         }
-        (s0 + h1[0]) * h3[1] + h4[0].softplus() + s5 - h6[1].tanh()
+        (h0[2] * h1[2] - s2) * h3[1].softplus() + s4
+    });
+    let plain = |x: [f64; 2]| -> f64 {
+        let mut h0 = [x[0], (x[1] * x[1]).softplus(), (x[1] * xs[4]).powi(2)];
+        for i in (0..x.len()).step_by(2) {
+            h0[i] += 1.5 * -(x[i] / (1.5 + (i as f64).tanh()));
+            if i != 1 {
+                h0[i + 1] += x[(i * 2) % 2];
+                h0[i + 1] = h0[i + 1] * 0.5 + xs[(i + 1) % 5];
+            } else {
+                h0[2 - i] = (h0[i + 1] * (i as f64).mul_add(x[i], x[(i * 2) % 2])).tanh();
+                h0[i] += h0[(i + 1) % 3].powi(3).powi(3) * (x[(i * 2) % 2].sin() + x[i].softplus());
+            }
+            h0[2] = h0[2].mul_add((i + 1) as f64 * x[(i * 2) % 2], x[i]);
+        }
+        let mut h1 = [0.0; 3];
+        let mut s2 = 1.0;
+        for i in 1..4 {
+            for j in (0..=x.len()).rev() {
+                h0[(j + 1) % 3] = x[(i + 1) % 2].atan();
+            }
+            h1[i % 3] -= 3.0 + (i + 1) as f64;
+            if i > 1 {
+                s2 += (i as f64 - x[(i + 1) % 2]).powi(3) + cm[(i + 2) % 3][0].powi(i as i32);
+                s2 += (i as f64).powi(2);
+            } else {
+                h1[(i * 2) % 3] += (1.0
+                    + (x[(i + 1) % 2].mul_add(xs[(i * 2) % 5], i as f64) + 0.25)
+                        * (x[(i + 1) % 2].mul_add(xs[(i * 2) % 5], i as f64) + 0.25))
+                    .sqrt();
+            }
+        }
+        let mut h3 = [0.0; 2];
+        let s4: f64 = 0.5;
+        for i in (0..x.len() - 1).step_by(2) {
+            if i != 0 {
+                s2 /= 1.5 + (x[i] - x[(i * 2) % 2]).tanh();
+                h3[0] = (i + 1) as f64;
+            }
+            h3[(i * 2) % 2] -= -(-x[i + 1]).sigmoid();
+            s2 -= cm[(i * 2) % 3][0].powi(2);
+        }
+        (h0[2] * h1[2] - s2) * h3[1].softplus() + s4
+    };
+    let reference = GraphFn::<f64, _, 2>::new(["x[0]", "x[1]"], |[p0, p1]| {
+        let x = [p0, p1];
+        let cg = p0.graph();
+        let mut h0 = [x[0], (x[1] * x[1]).softplus(), (x[1] * xs[4]).powi(2)];
+        for i in (0..x.len()).step_by(2) {
+            h0[i] = h0[i] + 1.5 * -(x[i] / (1.5 + (i as f64).tanh()));
+            if i != 1 {
+                h0[i + 1] = h0[i + 1] + x[(i * 2) % 2];
+                h0[i + 1] = h0[i + 1] * 0.5 + xs[(i + 1) % 5];
+            } else {
+                h0[2 - i] =
+                    (h0[i + 1] * cg.constant(i as f64).mul_add(x[i], x[(i * 2) % 2])).tanh();
+                h0[i] = h0[i]
+                    + h0[(i + 1) % 3].powi(3).powi(3) * (x[(i * 2) % 2].sin() + x[i].softplus());
+            }
+            h0[2] = h0[2].mul_add((i + 1) as f64 * x[(i * 2) % 2], x[i]);
+        }
+        let mut h1 = [cg.constant(0.0); 3];
+        let mut s2 = cg.constant(1.0);
+        for i in 1..4 {
+            for j in (0..=x.len()).rev() {
+                h0[(j + 1) % 3] = x[(i + 1) % 2].atan();
+            }
+            h1[i % 3] = h1[i % 3] - (3.0 + (i + 1) as f64);
+            if i > 1 {
+                s2 = s2 + ((i as f64 - x[(i + 1) % 2]).powi(3) + cm[(i + 2) % 3][0].powi(i as i32));
+                s2 = s2 + (i as f64).powi(2);
+            } else {
+                h1[(i * 2) % 3] = h1[(i * 2) % 3]
+                    + (1.0
+                        + (x[(i + 1) % 2]
+                            .mul_add(cg.constant(xs[(i * 2) % 5]), cg.constant(i as f64))
+                            + 0.25)
+                            * (x[(i + 1) % 2]
+                                .mul_add(cg.constant(xs[(i * 2) % 5]), cg.constant(i as f64))
+                                + 0.25))
+                        .sqrt();
+            }
+        }
+        let mut h3 = [cg.constant(0.0); 2];
+        let s4 = cg.constant(0.5);
+        for i in (0..x.len() - 1).step_by(2) {
+            if i != 0 {
+                s2 = s2 / (1.5 + (x[i] - x[(i * 2) % 2]).tanh());
+                h3[0] = cg.constant((i + 1) as f64);
+            }
+            h3[(i * 2) % 2] = h3[(i * 2) % 2] - -(-x[i + 1]).sigmoid();
+            s2 = s2 - cm[(i * 2) % 3][0].powi(2);
+        }
+        (h0[2] * h1[2] - s2) * h3[1].softplus() + s4
+    });
+    let x: [f64; 2] = [1.0625, 0.0625];
+    let at: [f64; 2] = [1.0625, 0.0625];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
+    let g = f.grad(x);
+    check(&f, &reference, at, plain(x), [g[0], g[1]]);
+}
+
+/// [[f64; 3]; 2], [f64; 4]; loops nested 2 deep, 65 operations unrolled.
+#[test]
+fn case_049() {
+    let cm: [[f64; 3]; 3] = [
+        [0.125, 0.375, 0.5],
+        [-0.625, -0.875, 0.375],
+        [-0.375, 0.125, -0.25],
+    ];
+    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 4]| {
+        let mut h0 = [0.0; 4];
+        for i in (1..3).step_by(3) {
+            h0[i] += w[(i * 2) % 2][(i + 2) % 3].sigmoid().tanh() + (1.25 + w[i % 2][i].softplus());
+            h0[2] -= -b[(i * 2) % 4].softplus() + (0.75 - b[(i * 2) % 4].sigmoid());
+        }
+        let mut h1 = [0.0; 2];
+        for i in 0..=4 {
+            if w[(i + 1) % 2][(i + 1) % 3] * b[0] < 0.5 {
+                h1[(i * 2) % 2] -= h0[0].tanh().sin().tanh().exp();
+                h0[i % 4] -= w[i % 2][i % 3];
+            }
+            if -h1[(i * 2) % 2] >= 0.5 {
+                h1[i % 2] += w[0][(i * 2) % 3];
+            } else {
+                h1[(i * 2) % 2] = w[(i * 2) % 2][(i + 1) % 3];
+                h0[(i * 2) % 4] += w[(i + 2) % 2][0]
+                    .mul_add((h1[(i * 2) % 2] * cm[i % 3][i % 3]).tanh(), b[i % 4]);
+            }
+            for j in i..5 {
+                h1[(i * 2) % 2] -= w[(j + 2) % 2][(i * 2) % 3];
+            }
+        }
+        h0[3].sin() * h1[1]
+    });
+    let plain = |w: [[f64; 3]; 2], b: [f64; 4]| -> f64 {
+        let mut h0 = [0.0; 4];
+        for i in (1..3).step_by(3) {
+            h0[i] += w[(i * 2) % 2][(i + 2) % 3].sigmoid().tanh() + (1.25 + w[i % 2][i].softplus());
+            h0[2] -= -b[(i * 2) % 4].softplus() + (0.75 - b[(i * 2) % 4].sigmoid());
+        }
+        let mut h1 = [0.0; 2];
+        for i in 0..=4 {
+            if w[(i + 1) % 2][(i + 1) % 3] * b[0] < 0.5 {
+                h1[(i * 2) % 2] -= h0[0].tanh().sin().tanh().exp();
+                h0[i % 4] -= w[i % 2][i % 3];
+            }
+            if -h1[(i * 2) % 2] >= 0.5 {
+                h1[i % 2] += w[0][(i * 2) % 3];
+            } else {
+                h1[(i * 2) % 2] = w[(i * 2) % 2][(i + 1) % 3];
+                h0[(i * 2) % 4] += w[(i + 2) % 2][0]
+                    .mul_add((h1[(i * 2) % 2] * cm[i % 3][i % 3]).tanh(), b[i % 4]);
+            }
+            for j in i..5 {
+                h1[(i * 2) % 2] -= w[(j + 2) % 2][(i * 2) % 3];
+            }
+        }
+        h0[3].sin() * h1[1]
+    };
+    let reference = GraphFn::<f64, _, 10>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
+            "b[2]", "b[3]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
+            let w = [[p0, p1, p2], [p3, p4, p5]];
+            let b = [p6, p7, p8, p9];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 4];
+            for i in (1..3).step_by(3) {
+                h0[i] = h0[i]
+                    + (w[(i * 2) % 2][(i + 2) % 3].sigmoid().tanh()
+                        + (1.25 + w[i % 2][i].softplus()));
+                h0[2] = h0[2] - (-b[(i * 2) % 4].softplus() + (0.75 - b[(i * 2) % 4].sigmoid()));
+            }
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in 0..=4 {
+                if (w[(i + 1) % 2][(i + 1) % 3] * b[0]).value() < 0.5 {
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2] - h0[0].tanh().sin().tanh().exp();
+                    h0[i % 4] = h0[i % 4] - w[i % 2][i % 3];
+                }
+                if (-h1[(i * 2) % 2]).value() >= 0.5 {
+                    h1[i % 2] = h1[i % 2] + w[0][(i * 2) % 3];
+                } else {
+                    h1[(i * 2) % 2] = w[(i * 2) % 2][(i + 1) % 3];
+                    h0[(i * 2) % 4] = h0[(i * 2) % 4]
+                        + w[(i + 2) % 2][0]
+                            .mul_add((h1[(i * 2) % 2] * cm[i % 3][i % 3]).tanh(), b[i % 4]);
+                }
+                for j in i..5 {
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2] - w[(j + 2) % 2][(i * 2) % 3];
+                }
+            }
+            h0[3].sin() * h1[1]
+        },
+    );
+    let w: [[f64; 3]; 2] = [[0.375, -1.0625, -1.0625], [-0.6875, -0.1875, 0.75]];
+    let b: [f64; 4] = [-1.0, 1.0, -1.1875, 0.4375];
+    let at: [f64; 10] = [
+        0.375, -1.0625, -1.0625, -0.6875, -0.1875, 0.75, -1.0, 1.0, -1.1875, 0.4375,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
+            "b[2]", "b[3]"
+        ]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
+            g.1[2], g.1[3],
+        ],
+    );
+}
+
+/// [[f64; 2]; 3], f64; loops nested 3 deep, 78 operations unrolled.
+#[test]
+fn case_050() {
+    let xs: [f64; 5] = [0.125, 0.5, -0.25, 0.375, 0.625];
+    let cm: [[f64; 3]; 3] = [
+        [0.875, 0.75, -0.875],
+        [0.0, 0.375, -0.25],
+        [-0.75, 0.875, 0.25],
+    ];
+    let f = grad!(|w: [[f64; 2]; 3], c: f64| {
+        let mut h0 = [0.0; 3];
+        for i in (0..4).step_by(3) {
+            for j in (1..3).step_by(2) {
+                for k in i..4 {
+                    h0[(j + 2) % 3] += (w[k % 3][(j + 1) % 2].cos() * (c / (1.0 + c.exp()))).sin();
+                }
+                h0[j] += c;
+            }
+        }
+        let mut s1 = 0.0;
+        for i in 0..w.len() - 1 {
+            if i % 2 == 0 {
+                s1 -= -xs[i] * h0[i] + (i as f64).powi(i as i32).sin();
+            } else {
+                s1 *= 0.5 + s1.sigmoid().sigmoid();
+            }
+            s1 += c;
+        }
+        let mut s2 = 1.0;
+        let mut h3 = [h0[0] - c.cos(), h0[2]];
+        for i in 0..2 {
+            if i > 1 {
+                s1 /= 1.0
+                    + c.mul_add(w[(i + 2) % 3][1], h0[i + 1])
+                        * c.mul_add(w[(i + 2) % 3][1], h0[i + 1]);
+                s2 += h0[i + 1];
+            }
+            if i > 0 {
+                h3[(i * 2) % 2] -= 3.0 + w[i][1 - i].tanh();
+                s2 = s2 * 0.5 + s1;
+            } else {
+                s1 += c.exp().tanh().powi(3);
+            }
+            if w[i][i] > 0.5 {
+                h3[i] += (s1 * 2.0 * xs[(i * 2) % 5].tanh().exp()).powi(3);
+                s1 -= -(h0[1] * w[i + 1][(i * 2) % 2]);
+            } else {
+                h0[i] += cm[0][(i + 2) % 3];
+                h3[1 - i] += (-s2.tanh()).powi(i as i32);
+            }
+        }
+        h0[0] + s1 + s2 + h3[1].softplus()
+    });
+    let plain = |w: [[f64; 2]; 3], c: f64| -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in (0..4).step_by(3) {
+            for j in (1..3).step_by(2) {
+                for k in i..4 {
+                    h0[(j + 2) % 3] += (w[k % 3][(j + 1) % 2].cos() * (c / (1.0 + c.exp()))).sin();
+                }
+                h0[j] += c;
+            }
+        }
+        let mut s1 = 0.0;
+        for i in 0..w.len() - 1 {
+            if i % 2 == 0 {
+                s1 -= -xs[i] * h0[i] + (i as f64).powi(i as i32).sin();
+            } else {
+                s1 *= 0.5 + s1.sigmoid().sigmoid();
+            }
+            s1 += c;
+        }
+        let mut s2 = 1.0;
+        let mut h3 = [h0[0] - c.cos(), h0[2]];
+        for i in 0..2 {
+            if i > 1 {
+                s1 /= 1.0
+                    + c.mul_add(w[(i + 2) % 3][1], h0[i + 1])
+                        * c.mul_add(w[(i + 2) % 3][1], h0[i + 1]);
+                s2 += h0[i + 1];
+            }
+            if i > 0 {
+                h3[(i * 2) % 2] -= 3.0 + w[i][1 - i].tanh();
+                s2 = s2 * 0.5 + s1;
+            } else {
+                s1 += c.exp().tanh().powi(3);
+            }
+            if w[i][i] > 0.5 {
+                h3[i] += (s1 * 2.0 * xs[(i * 2) % 5].tanh().exp()).powi(3);
+                s1 -= -(h0[1] * w[i + 1][(i * 2) % 2]);
+            } else {
+                h0[i] += cm[0][(i + 2) % 3];
+                h3[1 - i] += (-s2.tanh()).powi(i as i32);
+            }
+        }
+        h0[0] + s1 + s2 + h3[1].softplus()
+    };
+    let reference = GraphFn::<f64, _, 7>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6]| {
+            let w = [[p0, p1], [p2, p3], [p4, p5]];
+            let c = p6;
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 3];
+            for i in (0..4).step_by(3) {
+                for j in (1..3).step_by(2) {
+                    for k in i..4 {
+                        h0[(j + 2) % 3] = h0[(j + 2) % 3]
+                            + (w[k % 3][(j + 1) % 2].cos() * (c / (1.0 + c.exp()))).sin();
+                    }
+                    h0[j] = h0[j] + c;
+                }
+            }
+            let mut s1 = cg.constant(0.0);
+            for i in 0..w.len() - 1 {
+                if i % 2 == 0 {
+                    s1 = s1 - (-xs[i] * h0[i] + (i as f64).powi(i as i32).sin());
+                } else {
+                    s1 = s1 * (0.5 + s1.sigmoid().sigmoid());
+                }
+                s1 = s1 + c;
+            }
+            let mut s2 = cg.constant(1.0);
+            let mut h3 = [h0[0] - c.cos(), h0[2]];
+            for i in 0..2 {
+                if i > 1 {
+                    s1 = s1
+                        / (1.0
+                            + c.mul_add(w[(i + 2) % 3][1], h0[i + 1])
+                                * c.mul_add(w[(i + 2) % 3][1], h0[i + 1]));
+                    s2 = s2 + h0[i + 1];
+                }
+                if i > 0 {
+                    h3[(i * 2) % 2] = h3[(i * 2) % 2] - (3.0 + w[i][1 - i].tanh());
+                    s2 = s2 * 0.5 + s1;
+                } else {
+                    s1 = s1 + c.exp().tanh().powi(3);
+                }
+                if w[i][i].value() > 0.5 {
+                    h3[i] = h3[i] + (s1 * 2.0 * xs[(i * 2) % 5].tanh().exp()).powi(3);
+                    s1 = s1 - -(h0[1] * w[i + 1][(i * 2) % 2]);
+                } else {
+                    h0[i] = h0[i] + cm[0][(i + 2) % 3];
+                    h3[1 - i] = h3[1 - i] + (-s2.tanh()).powi(i as i32);
+                }
+            }
+            h0[0] + s1 + s2 + h3[1].softplus()
+        },
+    );
+    let w: [[f64; 2]; 3] = [[1.1875, 0.625], [0.5, -0.125], [-0.5, -0.75]];
+    let c: f64 = 0.0625;
+    let at: [f64; 7] = [1.1875, 0.625, 0.5, -0.125, -0.5, -0.75, 0.0625];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c"]
+    );
+    let g = f.grad(w, c);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, c),
+        [
+            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
+        ],
+    );
+}
+
+/// [[f64; 3]; 2]; loops nested 1 deep, 32 operations unrolled.
+#[test]
+fn case_051() {
+    let f = grad!(|w: [[f64; 3]; 2]| {
+        let mut s0 = 0.5;
+        let mut s1 = 1.0;
+        for i in 0..w.len() {
+            if w[(i + 2) % 2][0] - 0.5 > 0.0 {
+                s1 += w[i][i].tanh().softplus().sigmoid();
+            }
+            s0 += ((1.0 + w[(i + 2) % 2][2] * w[(i + 2) % 2][2]).sqrt() + s1).sin();
+        }
+        let mut s2 = 0.0;
+        for i in (0..4).rev() {
+            s1 -= w[0][i % 3].sigmoid();
+            if i < 1 {
+                s2 += s0 - w[(i * 2) % 2][(i + 1) % 3]
+                    + w[(i * 2) % 2][(i * 2) % 3].sin()
+                    + -(w[1][i % 3] + s0);
+            }
+        }
+        s0 + s1.softplus() + s2
+    });
+    let plain = |w: [[f64; 3]; 2]| -> f64 {
+        let mut s0 = 0.5;
+        let mut s1 = 1.0;
+        for i in 0..w.len() {
+            if w[(i + 2) % 2][0] - 0.5 > 0.0 {
+                s1 += w[i][i].tanh().softplus().sigmoid();
+            }
+            s0 += ((1.0 + w[(i + 2) % 2][2] * w[(i + 2) % 2][2]).sqrt() + s1).sin();
+        }
+        let mut s2 = 0.0;
+        for i in (0..4).rev() {
+            s1 -= w[0][i % 3].sigmoid();
+            if i < 1 {
+                s2 += s0 - w[(i * 2) % 2][(i + 1) % 3]
+                    + w[(i * 2) % 2][(i * 2) % 3].sin()
+                    + -(w[1][i % 3] + s0);
+            }
+        }
+        s0 + s1.softplus() + s2
+    };
+    let reference = GraphFn::<f64, _, 6>::new(
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
+        ],
+        |[p0, p1, p2, p3, p4, p5]| {
+            let w = [[p0, p1, p2], [p3, p4, p5]];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(0.5);
+            let mut s1 = cg.constant(1.0);
+            for i in 0..w.len() {
+                if (w[(i + 2) % 2][0] - 0.5).value() > 0.0 {
+                    s1 = s1 + w[i][i].tanh().softplus().sigmoid();
+                }
+                s0 = s0 + ((1.0 + w[(i + 2) % 2][2] * w[(i + 2) % 2][2]).sqrt() + s1).sin();
+            }
+            let mut s2 = cg.constant(0.0);
+            for i in (0..4).rev() {
+                s1 = s1 - w[0][i % 3].sigmoid();
+                if i < 1 {
+                    s2 = s2
+                        + (s0 - w[(i * 2) % 2][(i + 1) % 3]
+                            + w[(i * 2) % 2][(i * 2) % 3].sin()
+                            + -(w[1][i % 3] + s0));
+                }
+            }
+            s0 + s1.softplus() + s2
+        },
+    );
+    let w: [[f64; 3]; 2] = [[-0.9375, 0.8125, -0.3125], [-0.5, 0.6875, -0.0625]];
+    let at: [f64; 6] = [-0.9375, 0.8125, -0.3125, -0.5, 0.6875, -0.0625];
+    assert_eq!(
+        f.inputs(),
+        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
+    );
+    let g = f.grad(w);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w),
+        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
+    );
+}
+
+/// [[f64; 3]; 2], [f64; 4], f64; loops nested 1 deep, 76 operations unrolled.
+#[test]
+fn case_052() {
+    let xs: [f64; 5] = [-0.625, 0.0, -1.0, -0.5, 0.875];
+    let cm: [[f64; 3]; 3] = [
+        [0.5, -0.875, 0.625],
+        [-0.5, 0.5, -0.75],
+        [-0.25, 0.25, -0.625],
+    ];
+    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 4], c: f64| {
+        let mut s0: f64 = 0.0;
+        for i in 0..3 {
+            s0 = (s0 + i as f64).tanh();
+        }
+        let mut s1 = 0.5;
+        for i in 1..4 {
+            if i < 1 {
+                s0 += s0.mul_add(xs[(i + 1) % 5], w[(i + 1) % 2][i % 3]).cos()
+                    / (1.0 + (c + s0) * (c + s0));
+                s0 *= (xs[i + 1] * i as f64).cos();
+            } else {
+                s0 = (s0 + xs[4 - i]).tanh();
+                s0 -= 1.5 + c.tanh().exp() / (1.5 + w[0][i % 3].tanh());
+            }
+            if b[(i + 2) % 4].sin() >= 0.25 {
+                s0 -= (s0 + s0.tanh()).atan();
+                s0 += c;
+            }
+        }
+        let mut s2 = 1.0;
+        let s3 = cm[1][1] * c * (0.75 * cm[2][1]);
+        for i in 0..=3 {
+            let t4 = -cm[i % 3][1].powi(i as i32);
+            s1 += t4 * b[3 - i];
+            s2 += b[3 - i];
+            s2 = (s2 + t4).tanh();
+        }
+        (s0.sin() + s1 - s2) * s3
     });
     let plain = |w: [[f64; 3]; 2], b: [f64; 4], c: f64| -> f64 {
-        let mut s0 = 0.0;
-        let mut h1 = [0.0; 3];
-        for i in 1..4 {
-            let t2 = (b[(i + 2) % 4] * w[1][(i * 2) % 3]).sin();
-            s0 += t2 * cm[2][(i + 2) % 3].atan();
+        let mut s0: f64 = 0.0;
+        for i in 0..3 {
+            s0 = (s0 + i as f64).tanh();
         }
-        let h3: [f64; 2] = [0.0; 2];
-        let mut h4 = [0.0; 4];
-        for i in 0..w.len() {
-            h1[i] += (-(c / (2.0 + (i as f64).sin()))).atan();
-            if i > 0 {
-                s0 += h1[i + 1].sigmoid();
+        let mut s1 = 0.5;
+        for i in 1..4 {
+            if i < 1 {
+                s0 += s0.mul_add(xs[(i + 1) % 5], w[(i + 1) % 2][i % 3]).cos()
+                    / (1.0 + (c + s0) * (c + s0));
+                s0 *= (xs[i + 1] * i as f64).cos();
+            } else {
+                s0 = (s0 + xs[4 - i]).tanh();
+                s0 -= 1.5 + c.tanh().exp() / (1.5 + w[0][i % 3].tanh());
+            }
+            if b[(i + 2) % 4].sin() >= 0.25 {
+                s0 -= (s0 + s0.tanh()).atan();
+                s0 += c;
             }
         }
-        let s5: f64 = 0.5;
-        let h6 = [h1[2].powi(3).powi(3), b[3].sigmoid().softplus()];
-        for i in 0..w.len() {
-            h4[i + 1] = -w[1 - i][(i + 1) % 3];
-            h1[i] += xs[i];
+        let mut s2 = 1.0;
+        let s3 = cm[1][1] * c * (0.75 * cm[2][1]);
+        for i in 0..=3 {
+            let t4 = -cm[i % 3][1].powi(i as i32);
+            s1 += t4 * b[3 - i];
+            s2 += b[3 - i];
+            s2 = (s2 + t4).tanh();
         }
-        (s0 + h1[0]) * h3[1] + h4[0].softplus() + s5 - h6[1].tanh()
+        (s0.sin() + s1 - s2) * s3
     };
     let reference = GraphFn::<f64, _, 11>::new(
         [
@@ -5031,33 +6436,42 @@ fn case_042() {
             let c = p10;
             let cg = p0.graph();
             let mut s0 = cg.constant(0.0);
-            let mut h1 = [cg.constant(0.0); 3];
-            for i in 1..4 {
-                let t2 = (b[(i + 2) % 4] * w[1][(i * 2) % 3]).sin();
-                s0 = s0 + t2 * cm[2][(i + 2) % 3].atan();
+            for i in 0..3 {
+                s0 = (s0 + i as f64).tanh();
             }
-            let h3 = [cg.constant(0.0); 2];
-            let mut h4 = [cg.constant(0.0); 4];
-            for i in 0..w.len() {
-                h1[i] = h1[i] + (-(c / (2.0 + (i as f64).sin()))).atan();
-                if i > 0 {
-                    s0 = s0 + h1[i + 1].sigmoid();
+            let mut s1 = cg.constant(0.5);
+            for i in 1..4 {
+                if i < 1 {
+                    s0 = s0
+                        + s0.mul_add(cg.constant(xs[(i + 1) % 5]), w[(i + 1) % 2][i % 3])
+                            .cos()
+                            / (1.0 + (c + s0) * (c + s0));
+                    s0 = s0 * (xs[i + 1] * i as f64).cos();
+                } else {
+                    s0 = (s0 + xs[4 - i]).tanh();
+                    s0 = s0 - (1.5 + c.tanh().exp() / (1.5 + w[0][i % 3].tanh()));
+                }
+                if b[(i + 2) % 4].sin().value() >= 0.25 {
+                    s0 = s0 - (s0 + s0.tanh()).atan();
+                    s0 = s0 + c;
                 }
             }
-            let s5 = cg.constant(0.5);
-            let h6 = [h1[2].powi(3).powi(3), b[3].sigmoid().softplus()];
-            for i in 0..w.len() {
-                h4[i + 1] = -w[1 - i][(i + 1) % 3];
-                h1[i] = h1[i] + xs[i];
+            let mut s2 = cg.constant(1.0);
+            let s3 = cm[1][1] * c * (0.75 * cm[2][1]);
+            for i in 0..=3 {
+                let t4 = cg.constant(-cm[i % 3][1].powi(i as i32));
+                s1 = s1 + t4 * b[3 - i];
+                s2 = s2 + b[3 - i];
+                s2 = (s2 + t4).tanh();
             }
-            (s0 + h1[0]) * h3[1] + h4[0].softplus() + s5 - h6[1].tanh()
+            (s0.sin() + s1 - s2) * s3
         },
     );
-    let w: [[f64; 3]; 2] = [[-0.625, 0.0625, 0.5], [0.875, 1.1875, 0.3125]];
-    let b: [f64; 4] = [-0.75, 0.8125, -0.8125, -1.1875];
-    let c: f64 = 0.875;
+    let w: [[f64; 3]; 2] = [[-0.25, 0.0, 0.875], [0.875, -1.1875, 1.0]];
+    let b: [f64; 4] = [0.0625, 0.75, -0.6875, -0.9375];
+    let c: f64 = -0.375;
     let at: [f64; 11] = [
-        -0.625, 0.0625, 0.5, 0.875, 1.1875, 0.3125, -0.75, 0.8125, -0.8125, -1.1875, 0.875,
+        -0.25, 0.0, 0.875, 0.875, -1.1875, 1.0, 0.0625, 0.75, -0.6875, -0.9375, -0.375,
     ];
     assert_eq!(
         f.inputs(),
@@ -5079,1794 +6493,750 @@ fn case_042() {
     );
 }
 
-/// [[f64; 3]; 2], f64; loops nested 1 deep, 55 operations unrolled.
-#[test]
-fn case_043() {
-    let xs: [f64; 5] = [0.5, -0.875, 0.25, -0.5, 0.625];
-    let cm: [[f64; 3]; 3] = [[0.5, -1.0, -0.25], [0.0, 0.5, 1.0], [-0.625, 0.375, 0.5]];
-    let f = grad!(|w: [[f64; 3]; 2], c: f64| {
-        let mut h0 = [0.0; 4];
-        let mut s1 = 1.0;
-        for i in (0..=w.len()).step_by(2) {
-            h0[2] = (-cm[i][(i * 2) % 3]).tanh().atan();
-            if i % 2 == 0 {
-                h0[i] += c * c;
-            } else {
-                s1 -= w[i % 2][(i * 2) % 3];
-                s1 -= c * c.exp().exp();
-            }
-        }
-        let mut s2 = 0.5;
-        let mut s3 = 0.0;
-        for i in (0..3).step_by(3) {
-            if i % 2 == 0 {
-                h0[i] = (h0[i] + (w[0][i] * w[1][i]).atan()).tanh();
-                s3 += s1.mul_add(
-                    c,
-                    (1.0 + h0[i] / (1.5 + xs[0].tanh()) * (h0[i] / (1.5 + xs[0].tanh()))).ln(),
-                );
-            } else {
-                s2 += (c - 1.25).sigmoid() * xs[i];
-                s3 += (i + 1) as f64;
-            }
-            s3 += w[i % 2][(i + 1) % 3];
-            s3 += s1 * c;
-        }
-        let mut h4 = [w[1][2] + s2 + 1.25, 2.0 * (xs[0] + w[0][0])];
-        for i in (1..4).step_by(3) {
-            h0[(i + 1) % 4] /= 0.5 + xs[i].tanh().sigmoid();
-            h4[(i + 2) % 2] -= (xs[(i * 2) % 5] * s3).powi(2) + (h4[(i * 2) % 2] + c);
-            let t5 = (1.0 + s3.softplus() * s3.softplus()).sqrt();
-            h0[i] += t5 * (h0[(i * 2) % 4] + 1.25);
-        }
-        (h0[1] + s1.tanh() + s2.softplus()) * s3 * h4[1]
-    });
-    let plain = |w: [[f64; 3]; 2], c: f64| -> f64 {
-        let mut h0 = [0.0; 4];
-        let mut s1 = 1.0;
-        for i in (0..=w.len()).step_by(2) {
-            h0[2] = (-cm[i][(i * 2) % 3]).tanh().atan();
-            if i % 2 == 0 {
-                h0[i] += c * c;
-            } else {
-                s1 -= w[i % 2][(i * 2) % 3];
-                s1 -= c * c.exp().exp();
-            }
-        }
-        let mut s2 = 0.5;
-        let mut s3 = 0.0;
-        for i in (0..3).step_by(3) {
-            if i % 2 == 0 {
-                h0[i] = (h0[i] + (w[0][i] * w[1][i]).atan()).tanh();
-                s3 += s1.mul_add(
-                    c,
-                    (1.0 + h0[i] / (1.5 + xs[0].tanh()) * (h0[i] / (1.5 + xs[0].tanh()))).ln(),
-                );
-            } else {
-                s2 += (c - 1.25).sigmoid() * xs[i];
-                s3 += (i + 1) as f64;
-            }
-            s3 += w[i % 2][(i + 1) % 3];
-            s3 += s1 * c;
-        }
-        let mut h4 = [w[1][2] + s2 + 1.25, 2.0 * (xs[0] + w[0][0])];
-        for i in (1..4).step_by(3) {
-            h0[(i + 1) % 4] /= 0.5 + xs[i].tanh().sigmoid();
-            h4[(i + 2) % 2] -= (xs[(i * 2) % 5] * s3).powi(2) + (h4[(i * 2) % 2] + c);
-            let t5 = (1.0 + s3.softplus() * s3.softplus()).sqrt();
-            h0[i] += t5 * (h0[(i * 2) % 4] + 1.25);
-        }
-        (h0[1] + s1.tanh() + s2.softplus()) * s3 * h4[1]
-    };
-    let reference = GraphFn::<f64, _, 7>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let c = p6;
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 4];
-            let mut s1 = cg.constant(1.0);
-            for i in (0..=w.len()).step_by(2) {
-                h0[2] = cg.constant((-cm[i][(i * 2) % 3]).tanh().atan());
-                if i % 2 == 0 {
-                    h0[i] = h0[i] + c * c;
-                } else {
-                    s1 = s1 - w[i % 2][(i * 2) % 3];
-                    s1 = s1 - c * c.exp().exp();
-                }
-            }
-            let mut s2 = cg.constant(0.5);
-            let mut s3 = cg.constant(0.0);
-            for i in (0..3).step_by(3) {
-                if i % 2 == 0 {
-                    h0[i] = (h0[i] + (w[0][i] * w[1][i]).atan()).tanh();
-                    s3 = s3
-                        + s1.mul_add(
-                            c,
-                            (1.0 + h0[i] / (1.5 + xs[0].tanh()) * (h0[i] / (1.5 + xs[0].tanh())))
-                                .ln(),
-                        );
-                } else {
-                    s2 = s2 + (c - 1.25).sigmoid() * xs[i];
-                    s3 = s3 + (i + 1) as f64;
-                }
-                s3 = s3 + w[i % 2][(i + 1) % 3];
-                s3 = s3 + s1 * c;
-            }
-            let mut h4 = [w[1][2] + s2 + 1.25, 2.0 * (xs[0] + w[0][0])];
-            for i in (1..4).step_by(3) {
-                h0[(i + 1) % 4] = h0[(i + 1) % 4] / (0.5 + xs[i].tanh().sigmoid());
-                h4[(i + 2) % 2] =
-                    h4[(i + 2) % 2] - ((xs[(i * 2) % 5] * s3).powi(2) + (h4[(i * 2) % 2] + c));
-                let t5 = (1.0 + s3.softplus() * s3.softplus()).sqrt();
-                h0[i] = h0[i] + t5 * (h0[(i * 2) % 4] + 1.25);
-            }
-            (h0[1] + s1.tanh() + s2.softplus()) * s3 * h4[1]
-        },
-    );
-    let w: [[f64; 3]; 2] = [[0.4375, 0.625, 0.375], [0.1875, 1.125, 0.5625]];
-    let c: f64 = 0.8125;
-    let at: [f64; 7] = [0.4375, 0.625, 0.375, 0.1875, 1.125, 0.5625, 0.8125];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c"]
-    );
-    let g = f.grad(w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
-        ],
-    );
-}
-
-/// [[f64; 2]; 3]; loops nested 1 deep, 31 operations unrolled.
-#[test]
-fn case_044() {
-    let xs: [f64; 5] = [-0.125, -1.0, 0.625, -0.75, -0.375];
-    let f = grad!(|w: [[f64; 2]; 3]| {
-        let mut s0 = 1.0;
-        for i in (0..w.len()).step_by(2) {
-            s0 += w[(i * 2) % 3][0];
-        }
-        let mut s1 = -(1.25 * s0);
-        for i in (1..w.len() - 1).rev() {
-            if i % 2 == 0 {
-                s1 += s0.sin().exp().sin();
-                s0 = s0 * 0.5 + xs[i + 1];
-            }
-            s0 += s1;
-            s1 += (3.0 + w[i + 1][i]).tanh().exp();
-        }
-        let s2: f64 = 0.0;
-        let h3: [f64; 2] = [0.0; 2];
-        for i in (0..w.len() - 1).rev() {
-            s1 -= -w[(i + 1) % 3][0].tanh().exp()
-                / (1.0 + w[(i + 1) % 3][i].tanh() * w[(i + 1) % 3][i].tanh());
-        }
-        s0.tanh() + s1 + s2 + h3[0]
-    });
-    let plain = |w: [[f64; 2]; 3]| -> f64 {
-        let mut s0 = 1.0;
-        for i in (0..w.len()).step_by(2) {
-            s0 += w[(i * 2) % 3][0];
-        }
-        let mut s1 = -(1.25 * s0);
-        for i in (1..w.len() - 1).rev() {
-            if i % 2 == 0 {
-                s1 += s0.sin().exp().sin();
-                s0 = s0 * 0.5 + xs[i + 1];
-            }
-            s0 += s1;
-            s1 += (3.0 + w[i + 1][i]).tanh().exp();
-        }
-        let s2: f64 = 0.0;
-        let h3: [f64; 2] = [0.0; 2];
-        for i in (0..w.len() - 1).rev() {
-            s1 -= -w[(i + 1) % 3][0].tanh().exp()
-                / (1.0 + w[(i + 1) % 3][i].tanh() * w[(i + 1) % 3][i].tanh());
-        }
-        s0.tanh() + s1 + s2 + h3[0]
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1], [p2, p3], [p4, p5]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            for i in (0..w.len()).step_by(2) {
-                s0 = s0 + w[(i * 2) % 3][0];
-            }
-            let mut s1 = -(1.25 * s0);
-            for i in (1..w.len() - 1).rev() {
-                if i % 2 == 0 {
-                    s1 = s1 + s0.sin().exp().sin();
-                    s0 = s0 * 0.5 + xs[i + 1];
-                }
-                s0 = s0 + s1;
-                s1 = s1 + (3.0 + w[i + 1][i]).tanh().exp();
-            }
-            let s2 = cg.constant(0.0);
-            let h3 = [cg.constant(0.0); 2];
-            for i in (0..w.len() - 1).rev() {
-                s1 = s1
-                    - -w[(i + 1) % 3][0].tanh().exp()
-                        / (1.0 + w[(i + 1) % 3][i].tanh() * w[(i + 1) % 3][i].tanh());
-            }
-            s0.tanh() + s1 + s2 + h3[0]
-        },
-    );
-    let w: [[f64; 2]; 3] = [[-0.6875, 0.875], [0.5625, 1.25], [-0.625, 0.125]];
-    let at: [f64; 6] = [-0.6875, 0.875, 0.5625, 1.25, -0.625, 0.125];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
-    );
-}
-
-/// [f64; 3], [f64; 3]; loops nested 1 deep, 30 operations unrolled.
-#[test]
-fn case_045() {
-    let cm: [[f64; 3]; 3] = [
-        [-1.0, 1.0, 0.625],
-        [-0.75, 0.125, -1.0],
-        [-0.125, 1.0, -0.5],
-    ];
-    let f = grad!(|x: [f64; 3], b: [f64; 3]| {
-        let mut h0 = [0.0; 4];
-        for i in (0..2).step_by(2) {
-            h0[i] += cm[i][i + 1];
-        }
-        let h1 = [
-            b[1].tanh().powi(2),
-            (x[1] / (2.0 + h0[0].sin())).sin(),
-            -x[2] / (0.5 + b[0].sigmoid()),
-        ];
-        let mut h2 = [0.0; 2];
-        for i in (0..4).rev() {
-            h2[1] = 1.5 + h0[i];
-            h0[i] = i as f64;
-            h2[0] = h2[0].mul_add(h0[1], b[2] * x[(i * 2) % 3].atan());
-        }
-        h0[1].softplus() - h1[2] + h2[1]
-    });
-    let plain = |x: [f64; 3], b: [f64; 3]| -> f64 {
-        let mut h0 = [0.0; 4];
-        for i in (0..2).step_by(2) {
-            h0[i] += cm[i][i + 1];
-        }
-        let h1 = [
-            b[1].tanh().powi(2),
-            (x[1] / (2.0 + h0[0].sin())).sin(),
-            -x[2] / (0.5 + b[0].sigmoid()),
-        ];
-        let mut h2 = [0.0; 2];
-        for i in (0..4).rev() {
-            h2[1] = 1.5 + h0[i];
-            h0[i] = i as f64;
-            h2[0] = h2[0].mul_add(h0[1], b[2] * x[(i * 2) % 3].atan());
-        }
-        h0[1].softplus() - h1[2] + h2[1]
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]"],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1, p2];
-            let b = [p3, p4, p5];
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 4];
-            for i in (0..2).step_by(2) {
-                h0[i] = h0[i] + cm[i][i + 1];
-            }
-            let h1 = [
-                b[1].tanh().powi(2),
-                (x[1] / (2.0 + h0[0].sin())).sin(),
-                -x[2] / (0.5 + b[0].sigmoid()),
-            ];
-            let mut h2 = [cg.constant(0.0); 2];
-            for i in (0..4).rev() {
-                h2[1] = 1.5 + h0[i];
-                h0[i] = cg.constant(i as f64);
-                h2[0] = h2[0].mul_add(h0[1], b[2] * x[(i * 2) % 3].atan());
-            }
-            h0[1].softplus() - h1[2] + h2[1]
-        },
-    );
-    let x: [f64; 3] = [-0.4375, -0.5, 0.8125];
-    let b: [f64; 3] = [-1.0, -0.9375, 0.625];
-    let at: [f64; 6] = [-0.4375, -0.5, 0.8125, -1.0, -0.9375, 0.625];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]"]);
-    let g = f.grad(x, b);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b),
-        [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2]],
-    );
-}
-
-/// [[f64; 3]; 2], f64; loops nested 1 deep, 79 operations unrolled.
-#[test]
-fn case_046() {
-    let cm: [[f64; 3]; 3] = [
-        [0.5, 0.25, 0.5],
-        [-0.25, 0.375, 0.375],
-        [0.75, -0.75, -0.625],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2], c: f64| {
-        let mut s0 = 1.0;
-        let mut h1 = [0.0; 4];
-        for i in 0..=w.len() {
-            let t2 = w[(i * 2) % 2][(i + 1) % 3];
-            s0 += t2 * (c + cm[1][i]);
-            let t3 = w[i % 2][2 - i].powi(3).cos();
-            h1[i] += t3 * w[1][i].atan();
-            let t4 = (i as f64 / (1.5 + w[(i + 2) % 2][i].tanh())).sigmoid();
-            h1[3 - i] += t4 * (1.0 + c * c).ln();
-        }
-        let mut h5 = [0.0; 2];
-        let h6: [f64; 3] = [0.0; 3];
-        for i in 1..4 {
-            if i % 2 == 0 {
-                h5[(i + 2) % 2] += c;
-                h5[i % 2] -= c.atan();
-            } else {
-                h1[i] += ((c - cm[1][(i * 2) % 3]) * (1.0 + i as f64 * i as f64).sqrt()).powi(3);
-                s0 += c + h1[1].tanh();
-            }
-        }
-        (s0.sin() + h1[2]) * h5[0].sin() - h6[1]
-    });
-    let plain = |w: [[f64; 3]; 2], c: f64| -> f64 {
-        let mut s0 = 1.0;
-        let mut h1 = [0.0; 4];
-        for i in 0..=w.len() {
-            let t2 = w[(i * 2) % 2][(i + 1) % 3];
-            s0 += t2 * (c + cm[1][i]);
-            let t3 = w[i % 2][2 - i].powi(3).cos();
-            h1[i] += t3 * w[1][i].atan();
-            let t4 = (i as f64 / (1.5 + w[(i + 2) % 2][i].tanh())).sigmoid();
-            h1[3 - i] += t4 * (1.0 + c * c).ln();
-        }
-        let mut h5 = [0.0; 2];
-        let h6: [f64; 3] = [0.0; 3];
-        for i in 1..4 {
-            if i % 2 == 0 {
-                h5[(i + 2) % 2] += c;
-                h5[i % 2] -= c.atan();
-            } else {
-                h1[i] += ((c - cm[1][(i * 2) % 3]) * (1.0 + i as f64 * i as f64).sqrt()).powi(3);
-                s0 += c + h1[1].tanh();
-            }
-        }
-        (s0.sin() + h1[2]) * h5[0].sin() - h6[1]
-    };
-    let reference = GraphFn::<f64, _, 7>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let c = p6;
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in 0..=w.len() {
-                let t2 = w[(i * 2) % 2][(i + 1) % 3];
-                s0 = s0 + t2 * (c + cm[1][i]);
-                let t3 = w[i % 2][2 - i].powi(3).cos();
-                h1[i] = h1[i] + t3 * w[1][i].atan();
-                let t4 = (i as f64 / (1.5 + w[(i + 2) % 2][i].tanh())).sigmoid();
-                h1[3 - i] = h1[3 - i] + t4 * (1.0 + c * c).ln();
-            }
-            let mut h5 = [cg.constant(0.0); 2];
-            let h6 = [cg.constant(0.0); 3];
-            for i in 1..4 {
-                if i % 2 == 0 {
-                    h5[(i + 2) % 2] = h5[(i + 2) % 2] + c;
-                    h5[i % 2] = h5[i % 2] - c.atan();
-                } else {
-                    h1[i] = h1[i]
-                        + ((c - cm[1][(i * 2) % 3]) * (1.0 + i as f64 * i as f64).sqrt()).powi(3);
-                    s0 = s0 + (c + h1[1].tanh());
-                }
-            }
-            (s0.sin() + h1[2]) * h5[0].sin() - h6[1]
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.75, 0.75, -0.625], [-0.875, -0.5, 1.0625]];
-    let c: f64 = 0.875;
-    let at: [f64; 7] = [-0.75, 0.75, -0.625, -0.875, -0.5, 1.0625, 0.875];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c"]
-    );
-    let g = f.grad(w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
-        ],
-    );
-}
-
-/// [[f64; 3]; 2]; loops nested 2 deep, 96 operations unrolled.
-#[test]
-fn case_047() {
-    let xs: [f64; 5] = [-0.125, -0.75, 0.0, 0.125, -0.625];
-    let cm: [[f64; 3]; 3] = [
-        [-0.5, -0.75, 0.125],
-        [0.75, 0.75, -1.0],
-        [-1.0, 0.75, 0.875],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2]| {
-        let mut s0 = 0.5;
-        for i in 0..3 {
-            s0 += (cm[(i + 2) % 3][2 - i] / (2.0 + xs[2].sin()) * (w[i % 2][i] + 0.25))
-                .powi(i as i32);
-            s0 = (s0 + s0.sigmoid() * (w[(i * 2) % 2][i] / (2.0 + s0.sin()))).tanh();
-        }
-        let mut h1 = [
-            (w[0][2] * w[1][2]).sin(),
-            w[0][2] - 0.5 * s0,
-            (w[1][1] / (1.0 + s0 * s0)).sin(),
-        ];
-        let mut s2 = 0.5;
-        for i in (0..w.len()).step_by(3) {
-            for j in i..2 {
-                s2 += (w[j][i] + cm[i][1] + 2.0).sin();
-            }
-            s2 /= 0.5 + cm[i + 1][(i + 1) % 3].sigmoid();
-            h1[i] = w[i][i];
-        }
-        let mut h3 = [0.0; 3];
-        for i in (1..3).rev() {
-            s0 += -(1.0 + cm[i][(i * 2) % 3].sin() * cm[i][(i * 2) % 3].sin()).sqrt();
-            let t4 = (cm[i][2 - i] - w[(i * 2) % 2][i]).mul_add(
-                w[0][2 - i].tanh().exp(),
-                w[(i * 2) % 2][i] * w[i % 2][2 - i],
-            );
-            h3[i] += t4 * (h1[(i + 2) % 3] * w[i % 2][2]);
-            s0 *= 0.5;
-        }
-        s0 * h1[2] * s2 - h3[2]
-    });
-    let plain = |w: [[f64; 3]; 2]| -> f64 {
-        let mut s0 = 0.5;
-        for i in 0..3 {
-            s0 += (cm[(i + 2) % 3][2 - i] / (2.0 + xs[2].sin()) * (w[i % 2][i] + 0.25))
-                .powi(i as i32);
-            s0 = (s0 + s0.sigmoid() * (w[(i * 2) % 2][i] / (2.0 + s0.sin()))).tanh();
-        }
-        let mut h1 = [
-            (w[0][2] * w[1][2]).sin(),
-            w[0][2] - 0.5 * s0,
-            (w[1][1] / (1.0 + s0 * s0)).sin(),
-        ];
-        let mut s2 = 0.5;
-        for i in (0..w.len()).step_by(3) {
-            for j in i..2 {
-                s2 += (w[j][i] + cm[i][1] + 2.0).sin();
-            }
-            s2 /= 0.5 + cm[i + 1][(i + 1) % 3].sigmoid();
-            h1[i] = w[i][i];
-        }
-        let mut h3 = [0.0; 3];
-        for i in (1..3).rev() {
-            s0 += -(1.0 + cm[i][(i * 2) % 3].sin() * cm[i][(i * 2) % 3].sin()).sqrt();
-            let t4 = (cm[i][2 - i] - w[(i * 2) % 2][i]).mul_add(
-                w[0][2 - i].tanh().exp(),
-                w[(i * 2) % 2][i] * w[i % 2][2 - i],
-            );
-            h3[i] += t4 * (h1[(i + 2) % 3] * w[i % 2][2]);
-            s0 *= 0.5;
-        }
-        s0 * h1[2] * s2 - h3[2]
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.5);
-            for i in 0..3 {
-                s0 = s0
-                    + (cm[(i + 2) % 3][2 - i] / (2.0 + xs[2].sin()) * (w[i % 2][i] + 0.25))
-                        .powi(i as i32);
-                s0 = (s0 + s0.sigmoid() * (w[(i * 2) % 2][i] / (2.0 + s0.sin()))).tanh();
-            }
-            let mut h1 = [
-                (w[0][2] * w[1][2]).sin(),
-                w[0][2] - 0.5 * s0,
-                (w[1][1] / (1.0 + s0 * s0)).sin(),
-            ];
-            let mut s2 = cg.constant(0.5);
-            for i in (0..w.len()).step_by(3) {
-                for j in i..2 {
-                    s2 = s2 + (w[j][i] + cm[i][1] + 2.0).sin();
-                }
-                s2 = s2 / (0.5 + cm[i + 1][(i + 1) % 3].sigmoid());
-                h1[i] = w[i][i];
-            }
-            let mut h3 = [cg.constant(0.0); 3];
-            for i in (1..3).rev() {
-                s0 = s0 + -(1.0 + cm[i][(i * 2) % 3].sin() * cm[i][(i * 2) % 3].sin()).sqrt();
-                let t4 = (cm[i][2 - i] - w[(i * 2) % 2][i]).mul_add(
-                    w[0][2 - i].tanh().exp(),
-                    w[(i * 2) % 2][i] * w[i % 2][2 - i],
-                );
-                h3[i] = h3[i] + t4 * (h1[(i + 2) % 3] * w[i % 2][2]);
-                s0 = s0 * 0.5;
-            }
-            s0 * h1[2] * s2 - h3[2]
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.3125, -0.25, -1.1875], [-1.0, 0.25, 1.1875]];
-    let at: [f64; 6] = [-0.3125, -0.25, -1.1875, -1.0, 0.25, 1.1875];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
-    );
-}
-
-/// [[f64; 3]; 2]; loops nested 2 deep, 42 operations unrolled.
-#[test]
-fn case_048() {
-    let xs: [f64; 5] = [-0.5, 0.75, 0.625, -0.875, -0.375];
-    let cm: [[f64; 3]; 3] = [
-        [1.0, -0.875, 0.75],
-        [0.0, -0.375, -0.5],
-        [-0.5, 1.0, -0.625],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2]| {
-        let mut s0 = 1.0;
-        for i in 1..3 {
-            s0 -= ((i + 1) as f64).powi(2).tanh().exp();
-        }
-        let mut s1 = s0 * 0.5;
-        for i in (0..w.len()).step_by(3) {
-            for j in (0..i + 1).step_by(2) {
-                s1 += w[1 - i][i].softplus()
-                    + (cm[(j + 2) % 3][j] + xs[j])
-                    + w[j][j] * w[1 - i][2 - i] / (1.0 + s0.exp());
-                if j != 1 {
-                    s1 += cm[i][2];
-                } else {
-                    s1 *= 0.5 + w[1 - j][(i * 2) % 3].sigmoid().sigmoid();
-                }
-            }
-            if i > 0 {
-                s1 *= s1.atan().cos();
-            } else {
-                s1 = s1 * 0.5
-                    + (1.0 + w[0][(i + 1) % 3].powi(i as i32) * w[0][(i + 1) % 3].powi(i as i32))
-                        .sqrt();
-            }
-            if i % 2 == 0 {
-                s0 -= w[(i + 1) % 2][i];
-                s0 += (-w[i][(i + 1) % 3]).sin();
-            } else {
-                s0 -= -s0;
-            }
-        }
-        let mut s2 = 1.0;
-        for i in 0..w.len() {
-            for j in i..i + 1 {
-                s1 -= w[(j * 2) % 2][j + 1];
-            }
-            if i % 2 == 0 {
-                s2 += (1.0 + w[(i + 2) % 2][(i + 2) % 3] * w[(i + 2) % 2][(i + 2) % 3])
-                    .sqrt()
-                    .powi(2);
-                s0 += w[i][i] * w[i][2 - i];
-            }
-        }
-        s0 * s1.sin() * s2
-    });
-    let plain = |w: [[f64; 3]; 2]| -> f64 {
-        let mut s0 = 1.0;
-        for i in 1..3 {
-            s0 -= ((i + 1) as f64).powi(2).tanh().exp();
-        }
-        let mut s1 = s0 * 0.5;
-        for i in (0..w.len()).step_by(3) {
-            for j in (0..i + 1).step_by(2) {
-                s1 += w[1 - i][i].softplus()
-                    + (cm[(j + 2) % 3][j] + xs[j])
-                    + w[j][j] * w[1 - i][2 - i] / (1.0 + s0.exp());
-                if j != 1 {
-                    s1 += cm[i][2];
-                } else {
-                    s1 *= 0.5 + w[1 - j][(i * 2) % 3].sigmoid().sigmoid();
-                }
-            }
-            if i > 0 {
-                s1 *= s1.atan().cos();
-            } else {
-                s1 = s1 * 0.5
-                    + (1.0 + w[0][(i + 1) % 3].powi(i as i32) * w[0][(i + 1) % 3].powi(i as i32))
-                        .sqrt();
-            }
-            if i % 2 == 0 {
-                s0 -= w[(i + 1) % 2][i];
-                s0 += (-w[i][(i + 1) % 3]).sin();
-            } else {
-                s0 -= -s0;
-            }
-        }
-        let mut s2 = 1.0;
-        for i in 0..w.len() {
-            for j in i..i + 1 {
-                s1 -= w[(j * 2) % 2][j + 1];
-            }
-            if i % 2 == 0 {
-                s2 += (1.0 + w[(i + 2) % 2][(i + 2) % 3] * w[(i + 2) % 2][(i + 2) % 3])
-                    .sqrt()
-                    .powi(2);
-                s0 += w[i][i] * w[i][2 - i];
-            }
-        }
-        s0 * s1.sin() * s2
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(1.0);
-            for i in 1..3 {
-                s0 = s0 - ((i + 1) as f64).powi(2).tanh().exp();
-            }
-            let mut s1 = s0 * 0.5;
-            for i in (0..w.len()).step_by(3) {
-                for j in (0..i + 1).step_by(2) {
-                    s1 = s1
-                        + (w[1 - i][i].softplus()
-                            + (cm[(j + 2) % 3][j] + xs[j])
-                            + w[j][j] * w[1 - i][2 - i] / (1.0 + s0.exp()));
-                    if j != 1 {
-                        s1 = s1 + cm[i][2];
-                    } else {
-                        s1 = s1 * (0.5 + w[1 - j][(i * 2) % 3].sigmoid().sigmoid());
-                    }
-                }
-                if i > 0 {
-                    s1 = s1 * s1.atan().cos();
-                } else {
-                    s1 = s1 * 0.5
-                        + (1.0
-                            + w[0][(i + 1) % 3].powi(i as i32) * w[0][(i + 1) % 3].powi(i as i32))
-                        .sqrt();
-                }
-                if i % 2 == 0 {
-                    s0 = s0 - w[(i + 1) % 2][i];
-                    s0 = s0 + (-w[i][(i + 1) % 3]).sin();
-                } else {
-                    s0 = s0 - -s0;
-                }
-            }
-            let mut s2 = cg.constant(1.0);
-            for i in 0..w.len() {
-                for j in i..i + 1 {
-                    s1 = s1 - w[(j * 2) % 2][j + 1];
-                }
-                if i % 2 == 0 {
-                    s2 = s2
-                        + (1.0 + w[(i + 2) % 2][(i + 2) % 3] * w[(i + 2) % 2][(i + 2) % 3])
-                            .sqrt()
-                            .powi(2);
-                    s0 = s0 + w[i][i] * w[i][2 - i];
-                }
-            }
-            s0 * s1.sin() * s2
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.375, 0.375, -0.3125], [0.125, 0.6875, 1.1875]];
-    let at: [f64; 6] = [-0.375, 0.375, -0.3125, 0.125, 0.6875, 1.1875];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
-    );
-}
-
-/// [[f64; 3]; 2], f64; loops nested 3 deep, 76 operations unrolled.
-#[test]
-fn case_049() {
-    let xs: [f64; 5] = [0.25, 0.75, -0.375, -0.375, -0.125];
-    let cm: [[f64; 3]; 3] = [
-        [0.875, -0.75, 0.75],
-        [0.625, -0.125, 0.625],
-        [-0.25, 0.25, 0.625],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2], c: f64| {
-        let mut s0 = xs[3];
-        let mut s1 = 0.0;
-        for i in (0..w.len()).rev() {
-            for j in (i..2).step_by(2) {
-                s1 += w[0][(i * 2) % 3].tanh() / (1.5 + ((i + 1) as f64).tanh());
-                s0 = s0 * 0.5 + w[1 - i][i].sigmoid() / (1.5 + c.tanh());
-                for k in j..j + 2 {
-                    let t2 = w[1 - j][(j + k) % 3];
-                    s0 += t2 * (c / (1.0 + s0.exp()));
-                }
-            }
-            s0 -= 1.25 * cm[i][i];
-        }
-        let mut s3 = 1.0;
-        let mut h4 = [
-            w[1][1],
-            (w[1][0] * c).powi(2),
-            (1.0 + c.powi(2) * c.powi(2)).ln(),
-        ];
-        for i in 0..w.len() {
-            if i % 2 == 0 {
-                s3 += (c.mul_add(c, i as f64) * -w[0][i + 1]).sin();
-                h4[(i + 1) % 3] +=
-                    (1.0 + (w[i][2 - i] - i as f64) * (w[i][2 - i] - i as f64)).sqrt();
-            }
-            s3 = s3.mul_add(h4[1] + 0.25, c.mul_add(s3, c).atan());
-        }
-        s0.softplus() * s1 - s3 - h4[2]
-    });
-    let plain = |w: [[f64; 3]; 2], c: f64| -> f64 {
-        let mut s0 = xs[3];
-        let mut s1 = 0.0;
-        for i in (0..w.len()).rev() {
-            for j in (i..2).step_by(2) {
-                s1 += w[0][(i * 2) % 3].tanh() / (1.5 + ((i + 1) as f64).tanh());
-                s0 = s0 * 0.5 + w[1 - i][i].sigmoid() / (1.5 + c.tanh());
-                for k in j..j + 2 {
-                    let t2 = w[1 - j][(j + k) % 3];
-                    s0 += t2 * (c / (1.0 + s0.exp()));
-                }
-            }
-            s0 -= 1.25 * cm[i][i];
-        }
-        let mut s3 = 1.0;
-        let mut h4 = [
-            w[1][1],
-            (w[1][0] * c).powi(2),
-            (1.0 + c.powi(2) * c.powi(2)).ln(),
-        ];
-        for i in 0..w.len() {
-            if i % 2 == 0 {
-                s3 += (c.mul_add(c, i as f64) * -w[0][i + 1]).sin();
-                h4[(i + 1) % 3] +=
-                    (1.0 + (w[i][2 - i] - i as f64) * (w[i][2 - i] - i as f64)).sqrt();
-            }
-            s3 = s3.mul_add(h4[1] + 0.25, c.mul_add(s3, c).atan());
-        }
-        s0.softplus() * s1 - s3 - h4[2]
-    };
-    let reference = GraphFn::<f64, _, 7>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let c = p6;
-            let cg = p0.graph();
-            let mut s0 = cg.constant(xs[3]);
-            let mut s1 = cg.constant(0.0);
-            for i in (0..w.len()).rev() {
-                for j in (i..2).step_by(2) {
-                    s1 = s1 + w[0][(i * 2) % 3].tanh() / (1.5 + ((i + 1) as f64).tanh());
-                    s0 = s0 * 0.5 + w[1 - i][i].sigmoid() / (1.5 + c.tanh());
-                    for k in j..j + 2 {
-                        let t2 = w[1 - j][(j + k) % 3];
-                        s0 = s0 + t2 * (c / (1.0 + s0.exp()));
-                    }
-                }
-                s0 = s0 - 1.25 * cm[i][i];
-            }
-            let mut s3 = cg.constant(1.0);
-            let mut h4 = [
-                w[1][1],
-                (w[1][0] * c).powi(2),
-                (1.0 + c.powi(2) * c.powi(2)).ln(),
-            ];
-            for i in 0..w.len() {
-                if i % 2 == 0 {
-                    s3 = s3 + (c.mul_add(c, cg.constant(i as f64)) * -w[0][i + 1]).sin();
-                    h4[(i + 1) % 3] = h4[(i + 1) % 3]
-                        + (1.0 + (w[i][2 - i] - i as f64) * (w[i][2 - i] - i as f64)).sqrt();
-                }
-                s3 = s3.mul_add(h4[1] + 0.25, c.mul_add(s3, c).atan());
-            }
-            s0.softplus() * s1 - s3 - h4[2]
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.75, 0.6875, 0.0625], [0.8125, -1.1875, 0.6875]];
-    let c: f64 = -0.625;
-    let at: [f64; 7] = [-0.75, 0.6875, 0.0625, 0.8125, -1.1875, 0.6875, -0.625];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c"]
-    );
-    let g = f.grad(w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
-        ],
-    );
-}
-
-/// [[f64; 3]; 2]; loops nested 2 deep, 71 operations unrolled.
-#[test]
-fn case_050() {
-    let xs: [f64; 5] = [-0.5, 1.0, -0.375, 0.75, -0.875];
-    let cm: [[f64; 3]; 3] = [
-        [-0.25, 0.5, 0.375],
-        [0.875, 0.375, -0.25],
-        [0.75, -0.375, -0.375],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2]| {
-        let mut h0 = [0.0; 4];
-        let mut s1 = 1.0;
-        for i in 0..w.len() {
-            for j in i..3 {
-                s1 += (w[(j + 1) % 2][j] + w[i][j])
-                    / (1.0 + w[1 - i][(i + 1) % 3] * w[1 - i][(i + 1) % 3])
-                    + 0.5;
-            }
-            s1 = (s1 + (-w[(i * 2) % 2][i]).mul_add(w[0][i].powi(2), xs[(i + 1) % 5])).tanh();
-        }
-        let mut s2 = (1.0 + s1 * s1).sqrt() - 3.0;
-        for i in 1..=3 {
-            let t3 = s1;
-            h0[3] += t3 * s2;
-            if i > 1 {
-                h0[(i * 2) % 4] -= xs[4];
-            } else {
-                s2 += s2;
-                s2 = s2.mul_add(s1, cm[0][2].sin().powi(2));
-            }
-            s2 += (1.0 + s1 * s1).sqrt();
-        }
-        h0[2].tanh() - s1 - s2
-    });
-    let plain = |w: [[f64; 3]; 2]| -> f64 {
-        let mut h0 = [0.0; 4];
-        let mut s1 = 1.0;
-        for i in 0..w.len() {
-            for j in i..3 {
-                s1 += (w[(j + 1) % 2][j] + w[i][j])
-                    / (1.0 + w[1 - i][(i + 1) % 3] * w[1 - i][(i + 1) % 3])
-                    + 0.5;
-            }
-            s1 = (s1 + (-w[(i * 2) % 2][i]).mul_add(w[0][i].powi(2), xs[(i + 1) % 5])).tanh();
-        }
-        let mut s2 = (1.0 + s1 * s1).sqrt() - 3.0;
-        for i in 1..=3 {
-            let t3 = s1;
-            h0[3] += t3 * s2;
-            if i > 1 {
-                h0[(i * 2) % 4] -= xs[4];
-            } else {
-                s2 += s2;
-                s2 = s2.mul_add(s1, cm[0][2].sin().powi(2));
-            }
-            s2 += (1.0 + s1 * s1).sqrt();
-        }
-        h0[2].tanh() - s1 - s2
-    };
-    let reference = GraphFn::<f64, _, 6>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-        ],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 4];
-            let mut s1 = cg.constant(1.0);
-            for i in 0..w.len() {
-                for j in i..3 {
-                    s1 = s1
-                        + ((w[(j + 1) % 2][j] + w[i][j])
-                            / (1.0 + w[1 - i][(i + 1) % 3] * w[1 - i][(i + 1) % 3])
-                            + 0.5);
-                }
-                s1 = (s1
-                    + (-w[(i * 2) % 2][i]).mul_add(w[0][i].powi(2), cg.constant(xs[(i + 1) % 5])))
-                .tanh();
-            }
-            let mut s2 = (1.0 + s1 * s1).sqrt() - 3.0;
-            for i in 1..=3 {
-                let t3 = s1;
-                h0[3] = h0[3] + t3 * s2;
-                if i > 1 {
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] - xs[4];
-                } else {
-                    s2 = s2 + s2;
-                    s2 = s2.mul_add(s1, cg.constant(cm[0][2].sin().powi(2)));
-                }
-                s2 = s2 + (1.0 + s1 * s1).sqrt();
-            }
-            h0[2].tanh() - s1 - s2
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.5, -1.25, 0.125], [0.8125, 0.0, 0.1875]];
-    let at: [f64; 6] = [-0.5, -1.25, 0.125, 0.8125, 0.0, 0.1875];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
-    );
-    let g = f.grad(w);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w),
-        [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
-    );
-}
-
-/// [[f64; 3]; 2], f64; loops nested 1 deep, 30 operations unrolled.
-#[test]
-fn case_051() {
-    let xs: [f64; 5] = [0.25, -0.375, -0.125, -0.75, 0.25];
-    let cm: [[f64; 3]; 3] = [
-        [0.875, -0.125, -0.375],
-        [-0.25, 0.125, 0.375],
-        [-0.5, -0.5, 0.875],
-    ];
-    let f = grad!(|w: [[f64; 3]; 2], c: f64| {
-        let mut h0 = [0.0; 2];
-        for i in 0..w.len() - 1 {
-            h0[1] -= w[i + 1][i + 1].cos();
-        }
-        let mut h1 = [0.0; 4];
-        let h2: [f64; 2] = [0.0; 2];
-        for i in (1..4).step_by(3) {
-            h1[3] -= c;
-            h0[0] += xs[i] / (2.0 + c.sin());
-        }
-        let s3: f64 = 0.0;
-        let mut s4 = w[1][1].powi(3) + h1[3];
-        for i in 1..4 {
-            s4 += (cm[(i * 2) % 3][(i * 2) % 3] - c + c.powi(i as i32)).powi(3);
-        }
-        h0[1].tanh() + h1[1] + h2[0] - s3 - s4.sin()
-    });
-    let plain = |w: [[f64; 3]; 2], c: f64| -> f64 {
-        let mut h0 = [0.0; 2];
-        for i in 0..w.len() - 1 {
-            h0[1] -= w[i + 1][i + 1].cos();
-        }
-        let mut h1 = [0.0; 4];
-        let h2: [f64; 2] = [0.0; 2];
-        for i in (1..4).step_by(3) {
-            h1[3] -= c;
-            h0[0] += xs[i] / (2.0 + c.sin());
-        }
-        let s3: f64 = 0.0;
-        let mut s4 = w[1][1].powi(3) + h1[3];
-        for i in 1..4 {
-            s4 += (cm[(i * 2) % 3][(i * 2) % 3] - c + c.powi(i as i32)).powi(3);
-        }
-        h0[1].tanh() + h1[1] + h2[0] - s3 - s4.sin()
-    };
-    let reference = GraphFn::<f64, _, 7>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let c = p6;
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 2];
-            for i in 0..w.len() - 1 {
-                h0[1] = h0[1] - w[i + 1][i + 1].cos();
-            }
-            let mut h1 = [cg.constant(0.0); 4];
-            let h2 = [cg.constant(0.0); 2];
-            for i in (1..4).step_by(3) {
-                h1[3] = h1[3] - c;
-                h0[0] = h0[0] + xs[i] / (2.0 + c.sin());
-            }
-            let s3 = cg.constant(0.0);
-            let mut s4 = w[1][1].powi(3) + h1[3];
-            for i in 1..4 {
-                s4 = s4 + (cm[(i * 2) % 3][(i * 2) % 3] - c + c.powi(i as i32)).powi(3);
-            }
-            h0[1].tanh() + h1[1] + h2[0] - s3 - s4.sin()
-        },
-    );
-    let w: [[f64; 3]; 2] = [[1.1875, 1.0625, 0.75], [1.0, 1.1875, 0.375]];
-    let c: f64 = -0.4375;
-    let at: [f64; 7] = [1.1875, 1.0625, 0.75, 1.0, 1.1875, 0.375, -0.4375];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c"]
-    );
-    let g = f.grad(w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
-        ],
-    );
-}
-
-/// [f64; 3], [[f64; 2]; 2], f64; loops nested 1 deep, 45 operations unrolled.
-#[test]
-fn case_052() {
-    let xs: [f64; 5] = [-0.25, -0.5, 0.0, -0.5, 0.0];
-    let f = grad!(|x: [f64; 3], w: [[f64; 2]; 2], c: f64| {
-        let mut h0 = [x[0].powi(2), c, x[2] - x[2].powi(2)];
-        for i in 0..w.len() {
-            h0[2 - i] += (-c - w[i][(i + 1) % 2].mul_add(c, h0[(i + 2) % 3])).sigmoid();
-            h0[i] += (((i + 1) as f64).sin() / (1.0 + w[(i * 2) % 2][1 - i].exp())).powi(i as i32);
-            if i > 0 {
-                h0[0] += h0[i + 1];
-                h0[i] /= 2.0 + (i as f64 + x[0]).sin();
-            } else {
-                h0[i] += (i + 1) as f64;
-                h0[2 - i] += h0[2] / (1.0 + c * c) * h0[i];
-            }
-        }
-        let mut s1 = (xs[0] / (0.5 + w[1][0].sigmoid())).tanh();
-        for i in 1..3 {
-            s1 += i as f64;
-        }
-        h0[0].tanh() + s1.tanh()
-    });
-    let plain = |x: [f64; 3], w: [[f64; 2]; 2], c: f64| -> f64 {
-        let mut h0 = [x[0].powi(2), c, x[2] - x[2].powi(2)];
-        for i in 0..w.len() {
-            h0[2 - i] += (-c - w[i][(i + 1) % 2].mul_add(c, h0[(i + 2) % 3])).sigmoid();
-            h0[i] += (((i + 1) as f64).sin() / (1.0 + w[(i * 2) % 2][1 - i].exp())).powi(i as i32);
-            if i > 0 {
-                h0[0] += h0[i + 1];
-                h0[i] /= 2.0 + (i as f64 + x[0]).sin();
-            } else {
-                h0[i] += (i + 1) as f64;
-                h0[2 - i] += h0[2] / (1.0 + c * c) * h0[i];
-            }
-        }
-        let mut s1 = (xs[0] / (0.5 + w[1][0].sigmoid())).tanh();
-        for i in 1..3 {
-            s1 += i as f64;
-        }
-        h0[0].tanh() + s1.tanh()
-    };
-    let reference = GraphFn::<f64, _, 8>::new(
-        [
-            "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-            let x = [p0, p1, p2];
-            let w = [[p3, p4], [p5, p6]];
-            let c = p7;
-            let mut h0 = [x[0].powi(2), c, x[2] - x[2].powi(2)];
-            for i in 0..w.len() {
-                h0[2 - i] =
-                    h0[2 - i] + (-c - w[i][(i + 1) % 2].mul_add(c, h0[(i + 2) % 3])).sigmoid();
-                h0[i] = h0[i]
-                    + (((i + 1) as f64).sin() / (1.0 + w[(i * 2) % 2][1 - i].exp())).powi(i as i32);
-                if i > 0 {
-                    h0[0] = h0[0] + h0[i + 1];
-                    h0[i] = h0[i] / (2.0 + (i as f64 + x[0]).sin());
-                } else {
-                    h0[i] = h0[i] + (i + 1) as f64;
-                    h0[2 - i] = h0[2 - i] + h0[2] / (1.0 + c * c) * h0[i];
-                }
-            }
-            let mut s1 = (xs[0] / (0.5 + w[1][0].sigmoid())).tanh();
-            for i in 1..3 {
-                s1 = s1 + i as f64;
-            }
-            h0[0].tanh() + s1.tanh()
-        },
-    );
-    let x: [f64; 3] = [0.875, -0.8125, -1.0625];
-    let w: [[f64; 2]; 2] = [[-0.25, -0.8125], [-1.1875, -0.0625]];
-    let c: f64 = 1.0625;
-    let at: [f64; 8] = [
-        0.875, -0.8125, -1.0625, -0.25, -0.8125, -1.1875, -0.0625, 1.0625,
-    ];
-    assert_eq!(
-        f.inputs(),
-        ["x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
-    );
-    let g = f.grad(x, w, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, w, c),
-        [
-            g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.2,
-        ],
-    );
-}
-
-/// [f64; 3], [f64; 2], f64; loops nested 2 deep, 66 operations unrolled.
+/// [f64; 2], [[f64; 2]; 2]; loops nested 2 deep, 117 operations unrolled.
 #[test]
 fn case_053() {
-    let xs: [f64; 5] = [0.75, -0.625, -0.75, 0.25, 0.125];
-    let cm: [[f64; 3]; 3] = [
-        [-0.125, -0.375, -0.25],
-        [0.125, 0.875, 0.125],
-        [0.25, -0.625, -0.75],
-    ];
-    let f = grad!(|x: [f64; 3], b: [f64; 2], c: f64| {
-        let mut h0 = [x[1].sigmoid() * 1.5, xs[2].powi(2).tanh()];
-        for i in (0..2).step_by(2) {
-            h0[i] -= xs[i];
-        }
-        let mut h1 = [0.0; 4];
-        for i in (0..=2).step_by(2) {
-            for j in i..i + 2 {
-                h1[(i * 2) % 4] += h0[(i + j) % 2];
+    let cm: [[f64; 3]; 3] = [[1.0, 0.75, -1.0], [0.5, -0.375, -1.0], [0.25, -0.5, 1.0]];
+    let f = grad!(|x: [f64; 2], w: [[f64; 2]; 2]| {
+        let mut s0 = 1.0;
+        let mut h1 = [w[1][0] * w[0][1], w[0][0].cos().atan()];
+        for i in 1..=3 {
+            if i > 3 {
+                h1[0] +=
+                    (1.0 + h1[1].powi(i as i32).softplus() * h1[1].powi(i as i32).softplus()).ln();
+            } else {
+                h1[(i * 2) % 2] +=
+                    (w[(i * 2) % 2][(i + 1) % 2] / (0.5 + h1[(i * 2) % 2].sigmoid())).cos()
+                        * -w[(i + 2) % 2][0].atan();
             }
-            h1[2] += c;
+            h1[0] += 2.0 - h1[(i * 2) % 2] / (1.0 + (i as f64).exp()) + 1.25;
+            for j in 1..4 {
+                s0 -= (0.5 - (0.5 + w[i % 2][(j + 2) % 2])).powi(2);
+            }
         }
-        let h2 = [
-            b[1],
-            b[0] - 3.0 + h1[2],
-            x[2].powi(2) * (cm[2][1] / (1.0 + b[0].exp())),
+        let h2: [f64; 2] = [0.0; 2];
+        let mut h3 = [
+            s0,
+            w[0][0].sigmoid() * 1.5,
+            (1.0 + h1[1] * h1[1])
+                .sqrt()
+                .mul_add(cm[1][0] / (1.0 + cm[0][2].exp()), -h1[0]),
         ];
         for i in 0..2 {
-            for j in i..i + 2 {
-                let t3 = (-c).sigmoid();
-                h1[j] += t3 * cm[2 - j][i];
-                h0[(i + j) % 2] += (c + 1.25).tanh() - (h0[i] * c - 0.5 * c);
+            if s0.sin() <= 0.25 {
+                h3[(i + 1) % 3] += w[i][i];
+                s0 -= (1.0 + (1.25 + (i + 1) as f64) * (1.25 + (i + 1) as f64)).ln() + 1.5;
+            } else {
+                h1[i] -= x[(i * 2) % 2];
+                s0 += w[1 - i][0];
+            }
+            for j in 0..i + 1 {
+                if x[i].softplus() >= 0.5 {
+                    s0 += w[(i * 2) % 2][i];
+                    s0 += (w[i][(j + 2) % 2] / (0.5 + h1[1 - j].sigmoid()))
+                        .softplus()
+                        .sin();
+                }
+            }
+            let t4 = h1[0];
+            h1[i] += t4 * w[i][1 - i];
+        }
+        let s5: f64 = 1.0;
+        let mut h6 = [0.0; 4];
+        for i in (0..=w.len()).rev() {
+            if i % 2 == 0 {
+                h6[i] += h1[i % 2];
             }
         }
-        h0[1] + h1[2].tanh() + h2[2].softplus()
+        s0 * h1[0] + h2[0] - h3[0] + s5 - h6[0]
     });
-    let plain = |x: [f64; 3], b: [f64; 2], c: f64| -> f64 {
-        let mut h0 = [x[1].sigmoid() * 1.5, xs[2].powi(2).tanh()];
-        for i in (0..2).step_by(2) {
-            h0[i] -= xs[i];
-        }
-        let mut h1 = [0.0; 4];
-        for i in (0..=2).step_by(2) {
-            for j in i..i + 2 {
-                h1[(i * 2) % 4] += h0[(i + j) % 2];
+    let plain = |x: [f64; 2], w: [[f64; 2]; 2]| -> f64 {
+        let mut s0 = 1.0;
+        let mut h1 = [w[1][0] * w[0][1], w[0][0].cos().atan()];
+        for i in 1..=3 {
+            if i > 3 {
+                h1[0] +=
+                    (1.0 + h1[1].powi(i as i32).softplus() * h1[1].powi(i as i32).softplus()).ln();
+            } else {
+                h1[(i * 2) % 2] +=
+                    (w[(i * 2) % 2][(i + 1) % 2] / (0.5 + h1[(i * 2) % 2].sigmoid())).cos()
+                        * -w[(i + 2) % 2][0].atan();
             }
-            h1[2] += c;
+            h1[0] += 2.0 - h1[(i * 2) % 2] / (1.0 + (i as f64).exp()) + 1.25;
+            for j in 1..4 {
+                s0 -= (0.5 - (0.5 + w[i % 2][(j + 2) % 2])).powi(2);
+            }
         }
-        let h2 = [
-            b[1],
-            b[0] - 3.0 + h1[2],
-            x[2].powi(2) * (cm[2][1] / (1.0 + b[0].exp())),
+        let h2: [f64; 2] = [0.0; 2];
+        let mut h3 = [
+            s0,
+            w[0][0].sigmoid() * 1.5,
+            (1.0 + h1[1] * h1[1])
+                .sqrt()
+                .mul_add(cm[1][0] / (1.0 + cm[0][2].exp()), -h1[0]),
         ];
         for i in 0..2 {
-            for j in i..i + 2 {
-                let t3 = (-c).sigmoid();
-                h1[j] += t3 * cm[2 - j][i];
-                h0[(i + j) % 2] += (c + 1.25).tanh() - (h0[i] * c - 0.5 * c);
+            if s0.sin() <= 0.25 {
+                h3[(i + 1) % 3] += w[i][i];
+                s0 -= (1.0 + (1.25 + (i + 1) as f64) * (1.25 + (i + 1) as f64)).ln() + 1.5;
+            } else {
+                h1[i] -= x[(i * 2) % 2];
+                s0 += w[1 - i][0];
+            }
+            for j in 0..i + 1 {
+                if x[i].softplus() >= 0.5 {
+                    s0 += w[(i * 2) % 2][i];
+                    s0 += (w[i][(j + 2) % 2] / (0.5 + h1[1 - j].sigmoid()))
+                        .softplus()
+                        .sin();
+                }
+            }
+            let t4 = h1[0];
+            h1[i] += t4 * w[i][1 - i];
+        }
+        let s5: f64 = 1.0;
+        let mut h6 = [0.0; 4];
+        for i in (0..=w.len()).rev() {
+            if i % 2 == 0 {
+                h6[i] += h1[i % 2];
             }
         }
-        h0[1] + h1[2].tanh() + h2[2].softplus()
+        s0 * h1[0] + h2[0] - h3[0] + s5 - h6[0]
     };
     let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "c"],
+        ["x[0]", "x[1]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
         |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1, p2];
-            let b = [p3, p4];
-            let c = p5;
+            let x = [p0, p1];
+            let w = [[p2, p3], [p4, p5]];
             let cg = p0.graph();
-            let mut h0 = [x[1].sigmoid() * 1.5, cg.constant(xs[2].powi(2).tanh())];
-            for i in (0..2).step_by(2) {
-                h0[i] = h0[i] - xs[i];
-            }
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in (0..=2).step_by(2) {
-                for j in i..i + 2 {
-                    h1[(i * 2) % 4] = h1[(i * 2) % 4] + h0[(i + j) % 2];
+            let mut s0 = cg.constant(1.0);
+            let mut h1 = [w[1][0] * w[0][1], w[0][0].cos().atan()];
+            for i in 1..=3 {
+                if i > 3 {
+                    h1[0] = h1[0]
+                        + (1.0 + h1[1].powi(i as i32).softplus() * h1[1].powi(i as i32).softplus())
+                            .ln();
+                } else {
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2]
+                        + (w[(i * 2) % 2][(i + 1) % 2] / (0.5 + h1[(i * 2) % 2].sigmoid())).cos()
+                            * -w[(i + 2) % 2][0].atan();
                 }
-                h1[2] = h1[2] + c;
+                h1[0] = h1[0] + (2.0 - h1[(i * 2) % 2] / (1.0 + (i as f64).exp()) + 1.25);
+                for j in 1..4 {
+                    s0 = s0 - (0.5 - (0.5 + w[i % 2][(j + 2) % 2])).powi(2);
+                }
             }
-            let h2 = [
-                b[1],
-                b[0] - 3.0 + h1[2],
-                x[2].powi(2) * (cm[2][1] / (1.0 + b[0].exp())),
+            let h2 = [cg.constant(0.0); 2];
+            let mut h3 = [
+                s0,
+                w[0][0].sigmoid() * 1.5,
+                (1.0 + h1[1] * h1[1])
+                    .sqrt()
+                    .mul_add(cg.constant(cm[1][0] / (1.0 + cm[0][2].exp())), -h1[0]),
             ];
             for i in 0..2 {
-                for j in i..i + 2 {
-                    let t3 = (-c).sigmoid();
-                    h1[j] = h1[j] + t3 * cm[2 - j][i];
-                    h0[(i + j) % 2] = h0[(i + j) % 2] + ((c + 1.25).tanh() - (h0[i] * c - 0.5 * c));
+                if s0.sin().value() <= 0.25 {
+                    h3[(i + 1) % 3] = h3[(i + 1) % 3] + w[i][i];
+                    s0 =
+                        s0 - ((1.0 + (1.25 + (i + 1) as f64) * (1.25 + (i + 1) as f64)).ln() + 1.5);
+                } else {
+                    h1[i] = h1[i] - x[(i * 2) % 2];
+                    s0 = s0 + w[1 - i][0];
+                }
+                for j in 0..i + 1 {
+                    if x[i].softplus().value() >= 0.5 {
+                        s0 = s0 + w[(i * 2) % 2][i];
+                        s0 = s0
+                            + (w[i][(j + 2) % 2] / (0.5 + h1[1 - j].sigmoid()))
+                                .softplus()
+                                .sin();
+                    }
+                }
+                let t4 = h1[0];
+                h1[i] = h1[i] + t4 * w[i][1 - i];
+            }
+            let s5 = cg.constant(1.0);
+            let mut h6 = [cg.constant(0.0); 4];
+            for i in (0..=w.len()).rev() {
+                if i % 2 == 0 {
+                    h6[i] = h6[i] + h1[i % 2];
                 }
             }
-            h0[1] + h1[2].tanh() + h2[2].softplus()
+            s0 * h1[0] + h2[0] - h3[0] + s5 - h6[0]
         },
     );
-    let x: [f64; 3] = [-0.9375, 1.25, 0.0];
-    let b: [f64; 2] = [-0.3125, 1.0];
-    let c: f64 = 0.0625;
-    let at: [f64; 6] = [-0.9375, 1.25, 0.0, -0.3125, 1.0, 0.0625];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "c"]);
-    let g = f.grad(x, b, c);
+    let x: [f64; 2] = [-0.625, -1.0625];
+    let w: [[f64; 2]; 2] = [[-0.4375, -0.9375], [0.5625, -0.75]];
+    let at: [f64; 6] = [-0.625, -1.0625, -0.4375, -0.9375, 0.5625, -0.75];
+    assert_eq!(
+        f.inputs(),
+        ["x[0]", "x[1]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]
+    );
+    let g = f.grad(x, w);
     check(
         &f,
         &reference,
         at,
-        plain(x, b, c),
-        [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.2],
+        plain(x, w),
+        [g.0[0], g.0[1], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1]],
     );
 }
 
-/// [[f64; 3]; 2], [f64; 3], f64; loops nested 2 deep, 118 operations unrolled.
+/// [f64; 3], f64; loops nested 1 deep, 65 operations unrolled.
 #[test]
 fn case_054() {
+    let xs: [f64; 5] = [0.75, 0.5, -1.0, -0.625, -0.125];
     let cm: [[f64; 3]; 3] = [
-        [0.125, 0.625, -0.125],
-        [-1.0, -0.125, -0.375],
-        [0.125, 0.125, 0.25],
+        [-0.5, 0.375, 0.5],
+        [0.375, 0.5, -0.75],
+        [-0.375, -0.125, -0.25],
     ];
-    let f = grad!(|w: [[f64; 3]; 2], b: [f64; 3], c: f64| {
-        let mut h0 = [
-            cm[0][1].powi(2).tanh(),
-            cm[1][1].sigmoid().mul_add(w[0][1].powi(3), w[1][2] * b[0]),
-        ];
-        for i in 0..2 {
-            for j in 0..=4 {
-                h0[1 - i] = h0[1 - i] * 0.5 + (h0[i] * h0[(i + 1) % 2]).atan();
-                if i < j {
-                    h0[j % 2] += (b[i] + h0[1 - i]).softplus()
-                        / (1.0 + w[(j * 2) % 2][(j * 2) % 3] * w[(j * 2) % 2][(j * 2) % 3]);
-                }
-                h0[(j * 2) % 2] -= h0[j % 2];
+    let f = grad!(|x: [f64; 3], c: f64| {
+        let mut h0 = [0.0; 3];
+        for i in 1..3 {
+            if c.tanh() > 0.25 {
+                h0[(i + 2) % 3] += c;
+                h0[i] += x[(i + 1) % 3].sin().exp();
+            } else {
+                h0[2 - i] += (-h0[i].mul_add(h0[i], xs[(i * 2) % 5]))
+                    .mul_add(x[i], x[(i + 1) % 3].softplus().atan());
             }
+            h0[2 - i] += cm[i][1].sin().powi(i as i32).powi(i as i32);
+            h0[(i + 1) % 3] += h0[i].powi(2).cos() + x[(i * 2) % 3];
         }
         let mut h1 = [0.0; 3];
-        for i in (1..b.len() - 1).rev() {
-            h0[(i * 2) % 2] -= h0[(i + 2) % 2];
-            for j in 0..b.len() - 1 {
-                if i == 1 {
-                    h1[j + 1] += h0[(j * 2) % 2].tanh() * h0[j] * b[2 - j].tanh().tanh();
-                } else {
-                    h1[j] -= (2.0 + w[1 - j][2 - j]) * 0.75 + c;
-                    h1[j] /= 1.0 + (w[i][i + 1] + b[j]) * (w[i][i + 1] + b[j]);
-                }
-            }
-            let t2 = b[i + 1].atan().softplus();
-            h0[i] += t2 * w[i][i].powi(2);
+        let mut s2 = 0.5;
+        for i in 0..4 {
+            h1[(i + 1) % 3] += x[i % 3].cos().sin() + i as f64;
+            s2 += (x[(i + 1) % 3].powi(3) + h0[(i * 2) % 3]).powi(2);
         }
-        h0[0] + h1[0].softplus()
+        h0[0] + h1[0].tanh() + s2
     });
-    let plain = |w: [[f64; 3]; 2], b: [f64; 3], c: f64| -> f64 {
-        let mut h0 = [
-            cm[0][1].powi(2).tanh(),
-            cm[1][1].sigmoid().mul_add(w[0][1].powi(3), w[1][2] * b[0]),
-        ];
-        for i in 0..2 {
-            for j in 0..=4 {
-                h0[1 - i] = h0[1 - i] * 0.5 + (h0[i] * h0[(i + 1) % 2]).atan();
-                if i < j {
-                    h0[j % 2] += (b[i] + h0[1 - i]).softplus()
-                        / (1.0 + w[(j * 2) % 2][(j * 2) % 3] * w[(j * 2) % 2][(j * 2) % 3]);
-                }
-                h0[(j * 2) % 2] -= h0[j % 2];
+    let plain = |x: [f64; 3], c: f64| -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in 1..3 {
+            if c.tanh() > 0.25 {
+                h0[(i + 2) % 3] += c;
+                h0[i] += x[(i + 1) % 3].sin().exp();
+            } else {
+                h0[2 - i] += (-h0[i].mul_add(h0[i], xs[(i * 2) % 5]))
+                    .mul_add(x[i], x[(i + 1) % 3].softplus().atan());
             }
+            h0[2 - i] += cm[i][1].sin().powi(i as i32).powi(i as i32);
+            h0[(i + 1) % 3] += h0[i].powi(2).cos() + x[(i * 2) % 3];
         }
         let mut h1 = [0.0; 3];
-        for i in (1..b.len() - 1).rev() {
-            h0[(i * 2) % 2] -= h0[(i + 2) % 2];
-            for j in 0..b.len() - 1 {
-                if i == 1 {
-                    h1[j + 1] += h0[(j * 2) % 2].tanh() * h0[j] * b[2 - j].tanh().tanh();
-                } else {
-                    h1[j] -= (2.0 + w[1 - j][2 - j]) * 0.75 + c;
-                    h1[j] /= 1.0 + (w[i][i + 1] + b[j]) * (w[i][i + 1] + b[j]);
-                }
-            }
-            let t2 = b[i + 1].atan().softplus();
-            h0[i] += t2 * w[i][i].powi(2);
-        }
-        h0[0] + h1[0].softplus()
-    };
-    let reference = GraphFn::<f64, _, 10>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-            "b[2]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-            let w = [[p0, p1, p2], [p3, p4, p5]];
-            let b = [p6, p7, p8];
-            let c = p9;
-            let cg = p0.graph();
-            let mut h0 = [
-                cg.constant(cm[0][1].powi(2).tanh()),
-                cg.constant(cm[1][1].sigmoid())
-                    .mul_add(w[0][1].powi(3), w[1][2] * b[0]),
-            ];
-            for i in 0..2 {
-                for j in 0..=4 {
-                    h0[1 - i] = h0[1 - i] * 0.5 + (h0[i] * h0[(i + 1) % 2]).atan();
-                    if i < j {
-                        h0[j % 2] = h0[j % 2]
-                            + (b[i] + h0[1 - i]).softplus()
-                                / (1.0 + w[(j * 2) % 2][(j * 2) % 3] * w[(j * 2) % 2][(j * 2) % 3]);
-                    }
-                    h0[(j * 2) % 2] = h0[(j * 2) % 2] - h0[j % 2];
-                }
-            }
-            let mut h1 = [cg.constant(0.0); 3];
-            for i in (1..b.len() - 1).rev() {
-                h0[(i * 2) % 2] = h0[(i * 2) % 2] - h0[(i + 2) % 2];
-                for j in 0..b.len() - 1 {
-                    if i == 1 {
-                        h1[j + 1] =
-                            h1[j + 1] + h0[(j * 2) % 2].tanh() * h0[j] * b[2 - j].tanh().tanh();
-                    } else {
-                        h1[j] = h1[j] - ((2.0 + w[1 - j][2 - j]) * 0.75 + c);
-                        h1[j] = h1[j] / (1.0 + (w[i][i + 1] + b[j]) * (w[i][i + 1] + b[j]));
-                    }
-                }
-                let t2 = b[i + 1].atan().softplus();
-                h0[i] = h0[i] + t2 * w[i][i].powi(2);
-            }
-            h0[0] + h1[0].softplus()
-        },
-    );
-    let w: [[f64; 3]; 2] = [[-0.875, 1.25, -0.5625], [0.0625, 1.25, 0.875]];
-    let b: [f64; 3] = [-0.25, -0.5625, -0.4375];
-    let c: f64 = -0.4375;
-    let at: [f64; 10] = [
-        -0.875, 1.25, -0.5625, 0.0625, 1.25, 0.875, -0.25, -0.5625, -0.4375, -0.4375,
-    ];
-    assert_eq!(
-        f.inputs(),
-        [
-            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-            "b[2]", "c"
-        ]
-    );
-    let g = f.grad(w, b, c);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(w, b, c),
-        [
-            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
-            g.1[2], g.2,
-        ],
-    );
-}
-
-/// [f64; 3], [f64; 3]; loops nested 2 deep, 39 operations unrolled.
-#[test]
-fn case_055() {
-    let xs: [f64; 5] = [0.25, -0.75, 0.875, -0.875, 0.25];
-    let f = grad!(|x: [f64; 3], b: [f64; 3]| {
-        let mut h0 = [0.0; 3];
-        for i in 0..=2 {
-            h0[(i * 2) % 3] += b[i].sigmoid();
-            if i % 2 == 0 {
-                h0[i] *= h0[(i * 2) % 3].cos();
-            }
-        }
-        let mut s1 = -(xs[1] + h0[1]);
         let mut s2 = 0.5;
-        for i in (0..b.len() - 1).step_by(2) {
-            let t3 = b[(i * 2) % 3] + x[i] - x[i].powi(2);
-            s1 += t3 * (i as f64 + x[(i * 2) % 3]);
-            for j in 0..i {
-                if i % 2 == 0 {
-                    h0[(j * 2) % 3] += (h0[(j + 2) % 3] * x[(j + 2) % 3] + t3).sigmoid();
-                    s2 += (0.25 * h0[(j * 2) % 3]).powi(3).powi(3);
-                }
-            }
-            s1 = (s1 + x[2]).tanh();
+        for i in 0..4 {
+            h1[(i + 1) % 3] += x[i % 3].cos().sin() + i as f64;
+            s2 += (x[(i + 1) % 3].powi(3) + h0[(i * 2) % 3]).powi(2);
         }
-        let h4: [f64; 4] = [0.0; 4];
-        for i in 0..b.len() - 1 {
-            h0[(i * 2) % 3] /= 0.5 + s1.sin().exp().sigmoid();
-            s2 += s1.softplus().powi(3);
-        }
-        h0[1] - s1 + s2 - h4[1]
-    });
-    let plain = |x: [f64; 3], b: [f64; 3]| -> f64 {
-        let mut h0 = [0.0; 3];
-        for i in 0..=2 {
-            h0[(i * 2) % 3] += b[i].sigmoid();
-            if i % 2 == 0 {
-                h0[i] *= h0[(i * 2) % 3].cos();
-            }
-        }
-        let mut s1 = -(xs[1] + h0[1]);
-        let mut s2 = 0.5;
-        for i in (0..b.len() - 1).step_by(2) {
-            let t3 = b[(i * 2) % 3] + x[i] - x[i].powi(2);
-            s1 += t3 * (i as f64 + x[(i * 2) % 3]);
-            for j in 0..i {
-                if i % 2 == 0 {
-                    h0[(j * 2) % 3] += (h0[(j + 2) % 3] * x[(j + 2) % 3] + t3).sigmoid();
-                    s2 += (0.25 * h0[(j * 2) % 3]).powi(3).powi(3);
-                }
-            }
-            s1 = (s1 + x[2]).tanh();
-        }
-        let h4: [f64; 4] = [0.0; 4];
-        for i in 0..b.len() - 1 {
-            h0[(i * 2) % 3] /= 0.5 + s1.sin().exp().sigmoid();
-            s2 += s1.softplus().powi(3);
-        }
-        h0[1] - s1 + s2 - h4[1]
+        h0[0] + h1[0].tanh() + s2
     };
-    let reference = GraphFn::<f64, _, 6>::new(
-        ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]"],
-        |[p0, p1, p2, p3, p4, p5]| {
-            let x = [p0, p1, p2];
-            let b = [p3, p4, p5];
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(0.0); 3];
-            for i in 0..=2 {
-                h0[(i * 2) % 3] = h0[(i * 2) % 3] + b[i].sigmoid();
-                if i % 2 == 0 {
-                    h0[i] = h0[i] * h0[(i * 2) % 3].cos();
-                }
-            }
-            let mut s1 = -(xs[1] + h0[1]);
-            let mut s2 = cg.constant(0.5);
-            for i in (0..b.len() - 1).step_by(2) {
-                let t3 = b[(i * 2) % 3] + x[i] - x[i].powi(2);
-                s1 = s1 + t3 * (i as f64 + x[(i * 2) % 3]);
-                for j in 0..i {
-                    if i % 2 == 0 {
-                        h0[(j * 2) % 3] =
-                            h0[(j * 2) % 3] + (h0[(j + 2) % 3] * x[(j + 2) % 3] + t3).sigmoid();
-                        s2 = s2 + (0.25 * h0[(j * 2) % 3]).powi(3).powi(3);
-                    }
-                }
-                s1 = (s1 + x[2]).tanh();
-            }
-            let h4 = [cg.constant(0.0); 4];
-            for i in 0..b.len() - 1 {
-                h0[(i * 2) % 3] = h0[(i * 2) % 3] / (0.5 + s1.sin().exp().sigmoid());
-                s2 = s2 + s1.softplus().powi(3);
-            }
-            h0[1] - s1 + s2 - h4[1]
-        },
-    );
-    let x: [f64; 3] = [-0.375, 0.8125, -0.25];
-    let b: [f64; 3] = [-0.3125, 0.375, 0.5625];
-    let at: [f64; 6] = [-0.375, 0.8125, -0.25, -0.3125, 0.375, 0.5625];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]"]);
-    let g = f.grad(x, b);
-    check(
-        &f,
-        &reference,
-        at,
-        plain(x, b),
-        [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2]],
-    );
-}
-
-/// [f64; 2]; loops nested 1 deep, 18 operations unrolled.
-#[test]
-fn case_056() {
-    let f = grad!(|x: [f64; 2]| {
-        let mut h0 = [0.0; 3];
-        for i in (1..=x.len() - 1).rev() {
-            h0[1] = (i as f64).sin().sin();
-        }
-        let s1: f64 = 0.0;
-        for i in 1..3 {
-            if i > 2 {
-                h0[i] -= (-(i as f64 * h0[i])).sin();
-                h0[(i + 2) % 3] += x[(i + 1) % 2];
-            } else {
-                h0[i] = h0[1].cos();
-            }
-            h0[i] += (1.5 - x[0] / (1.5 + ((i + 1) as f64).tanh())).powi(i as i32);
-        }
-        h0[2].sin() + s1
-    });
-    let plain = |x: [f64; 2]| -> f64 {
-        let mut h0 = [0.0; 3];
-        for i in (1..=x.len() - 1).rev() {
-            h0[1] = (i as f64).sin().sin();
-        }
-        let s1: f64 = 0.0;
-        for i in 1..3 {
-            if i > 2 {
-                h0[i] -= (-(i as f64 * h0[i])).sin();
-                h0[(i + 2) % 3] += x[(i + 1) % 2];
-            } else {
-                h0[i] = h0[1].cos();
-            }
-            h0[i] += (1.5 - x[0] / (1.5 + ((i + 1) as f64).tanh())).powi(i as i32);
-        }
-        h0[2].sin() + s1
-    };
-    let reference = GraphFn::<f64, _, 2>::new(["x[0]", "x[1]"], |[p0, p1]| {
-        let x = [p0, p1];
+    let reference = GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "c"], |[p0, p1, p2, p3]| {
+        let x = [p0, p1, p2];
+        let c = p3;
         let cg = p0.graph();
         let mut h0 = [cg.constant(0.0); 3];
-        for i in (1..=x.len() - 1).rev() {
-            h0[1] = cg.constant((i as f64).sin().sin());
-        }
-        let s1 = cg.constant(0.0);
         for i in 1..3 {
-            if i > 2 {
-                h0[i] = h0[i] - (-(i as f64 * h0[i])).sin();
-                h0[(i + 2) % 3] = h0[(i + 2) % 3] + x[(i + 1) % 2];
+            if c.tanh().value() > 0.25 {
+                h0[(i + 2) % 3] = h0[(i + 2) % 3] + c;
+                h0[i] = h0[i] + x[(i + 1) % 3].sin().exp();
             } else {
-                h0[i] = h0[1].cos();
+                h0[2 - i] = h0[2 - i]
+                    + (-h0[i].mul_add(h0[i], cg.constant(xs[(i * 2) % 5])))
+                        .mul_add(x[i], x[(i + 1) % 3].softplus().atan());
             }
-            h0[i] = h0[i] + (1.5 - x[0] / (1.5 + ((i + 1) as f64).tanh())).powi(i as i32);
+            h0[2 - i] = h0[2 - i] + cm[i][1].sin().powi(i as i32).powi(i as i32);
+            h0[(i + 1) % 3] = h0[(i + 1) % 3] + (h0[i].powi(2).cos() + x[(i * 2) % 3]);
         }
-        h0[2].sin() + s1
+        let mut h1 = [cg.constant(0.0); 3];
+        let mut s2 = cg.constant(0.5);
+        for i in 0..4 {
+            h1[(i + 1) % 3] = h1[(i + 1) % 3] + (x[i % 3].cos().sin() + i as f64);
+            s2 = s2 + (x[(i + 1) % 3].powi(3) + h0[(i * 2) % 3]).powi(2);
+        }
+        h0[0] + h1[0].tanh() + s2
     });
-    let x: [f64; 2] = [-0.4375, -0.5];
-    let at: [f64; 2] = [-0.4375, -0.5];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
-    let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1]]);
-}
-
-/// [[f64; 2]; 3], f64; loops nested 1 deep, 71 operations unrolled.
-#[test]
-fn case_057() {
-    let xs: [f64; 5] = [0.375, -1.0, -1.0, 0.25, -0.625];
-    let cm: [[f64; 3]; 3] = [
-        [-0.375, 1.0, -0.625],
-        [0.875, -0.625, -0.875],
-        [0.875, 0.875, -0.25],
-    ];
-    let f = grad!(|w: [[f64; 2]; 3], c: f64| {
-        let mut h0 = [xs[3].powi(2) * 0.75, c, w[0][1]];
-        let mut h1 = [0.0; 2];
-        for i in 0..w.len() {
-            h0[2 - i] *= 0.5 + (c * c).sigmoid();
-            if i == 2 {
-                h0[i] *= 0.5 + h0[i].cos().sigmoid();
-            } else {
-                h1[(i * 2) % 2] += cm[2][i].tanh().cos();
-            }
-            if i == 1 {
-                h0[2 - i] += cm[i][(i + 1) % 3].sigmoid();
-                h1[i % 2] *= h1[(i + 2) % 2].cos().cos();
-            } else {
-                h1[i % 2] += h1[0] + 2.0;
-            }
-        }
-        let mut h2 = [0.0; 4];
-        let mut h3 = [0.0; 2];
-        for i in (1..w.len() - 1).rev() {
-            if i % 2 == 0 {
-                h1[(i * 2) % 2] += h0[2 - i].sin().sigmoid().sin();
-                h2[i] += (i as f64).powi(3);
-            } else {
-                h1[i] += c;
-                h3[1 - i] += h0[(i * 2) % 3].powi(2) * (w[i][(i + 2) % 2] + w[i][1].sin());
-            }
-            h3[(i + 1) % 2] -=
-                c.mul_add(i as f64, i as f64) * (h2[3 - i] * c) / (1.5 + h3[i].atan().tanh());
-        }
-        let h4: [f64; 4] = [0.0; 4];
-        let mut h5 = [0.0; 3];
-        for i in 0..w.len() {
-            if i < 2 {
-                h3[(i * 2) % 2] -= c;
-                h5[i] += -h2[(i * 2) % 4].tanh().exp().powi(2);
-            } else {
-                h1[0] += c.cos().powi(2).sigmoid();
-                h5[(i * 2) % 3] += xs[i];
-            }
-        }
-        h0[1] - h1[0].sin() + h2[2] + h3[0].softplus() + h4[2] + h5[0]
-    });
-    let plain = |w: [[f64; 2]; 3], c: f64| -> f64 {
-        let mut h0 = [xs[3].powi(2) * 0.75, c, w[0][1]];
-        let mut h1 = [0.0; 2];
-        for i in 0..w.len() {
-            h0[2 - i] *= 0.5 + (c * c).sigmoid();
-            if i == 2 {
-                h0[i] *= 0.5 + h0[i].cos().sigmoid();
-            } else {
-                h1[(i * 2) % 2] += cm[2][i].tanh().cos();
-            }
-            if i == 1 {
-                h0[2 - i] += cm[i][(i + 1) % 3].sigmoid();
-                h1[i % 2] *= h1[(i + 2) % 2].cos().cos();
-            } else {
-                h1[i % 2] += h1[0] + 2.0;
-            }
-        }
-        let mut h2 = [0.0; 4];
-        let mut h3 = [0.0; 2];
-        for i in (1..w.len() - 1).rev() {
-            if i % 2 == 0 {
-                h1[(i * 2) % 2] += h0[2 - i].sin().sigmoid().sin();
-                h2[i] += (i as f64).powi(3);
-            } else {
-                h1[i] += c;
-                h3[1 - i] += h0[(i * 2) % 3].powi(2) * (w[i][(i + 2) % 2] + w[i][1].sin());
-            }
-            h3[(i + 1) % 2] -=
-                c.mul_add(i as f64, i as f64) * (h2[3 - i] * c) / (1.5 + h3[i].atan().tanh());
-        }
-        let h4: [f64; 4] = [0.0; 4];
-        let mut h5 = [0.0; 3];
-        for i in 0..w.len() {
-            if i < 2 {
-                h3[(i * 2) % 2] -= c;
-                h5[i] += -h2[(i * 2) % 4].tanh().exp().powi(2);
-            } else {
-                h1[0] += c.cos().powi(2).sigmoid();
-                h5[(i * 2) % 3] += xs[i];
-            }
-        }
-        h0[1] - h1[0].sin() + h2[2] + h3[0].softplus() + h4[2] + h5[0]
-    };
-    let reference = GraphFn::<f64, _, 7>::new(
-        [
-            "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c",
-        ],
-        |[p0, p1, p2, p3, p4, p5, p6]| {
-            let w = [[p0, p1], [p2, p3], [p4, p5]];
-            let c = p6;
-            let cg = p0.graph();
-            let mut h0 = [cg.constant(xs[3].powi(2) * 0.75), c, w[0][1]];
-            let mut h1 = [cg.constant(0.0); 2];
-            for i in 0..w.len() {
-                h0[2 - i] = h0[2 - i] * (0.5 + (c * c).sigmoid());
-                if i == 2 {
-                    h0[i] = h0[i] * (0.5 + h0[i].cos().sigmoid());
-                } else {
-                    h1[(i * 2) % 2] = h1[(i * 2) % 2] + cm[2][i].tanh().cos();
-                }
-                if i == 1 {
-                    h0[2 - i] = h0[2 - i] + cm[i][(i + 1) % 3].sigmoid();
-                    h1[i % 2] = h1[i % 2] * h1[(i + 2) % 2].cos().cos();
-                } else {
-                    h1[i % 2] = h1[i % 2] + (h1[0] + 2.0);
-                }
-            }
-            let mut h2 = [cg.constant(0.0); 4];
-            let mut h3 = [cg.constant(0.0); 2];
-            for i in (1..w.len() - 1).rev() {
-                if i % 2 == 0 {
-                    h1[(i * 2) % 2] = h1[(i * 2) % 2] + h0[2 - i].sin().sigmoid().sin();
-                    h2[i] = h2[i] + (i as f64).powi(3);
-                } else {
-                    h1[i] = h1[i] + c;
-                    h3[1 - i] =
-                        h3[1 - i] + h0[(i * 2) % 3].powi(2) * (w[i][(i + 2) % 2] + w[i][1].sin());
-                }
-                h3[(i + 1) % 2] = h3[(i + 1) % 2]
-                    - c.mul_add(cg.constant(i as f64), cg.constant(i as f64)) * (h2[3 - i] * c)
-                        / (1.5 + h3[i].atan().tanh());
-            }
-            let h4 = [cg.constant(0.0); 4];
-            let mut h5 = [cg.constant(0.0); 3];
-            for i in 0..w.len() {
-                if i < 2 {
-                    h3[(i * 2) % 2] = h3[(i * 2) % 2] - c;
-                    h5[i] = h5[i] + -h2[(i * 2) % 4].tanh().exp().powi(2);
-                } else {
-                    h1[0] = h1[0] + c.cos().powi(2).sigmoid();
-                    h5[(i * 2) % 3] = h5[(i * 2) % 3] + xs[i];
-                }
-            }
-            h0[1] - h1[0].sin() + h2[2] + h3[0].softplus() + h4[2] + h5[0]
-        },
-    );
-    let w: [[f64; 2]; 3] = [[0.5625, 0.5625], [0.75, -0.3125], [-1.25, 0.125]];
-    let c: f64 = -1.1875;
-    let at: [f64; 7] = [0.5625, 0.5625, 0.75, -0.3125, -1.25, 0.125, -1.1875];
-    assert_eq!(
-        f.inputs(),
-        ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c"]
-    );
-    let g = f.grad(w, c);
+    let x: [f64; 3] = [0.5, 0.3125, 0.3125];
+    let c: f64 = -1.0625;
+    let at: [f64; 4] = [0.5, 0.3125, 0.3125, -1.0625];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "c"]);
+    let g = f.grad(x, c);
     check(
         &f,
         &reference,
         at,
-        plain(w, c),
+        plain(x, c),
+        [g.0[0], g.0[1], g.0[2], g.1],
+    );
+}
+
+/// [f64; 2], f64; loops nested 1 deep, 72 operations unrolled.
+#[test]
+fn case_055() {
+    let cm: [[f64; 3]; 3] = [
+        [0.625, 0.875, 0.75],
+        [-0.5, 0.5, 1.0],
+        [-0.375, 0.375, -0.625],
+    ];
+    let f = grad!(|x: [f64; 2], c: f64| {
+        let mut h0 = [0.0; 3];
+        let mut s1 = 1.0;
+        for i in 1..3 {
+            if x[i % 2] < 0.0 {
+                s1 += (1.0 + x[0].exp() * x[0].exp()).ln() - x[(i + 2) % 2].sin();
+                s1 += (c.atan() * s1.powi(i as i32)).cos();
+            }
+        }
+        let h2: [f64; 3] = [0.0; 3];
+        for i in 0..x.len() - 1 {
+            s1 -= 2.0 + (i as f64).atan() + s1.tanh();
+            s1 /= 0.5 + x[1 - i].powi(2).sigmoid();
+        }
+        let mut h3 = [0.0; 4];
+        let s4: f64 = 0.5;
+        for i in 1..3 {
+            h0[i] += (s1 + c.atan()).sin().exp();
+            h3[i + 1] += (1.0 + s1.exp() * s1.exp()).sqrt()
+                + (0.5 + s1 / (1.0 + cm[1][(i + 1) % 3] * cm[1][(i + 1) % 3]));
+        }
+        (h0[0].softplus() + s1 + h2[2]) * h3[2] + s4
+    });
+    let plain = |x: [f64; 2], c: f64| -> f64 {
+        let mut h0 = [0.0; 3];
+        let mut s1 = 1.0;
+        for i in 1..3 {
+            if x[i % 2] < 0.0 {
+                s1 += (1.0 + x[0].exp() * x[0].exp()).ln() - x[(i + 2) % 2].sin();
+                s1 += (c.atan() * s1.powi(i as i32)).cos();
+            }
+        }
+        let h2: [f64; 3] = [0.0; 3];
+        for i in 0..x.len() - 1 {
+            s1 -= 2.0 + (i as f64).atan() + s1.tanh();
+            s1 /= 0.5 + x[1 - i].powi(2).sigmoid();
+        }
+        let mut h3 = [0.0; 4];
+        let s4: f64 = 0.5;
+        for i in 1..3 {
+            h0[i] += (s1 + c.atan()).sin().exp();
+            h3[i + 1] += (1.0 + s1.exp() * s1.exp()).sqrt()
+                + (0.5 + s1 / (1.0 + cm[1][(i + 1) % 3] * cm[1][(i + 1) % 3]));
+        }
+        (h0[0].softplus() + s1 + h2[2]) * h3[2] + s4
+    };
+    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "c"], |[p0, p1, p2]| {
+        let x = [p0, p1];
+        let c = p2;
+        let cg = p0.graph();
+        let mut h0 = [cg.constant(0.0); 3];
+        let mut s1 = cg.constant(1.0);
+        for i in 1..3 {
+            if x[i % 2].value() < 0.0 {
+                s1 = s1 + ((1.0 + x[0].exp() * x[0].exp()).ln() - x[(i + 2) % 2].sin());
+                s1 = s1 + (c.atan() * s1.powi(i as i32)).cos();
+            }
+        }
+        let h2 = [cg.constant(0.0); 3];
+        for i in 0..x.len() - 1 {
+            s1 = s1 - (2.0 + (i as f64).atan() + s1.tanh());
+            s1 = s1 / (0.5 + x[1 - i].powi(2).sigmoid());
+        }
+        let mut h3 = [cg.constant(0.0); 4];
+        let s4 = cg.constant(0.5);
+        for i in 1..3 {
+            h0[i] = h0[i] + (s1 + c.atan()).sin().exp();
+            h3[i + 1] = h3[i + 1]
+                + ((1.0 + s1.exp() * s1.exp()).sqrt()
+                    + (0.5 + s1 / (1.0 + cm[1][(i + 1) % 3] * cm[1][(i + 1) % 3])));
+        }
+        (h0[0].softplus() + s1 + h2[2]) * h3[2] + s4
+    });
+    let x: [f64; 2] = [-0.5, -0.5625];
+    let c: f64 = 0.125;
+    let at: [f64; 3] = [-0.5, -0.5625, 0.125];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
+    let g = f.grad(x, c);
+    check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
+}
+
+/// [f64; 3]; loops nested 1 deep, 37 operations unrolled.
+#[test]
+fn case_056() {
+    let xs: [f64; 5] = [0.5, 0.875, 0.375, -0.25, 0.25];
+    let f = grad!(|x: [f64; 3]| {
+        let mut s0 = 0.0;
+        for i in 0..4 {
+            s0 += x[(i + 1) % 3].cos().tanh().tanh().exp();
+        }
+        let mut s1 = 0.5;
+        let mut h2 = [0.0; 3];
+        for i in (1..=4).rev() {
+            if i == 1 {
+                s0 += xs[(i + 1) % 5].sin().softplus()
+                    / (1.0
+                        + ((i + 1) as f64).mul_add(x[(i * 2) % 3], s0)
+                            * ((i + 1) as f64).mul_add(x[(i * 2) % 3], s0));
+            }
+        }
+        let h3: [f64; 3] = [0.0; 3];
+        for i in (1..x.len() - 1).rev() {
+            s1 += x[i + 1];
+            h2[i] = x[2 - i].cos();
+            h2[i] /= 2.0 + (x[i] + s1).sin();
+        }
+        s0 - s1 + h2[1] + h3[1]
+    });
+    let plain = |x: [f64; 3]| -> f64 {
+        let mut s0 = 0.0;
+        for i in 0..4 {
+            s0 += x[(i + 1) % 3].cos().tanh().tanh().exp();
+        }
+        let mut s1 = 0.5;
+        let mut h2 = [0.0; 3];
+        for i in (1..=4).rev() {
+            if i == 1 {
+                s0 += xs[(i + 1) % 5].sin().softplus()
+                    / (1.0
+                        + ((i + 1) as f64).mul_add(x[(i * 2) % 3], s0)
+                            * ((i + 1) as f64).mul_add(x[(i * 2) % 3], s0));
+            }
+        }
+        let h3: [f64; 3] = [0.0; 3];
+        for i in (1..x.len() - 1).rev() {
+            s1 += x[i + 1];
+            h2[i] = x[2 - i].cos();
+            h2[i] /= 2.0 + (x[i] + s1).sin();
+        }
+        s0 - s1 + h2[1] + h3[1]
+    };
+    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
+        let x = [p0, p1, p2];
+        let cg = p0.graph();
+        let mut s0 = cg.constant(0.0);
+        for i in 0..4 {
+            s0 = s0 + x[(i + 1) % 3].cos().tanh().tanh().exp();
+        }
+        let mut s1 = cg.constant(0.5);
+        let mut h2 = [cg.constant(0.0); 3];
+        for i in (1..=4).rev() {
+            if i == 1 {
+                s0 = s0
+                    + xs[(i + 1) % 5].sin().softplus()
+                        / (1.0
+                            + cg.constant((i + 1) as f64).mul_add(x[(i * 2) % 3], s0)
+                                * cg.constant((i + 1) as f64).mul_add(x[(i * 2) % 3], s0));
+            }
+        }
+        let h3 = [cg.constant(0.0); 3];
+        for i in (1..x.len() - 1).rev() {
+            s1 = s1 + x[i + 1];
+            h2[i] = x[2 - i].cos();
+            h2[i] = h2[i] / (2.0 + (x[i] + s1).sin());
+        }
+        s0 - s1 + h2[1] + h3[1]
+    });
+    let x: [f64; 3] = [-0.125, 0.5625, -1.0625];
+    let at: [f64; 3] = [-0.125, 0.5625, -1.0625];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
+    let g = f.grad(x);
+    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+}
+
+/// [[f64; 3]; 3], [f64; 2]; loops nested 1 deep, 48 operations unrolled.
+#[test]
+fn case_057() {
+    let xs: [f64; 5] = [-0.375, 0.875, -0.375, 0.375, 0.875];
+    let cm: [[f64; 3]; 3] = [
+        [0.5, -1.0, -0.625],
+        [-0.625, 0.0, -0.75],
+        [0.875, 0.125, -0.875],
+    ];
+    let f = grad!(|w: [[f64; 3]; 3], b: [f64; 2]| {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [0.0; 2];
+        for i in (0..2).rev() {
+            if cm[(i * 2) % 3][(i * 2) % 3] < 0.25 {
+                h1[i] += -(b[1 - i] - i as f64) / (0.5 + cm[(i + 1) % 3][i].cos().sigmoid());
+                h0[i + 1] += w[(i + 2) % 3][i + 1].sigmoid().sigmoid();
+            } else {
+                h1[i] += b[1 - i];
+                h0[i + 1] += xs[i];
+            }
+        }
+        let mut h2 = [0.0; 3];
+        let mut h3 = [0.0; 4];
+        for i in 0..b.len() {
+            h1[(i * 2) % 2] = (h1[(i * 2) % 2]
+                + (1.5 * b[i] + (w[(i * 2) % 3][i] + w[i + 1][(i * 2) % 3])))
+                .tanh();
+            h2[i] += w[0][i];
+        }
+        let mut h4 = [0.0; 2];
+        let mut s5 = 0.5;
+        for i in (1..2).step_by(3) {
+            if xs[2].softplus() < 0.5 {
+                h4[1] += (cm[i][2 - i] / (1.0 + b[i].exp()) + 2.0).powi(i as i32);
+            } else {
+                h4[1] -= (h2[i].atan() + 1.5).powi(2);
+                s5 += -h0[i];
+            }
+            if i % 2 == 0 {
+                h1[i] *= 0.5;
+                h4[i] = h4[i] * 0.5 + cm[2 - i][(i * 2) % 3].sin().exp();
+            } else {
+                h3[1] += (w[i][(i + 1) % 3] + cm[i][i + 1].tanh()).atan();
+                s5 /= 1.0 + -b[(i + 1) % 2] * -b[(i + 1) % 2];
+            }
+        }
+        h0[2].softplus() - h1[0] - h2[0].sin() - h3[2] - h4[0].tanh() + s5
+    });
+    let plain = |w: [[f64; 3]; 3], b: [f64; 2]| -> f64 {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [0.0; 2];
+        for i in (0..2).rev() {
+            if cm[(i * 2) % 3][(i * 2) % 3] < 0.25 {
+                h1[i] += -(b[1 - i] - i as f64) / (0.5 + cm[(i + 1) % 3][i].cos().sigmoid());
+                h0[i + 1] += w[(i + 2) % 3][i + 1].sigmoid().sigmoid();
+            } else {
+                h1[i] += b[1 - i];
+                h0[i + 1] += xs[i];
+            }
+        }
+        let mut h2 = [0.0; 3];
+        let mut h3 = [0.0; 4];
+        for i in 0..b.len() {
+            h1[(i * 2) % 2] = (h1[(i * 2) % 2]
+                + (1.5 * b[i] + (w[(i * 2) % 3][i] + w[i + 1][(i * 2) % 3])))
+                .tanh();
+            h2[i] += w[0][i];
+        }
+        let mut h4 = [0.0; 2];
+        let mut s5 = 0.5;
+        for i in (1..2).step_by(3) {
+            if xs[2].softplus() < 0.5 {
+                h4[1] += (cm[i][2 - i] / (1.0 + b[i].exp()) + 2.0).powi(i as i32);
+            } else {
+                h4[1] -= (h2[i].atan() + 1.5).powi(2);
+                s5 += -h0[i];
+            }
+            if i % 2 == 0 {
+                h1[i] *= 0.5;
+                h4[i] = h4[i] * 0.5 + cm[2 - i][(i * 2) % 3].sin().exp();
+            } else {
+                h3[1] += (w[i][(i + 1) % 3] + cm[i][i + 1].tanh()).atan();
+                s5 /= 1.0 + -b[(i + 1) % 2] * -b[(i + 1) % 2];
+            }
+        }
+        h0[2].softplus() - h1[0] - h2[0].sin() - h3[2] - h4[0].tanh() + s5
+    };
+    let reference = GraphFn::<f64, _, 11>::new(
         [
-            g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]", "b[0]", "b[1]",
+        ],
+        |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10]| {
+            let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+            let b = [p9, p10];
+            let cg = p0.graph();
+            let mut h0 = [cg.constant(0.0); 3];
+            let mut h1 = [cg.constant(0.0); 2];
+            for i in (0..2).rev() {
+                if cm[(i * 2) % 3][(i * 2) % 3] < 0.25 {
+                    h1[i] =
+                        h1[i] + -(b[1 - i] - i as f64) / (0.5 + cm[(i + 1) % 3][i].cos().sigmoid());
+                    h0[i + 1] = h0[i + 1] + w[(i + 2) % 3][i + 1].sigmoid().sigmoid();
+                } else {
+                    h1[i] = h1[i] + b[1 - i];
+                    h0[i + 1] = h0[i + 1] + xs[i];
+                }
+            }
+            let mut h2 = [cg.constant(0.0); 3];
+            let mut h3 = [cg.constant(0.0); 4];
+            for i in 0..b.len() {
+                h1[(i * 2) % 2] = (h1[(i * 2) % 2]
+                    + (1.5 * b[i] + (w[(i * 2) % 3][i] + w[i + 1][(i * 2) % 3])))
+                    .tanh();
+                h2[i] = h2[i] + w[0][i];
+            }
+            let mut h4 = [cg.constant(0.0); 2];
+            let mut s5 = cg.constant(0.5);
+            for i in (1..2).step_by(3) {
+                if xs[2].softplus() < 0.5 {
+                    h4[1] = h4[1] + (cm[i][2 - i] / (1.0 + b[i].exp()) + 2.0).powi(i as i32);
+                } else {
+                    h4[1] = h4[1] - (h2[i].atan() + 1.5).powi(2);
+                    s5 = s5 + -h0[i];
+                }
+                if i % 2 == 0 {
+                    h1[i] = h1[i] * 0.5;
+                    h4[i] = h4[i] * 0.5 + cm[2 - i][(i * 2) % 3].sin().exp();
+                } else {
+                    h3[1] = h3[1] + (w[i][(i + 1) % 3] + cm[i][i + 1].tanh()).atan();
+                    s5 = s5 / (1.0 + -b[(i + 1) % 2] * -b[(i + 1) % 2]);
+                }
+            }
+            h0[2].softplus() - h1[0] - h2[0].sin() - h3[2] - h4[0].tanh() + s5
+        },
+    );
+    let w: [[f64; 3]; 3] = [
+        [-1.25, -0.4375, 0.625],
+        [-0.0625, -0.375, -0.4375],
+        [-0.5625, 0.5625, 0.9375],
+    ];
+    let b: [f64; 2] = [0.5, -1.1875];
+    let at: [f64; 11] = [
+        -1.25, -0.4375, 0.625, -0.0625, -0.375, -0.4375, -0.5625, 0.5625, 0.9375, 0.5, -1.1875,
+    ];
+    assert_eq!(
+        f.inputs(),
+        [
+            "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+            "w[2][2]", "b[0]", "b[1]"
+        ]
+    );
+    let g = f.grad(w, b);
+    check(
+        &f,
+        &reference,
+        at,
+        plain(w, b),
+        [
+            g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0], g.0[2][1],
+            g.0[2][2], g.1[0], g.1[1],
         ],
     );
 }
 
-/// [[f64; 2]; 2]; loops nested 1 deep, 22 operations unrolled.
+/// [[f64; 2]; 2]; loops nested 2 deep, 98 operations unrolled.
 #[test]
 fn case_058() {
+    let xs: [f64; 5] = [0.125, 0.5, -0.625, -0.5, 0.5];
     let f = grad!(|w: [[f64; 2]; 2]| {
-        let mut s0 = (w[1][0] * 0.25).tanh();
-        for i in (0..w.len()).rev() {
-            s0 *= 3.0;
-            s0 /= 1.0 + w[(i + 1) % 2][1 - i].exp().exp();
+        let mut h0 = [0.0; 3];
+        for i in (1..4).step_by(2) {
+            if i > 2 {
+                h0[i % 3] += w[i % 2][(i * 2) % 2].sigmoid();
+                h0[(i + 2) % 3] -= w[(i * 2) % 2][(i * 2) % 2];
+            } else {
+                h0[(i * 2) % 3] += xs[(i + 1) % 5].powi(3).powi(2);
+                h0[i % 3] -= w[i % 2][0].softplus();
+            }
+            let t1 =
+                (w[i % 2][(i * 2) % 2] - w[i % 2][(i * 2) % 2]) / (1.5 + h0[(i + 1) % 3].tanh());
+            h0[(i + 1) % 3] += t1 * w[(i + 2) % 2][(i + 1) % 2];
         }
-        let h1: [f64; 3] = [0.0; 3];
-        let mut h2 = [0.0; 2];
+        let mut s2 = w[1][0];
         for i in 0..w.len() {
-            h2[(i + 2) % 2] += w[i][(i + 2) % 2];
-            s0 = s0.mul_add(w[i][i], (i as f64).atan());
+            for j in 0..4 {
+                if w[1 - i][1].atan() >= 0.0 {
+                    s2 /= 2.0 + (3.0 * w[1 - i][i]).sin();
+                    h0[(i + 2) % 3] -= i as f64;
+                } else {
+                    h0[0] += (j as f64).powi(2).atan().tanh();
+                    s2 = (s2 + w[(i + 2) % 2][1]).tanh();
+                }
+            }
         }
-        s0.tanh() + h1[1] + h2[1].softplus()
+        let mut s3 = w[0][1];
+        for i in 1..3 {
+            for j in (0..=i + 1).step_by(2) {
+                h0[(j + 2) % 3] = (h0[(j + 2) % 3] + h0[(i * 2) % 3]).tanh();
+                h0[j % 3] *= w[j % 2][0].cos();
+            }
+            s3 = s3 * 0.5 + h0[i].atan().cos();
+            if w[(i * 2) % 2][i % 2].cos() < 0.5 {
+                s2 += w[(i + 1) % 2][0];
+            }
+        }
+        h0[0] + s2.sin() - s3.sin()
     });
     let plain = |w: [[f64; 2]; 2]| -> f64 {
-        let mut s0 = (w[1][0] * 0.25).tanh();
-        for i in (0..w.len()).rev() {
-            s0 *= 3.0;
-            s0 /= 1.0 + w[(i + 1) % 2][1 - i].exp().exp();
+        let mut h0 = [0.0; 3];
+        for i in (1..4).step_by(2) {
+            if i > 2 {
+                h0[i % 3] += w[i % 2][(i * 2) % 2].sigmoid();
+                h0[(i + 2) % 3] -= w[(i * 2) % 2][(i * 2) % 2];
+            } else {
+                h0[(i * 2) % 3] += xs[(i + 1) % 5].powi(3).powi(2);
+                h0[i % 3] -= w[i % 2][0].softplus();
+            }
+            let t1 =
+                (w[i % 2][(i * 2) % 2] - w[i % 2][(i * 2) % 2]) / (1.5 + h0[(i + 1) % 3].tanh());
+            h0[(i + 1) % 3] += t1 * w[(i + 2) % 2][(i + 1) % 2];
         }
-        let h1: [f64; 3] = [0.0; 3];
-        let mut h2 = [0.0; 2];
+        let mut s2 = w[1][0];
         for i in 0..w.len() {
-            h2[(i + 2) % 2] += w[i][(i + 2) % 2];
-            s0 = s0.mul_add(w[i][i], (i as f64).atan());
+            for j in 0..4 {
+                if w[1 - i][1].atan() >= 0.0 {
+                    s2 /= 2.0 + (3.0 * w[1 - i][i]).sin();
+                    h0[(i + 2) % 3] -= i as f64;
+                } else {
+                    h0[0] += (j as f64).powi(2).atan().tanh();
+                    s2 = (s2 + w[(i + 2) % 2][1]).tanh();
+                }
+            }
         }
-        s0.tanh() + h1[1] + h2[1].softplus()
+        let mut s3 = w[0][1];
+        for i in 1..3 {
+            for j in (0..=i + 1).step_by(2) {
+                h0[(j + 2) % 3] = (h0[(j + 2) % 3] + h0[(i * 2) % 3]).tanh();
+                h0[j % 3] *= w[j % 2][0].cos();
+            }
+            s3 = s3 * 0.5 + h0[i].atan().cos();
+            if w[(i * 2) % 2][i % 2].cos() < 0.5 {
+                s2 += w[(i + 1) % 2][0];
+            }
+        }
+        h0[0] + s2.sin() - s3.sin()
     };
     let reference = GraphFn::<f64, _, 4>::new(
         ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
         |[p0, p1, p2, p3]| {
             let w = [[p0, p1], [p2, p3]];
             let cg = p0.graph();
-            let mut s0 = (w[1][0] * 0.25).tanh();
-            for i in (0..w.len()).rev() {
-                s0 = s0 * 3.0;
-                s0 = s0 / (1.0 + w[(i + 1) % 2][1 - i].exp().exp());
+            let mut h0 = [cg.constant(0.0); 3];
+            for i in (1..4).step_by(2) {
+                if i > 2 {
+                    h0[i % 3] = h0[i % 3] + w[i % 2][(i * 2) % 2].sigmoid();
+                    h0[(i + 2) % 3] = h0[(i + 2) % 3] - w[(i * 2) % 2][(i * 2) % 2];
+                } else {
+                    h0[(i * 2) % 3] = h0[(i * 2) % 3] + xs[(i + 1) % 5].powi(3).powi(2);
+                    h0[i % 3] = h0[i % 3] - w[i % 2][0].softplus();
+                }
+                let t1 = (w[i % 2][(i * 2) % 2] - w[i % 2][(i * 2) % 2])
+                    / (1.5 + h0[(i + 1) % 3].tanh());
+                h0[(i + 1) % 3] = h0[(i + 1) % 3] + t1 * w[(i + 2) % 2][(i + 1) % 2];
             }
-            let h1 = [cg.constant(0.0); 3];
-            let mut h2 = [cg.constant(0.0); 2];
+            let mut s2 = w[1][0];
             for i in 0..w.len() {
-                h2[(i + 2) % 2] = h2[(i + 2) % 2] + w[i][(i + 2) % 2];
-                s0 = s0.mul_add(w[i][i], cg.constant((i as f64).atan()));
+                for j in 0..4 {
+                    if w[1 - i][1].atan().value() >= 0.0 {
+                        s2 = s2 / (2.0 + (3.0 * w[1 - i][i]).sin());
+                        h0[(i + 2) % 3] = h0[(i + 2) % 3] - i as f64;
+                    } else {
+                        h0[0] = h0[0] + (j as f64).powi(2).atan().tanh();
+                        s2 = (s2 + w[(i + 2) % 2][1]).tanh();
+                    }
+                }
             }
-            s0.tanh() + h1[1] + h2[1].softplus()
+            let mut s3 = w[0][1];
+            for i in 1..3 {
+                for j in (0..=i + 1).step_by(2) {
+                    h0[(j + 2) % 3] = (h0[(j + 2) % 3] + h0[(i * 2) % 3]).tanh();
+                    h0[j % 3] = h0[j % 3] * w[j % 2][0].cos();
+                }
+                s3 = s3 * 0.5 + h0[i].atan().cos();
+                if w[(i * 2) % 2][i % 2].cos().value() < 0.5 {
+                    s2 = s2 + w[(i + 1) % 2][0];
+                }
+            }
+            h0[0] + s2.sin() - s3.sin()
         },
     );
-    let w: [[f64; 2]; 2] = [[-1.0, 1.1875], [-0.5, -0.3125]];
-    let at: [f64; 4] = [-1.0, 1.1875, -0.5, -0.3125];
+    let w: [[f64; 2]; 2] = [[0.25, 0.125], [0.4375, 0.25]];
+    let at: [f64; 4] = [0.25, 0.125, 0.4375, 0.25];
     assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
     let g = f.grad(w);
     check(
@@ -6878,78 +7248,133 @@ fn case_058() {
     );
 }
 
-/// [f64; 3]; loops nested 1 deep, 39 operations unrolled.
+/// [f64; 4]; loops nested 1 deep, 79 operations unrolled.
 #[test]
 fn case_059() {
-    let xs: [f64; 5] = [0.5, -0.875, 0.0, -0.125, 0.375];
+    let xs: [f64; 5] = [-1.0, -0.25, 0.875, -0.125, -1.0];
     let cm: [[f64; 3]; 3] = [
-        [-0.875, 0.25, 1.0],
-        [0.125, 0.25, -0.5],
-        [0.625, -0.875, 1.0],
+        [0.25, -0.875, -0.25],
+        [0.625, -0.25, 0.375],
+        [-0.875, 0.0, -0.75],
     ];
-    let f = grad!(|x: [f64; 3]| {
-        let mut s0 = 1.0;
-        let mut h1 = [0.0; 2];
-        for i in 0..3 {
-            s0 += -cm[(i + 2) % 3][0].powi(i as i32) / (2.0 + (i as f64 * x[(i + 1) % 3]).sin());
-        }
-        let mut s2 = s0.powi(2).sigmoid();
-        for i in (1..x.len() - 1).rev() {
-            s0 = (s0 + x[2 - i]).tanh();
-            s2 /= 1.0 + -cm[i][i] * -cm[i][i];
-            if i != 1 {
-                s2 -= (1.0 + (s2 + s0) * (s2 + s0)).sqrt().powi(3);
+    let f = grad!(|x: [f64; 4]| {
+        let mut s0 = (x[1] + cm[0][2]).sigmoid();
+        for i in (0..3).step_by(2) {
+            s0 +=
+                (1.0 + s0.atan() * x[(i + 2) % 4].exp() * (s0.atan() * x[(i + 2) % 4].exp())).ln();
+            if 0.75 + s0 <= 0.0 {
+                s0 *= 3.0;
             } else {
-                s2 -= 0.75 * (3.0 - xs[i + 1].sigmoid());
-                h1[i] += x[2].atan().tanh();
+                s0 += s0;
+                s0 += x[(i * 2) % 4].powi(3).sigmoid();
             }
         }
-        s0 - h1[1] - s2
+        let mut h1 = [s0.cos().powi(2), -x[1].sin()];
+        let mut s2 = 1.0;
+        for i in 1..=4 {
+            s0 += x[(i * 2) % 4];
+            h1[1] += s0;
+            if i > 2 {
+                s0 += 1.25 + h1[0];
+                s2 += x[(i * 2) % 4].sin() * 1.5 + (i as f64 - s0).atan();
+            }
+        }
+        let mut h3 = [
+            x[0] / (1.5 + xs[2].tanh()) - x[0].tanh().exp(),
+            x[2].powi(2).atan(),
+        ];
+        for i in (1..=2).rev() {
+            if x[3 - i].atan() < 0.0 {
+                h3[(i * 2) % 2] -= x[3];
+                s0 += x[i];
+            } else {
+                h1[i % 2] += s0;
+                s0 += x[i].exp();
+            }
+        }
+        s0 + h1[1].softplus() + s2 + h3[0]
     });
-    let plain = |x: [f64; 3]| -> f64 {
-        let mut s0 = 1.0;
-        let mut h1 = [0.0; 2];
-        for i in 0..3 {
-            s0 += -cm[(i + 2) % 3][0].powi(i as i32) / (2.0 + (i as f64 * x[(i + 1) % 3]).sin());
-        }
-        let mut s2 = s0.powi(2).sigmoid();
-        for i in (1..x.len() - 1).rev() {
-            s0 = (s0 + x[2 - i]).tanh();
-            s2 /= 1.0 + -cm[i][i] * -cm[i][i];
-            if i != 1 {
-                s2 -= (1.0 + (s2 + s0) * (s2 + s0)).sqrt().powi(3);
+    let plain = |x: [f64; 4]| -> f64 {
+        let mut s0 = (x[1] + cm[0][2]).sigmoid();
+        for i in (0..3).step_by(2) {
+            s0 +=
+                (1.0 + s0.atan() * x[(i + 2) % 4].exp() * (s0.atan() * x[(i + 2) % 4].exp())).ln();
+            if 0.75 + s0 <= 0.0 {
+                s0 *= 3.0;
             } else {
-                s2 -= 0.75 * (3.0 - xs[i + 1].sigmoid());
-                h1[i] += x[2].atan().tanh();
+                s0 += s0;
+                s0 += x[(i * 2) % 4].powi(3).sigmoid();
             }
         }
-        s0 - h1[1] - s2
+        let mut h1 = [s0.cos().powi(2), -x[1].sin()];
+        let mut s2 = 1.0;
+        for i in 1..=4 {
+            s0 += x[(i * 2) % 4];
+            h1[1] += s0;
+            if i > 2 {
+                s0 += 1.25 + h1[0];
+                s2 += x[(i * 2) % 4].sin() * 1.5 + (i as f64 - s0).atan();
+            }
+        }
+        let mut h3 = [
+            x[0] / (1.5 + xs[2].tanh()) - x[0].tanh().exp(),
+            x[2].powi(2).atan(),
+        ];
+        for i in (1..=2).rev() {
+            if x[3 - i].atan() < 0.0 {
+                h3[(i * 2) % 2] -= x[3];
+                s0 += x[i];
+            } else {
+                h1[i % 2] += s0;
+                s0 += x[i].exp();
+            }
+        }
+        s0 + h1[1].softplus() + s2 + h3[0]
     };
-    let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
-        let x = [p0, p1, p2];
-        let cg = p0.graph();
-        let mut s0 = cg.constant(1.0);
-        let mut h1 = [cg.constant(0.0); 2];
-        for i in 0..3 {
-            s0 =
-                s0 + -cm[(i + 2) % 3][0].powi(i as i32) / (2.0 + (i as f64 * x[(i + 1) % 3]).sin());
-        }
-        let mut s2 = s0.powi(2).sigmoid();
-        for i in (1..x.len() - 1).rev() {
-            s0 = (s0 + x[2 - i]).tanh();
-            s2 = s2 / (1.0 + -cm[i][i] * -cm[i][i]);
-            if i != 1 {
-                s2 = s2 - (1.0 + (s2 + s0) * (s2 + s0)).sqrt().powi(3);
-            } else {
-                s2 = s2 - 0.75 * (3.0 - xs[i + 1].sigmoid());
-                h1[i] = h1[i] + x[2].atan().tanh();
+    let reference =
+        GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "x[3]"], |[p0, p1, p2, p3]| {
+            let x = [p0, p1, p2, p3];
+            let cg = p0.graph();
+            let mut s0 = (x[1] + cm[0][2]).sigmoid();
+            for i in (0..3).step_by(2) {
+                s0 = s0
+                    + (1.0 + s0.atan() * x[(i + 2) % 4].exp() * (s0.atan() * x[(i + 2) % 4].exp()))
+                        .ln();
+                if (0.75 + s0).value() <= 0.0 {
+                    s0 = s0 * 3.0;
+                } else {
+                    s0 = s0 + s0;
+                    s0 = s0 + x[(i * 2) % 4].powi(3).sigmoid();
+                }
             }
-        }
-        s0 - h1[1] - s2
-    });
-    let x: [f64; 3] = [0.25, 0.0625, -0.125];
-    let at: [f64; 3] = [0.25, 0.0625, -0.125];
-    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
+            let mut h1 = [s0.cos().powi(2), -x[1].sin()];
+            let mut s2 = cg.constant(1.0);
+            for i in 1..=4 {
+                s0 = s0 + x[(i * 2) % 4];
+                h1[1] = h1[1] + s0;
+                if i > 2 {
+                    s0 = s0 + (1.25 + h1[0]);
+                    s2 = s2 + (x[(i * 2) % 4].sin() * 1.5 + (i as f64 - s0).atan());
+                }
+            }
+            let mut h3 = [
+                x[0] / (1.5 + xs[2].tanh()) - x[0].tanh().exp(),
+                x[2].powi(2).atan(),
+            ];
+            for i in (1..=2).rev() {
+                if x[3 - i].atan().value() < 0.0 {
+                    h3[(i * 2) % 2] = h3[(i * 2) % 2] - x[3];
+                    s0 = s0 + x[i];
+                } else {
+                    h1[i % 2] = h1[i % 2] + s0;
+                    s0 = s0 + x[i].exp();
+                }
+            }
+            s0 + h1[1].softplus() + s2 + h3[0]
+        });
+    let x: [f64; 4] = [0.8125, -0.8125, 0.125, -1.25];
+    let at: [f64; 4] = [0.8125, -0.8125, 0.125, -1.25];
+    assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
     let g = f.grad(x);
-    check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+    check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
 }

@@ -19,7 +19,7 @@ use backprop_core::{ParamType, Partial, Read};
 use crate::ir::{Def, Guard, Program, ValueId};
 
 /// A value the backward pass reads from the forward pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Operand {
     /// A value of the program.
     Value(ValueId),

@@ -434,7 +434,20 @@ impl<'a> Code<'a> {
                 items.push((guard, Fwd::Stmt(record(code, k, value, none.clone()))));
             }
         });
-        body.extend(self.render_forward(items, Mode::Forward, &self.plan.saved));
+        // The backward lines also show values the backward pass does not read (`x` in
+        // sigmoid's `e = exp(-|x|)`): those escape the arms too.
+        let mut escapes: Vec<Operand> = self.plan.saved.clone();
+        let mut escaping: std::collections::HashSet<Operand> = escapes.iter().copied().collect();
+        for line in lines.iter().filter(|line| !line.is_forward()) {
+            for &slot in &line.operands {
+                if let Slot::Value(v) = slot {
+                    if escaping.insert(Operand::Value(v)) {
+                        escapes.push(Operand::Value(v));
+                    }
+                }
+            }
+        }
+        body.extend(self.render_forward(items, Mode::Forward, &escapes));
         let out = self.value(self.program.output);
         if let Some(k) = line_of(Kind::OutputIsInput) {
             body.push(record(self, k, out.clone(), none.clone()));

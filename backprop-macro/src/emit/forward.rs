@@ -52,9 +52,23 @@ impl Code<'_> {
     /// The forward statements of every value, at its guard, in program order.
     pub fn forward_items(&self, mode: Mode, after: &mut After<'_>) -> Vec<(Guard, Fwd)> {
         let mut items = Vec::new();
+        // What follows a branch's selects waits until the last of them: the branch's `if`
+        // binds them all at once.
+        let mut pending: Vec<(Guard, Fwd)> = Vec::new();
+        let branch_of = |v: ValueId| match self.program.values.get(v).map(|value| &value.def) {
+            Some(Def::Select { branch, .. }) => Some(*branch),
+            _ => None,
+        };
         for (v, value) in self.program.values.iter().enumerate() {
             match &value.def {
-                Def::Select { .. } => items.push((value.guard, Fwd::Select(v))),
+                Def::Select { branch, .. } => {
+                    items.push((value.guard, Fwd::Select(v)));
+                    after(self, v, &mut pending);
+                    if branch_of(v + 1) != Some(*branch) {
+                        items.append(&mut pending);
+                    }
+                    continue;
+                }
                 Def::Op { .. } | Def::Cond { .. } => {
                     if let Some(stmt) = self.value_stmt(v, mode) {
                         items.push((value.guard, Fwd::Stmt(stmt)));

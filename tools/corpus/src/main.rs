@@ -1,7 +1,7 @@
 //! Writes the corpus test file: `cargo run -p corpus-gen -- --seed N --count C`, to
 //! standard output; with `--loops`, the loop corpus instead (`loops`), and with
-//! `--loops --branches` loop programs that also branch on values at run time (for when
-//! `grad!` supports that).
+//! `--loops --branches` loop programs that also branch on values at run time (the
+//! checked-in loop corpus).
 //!
 //! Cases are random expressions over every operation of the table, in both input forms,
 //! built at an evaluation point where they are safe (see `gen` and `screen`). The file is

@@ -5,8 +5,8 @@
 //!
 //! Each case's body is one text, compiled by `grad!` and as a plain closure (values bit
 //! for bit), and the same program over graph handles (value and gradient to a few ulps),
-//! with `gradcheck`. With `--branches`, bodies also branch on values at run time; `grad!`
-//! does not support that yet, so the checked-in file is written without it.
+//! with `gradcheck`. With `--branches`, bodies also branch on values at run time, and the
+//! checked-in file is written with it.
 
 mod emit;
 mod eval;
@@ -327,7 +327,7 @@ mod tests {
         let (seed, count) = (number("--seed"), number("--count"));
         let count = usize::try_from(count).expect("a count");
         let branches = checked_in.contains("--loops --branches");
-        assert!(!branches, "grad! has no run-time branches yet");
+        assert!(branches, "the loop corpus branches at run time too");
         let regenerated = corpus(seed, count, branches).expect("the generator runs");
         assert!(
             regenerated == checked_in,

@@ -168,6 +168,9 @@ fn cond(c: &Cond, p: &Program, graph: bool) -> String {
                 let (text, prec, is_var) = expr(e, p, graph);
                 if graph && is_var {
                     format!("{}.value()", receiver(text, prec))
+                } else if prec == CAST {
+                    // `i as f64 < 0.5` reads `<` as the start of generic arguments.
+                    format!("({text})")
                 } else {
                     text
                 }
