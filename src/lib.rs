@@ -321,7 +321,7 @@ pub use backprop_macro::grad;
 pub mod __private {
     pub use backprop_core::Trace;
     pub use backprop_core::Var;
-    pub use backprop_core::{rules, Differentiable, Float, Graph, Op, Pass, Pullback, StepText};
+    pub use backprop_core::{rules, Differentiable, Float, Graph, Op, Pullback};
 }
 
 // The README's Rust code blocks, compiled and run as doctests so they stay true.

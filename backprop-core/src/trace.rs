@@ -47,12 +47,12 @@ pub enum Pass {
 ///     accumulates: false,
 ///     condition: false,
 ///     depth: 0,
-///     pieces: &["", " + ", ""],
-///     operands: &["x", "y"],
+///     pieces: vec!["", " + ", ""],
+///     operands: vec!["x", "y"],
 /// };
 /// assert_eq!(text.to_string(), "t0 = x + y");
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepText {
     /// Forward or backward.
     pub pass: Pass,
@@ -67,9 +67,72 @@ pub struct StepText {
     pub depth: usize,
     /// The right-hand side's text around its operands: `["", " + ", ""]` for `x + y`;
     /// one more piece than operands.
-    pub pieces: &'static [&'static str],
+    pub pieces: Vec<&'static str>,
     /// The operands' names, in order: `["x", "y"]`.
-    pub operands: &'static [&'static str],
+    pub operands: Vec<&'static str>,
+}
+
+/// Separates the steps of a table of step texts.
+const STEP: char = '\u{1d}';
+/// Separates the fields of one step.
+const FIELD: char = '\u{1f}';
+/// Separates the items of a field that is a list.
+const ITEM: char = '\u{1e}';
+
+impl StepText {
+    /// The step texts of a `grad!` function, from the table its expansion writes: one
+    /// string for all, which builds faster than one struct literal per step. Each step
+    /// is `pass condition accumulates depth target pieces operands`, separated by
+    /// U+001F, its lists by U+001E, the steps by U+001D; the pass is `F` or `B`, the
+    /// flags `0` or `1`.
+    ///
+    /// ```
+    /// use backprop_core::trace::{Pass, StepText};
+    ///
+    /// let table = "F\u{1f}0\u{1f}0\u{1f}0\u{1f}t0\u{1f}\u{1e} + \u{1e}\u{1f}x\u{1e}y";
+    /// let texts = StepText::parse_table(table);
+    /// assert_eq!(texts[0].to_string(), "t0 = x + y");
+    /// assert_eq!(texts[0].pass, Pass::Forward);
+    /// ```
+    pub fn parse_table(table: &'static str) -> Vec<StepText> {
+        if table.is_empty() {
+            return Vec::new();
+        }
+        table
+            .split(STEP)
+            .map(|step| {
+                let mut fields = step.split(FIELD);
+                let mut next = || fields.next().unwrap_or_default();
+                let list = |field: &'static str| -> Vec<&'static str> {
+                    if field.is_empty() {
+                        Vec::new()
+                    } else {
+                        field.split(ITEM).collect()
+                    }
+                };
+                StepText {
+                    pass: if next() == "B" {
+                        Pass::Backward
+                    } else {
+                        Pass::Forward
+                    },
+                    condition: next() == "1",
+                    accumulates: next() == "1",
+                    depth: next().parse().unwrap_or_default(),
+                    target: next(),
+                    pieces: {
+                        let pieces = next();
+                        let mut pieces = list(pieces);
+                        if pieces.is_empty() {
+                            pieces.push("");
+                        }
+                        pieces
+                    },
+                    operands: list(next()),
+                }
+            })
+            .collect()
+    }
 }
 
 impl StepText {
@@ -105,7 +168,7 @@ impl fmt::Display for StepText {
 #[derive(Clone, Debug)]
 pub struct TraceStep<T> {
     /// The step's text.
-    pub text: &'static StepText,
+    pub text: StepText,
     /// The operands' values, in the order of `text.operands`.
     pub operands: Vec<T>,
     /// The value the step computes: an operation's value, or one contribution to an
@@ -168,6 +231,7 @@ impl<T: Float> fmt::Display for TraceStep<T> {
 pub struct Trace<T> {
     inputs: Vec<(&'static str, T)>,
     dout: T,
+    texts: Vec<StepText>,
     steps: Vec<TraceStep<T>>,
     value: T,
     gradient: Vec<T>,
@@ -175,23 +239,40 @@ pub struct Trace<T> {
 
 impl<T: Float> Trace<T> {
     /// An empty trace at the point `inputs` (name and value), with the backward pass
-    /// started from `dout`. Generated code builds traces; a user reads them.
+    /// started from `dout`, and the step texts of `table` (see
+    /// [`StepText::parse_table`]). Generated code builds traces; a user reads them.
     #[doc(hidden)]
-    pub fn new(inputs: &[(&'static str, T)], dout: T, steps: usize) -> Self {
+    pub fn new(inputs: &[(&'static str, T)], dout: T, table: &'static str) -> Self {
+        let texts = StepText::parse_table(table);
         Trace {
             inputs: inputs.to_vec(),
             dout,
-            steps: Vec::with_capacity(steps),
+            steps: Vec::with_capacity(texts.len()),
+            texts,
             value: T::ZERO,
             gradient: Vec::new(),
         }
     }
 
-    /// Records one step.
+    /// Records step `k` of the table.
     #[doc(hidden)]
-    pub fn step(&mut self, text: &'static StepText, operands: &[T], value: T, total: Option<T>) {
+    pub fn step(&mut self, k: usize, operands: &[T], value: T) {
+        self.push(k, operands, value, None);
+    }
+
+    /// Records step `k` of the table, a contribution added to an adjoint whose total is
+    /// now `total`.
+    #[doc(hidden)]
+    pub fn step_total(&mut self, k: usize, operands: &[T], value: T, total: T) {
+        self.push(k, operands, value, Some(total));
+    }
+
+    fn push(&mut self, k: usize, operands: &[T], value: T, total: Option<T>) {
+        let Some(text) = self.texts.get(k) else {
+            return;
+        };
         self.steps.push(TraceStep {
-            text,
+            text: text.clone(),
             operands: operands.to_vec(),
             value,
             total,

@@ -381,7 +381,6 @@ impl<'a> Code<'a> {
         let private = private();
         let elem = self.elem();
         let trace = local(&self.names.fresh("trace"));
-        let texts = local(&self.names.fresh("STEPS"));
         let contributions = self.plan.steps.iter().map(|s| s.contributions.len()).sum();
         let terms: Vec<Ident> = (0..contributions)
             .map(|_| local(&self.names.fresh("term")))
@@ -392,15 +391,21 @@ impl<'a> Code<'a> {
             .map(|(k, line)| (line.kind, k))
             .collect();
         let line_of = |kind: Kind| index.get(&kind).copied();
-        let record = |code: &Code<'_>, k: usize, value: TokenStream, total: TokenStream| {
+        // `total`: the adjoint a contribution added to, for the `+=` steps.
+        let record = |code: &Code<'_>, k: usize, value: TokenStream, total: Option<Ident>| {
             let operands = lines[k].operands.iter().map(|&slot| match slot {
                 Slot::Value(v) => code.as_elem(v),
                 Slot::Adjoint(v) => local(code.names.adjoint(v)).into_token_stream(),
             });
             let k = Literal::usize_unsuffixed(k);
-            Stmt::Raw(quote!(#trace.step(&#texts[#k], &[#(#operands),*], #value, #total);))
+            Stmt::Raw(match total {
+                None => quote!(#trace.step(#k, &[#(#operands),*], #value);),
+                Some(total) => {
+                    quote!(#trace.step_total(#k, &[#(#operands),*], #value, #total);)
+                }
+            })
         };
-        let none = quote!(::core::option::Option::None);
+        let none = None;
 
         let mut body = Body::default();
         self.prologue(&mut body);
@@ -413,9 +418,9 @@ impl<'a> Code<'a> {
             quote!((#name, #ident #([#index])*))
         });
         let one = self.literal(1.0);
-        let count = Literal::usize_unsuffixed(lines.len());
+        let table = self.step_table(lines);
         body.push(Stmt::Raw(quote!(
-            let mut #trace = #private::Trace::<#elem>::new(&[#(#inputs),*], #one, #count);
+            let mut #trace = #private::Trace::<#elem>::new(&[#(#inputs),*], #one, #table);
         )));
         for (k, line) in lines.iter().enumerate() {
             if let Kind::Captured(c) = line.kind {
@@ -467,12 +472,7 @@ impl<'a> Code<'a> {
             let Some(k) = line_of(Kind::Contribution(c.step, c.position)) else {
                 return;
             };
-            let total = if c.first {
-                none.clone()
-            } else {
-                let target = local(code.names.adjoint(c.target));
-                quote!(::core::option::Option::Some(#target))
-            };
+            let total = (!c.first).then(|| local(code.names.adjoint(c.target)));
             items.push((c.guard, record(code, k, term.into_token_stream(), total)));
         });
         body.extend(self.render_backward(items));
@@ -482,35 +482,33 @@ impl<'a> Code<'a> {
         let gradient = self.gradient_flat();
         let stmts = body.render();
 
-        let texts_len = Literal::usize_unsuffixed(lines.len());
-        let text = lines.iter().map(|line| {
-            let pass = if line.is_forward() {
-                quote!(#private::Pass::Forward)
-            } else {
-                quote!(#private::Pass::Backward)
-            };
-            let target = &line.target;
-            let accumulates = line.accumulates;
-            let condition = matches!(line.kind, Kind::Forward(v)
-                if self.program.values[v].ty == Type::Bool);
-            let depth = Literal::usize_unsuffixed(self.program.path(line.guard).len());
-            let pieces = &line.pieces;
-            let names = &line.names;
-            quote!(#private::StepText {
-                pass: #pass,
-                target: #target,
-                accumulates: #accumulates,
-                condition: #condition,
-                depth: #depth,
-                pieces: &[#(#pieces),*],
-                operands: &[#(#names),*],
-            })
-        });
         quote! {
-            static #texts: [#private::StepText; #texts_len] = [#(#text),*];
             #stmts
             #trace.finish(#out, &[#(#gradient),*])
         }
+    }
+
+    /// Every line's text as one string, in the format `StepText::parse_table` reads.
+    fn step_table(&self, lines: &[Line]) -> String {
+        let mut table = String::new();
+        for (k, line) in lines.iter().enumerate() {
+            if k > 0 {
+                table.push('\u{1d}');
+            }
+            let condition =
+                matches!(line.kind, Kind::Forward(v) if self.program.values[v].ty == Type::Bool);
+            let fields = [
+                if line.is_forward() { "F" } else { "B" }.to_owned(),
+                u8::from(condition).to_string(),
+                u8::from(line.accumulates).to_string(),
+                self.program.path(line.guard).len().to_string(),
+                line.target.clone(),
+                line.pieces.join("\u{1e}"),
+                line.names.join("\u{1e}"),
+            ];
+            table.push_str(&fields.join("\u{1f}"));
+        }
+        table
     }
 
     /// A value as a number of the element type, for the trace: the exponent of `powi`
