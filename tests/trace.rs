@@ -121,3 +121,23 @@ fn f32_traces() {
         .to_string()
         .contains(&format!("t0 = sin(x) = sin(0.5) = {}", 0.5_f32.sin())));
 }
+
+#[test]
+fn a_long_function_traces_its_value_and_gradient_only() {
+    // 2,200 operations, past the 2,000 that a trace records one by one.
+    let f = grad!(|x| {
+        let mut s = x;
+        for _ in 0..1100 {
+            s = s.sin() + x;
+        }
+        s
+    });
+    let trace = f.trace(0.5);
+    let (value, gradient) = f.value_and_grad(0.5);
+    assert_eq!(trace.value().to_bits(), value.to_bits());
+    assert_eq!(trace.gradient()[0].to_bits(), gradient[0].to_bits());
+    assert!(trace.steps().is_empty());
+    // Every forward and backward line of the derivation.
+    assert!(trace.untraced_steps() > 4_000);
+    assert!(trace.to_string().contains("steps not traced"), "{trace}");
+}

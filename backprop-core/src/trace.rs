@@ -235,6 +235,7 @@ pub struct Trace<T> {
     steps: Vec<TraceStep<T>>,
     value: T,
     gradient: Vec<T>,
+    untraced: usize,
 }
 
 impl<T: Float> Trace<T> {
@@ -251,7 +252,22 @@ impl<T: Float> Trace<T> {
             texts,
             value: T::ZERO,
             gradient: Vec::new(),
+            untraced: 0,
         }
+    }
+
+    /// A trace of a function too long to trace step by step: `steps` steps left out.
+    #[doc(hidden)]
+    pub fn untraced(inputs: &[(&'static str, T)], dout: T, steps: usize) -> Self {
+        let mut trace = Trace::new(inputs, dout, "");
+        trace.untraced = steps;
+        trace
+    }
+
+    /// How many steps were left out: nonzero for a `grad!` of more operations than its
+    /// trace records one by one (2,000).
+    pub fn untraced_steps(&self) -> usize {
+        self.untraced
     }
 
     /// Records step `k` of the table.
@@ -335,6 +351,14 @@ impl<T: Float> fmt::Display for Trace<T> {
         }
         if backward == self.steps.len() {
             writeln!(f, "backward (dout = {})", self.dout)?;
+        }
+        if self.untraced > 0 {
+            writeln!(
+                f,
+                "  ({} steps not traced: a grad! of more than 2,000 operations traces its \
+                 value {} and gradient {:?} only)",
+                self.untraced, self.value, self.gradient
+            )?;
         }
         if let Some(step) = first.map(|k| &self.steps[k]) {
             let point: Vec<String> = self

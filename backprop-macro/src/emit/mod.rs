@@ -67,6 +67,13 @@ use code::Code;
 /// pullback's memory cuts the chain, so long programs keep it.
 const FUSED_LIMIT: usize = 12_000;
 
+/// Up to this many operations, `trace` records every step; above it, only the value and
+/// the gradient (and how many steps it left out). A traced pass is a second copy of the
+/// forward and backward statements, which every build type-checks: for 10,000
+/// operations it took a release build from 14.7 s to 26.7 s (BENCHMARKS.md), for a
+/// printout of 20,000 lines.
+const TRACE_LIMIT: usize = 2_000;
+
 /// The whole expansion of one `grad!`.
 pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -> TokenStream {
     let derivation = crate::derivation::text(program, &names, lines);
@@ -105,7 +112,27 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let saved = code.saved();
     let (saved_names, ints, bools) = (saved.floats, saved.ints, saved.bools);
     let record_body = code.record_body();
-    let trace_body = code.trace_body(lines);
+    let trace_body = if program.ops().count() <= TRACE_LIMIT {
+        code.trace_body(lines)
+    } else {
+        // The value and gradient of value_and_grad, and how many steps went untraced.
+        let inputs = (0..program.inputs.len()).map(|k| {
+            let name = program.input_name(k);
+            let input = &program.inputs[k];
+            let ident = &program.params[input.param].ident;
+            let index = input.index.iter().map(|&i| Literal::usize_unsuffixed(i));
+            quote!((#name, #ident #([#index])*))
+        });
+        let steps = Literal::usize_unsuffixed(lines.len());
+        let value = local("value");
+        let gradient = local("gradient");
+        let flat = flat_from_shaped(quote!(#gradient));
+        quote! {
+            let inputs = [#(#inputs),*];
+            let (#value, #gradient) = self.value_and_grad(#(#param_idents),*);
+            #private::Trace::untraced(&inputs, #one, #steps).finish(#value, &#flat)
+        }
+    };
 
     let dout = local(&code.names().dout);
     let value_and_grad_body = if program.ops().count() <= FUSED_LIMIT {
