@@ -12,14 +12,16 @@
 //! every index and bound (`konst.rs`).
 
 mod branch;
+mod call;
 pub(crate) mod dead_code;
 mod konst;
+mod loops;
 mod scope;
 mod stmt;
 
 use std::collections::HashMap;
 
-use backprop_core::{ops, Op, OpInfo, ParamType};
+use backprop_core::{Op, OpInfo};
 use proc_macro2::Ident;
 use syn::{BinOp, Expr, UnOp};
 
@@ -30,7 +32,7 @@ use crate::ir::{
     ValueId,
 };
 use crate::names::unraw;
-use crate::{constant, literal, suggest, unsupported};
+use crate::{constant, literal, unsupported};
 use konst::Const;
 use scope::{Binding, Scope};
 
@@ -552,150 +554,6 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             other => other,
         })
     }
-
-    fn visit_method(
-        &mut self,
-        expr: &'a Expr,
-        call: &'a syn::ExprMethodCall,
-        tasks: &mut Vec<Task<'a>>,
-    ) {
-        let name = unraw(&call.method);
-        let Some(info) = ops::lookup(&name) else {
-            if self.form == Form::Closure && self.dependency(expr).is_none() {
-                self.capture_float(expr);
-            } else if name == "len" && konst::array_len(&call.receiver, &self.scope).is_some() {
-                self.errors.error(
-                    &call.method,
-                    format!(
-                        "`len()` is a `usize`: to compute with it, cast it, as in \
-                         `x.len() as {}`",
-                        self.elem.name()
-                    ),
-                );
-                self.placeholder();
-            } else {
-                self.errors.error(
-                    &call.method,
-                    format!("unknown method `{name}`: {}", suggest::hint(&name)),
-                );
-                self.placeholder();
-            }
-            return;
-        };
-        if let Some(turbofish) = &call.turbofish {
-            self.errors
-                .error(turbofish, format!("`{name}` takes no type arguments"));
-        }
-        let args: Vec<&'a Expr> = std::iter::once(&*call.receiver)
-            .chain(call.args.iter())
-            .collect();
-        self.visit_operation(info, &call.method, &args, true, tasks);
-    }
-
-    fn visit_call(&mut self, expr: &'a Expr, call: &'a syn::ExprCall, tasks: &mut Vec<Task<'a>>) {
-        let function = match &*call.func {
-            Expr::Path(path) if path.qself.is_none() => operation_name(&path.path),
-            _ => None,
-        };
-        let Some(ident) = function else {
-            self.unsupported(expr);
-            return;
-        };
-        let name = unraw(ident);
-        let Some(info) = ops::lookup(&name) else {
-            if self.form == Form::Closure && self.dependency(expr).is_none() {
-                self.capture_float(expr);
-            } else {
-                self.errors.error(
-                    ident,
-                    format!("unknown function `{name}`: {}", suggest::hint(&name)),
-                );
-                self.placeholder();
-            }
-            return;
-        };
-        let args: Vec<&'a Expr> = call.args.iter().collect();
-        self.visit_operation(info, ident, &args, false, tasks);
-    }
-
-    /// Checks the argument count of a call of `info` and schedules its arguments.
-    fn visit_operation(
-        &mut self,
-        info: &'static OpInfo,
-        name: &Ident,
-        args: &[&'a Expr],
-        method: bool,
-        tasks: &mut Vec<Task<'a>>,
-    ) {
-        if args.len() != info.params.len() {
-            let given = args.len() - usize::from(method);
-            self.errors
-                .error(name, unsupported::arity_message(info, method, given));
-            self.placeholder();
-            return;
-        }
-        // Integer parameters are constants, made now; the others are visited as values.
-        let mut scheduled = Vec::with_capacity(args.len());
-        for (&arg, ty) in args.iter().zip(info.signature.params()) {
-            match ty {
-                ParamType::Float => scheduled.push(Task::Visit(arg)),
-                ParamType::Int => match self.exponent(arg) {
-                    Some(v) => scheduled.push(Task::Push(v)),
-                    None => {
-                        self.placeholder();
-                        return;
-                    }
-                },
-            }
-        }
-        tasks.push(Task::Call(info));
-        tasks.extend(scheduled.into_iter().rev());
-    }
-
-    /// The constant integer exponent of `powi`, as a value of type `i32`: a literal, an
-    /// integer known here (`i as i32` of a loop variable), or a captured integer constant.
-    fn exponent(&mut self, arg: &Expr) -> Option<ValueId> {
-        if let Some(result) = literal::integer(arg) {
-            return match result {
-                Ok(n) => Some(self.value(Def::IntLiteral(n), Type::Int, false)),
-                Err(e) => {
-                    self.errors.push(e);
-                    None
-                }
-            };
-        }
-        match konst::eval(arg, &self.scope) {
-            Ok(Some(Const::Int(n))) => {
-                let Ok(n) = i32::try_from(n) else {
-                    self.errors
-                        .error(arg, "the exponent of `powi` does not fit in an `i32`");
-                    return None;
-                };
-                return Some(self.value(Def::IntLiteral(n), Type::Int, false));
-            }
-            Err(e) => {
-                self.errors.push(e);
-                return None;
-            }
-            _ => {}
-        }
-        if self.dependency(arg).is_some() {
-            self.errors.error(
-                arg,
-                "the exponent of `powi` must be an integer literal or constant, not an \
-                 input: use `powf` to differentiate by the exponent",
-            );
-            return None;
-        }
-        if !constant::capturable(arg) {
-            self.errors.error(
-                arg,
-                "the exponent of `powi` must be an integer literal or constant",
-            );
-            return None;
-        }
-        Some(self.capture(arg, None, Type::Int))
-    }
 }
 
 /// A branch being lowered: the scope before it, and what its first arm left.
@@ -714,23 +572,4 @@ fn unflatten(mut flat: usize, shape: &[usize]) -> Vec<usize> {
         flat /= len.max(1);
     }
     index
-}
-
-/// The operation name of a called path: `sin` or `f64::sin`.
-fn operation_name(path: &syn::Path) -> Option<&Ident> {
-    if let Some(ident) = path.get_ident() {
-        return Some(ident);
-    }
-    let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
-    match segments.as_slice() {
-        [ty, op]
-            if path.leading_colon.is_none()
-                && (ty.ident == "f64" || ty.ident == "f32")
-                && ty.arguments.is_none()
-                && op.arguments.is_none() =>
-        {
-            Some(&op.ident)
-        }
-        _ => None,
-    }
 }

@@ -1,0 +1,152 @@
+//! `for` loops over ranges known at expansion, unrolled: each iteration binds the loop
+//! variable and runs the body, up to a limit on the iterations of one `grad!`.
+
+use syn::Expr;
+
+use super::konst::{self, Const};
+use super::{Lowerer, Task};
+
+/// How many loop iterations one `grad!` may unroll: past it, the generated code would take
+/// minutes to build (BENCHMARKS.md).
+const UNROLL_LIMIT: usize = 100_000;
+
+impl<'a> Lowerer<'a, '_> {
+    /// A `for` loop over a range known at expansion, unrolled: each iteration binds the
+    /// loop variable and runs the body.
+    pub(super) fn exec_for(&mut self, for_loop: &'a syn::ExprForLoop, tasks: &mut Vec<Task<'a>>) {
+        if let Some(label) = &for_loop.label {
+            self.errors
+                .error(label, "loop labels are not supported: grad! has no `break`");
+        }
+        let var = match &*for_loop.pat {
+            syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+            syn::Pat::Wild(_) => None,
+            other => {
+                self.errors.error(
+                    other,
+                    "a grad! loop binds one index, as in `for i in 0..n`; index the arrays \
+                     with it",
+                );
+                return;
+            }
+        };
+        let values = match self.range(&for_loop.expr) {
+            Ok(values) => values,
+            Err(e) => {
+                self.errors.push(e);
+                return;
+            }
+        };
+        self.unrolled += values.len();
+        if self.unrolled > UNROLL_LIMIT {
+            if !self.unroll_reported {
+                self.unroll_reported = true;
+                self.errors.error(
+                    for_loop.for_token,
+                    format!(
+                        "this grad! unrolls more than {UNROLL_LIMIT} loop iterations: loops \
+                         are unrolled at expansion, and code this long takes minutes to \
+                         build; split the work over several grad! functions"
+                    ),
+                );
+            }
+            return;
+        }
+        for &n in values.iter().rev() {
+            tasks.push(Task::EndScope(self.scope.len()));
+            tasks.push(Task::ExecBlock(&for_loop.body));
+            if let Some(var) = var {
+                tasks.push(Task::BindLoop(var, n));
+            }
+        }
+    }
+
+    /// The values of a loop's range: `a..b`, `a..=b`, then `.rev()` and `.step_by(k)` in
+    /// the order written, as Rust's iterators give them.
+    fn range(&mut self, expr: &'a Expr) -> syn::Result<Vec<i64>> {
+        let mut adapters = Vec::new();
+        let mut base = expr;
+        loop {
+            match base {
+                Expr::MethodCall(call) if call.method == "rev" && call.args.is_empty() => {
+                    adapters.push(None);
+                    base = &call.receiver;
+                }
+                Expr::MethodCall(call) if call.method == "step_by" && call.args.len() == 1 => {
+                    let step = self.loop_int(&call.args[0], "a step")?;
+                    if step <= 0 {
+                        return Err(syn::Error::new_spanned(
+                            &call.args[0],
+                            "`step_by` takes a positive step",
+                        ));
+                    }
+                    adapters.push(Some(step));
+                    base = &call.receiver;
+                }
+                Expr::Paren(p) => base = &p.expr,
+                Expr::Group(g) => base = &g.expr,
+                _ => break,
+            }
+        }
+        let Expr::Range(range) = base else {
+            return Err(syn::Error::new_spanned(
+                base,
+                "a grad! loop runs over a range of indices, such as `0..n`, `0..=n`, \
+                 `(0..n).rev()` or `(0..n).step_by(2)`, with bounds known at expansion; \
+                 index the arrays with the loop variable, as in `for i in 0..x.len()`",
+            ));
+        };
+        let (Some(start), Some(end)) = (&range.start, &range.end) else {
+            return Err(syn::Error::new_spanned(
+                range,
+                "a grad! loop needs both bounds, as in `0..n`",
+            ));
+        };
+        let start = self.loop_int(start, "a loop bound")?;
+        let mut end = self.loop_int(end, "a loop bound")?;
+        if let syn::RangeLimits::Closed(_) = range.limits {
+            end = end.saturating_add(1);
+        }
+        let count = usize::try_from(end.saturating_sub(start)).unwrap_or(0);
+        if count > UNROLL_LIMIT {
+            return Err(syn::Error::new_spanned(
+                range,
+                format!(
+                    "this loop runs {count} times: grad! unrolls loops at expansion, up to \
+                     {UNROLL_LIMIT} iterations in all"
+                ),
+            ));
+        }
+        let mut values: Vec<i64> = (start..end).collect();
+        for adapter in adapters.into_iter().rev() {
+            match adapter {
+                None => values.reverse(),
+                Some(step) => {
+                    let step = usize::try_from(step).unwrap_or(1);
+                    values = values.into_iter().step_by(step).collect();
+                }
+            }
+        }
+        Ok(values)
+    }
+
+    /// An integer known at expansion, such as a loop bound: an error otherwise that says
+    /// what it may be.
+    pub(super) fn loop_int(&mut self, expr: &Expr, what: &str) -> syn::Result<i64> {
+        if let Some(Const::Int(n)) = konst::eval(expr, &self.scope)? {
+            return Ok(n);
+        }
+        let cause = match self.dependency(expr) {
+            Some(dep) if dep.is_let => format!(", not a value of the body such as `{}`", dep.ident),
+            Some(dep) => format!(", not a value of the input `{}`", dep.ident),
+            None => String::new(),
+        };
+        Err(syn::Error::new_spanned(
+            expr,
+            format!(
+                "{what} must be an integer known at expansion{cause}: an integer literal, a \
+                 loop variable, `x.len()` of an array, or `+ - * / %` of those"
+            ),
+        ))
+    }
+}
