@@ -217,6 +217,19 @@ fn coverage_gaps(cases: &[Case]) -> Vec<String> {
     gaps
 }
 
+/// The number after `flag` in the regenerate command of a checked-in file's header, for
+/// the tests that check the file is what that command writes.
+#[cfg(test)]
+fn header_number(checked_in: &str, flag: &str) -> u64 {
+    let at = checked_in.find(flag).expect("the header names the command") + flag.len();
+    let digits: String = checked_in[at..]
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().expect("a number")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,15 +248,7 @@ mod tests {
     fn checked_in_corpus_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus.rs");
         let checked_in = std::fs::read_to_string(path).expect("tests/corpus.rs");
-        let number = |flag: &str| -> u64 {
-            let at = checked_in.find(flag).expect("the header names the command") + flag.len();
-            let digits: String = checked_in[at..]
-                .trim_start()
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            digits.parse().expect("a number")
-        };
+        let number = |flag: &str| crate::header_number(&checked_in, flag);
         let (seed, count) = (number("--seed"), number("--count"));
         let count = usize::try_from(count).expect("a count");
         let regenerated = corpus(seed, count).expect("the generator runs");

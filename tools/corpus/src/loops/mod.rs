@@ -315,15 +315,7 @@ mod tests {
     fn checked_in_loop_corpus_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/loop_corpus.rs");
         let checked_in = std::fs::read_to_string(path).expect("tests/loop_corpus.rs");
-        let number = |flag: &str| -> u64 {
-            let at = checked_in.find(flag).expect("the header names the command") + flag.len();
-            let digits: String = checked_in[at..]
-                .trim_start()
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            digits.parse().expect("a number")
-        };
+        let number = |flag: &str| crate::header_number(&checked_in, flag);
         let (seed, count) = (number("--seed"), number("--count"));
         let count = usize::try_from(count).expect("a count");
         let branches = checked_in.contains("--loops --branches");
