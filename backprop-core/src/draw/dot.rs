@@ -51,6 +51,7 @@ pub fn to_dot<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> Strin
             Role::Input => ("#dbeafe", "#2563eb"),
             Role::Constant => ("#fef3c7", "#b45309"),
             Role::Op => ("#f1f5f9", "#475569"),
+            Role::Call => ("#ede9fe", "#7c3aed"),
         };
         let attributes = if item.is_output {
             r##", fillcolor="#dcfce7", color="#15803d", penwidth=2.5"##.to_owned()

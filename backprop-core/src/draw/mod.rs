@@ -135,6 +135,8 @@ enum Role {
     Input,
     Constant,
     Op,
+    /// A call of a named function: a custom node, or a call drawn collapsed.
+    Call,
 }
 
 /// One node as both drawings show it.
@@ -174,14 +176,15 @@ fn items<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> Vec<Item> 
         );
     }
     let nodes = graph.nodes();
+    let args: Vec<Vec<usize>> = (0..nodes.len()).map(|i| graph.args_of(i)).collect();
     let mut live = vec![false; nodes.len()];
     if let Some(last) = live.last_mut() {
         *last = true;
     }
-    for (i, node) in nodes.iter().enumerate().rev() {
+    for i in (0..nodes.len()).rev() {
         if live[i] {
-            for &a in node.args() {
-                live[a as usize] = true;
+            for &a in &args[i] {
+                live[a] = true;
             }
         }
     }
@@ -193,6 +196,7 @@ fn items<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> Vec<Item> 
                 NodeKind::Input(name) => (name.to_owned(), Role::Input, None),
                 NodeKind::Constant => ("const".to_owned(), Role::Constant, None),
                 NodeKind::Op(op) => (op_title(op), Role::Op, arg_labels(op)),
+                NodeKind::Custom(name) => (name.to_owned(), Role::Call, None),
             };
             Item {
                 title,
@@ -200,7 +204,7 @@ fn items<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> Vec<Item> 
                 value: node.value.to_f64(),
                 // Nodes recorded after `backward` ran have no gradient to show.
                 grad: grads.and_then(|g| g.as_slice().get(i)).map(|g| g.to_f64()),
-                args: node.args().iter().map(|&a| a as usize).collect(),
+                args: args[i].clone(),
                 arg_labels,
                 is_output: i + 1 == nodes.len(),
                 live: live[i],

@@ -157,6 +157,7 @@ fn write_node(svg: &mut String, i: usize, item: &Item, x: f64, y: f64, w: f64, h
         Role::Input => ("input", "#dbeafe", "#2563eb"),
         Role::Constant => ("constant", "#fef3c7", "#b45309"),
         Role::Op => ("op", "#f1f5f9", "#475569"),
+        Role::Call => ("call", "#ede9fe", "#7c3aed"),
     };
     let (fill, stroke, stroke_width) = if item.is_output {
         ("#dcfce7", "#15803d", 3.0)

@@ -18,12 +18,21 @@
 //! let grads = g.backward(out).unwrap();
 //! assert_eq!([grads[x], grads[y], grads[z]], [4.0, 4.0, 300.0]);
 //! ```
+//!
+//! A call of a differentiable function can be recorded two ways, both of which the
+//! drawings show as one node named after the function: [`Graph::call`] replays the
+//! function's operations as ordinary nodes and remembers which nodes the call recorded
+//! (a [`Call`]), and [`Graph::custom`] records one node whose derivative the caller
+//! supplies.
 
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::{Float, Op};
+
+pub use calls::Call;
+use calls::CustomRecord;
 
 /// What a node of the graph is.
 ///
@@ -44,6 +53,10 @@ pub enum NodeKind {
     Constant,
     /// The result of an operation on earlier nodes.
     Op(Op),
+    /// A call of the named function with a derivative supplied by the caller, recorded by
+    /// [`Graph::custom`]. It takes any number of arguments, so they are kept beside the
+    /// node: read them with [`Graph::args_of`].
+    Custom(&'static str),
 }
 
 /// One recorded node: what it is, its arguments (indices of earlier nodes) and its values.
@@ -62,9 +75,12 @@ pub enum NodeKind {
 pub struct Node<T> {
     /// What the node is.
     pub kind: NodeKind,
-    /// The indices of the arguments; only the first `arity` are meaningful.
+    /// The indices of the arguments of an operation; only the first `arity` are
+    /// meaningful. A [custom node](NodeKind::Custom) keeps its arguments beside the node
+    /// (it may have more than three), so here it has none: [`Graph::args_of`] reads the
+    /// arguments of every kind of node.
     pub args: [u32; 3],
-    /// The number of arguments (0 for leaves).
+    /// The number of arguments in `args` (0 for leaves and custom nodes).
     pub arity: u8,
     /// The forward value.
     pub value: T,
@@ -74,6 +90,8 @@ pub struct Node<T> {
 
 impl<T: Float> Node<T> {
     /// The indices of the node's arguments, in call order (see the example on [`Node`]).
+    /// Empty for a custom node, whose arguments only the graph knows: see
+    /// [`Graph::args_of`].
     pub fn args(&self) -> &[u32] {
         &self.args[..usize::from(self.arity)]
     }
@@ -162,6 +180,14 @@ static NEXT_GRAPH_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Graph<T: Float = f64> {
     id: u64,
     nodes: RefCell<Vec<Node<T>>>,
+    /// The calls recorded by [`Graph::call`], each with the number of calls begun before
+    /// it, in the order they returned (a nested call before the call that contains it).
+    calls: RefCell<Vec<(usize, Call)>>,
+    /// The number of calls begun so far.
+    calls_begun: Cell<usize>,
+    /// The arguments and derivatives of the custom nodes, in node order, so that the
+    /// reverse sweep meets them in reverse.
+    customs: RefCell<Vec<CustomRecord<T>>>,
 }
 
 impl<T: Float> Default for Graph<T> {
@@ -175,6 +201,8 @@ impl<T: Float> fmt::Debug for Graph<T> {
         f.debug_struct("Graph")
             .field("id", &self.id)
             .field("nodes", &self.nodes.borrow())
+            .field("calls", &self.calls())
+            .field("customs", &self.customs.borrow())
             .finish()
     }
 }
@@ -209,6 +237,9 @@ impl<T: Float> Graph<T> {
         Graph {
             id: NEXT_GRAPH_ID.fetch_add(1, Ordering::Relaxed),
             nodes: RefCell::new(Vec::with_capacity(nodes)),
+            calls: RefCell::new(Vec::new()),
+            calls_begun: Cell::new(0),
+            customs: RefCell::new(Vec::new()),
         }
     }
 
@@ -314,6 +345,42 @@ impl<T: Float> Graph<T> {
         self.push(NodeKind::Op(op), index, arity as u8, value, aux)
     }
 
+    /// The indices of the arguments of node `node`, in call order, whatever its kind: those
+    /// of [`Node::args`], or a custom node's, which it keeps beside the node.
+    ///
+    /// ```
+    /// use backprop_core::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let (x, y, z) = (g.input("x", 1.0), g.input("y", 2.0), g.input("z", 2.0));
+    /// let sum = x + y;
+    /// // The length of (x, y, z), with its derivative: each component over the length.
+    /// let norm = g.custom("norm3", &[x, y, z], 3.0, |dout| {
+    ///     vec![dout / 3.0, 2.0 * dout / 3.0, 2.0 * dout / 3.0]
+    /// });
+    /// assert_eq!(g.args_of(sum.index()), [0, 1]);
+    /// assert_eq!(g.args_of(norm.index()), [0, 1, 2]);
+    /// assert!(g.nodes()[norm.index()].args().is_empty());
+    /// assert!(g.args_of(x.index()).is_empty());
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the graph holds no node `node`.
+    pub fn args_of(&self, node: usize) -> Vec<usize> {
+        let nodes = self.nodes.borrow();
+        assert!(
+            node < nodes.len(),
+            "graph #{} holds {} nodes, so no node #{node}",
+            self.id,
+            nodes.len()
+        );
+        match nodes[node].kind {
+            NodeKind::Custom(_) => self.custom_args(node),
+            _ => nodes[node].args().iter().map(|&a| a as usize).collect(),
+        }
+    }
+
     fn push(&self, kind: NodeKind, args: [u32; 3], arity: u8, value: T, aux: T) -> Var<'_, T> {
         let mut nodes = self.nodes.borrow_mut();
         let index = u32::try_from(nodes.len()).expect("a graph holds at most u32::MAX nodes");
@@ -368,22 +435,31 @@ impl<T: Float> Graph<T> {
     pub fn backward(&self, output: Var<'_, T>) -> Result<Gradients<T>, GraphError> {
         self.owns(output)?;
         let nodes = self.nodes.borrow();
+        let customs = self.customs.borrow();
         let end = output.index as usize + 1;
         let mut grads = vec![T::ZERO; nodes.len()];
         grads[output.index as usize] = T::ONE;
+        // The custom nodes not yet swept are `customs[..pending]`.
+        let mut pending = customs.partition_point(|c| c.node() < end);
         for i in (0..end).rev() {
             let node = &nodes[i];
-            let NodeKind::Op(op) = node.kind else {
-                continue;
-            };
-            let dout = grads[i];
-            let mut args = [T::ZERO; 3];
-            for (k, &a) in node.args().iter().enumerate() {
-                args[k] = nodes[a as usize].value;
-            }
-            let local = op.grad(&args[..node.args().len()], node.value, node.aux, dout);
-            for (k, &a) in node.args().iter().enumerate() {
-                grads[a as usize] += local[k];
+            match node.kind {
+                NodeKind::Op(op) => {
+                    let dout = grads[i];
+                    let mut args = [T::ZERO; 3];
+                    for (k, &a) in node.args().iter().enumerate() {
+                        args[k] = nodes[a as usize].value;
+                    }
+                    let local = op.grad(&args[..node.args().len()], node.value, node.aux, dout);
+                    for (k, &a) in node.args().iter().enumerate() {
+                        grads[a as usize] += local[k];
+                    }
+                }
+                NodeKind::Custom(name) => {
+                    pending -= 1;
+                    customs[pending].pull_back(name, &mut grads);
+                }
+                NodeKind::Input(_) | NodeKind::Constant => {}
             }
         }
         Ok(Gradients {
@@ -527,4 +603,5 @@ impl<T: Float> core::ops::Index<Var<'_, T>> for Gradients<T> {
     }
 }
 
+mod calls;
 mod var_ops;
