@@ -26,6 +26,20 @@ pub trait Pullback<T: Float, const N: usize>: Copy {
     fn backward(&self, dout: T) -> [T; N];
 }
 
+/// What the code generated for a call of a `#[differentiable]` function needs to name:
+/// the type of the callee's pullback. The attribute implements it for the hidden type it
+/// generates next to the function (in the type namespace, under the function's own name);
+/// it is not meant to be implemented by hand.
+#[doc(hidden)]
+pub trait Callee {
+    /// The pullback the callee's forward pass returns.
+    type Pullback: Copy + fmt::Debug;
+
+    /// A pullback that stands in for one in the arm of a branch not taken; it is never
+    /// pulled back.
+    fn placeholder() -> Self::Pullback;
+}
+
 /// A scalar function of `N` inputs of type `T` with its gradient.
 ///
 /// `grad!` implements it for every function it generates; [`GraphFn`] implements it for a

@@ -149,6 +149,22 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 let bindings = bindings(info, args, &bind);
                 substitute(info.forward, &bindings, &mut rhs);
             }
+            Def::Call { call, args } => {
+                // `sq_dist([a[0], a[1]], b)`: the function by its path, the arguments
+                // shaped as passed.
+                let call = &program.calls[*call];
+                rhs.text(&format!("{}(", program.callees[call.callee].text));
+                let mut at = 0;
+                for (k, shape) in call.shapes.iter().enumerate() {
+                    if k > 0 {
+                        rhs.text(", ");
+                    }
+                    let n = shape.iter().product::<usize>();
+                    nested(&mut rhs, shape, &args[at..at + n], &bind);
+                    at += n;
+                }
+                rhs.text(")");
+            }
             Def::Cond { op, args } => match (op, args.as_slice()) {
                 (CondOp::Not, [a]) => {
                     rhs.text("!");
@@ -210,6 +226,14 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                     push(&mut rhs, d());
                     rhs.text(" * ");
                     push(&mut rhs, bind(a));
+                }
+                Term::Part(_) => {
+                    push(&mut rhs, d());
+                    rhs.text(&format!(
+                        " * ∂{}/∂{}",
+                        names.display(v),
+                        names.display(c.target)
+                    ));
                 }
                 Term::Rule(_) => {
                     push(&mut rhs, d());
@@ -283,6 +307,28 @@ fn write_nodes(
                 write_nodes(program, names, otherwise, depth + 1, text);
                 let _ = writeln!(text, "{indent}}}");
             }
+        }
+    }
+}
+
+/// The scalars of one argument of a call, nested like its shape: `x`, `[a, b]`.
+fn nested(rhs: &mut Rhs, shape: &[usize], args: &[ValueId], bind: &dyn Fn(ValueId) -> Binding) {
+    match shape.split_first() {
+        None => {
+            if let Some(&a) = args.first() {
+                push(rhs, bind(a));
+            }
+        }
+        Some((&len, inner)) => {
+            let step = (args.len() / len.max(1)).max(1);
+            rhs.text("[");
+            for (k, chunk) in args.chunks(step).enumerate() {
+                if k > 0 {
+                    rhs.text(", ");
+                }
+                nested(rhs, inner, chunk, bind);
+            }
+            rhs.text("]");
         }
     }
 }

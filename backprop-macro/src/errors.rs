@@ -24,6 +24,12 @@ impl Errors {
         self.errors.is_empty()
     }
 
+    /// All the errors as items, for an attribute's expansion.
+    pub fn into_items(self) -> TokenStream {
+        let errors = self.errors.iter().map(syn::Error::to_compile_error);
+        quote!(#(#errors)*)
+    }
+
     /// All the errors as one block of `compile_error!` invocations, so that every one is
     /// reported. The last is the block's value: an erroneous expression, which keeps rustc
     /// from reporting type errors about the value the user expected `grad!` to return.

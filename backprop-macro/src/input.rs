@@ -49,6 +49,9 @@ pub struct Input {
     pub params: Vec<Param>,
     pub elem: Elem,
     pub body: syn::Expr,
+    /// The name of the `#[differentiable]` function whose body this is, if any: a call of
+    /// it in its own body is recursion.
+    pub function: Option<Ident>,
 }
 
 /// Parses the invocation. Problems with the closure's parameters are collected in `errors`
@@ -85,6 +88,7 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
             params: Vec::new(),
             elem: Elem::F64,
             body,
+            function: None,
         }),
     }
 }
@@ -157,11 +161,12 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
         params,
         elem: elem.map_or(Elem::F64, |(e, _)| e),
         body: *closure.body,
+        function: None,
     }
 }
 
 /// The identifier of a parameter written as a plain name.
-fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
+pub fn plain_ident(pat: &syn::Pat, errors: &mut Errors) -> Option<Ident> {
     match pat {
         syn::Pat::Ident(p) if is_path_keyword(&p.ident) => {
             errors.error(
@@ -197,7 +202,11 @@ pub fn is_path_keyword(ident: &Ident) -> bool {
 
 /// The shape of a parameter's type, `[[f64; 2]; 3]` giving `[3, 2]`, after checking its
 /// element type as [`check_type`] does; each length must be an integer literal.
-fn array_shape(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Errors) -> Vec<usize> {
+pub fn array_shape(
+    ty: &syn::Type,
+    elem: &mut Option<(Elem, Span)>,
+    errors: &mut Errors,
+) -> Vec<usize> {
     let mut shape = Vec::new();
     let mut ty = ty;
     loop {
@@ -245,7 +254,7 @@ fn array_length(len: &syn::Expr, errors: &mut Errors) -> Option<usize> {
 }
 
 /// Records the element type a parameter or return annotation names; the first one sets it.
-fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Errors) {
+pub fn check_type(ty: &syn::Type, elem: &mut Option<(Elem, Span)>, errors: &mut Errors) {
     let found = elem_of(ty);
     match (found, &*elem) {
         (None, _) => errors.error(

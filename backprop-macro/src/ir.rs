@@ -59,6 +59,29 @@ pub enum Def {
         then: ValueId,
         otherwise: ValueId,
     },
+    /// A call of a `#[differentiable]` function: `args` are the scalars of its arguments,
+    /// each argument's row-major, as [`Program::calls`] shapes them.
+    Call { call: CallId, args: Vec<ValueId> },
+}
+
+/// An index into [`Program::calls`].
+pub type CallId = usize;
+/// An index into [`Program::callees`].
+pub type CalleeId = usize;
+
+/// One call of a `#[differentiable]` function.
+pub struct Call {
+    pub callee: CalleeId,
+    /// The shape of each argument, empty for a scalar.
+    pub shapes: Vec<Vec<usize>>,
+}
+
+/// A `#[differentiable]` function called by the body, once per distinct path.
+pub struct Callee {
+    /// The path as written (`sq_dist`, `geometry::sq_dist`), with the user's spans.
+    pub path: syn::Path,
+    /// The path as the derivation shows it.
+    pub text: String,
 }
 
 /// The operation of a condition.
@@ -169,6 +192,9 @@ pub struct Program {
     /// The branches decided at run time, and their arms.
     pub branches: Vec<Branch>,
     pub arms: Vec<Arm>,
+    /// The calls of `#[differentiable]` functions, and the functions they call.
+    pub calls: Vec<Call>,
+    pub callees: Vec<Callee>,
 }
 
 impl Program {
@@ -177,7 +203,7 @@ impl Program {
         self.values
             .iter()
             .enumerate()
-            .filter(|(_, v)| matches!(v.def, Def::Op { .. }))
+            .filter(|(_, v)| matches!(v.def, Def::Op { .. } | Def::Call { .. }))
     }
 }
 

@@ -20,6 +20,7 @@ mod constant;
 mod derivation;
 mod emit;
 mod errors;
+mod function;
 #[cfg(test)]
 mod fuzz;
 mod input;
@@ -45,6 +46,15 @@ pub fn grad(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand(input.into()).into()
 }
 
+/// *Use it as `#[backprop::differentiable]`; the `backprop` crate documents it.*
+#[proc_macro_attribute]
+pub fn differentiable(
+    attr: proc_macro::TokenStream,
+    item: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    function::expand(attr.into(), item.into()).into()
+}
+
 /// The whole expansion: the generated code, or `compile_error!`s for every problem found.
 fn expand(tokens: TokenStream) -> TokenStream {
     let mut errors = errors::Errors::default();
@@ -53,7 +63,7 @@ fn expand(tokens: TokenStream) -> TokenStream {
         let plan = sweep::plan(&program);
         let names = names::ValueNames::new(&program);
         let lines = derivation::lines(&program, &plan, &names);
-        Some(emit::emit(&program, &plan, names, &lines))
+        Some(emit::emit(&program, &plan, names, &lines).block())
     });
     match generated {
         Some(code) if errors.is_empty() => code,

@@ -41,7 +41,8 @@ impl Names {
 pub struct ValueNames {
     /// By value id: inputs keep their own names; literals have none (they are inlined).
     pub values: Vec<Option<String>>,
-    /// Auxiliary values saved by `sigmoid` and `softplus`, by value id.
+    /// Auxiliary values saved by `sigmoid` and `softplus`, and the pullbacks of calls of
+    /// `#[differentiable]` functions, by value id.
     pub aux: Vec<Option<String>>,
     /// The derivation's name of each element of an array parameter (`x[1]`), by value id.
     display: Vec<Option<String>>,
@@ -88,6 +89,11 @@ impl ValueNames {
         let mut temps = 0;
         let mut conds = 0;
         for (v, value) in program.values.iter().enumerate() {
+            let suffix = if matches!(value.def, Def::Call { .. }) {
+                "pb"
+            } else {
+                "e"
+            };
             let (name, has_aux) = match &value.def {
                 Def::Input(k) => {
                     let input = &program.inputs[*k];
@@ -110,9 +116,11 @@ impl ValueNames {
                     conds += 1;
                     (Some(names.fresh(&format!("cond{}", conds - 1))), false)
                 }
-                Def::Op { .. } | Def::Select { .. } => {
+                Def::Op { .. } | Def::Select { .. } | Def::Call { .. } => {
+                    // A call's "auxiliary value" is the callee's pullback.
                     let has_aux = match &value.def {
                         Def::Op { info, .. } => info.signature.has_aux(),
+                        Def::Call { .. } => true,
                         _ => false,
                     };
                     let name = if v == program.output {
@@ -128,7 +136,10 @@ impl ValueNames {
             };
             aux.push(
                 has_aux
-                    .then(|| name.as_deref().map(|n| names.fresh(&format!("{n}_e"))))
+                    .then(|| {
+                        name.as_deref()
+                            .map(|n| names.fresh(&format!("{n}_{suffix}")))
+                    })
                     .flatten(),
             );
             values.push(name);

@@ -23,7 +23,7 @@ use crate::ir::{Def, Guard, Program, ValueId};
 pub enum Operand {
     /// A value of the program.
     Value(ValueId),
-    /// The auxiliary value of an operation's forward rule.
+    /// The auxiliary value of an operation's forward rule, or the pullback of a call.
     Aux(ValueId),
 }
 
@@ -39,6 +39,9 @@ pub enum Term {
     /// The step's derivative rule call; its component at this position when the rule
     /// returns one per argument.
     Rule(Option<usize>),
+    /// The gradient of a call of a `#[differentiable]` function by its argument scalar at
+    /// this position, from the callee's pullback.
+    Part(usize),
 }
 
 /// One `d_target (+)= term` of the sweep.
@@ -104,6 +107,7 @@ fn needed(program: &Program) -> Vec<bool> {
             Def::Select {
                 then, otherwise, ..
             } => needed[*then] || needed[*otherwise],
+            Def::Call { args, .. } => value.active && args.iter().any(|&a| needed[a]),
             _ => false,
         };
     }
@@ -175,6 +179,14 @@ pub fn plan(program: &Program) -> Plan {
                         })
                         .collect()
                 });
+            }
+            Def::Call { args, .. } => {
+                for (position, &target) in args.iter().enumerate() {
+                    if needed[target] {
+                        contributions.push((position, target, Term::Part(position), value.guard));
+                    }
+                }
+                read(Operand::Aux(v), &mut saved);
             }
             Def::Select {
                 branch,

@@ -74,6 +74,8 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
         captured: Vec::new(),
         output: values.len() - 1,
         values,
+        calls: Vec::new(),
+        callees: Vec::new(),
     })
 }
 
@@ -134,6 +136,7 @@ fn backward(p: &Program, x: &[f64]) -> Vec<f64> {
                 Term::Negate => -d,
                 Term::Times(a) => d * values[a],
                 Term::Rule(_) => local[c.position],
+                Term::Part(_) => unreachable!("these programs call no functions"),
             };
             received[c.target] += 1;
             let slot = &mut adjoint[c.target];

@@ -99,6 +99,15 @@ impl<'a> Code<'a> {
     ) {
         let v = step.value;
         let guard = self.program.values[v].guard;
+        if self.callee_of(v).is_some() {
+            let mut stmts = Vec::new();
+            let exprs = self.call_step(step, &mut stmts);
+            items.extend(stmts.into_iter().map(|stmt| (guard, stmt)));
+            for (c, expr) in step.contributions.iter().zip(exprs) {
+                contribute(self, c, expr, items);
+            }
+            return;
+        }
         let d = local(self.names().adjoint(v));
         // The derivative rule's result: one expression, or a tuple bound to one local per
         // component that two or more contributions read.
@@ -158,6 +167,7 @@ impl<'a> Code<'a> {
                     (Some(call), None) => call.clone(),
                     (None, _) => TokenStream::new(),
                 },
+                Term::Part(_) => TokenStream::new(),
             };
             contribute(self, c, expr, items);
         }

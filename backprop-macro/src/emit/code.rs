@@ -37,6 +37,8 @@ pub struct Saved {
     pub floats: Vec<Ident>,
     pub ints: Vec<Ident>,
     pub bools: Vec<Ident>,
+    /// The pullbacks of calls, by callee.
+    pub calls: Vec<Vec<Ident>>,
 }
 
 impl<'a> Code<'a> {
@@ -199,9 +201,11 @@ impl<'a> Code<'a> {
             Def::Input(k) => self.input_token(*k),
             Def::Literal(x) => self.literal(*x),
             Def::IntLiteral(n) => Literal::i32_unsuffixed(*n).into_token_stream(),
-            Def::Captured(_) | Def::Op { .. } | Def::Cond { .. } | Def::Select { .. } => {
-                local(self.names.value(v)).into_token_stream()
-            }
+            Def::Captured(_)
+            | Def::Op { .. }
+            | Def::Cond { .. }
+            | Def::Select { .. }
+            | Def::Call { .. } => local(self.names.value(v)).into_token_stream(),
         }
     }
 
@@ -228,7 +232,9 @@ impl<'a> Code<'a> {
             .values
             .iter()
             .flat_map(|value| match &value.def {
-                Def::Op { args, .. } | Def::Cond { args, .. } => args.clone(),
+                Def::Op { args, .. } | Def::Cond { args, .. } | Def::Call { args, .. } => {
+                    args.clone()
+                }
                 Def::Select {
                     then, otherwise, ..
                 } => vec![*then, *otherwise],
@@ -332,8 +338,15 @@ impl<'a> Code<'a> {
             floats: Vec::new(),
             ints: Vec::new(),
             bools: Vec::new(),
+            calls: vec![Vec::new(); self.program.callees.len()],
         };
         for &operand in &self.plan.saved {
+            if let Operand::Aux(v) = operand {
+                if let Some(callee) = self.callee_of(v) {
+                    saved.calls[callee].push(self.operand_ident(operand));
+                    continue;
+                }
+            }
             let (name, ty) = match operand {
                 Operand::Value(v) => (self.operand_ident(operand), self.program.values[v].ty),
                 Operand::Aux(_) => (self.operand_ident(operand), Type::Float),

@@ -69,7 +69,7 @@ impl Code<'_> {
                     }
                     continue;
                 }
-                Def::Op { .. } | Def::Cond { .. } => {
+                Def::Op { .. } | Def::Cond { .. } | Def::Call { .. } => {
                     if let Some(stmt) = self.value_stmt(v, mode) {
                         items.push((value.guard, Fwd::Stmt(stmt)));
                     }
@@ -85,6 +85,7 @@ impl Code<'_> {
     fn value_stmt(&self, v: ValueId, mode: Mode) -> Option<Stmt> {
         let value = &self.program.values[v];
         match &value.def {
+            Def::Call { .. } => self.call_stmt(v, mode),
             Def::Op { info, args } if mode == Mode::Record => {
                 let expr = self.record_expr(info, args);
                 Some(Stmt::Let {
@@ -278,7 +279,10 @@ impl Code<'_> {
     /// The value an arm not taken gives for a saved value of the other arm.
     fn placeholder(&self, operand: Operand) -> TokenStream {
         match operand {
-            Operand::Aux(_) => self.literal(0.0),
+            Operand::Aux(v) => match self.callee_of(v) {
+                Some(callee) => self.pullback_placeholder(callee),
+                None => self.literal(0.0),
+            },
             Operand::Value(v) => match self.program.values[v].ty {
                 Type::Float => self.literal(0.0),
                 Type::Int => quote!(0),

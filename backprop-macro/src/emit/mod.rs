@@ -42,6 +42,7 @@
 
 mod backward;
 mod body;
+mod call;
 mod code;
 mod forward;
 
@@ -53,6 +54,7 @@ use crate::ir::Program;
 use crate::names::{local, ValueNames};
 use crate::sweep::Plan;
 use code::Code;
+pub use code::{nest, private};
 
 /// Up to this many operations, `value_and_grad` runs the statements of `forward` and of
 /// `backward(1)` written out in one body; above it, it calls the two.
@@ -75,7 +77,7 @@ const FUSED_LIMIT: usize = 12_000;
 const TRACE_LIMIT: usize = 2_000;
 
 /// The whole expansion of one `grad!`.
-pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -> TokenStream {
+pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -> Emitted {
     let derivation = crate::derivation::text(program, &names, lines);
     let mut code = Code::new(program, plan, names);
     let elem = code.elem();
@@ -111,6 +113,42 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let backward_stmts = code.backward_body();
     let saved = code.saved();
     let (saved_names, ints, bools) = (saved.floats, saved.ints, saved.bools);
+    // The callees' pullbacks, one array per callee.
+    let (mut calls_field, mut calls_init, mut calls_read) =
+        (TokenStream::new(), TokenStream::new(), TokenStream::new());
+    for (k, pullbacks) in saved.calls.iter().enumerate() {
+        if pullbacks.is_empty() {
+            continue;
+        }
+        let field = local(&format!("calls{k}"));
+        let alias = call::alias(k);
+        let len = Literal::usize_unsuffixed(pullbacks.len());
+        calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback; #len],));
+        calls_init.extend(quote!(#field: [#(#pullbacks),*],));
+        calls_read.extend(quote!(let [#(#pullbacks),*] = self.#field;));
+    }
+    let aliases = code.callee_aliases();
+    let derivation = if program.callees.is_empty() {
+        quote!(#derivation)
+    } else {
+        // The caller's steps, then each callee's own, built once on first use.
+        let sections = program.callees.iter().enumerate().map(|(k, callee)| {
+            let alias = call::alias(k);
+            let header = format!("\n{}:\n", callee.text);
+            quote! {
+                text.push_str(#header);
+                text.push_str(#alias::__derivation());
+            }
+        });
+        quote! {
+            static TEXT: ::std::sync::OnceLock<::std::string::String> = ::std::sync::OnceLock::new();
+            TEXT.get_or_init(|| {
+                let mut text = ::std::string::String::from(#derivation);
+                #(#sections)*
+                text
+            })
+        }
+    };
     let record_body = code.record_body();
     let trace_body = if program.ops().count() <= TRACE_LIMIT {
         code.trace_body(lines)
@@ -174,6 +212,29 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let flat_backward = flat_from_shaped(quote!(#pullback_ty::backward(self, #dout)));
     let flat_value_and_grad = flat_from_shaped(quote!(#grad_local));
     let bools_len = Literal::usize_unsuffixed(bools.len());
+    // A pullback that is never pulled back, for a caller's arm not taken.
+    let placeholder = {
+        let zero = code.literal(0.0);
+        let mut fields = TokenStream::new();
+        if !saved_names.is_empty() {
+            fields.extend(quote!(saved: [#zero; #saved_len],));
+        }
+        if !ints.is_empty() {
+            fields.extend(quote!(ints: [0; #ints_len],));
+        }
+        if !bools.is_empty() {
+            fields.extend(quote!(bools: [false; #bools_len],));
+        }
+        for (k, pullbacks) in saved.calls.iter().enumerate() {
+            if !pullbacks.is_empty() {
+                let field = local(&format!("calls{k}"));
+                let inner = code.pullback_placeholder(k);
+                let len = Literal::usize_unsuffixed(pullbacks.len());
+                fields.extend(quote!(#field: [#inner; #len],));
+            }
+        }
+        quote!(#pullback_ty { #fields })
+    };
     let (bools_field, bools_init, bools_read) = if bools.is_empty() {
         (quote!(), quote!(), quote!())
     } else {
@@ -194,12 +255,14 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         ::core::fmt::Debug
     );
 
-    quote! {{
+    let items = quote! {
+        #aliases
+
         #[derive(#derives)]
         pub struct #grad_ty { #fields }
 
         #[derive(#derives)]
-        pub struct #pullback_ty { #saved_field #ints_field #bools_field }
+        pub struct #pullback_ty { #saved_field #ints_field #bools_field #calls_field }
 
         // The inputs are the user's names, so their case and count are the user's choice;
         // `&self` keeps one calling convention for every generated function, even those
@@ -225,7 +288,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             #[must_use]
             pub fn forward(&self, #params) -> (#elem, #pullback_ty) {
                 #forward_stmts
-                (#out, #pullback_ty { #saved_init #ints_init #bools_init })
+                (#out, #pullback_ty { #saved_init #ints_init #bools_init #calls_init })
             }
 
             /// The value and the gradient: `forward`, then `backward(1)`.
@@ -275,6 +338,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
                 #saved_read
                 #ints_read
                 #bools_read
+                #calls_read
                 #backward_stmts
             }
         }
@@ -321,7 +385,26 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
                 #record_body
             }
         }
+    };
+    Emitted {
+        items,
+        ctor: quote!(#grad_ty { #init }),
+        placeholder,
+    }
+}
 
-        #grad_ty { #init }
-    }}
+/// The generated items of one `grad!`, and the expression that builds its value.
+pub struct Emitted {
+    pub items: TokenStream,
+    pub ctor: TokenStream,
+    /// A pullback of zeros, for the companion of a `#[differentiable]` function.
+    pub placeholder: TokenStream,
+}
+
+impl Emitted {
+    /// The block `grad!` expands to.
+    pub fn block(self) -> TokenStream {
+        let Emitted { items, ctor, .. } = self;
+        quote!({ #items #ctor })
+    }
 }

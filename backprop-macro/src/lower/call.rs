@@ -7,9 +7,10 @@ use proc_macro2::Ident;
 use syn::Expr;
 
 use super::konst::{self, Const};
+use super::scope::Binding;
 use super::{Lowerer, Task};
 use crate::input::Form;
-use crate::ir::{Def, Type, ValueId};
+use crate::ir::{Call, Callee, Def, Type, ValueId};
 use crate::names::unraw;
 use crate::{constant, literal, suggest, unsupported};
 
@@ -59,29 +60,96 @@ impl<'a> Lowerer<'a, '_> {
         call: &'a syn::ExprCall,
         tasks: &mut Vec<Task<'a>>,
     ) {
-        let function = match &*call.func {
-            Expr::Path(path) if path.qself.is_none() => operation_name(&path.path),
-            _ => None,
+        let path = match &*call.func {
+            Expr::Path(path) if path.qself.is_none() => &path.path,
+            _ => {
+                self.unsupported(expr);
+                return;
+            }
         };
-        let Some(ident) = function else {
-            self.unsupported(expr);
+        if let Some(ident) = operation_name(path) {
+            if let Some(info) = ops::lookup(&unraw(ident)) {
+                let args: Vec<&'a Expr> = call.args.iter().collect();
+                self.visit_operation(info, ident, &args, false, tasks);
+                return;
+            }
+        }
+        if self.form == Form::Closure && self.dependency(expr).is_none() {
+            // The user's own function on constants: evaluated once, like any constant.
+            self.capture_float(expr);
             return;
-        };
-        let name = unraw(ident);
-        let Some(info) = ops::lookup(&name) else {
-            if self.form == Form::Closure && self.dependency(expr).is_none() {
-                self.capture_float(expr);
-            } else {
+        }
+        self.visit_differentiable_call(path, call, tasks);
+    }
+
+    /// A call of a function that is not an operation of the table: a `#[differentiable]`
+    /// function, differentiated through its own generated code. Whether it has the
+    /// attribute, only the compiler can tell: the generated code names the function's
+    /// hidden companion type, which a plain function lacks.
+    fn visit_differentiable_call(
+        &mut self,
+        path: &'a syn::Path,
+        call: &'a syn::ExprCall,
+        tasks: &mut Vec<Task<'a>>,
+    ) {
+        if let Some(own) = self.function {
+            if path
+                .get_ident()
+                .is_some_and(|ident| unraw(ident) == unraw(own))
+            {
                 self.errors.error(
-                    ident,
-                    format!("unknown function `{name}`: {}", suggest::hint(&name)),
+                    path,
+                    format!(
+                        "`{own}` calls itself: a `#[backprop::differentiable]` function \
+                         cannot be recursive, because its pullback would contain itself; \
+                         write the recursion as a loop"
+                    ),
                 );
                 self.placeholder();
+                return;
             }
+        }
+        if let Some(segment) = path.segments.iter().find(|s| !s.arguments.is_none()) {
+            self.errors.error(
+                &segment.arguments,
+                "a call of a `#[backprop::differentiable]` function takes no generic \
+                 arguments",
+            );
+            self.placeholder();
             return;
+        }
+        let text =
+            crate::constant::source_text(&Expr::Verbatim(quote::ToTokens::to_token_stream(path)));
+        let callee = match self.callees.iter().position(|c| c.text == text) {
+            Some(k) => k,
+            None => {
+                self.callees.push(Callee {
+                    path: path.clone(),
+                    text,
+                });
+                self.callees.len() - 1
+            }
         };
-        let args: Vec<&'a Expr> = call.args.iter().collect();
-        self.visit_operation(info, ident, &args, false, tasks);
+        let mut shapes = Vec::new();
+        let mut leaves = Vec::new();
+        for arg in &call.args {
+            if let Some(Binding::Array { shape, elems, .. }) = super::stmt::array_copy(arg, self) {
+                shapes.push(shape);
+                leaves.push(Task::PushAll(elems));
+                continue;
+            }
+            match self.array_literal(arg, &mut leaves) {
+                Ok(shape) => shapes.push(shape.unwrap_or_default()),
+                Err(e) => {
+                    self.errors.push(e);
+                    self.placeholder();
+                    return;
+                }
+            }
+        }
+        self.calls.push(Call { callee, shapes });
+        tasks.push(Task::DiffCall(self.calls.len() - 1));
+        tasks.extend(leaves.into_iter().rev());
     }
 
     /// Checks the argument count of a call of `info` and schedules its arguments.

@@ -11,7 +11,7 @@ pub fn remove(program: Program) -> Program {
             continue;
         }
         match &program.values[v].def {
-            Def::Op { args, .. } | Def::Cond { args, .. } => {
+            Def::Op { args, .. } | Def::Cond { args, .. } | Def::Call { args, .. } => {
                 for &a in args {
                     live[a] = true;
                 }
@@ -45,7 +45,7 @@ pub fn remove(program: Program) -> Program {
                     captured.len() - 1
                 });
             }
-            Def::Op { args, .. } | Def::Cond { args, .. } => {
+            Def::Op { args, .. } | Def::Cond { args, .. } | Def::Call { args, .. } => {
                 for a in args.iter_mut() {
                     *a = renumber[*a];
                 }
@@ -83,5 +83,7 @@ pub fn remove(program: Program) -> Program {
         captured,
         output: renumber[program.output],
         values,
+        calls: program.calls,
+        callees: program.callees,
     }
 }

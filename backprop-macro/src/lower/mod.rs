@@ -28,8 +28,8 @@ use syn::{BinOp, Expr, UnOp};
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
 use crate::ir::{
-    Arm, Branch, BranchId, Captured, CondOp, Def, Elem, Guard, Program, ScalarInput, Type, Value,
-    ValueId,
+    Arm, Branch, BranchId, Call, CallId, Callee, Captured, CondOp, Def, Elem, Guard, Program,
+    ScalarInput, Type, Value, ValueId,
 };
 use crate::names::unraw;
 use crate::{constant, literal, unsupported};
@@ -100,6 +100,10 @@ enum Task<'a> {
     Push(ValueId),
     /// Pops the operation's arguments, one per parameter, and pushes its result.
     Call(&'static OpInfo),
+    /// Pushes values already made (the elements of an array argument).
+    PushAll(Vec<ValueId>),
+    /// Pops the scalars of a call's arguments and pushes the call's value.
+    DiffCall(CallId),
     /// Pops a value and binds it to a name.
     Bind { ident: &'a Ident, mutable: bool },
     /// Pops the elements of an array, row-major, and binds them to a name.
@@ -155,6 +159,11 @@ struct Lowerer<'a, 'e> {
     /// Loop iterations unrolled so far, against the limit in `stmt.rs`.
     unrolled: usize,
     unroll_reported: bool,
+    /// The calls of `#[differentiable]` functions, and the functions, by path text.
+    calls: Vec<Call>,
+    callees: Vec<Callee>,
+    /// The `#[differentiable]` function being lowered, if any.
+    function: Option<&'a Ident>,
     _body: std::marker::PhantomData<&'a ()>,
 }
 
@@ -177,6 +186,9 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             open: Vec::new(),
             unrolled: 0,
             unroll_reported: false,
+            calls: Vec::new(),
+            callees: Vec::new(),
+            function: input.function.as_ref(),
             _body: std::marker::PhantomData,
         };
         for param in &input.params {
@@ -209,6 +221,19 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     }
                 }
                 Task::Push(v) => self.stack.push(v),
+                Task::PushAll(values) => self.stack.extend(values),
+                Task::DiffCall(call) => {
+                    let n = self.calls[call]
+                        .shapes
+                        .iter()
+                        .map(|s| s.iter().product::<usize>())
+                        .sum::<usize>();
+                    let at = self.stack.len().saturating_sub(n);
+                    let args = self.stack.split_off(at);
+                    let active = args.iter().any(|&a| self.values[a].active);
+                    let v = self.value(Def::Call { call, args }, Type::Float, active);
+                    self.stack.push(v);
+                }
                 Task::Call(info) => {
                     let at = self.stack.len().saturating_sub(info.params.len());
                     let args = self.stack.split_off(at);
@@ -275,6 +300,8 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             output,
             branches: self.branches,
             arms: self.arms,
+            calls: self.calls,
+            callees: self.callees,
         }
     }
 
@@ -307,7 +334,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     /// derivation (the first name wins: `let a = b;` keeps `b`'s).
     fn name_value(&mut self, v: ValueId, ident: &Ident) {
         let value = &mut self.values[v];
-        if value.name.is_none() && matches!(value.def, Def::Op { .. }) {
+        if value.name.is_none() && matches!(value.def, Def::Op { .. } | Def::Call { .. }) {
             value.name = Some(unraw(ident));
         }
     }

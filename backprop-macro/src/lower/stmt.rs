@@ -209,7 +209,7 @@ impl<'a> Lowerer<'a, '_> {
 
     /// The shape of an array initializer, and the tasks that push its elements in
     /// row-major order; `None` for a scalar initializer.
-    fn array_literal(
+    pub(super) fn array_literal(
         &mut self,
         init: &'a Expr,
         leaves: &mut Vec<Task<'a>>,
@@ -514,7 +514,7 @@ impl<'a> Lowerer<'a, '_> {
 }
 
 /// The array an initializer copies, when it names one of the body (`let mut h = x;`).
-fn array_copy(init: &Expr, lowerer: &Lowerer<'_, '_>) -> Option<Binding> {
+pub(super) fn array_copy(init: &Expr, lowerer: &Lowerer<'_, '_>) -> Option<Binding> {
     let Expr::Path(path) = init else {
         return None;
     };

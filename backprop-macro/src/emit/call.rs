@@ -1,0 +1,145 @@
+//! Calls of `#[differentiable]` functions: the caller's forward pass calls the callee's
+//! generated forward pass and keeps its pullback, and the caller's backward pass calls
+//! that pullback. Nothing of the callee is inlined.
+//!
+//! Every use goes through a type alias of the callee's path, one per distinct callee, so
+//! that a function without the attribute (which has no companion type) is reported once,
+//! on its name.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{quote, ToTokens};
+
+use super::body::Stmt;
+use super::code::{nest, private, Code};
+use super::forward::Mode;
+use crate::ir::{CalleeId, Def, ValueId};
+use crate::names::local;
+use crate::sweep::{Contribution, Operand, Step, Term};
+
+/// The local alias of callee `k`'s companion type.
+pub fn alias(k: CalleeId) -> Ident {
+    local(&format!("__BackpropCall{k}"))
+}
+
+impl Code<'_> {
+    /// `type __BackpropCall0 = sq_dist;`, one per callee.
+    pub fn callee_aliases(&self) -> TokenStream {
+        let aliases = self.program.callees.iter().enumerate().map(|(k, callee)| {
+            let alias = alias(k);
+            let path = &callee.path;
+            quote!(type #alias = #path;)
+        });
+        quote!(#(#aliases)*)
+    }
+
+    /// The callee of the call that defines `v`, if it is one.
+    pub fn callee_of(&self, v: ValueId) -> Option<CalleeId> {
+        match &self.program.values[v].def {
+            Def::Call { call, .. } => Some(self.program.calls[*call].callee),
+            _ => None,
+        }
+    }
+
+    /// The arguments of a call, each shaped as passed: `x`, `[a, b]`.
+    fn call_args(
+        &self,
+        call: usize,
+        args: &[ValueId],
+        item: &dyn Fn(ValueId) -> TokenStream,
+    ) -> Vec<TokenStream> {
+        let mut at = 0;
+        self.program.calls[call]
+            .shapes
+            .iter()
+            .map(|shape| {
+                let n = shape.iter().product::<usize>();
+                let items: Vec<TokenStream> = args[at..at + n].iter().map(|&a| item(a)).collect();
+                at += n;
+                nest(shape, &items)
+            })
+            .collect()
+    }
+
+    /// The statement that computes a call's value: the plain function for `value` (so
+    /// the value is the function's own, bit for bit), its generated forward pass where
+    /// the pullback is kept, its recording on the graph for `record`.
+    pub fn call_stmt(&self, v: ValueId, mode: Mode) -> Option<Stmt> {
+        let Def::Call { call, args } = &self.program.values[v].def else {
+            return None;
+        };
+        let callee = self.program.calls[*call].callee;
+        let name = Some((self.local(v), false));
+        if mode == Mode::Record {
+            let graph = local(&self.names().graph);
+            let flat = args.iter().map(|&a| match &self.program.values[a].def {
+                Def::Literal(x) => {
+                    let lit = self.literal(*x);
+                    quote!(#graph.constant(#lit))
+                }
+                _ => self.value(a),
+            });
+            let alias = alias(callee);
+            return Some(Stmt::Let {
+                names: vec![name],
+                expr: quote!(#alias::__record(#graph, [#(#flat),*])),
+            });
+        }
+        let shaped = self.call_args(*call, args, &|a| self.value(a));
+        let keeps_pullback = self.plan.saved.contains(&Operand::Aux(v));
+        if mode == Mode::Value || !keeps_pullback {
+            let path = &self.program.callees[callee].path;
+            return Some(Stmt::Let {
+                names: vec![name],
+                expr: quote!(#path(#(#shaped),*)),
+            });
+        }
+        let alias = alias(callee);
+        Some(Stmt::Let {
+            names: vec![name, Some((self.aux(v), false))],
+            expr: quote!(#alias::__forward(#(#shaped),*)),
+        })
+    }
+
+    /// A pullback for the arm of a branch not taken.
+    pub fn pullback_placeholder(&self, callee: CalleeId) -> TokenStream {
+        let private = private();
+        let alias = alias(callee);
+        quote!(<#alias as #private::Callee>::placeholder())
+    }
+
+    /// The backward step of a call: its pullback, pulled back by the call's adjoint, taken
+    /// apart into one local per argument scalar that some contribution reads. Returns
+    /// the expression of each contribution.
+    pub fn call_step(&mut self, step: &Step, stmts: &mut Vec<Stmt>) -> Vec<TokenStream> {
+        let v = step.value;
+        let Def::Call { call, args } = &self.program.values[v].def else {
+            return Vec::new();
+        };
+        let callee = self.program.calls[*call].callee;
+        let value_name = self.names().value(v).to_owned();
+        let mut parts: Vec<Option<Ident>> = vec![None; args.len()];
+        for c in &step.contributions {
+            if let Term::Part(p) = c.term {
+                parts[p] = Some(local(&self.fresh(&format!("g_{value_name}_{p}"))));
+            }
+        }
+        let positions: Vec<ValueId> = (0..args.len()).collect();
+        let pattern = self.call_args(*call, &positions, &|p| match &parts[p] {
+            Some(name) => name.to_token_stream(),
+            None => quote!(_),
+        });
+        let alias = alias(callee);
+        let pullback = self.aux(v);
+        let d = local(self.names().adjoint(v));
+        stmts.push(Stmt::Raw(
+            quote!(let (#(#pattern,)*) = #alias::__parts(&#pullback, #d);),
+        ));
+        step.contributions
+            .iter()
+            .map(|c: &Contribution| match c.term {
+                Term::Part(p) => parts[p].to_token_stream(),
+                _ => TokenStream::new(),
+            })
+            .collect()
+    }
+}

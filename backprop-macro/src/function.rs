@@ -1,0 +1,487 @@
+//! `#[differentiable]`: a free function made callable, and differentiable through, from
+//! `grad!` and from other differentiable functions.
+//!
+//! The function itself is left as written, so it stays an ordinary Rust function with the
+//! same value. Next to it, under the same name in the type namespace, comes a hidden
+//! companion: a braced struct (which takes no value-namespace name, so it does not clash
+//! with the function), whose associated functions are what a caller's generated code
+//! calls:
+//!
+//! ```text
+//! fn sq_dist(a: [f64; 2], b: [f64; 2]) -> f64 { .. }       // as written
+//! struct sq_dist {}                                        // the companion
+//! const _: () = {
+//!     // the items `grad!(|a: [f64; 2], b: [f64; 2]| { .. })` would generate
+//!     impl sq_dist {
+//!         fn __forward(a, b) -> (f64, Pullback);           // the generated forward pass
+//!         fn __parts(&Pullback, dout) -> ([f64; 2], [f64; 2]);  // its backward, per parameter
+//!         fn __record(graph, [Var; 4]) -> Var;             // one call on the runtime graph
+//!         fn __derivation() -> &'static str;
+//!     }
+//!     impl Callee for sq_dist { type Pullback = Pullback; .. }
+//! };
+//! ```
+//!
+//! A path to the function (`geometry::sq_dist`, or a `use` of it) reaches the companion
+//! too, since paths and imports carry both namespaces. With `grad = path`, the body is not
+//! parsed: the companion's pullback keeps the arguments and the output, and pulls back
+//! through the user's derivative.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{quote, ToTokens};
+
+use crate::emit::{nest, private};
+use crate::errors::Errors;
+use crate::input::{self, Form, Input, Param};
+use crate::ir::Elem;
+use crate::names::{local, unraw};
+
+/// The attribute's expansion: the function, its companion, or errors on the tokens.
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let custom = match custom_derivative(attr) {
+        Ok(custom) => custom,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let function: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            errors.push(syn::Error::new_spanned(
+                first_token(&item),
+                "#[backprop::differentiable] goes on a free function, such as \
+                 `fn sq(x: f64) -> f64 { x * x }`",
+            ));
+            return quote!(#item)
+                .into_iter()
+                .chain(errors.into_items())
+                .collect();
+        }
+    };
+    let signature = check_signature(&function.sig, &mut errors);
+    let companion = signature.and_then(|(params, elem)| {
+        if !errors.is_empty() {
+            return None;
+        }
+        match &custom {
+            Some(grad) => Some(custom_companion(&function, &params, elem, grad)),
+            None => generated_companion(&function, params, elem, &mut errors),
+        }
+    });
+    let errors = errors.into_items();
+    let companion = companion.unwrap_or_default();
+    quote! {
+        #function
+        #companion
+        #errors
+    }
+}
+
+/// `grad = path`, or nothing.
+fn custom_derivative(attr: TokenStream) -> syn::Result<Option<syn::Path>> {
+    if attr.is_empty() {
+        return Ok(None);
+    }
+    let meta: syn::MetaNameValue = syn::parse2(attr.clone()).map_err(|_| {
+        syn::Error::new_spanned(
+            &attr,
+            "#[backprop::differentiable] takes nothing, or `grad = path` naming the \
+             function that gives the derivative",
+        )
+    })?;
+    if !meta.path.is_ident("grad") {
+        return Err(syn::Error::new_spanned(
+            &meta.path,
+            "the only option is `grad = path`, naming the function that gives the derivative",
+        ));
+    }
+    match meta.value {
+        syn::Expr::Path(path) if path.qself.is_none() => Ok(Some(path.path)),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "`grad` names a function, such as `grad = j0_grad`",
+        )),
+    }
+}
+
+fn first_token(item: &TokenStream) -> TokenStream {
+    item.clone().into_iter().take(1).collect()
+}
+
+/// The parameters and the element type, after checking the signature has the shape the
+/// design allows: a free function of `f32`/`f64` scalars or arrays, returning the element
+/// type.
+fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Param>, Elem)> {
+    if let Some(asyncness) = &sig.asyncness {
+        errors.error(
+            asyncness,
+            "a `#[backprop::differentiable]` function cannot be `async`",
+        );
+    }
+    if let syn::Safety::Unsafe(unsafety) = &sig.safety {
+        errors.error(
+            unsafety,
+            "a `#[backprop::differentiable]` function cannot be `unsafe`",
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        errors.error(
+            abi,
+            "a `#[backprop::differentiable]` function takes Rust's own ABI",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.error(
+            variadic,
+            "a `#[backprop::differentiable]` function is not variadic",
+        );
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        errors.error(
+            &sig.generics,
+            "a `#[backprop::differentiable]` function takes no generic parameters",
+        );
+    }
+    if sig.inputs.is_empty() {
+        errors.error(
+            &sig.ident,
+            "a `#[backprop::differentiable]` function needs at least one parameter to \
+             differentiate by",
+        );
+    }
+    let mut elem: Option<(Elem, Span)> = None;
+    let mut params: Vec<Param> = Vec::new();
+    for arg in &sig.inputs {
+        let typed = match arg {
+            syn::FnArg::Typed(typed) => typed,
+            syn::FnArg::Receiver(receiver) => {
+                errors.error(
+                    receiver,
+                    "#[backprop::differentiable] goes on a free function, not a method: \
+                     take the value as a parameter",
+                );
+                continue;
+            }
+        };
+        let shape = input::array_shape(&typed.ty, &mut elem, errors);
+        if let Some(ident) = input::plain_ident(&typed.pat, errors) {
+            if params.iter().any(|p| unraw(&p.ident) == unraw(&ident)) {
+                errors.error(&ident, format!("parameter `{ident}` is repeated"));
+            } else {
+                params.push(Param { ident, shape });
+            }
+        }
+    }
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => input::check_type(ty, &mut elem, errors),
+        syn::ReturnType::Default => errors.error(
+            &sig.ident,
+            "a `#[backprop::differentiable]` function returns its element type: add \
+             `-> f64` (or `-> f32`)",
+        ),
+    }
+    Some((params, elem.map_or(Elem::F64, |(e, _)| e)))
+}
+
+/// What both kinds of companion need: the types and names of the parameters.
+struct Shapes<'p> {
+    params: &'p [Param],
+    elem: TokenStream,
+}
+
+impl Shapes<'_> {
+    fn param_type(&self, shape: &[usize]) -> TokenStream {
+        shape.iter().rev().fold(self.elem.clone(), |inner, &len| {
+            let len = Literal::usize_unsuffixed(len);
+            quote!([#inner; #len])
+        })
+    }
+
+    /// `a: [f64; 2], b: f64`.
+    fn params(&self) -> TokenStream {
+        let params = self.params.iter().map(|p| {
+            let ident = &p.ident;
+            let ty = self.param_type(&p.shape);
+            quote!(#ident: #ty)
+        });
+        quote!(#(#params),*)
+    }
+
+    fn idents(&self) -> Vec<&Ident> {
+        self.params.iter().map(|p| &p.ident).collect()
+    }
+
+    /// `([f64; 2], f64,)`: one entry per parameter, the form `__parts` returns.
+    fn parts_type(&self) -> TokenStream {
+        let types = self.params.iter().map(|p| self.param_type(&p.shape));
+        quote!((#(#types,)*))
+    }
+
+    fn all_scalar(&self) -> bool {
+        self.params.iter().all(|p| p.shape.is_empty())
+    }
+
+    /// The type of the gradient, as `grad!` shapes it for these parameters.
+    fn grad_type(&self) -> TokenStream {
+        let n = self.len();
+        let elem = &self.elem;
+        if self.all_scalar() {
+            let n = Literal::usize_unsuffixed(n);
+            return quote!([#elem; #n]);
+        }
+        let types: Vec<TokenStream> = self
+            .params
+            .iter()
+            .map(|p| self.param_type(&p.shape))
+            .collect();
+        match types.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.params.iter().map(|p| p.len().max(1)).sum()
+    }
+
+    /// One local per scalar, `g0, g1, ...`, grouped per parameter.
+    fn per_param(&self, base: &str) -> Vec<TokenStream> {
+        let mut at = 0;
+        self.params
+            .iter()
+            .map(|p| {
+                let n = p.len().max(1);
+                let items: Vec<TokenStream> = (at..at + n)
+                    .map(|k| local(&format!("{base}{k}")).into_token_stream())
+                    .collect();
+                at += n;
+                nest(&p.shape, &items)
+            })
+            .collect()
+    }
+
+    /// A pattern (or expression) of those locals shaped like the gradient.
+    fn shaped(&self, base: &str) -> TokenStream {
+        let per_param = self.per_param(base);
+        if self.all_scalar() {
+            return quote!([#(#per_param),*]);
+        }
+        match per_param.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*)),
+        }
+    }
+
+    /// The locals, flat.
+    fn flat(&self, base: &str) -> Vec<Ident> {
+        (0..self.len())
+            .map(|k| local(&format!("{base}{k}")))
+            .collect()
+    }
+}
+
+fn elem_tokens(elem: Elem) -> TokenStream {
+    let name = Ident::new(elem.name(), Span::call_site());
+    quote!(::core::primitive::#name)
+}
+
+/// The companion struct itself, with the function's visibility.
+fn companion_struct(function: &syn::ItemFn) -> TokenStream {
+    let vis = &function.vis;
+    let name = &function.sig.ident;
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #name {}
+    }
+}
+
+/// The companion of a function whose body is differentiated: the items `grad!` generates
+/// for the same parameters and body.
+fn generated_companion(
+    function: &syn::ItemFn,
+    params: Vec<Param>,
+    elem: Elem,
+    errors: &mut Errors,
+) -> Option<TokenStream> {
+    let input = Input {
+        form: Form::Closure,
+        params: params.clone(),
+        elem,
+        body: syn::Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: (*function.block).clone(),
+        }),
+        function: Some(function.sig.ident.clone()),
+    };
+    let program = crate::lower::lower(&input, errors)?;
+    let plan = crate::sweep::plan(&program);
+    let names = crate::names::ValueNames::new(&program);
+    let lines = crate::derivation::lines(&program, &plan, &names);
+    let emitted = crate::emit::emit(&program, &plan, names, &lines);
+    let (items, ctor, placeholder) = (emitted.items, emitted.ctor, emitted.placeholder);
+
+    let private = private();
+    let shapes = Shapes {
+        params: &params,
+        elem: elem_tokens(elem),
+    };
+    let elem = &shapes.elem;
+    let name = &function.sig.ident;
+    let name_text = unraw(name);
+    let pullback = local("__BackpropPullback");
+    let args = shapes.params();
+    let idents = shapes.idents();
+    let parts_type = shapes.parts_type();
+    let shaped = shapes.shaped("g");
+    let per_param = shapes.per_param("g");
+    let n = Literal::usize_unsuffixed(shapes.len());
+    let strukt = companion_struct(function);
+    Some(quote! {
+        #strukt
+
+        const _: () = {
+            #items
+
+            #[allow(non_snake_case, clippy::too_many_arguments)]
+            impl #name {
+                #[inline]
+                pub fn __forward(#args) -> (#elem, #pullback) {
+                    (#ctor).forward(#(#idents),*)
+                }
+
+                #[inline]
+                pub fn __parts(pullback: &#pullback, dout: #elem) -> #parts_type {
+                    let #shaped = pullback.backward(dout);
+                    (#(#per_param,)*)
+                }
+
+                pub fn __record<'g>(
+                    graph: &'g #private::Graph<#elem>,
+                    inputs: [#private::Var<'g, #elem>; #n],
+                ) -> #private::Var<'g, #elem> {
+                    graph.call(#name_text, &inputs, |graph, _| {
+                        #private::Differentiable::record(&(#ctor), graph, inputs)
+                    })
+                }
+
+                pub fn __derivation() -> &'static ::core::primitive::str {
+                    (#ctor).derivation()
+                }
+            }
+
+            impl #private::Callee for #name {
+                type Pullback = #pullback;
+
+                fn placeholder() -> #pullback {
+                    #placeholder
+                }
+            }
+        };
+    })
+}
+
+/// The companion of a function with a custom derivative: its pullback keeps the arguments
+/// and the output, and pulls back through `grad`, whose type is checked on its path.
+fn custom_companion(
+    function: &syn::ItemFn,
+    params: &[Param],
+    elem: Elem,
+    grad: &syn::Path,
+) -> TokenStream {
+    let private = private();
+    let shapes = Shapes {
+        params,
+        elem: elem_tokens(elem),
+    };
+    let elem = &shapes.elem;
+    let name = &function.sig.ident;
+    let name_text = unraw(name);
+    let pullback = local("__BackpropPullback");
+    let args = shapes.params();
+    let idents = shapes.idents();
+    let types: Vec<TokenStream> = params.iter().map(|p| shapes.param_type(&p.shape)).collect();
+    let grad_type = shapes.grad_type();
+    let parts_type = shapes.parts_type();
+    let shaped = shapes.shaped("g");
+    let per_param = shapes.per_param("g");
+    let n = Literal::usize_unsuffixed(shapes.len());
+    let flat = shapes.flat("g");
+    let flat_values = shapes.flat("x");
+    let shaped_values = shapes.per_param("x");
+    let derivative = local("__BACKPROP_DERIVATIVE");
+    let zero = match elem_tokens(Elem::F64).to_string() == elem.to_string() {
+        true => quote!(0.0_f64),
+        false => quote!(0.0_f32),
+    };
+    let zeros = params.iter().map(|p| {
+        p.shape.iter().rev().fold(zero.clone(), |inner, &len| {
+            let len = Literal::usize_unsuffixed(len);
+            quote!([#inner; #len])
+        })
+    });
+    let strukt = companion_struct(function);
+    let derivation = format!(
+        "{name_text} has a custom derivative: its gradient is `{}(..., out, dout)`\n",
+        crate::constant::source_text(&syn::Expr::Verbatim(grad.to_token_stream()))
+    );
+    quote! {
+        #strukt
+
+        const _: () = {
+            // The derivative's type, checked on the user's path: the parameters, the
+            // output and `dout`, to the gradient shaped as `grad!` shapes it.
+            const #derivative: fn(#(#types,)* #elem, #elem) -> #grad_type = #grad;
+
+            #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+            pub struct #pullback {
+                args: (#(#types,)*),
+                out: #elem,
+            }
+
+            #[allow(non_snake_case, clippy::too_many_arguments)]
+            impl #name {
+                #[inline]
+                pub fn __forward(#args) -> (#elem, #pullback) {
+                    let out = #name(#(#idents),*);
+                    (out, #pullback { args: (#(#idents,)*), out })
+                }
+
+                #[inline]
+                pub fn __parts(pullback: &#pullback, dout: #elem) -> #parts_type {
+                    let (#(#idents,)*) = pullback.args;
+                    let #shaped = #derivative(#(#idents,)* pullback.out, dout);
+                    (#(#per_param,)*)
+                }
+
+                pub fn __record<'g>(
+                    graph: &'g #private::Graph<#elem>,
+                    inputs: [#private::Var<'g, #elem>; #n],
+                ) -> #private::Var<'g, #elem> {
+                    let [#(#flat_values),*] = inputs.map(|v| v.value());
+                    let (#(#idents,)*) = (#(#shaped_values,)*);
+                    let out = #name(#(#idents),*);
+                    graph.custom(#name_text, &inputs, out, move |dout| {
+                        let #shaped = #derivative(#(#idents,)* out, dout);
+                        ::std::vec![#(#flat),*]
+                    })
+                }
+
+                pub fn __derivation() -> &'static ::core::primitive::str {
+                    #derivation
+                }
+            }
+
+            impl #private::Callee for #name {
+                type Pullback = #pullback;
+
+                fn placeholder() -> #pullback {
+                    #pullback { args: (#(#zeros,)*), out: #zero }
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,214 @@
+//! `#[differentiable]` functions called from `grad!` and from each other, and custom
+//! derivatives: values against the plain functions (bit for bit), gradients against
+//! derivatives worked out by hand, the runtime graph (which replays the callee's own
+//! operations) and central differences through `gradcheck`.
+
+use backprop::rules::softplus;
+use backprop::{differentiable, grad, gradcheck, Differentiable, Graph};
+
+#[differentiable]
+fn sq_dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+#[differentiable]
+fn softplus_of_sum(x: f64, y: f64) -> f64 {
+    let s = x + 2.0 * y;
+    softplus(s)
+}
+
+mod geometry {
+    /// A function in another module, called by path.
+    #[backprop::differentiable]
+    pub fn norm(p: [f64; 2]) -> f64 {
+        super::sq_dist(p, [0.0, 0.0]).sqrt()
+    }
+}
+
+/// Equal to within a few rounding errors.
+fn assert_close(got: &[f64], expected: &[f64]) {
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(expected) {
+        assert!(
+            (g - e).abs() <= 1e-14 * e.abs().max(1.0),
+            "{got:?} vs {expected:?}"
+        );
+    }
+}
+
+#[test]
+fn a_call_is_differentiated_through() {
+    let f = grad!(|p: [f64; 2], q: [f64; 2]| sq_dist(p, q).sin());
+    let (p, q) = ([1.0, 2.0], [0.5, -1.0]);
+    let plain = sq_dist(p, q).sin();
+    assert_eq!(f.value(p, q).to_bits(), plain.to_bits());
+    let (value, (gp, gq)) = f.value_and_grad(p, q);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    // By hand: d sin(s)/dp = cos(s) * 2 (p - q).
+    let c = sq_dist(p, q).cos();
+    let expected_p = [c * 2.0 * (p[0] - q[0]), c * 2.0 * (p[1] - q[1])];
+    assert_eq!(gp, expected_p);
+    assert_eq!(gq, [-expected_p[0], -expected_p[1]]);
+    gradcheck(&f, [p[0], p[1], q[0], q[1]]).assert_passed();
+}
+
+#[test]
+fn calls_nest_and_go_by_path() {
+    let f = grad!(|p: [f64; 2]| geometry::norm(p) * 3.0);
+    let p = [3.0, 4.0];
+    assert_eq!(f.value(p), 15.0);
+    // d |p| / dp = p / |p|.
+    assert_close(&f.grad(p), &[3.0 * 3.0 / 5.0, 3.0 * 4.0 / 5.0]);
+    gradcheck(&f, p).assert_passed();
+}
+
+#[test]
+fn a_function_used_many_times_in_a_loop() {
+    let f = grad!(|w: [f64; 2]| {
+        let mut loss = 0.0;
+        for i in 0..5 {
+            let x = i as f64 * 0.5;
+            loss += softplus_of_sum(w[0] * x, w[1]);
+        }
+        loss
+    });
+    let w = [0.3, -0.7];
+    let plain = {
+        let mut loss = 0.0;
+        for i in 0..5 {
+            let x = i as f64 * 0.5;
+            loss += softplus_of_sum(w[0] * x, w[1]);
+        }
+        loss
+    };
+    assert_eq!(f.value(w).to_bits(), plain.to_bits());
+    // By hand: softplus' = sigmoid.
+    let sigmoid = |s: f64| 1.0 / (1.0 + (-s).exp());
+    let mut expected = [0.0; 2];
+    for i in 0..5 {
+        let x = i as f64 * 0.5;
+        let s = sigmoid(w[0] * x + 2.0 * w[1]);
+        expected[0] += s * x;
+        expected[1] += s * 2.0;
+    }
+    let got = f.grad(w);
+    for k in 0..2 {
+        assert!(
+            (got[k] - expected[k]).abs() < 1e-14,
+            "{got:?} vs {expected:?}"
+        );
+    }
+    gradcheck(&f, w).assert_passed();
+}
+
+#[test]
+fn a_call_in_a_branch_taken_at_run_time() {
+    let f = grad!(|x: f64, y: f64| if x > 0.0 {
+        softplus_of_sum(x, y)
+    } else {
+        x * y
+    });
+    for (x, y) in [(0.5, 1.5), (-0.5, 1.5)] {
+        let plain = if x > 0.0 {
+            softplus_of_sum(x, y)
+        } else {
+            x * y
+        };
+        assert_eq!(f.value(x, y).to_bits(), plain.to_bits());
+        gradcheck(&f, [x, y]).assert_passed();
+    }
+    assert_eq!(f.grad(-0.5, 1.5), [1.5, -0.5]);
+}
+
+#[test]
+fn a_pullback_holds_the_callee_pullback() {
+    let f = grad!(|x: f64, y: f64| softplus_of_sum(x, y) * x);
+    let (_, pullback) = f.forward(0.2, 0.1);
+    let one = pullback.backward(1.0);
+    let three = pullback.backward(3.0);
+    assert_close(&[one[0] * 3.0, one[1] * 3.0], &three);
+}
+
+#[test]
+fn the_graph_replays_a_call() {
+    let f = grad!(|p: [f64; 2], q: [f64; 2]| sq_dist(p, q) * p[0]);
+    let g = Graph::new();
+    let inputs = [1.0, 2.0, 0.5, -1.0].map(|v| g.input("x", v));
+    let out = f.record(&g, inputs);
+    let calls = g.calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].name, "sq_dist");
+    let grads = g.backward(out).unwrap();
+    let generated = f.grad([1.0, 2.0], [0.5, -1.0]);
+    assert_eq!([grads[inputs[0]], grads[inputs[1]]], generated.0);
+    assert_eq!([grads[inputs[2]], grads[inputs[3]]], generated.1);
+}
+
+#[test]
+fn derivation_shows_the_call_and_the_function() {
+    let f = grad!(|x: f64, y: f64| softplus_of_sum(x, y) * x);
+    let text = f.derivation();
+    assert!(text.contains("t0 = softplus_of_sum(x, y)"), "{text}");
+    assert!(text.contains("∂t0/∂x"), "{text}");
+    assert!(text.contains("softplus_of_sum:\nforward\n"), "{text}");
+    assert!(
+        text.contains("s = x + t0\n  out = ln(1 + exp(s))"),
+        "{text}"
+    );
+}
+
+#[test]
+fn constant_arguments_are_not_differentiated() {
+    let k = 0.25;
+    let f = grad!(|x: f64| softplus_of_sum(x, k) + softplus_of_sum(1.0, x));
+    let x = 0.4;
+    let plain = softplus_of_sum(x, k) + softplus_of_sum(1.0, x);
+    assert_eq!(f.value(x).to_bits(), plain.to_bits());
+    gradcheck(&f, [x]).assert_passed();
+}
+
+/// The cube root by Newton's method: a body no table operation describes, with its
+/// derivative from the implicit-function theorem, 1 / (3 r²).
+#[differentiable(grad = cbrt_newton_grad)]
+fn cbrt_newton(a: f64) -> f64 {
+    let mut r = if a.abs() > 1.0 { a / 3.0 } else { a.signum() };
+    for _ in 0..60 {
+        r -= (r * r * r - a) / (3.0 * r * r);
+    }
+    r
+}
+
+fn cbrt_newton_grad(_a: f64, out: f64, dout: f64) -> [f64; 1] {
+    [dout / (3.0 * out * out)]
+}
+
+#[differentiable(grad = scaled_grad)]
+fn scaled(v: [f64; 2], k: f64) -> f64 {
+    v[0] * k + v[1]
+}
+
+fn scaled_grad(_v: [f64; 2], k: f64, _out: f64, dout: f64) -> ([f64; 2], f64) {
+    ([dout * k, dout], dout * _v[0])
+}
+
+#[test]
+fn a_custom_derivative() {
+    let f = grad!(|a: f64| cbrt_newton(a) * a);
+    let a = 8.0;
+    assert_eq!(f.value(a).to_bits(), (cbrt_newton(a) * a).to_bits());
+    let r = cbrt_newton(a);
+    assert_eq!(f.grad(a)[0], a / (3.0 * r * r) + r);
+    gradcheck(&f, [a]).assert_passed();
+    gradcheck(&f, [-2.5]).assert_passed();
+}
+
+#[test]
+fn a_custom_derivative_with_arrays() {
+    let f = grad!(|v: [f64; 2], k: f64| scaled(v, k).powi(2));
+    let (v, k) = ([1.5, -0.5], 2.0);
+    let s = scaled(v, k);
+    let (gv, gk) = f.grad(v, k);
+    assert_eq!(gv, [2.0 * s * k, 2.0 * s]);
+    assert_eq!(gk, 2.0 * s * v[0]);
+    gradcheck(&f, [v[0], v[1], k]).assert_passed();
+}

@@ -1,0 +1,6 @@
+#[backprop::differentiable]
+fn countdown(x: f64) -> f64 {
+    countdown(x * 0.5) + x
+}
+
+fn main() {}

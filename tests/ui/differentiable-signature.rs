@@ -1,0 +1,33 @@
+#[backprop::differentiable]
+fn no_return(x: f64) {
+    let _ = x;
+}
+
+#[backprop::differentiable]
+fn integer(n: i32) -> f64 {
+    n as f64
+}
+
+#[backprop::differentiable]
+fn generic<const N: usize>(x: f64) -> f64 {
+    x
+}
+
+#[backprop::differentiable(gradient = g)]
+fn option(x: f64) -> f64 {
+    x
+}
+
+struct S;
+
+impl S {
+    #[backprop::differentiable]
+    fn method(&self, x: f64) -> f64 {
+        x
+    }
+}
+
+#[backprop::differentiable]
+struct NotAFunction;
+
+fn main() {}
