@@ -14,6 +14,7 @@ pub mod ops;
 pub mod rules;
 pub mod trace;
 
+pub use draw::DrawOptions;
 pub use float::Float;
 pub use function::{Callee, Differentiable, GraphFn, Pullback, ScaledGradient};
 pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};

@@ -1,11 +1,13 @@
 //! Drawing recorded graphs as DOT and SVG: every node with its value and gradient, worked
-//! out by hand; the SVG parsed as XML to read its labels and boxes.
+//! out by hand; calls drawn as one node or expanded; the SVG parsed as XML to read its
+//! labels and boxes.
 
-use backprop_core::{draw, Gradients, Graph};
+use backprop_core::{draw, DrawOptions, Gradients, Graph, Var};
 
-/// One drawn node of an SVG: its classes, its `<text>` lines and its box.
+/// One drawn node of an SVG: its node index (from its id), classes, `<text>` lines and box.
 #[derive(Debug)]
 struct SvgNode {
+    index: usize,
     classes: Vec<String>,
     texts: Vec<String>,
     rect: [f64; 4],
@@ -22,7 +24,9 @@ fn svg_nodes(svg: &str) -> Vec<SvgNode> {
                 .find(|c| c.has_tag_name("rect"))
                 .expect("a box");
             let number = |a: &str| rect.attribute(a).unwrap().parse::<f64>().unwrap();
+            let id = g.attribute("id").expect("an id");
             SvgNode {
+                index: id.strip_prefix("node-").unwrap().parse().unwrap(),
                 classes: classes(&g),
                 texts: g
                     .children()
@@ -76,8 +80,11 @@ fn assert_clean_layout(svg: &str) {
             assert!(apart, "{a:?} overlaps {b:?}");
         }
     }
+    // Edges name nodes by index, which is not their place in the document once calls
+    // are drawn as one node.
+    let node = |index: usize| nodes.iter().find(|n| n.index == index).unwrap();
     for (from, to, _) in svg_edges(svg) {
-        assert!(nodes[from].rect[0] + nodes[from].rect[2] < nodes[to].rect[0]);
+        assert!(node(from).rect[0] + node(from).rect[2] < node(to).rect[0]);
     }
 }
 
@@ -401,4 +408,340 @@ fn gradients_of_another_graph_are_refused() {
     let other = Graph::new();
     let grads = teaching(&other);
     let _ = g.to_svg(Some(&grads));
+}
+
+// Calls of differentiable functions.
+
+fn expanded() -> DrawOptions {
+    DrawOptions::new().expand_calls(true)
+}
+
+/// out = sin(sq(x)) + x at x = 0.7, with sq(x) = x·x recorded as a call: nodes x, the
+/// call's `*`, sin, +. sq = 0.49, sin = 0.470626, out = 1.170626; d out/d sin = 1,
+/// d out/d sq = cos 0.49 = 0.882333, d out/dx = 2x·cos(x²) + 1 = 2.235266.
+fn sine_of_square(g: &Graph) -> Gradients<f64> {
+    let x = g.input("x", 0.7);
+    let out = g.call("sq", &[x], |_, a| a[0] * a[0]).sin() + x;
+    g.backward(out).unwrap()
+}
+
+#[test]
+fn a_call_is_one_node_in_dot() {
+    let g = Graph::new();
+    let grads = sine_of_square(&g);
+    let dot = g.to_dot(Some(&grads));
+    for line in [
+        r#"n0 [label="x\nvalue = 0.7\ngrad = 2.235""#,
+        r##"n1 [label="sq\nvalue = 0.49\ngrad = 0.8823", fillcolor="#ede9fe", color="#7c3aed"];"##,
+        r#"n2 [label="sin\nvalue = 0.4706\ngrad = 1""#,
+        r#"n3 [label="+\nvalue = 1.171\ngrad = 1""#,
+        "n0 -> n1;\n",
+        "n1 -> n2;\n",
+        "n2 -> n3;\n",
+        "n0 -> n3;\n",
+    ] {
+        assert!(dot.contains(line), "no {line} in\n{dot}");
+    }
+    // One node for the call; its `*` and the two arrows into it are not drawn.
+    assert_eq!(dot.matches("[label=").count(), 4);
+    assert!(!dot.contains(r#"label="*"#), "{dot}");
+    assert_eq!(dot.matches(" -> ").count(), 4);
+    assert!(!dot.contains("cluster"));
+    assert_eq!(dot.matches("penwidth").count(), 1);
+    assert_eq!(dot, draw::to_dot_with(&g, Some(&grads), DrawOptions::new()));
+}
+
+#[test]
+fn an_expanded_call_shows_its_operations_in_a_cluster() {
+    let g = Graph::new();
+    let grads = sine_of_square(&g);
+    let dot = g.to_dot_with(Some(&grads), expanded());
+    for line in [
+        r##"n1 [label="*\nvalue = 0.49\ngrad = 0.8823", fillcolor="#f1f5f9""##,
+        "n0 -> n1;\n  n0 -> n1;\n",
+        "n1 -> n2;\n",
+        "  subgraph cluster_0 {\n    label=\"sq\"; style=\"rounded,dashed\"",
+        "    n1;\n  }\n",
+    ] {
+        assert!(dot.contains(line), "no {line} in\n{dot}");
+    }
+    assert_eq!(dot.matches("[label=").count(), g.len());
+    assert!(!dot.contains(r#"label="sq\n"#));
+    assert_eq!(dot.matches(" -> ").count(), 5);
+    assert_eq!(dot, draw::to_dot_with(&g, Some(&grads), expanded()));
+}
+
+#[test]
+fn a_call_is_one_node_in_svg() {
+    let g = Graph::new();
+    let grads = sine_of_square(&g);
+    let svg = g.to_svg(Some(&grads));
+    let nodes = svg_nodes(&svg);
+    let expected = [
+        (0, ["x", "value = 0.7", "grad = 2.235"], "node input"),
+        (1, ["sq", "value = 0.49", "grad = 0.8823"], "node call"),
+        (2, ["sin", "value = 0.4706", "grad = 1"], "node op"),
+        (3, ["+", "value = 1.171", "grad = 1"], "node op output"),
+    ];
+    assert_eq!(nodes.len(), expected.len());
+    for (node, (index, texts, class)) in nodes.iter().zip(expected) {
+        assert_eq!(node.index, index);
+        assert_eq!(node.texts, lines(&texts));
+        assert_eq!(node.classes.join(" "), class);
+    }
+    let mut edges = svg_edges(&svg);
+    edges.sort();
+    assert_eq!(
+        edges,
+        [(0, 1, None), (0, 3, None), (1, 2, None), (2, 3, None)]
+    );
+    assert!(svg.contains("<title>#1 sq (a call: nodes #1 to #1)\nvalue = 0.48999"));
+    assert_clean_layout(&svg);
+
+    let svg = g.to_svg_with(Some(&grads), expanded());
+    let nodes = svg_nodes(&svg);
+    assert_eq!(nodes.len(), g.len());
+    assert_eq!(
+        nodes[1].texts,
+        lines(&["*", "value = 0.49", "grad = 0.8823"])
+    );
+    assert_eq!(nodes[1].classes.join(" "), "node op");
+    assert_eq!(svg_edges(&svg).len(), 5);
+    assert_clean_layout(&svg);
+}
+
+/// out = outer(x, y)·hypot(x, y) at x = 1.5, y = -2, with outer(x, y) = sq(x) + sq(y)
+/// replayed (nodes 2..5) and hypot a custom node (node 5): outer = 6.25, hypot = 2.5,
+/// out = 15.625; d out/d outer = 2.5, d out/d hypot = 6.25,
+/// dx = 2.5·2x + 6.25·x/2.5 = 11.25, dy = 2.5·2y + 6.25·y/2.5 = -15.
+fn outer_times_hypot(g: &Graph) -> Gradients<f64> {
+    fn sq<'g>(g: &'g Graph, v: Var<'g>) -> Var<'g> {
+        g.call("sq", &[v], |_, a| a[0] * a[0])
+    }
+    let (x, y) = (g.input("x", 1.5), g.input("y", -2.0));
+    let outer = g.call("outer", &[x, y], |g, a| sq(g, a[0]) + sq(g, a[1]));
+    let h = g.custom("hypot", &[x, y], 2.5, |dout| {
+        vec![dout * 1.5 / 2.5, dout * -2.0 / 2.5]
+    });
+    let out = outer * h;
+    g.backward(out).unwrap()
+}
+
+#[test]
+fn nested_calls_draw_as_their_outermost_call() {
+    let g = Graph::new();
+    let grads = outer_times_hypot(&g);
+    assert_eq!(grads.as_slice()[..2], [11.25, -15.0]);
+    let dot = g.to_dot(Some(&grads));
+    for line in [
+        r#"n0 [label="x\nvalue = 1.5\ngrad = 11.25""#,
+        r#"n1 [label="y\nvalue = -2\ngrad = -15""#,
+        r##"n4 [label="outer\nvalue = 6.25\ngrad = 2.5", fillcolor="#ede9fe""##,
+        r##"n5 [label="hypot\nvalue = 2.5\ngrad = 6.25", fillcolor="#ede9fe""##,
+        "n0 -> n4;\n  n1 -> n4;\n  n0 -> n5;\n  n1 -> n5;\n  n4 -> n6;\n  n5 -> n6;\n",
+    ] {
+        assert!(dot.contains(line), "no {line} in\n{dot}");
+    }
+    assert!(!dot.contains("sq"), "{dot}");
+    assert_eq!(dot.matches("[label=").count(), 5);
+
+    let svg = g.to_svg(Some(&grads));
+    let classes: Vec<String> = svg_nodes(&svg)
+        .iter()
+        .map(|n| format!("{} {}", n.index, n.classes.join(" ")))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            "0 node input",
+            "1 node input",
+            "4 node call",
+            "5 node custom",
+            "6 node op output"
+        ]
+    );
+    assert_clean_layout(&svg);
+}
+
+#[test]
+fn nested_calls_expand_to_nested_clusters() {
+    let g = Graph::new();
+    let grads = outer_times_hypot(&g);
+    let dot = g.to_dot_with(Some(&grads), expanded());
+    let style =
+        r##"style="rounded,dashed"; color="#7c3aed"; fontcolor="#6d28d9"; fontname="Helvetica";"##;
+    let clusters = [
+        "  subgraph cluster_0 {".to_owned(),
+        format!("    label=\"outer\"; {style}"),
+        "    subgraph cluster_1 {".to_owned(),
+        format!("      label=\"sq\"; {style}"),
+        "      n2;".to_owned(),
+        "    }".to_owned(),
+        "    subgraph cluster_2 {".to_owned(),
+        format!("      label=\"sq\"; {style}"),
+        "      n3;".to_owned(),
+        "    }".to_owned(),
+        "    n4;".to_owned(),
+        "  }\n".to_owned(),
+    ]
+    .join("\n");
+    assert!(dot.contains(&clusters), "no\n{clusters}\nin\n{dot}");
+    // The custom node is one node either way, outside every cluster.
+    assert!(dot.contains(r#"n5 [label="hypot\nvalue = 2.5\ngrad = 6.25""#));
+    assert_eq!(dot.matches("[label=").count(), g.len());
+    assert_eq!(dot.matches("subgraph").count(), 3);
+    assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+}
+
+#[test]
+fn a_call_that_is_the_output_is_highlighted() {
+    let g = Graph::new();
+    let x = g.input("x", 2.0);
+    let out = g.call("f", &[x], |_, a| (a[0] * 3.0).exp());
+    let grads = g.backward(out).unwrap();
+    let dot = g.to_dot(Some(&grads));
+    assert!(dot.contains(
+        r##"n3 [label="f\nvalue = 403.4\ngrad = 1", fillcolor="#dcfce7", color="#15803d", penwidth=2.5];"##
+    ));
+    // The constant 3 is recorded inside the call, so it is hidden with the `*`.
+    assert_eq!(dot.matches("[label=").count(), 2);
+    let svg = g.to_svg(Some(&grads));
+    let nodes = svg_nodes(&svg);
+    assert_eq!(nodes[1].classes.join(" "), "node call output");
+    assert_eq!(svg_edges(&svg), [(0, 3, None)]);
+}
+
+#[test]
+fn nodes_inside_a_call_that_lead_nowhere_are_hidden_unless_expanded() {
+    // The body records an unused exp; the call after it is not used either.
+    let g = Graph::new();
+    let x = g.input("x", 1.0);
+    let s = g.call("sq", &[x], |_, a| {
+        let _ = a[0].exp();
+        a[0] * a[0]
+    });
+    let _unused = g.call("cube", &[x], |_, a| a[0].powi(3));
+    let out = s + 1.0;
+    let grads = g.backward(out).unwrap();
+
+    let svg = g.to_svg(Some(&grads));
+    let nodes = svg_nodes(&svg);
+    let summary: Vec<(usize, String)> = nodes
+        .iter()
+        .map(|n| (n.index, n.classes.join(" ")))
+        .collect();
+    let expect = |pairs: &[(usize, &str)]| -> Vec<(usize, String)> {
+        pairs.iter().map(|&(i, c)| (i, c.to_owned())).collect()
+    };
+    assert_eq!(
+        summary,
+        expect(&[
+            (0, "node input"),
+            (2, "node call"),
+            (3, "node call unused"),
+            (4, "node constant"),
+            (5, "node op output"),
+        ])
+    );
+    assert_clean_layout(&svg);
+
+    let svg = g.to_svg_with(Some(&grads), expanded());
+    let summary: Vec<(usize, String)> = svg_nodes(&svg)
+        .iter()
+        .map(|n| (n.index, n.classes.join(" ")))
+        .collect();
+    assert_eq!(
+        summary,
+        expect(&[
+            (0, "node input"),
+            (1, "node op unused"),
+            (2, "node op"),
+            (3, "node op unused"),
+            (4, "node constant"),
+            (5, "node op output"),
+        ])
+    );
+}
+
+#[test]
+fn an_empty_call_draws_its_nodes_as_they_are() {
+    // `ignore` records an exp but returns its argument; `identity` records nothing.
+    let g = Graph::new();
+    let x = g.input("x", 0.0);
+    let same = g.call("identity", &[x], |_, a| a[0]);
+    let ignored = g.call("ignore", &[same], |_, a| {
+        let _ = a[0].exp();
+        a[0]
+    });
+    let out = ignored.sin();
+    let grads = g.backward(out).unwrap();
+    let dot = g.to_dot(Some(&grads));
+    // The same drawing as without the calls.
+    let plain = Graph::new();
+    let x = plain.input("x", 0.0);
+    let _ = x.exp();
+    let out = x.sin();
+    assert_eq!(dot, plain.to_dot(Some(&plain.backward(out).unwrap())));
+    assert!(dot.contains(r##"n1 [label="exp\nvalue = 1\ngrad = 0", fillcolor="#f8fafc""##));
+    assert!(dot.contains(r#"n2 [label="sin\nvalue = 0\ngrad = 1""#));
+    assert!(!dot.contains("identity") && !dot.contains("ignore"));
+    // Expanded, `ignore` frames its exp; `identity` recorded nothing to frame.
+    let dot = g.to_dot_with(Some(&grads), expanded());
+    assert!(dot.contains("label=\"ignore\";") && !dot.contains("identity"));
+}
+
+#[test]
+fn a_captured_handle_draws_an_arrow_into_the_call() {
+    // scaled(x) = x·k with k captured, not given: the call depends on k too.
+    let g = Graph::new();
+    let (x, k) = (g.input("x", 3.0), g.input("k", 5.0));
+    let out = g.call("scaled", &[x], |_, a| a[0] * k).sin();
+    let grads = g.backward(out).unwrap();
+    let svg = g.to_svg(Some(&grads));
+    let mut edges = svg_edges(&svg);
+    edges.sort();
+    assert_eq!(edges, [(0, 2, None), (1, 2, None), (2, 3, None)]);
+    assert!(svg_nodes(&svg)
+        .iter()
+        .all(|n| !n.classes.contains(&"unused".to_owned())));
+}
+
+#[test]
+fn a_handle_smuggled_out_of_a_call_is_drawn_as_the_call() {
+    let g = Graph::new();
+    let x = g.input("x", 0.5);
+    let mut inner: Option<Var> = None;
+    let f = g.call("f", &[x], |_, a| {
+        let s = a[0].sin();
+        inner = Some(s);
+        s * 2.0
+    });
+    let out = f + inner.unwrap();
+    let grads = g.backward(out).unwrap();
+    let dot = g.to_dot(Some(&grads));
+    // Nodes: x, sin, const, * (the call's output), +.
+    assert!(
+        dot.contains("n0 -> n3;\n  n3 -> n4;\n  n3 -> n4;\n"),
+        "{dot}"
+    );
+    assert_eq!(dot.matches("[label=").count(), 3);
+}
+
+#[test]
+fn a_custom_node_is_one_node_with_its_arguments_in_order() {
+    let g = Graph::new();
+    let (a, b, c) = (g.input("a", 1.0), g.input("b", 2.0), g.input("c", 3.0));
+    let total = g.custom("sum3", &[c, a, b], 6.0, |dout| vec![dout; 3]);
+    let grads = g.backward(total).unwrap();
+    for options in [DrawOptions::new(), expanded()] {
+        let dot = g.to_dot_with(Some(&grads), options);
+        assert!(dot.contains(r#"n3 [label="sum3\nvalue = 6\ngrad = 1""#));
+        assert!(
+            dot.contains("n2 -> n3;\n  n0 -> n3;\n  n1 -> n3;\n"),
+            "{dot}"
+        );
+        let svg = g.to_svg_with(Some(&grads), options);
+        assert_eq!(svg_nodes(&svg)[3].classes.join(" "), "node custom output");
+        assert_clean_layout(&svg);
+    }
 }

@@ -3,7 +3,7 @@
 use core::fmt::Write;
 
 use super::layout::{layout, Edge, Trunk, COLUMN_GAP};
-use super::{items, Item, Role};
+use super::{items, DrawOptions, Item, Role};
 use crate::{Float, Gradients, Graph};
 
 const FONT: &str = "Helvetica, Arial, sans-serif";
@@ -23,13 +23,18 @@ const VALUE_COLOUR: &str = "#0f172a";
 const GRAD_COLOUR: &str = "#b91c1c";
 
 /// The graph as a standalone SVG document, laid out left to right: arguments left of the
-/// operations that use them, the output (the last recorded node) rightmost.
+/// operations that use them, the output (the last recorded node) rightmost; each call is
+/// drawn as one node: [`to_svg_with`] with the default [`DrawOptions`].
 ///
-/// Each node is a `<g class="node …">` holding a box, its title, `value = …` and, when
-/// `grads` are given, `grad = …`, each line a `<text>` element, and a `<title>` tooltip
-/// with the numbers in full. Inputs are blue, constants amber, operations grey; the
-/// output is green with a heavy border; nodes that do not lead to the output are faded
-/// and dashed. See the [module docs](super) for what each label means.
+/// Each node is a `<g class="node …" id="node-{i}">` holding a box, its title, `value = …`
+/// and, when `grads` are given, `grad = …`, each line a `<text>` element, and a `<title>`
+/// tooltip with the numbers in full; `i` is the node's index, or that of the output of
+/// the call it draws. The second class is the node's role: `input` (blue), `constant`
+/// (amber), `op` (grey), `call` for a call drawn as one node and `custom` for a node of
+/// [`Graph::custom`] (both violet). The output is green with a heavy border and the class
+/// `output`; nodes that do not lead to it are faded and dashed, with the class `unused`.
+/// Edges are `<g class="edge" data-from="{i}" data-to="{j}">`, by the same indices. See
+/// the [module docs](super) for what each label means.
 ///
 /// ```
 /// use backprop_core::{draw, Graph};
@@ -50,7 +55,39 @@ const GRAD_COLOUR: &str = "#b91c1c";
 ///
 /// If `grads` were computed on another graph.
 pub fn to_svg<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> String {
-    let items = items(graph, grads);
+    to_svg_with(graph, grads, DrawOptions::default())
+}
+
+/// The graph as a standalone SVG document, drawn as `options` ask; see [`to_svg`]. With
+/// [`expand_calls`](DrawOptions#structfield.expand_calls), every node is drawn, the
+/// operations inside calls as operations.
+///
+/// ```
+/// use backprop_core::{draw, DrawOptions, Graph};
+///
+/// let g = Graph::new();
+/// let x = g.input("x", 0.5);
+/// let out = g.call("sinsq", &[x], |_, a| a[0].sin().powi(2)) + x;
+///
+/// let collapsed = draw::to_svg_with(&g, None, DrawOptions::new());
+/// assert!(collapsed.contains(r#"<g class="node call" id="node-2">"#));
+/// assert!(!collapsed.contains(">sin</text>"));
+/// assert_eq!(collapsed.matches(r#"<g class="node"#).count(), 3); // x, sinsq and +
+///
+/// let expanded = draw::to_svg_with(&g, None, DrawOptions::new().expand_calls(true));
+/// assert!(expanded.contains(">sin</text>") && expanded.contains(">powi(2)</text>"));
+/// assert_eq!(expanded.matches(r#"<g class="node"#).count(), g.len());
+/// ```
+///
+/// # Panics
+///
+/// If `grads` were computed on another graph.
+pub fn to_svg_with<T: Float>(
+    graph: &Graph<T>,
+    grads: Option<&Gradients<T>>,
+    options: DrawOptions,
+) -> String {
+    let items = items(graph, grads, options);
     let lines = if grads.is_some() { 2.0 } else { 1.0 };
     let height = TITLE_BASELINE + lines * LINE_STEP + 10.0;
     // Whole pixels keep the columns on exact, comparable coordinates.
@@ -81,8 +118,8 @@ pub fn to_svg<T: Float>(graph: &Graph<T>, grads: Option<&Gradients<T>>) -> Strin
     for edge in &layout.edges {
         write_edge(&mut svg, edge, &items);
     }
-    for (i, (item, &(x, y))) in items.iter().zip(&layout.boxes).enumerate() {
-        write_node(&mut svg, i, item, x, y, width, height);
+    for (item, &(x, y)) in items.iter().zip(&layout.boxes) {
+        write_node(&mut svg, item, x, y, width, height);
     }
     svg.push_str("</svg>\n");
     svg
@@ -112,7 +149,8 @@ fn path(points: &[(f64, f64)]) -> String {
 }
 
 fn write_trunk(svg: &mut String, trunk: &Trunk, items: &[Item]) {
-    let faded = if items[trunk.from].live {
+    let source = &items[trunk.from];
+    let faded = if source.live {
         ""
     } else {
         r#" opacity="0.45""#
@@ -120,7 +158,7 @@ fn write_trunk(svg: &mut String, trunk: &Trunk, items: &[Item]) {
     let _ = writeln!(
         svg,
         r#"<path class="trunk" data-from="{}" d="{}" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1.5"{faded}/>"#,
-        trunk.from,
+        source.index,
         path(&trunk.points),
     );
 }
@@ -135,8 +173,8 @@ fn write_edge(svg: &mut String, edge: &Edge, items: &[Item]) {
     let _ = writeln!(
         svg,
         r#"<g class="edge" data-from="{}" data-to="{}"{faded}><path d="{}" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1.5" marker-end="url(#arrow)"/>"#,
-        edge.from,
-        edge.to,
+        items[edge.from].index,
+        target.index,
         path(&[edge.start, edge.end]),
     );
     if let Some(label) = target.arg_labels.and_then(|l| l.get(edge.position)) {
@@ -152,12 +190,13 @@ fn write_edge(svg: &mut String, edge: &Edge, items: &[Item]) {
     svg.push_str("</g>\n");
 }
 
-fn write_node(svg: &mut String, i: usize, item: &Item, x: f64, y: f64, w: f64, h: f64) {
+fn write_node(svg: &mut String, item: &Item, x: f64, y: f64, w: f64, h: f64) {
     let (role, fill, stroke) = match item.role {
         Role::Input => ("input", "#dbeafe", "#2563eb"),
         Role::Constant => ("constant", "#fef3c7", "#b45309"),
         Role::Op => ("op", "#f1f5f9", "#475569"),
         Role::Call => ("call", "#ede9fe", "#7c3aed"),
+        Role::Custom => ("custom", "#ede9fe", "#7c3aed"),
     };
     let (fill, stroke, stroke_width) = if item.is_output {
         ("#dcfce7", "#15803d", 3.0)
@@ -174,8 +213,12 @@ fn write_node(svg: &mut String, i: usize, item: &Item, x: f64, y: f64, w: f64, h
         extra.push_str(r#" stroke-dasharray="5 3""#);
     }
     let group_opacity = if item.live { "" } else { r#" opacity="0.45""# };
-    let _ = writeln!(svg, r#"<g class="{class}" id="node-{i}"{group_opacity}>"#);
-    let mut tooltip = format!("#{i} {}\nvalue = {}", item.title, item.value);
+    let _ = writeln!(
+        svg,
+        r#"<g class="{class}" id="node-{}"{group_opacity}>"#,
+        item.index
+    );
+    let mut tooltip = format!("{}\nvalue = {}", item.heading(), item.value);
     if let Some(g) = item.grad {
         let _ = write!(tooltip, "\ngrad = {g}");
     }

@@ -163,8 +163,10 @@ static NEXT_GRAPH_ID: AtomicU64 = AtomicU64::new(1);
 /// A computational graph over the element type `T` (`f64` by default).
 ///
 /// Nodes live in one arena (a `Vec` grown by doubling), so recording an operation
-/// allocates nothing beyond that growth. Handles borrow the graph; operations on them
-/// append to it through a `RefCell`, which is why a graph is not `Sync`.
+/// allocates nothing beyond that growth; only calls ([`Graph::call`]) and custom nodes
+/// ([`Graph::custom`]) allocate, for what they keep beside the nodes. Handles borrow the
+/// graph; operations on them append to it through a `RefCell`, which is why a graph is
+/// not `Sync`.
 ///
 /// ```
 /// use backprop_core::Graph;
