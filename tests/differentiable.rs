@@ -212,3 +212,94 @@ fn a_custom_derivative_with_arrays() {
     assert_eq!(gk, 2.0 * s * v[0]);
     gradcheck(&f, [v[0], v[1], k]).assert_passed();
 }
+
+#[differentiable]
+fn halfsq(x: f32) -> f32 {
+    0.5 * x * x
+}
+
+#[test]
+fn f32_functions() {
+    let f = grad!(|x: f32| halfsq(x) * 3.0);
+    assert_eq!(f.value(2.0), 6.0);
+    assert_eq!(f.grad(2.0), [6.0]);
+}
+
+#[test]
+fn the_expression_form_calls_too() {
+    let f = grad!(softplus_of_sum(x, y) * y);
+    assert_eq!(f.inputs(), ["x", "y"]);
+    gradcheck(&f, [0.3, -0.2]).assert_passed();
+}
+
+/// A differentiable function that calls a function with a custom derivative, in a loop.
+#[differentiable]
+fn cube_roots(v: [f64; 3]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..3 {
+        s += cbrt_newton(v[i]) * (i as f64 + 1.0);
+    }
+    s
+}
+
+#[test]
+fn custom_derivatives_inside_functions() {
+    let f = grad!(|v: [f64; 3]| cube_roots(v).powi(2));
+    let v = [8.0, 27.0, -0.5];
+    let s = cube_roots(v);
+    let got = f.grad(v);
+    for i in 0..3 {
+        let r = cbrt_newton(v[i]);
+        let expected = 2.0 * s * (i as f64 + 1.0) / (3.0 * r * r);
+        assert!(
+            (got[i] - expected).abs() <= 1e-13 * expected.abs(),
+            "{got:?}"
+        );
+    }
+    gradcheck(&f, v).assert_passed();
+    // On the graph: one call of `cube_roots`, and inside it three custom nodes.
+    let g = Graph::new();
+    let inputs = v.map(|x| g.input("v", x));
+    let out = f.record(&g, inputs);
+    assert_eq!(g.calls().len(), 1);
+    let customs = g
+        .nodes()
+        .iter()
+        .filter(|n| n.kind == backprop::NodeKind::Custom("cbrt_newton"))
+        .count();
+    assert_eq!(customs, 3);
+    let grads = g.backward(out).unwrap();
+    for i in 0..3 {
+        assert!((grads[inputs[i]] - got[i]).abs() <= 1e-13 * got[i].abs());
+    }
+}
+
+#[test]
+fn a_call_is_drawn_as_one_node() {
+    let f = grad!(|x: f64, y: f64| softplus_of_sum(x, y).sin());
+    let g = Graph::new();
+    let out = f.record(&g, [g.input("x", 0.5), g.input("y", 0.25)]);
+    let grads = g.backward(out).unwrap();
+    let collapsed = g.to_dot(Some(&grads));
+    assert!(collapsed.contains("softplus_of_sum"), "{collapsed}");
+    assert!(!collapsed.contains("softplus\\n"), "{collapsed}");
+    let expanded = g.to_dot_with(
+        Some(&grads),
+        backprop::DrawOptions::new().expand_calls(true),
+    );
+    assert!(expanded.contains("softplus\\n"), "{expanded}");
+}
+
+#[test]
+fn the_trace_runs_through_calls() {
+    let f = grad!(|x: f64, y: f64| softplus_of_sum(x, y) * x);
+    let trace = f.trace(0.5, -0.25);
+    let (value, gradient) = f.value_and_grad(0.5, -0.25);
+    assert_eq!(trace.value().to_bits(), value.to_bits());
+    assert_eq!(trace.gradient(), gradient);
+    let text = trace.to_string();
+    assert!(
+        text.contains("t0 = softplus_of_sum(x, y) = softplus_of_sum(0.5, (-0.25))"),
+        "{text}"
+    );
+}

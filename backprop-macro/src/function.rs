@@ -72,7 +72,15 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     });
     let errors = errors.into_items();
     let companion = companion.unwrap_or_default();
+    // The body's language loops over indices (it has no iterators), which Clippy would
+    // otherwise flag in the function as written.
+    let allow = if custom.is_none() {
+        quote!(#[allow(clippy::needless_range_loop)])
+    } else {
+        TokenStream::new()
+    };
     quote! {
+        #allow
         #function
         #companion
         #errors
@@ -380,6 +388,11 @@ fn generated_companion(
                     #placeholder
                 }
             }
+
+            // The pullback's size, computed here so that recursion through other
+            // functions (whose pullbacks would contain each other) is reported where the
+            // functions are defined, not where they are first used.
+            const _: usize = ::core::mem::size_of::<#pullback>();
         };
     })
 }

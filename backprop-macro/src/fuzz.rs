@@ -1,6 +1,7 @@
 //! The macro never panics, whatever tokens it is given: [`expand`] on random token trees
 //! and on random mutations of valid inputs returns either code that parses as an
-//! expression or nothing but `compile_error!`s.
+//! expression or nothing but `compile_error!`s, and the `#[differentiable]` attribute, on
+//! random tokens and mutated functions, returns items.
 //!
 //! `cargo test -p backprop-macro` runs a few thousand cases. The long run, a hundred
 //! thousand cases of each property:
@@ -84,6 +85,27 @@ const VALID: &[&str] = &[
     "|x: [f64; 4]| { let mut s = x[0]; for i in (1..4).step_by(2) { if i % 2 == 1 { s *= x[i]; } else { s -= x[i]; } } s }",
     "|x, y| if x > y && !(y < 0.0) { x.ln() } else if x == y { y } else { x * y }",
     "|r: [f64; 3]| { let mut l = 0.0; for i in 0..=2 { if r[i].abs() <= 1.0 { l += 0.5 * r[i] * r[i]; } else { l += r[i].abs() - 0.5; } } l }",
+    "|p: [f64; 2], x| sq_dist(p, [x, 1.0]) + geometry::norm(p) * layer(x, k)",
+    "|x| if x > 0.0 { f(x) } else { g(x, x) }",
+];
+
+/// Valid `#[differentiable]` functions, the seeds of the attribute's mutations.
+const VALID_FUNCTIONS: &[&str] = &[
+    "fn sq_dist(a: [f64; 2], b: [f64; 2]) -> f64 { (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) }",
+    "pub fn layer(w: [[f32; 2]; 2], x: f32) -> f32 { let mut s = 0.0; for j in 0..2 { s += (w[j][0] * x + w[j][1]).tanh(); } s }",
+    "pub(crate) fn outer(x: f64, y: f64) -> f64 { if x > y { inner(x) * y } else { x } }",
+    "fn j0(x: f64) -> f64 { libm::j0(x) }",
+];
+
+/// Arguments of the attribute: none, a custom derivative, and mistakes.
+const ATTRIBUTES: &[&str] = &[
+    "",
+    "grad = j0_grad",
+    "grad = a::b",
+    "gradient = g",
+    "grad",
+    "grad = 1",
+    "= =",
 ];
 
 const LET_NAMES: &[&str] = &["t0", "d_x", "out", "x", "r#type", "r#match", "self", "_"];
@@ -475,6 +497,70 @@ proptest! {
             mutate(&mut toks, m);
         }
         check(build(&toks))?;
+    }
+}
+
+/// Expands the attribute and checks that the output is items: the function and its
+/// companion, or errors. Tokens that are no items to begin with are passed through, for
+/// the compiler to report, after an error.
+fn check_attribute(attr: TokenStream, item: TokenStream) -> Result<(), TestCaseError> {
+    let input = format!("#[differentiable({attr})] {item}");
+    let item_parses = syn::parse2::<syn::File>(item.clone()).is_ok();
+    let output = crate::function::expand(attr, item);
+    if !item_parses {
+        if !output.to_string().contains("compile_error") {
+            return Err(TestCaseError::fail(format!(
+                "`{input}` expanded without an error"
+            )));
+        }
+        return Ok(());
+    }
+    syn::parse2::<syn::File>(output)
+        .map_err(|e| TestCaseError::fail(format!("the output of `{input}` is not items: {e}")))?;
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn random_tokens_under_the_attribute_never_panic(
+        attr in prop::collection::vec(tok(), 0..6),
+        item in prop::collection::vec(tok(), 0..40),
+    ) {
+        check_attribute(build(&attr), build(&item))?;
+    }
+
+    #[test]
+    fn mutated_functions_never_panic(
+        seed in prop::sample::select(VALID_FUNCTIONS),
+        attr in prop::sample::select(ATTRIBUTES),
+        mutations in prop::collection::vec(mutation(), 1..5),
+    ) {
+        let mut toks = Vec::new();
+        flatten(seed.parse().expect("the seeds lex"), &mut toks);
+        for m in &mutations {
+            mutate(&mut toks, m);
+        }
+        check_attribute(attr.parse().expect("the attributes lex"), build(&toks))?;
+    }
+}
+
+#[test]
+fn every_function_seed_expands_to_a_companion() {
+    for seed in VALID_FUNCTIONS {
+        let attr: TokenStream = if seed.contains("j0") {
+            "grad = j0_grad"
+        } else {
+            ""
+        }
+        .parse()
+        .expect("lexes");
+        let output = crate::function::expand(attr, seed.parse().expect("the seeds lex"));
+        let file: syn::File = syn::parse2(output.clone()).expect("generated code parses");
+        let text = output.to_string();
+        assert!(!text.contains("compile_error"), "`{seed}` failed: {text}");
+        assert!(file.items.len() >= 3, "`{seed}`: {text}");
     }
 }
 
