@@ -1,6 +1,6 @@
 //! Runs every example and checks what it prints, so none can rot: the seed's numbers, the
 //! gradient checks, the fitted neuron, the XOR loss target, the Greeks, Rosenbrock's
-//! minimum, and the pictures they write.
+//! minimum, Kepler's equation and its derivatives, and the pictures they write.
 //!
 //! The examples run as the binaries Cargo builds for `cargo test`. A `cargo build
 //! --examples` first makes sure they are current when this test runs alone
@@ -12,7 +12,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// Every example, by the name `cargo run --example` takes.
-const EXAMPLES: [&str; 7] = [
+const EXAMPLES: [&str; 8] = [
     "seed",
     "chain_rule",
     "neuron",
@@ -20,6 +20,7 @@ const EXAMPLES: [&str; 7] = [
     "greeks",
     "rosenbrock",
     "robust_regression",
+    "kepler",
 ];
 
 /// `<target>/<profile>`, the directory this test binary was built into (its `deps/`).
@@ -324,4 +325,130 @@ fn huber_recovers_the_line_that_least_squares_loses_to_outliers() {
     let squares = number_after(&line, "squares");
     assert!(huber < 0.2 && squares > 1.0, "{line}");
     assert!(out.contains("converged after"), "{out}");
+}
+
+/// E from M and e by bisection on E − e·sin E − M, which increases with E and changes sign
+/// between M − e and M + e: a solve independent of the example's Newton iteration, exact
+/// to the last bit or two.
+fn kepler_by_bisection(m: f64, e: f64) -> f64 {
+    let (mut lo, mut hi) = (m - e, m + e);
+    loop {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            return mid;
+        }
+        if mid - e * mid.sin() - m < 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+}
+
+/// The derivative of `f` at `x` by central differences with Richardson extrapolation,
+/// (4·D(h/2) − D(h)) / 3, whose error is O(h⁴): about 1e-12 here, with rounding.
+fn richardson(f: impl Fn(f64) -> f64, x: f64) -> f64 {
+    let central = |h: f64| (f(x + h) - f(x - h)) / (2.0 * h);
+    let h = 1e-3;
+    (4.0 * central(h / 2.0) - central(h)) / 3.0
+}
+
+#[test]
+fn kepler_solves_the_equation_and_differentiates_the_position() {
+    let out = run("kepler", &[]);
+    // The table of solves: E against bisection, and the number of Newton steps varies.
+    let mut steps = Vec::new();
+    for (m, e) in [
+        (1.0, 0.0167),
+        (1.0, 0.6),
+        (3.0, 0.6),
+        (0.1, 0.967),
+        (0.01, 0.999),
+    ] {
+        let words = out
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            .find(|words| {
+                words.len() == 5
+                    && words[0].parse::<f64>() == Ok(m)
+                    && words[1].parse::<f64>() == Ok(e)
+            })
+            .unwrap_or_else(|| panic!("no row for M = {m}, e = {e} in:\n{out}"));
+        let big_e: f64 = words[2].parse().expect("E");
+        let expected = kepler_by_bisection(m, e);
+        assert!(
+            (big_e - expected).abs() < 1e-11,
+            "M = {m}, e = {e}: E = {big_e}, bisection {expected}"
+        );
+        let residual: f64 = words[3].parse().expect("the residual");
+        assert!(
+            residual.abs() < 1e-15,
+            "M = {m}, e = {e}: residual {residual}"
+        );
+        steps.push(words[4].parse::<usize>().expect("the steps"));
+    }
+    assert!(
+        steps.iter().any(|&s| s != steps[0]),
+        "the step counts should depend on M and e: {steps:?}"
+    );
+
+    // The orbit at (M, e, a) = (1, 0.6, 2): E, dE/dM and dE/de, the position and its
+    // gradient, all against bisection and extrapolated central differences of it.
+    let (m, e, a) = (1.0, 0.6, 2.0);
+    let big_e = kepler_by_bisection(m, e);
+    let close = |got: f64, expected: f64, what: &str| {
+        assert!(
+            (got - expected).abs() < 1e-9,
+            "{what}: printed {got}, expected {expected}\n{out}"
+        );
+    };
+    close(number_after(&out, "at M = 1: E ="), big_e, "E");
+    close(
+        number_after(&out, "dE/dM ="),
+        richardson(|m| kepler_by_bisection(m, e), m),
+        "dE/dM",
+    );
+    close(
+        number_after(&out, "dE/de ="),
+        richardson(|e| kepler_by_bisection(m, e), e),
+        "dE/de",
+    );
+    let x = |m: f64, e: f64, a: f64| a * (kepler_by_bisection(m, e).cos() - e);
+    let y = |m: f64, e: f64, a: f64| a * (1.0 - e * e).sqrt() * kepler_by_bisection(m, e).sin();
+    for (name, f) in [("x ", &x as &dyn Fn(f64, f64, f64) -> f64), ("y ", &y)] {
+        let words = line(&out, name);
+        assert_eq!(words.len(), 5, "{words:?}");
+        let printed: Vec<f64> = words[1..]
+            .iter()
+            .map(|w| w.parse().expect("a number"))
+            .collect();
+        let expected = [
+            f(m, e, a),
+            richardson(|m| f(m, e, a), m),
+            richardson(|e| f(m, e, a), e),
+            richardson(|a| f(m, e, a), a),
+        ];
+        for (k, what) in ["value", "d/dM", "d/de", "d/da"].iter().enumerate() {
+            close(printed[k], expected[k], &format!("{}{what}", name));
+        }
+    }
+
+    // The gradient checks of x and y passed, and agree with central differences to well
+    // within their tolerance.
+    assert_eq!(
+        out.matches("gradcheck passed: 3 gradient(s) agree").count(),
+        2,
+        "{out}"
+    );
+    for name in ["x", "y"] {
+        let worst = number_after(&out, &format!("largest |analytic - numeric| for {name}:"));
+        assert!(worst < 1e-8, "{name}: {worst}");
+    }
+    // The derivation keeps the call, with the custom derivative named.
+    assert!(out.contains("  big_e = eccentric_anomaly(m, e)\n"), "{out}");
+    assert!(out.contains("  d_m = d_big_e * ∂big_e/∂m\n"), "{out}");
+    assert!(
+        out.contains("its gradient is `kepler_grad(..., out, dout)`"),
+        "{out}"
+    );
 }

@@ -1,13 +1,23 @@
 //! A 2-2-1 network (two tanh hidden units, a sigmoid output) trained on XOR by gradient
 //! descent, with the gradient of all nine parameters from one `grad!` per data point.
 //!
+//! Each unit is a `#[backprop::differentiable]` function: `hidden_unit(w, b, x)` is
+//! tanh(w·x + b), `output_unit(v, c, h)` is sigmoid(v·h + c). The loss calls
+//! `hidden_unit` once per hidden unit and `output_unit` on their activations; `grad!`
+//! differentiates through the calls without inlining them (each function's forward and
+//! backward code is generated once, next to the function, and the loss's code calls it),
+//! and the same functions, called with plain numbers, give the predictions at the end.
+//!
 //! The parameters are arrays: the hidden layer's weights `w[j][k]` (unit j, input k) and
-//! biases `b[j]`, the output's weights `v[j]` and bias `c`. The body loops over the hidden
-//! units and their inputs; the loops have constant bounds, so `grad!` unrolls them, and
-//! the gradient comes back shaped like the parameters, `(dw, db, dv, dc)`. The four data
-//! points are constants of the closure form: `x[k]` and `y` are evaluated where `grad!` is
-//! written, inside the loop, and only the parameters are differentiated. Prints the loss
-//! as it falls and the final predictions, and writes the loss curve as an SVG plot.
+//! biases `b[j]`, the output's weights `v[j]` and bias `c`. The loop over the hidden units
+//! has constant bounds, so `grad!` unrolls it, and the gradient comes back shaped like the
+//! parameters, `(dw, db, dv, dc)`. The four data points are constants of the closure form:
+//! `x[k]` and `y` are evaluated where `grad!` is written, inside the loop, and only the
+//! parameters are differentiated. An array argument of a call inside `grad!` is a whole
+//! array parameter (`v`), a local array (`h`) or an array literal: a row of `w` and the
+//! captured `x` go element by element, `[w[j][0], w[j][1]]` and `[x[0], x[1]]`.
+//! Prints the loss as it falls and the final predictions, and writes the loss curve as an
+//! SVG plot.
 //!
 //! Run with `cargo run --example xor`; pass a directory to write the plot there instead
 //! of `target/backprop-examples/`.
@@ -18,7 +28,8 @@ mod plot;
 
 use std::time::Instant;
 
-use backprop::grad;
+use backprop::rules::sigmoid;
+use backprop::{differentiable, grad};
 use output::{output_dir, shown};
 
 const DATA: [([f64; 2], f64); 4] = [
@@ -51,15 +62,11 @@ fn main() -> std::io::Result<()> {
         let (mut gw, mut gb, mut gv, mut gc) = ([[0.0; 2]; 2], [0.0; 2], [0.0; 2], 0.0);
         for (x, y) in DATA {
             let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2], v: [f64; 2], c: f64| {
-                let mut z = 0.0;
+                let mut h = [0.0; 2];
                 for j in 0..2 {
-                    let mut a = 0.0;
-                    for k in 0..2 {
-                        a += w[j][k] * x[k];
-                    }
-                    z += v[j] * tanh(a + b[j]);
+                    h[j] = hidden_unit([w[j][0], w[j][1]], b[j], [x[0], x[1]]);
                 }
-                (sigmoid(z + c) - y).powi(2)
+                (output_unit(v, c, h) - y).powi(2)
             });
             let (w, b, v, c) = params;
             let (l, (dw, db, dv, dc)) = f.value_and_grad(w, b, v, c);
@@ -137,13 +144,22 @@ fn main() -> std::io::Result<()> {
     Ok(())
 }
 
-/// The network's output, written out in plain Rust to read the predictions.
+/// One hidden unit: tanh(w·x + b).
+#[differentiable]
+fn hidden_unit(w: [f64; 2], b: f64, x: [f64; 2]) -> f64 {
+    (w[0] * x[0] + w[1] * x[1] + b).tanh()
+}
+
+/// The output unit, on the hidden layer's activations `h`: sigmoid(v·h + c).
+#[differentiable]
+fn output_unit(v: [f64; 2], c: f64, h: [f64; 2]) -> f64 {
+    sigmoid(v[0] * h[0] + v[1] * h[1] + c)
+}
+
+/// The network's output: the same functions, called with plain numbers.
 fn predict((w, b, v, c): &Params, x: [f64; 2]) -> f64 {
-    let mut z = 0.0;
-    for j in 0..2 {
-        z += v[j] * (w[j][0] * x[0] + w[j][1] * x[1] + b[j]).tanh();
-    }
-    1.0 / (1.0 + (-(z + c)).exp())
+    let h = [hidden_unit(w[0], b[0], x), hidden_unit(w[1], b[1], x)];
+    output_unit(*v, *c, h)
 }
 
 /// Small fixed starting weights: reproducible runs with no random-number crate. The two
