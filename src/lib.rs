@@ -383,7 +383,9 @@ pub use backprop_macro::differentiable;
 pub mod __private {
     pub use backprop_core::Trace;
     pub use backprop_core::Var;
-    pub use backprop_core::{rules, Callee, Differentiable, Float, Graph, Op, Pullback};
+    pub use backprop_core::{
+        rules, Callee, Differentiable, Float, Graph, Lift, Op, Param, Pullback,
+    };
 }
 
 // The README's Rust code blocks, compiled and run as doctests so they stay true.

@@ -303,3 +303,74 @@ fn the_trace_runs_through_calls() {
         "{text}"
     );
 }
+
+#[differentiable]
+fn dot(a: [f64; 2], b: [f64; 2]) -> f64 {
+    a[0] * b[0] + a[1] * b[1]
+}
+
+#[test]
+fn rows_and_captured_arrays_are_arguments() {
+    let xs = [[0.5, -1.0], [2.0, 0.25], [1.5, 1.5]];
+    let f = grad!(|w: [[f64; 2]; 2]| {
+        let mut s = dot(w[0], w[1]);
+        for i in 0..3 {
+            s += dot(w[1], xs[i]).tanh();
+        }
+        s
+    });
+    let w = [[0.3, -0.2], [0.7, 0.1]];
+    let plain = {
+        let mut s = dot(w[0], w[1]);
+        for x in xs {
+            s += dot(w[1], x).tanh();
+        }
+        s
+    };
+    assert_eq!(f.value(w).to_bits(), plain.to_bits());
+    // By hand: d/dw0 = w1; d/dw1 = w0 + Σ (1 − tanh²) x.
+    let mut expected = [w[1], w[0]];
+    for x in xs {
+        let t = dot(w[1], x).tanh();
+        for k in 0..2 {
+            expected[1][k] += (1.0 - t * t) * x[k];
+        }
+    }
+    let got = f.grad(w);
+    for j in 0..2 {
+        assert_close(&got[j], &expected[j]);
+    }
+    gradcheck(&f, [w[0][0], w[0][1], w[1][0], w[1][1]]).assert_passed();
+    assert!(
+        f.derivation().contains("dot([w[1][0], w[1][1]], xs[0])"),
+        "{}",
+        f.derivation()
+    );
+}
+
+/// Parameters named like the companions' own locals.
+#[differentiable(grad = awkward_grad)]
+fn awkward(out: f64, dout: f64, graph: f64, pullback: f64, inputs: f64) -> f64 {
+    out * dout + graph * pullback * inputs
+}
+
+fn awkward_grad(o: f64, d: f64, g: f64, p: f64, i: f64, _out: f64, dout: f64) -> [f64; 5] {
+    [dout * d, dout * o, dout * p * i, dout * g * i, dout * g * p]
+}
+
+#[differentiable]
+fn awkward_too(out: f64, dout: f64, graph: f64, pullback: f64, inputs: f64) -> f64 {
+    out * dout + graph * pullback * inputs
+}
+
+#[test]
+fn parameters_may_have_any_name() {
+    let x = [2.0, 3.0, 0.5, 4.0, -1.0];
+    let expected = [3.0, 2.0, -4.0, -0.5, 2.0];
+    let f = grad!(|a: f64, b: f64, c: f64, d: f64, e: f64| awkward(a, b, c, d, e));
+    assert_eq!(f.grad(x[0], x[1], x[2], x[3], x[4]), expected);
+    gradcheck(&f, x).assert_passed();
+    let g = grad!(|a: f64, b: f64, c: f64, d: f64, e: f64| awkward_too(a, b, c, d, e));
+    assert_eq!(g.grad(x[0], x[1], x[2], x[3], x[4]), expected);
+    gradcheck(&g, x).assert_passed();
+}

@@ -40,6 +40,50 @@ pub trait Callee {
     fn placeholder() -> Self::Pullback;
 }
 
+/// The type of parameter `K` of a `#[differentiable]` function, implemented by its
+/// companion: a caller captures a constant argument (`xs[i]`, a row of data) with this
+/// type, which the caller's macro cannot see.
+#[doc(hidden)]
+pub trait Param<const K: usize> {
+    /// The parameter's type: the element type or an array of it.
+    type Type;
+}
+
+/// A constant argument put on the runtime graph: a number becomes a constant node, an
+/// array an array of them, so that a call records on handles alone.
+#[doc(hidden)]
+pub trait Lift<T: Float> {
+    /// The handles, shaped like the value.
+    type Vars<'g>;
+
+    /// Records the value's numbers as constants of `graph`.
+    fn lift(self, graph: &Graph<T>) -> Self::Vars<'_>;
+}
+
+impl Lift<f64> for f64 {
+    type Vars<'g> = Var<'g, f64>;
+
+    fn lift(self, graph: &Graph<f64>) -> Var<'_, f64> {
+        graph.constant(self)
+    }
+}
+
+impl Lift<f32> for f32 {
+    type Vars<'g> = Var<'g, f32>;
+
+    fn lift(self, graph: &Graph<f32>) -> Var<'_, f32> {
+        graph.constant(self)
+    }
+}
+
+impl<T: Float, L: Lift<T>, const N: usize> Lift<T> for [L; N] {
+    type Vars<'g> = [L::Vars<'g>; N];
+
+    fn lift(self, graph: &Graph<T>) -> Self::Vars<'_> {
+        self.map(|item| item.lift(graph))
+    }
+}
+
 /// A scalar function of `N` inputs of type `T` with its gradient.
 ///
 /// `grad!` implements it for every function it generates; [`GraphFn`] implements it for a

@@ -19,7 +19,7 @@ use std::fmt::Write;
 
 use backprop_core::OpInfo;
 
-use crate::ir::{CondOp, Def, Guard, Program, ValueId};
+use crate::ir::{Arg, CondOp, Def, Guard, Program, Type, ValueId};
 use crate::names::ValueNames;
 use crate::regions::{self, Node};
 use crate::sweep::{Plan, Term};
@@ -136,7 +136,8 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
     };
     let mut lines = Vec::new();
     for (k, captured) in program.captured.iter().enumerate() {
-        if captured.ident.is_none() {
+        // A constant argument passed whole is shown in its call instead.
+        if captured.ident.is_none() && !matches!(captured.ty, Type::Opaque(..)) {
             let mut rhs = Rhs::default();
             rhs.text(&captured.text);
             lines.push(rhs.line(Kind::Captured(k), names.captured[k].clone(), false));
@@ -155,12 +156,19 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 let call = &program.calls[*call];
                 rhs.text(&format!("{}(", program.callees[call.callee].text));
                 let mut at = 0;
-                for (k, shape) in call.shapes.iter().enumerate() {
+                for (k, arg) in call.args.iter().enumerate() {
                     if k > 0 {
                         rhs.text(", ");
                     }
-                    let n = shape.iter().product::<usize>();
-                    nested(&mut rhs, shape, &args[at..at + n], &bind);
+                    let n = arg.len();
+                    match arg {
+                        Arg::Values(shape) => nested(&mut rhs, shape, &args[at..at + n], &bind),
+                        // A constant passed whole reads as written.
+                        Arg::Constant => match program.values[args[at]].def {
+                            Def::Captured(c) => rhs.text(&program.captured[c].text),
+                            _ => rhs.text("_"),
+                        },
+                    }
                     at += n;
                 }
                 rhs.text(")");

@@ -15,10 +15,11 @@
 //!     impl sq_dist {
 //!         fn __forward(a, b) -> (f64, Pullback);           // the generated forward pass
 //!         fn __parts(&Pullback, dout) -> ([f64; 2], [f64; 2]);  // its backward, per parameter
-//!         fn __record(graph, [Var; 4]) -> Var;             // one call on the runtime graph
+//!         fn __record(graph, [Var; 2], [Var; 2]) -> Var;   // one call on the runtime graph
 //!         fn __derivation() -> &'static str;
 //!     }
 //!     impl Callee for sq_dist { type Pullback = Pullback; .. }
+//!     impl Param<0> for sq_dist { type Type = [f64; 2]; }  // and Param<1>
 //! };
 //! ```
 //!
@@ -290,6 +291,69 @@ impl Shapes<'_> {
     }
 }
 
+/// The locals the companions introduce, hygienic so that no parameter of the user's
+/// (`out`, `dout`, `graph`, ...) can capture or shadow them.
+struct Hygienic {
+    pullback: Ident,
+    dout: Ident,
+    graph: Ident,
+    inputs: Ident,
+    out: Ident,
+}
+
+impl Hygienic {
+    fn new() -> Self {
+        Hygienic {
+            pullback: local("pullback"),
+            dout: local("dout"),
+            graph: local("graph"),
+            inputs: local("inputs"),
+            out: local("out"),
+        }
+    }
+
+    /// The parameters of `__record`, the graph and one shaped argument of handles per
+    /// parameter, and the statement that flattens them into `inputs`.
+    fn record_params(&self, shapes: &Shapes<'_>) -> (TokenStream, TokenStream) {
+        let private = private();
+        let elem = &shapes.elem;
+        let vars = Shapes {
+            params: shapes.params,
+            elem: quote!(#private::Var<'g, #elem>),
+        };
+        let graph = &self.graph;
+        let inputs = &self.inputs;
+        let args: Vec<Ident> = (0..shapes.params.len())
+            .map(|k| local(&format!("arg{k}")))
+            .collect();
+        let types = shapes.params.iter().map(|p| vars.param_type(&p.shape));
+        let per_param = shapes.per_param("v");
+        let flat = shapes.flat("v");
+        (
+            quote!(#graph: &'g #private::Graph<#elem>, #(#args: #types),*),
+            quote! {
+                let (#(#per_param,)*) = (#(#args,)*);
+                let #inputs = [#(#flat),*];
+            },
+        )
+    }
+}
+
+/// `impl Param<K> for name { type Type = ..; }` for each parameter.
+fn param_impls(shapes: &Shapes<'_>, name: &Ident) -> TokenStream {
+    let private = private();
+    let impls = shapes.params.iter().enumerate().map(|(k, p)| {
+        let k = Literal::usize_unsuffixed(k);
+        let ty = shapes.param_type(&p.shape);
+        quote! {
+            impl #private::Param<#k> for #name {
+                type Type = #ty;
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
+
 fn elem_tokens(elem: Elem) -> TokenStream {
     let name = Ident::new(elem.name(), Span::call_site());
     quote!(::core::primitive::#name)
@@ -346,8 +410,17 @@ fn generated_companion(
     let parts_type = shapes.parts_type();
     let shaped = shapes.shaped("g");
     let per_param = shapes.per_param("g");
-    let n = Literal::usize_unsuffixed(shapes.len());
     let strukt = companion_struct(function);
+    let params_impls = param_impls(&shapes, name);
+    let hygienic = Hygienic::new();
+    let Hygienic {
+        pullback: pb,
+        dout,
+        graph,
+        inputs,
+        ..
+    } = &hygienic;
+    let (record_params, flatten) = hygienic.record_params(&shapes);
     Some(quote! {
         #strukt
 
@@ -362,17 +435,15 @@ fn generated_companion(
                 }
 
                 #[inline]
-                pub fn __parts(pullback: &#pullback, dout: #elem) -> #parts_type {
-                    let #shaped = pullback.backward(dout);
+                pub fn __parts(#pb: &#pullback, #dout: #elem) -> #parts_type {
+                    let #shaped = #pb.backward(#dout);
                     (#(#per_param,)*)
                 }
 
-                pub fn __record<'g>(
-                    graph: &'g #private::Graph<#elem>,
-                    inputs: [#private::Var<'g, #elem>; #n],
-                ) -> #private::Var<'g, #elem> {
-                    graph.call(#name_text, &inputs, |graph, _| {
-                        #private::Differentiable::record(&(#ctor), graph, inputs)
+                pub fn __record<'g>(#record_params) -> #private::Var<'g, #elem> {
+                    #flatten
+                    #graph.call(#name_text, &#inputs, |#graph, _| {
+                        #private::Differentiable::record(&(#ctor), #graph, #inputs)
                     })
                 }
 
@@ -388,6 +459,8 @@ fn generated_companion(
                     #placeholder
                 }
             }
+
+            #params_impls
 
             // The pullback's size, computed here so that recursion through other
             // functions (whose pullbacks would contain each other) is reported where the
@@ -421,9 +494,18 @@ fn custom_companion(
     let parts_type = shapes.parts_type();
     let shaped = shapes.shaped("g");
     let per_param = shapes.per_param("g");
-    let n = Literal::usize_unsuffixed(shapes.len());
     let flat = shapes.flat("g");
     let flat_values = shapes.flat("x");
+    let params_impls = param_impls(&shapes, name);
+    let hygienic = Hygienic::new();
+    let Hygienic {
+        pullback: pb,
+        dout,
+        graph,
+        inputs,
+        out,
+    } = &hygienic;
+    let (record_params, flatten) = hygienic.record_params(&shapes);
     let shaped_values = shapes.per_param("x");
     let derivative = local("__BACKPROP_DERIVATIVE");
     let zero = match elem_tokens(Elem::F64).to_string() == elem.to_string() {
@@ -459,26 +541,24 @@ fn custom_companion(
             impl #name {
                 #[inline]
                 pub fn __forward(#args) -> (#elem, #pullback) {
-                    let out = #name(#(#idents),*);
-                    (out, #pullback { args: (#(#idents,)*), out })
+                    let #out = #name(#(#idents),*);
+                    (#out, #pullback { args: (#(#idents,)*), out: #out })
                 }
 
                 #[inline]
-                pub fn __parts(pullback: &#pullback, dout: #elem) -> #parts_type {
-                    let (#(#idents,)*) = pullback.args;
-                    let #shaped = #derivative(#(#idents,)* pullback.out, dout);
+                pub fn __parts(#pb: &#pullback, #dout: #elem) -> #parts_type {
+                    let (#(#idents,)*) = #pb.args;
+                    let #shaped = #derivative(#(#idents,)* #pb.out, #dout);
                     (#(#per_param,)*)
                 }
 
-                pub fn __record<'g>(
-                    graph: &'g #private::Graph<#elem>,
-                    inputs: [#private::Var<'g, #elem>; #n],
-                ) -> #private::Var<'g, #elem> {
-                    let [#(#flat_values),*] = inputs.map(|v| v.value());
+                pub fn __record<'g>(#record_params) -> #private::Var<'g, #elem> {
+                    #flatten
+                    let [#(#flat_values),*] = #inputs.map(|v| v.value());
                     let (#(#idents,)*) = (#(#shaped_values,)*);
-                    let out = #name(#(#idents),*);
-                    graph.custom(#name_text, &inputs, out, move |dout| {
-                        let #shaped = #derivative(#(#idents,)* out, dout);
+                    let #out = #name(#(#idents),*);
+                    #graph.custom(#name_text, &#inputs, #out, move |#dout| {
+                        let #shaped = #derivative(#(#idents,)* #out, #dout);
                         ::std::vec![#(#flat),*]
                     })
                 }
@@ -495,6 +575,8 @@ fn custom_companion(
                     #pullback { args: (#(#zeros,)*), out: #zero }
                 }
             }
+
+            #params_impls
         };
     }
 }

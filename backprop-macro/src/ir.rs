@@ -32,6 +32,10 @@ pub enum Type {
     Int,
     /// A condition of a branch decided at run time.
     Bool,
+    /// A constant argument of a call, captured whole with the type of the callee's
+    /// parameter at that position (`xs[i]`, which may be an array): it has no value the
+    /// body computes with.
+    Opaque(CalleeId, usize),
 }
 
 /// How a value is defined.
@@ -60,7 +64,8 @@ pub enum Def {
         otherwise: ValueId,
     },
     /// A call of a `#[differentiable]` function: `args` are the scalars of its arguments,
-    /// each argument's row-major, as [`Program::calls`] shapes them.
+    /// each argument's row-major, or a constant argument's captured value, as
+    /// [`Program::calls`] describes them.
     Call { call: CallId, args: Vec<ValueId> },
 }
 
@@ -72,8 +77,26 @@ pub type CalleeId = usize;
 /// One call of a `#[differentiable]` function.
 pub struct Call {
     pub callee: CalleeId,
-    /// The shape of each argument, empty for a scalar.
-    pub shapes: Vec<Vec<usize>>,
+    pub args: Vec<Arg>,
+}
+
+/// How one argument of a call is passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// Values of the program, row-major, in this shape (empty for a scalar).
+    Values(Vec<usize>),
+    /// One captured constant of type `Opaque`, passed whole.
+    Constant,
+}
+
+impl Arg {
+    /// How many of the call's values the argument takes.
+    pub fn len(&self) -> usize {
+        match self {
+            Arg::Values(shape) => shape.iter().product(),
+            Arg::Constant => 1,
+        }
+    }
 }
 
 /// A `#[differentiable]` function called by the body, once per distinct path.

@@ -74,7 +74,7 @@ impl ValueNames {
                 // Lowercase: a captured name is a use of an item such as `const K`, and a
                 // local of the same name would be read as a pattern matching that constant.
                 (Some(ident), _) => names.fresh(&not_keyword(unraw(ident).to_ascii_lowercase())),
-                (None, Type::Float) => {
+                (None, Type::Float | Type::Opaque(..)) => {
                     floats += 1;
                     names.fresh(&format!("c{}", floats - 1))
                 }

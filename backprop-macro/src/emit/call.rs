@@ -12,7 +12,7 @@ use quote::{quote, ToTokens};
 use super::body::Stmt;
 use super::code::{nest, private, Code};
 use super::forward::Mode;
-use crate::ir::{CalleeId, Def, ValueId};
+use crate::ir::{Arg, CalleeId, Def, ValueId};
 use crate::names::local;
 use crate::sweep::{Contribution, Operand, Step, Term};
 
@@ -40,22 +40,32 @@ impl Code<'_> {
         }
     }
 
-    /// The arguments of a call, each shaped as passed: `x`, `[a, b]`.
+    /// The arguments of a call, each shaped as passed (`x`, `[a, b]`), from `item` of
+    /// each value; a constant passed whole is `constant` of its value.
     fn call_args(
         &self,
         call: usize,
         args: &[ValueId],
-        item: &dyn Fn(ValueId) -> TokenStream,
+        item: &dyn Fn(usize, ValueId) -> TokenStream,
+        constant: &dyn Fn(ValueId) -> TokenStream,
     ) -> Vec<TokenStream> {
         let mut at = 0;
         self.program.calls[call]
-            .shapes
+            .args
             .iter()
-            .map(|shape| {
-                let n = shape.iter().product::<usize>();
-                let items: Vec<TokenStream> = args[at..at + n].iter().map(|&a| item(a)).collect();
+            .map(|arg| {
+                let n = arg.len();
+                let here = at;
                 at += n;
-                nest(shape, &items)
+                match arg {
+                    Arg::Values(shape) => {
+                        let items: Vec<TokenStream> = (here..here + n)
+                            .map(|position| item(position, args[position]))
+                            .collect();
+                        nest(shape, &items)
+                    }
+                    Arg::Constant => constant(args[here]),
+                }
             })
             .collect()
     }
@@ -70,21 +80,28 @@ impl Code<'_> {
         let callee = self.program.calls[*call].callee;
         let name = Some((self.local(v), false));
         if mode == Mode::Record {
+            let private = private();
             let graph = local(&self.names().graph);
-            let flat = args.iter().map(|&a| match &self.program.values[a].def {
+            let var = |_, a: ValueId| match &self.program.values[a].def {
                 Def::Literal(x) => {
                     let lit = self.literal(*x);
                     quote!(#graph.constant(#lit))
                 }
                 _ => self.value(a),
-            });
+            };
+            let lift = |a: ValueId| {
+                let value = self.value(a);
+                quote!(#private::Lift::lift(#value, #graph))
+            };
+            let shaped = self.call_args(*call, args, &var, &lift);
             let alias = alias(callee);
             return Some(Stmt::Let {
                 names: vec![name],
-                expr: quote!(#alias::__record(#graph, [#(#flat),*])),
+                expr: quote!(#alias::__record(#graph, #(#shaped),*)),
             });
         }
-        let shaped = self.call_args(*call, args, &|a| self.value(a));
+        let value = |_, a: ValueId| self.value(a);
+        let shaped = self.call_args(*call, args, &value, &|a| self.value(a));
         let keeps_pullback = self.plan.saved.contains(&Operand::Aux(v));
         if mode == Mode::Value || !keeps_pullback {
             let path = &self.program.callees[callee].path;
@@ -123,11 +140,15 @@ impl Code<'_> {
                 parts[p] = Some(local(&self.fresh(&format!("g_{value_name}_{p}"))));
             }
         }
-        let positions: Vec<ValueId> = (0..args.len()).collect();
-        let pattern = self.call_args(*call, &positions, &|p| match &parts[p] {
-            Some(name) => name.to_token_stream(),
-            None => quote!(_),
-        });
+        let pattern = self.call_args(
+            *call,
+            args,
+            &|p, _| match &parts[p] {
+                Some(name) => name.to_token_stream(),
+                None => quote!(_),
+            },
+            &|_| quote!(_),
+        );
         let alias = alias(callee);
         let pullback = self.aux(v);
         let d = local(self.names().adjoint(v));

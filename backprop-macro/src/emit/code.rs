@@ -77,6 +77,12 @@ impl<'a> Code<'a> {
             Type::Float => self.elem(),
             Type::Int => quote!(::core::primitive::i32),
             Type::Bool => quote!(::core::primitive::bool),
+            Type::Opaque(callee, k) => {
+                let private = private();
+                let alias = super::call::alias(callee);
+                let k = Literal::usize_unsuffixed(k);
+                quote!(<#alias as #private::Param<#k>>::Type)
+            }
         }
     }
 
@@ -352,7 +358,8 @@ impl<'a> Code<'a> {
                 Operand::Aux(_) => (self.operand_ident(operand), Type::Float),
             };
             match ty {
-                Type::Float => saved.floats.push(name),
+                // A constant argument passed whole is never read backward.
+                Type::Float | Type::Opaque(..) => saved.floats.push(name),
                 Type::Int => saved.ints.push(name),
                 Type::Bool => saved.bools.push(name),
             }
@@ -531,7 +538,9 @@ impl<'a> Code<'a> {
         let elem = self.elem();
         let token = self.value(v);
         match self.program.values[v].ty {
-            Type::Float => token,
+            // The derivation shows a constant argument passed whole as text, never as a
+            // number.
+            Type::Float | Type::Opaque(..) => token,
             Type::Int => quote!(<#elem as #private::Float>::from_i32(#token)),
             Type::Bool => {
                 let (one, zero) = (self.literal(1.0), self.literal(0.0));

@@ -284,7 +284,7 @@ impl Code<'_> {
                 None => self.literal(0.0),
             },
             Operand::Value(v) => match self.program.values[v].ty {
-                Type::Float => self.literal(0.0),
+                Type::Float | Type::Opaque(..) => self.literal(0.0),
                 Type::Int => quote!(0),
                 Type::Bool => quote!(false),
             },

@@ -10,7 +10,7 @@ use super::konst::{self, Const};
 use super::scope::Binding;
 use super::{Lowerer, Task};
 use crate::input::Form;
-use crate::ir::{Call, Callee, Def, Type, ValueId};
+use crate::ir::{Arg, Call, Callee, Def, Type, ValueId};
 use crate::names::unraw;
 use crate::{constant, literal, suggest, unsupported};
 
@@ -130,16 +130,36 @@ impl<'a> Lowerer<'a, '_> {
                 self.callees.len() - 1
             }
         };
-        let mut shapes = Vec::new();
+        let mut args = Vec::new();
         let mut leaves = Vec::new();
-        for arg in &call.args {
-            if let Some(Binding::Array { shape, elems, .. }) = super::stmt::array_copy(arg, self) {
-                shapes.push(shape);
-                leaves.push(Task::PushAll(elems));
+        for (position, arg) in call.args.iter().enumerate() {
+            match self.array_part(arg) {
+                Ok(Some((shape, elems))) => {
+                    args.push(Arg::Values(shape));
+                    leaves.push(Task::PushAll(elems));
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    self.errors.push(e);
+                    self.placeholder();
+                    return;
+                }
+            }
+            if self.form == Form::Closure
+                && self.dependency(arg).is_none()
+                && !is_number(arg)
+                && constant::capturable(arg)
+            {
+                // A constant, captured whole with the parameter's type, which may be an
+                // array: `xs[i]`, a row of data.
+                let v = self.capture(arg, None, Type::Opaque(callee, position));
+                args.push(Arg::Constant);
+                leaves.push(Task::Push(v));
                 continue;
             }
             match self.array_literal(arg, &mut leaves) {
-                Ok(shape) => shapes.push(shape.unwrap_or_default()),
+                Ok(shape) => args.push(Arg::Values(shape.unwrap_or_default())),
                 Err(e) => {
                     self.errors.push(e);
                     self.placeholder();
@@ -147,9 +167,59 @@ impl<'a> Lowerer<'a, '_> {
                 }
             }
         }
-        self.calls.push(Call { callee, shapes });
+        self.calls.push(Call { callee, args });
         tasks.push(Task::DiffCall(self.calls.len() - 1));
         tasks.extend(leaves.into_iter().rev());
+    }
+
+    /// An argument that is a whole array of the body or a part of one (a row `w[j]` of a
+    /// 2-D array): its shape and elements. `None` for anything else, a single element
+    /// included.
+    fn array_part(&mut self, arg: &Expr) -> syn::Result<Option<(Vec<usize>, Vec<ValueId>)>> {
+        let mut indices = Vec::new();
+        let mut base = arg;
+        loop {
+            match base {
+                Expr::Index(index) => {
+                    indices.push(&*index.index);
+                    base = &index.expr;
+                }
+                Expr::Paren(p) => base = &p.expr,
+                _ => break,
+            }
+        }
+        indices.reverse();
+        let Expr::Path(path) = base else {
+            return Ok(None);
+        };
+        let Some(ident) = path.path.get_ident() else {
+            return Ok(None);
+        };
+        let Some(Binding::Array { shape, elems, .. }) = self.scope.get(ident).cloned() else {
+            return Ok(None);
+        };
+        if indices.len() >= shape.len() {
+            return Ok(None);
+        }
+        let mut start = 0;
+        for (k, index) in indices.iter().enumerate() {
+            let n = self.loop_int(index, "an index")?;
+            let len = shape[k];
+            let Some(n) = usize::try_from(n).ok().filter(|&n| n < len) else {
+                return Err(syn::Error::new_spanned(
+                    index,
+                    format!(
+                        "index {n} is out of bounds: dimension {} of `{ident}` has length {len}",
+                        k + 1
+                    ),
+                ));
+            };
+            start = start * len + n;
+        }
+        let rest = shape[indices.len()..].to_vec();
+        let size: usize = rest.iter().product();
+        let elems = elems[start * size..(start + 1) * size].to_vec();
+        Ok(Some((rest, elems)))
     }
 
     /// Checks the argument count of a call of `info` and schedules its arguments.
@@ -229,6 +299,16 @@ impl<'a> Lowerer<'a, '_> {
             return None;
         }
         Some(self.capture(arg, None, Type::Int))
+    }
+}
+
+/// A numeric literal, perhaps negated: a value of the body, not a captured constant.
+fn is_number(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(_) => true,
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => is_number(&u.expr),
+        Expr::Paren(p) => is_number(&p.expr),
+        _ => false,
     }
 }
 

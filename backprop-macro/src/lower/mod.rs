@@ -28,7 +28,7 @@ use syn::{BinOp, Expr, UnOp};
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
 use crate::ir::{
-    Arm, Branch, BranchId, Call, CallId, Callee, Captured, CondOp, Def, Elem, Guard, Program,
+    Arg, Arm, Branch, BranchId, Call, CallId, Callee, Captured, CondOp, Def, Elem, Guard, Program,
     ScalarInput, Type, Value, ValueId,
 };
 use crate::names::unraw;
@@ -223,11 +223,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                 Task::Push(v) => self.stack.push(v),
                 Task::PushAll(values) => self.stack.extend(values),
                 Task::DiffCall(call) => {
-                    let n = self.calls[call]
-                        .shapes
-                        .iter()
-                        .map(|s| s.iter().product::<usize>())
-                        .sum::<usize>();
+                    let n = self.calls[call].args.iter().map(Arg::len).sum::<usize>();
                     let at = self.stack.len().saturating_sub(n);
                     let args = self.stack.split_off(at);
                     let active = args.iter().any(|&a| self.values[a].active);
