@@ -384,7 +384,8 @@ pub mod __private {
     pub use backprop_core::Trace;
     pub use backprop_core::Var;
     pub use backprop_core::{
-        rules, Callee, Differentiable, Float, Graph, Lift, Op, Param, Pullback,
+        rules, Callee, Differentiable, Float, Graph, HigherOrder, Lift, Op, Param, Promote,
+        Pullback, Scalar,
     };
 }
 

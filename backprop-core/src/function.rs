@@ -32,12 +32,108 @@ pub trait Pullback<T: Float, const N: usize>: Copy {
 /// it is not meant to be implemented by hand.
 #[doc(hidden)]
 pub trait Callee {
-    /// The pullback the callee's forward pass returns.
-    type Pullback: Copy + fmt::Debug;
+    /// The element type of the function.
+    type Elem: Float;
+
+    /// The pullback the callee's forward pass returns, over scalars `S`.
+    type Pullback<S: Scalar<Self::Elem>>: Copy + fmt::Debug;
+
+    /// Why the function cannot be differentiated twice, if it cannot: it has, or calls, a
+    /// custom derivative, which gives first derivatives only.
+    const ONCE_ONLY: Option<&'static str>;
 
     /// A pullback that stands in for one in the arm of a branch not taken; it is never
     /// pulled back.
-    fn placeholder() -> Self::Pullback;
+    fn placeholder<S: Scalar<Self::Elem>>() -> Self::Pullback<S>;
+}
+
+/// A scalar the generated code computes with: the element type `T` itself, or a dual
+/// number over it, so that one generated body serves first order, forward mode and
+/// second order.
+#[doc(hidden)]
+pub trait Scalar<T: Float>: Float {
+    /// A constant: a literal or a captured constant of the element type.
+    fn lit(x: T) -> Self;
+
+    /// The value, without tangents.
+    fn re(self) -> T;
+
+    /// The result of a function whose body the scalar cannot see (one with a custom
+    /// derivative): its value `out` at the arguments' values, and tangents from `grad`,
+    /// the gradient there, called only by a scalar that has tangents.
+    fn custom<const N: usize>(args: [Self; N], out: T, grad: impl FnOnce() -> [T; N]) -> Self;
+}
+
+impl Scalar<f64> for f64 {
+    #[inline(always)]
+    fn lit(x: f64) -> f64 {
+        x
+    }
+
+    #[inline(always)]
+    fn re(self) -> f64 {
+        self
+    }
+
+    #[inline(always)]
+    fn custom<const N: usize>(_: [f64; N], out: f64, _: impl FnOnce() -> [f64; N]) -> f64 {
+        out
+    }
+}
+
+impl Scalar<f32> for f32 {
+    #[inline(always)]
+    fn lit(x: f32) -> f32 {
+        x
+    }
+
+    #[inline(always)]
+    fn re(self) -> f32 {
+        self
+    }
+
+    #[inline(always)]
+    fn custom<const N: usize>(_: [f32; N], out: f32, _: impl FnOnce() -> [f32; N]) -> f32 {
+        out
+    }
+}
+
+/// A constant argument made a value of the scalar `S`: a number through
+/// [`Scalar::lit`], an array element by element.
+#[doc(hidden)]
+pub trait Promote<S> {
+    /// The value over `S`.
+    type Output;
+
+    /// Converts.
+    fn promote(self) -> Self::Output;
+}
+
+impl<S: Scalar<f64>> Promote<S> for f64 {
+    type Output = S;
+
+    #[inline(always)]
+    fn promote(self) -> S {
+        S::lit(self)
+    }
+}
+
+impl<S: Scalar<f32>> Promote<S> for f32 {
+    type Output = S;
+
+    #[inline(always)]
+    fn promote(self) -> S {
+        S::lit(self)
+    }
+}
+
+impl<S, P: Promote<S>, const N: usize> Promote<S> for [P; N] {
+    type Output = [P::Output; N];
+
+    #[inline(always)]
+    fn promote(self) -> Self::Output {
+        self.map(Promote::promote)
+    }
 }
 
 /// The type of parameter `K` of a `#[differentiable]` function, implemented by its
@@ -125,6 +221,23 @@ pub trait Differentiable<T: Float, const N: usize> {
     /// its output. The recorded nodes are the function's own operations, so the graph's
     /// reverse sweep (and its drawing) shows the same chain rule.
     fn record<'g>(&self, graph: &'g Graph<T>, inputs: [Var<'g, T>; N]) -> Var<'g, T>;
+}
+
+/// A [`Differentiable`] function that runs on any [`Scalar`] over its element type, dual
+/// numbers included: what forward mode and second order need. Every `grad!` implements
+/// it; [`GraphFn`] cannot (its closure computes on graph handles of one type).
+pub trait HigherOrder<T: Float, const N: usize>: Differentiable<T, N> {
+    /// Why the function cannot be differentiated twice, if it cannot: it calls a function
+    /// with a custom derivative, which gives first derivatives only.
+    const ONCE_ONLY: Option<&'static str>;
+
+    /// The value, computed over scalars `S`.
+    #[doc(hidden)]
+    fn value_in<S: Scalar<T>>(&self, x: [S; N]) -> S;
+
+    /// The value and the gradient, computed over scalars `S`.
+    #[doc(hidden)]
+    fn value_and_grad_in<S: Scalar<T>>(&self, x: [S; N]) -> (S, [S; N]);
 }
 
 /// A pullback that holds a whole gradient and scales it by `dout`, used by [`GraphFn`],

@@ -16,7 +16,10 @@ pub mod trace;
 
 pub use draw::DrawOptions;
 pub use float::Float;
-pub use function::{Callee, Differentiable, GraphFn, Lift, Param, Pullback, ScaledGradient};
+pub use function::{
+    Callee, Differentiable, GraphFn, HigherOrder, Lift, Param, Promote, Pullback, Scalar,
+    ScaledGradient,
+};
 pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};
 pub use graph::{Call, Gradients, Graph, GraphError, Node, NodeKind, Var};
 // The module holds only node types, one per operation: a glob keeps this list in step

@@ -354,6 +354,15 @@ fn param_impls(shapes: &Shapes<'_>, name: &Ident) -> TokenStream {
     quote!(#(#impls)*)
 }
 
+/// The scalar type parameter of the generated functions, and its bound.
+fn scalar(elem: &TokenStream) -> (Ident, TokenStream) {
+    let private = private();
+    (
+        crate::emit::Code::scalar_param(),
+        quote!(#private::Scalar<#elem>),
+    )
+}
+
 fn elem_tokens(elem: Elem) -> TokenStream {
     let name = Ident::new(elem.name(), Span::call_site());
     quote!(::core::primitive::#name)
@@ -394,7 +403,12 @@ fn generated_companion(
     let names = crate::names::ValueNames::new(&program);
     let lines = crate::derivation::lines(&program, &plan, &names);
     let emitted = crate::emit::emit(&program, &plan, names, &lines);
-    let (items, ctor, placeholder) = (emitted.items, emitted.ctor, emitted.placeholder);
+    let (items, ctor, placeholder, once_only) = (
+        emitted.items,
+        emitted.ctor,
+        emitted.placeholder,
+        emitted.once_only,
+    );
 
     let private = private();
     let shapes = Shapes {
@@ -405,9 +419,7 @@ fn generated_companion(
     let name = &function.sig.ident;
     let name_text = unraw(name);
     let pullback = local("__BackpropPullback");
-    let args = shapes.params();
     let idents = shapes.idents();
-    let parts_type = shapes.parts_type();
     let shaped = shapes.shaped("g");
     let per_param = shapes.per_param("g");
     let strukt = companion_struct(function);
@@ -421,6 +433,14 @@ fn generated_companion(
         ..
     } = &hygienic;
     let (record_params, flatten) = hygienic.record_params(&shapes);
+    let (s, bound) = scalar(elem);
+    let over_s = Shapes {
+        params: &params,
+        elem: s.to_token_stream(),
+    };
+    let args_s = over_s.params();
+    let parts_s = over_s.parts_type();
+    let types: Vec<TokenStream> = params.iter().map(|p| shapes.param_type(&p.shape)).collect();
     Some(quote! {
         #strukt
 
@@ -430,12 +450,17 @@ fn generated_companion(
             #[allow(non_snake_case, clippy::too_many_arguments)]
             impl #name {
                 #[inline]
-                pub fn __forward(#args) -> (#elem, #pullback) {
-                    (#ctor).forward(#(#idents),*)
+                pub fn __value<#s: #bound>(#args_s) -> #s {
+                    (#ctor).__value::<#s>(#(#idents),*)
                 }
 
                 #[inline]
-                pub fn __parts(#pb: &#pullback, #dout: #elem) -> #parts_type {
+                pub fn __forward<#s: #bound>(#args_s) -> (#s, #pullback<#s>) {
+                    (#ctor).__forward::<#s>(#(#idents),*)
+                }
+
+                #[inline]
+                pub fn __parts<#s: #bound>(#pb: &#pullback<#s>, #dout: #s) -> #parts_s {
                     let #shaped = #pb.backward(#dout);
                     (#(#per_param,)*)
                 }
@@ -453,19 +478,25 @@ fn generated_companion(
             }
 
             impl #private::Callee for #name {
-                type Pullback = #pullback;
+                type Elem = #elem;
+                type Pullback<#s: #bound> = #pullback<#s>;
+                const ONCE_ONLY: ::core::option::Option<&'static ::core::primitive::str> =
+                    #once_only;
 
-                fn placeholder() -> #pullback {
+                fn placeholder<#s: #bound>() -> #pullback<#s> {
                     #placeholder
                 }
             }
 
             #params_impls
 
+            // The function itself, which generated code no longer calls, counts as used.
+            const _: fn(#(#types),*) -> #elem = #name;
+
             // The pullback's size, computed here so that recursion through other
             // functions (whose pullbacks would contain each other) is reported where the
             // functions are defined, not where they are first used.
-            const _: usize = ::core::mem::size_of::<#pullback>();
+            const _: usize = ::core::mem::size_of::<#pullback<#elem>>();
         };
     })
 }
@@ -484,14 +515,19 @@ fn custom_companion(
         elem: elem_tokens(elem),
     };
     let elem = &shapes.elem;
+    let (s, bound) = scalar(elem);
+    let over_s = Shapes {
+        params,
+        elem: s.to_token_stream(),
+    };
     let name = &function.sig.ident;
     let name_text = unraw(name);
     let pullback = local("__BackpropPullback");
-    let args = shapes.params();
+    let args_s = over_s.params();
     let idents = shapes.idents();
     let types: Vec<TokenStream> = params.iter().map(|p| shapes.param_type(&p.shape)).collect();
     let grad_type = shapes.grad_type();
-    let parts_type = shapes.parts_type();
+    let parts_s = over_s.parts_type();
     let shaped = shapes.shaped("g");
     let per_param = shapes.per_param("g");
     let flat = shapes.flat("g");
@@ -507,6 +543,20 @@ fn custom_companion(
     } = &hygienic;
     let (record_params, flatten) = hygienic.record_params(&shapes);
     let shaped_values = shapes.per_param("x");
+    // The arguments' values, without tangents, rebound to the parameters' names.
+    let real: Vec<TokenStream> = flat_values.iter().map(|x| quote!(#x.re())).collect();
+    let shaped_real = {
+        let mut at = 0;
+        params
+            .iter()
+            .map(|p| {
+                let n = p.len().max(1);
+                let items = &real[at..at + n];
+                at += n;
+                nest(&p.shape, items)
+            })
+            .collect::<Vec<_>>()
+    };
     let derivative = local("__BACKPROP_DERIVATIVE");
     let zero = match elem_tokens(Elem::F64).to_string() == elem.to_string() {
         true => quote!(0.0_f64),
@@ -519,9 +569,14 @@ fn custom_companion(
         })
     });
     let strukt = companion_struct(function);
+    let grad_text = crate::constant::source_text(&syn::Expr::Verbatim(grad.to_token_stream()));
     let derivation = format!(
-        "{name_text} has a custom derivative: its gradient is `{}(..., out, dout)`\n",
-        crate::constant::source_text(&syn::Expr::Verbatim(grad.to_token_stream()))
+        "{name_text} has a custom derivative: its gradient is `{grad_text}(..., out, dout)`\n"
+    );
+    let once_only = format!(
+        "`{name_text}` has a custom derivative (`grad = {grad_text}`), which gives first \
+         derivatives only: `jvp` and `gradcheck` go through it, `hvp`, `hessian` and \
+         `gradgradcheck` cannot"
     );
     quote! {
         #strukt
@@ -531,25 +586,50 @@ fn custom_companion(
             // output and `dout`, to the gradient shaped as `grad!` shapes it.
             const #derivative: fn(#(#types,)* #elem, #elem) -> #grad_type = #grad;
 
+            // The arguments and the output, without tangents: a custom derivative gives
+            // first derivatives only, so nothing pulls back a tangent through it.
             #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
-            pub struct #pullback {
+            pub struct #pullback<#s> {
                 args: (#(#types,)*),
                 out: #elem,
+                scalar: ::core::marker::PhantomData<#s>,
             }
 
             #[allow(non_snake_case, clippy::too_many_arguments)]
             impl #name {
+                /// The value by the function itself, with tangents from the derivative.
                 #[inline]
-                pub fn __forward(#args) -> (#elem, #pullback) {
+                fn __call<#s: #bound>(#args_s) -> (#s, (#(#types,)*), #elem) {
+                    let (#(#shaped_values,)*) = (#(#idents,)*);
+                    let #inputs = [#(#flat_values),*];
+                    let (#(#idents,)*) = (#(#shaped_real,)*);
                     let #out = #name(#(#idents),*);
-                    (#out, #pullback { args: (#(#idents,)*), out: #out })
+                    let value = <#s as #bound>::custom(#inputs, #out, || {
+                        let #shaped = #derivative(
+                            #(#idents,)* #out, <#elem as #private::Float>::ONE
+                        );
+                        [#(#flat),*]
+                    });
+                    (value, (#(#idents,)*), #out)
                 }
 
                 #[inline]
-                pub fn __parts(#pb: &#pullback, #dout: #elem) -> #parts_type {
+                pub fn __value<#s: #bound>(#args_s) -> #s {
+                    Self::__call::<#s>(#(#idents),*).0
+                }
+
+                #[inline]
+                pub fn __forward<#s: #bound>(#args_s) -> (#s, #pullback<#s>) {
+                    let (value, args, #out) = Self::__call::<#s>(#(#idents),*);
+                    let scalar = ::core::marker::PhantomData;
+                    (value, #pullback { args, out: #out, scalar })
+                }
+
+                #[inline]
+                pub fn __parts<#s: #bound>(#pb: &#pullback<#s>, #dout: #s) -> #parts_s {
                     let (#(#idents,)*) = #pb.args;
-                    let #shaped = #derivative(#(#idents,)* #pb.out, #dout);
-                    (#(#per_param,)*)
+                    let #shaped = #derivative(#(#idents,)* #pb.out, #dout.re());
+                    (#(#private::Promote::<#s>::promote(#per_param),)*)
                 }
 
                 pub fn __record<'g>(#record_params) -> #private::Var<'g, #elem> {
@@ -569,10 +649,14 @@ fn custom_companion(
             }
 
             impl #private::Callee for #name {
-                type Pullback = #pullback;
+                type Elem = #elem;
+                type Pullback<#s: #bound> = #pullback<#s>;
+                const ONCE_ONLY: ::core::option::Option<&'static ::core::primitive::str> =
+                    ::core::option::Option::Some(#once_only);
 
-                fn placeholder() -> #pullback {
-                    #pullback { args: (#(#zeros,)*), out: #zero }
+                fn placeholder<#s: #bound>() -> #pullback<#s> {
+                    let scalar = ::core::marker::PhantomData;
+                    #pullback { args: (#(#zeros,)*), out: #zero, scalar }
                 }
             }
 

@@ -114,8 +114,11 @@ mod tests {
                 .replace("::core::clone::", "")
                 .replace("::core::marker::", "")
                 .replace("::core::fmt::", "")
+                .replace("::backprop::__private::", "")
+                .replace("__BackpropS", "S")
                 .replace(",}", "}")
                 .replace(",)", ")")
+                .replace(",>", ">")
         };
         let squeezed = squeeze(&code);
         let readme = include_str!("../../README.md");
@@ -126,7 +129,10 @@ mod tests {
         let block = &block[..block.find("\n};").expect("the listing ends")];
         for line in block.lines().skip(1).map(str::trim) {
             // Comments stand for the parts the README leaves out.
-            if line.is_empty() || (line.starts_with("//") && !line.starts_with("///")) {
+            if line.is_empty()
+                || line.starts_with("# ")
+                || (line.starts_with("//") && !line.starts_with("///"))
+            {
                 continue;
             }
             assert!(

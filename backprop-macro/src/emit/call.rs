@@ -70,9 +70,9 @@ impl Code<'_> {
             .collect()
     }
 
-    /// The statement that computes a call's value: the plain function for `value` (so
-    /// the value is the function's own, bit for bit), its generated forward pass where
-    /// the pullback is kept, its recording on the graph for `record`.
+    /// The statement that computes a call's value: the callee's generated value (the
+    /// function's own, bit for bit) for `value`, its generated forward pass where the
+    /// pullback is kept, its recording on the graph for `record`.
     pub fn call_stmt(&self, v: ValueId, mode: Mode) -> Option<Stmt> {
         let Def::Call { call, args } = &self.program.values[v].def else {
             return None;
@@ -103,17 +103,17 @@ impl Code<'_> {
         let value = |_, a: ValueId| self.value(a);
         let shaped = self.call_args(*call, args, &value, &|a| self.value(a));
         let keeps_pullback = self.plan.saved.contains(&Operand::Aux(v));
+        let alias = alias(callee);
+        let s = self.scalar();
         if mode == Mode::Value || !keeps_pullback {
-            let path = &self.program.callees[callee].path;
             return Some(Stmt::Let {
                 names: vec![name],
-                expr: quote!(#path(#(#shaped),*)),
+                expr: quote!(#alias::__value::<#s>(#(#shaped),*)),
             });
         }
-        let alias = alias(callee);
         Some(Stmt::Let {
             names: vec![name, Some((self.aux(v), false))],
-            expr: quote!(#alias::__forward(#(#shaped),*)),
+            expr: quote!(#alias::__forward::<#s>(#(#shaped),*)),
         })
     }
 
@@ -121,7 +121,8 @@ impl Code<'_> {
     pub fn pullback_placeholder(&self, callee: CalleeId) -> TokenStream {
         let private = private();
         let alias = alias(callee);
-        quote!(<#alias as #private::Callee>::placeholder())
+        let s = self.scalar();
+        quote!(<#alias as #private::Callee>::placeholder::<#s>())
     }
 
     /// The backward step of a call: its pullback, pulled back by the call's adjoint, taken

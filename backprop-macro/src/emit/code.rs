@@ -30,6 +30,9 @@ pub struct Code<'a> {
     pub(super) names: ValueNames,
     /// The value of each scalar input, by input index.
     input_values: Vec<ValueId>,
+    /// Whether the code being written is generic over the scalar (`value`, `forward`,
+    /// `backward`, `value_and_grad`) rather than in the element type (`trace`, `record`).
+    generic: bool,
 }
 
 /// The saved values of the pullback, split by type.
@@ -54,7 +57,34 @@ impl<'a> Code<'a> {
             plan,
             names,
             input_values,
+            generic: false,
         }
+    }
+
+    /// Writes the code that follows generic over the scalar, or in the element type.
+    pub fn set_generic(&mut self, generic: bool) {
+        self.generic = generic;
+    }
+
+    /// The generated functions' scalar type parameter.
+    pub fn scalar_param() -> Ident {
+        local("__BackpropS")
+    }
+
+    /// The type the code computes with: the scalar parameter, or the element type.
+    pub fn scalar(&self) -> TokenStream {
+        if self.generic {
+            Self::scalar_param().into_token_stream()
+        } else {
+            self.elem()
+        }
+    }
+
+    /// `Scalar<T>` for the element type T: the bound of the scalar parameter.
+    pub fn scalar_bound(&self) -> TokenStream {
+        let private = private();
+        let elem = self.elem();
+        quote!(#private::Scalar<#elem>)
     }
 
     pub fn names(&self) -> &ValueNames {
@@ -72,6 +102,7 @@ impl<'a> Code<'a> {
         quote!(::core::primitive::#name)
     }
 
+    /// The type of a captured constant's field: the element type, never the scalar.
     fn type_of(&self, ty: Type) -> TokenStream {
         match ty {
             Type::Float => self.elem(),
@@ -94,11 +125,18 @@ impl<'a> Code<'a> {
             #[allow(clippy::cast_possible_truncation)]
             Elem::F32 => Literal::f32_suffixed(v.abs() as f32),
         };
-        if v.is_sign_negative() {
+        let lit = if v.is_sign_negative() {
             let minus = Punct::new('-', Spacing::Alone);
             quote!(#minus #magnitude)
         } else {
             magnitude.into_token_stream()
+        };
+        if self.generic {
+            let s = self.scalar();
+            let bound = self.scalar_bound();
+            quote!(<#s as #bound>::lit(#lit))
+        } else {
+            lit
         }
     }
 
@@ -114,7 +152,7 @@ impl<'a> Code<'a> {
 
     /// The type of a parameter of `shape`: `f64`, `[f64; 3]`, `[[f64; 2]; 3]`.
     pub fn param_type(&self, shape: &[usize]) -> TokenStream {
-        shape.iter().rev().fold(self.elem(), |inner, &len| {
+        shape.iter().rev().fold(self.scalar(), |inner, &len| {
             let len = Literal::usize_unsuffixed(len);
             quote!([#inner; #len])
         })
@@ -124,7 +162,7 @@ impl<'a> Code<'a> {
     /// like the parameters (one entry, or a tuple of one per parameter).
     pub fn grad_type(&self) -> TokenStream {
         if self.program.all_scalar() {
-            let elem = self.elem();
+            let elem = self.scalar();
             let n = Literal::usize_unsuffixed(self.program.inputs.len());
             return quote!([#elem; #n]);
         }
@@ -257,9 +295,18 @@ impl<'a> Code<'a> {
     /// Reads of the captured constants at the top of a forward function, and `let _ = x;`
     /// for inputs the expression never reads (so they raise no unused-variable warning).
     fn prologue(&self, body: &mut Body) {
-        for name in &self.names.captured {
+        let (s, bound, private) = (self.scalar(), self.scalar_bound(), private());
+        for (k, name) in self.names.captured.iter().enumerate() {
             let field = local(name);
-            body.push(Stmt::Raw(quote!(let #field = self.#field;)));
+            body.push(Stmt::Raw(match self.program.captured[k].ty {
+                Type::Float if self.generic => {
+                    quote!(let #field = <#s as #bound>::lit(self.#field);)
+                }
+                Type::Opaque(..) if self.generic => {
+                    quote!(let #field = #private::Promote::<#s>::promote(self.#field);)
+                }
+                _ => quote!(let #field = self.#field;),
+            }));
         }
         let read = self.inputs_read();
         let mut at = 0;

@@ -53,8 +53,8 @@ use crate::derivation::Line;
 use crate::ir::Program;
 use crate::names::{local, ValueNames};
 use crate::sweep::Plan;
-use code::Code;
-pub use code::{nest, private};
+
+pub use code::{nest, private, Code};
 
 /// Up to this many operations, `value_and_grad` runs the statements of `forward` and of
 /// `backward(1)` written out in one body; above it, it calls the two.
@@ -88,10 +88,19 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
     let params = code.params();
     let grad = code.grad_type();
+    let one = code.literal(1.0);
+    // `value`, `forward`, `backward` and `value_and_grad` are written once, generic over
+    // the scalar: the element type for first order, dual numbers for forward mode and
+    // second order. `trace` and `record` are in the element type.
+    code.set_generic(true);
+    let s = Code::scalar_param();
+    let bound = code.scalar_bound();
+    let params_s = code.params();
+    let grad_s = code.grad_type();
+    let one_s = code.literal(1.0);
     let flat_grad = quote!([#elem; #n]);
     let param_idents: Vec<&proc_macro2::Ident> = program.params.iter().map(|p| &p.ident).collect();
     let input_names = (0..program.inputs.len()).map(|k| program.input_name(k));
-    let one = code.literal(1.0);
     // The flat view of the `Differentiable` impl: the inputs' locals, and the parameters
     // built from them, or the gradient taken apart into them.
     let flat = code.input_tokens();
@@ -123,7 +132,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         let field = local(&format!("calls{k}"));
         let alias = call::alias(k);
         let len = Literal::usize_unsuffixed(pullbacks.len());
-        calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback; #len],));
+        calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback<#s>; #len],));
         calls_init.extend(quote!(#field: [#(#pullbacks),*],));
         calls_read.extend(quote!(let [#(#pullbacks),*] = self.#field;));
     }
@@ -149,6 +158,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             })
         }
     };
+    code.set_generic(false);
     let record_body = code.record_body();
     let trace_body = if program.ops().count() <= TRACE_LIMIT {
         code.trace_body(lines)
@@ -172,19 +182,20 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         }
     };
 
+    code.set_generic(true);
     let dout = local(&code.names().dout);
     let value_and_grad_body = if program.ops().count() <= FUSED_LIMIT {
         quote! {
             #forward_stmts
-            let #dout: #elem = #one;
+            let #dout: #s = #one_s;
             (#out, { #backward_stmts })
         }
     } else {
         let value = local("value");
         let pullback = local("pullback");
         quote! {
-            let (#value, #pullback) = self.forward(#(#param_idents),*);
-            (#value, #pullback.backward(#one))
+            let (#value, #pullback) = self.__forward::<#s>(#(#param_idents),*);
+            (#value, #pullback.backward(#one_s))
         }
     };
     let saved_len = Literal::usize_unsuffixed(saved_names.len());
@@ -193,7 +204,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         (quote!(), quote!(), quote!())
     } else {
         (
-            quote!(saved: [#elem; #saved_len],),
+            quote!(saved: [#s; #saved_len],),
             quote!(saved: [#(#saved_names),*],),
             quote!(let [#(#saved_names),*] = self.saved;),
         )
@@ -209,7 +220,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     };
     let value_local = local("value");
     let grad_local = local("gradient");
-    let flat_backward = flat_from_shaped(quote!(#pullback_ty::backward(self, #dout)));
+    let flat_backward = flat_from_shaped(quote!(#pullback_ty::<#elem>::backward(self, #dout)));
     let flat_value_and_grad = flat_from_shaped(quote!(#grad_local));
     let bools_len = Literal::usize_unsuffixed(bools.len());
     // A pullback that is never pulled back, for a caller's arm not taken.
@@ -233,7 +244,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
                 fields.extend(quote!(#field: [#inner; #len],));
             }
         }
-        quote!(#pullback_ty { #fields })
+        quote!(#pullback_ty { #fields scalar: ::core::marker::PhantomData })
     };
     let (bools_field, bools_init, bools_read) = if bools.is_empty() {
         (quote!(), quote!(), quote!())
@@ -255,6 +266,22 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         ::core::fmt::Debug
     );
 
+    // Why this function cannot be differentiated twice, if a callee says so.
+    let once_only = program.callees.iter().enumerate().rev().fold(
+        quote!(::core::option::Option::None),
+        |rest, (k, _)| {
+            let alias = call::alias(k);
+            quote! {
+                match <#alias as #private::Callee>::ONCE_ONLY {
+                    ::core::option::Option::Some(why) => ::core::option::Option::Some(why),
+                    ::core::option::Option::None => #rest,
+                }
+            }
+        },
+    );
+    let flat_s = quote!([#s; #n]);
+    let flat_value_and_grad_s = flat_from_shaped(quote!(#grad_local));
+
     let items = quote! {
         #aliases
 
@@ -262,7 +289,10 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         pub struct #grad_ty { #fields }
 
         #[derive(#derives)]
-        pub struct #pullback_ty { #saved_field #ints_field #bools_field #calls_field }
+        pub struct #pullback_ty<#s: #bound = #elem> {
+            #saved_field #ints_field #bools_field #calls_field
+            scalar: ::core::marker::PhantomData<#s>,
+        }
 
         // The inputs are the user's names, so their case and count are the user's choice;
         // `&self` keeps one calling convention for every generated function, even those
@@ -280,22 +310,21 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             #[inline]
             #[must_use]
             pub fn value(&self, #params) -> #elem {
-                #value_body
+                self.__value::<#elem>(#(#param_idents),*)
             }
 
             /// The value and a pullback holding the saved intermediates.
             #[inline]
             #[must_use]
             pub fn forward(&self, #params) -> (#elem, #pullback_ty) {
-                #forward_stmts
-                (#out, #pullback_ty { #saved_init #ints_init #bools_init #calls_init })
+                self.__forward::<#elem>(#(#param_idents),*)
             }
 
             /// The value and the gradient: `forward`, then `backward(1)`.
             #[inline]
             #[must_use]
             pub fn value_and_grad(&self, #params) -> (#elem, #grad) {
-                #value_and_grad_body
+                self.__value_and_grad::<#elem>(#(#param_idents),*)
             }
 
             /// The gradient.
@@ -324,17 +353,39 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             pub fn trace(&self, #params) -> #private::Trace<#elem> {
                 #trace_body
             }
+
+            #[doc(hidden)]
+            #[inline]
+            pub fn __value<#s: #bound>(&self, #params_s) -> #s {
+                #value_body
+            }
+
+            #[doc(hidden)]
+            #[inline]
+            pub fn __forward<#s: #bound>(&self, #params_s) -> (#s, #pullback_ty<#s>) {
+                #forward_stmts
+                (#out, #pullback_ty {
+                    #saved_init #ints_init #bools_init #calls_init
+                    scalar: ::core::marker::PhantomData,
+                })
+            }
+
+            #[doc(hidden)]
+            #[inline]
+            pub fn __value_and_grad<#s: #bound>(&self, #params_s) -> (#s, #grad_s) {
+                #value_and_grad_body
+            }
         }
 
         // The saved values include inputs, bound by the user's names.
         // `neg_multiply`: a literal -1 of the body, or an unrolled `-(i as f64)`, is
         // multiplied as written.
         #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref, clippy::neg_multiply)]
-        impl #pullback_ty {
+        impl<#s: #bound> #pullback_ty<#s> {
             /// Each input's gradient times `dout`.
             #[inline]
             #[must_use]
-            pub fn backward(&self, #dout: #elem) -> #grad {
+            pub fn backward(&self, #dout: #s) -> #grad_s {
                 #saved_read
                 #ints_read
                 #bools_read
@@ -343,7 +394,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             }
         }
 
-        impl #private::Pullback<#elem, #n> for #pullback_ty {
+        impl #private::Pullback<#elem, #n> for #pullback_ty<#elem> {
             #[inline]
             fn backward(&self, #dout: #elem) -> #flat_grad {
                 #flat_backward
@@ -352,7 +403,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
         #[allow(non_snake_case)]
         impl #private::Differentiable<#elem, #n> for #grad_ty {
-            type Pullback = #pullback_ty;
+            type Pullback = #pullback_ty<#elem>;
 
             #[inline]
             fn value(&self, #args: [#elem; #n]) -> #elem {
@@ -361,7 +412,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             }
 
             #[inline]
-            fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty) {
+            fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty<#elem>) {
                 let [#(#flat),*] = #args;
                 #grad_ty::forward(self, #(#shaped_args),*)
             }
@@ -385,11 +436,31 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
                 #record_body
             }
         }
+
+        #[allow(non_snake_case)]
+        impl #private::HigherOrder<#elem, #n> for #grad_ty {
+            const ONCE_ONLY: ::core::option::Option<&'static #str> = #once_only;
+
+            #[inline]
+            fn value_in<#s: #bound>(&self, #args: #flat_s) -> #s {
+                let [#(#flat),*] = #args;
+                #grad_ty::__value::<#s>(self, #(#shaped_args),*)
+            }
+
+            #[inline]
+            fn value_and_grad_in<#s: #bound>(&self, #args: #flat_s) -> (#s, #flat_s) {
+                let [#(#flat),*] = #args;
+                let (#value_local, #grad_local) =
+                    #grad_ty::__value_and_grad::<#s>(self, #(#shaped_args),*);
+                (#value_local, #flat_value_and_grad_s)
+            }
+        }
     };
     Emitted {
         items,
         ctor: quote!(#grad_ty { #init }),
         placeholder,
+        once_only,
     }
 }
 
@@ -397,8 +468,11 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 pub struct Emitted {
     pub items: TokenStream,
     pub ctor: TokenStream,
-    /// A pullback of zeros, for the companion of a `#[differentiable]` function.
+    /// A pullback of zeros over the scalar parameter, for the companion of a
+    /// `#[differentiable]` function.
     pub placeholder: TokenStream,
+    /// `Option<&str>`: why the function cannot be differentiated twice, if it cannot.
+    pub once_only: TokenStream,
 }
 
 impl Emitted {
