@@ -1,21 +1,72 @@
-//! The element type: [`Float`], implemented for `f32` and `f64`.
+//! The element type: [`Float`], implemented for `f32`, `f64` and the dual numbers
+//! [`Dual`](crate::Dual) over them.
 
 use core::fmt::{Debug, Display};
 use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for f64 {}
+    use crate::{Dual, Float};
+
+    pub trait Sealed {
+        /// `self · tangent`, except that every component of the product that multiplies an
+        /// exactly zero component of `tangent` is 0, even where `self` is infinite or NaN:
+        /// the chain rule's product of a local derivative with an incoming tangent, which
+        /// keeps a constant a constant (see [`Dual`]).
+        fn scale_tangent(self, tangent: Self) -> Self;
+    }
+    impl Sealed for f32 {
+        #[inline(always)]
+        fn scale_tangent(self, tangent: Self) -> Self {
+            if tangent == 0.0 {
+                0.0
+            } else {
+                self * tangent
+            }
+        }
+    }
+    impl Sealed for f64 {
+        #[inline(always)]
+        fn scale_tangent(self, tangent: Self) -> Self {
+            if tangent == 0.0 {
+                0.0
+            } else {
+                self * tangent
+            }
+        }
+    }
+    impl<T: Float, const K: usize> Sealed for Dual<T, K> {
+        /// Component by component, the product rule with each elementary product guarded.
+        #[inline]
+        fn scale_tangent(self, tangent: Self) -> Self {
+            Dual {
+                re: self.re.scale_tangent(tangent.re),
+                eps: core::array::from_fn(|k| {
+                    self.re.scale_tangent(tangent.eps[k]) + self.eps[k].scale_tangent(tangent.re)
+                }),
+            }
+        }
+    }
 }
 
-/// A floating-point element type: `f32` or `f64`.
+/// `d · tangent` for the chain rule, with 0 wherever the tangent is exactly 0 (also when
+/// `d` is infinite or NaN), at every level of nesting.
+#[inline(always)]
+pub(crate) fn scale_tangent<T: Float>(d: T, tangent: T) -> T {
+    sealed::Sealed::scale_tangent(d, tangent)
+}
+
+/// A floating-point element type: `f32`, `f64`, or a forward-mode dual number
+/// [`Dual<T, K>`](crate::Dual) over any `T: Float` (nested duals included).
 ///
 /// Every operation of the library is generic over this trait. It is sealed: the rules in
 /// [`rules`](crate::rules) are written and tested for IEEE binary32 and binary64, and an
-/// outside type could break their conventions at singular points silently.
+/// outside type could break their conventions at singular points silently. [`Dual`](crate::Dual)
+/// runs the same rules to give directional derivatives (forward mode), and, run on the
+/// derivative rules, second derivatives.
 ///
-/// The methods have the meaning of the inherent methods of the same name on `f64`.
+/// The methods have the meaning of the inherent methods of the same name on `f64`; on a
+/// dual number each takes the real part through `T`'s own method and carries the tangents
+/// by the chain rule (see [`Dual`](crate::Dual) for the details and the conventions).
 ///
 /// ```
 /// use backprop_core::Float;
@@ -66,14 +117,14 @@ pub trait Float:
     const LN_2: Self;
     /// ln 10.
     const LN_10: Self;
-    /// The type's name, `"f32"` or `"f64"`.
+    /// The type's name, `"f32"`, `"f64"` or `"dual"`.
     const NAME: &'static str;
 
-    /// Converts from `f64`, rounding to nearest.
+    /// Converts from `f64`, rounding to nearest (a dual number: a constant).
     fn from_f64(x: f64) -> Self;
-    /// Converts to `f64` exactly.
+    /// Converts to `f64` exactly (a dual number: its real part, the tangents dropped).
     fn to_f64(self) -> f64;
-    /// Converts an integer, rounding to nearest.
+    /// Converts an integer, rounding to nearest (a dual number: a constant).
     fn from_i32(n: i32) -> Self;
 
     fn is_nan(self) -> bool;

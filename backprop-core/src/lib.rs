@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod draw;
+mod dual;
 mod float;
 mod function;
 pub mod gradcheck;
@@ -15,6 +16,7 @@ pub mod rules;
 pub mod trace;
 
 pub use draw::DrawOptions;
+pub use dual::Dual;
 pub use float::Float;
 pub use function::{
     Callee, Differentiable, GraphFn, HigherOrder, Lift, Param, Promote, Pullback, Scalar,
