@@ -80,6 +80,9 @@ extern crate self as backprop;
 
 pub use backprop_core::*;
 
+pub mod higher;
+pub use higher::{gradgradcheck, hessian, hvp, jvp, GradGradReport};
+
 /// Reverse-mode differentiation of a scalar expression, at compile time.
 ///
 /// `grad!` reads an arithmetic expression, lowers it to a flat list of operations, plans

@@ -98,6 +98,34 @@ impl Scalar<f32> for f32 {
     }
 }
 
+impl<T: Float, R: Scalar<T>, const K: usize> Scalar<T> for crate::Dual<R, K> {
+    #[inline(always)]
+    fn lit(x: T) -> Self {
+        crate::Dual::constant(R::lit(x))
+    }
+
+    #[inline(always)]
+    fn re(self) -> T {
+        self.re.re()
+    }
+
+    /// First order only: the tangents are the gradient times the arguments' tangents.
+    /// (A nested dual's second-order parts are wrong here, which is why `hvp` and
+    /// `hessian` refuse, at compile time, a function with a custom derivative.)
+    #[inline]
+    fn custom<const N: usize>(args: [Self; N], out: T, grad: impl FnOnce() -> [T; N]) -> Self {
+        let g = grad();
+        let re = R::custom(args.map(|a| a.re), out, || g);
+        let mut eps = [R::ZERO; K];
+        for (k, e) in eps.iter_mut().enumerate() {
+            for (a, &gi) in args.iter().zip(&g) {
+                *e += R::lit(gi) * a.eps[k];
+            }
+        }
+        crate::Dual::new(re, eps)
+    }
+}
+
 /// A constant argument made a value of the scalar `S`: a number through
 /// [`Scalar::lit`], an array element by element.
 #[doc(hidden)]
