@@ -570,6 +570,17 @@ impl Gen<'_> {
             }
             _ => self.expr(scope, 3),
         };
+        // `h[i] = h[i];` is a self-assignment, which clippy denies: halve it instead.
+        let value = match &value {
+            E::Read(Place::Local(l), idx)
+                if op == AssignOp::Set
+                    && *l == local
+                    && format!("{idx:?}") == format!("{:?}", index.iter().collect::<Vec<_>>()) =>
+            {
+                bin(Bin::Mul, value, E::Lit("0.5"))
+            }
+            _ => value,
+        };
         if !matches!(value, E::Lit(_)) {
             self.typed[local] = true;
         }
@@ -639,7 +650,8 @@ impl Gen<'_> {
         used.then_some(program)
     }
 
-    fn parameters(&mut self) -> Vec<Param> {
+    /// The parameters of a program: an array first, then perhaps more.
+    pub fn parameters(&mut self) -> Vec<Param> {
         let mut params = Vec::new();
         let first = if self.rng.chance(0.5) {
             Shape::Vector(2 + self.rng.below(4))

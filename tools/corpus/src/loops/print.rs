@@ -4,8 +4,8 @@
 //! `Var` as `cg.constant(..)`.
 
 use super::prog::{
-    Arg, AssignOp, Cond, Exponent, Fun, IExpr, Init, Place, Program, Range, RangeForm, Shape, Stmt,
-    CONSTS, E, LOOP_VARS,
+    Arg, AssignOp, Cmp, Cond, Exponent, Fun, IExpr, Init, Place, Program, Range, RangeForm, Shape,
+    Stmt, CONSTS, E, LOOP_VARS,
 };
 
 const SUM: u8 = 1;
@@ -119,8 +119,9 @@ fn expr(e: &E, p: &Program, graph: bool) -> (String, u8, bool) {
         }
         E::Call(f, a) => {
             let (a, pa, va) = expr(a, p, graph);
-            if p.function_form && !graph && matches!(f, Fun::Sigmoid | Fun::Softplus) {
-                // Not methods of `f64`: `backprop::rules`' functions, imported.
+            if p.function_form && !(graph && va) && matches!(f, Fun::Sigmoid | Fun::Softplus) {
+                // Not methods of `f64`: `backprop::rules`' functions, imported (methods of
+                // a graph handle).
                 return (format!("{}({a})", f.name()), POSTFIX, va);
             }
             (format!("{}.{}()", receiver(a, pa), f.name()), POSTFIX, va)
@@ -195,8 +196,11 @@ fn cond(c: &Cond, p: &Program, graph: bool) -> String {
                 let (text, prec, is_var) = expr(e, p, graph);
                 if graph && is_var {
                     format!("{}.value()", receiver(text, prec))
-                } else if prec == CAST {
-                    // `i as f64 < 0.5` reads `<` as the start of generic arguments.
+                } else if prec == CAST
+                    || (text.ends_with(" as f64") && matches!(cmp, Cmp::Lt | Cmp::Le))
+                {
+                    // `i as f64 < 0.5` (or `s + i as f64 < 0.5`) reads `<` as the start of
+                    // generic arguments.
                     format!("({text})")
                 } else {
                     text
