@@ -112,7 +112,7 @@ where
     gradcheck(f, at).assert_passed();
 }
 
-/// `f0([f64; 3])`, loops nested 1 deep, 13 operations; the closure has 85 operations unrolled.
+/// `f0([f64; 3])`, loops nested 1 deep, 13 operations; the closure has 63 operations unrolled.
 mod case_00 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
@@ -158,103 +158,88 @@ mod case_00 {
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [-0.625, -1.0, 0.75, -0.125, 0.25];
         let cm: [[f64; 3]; 3] = [
-            [-0.875, 0.75, 0.5],
-            [-0.875, -0.375, 1.0],
-            [0.625, 0.875, -1.0],
+            [1.0, 0.625, -0.5],
+            [0.25, 0.625, -0.625],
+            [-0.375, -0.625, 0.875],
         ];
         let f = grad!(|w: [[f64; 2]; 3]| {
-            let mut h0 = [0.0; 4];
-            for i in 1..=4 {
-                h0[(i * 2) % 4] += w[(i + 1) % 3][0];
-                if i < 2 {
-                    h0[(i * 2) % 4] += (softplus(w[(i + 2) % 3][(i * 2) % 2])
-                        - f0([xs[0], cm[0][i % 3], h0[(i * 2) % 4]]))
-                        * -f0([w[2][1], h0[(i + 2) % 4], w[i % 3][i % 2]]);
+            let mut h0 = [
+                w[0][1].exp() + (w[0][1] + 1.25),
+                1.5 * w[1][1] / (0.5 + sigmoid(cm[0][0])),
+            ];
+            let mut h1 = [0.0; 2];
+            for i in (0..4).step_by(3) {
+                h0[i % 2] += f0([w[(i + 2) % 3][(i * 2) % 2] * w[1][0], 1.5, 1.5]).tanh();
+                h1[(i * 2) % 2] += h0[1];
+                if i % 2 == 0 {
+                    h1[i % 2] *= 0.5 + sigmoid(h1[(i + 2) % 2].powi(i as i32));
+                    h1[(i + 2) % 2] -=
+                        (1.0 + w[(i + 2) % 3][i % 2].tanh() * w[(i + 2) % 3][i % 2].tanh()).ln()
+                            - w[1][0].powi(2).powi(3);
                 } else {
-                    h0[(i * 2) % 4] -= (h0[(i + 2) % 4] * 1.5).tanh();
+                    h0[1] -= (h1[(i + 1) % 2].exp() + w[(i + 1) % 3][i % 2].powi(2)).cos();
+                    h1[i % 2] -= (1.0
+                        + f0([0.5, 0.75, w[0][(i * 2) % 2]]).tanh()
+                            * f0([0.5, 0.75, w[0][(i * 2) % 2]]).tanh())
+                    .sqrt();
                 }
             }
-            let mut s1 = xs[1] - w[1][0] + f0([w[2][0], 1.5, 0.25]);
-            for i in (1..4).step_by(2) {
-                h0[i] -=
-                    w[(i * 2) % 3][(i + 2) % 2].powi(i as i32).sin() * softplus(w[1][i % 2].atan());
-            }
-            let mut s2 = 0.0;
-            for i in 1..2 {
-                if i > 1 {
-                    h0[i] -= sigmoid(w[(i * 2) % 3][(i * 2) % 2]).cos() + h0[i];
-                } else {
-                    s1 -= (i + 1) as f64;
-                    s1 /= 0.5 + sigmoid(w[i][(i + 1) % 2] / (2.0 + cm[i][(i + 2) % 3].sin()));
+            let h2 = [
+                1.25 * softplus(w[0][1]),
+                w[2][1].atan(),
+                w[2][1].mul_add(cm[0][2].powi(2), w[0][0]),
+            ];
+            for i in (0..w.len() - 1).rev() {
+                if w[i + 1][i] > 0.25 {
+                    h0[1] *= 0.5 + sigmoid(w[(i * 2) % 3][i]);
                 }
-                for j in 0..w.len() {
-                    if i % 2 == 0 {
-                        s1 += f0([3.0 * xs[j], i as f64, softplus(w[i][i])])
-                            + f0([
-                                h0[i],
-                                (1.0 + w[i + 1][(j + 2) % 2] * w[i + 1][(j + 2) % 2]).ln(),
-                                2.0,
-                            ]);
-                        s1 += (f0([h0[j], w[(j + 2) % 3][1 - i], cm[(i + 1) % 3][(i + j) % 3]])
-                            - -s1)
-                            .powi(i as i32);
-                    } else {
-                        s1 /= 1.5 + h0[(j * 2) % 4].tanh();
-                    }
-                    s2 += xs[(j + 2) % 5] / (1.0 + w[i + 1][(j * 2) % 2].exp()) * 2.0;
-                    s2 /= 2.0 + (h0[(i * 2) % 4] - w[0][i]).sin();
-                }
-                s1 = (s1 + (0.75 + s1.powi(i as i32))).tanh();
             }
-            h0[0] * s1.tanh() - s2
+            let s3: f64 = 1.0;
+            let mut h4 = [0.0; 2];
+            for i in (0..w.len()).rev() {
+                h4[(i * 2) % 2] = (1.0 + h0[(i + 1) % 2] * h0[(i + 1) % 2]).sqrt();
+            }
+            (h0[1].tanh() - h1[1] - h2[0] - s3) * h4[0].tanh()
         });
         let plain = |w: [[f64; 2]; 3]| -> f64 {
-            let mut h0 = [0.0; 4];
-            for i in 1..=4 {
-                h0[(i * 2) % 4] += w[(i + 1) % 3][0];
-                if i < 2 {
-                    h0[(i * 2) % 4] += (softplus(w[(i + 2) % 3][(i * 2) % 2])
-                        - f0([xs[0], cm[0][i % 3], h0[(i * 2) % 4]]))
-                        * -f0([w[2][1], h0[(i + 2) % 4], w[i % 3][i % 2]]);
+            let mut h0 = [
+                w[0][1].exp() + (w[0][1] + 1.25),
+                1.5 * w[1][1] / (0.5 + sigmoid(cm[0][0])),
+            ];
+            let mut h1 = [0.0; 2];
+            for i in (0..4).step_by(3) {
+                h0[i % 2] += f0([w[(i + 2) % 3][(i * 2) % 2] * w[1][0], 1.5, 1.5]).tanh();
+                h1[(i * 2) % 2] += h0[1];
+                if i % 2 == 0 {
+                    h1[i % 2] *= 0.5 + sigmoid(h1[(i + 2) % 2].powi(i as i32));
+                    h1[(i + 2) % 2] -=
+                        (1.0 + w[(i + 2) % 3][i % 2].tanh() * w[(i + 2) % 3][i % 2].tanh()).ln()
+                            - w[1][0].powi(2).powi(3);
                 } else {
-                    h0[(i * 2) % 4] -= (h0[(i + 2) % 4] * 1.5).tanh();
+                    h0[1] -= (h1[(i + 1) % 2].exp() + w[(i + 1) % 3][i % 2].powi(2)).cos();
+                    h1[i % 2] -= (1.0
+                        + f0([0.5, 0.75, w[0][(i * 2) % 2]]).tanh()
+                            * f0([0.5, 0.75, w[0][(i * 2) % 2]]).tanh())
+                    .sqrt();
                 }
             }
-            let mut s1 = xs[1] - w[1][0] + f0([w[2][0], 1.5, 0.25]);
-            for i in (1..4).step_by(2) {
-                h0[i] -=
-                    w[(i * 2) % 3][(i + 2) % 2].powi(i as i32).sin() * softplus(w[1][i % 2].atan());
-            }
-            let mut s2 = 0.0;
-            for i in 1..2 {
-                if i > 1 {
-                    h0[i] -= sigmoid(w[(i * 2) % 3][(i * 2) % 2]).cos() + h0[i];
-                } else {
-                    s1 -= (i + 1) as f64;
-                    s1 /= 0.5 + sigmoid(w[i][(i + 1) % 2] / (2.0 + cm[i][(i + 2) % 3].sin()));
+            let h2 = [
+                1.25 * softplus(w[0][1]),
+                w[2][1].atan(),
+                w[2][1].mul_add(cm[0][2].powi(2), w[0][0]),
+            ];
+            for i in (0..w.len() - 1).rev() {
+                if w[i + 1][i] > 0.25 {
+                    h0[1] *= 0.5 + sigmoid(w[(i * 2) % 3][i]);
                 }
-                for j in 0..w.len() {
-                    if i % 2 == 0 {
-                        s1 += f0([3.0 * xs[j], i as f64, softplus(w[i][i])])
-                            + f0([
-                                h0[i],
-                                (1.0 + w[i + 1][(j + 2) % 2] * w[i + 1][(j + 2) % 2]).ln(),
-                                2.0,
-                            ]);
-                        s1 += (f0([h0[j], w[(j + 2) % 3][1 - i], cm[(i + 1) % 3][(i + j) % 3]])
-                            - -s1)
-                            .powi(i as i32);
-                    } else {
-                        s1 /= 1.5 + h0[(j * 2) % 4].tanh();
-                    }
-                    s2 += xs[(j + 2) % 5] / (1.0 + w[i + 1][(j * 2) % 2].exp()) * 2.0;
-                    s2 /= 2.0 + (h0[(i * 2) % 4] - w[0][i]).sin();
-                }
-                s1 = (s1 + (0.75 + s1.powi(i as i32))).tanh();
             }
-            h0[0] * s1.tanh() - s2
+            let s3: f64 = 1.0;
+            let mut h4 = [0.0; 2];
+            for i in (0..w.len()).rev() {
+                h4[(i * 2) % 2] = (1.0 + h0[(i + 1) % 2] * h0[(i + 1) % 2]).sqrt();
+            }
+            (h0[1].tanh() - h1[1] - h2[0] - s3) * h4[0].tanh()
         };
         let reference = GraphFn::<f64, _, 6>::new(
             [
@@ -263,71 +248,62 @@ mod case_00 {
             |[p0, p1, p2, p3, p4, p5]| {
                 let w = [[p0, p1], [p2, p3], [p4, p5]];
                 let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 4];
-                for i in 1..=4 {
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] + w[(i + 1) % 3][0];
-                    if i < 2 {
-                        h0[(i * 2) % 4] = h0[(i * 2) % 4]
-                            + (w[(i + 2) % 3][(i * 2) % 2].softplus()
-                                - f0_ref([
-                                    cg.constant(xs[0]),
-                                    cg.constant(cm[0][i % 3]),
-                                    h0[(i * 2) % 4],
-                                ]))
-                                * -f0_ref([w[2][1], h0[(i + 2) % 4], w[i % 3][i % 2]]);
+                let mut h0 = [
+                    w[0][1].exp() + (w[0][1] + 1.25),
+                    1.5 * w[1][1] / (0.5 + sigmoid(cm[0][0])),
+                ];
+                let mut h1 = [cg.constant(0.0); 2];
+                for i in (0..4).step_by(3) {
+                    h0[i % 2] = h0[i % 2]
+                        + f0_ref([
+                            w[(i + 2) % 3][(i * 2) % 2] * w[1][0],
+                            cg.constant(1.5),
+                            cg.constant(1.5),
+                        ])
+                        .tanh();
+                    h1[(i * 2) % 2] = h1[(i * 2) % 2] + h0[1];
+                    if i % 2 == 0 {
+                        h1[i % 2] = h1[i % 2] * (0.5 + h1[(i + 2) % 2].powi(i as i32).sigmoid());
+                        h1[(i + 2) % 2] = h1[(i + 2) % 2]
+                            - ((1.0 + w[(i + 2) % 3][i % 2].tanh() * w[(i + 2) % 3][i % 2].tanh())
+                                .ln()
+                                - w[1][0].powi(2).powi(3));
                     } else {
-                        h0[(i * 2) % 4] = h0[(i * 2) % 4] - (h0[(i + 2) % 4] * 1.5).tanh();
+                        h0[1] =
+                            h0[1] - (h1[(i + 1) % 2].exp() + w[(i + 1) % 3][i % 2].powi(2)).cos();
+                        h1[i % 2] = h1[i % 2]
+                            - (1.0
+                                + f0_ref([cg.constant(0.5), cg.constant(0.75), w[0][(i * 2) % 2]])
+                                    .tanh()
+                                    * f0_ref([
+                                        cg.constant(0.5),
+                                        cg.constant(0.75),
+                                        w[0][(i * 2) % 2],
+                                    ])
+                                    .tanh())
+                            .sqrt();
                     }
                 }
-                let mut s1 =
-                    xs[1] - w[1][0] + f0_ref([w[2][0], cg.constant(1.5), cg.constant(0.25)]);
-                for i in (1..4).step_by(2) {
-                    h0[i] = h0[i]
-                        - w[(i * 2) % 3][(i + 2) % 2].powi(i as i32).sin()
-                            * w[1][i % 2].atan().softplus();
-                }
-                let mut s2 = cg.constant(0.0);
-                for i in 1..2 {
-                    if i > 1 {
-                        h0[i] = h0[i] - (w[(i * 2) % 3][(i * 2) % 2].sigmoid().cos() + h0[i]);
-                    } else {
-                        s1 = s1 - (i + 1) as f64;
-                        s1 = s1
-                            / (0.5
-                                + (w[i][(i + 1) % 2] / (2.0 + cm[i][(i + 2) % 3].sin())).sigmoid());
+                let h2 = [
+                    1.25 * w[0][1].softplus(),
+                    w[2][1].atan(),
+                    w[2][1].mul_add(cg.constant(cm[0][2].powi(2)), w[0][0]),
+                ];
+                for i in (0..w.len() - 1).rev() {
+                    if w[i + 1][i].value() > 0.25 {
+                        h0[1] = h0[1] * (0.5 + w[(i * 2) % 3][i].sigmoid());
                     }
-                    for j in 0..w.len() {
-                        if i % 2 == 0 {
-                            s1 = s1
-                                + (f0_ref([
-                                    cg.constant(3.0 * xs[j]),
-                                    cg.constant(i as f64),
-                                    w[i][i].softplus(),
-                                ]) + f0_ref([
-                                    h0[i],
-                                    (1.0 + w[i + 1][(j + 2) % 2] * w[i + 1][(j + 2) % 2]).ln(),
-                                    cg.constant(2.0),
-                                ]));
-                            s1 = s1
-                                + (f0_ref([
-                                    h0[j],
-                                    w[(j + 2) % 3][1 - i],
-                                    cg.constant(cm[(i + 1) % 3][(i + j) % 3]),
-                                ]) - -s1)
-                                    .powi(i as i32);
-                        } else {
-                            s1 = s1 / (1.5 + h0[(j * 2) % 4].tanh());
-                        }
-                        s2 = s2 + xs[(j + 2) % 5] / (1.0 + w[i + 1][(j * 2) % 2].exp()) * 2.0;
-                        s2 = s2 / (2.0 + (h0[(i * 2) % 4] - w[0][i]).sin());
-                    }
-                    s1 = (s1 + (0.75 + s1.powi(i as i32))).tanh();
                 }
-                h0[0] * s1.tanh() - s2
+                let s3 = cg.constant(1.0);
+                let mut h4 = [cg.constant(0.0); 2];
+                for i in (0..w.len()).rev() {
+                    h4[(i * 2) % 2] = (1.0 + h0[(i + 1) % 2] * h0[(i + 1) % 2]).sqrt();
+                }
+                (h0[1].tanh() - h1[1] - h2[0] - s3) * h4[0].tanh()
             },
         );
-        let w: [[f64; 2]; 3] = [[1.1875, 1.0625], [-0.25, 1.125], [1.0625, -0.25]];
-        let at: [f64; 6] = [1.1875, 1.0625, -0.25, 1.125, 1.0625, -0.25];
+        let w: [[f64; 2]; 3] = [[-0.625, -1.25], [0.125, -0.3125], [0.625, -0.9375]];
+        let at: [f64; 6] = [-0.625, -1.25, 0.125, -0.3125, 0.625, -0.9375];
         assert_eq!(
             f.inputs(),
             ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
@@ -343,568 +319,1151 @@ mod case_00 {
     }
 }
 
-/// `f0([[f64; 2]; 2])`, loops nested 2 deep, 51 operations; `g1([[f64; 2]; 2])`, custom derivative; the closure has 60 operations unrolled.
+/// `g0([f64; 3])`, custom derivative; `f1([[f64; 2]; 2], [[f64; 2]; 2], [f64; 2])`, loops nested 1 deep, 46 operations; `g2(f64, f64)`, custom derivative; the closure has 59 operations unrolled.
 mod case_01 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(v: [f64; 3]) -> f64 {
+        (1.0 + v.iter().map(|t| t * t).sum::<f64>()).sqrt()
+    }
+
+    fn g0_grad(v: [f64; 3], out: f64, dout: f64) -> [f64; 3] {
+        v.map(|t| dout * t / out)
+    }
+
+    fn g0_ref<'g>(v: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        (1.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
+    }
+
     #[backprop::differentiable]
-    fn f0(w: [[f64; 2]; 2]) -> f64 {
-        let mut s0 = w[0][0];
-        let mut h1 = [0.0; 2];
-        for i in 1..3 {
-            s0 -= w[(i * 2) % 2][0].mul_add(s0, s0.cos()) + s0;
-            if w[(i + 2) % 2][(i + 2) % 2] + 0.25 >= 0.25 {
-                s0 = s0 * 0.5 + w[i % 2][(i * 2) % 2];
-                s0 = s0 * 0.5 + (w[1][i % 2].sin().exp() + s0.sin().exp());
+    fn f1(w: [[f64; 2]; 2], m: [[f64; 2]; 2], x: [f64; 2]) -> f64 {
+        let mut h0 = [0.0; 2];
+        for i in (1..2).rev() {
+            if i as f64 - x[i] >= 0.5 {
+                h0[(i * 2) % 2] +=
+                    (x[0] + 2.0).powi(3) + g0([w[i][(i + 2) % 2], x[1 - i], m[i][i]]).cos();
+                h0[(i + 1) % 2] =
+                    h0[(i + 1) % 2] * 0.5 + g0([0.25, h0[(i * 2) % 2], w[i][i]]).atan();
             }
-            if i < 2 {
-                h1[0] = s0;
+            if i % 2 == 0 {
+                h0[1] += g0([0.5, sigmoid(h0[1 - i]), i as f64]);
+                h0[(i * 2) % 2] = h0[(i * 2) % 2] * 0.5 + h0[(i + 2) % 2];
+            } else {
+                h0[i] += g0([x[(i * 2) % 2] * i as f64, 0.25, 1.5]);
+                h0[(i * 2) % 2] += x[i].tanh();
             }
-        }
-        let mut s2 = 0.5;
-        for i in 1..2 {
-            if i < 1 {
-                s0 = (s0 + (i as f64).sin()).tanh();
-            }
-            for j in (0..=3).rev() {
-                if i > 1 {
-                    s0 += w[(i + 1) % 2][i];
-                    h1[(j + 2) % 2] *= 0.5 + sigmoid(h1[0]);
-                }
-                let t3 = w[0][j % 2].cos() + 1.5;
-                s2 += t3 * sigmoid(t3);
+            if i > 1 {
+                h0[i] =
+                    (h0[i] + g0([i as f64, h0[(i * 2) % 2], h0[i]]) / (1.0 + x[i] * x[i])).tanh();
+            } else {
+                h0[i] /= 0.5 + sigmoid(x[i].tanh());
+                h0[i] = h0[i].mul_add(h0[0], h0[1]);
             }
         }
-        s0.sin() + h1[1] + s2
+        let mut s1 = 1.0;
+        let mut s2 = 0.0;
+        for i in 0..=w.len() {
+            s1 += m[i % 2][i % 2];
+            s2 -= sigmoid((1.0 + m[(i * 2) % 2][(i * 2) % 2] * m[(i * 2) % 2][(i * 2) % 2]).ln());
+            h0[0] += x[i % 2];
+        }
+        softplus(h0[0]) - s1 - s2.tanh()
     }
 
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+    fn f1_ref<'g>(
+        w: [[Var<'g, f64>; 2]; 2],
+        m: [[Var<'g, f64>; 2]; 2],
+        x: [Var<'g, f64>; 2],
+    ) -> Var<'g, f64> {
         let cg = w[0][0].graph();
-        let mut s0 = w[0][0];
-        let mut h1 = [cg.constant(0.0); 2];
-        for i in 1..3 {
-            s0 = s0 - (w[(i * 2) % 2][0].mul_add(s0, s0.cos()) + s0);
-            if (w[(i + 2) % 2][(i + 2) % 2] + 0.25).value() >= 0.25 {
-                s0 = s0 * 0.5 + w[i % 2][(i * 2) % 2];
-                s0 = s0 * 0.5 + (w[1][i % 2].sin().exp() + s0.sin().exp());
+        let mut h0 = [cg.constant(0.0); 2];
+        for i in (1..2).rev() {
+            if (i as f64 - x[i]).value() >= 0.5 {
+                h0[(i * 2) % 2] = h0[(i * 2) % 2]
+                    + ((x[0] + 2.0).powi(3) + g0_ref([w[i][(i + 2) % 2], x[1 - i], m[i][i]]).cos());
+                h0[(i + 1) % 2] = h0[(i + 1) % 2] * 0.5
+                    + g0_ref([cg.constant(0.25), h0[(i * 2) % 2], w[i][i]]).atan();
             }
-            if i < 2 {
-                h1[0] = s0;
+            if i % 2 == 0 {
+                h0[1] =
+                    h0[1] + g0_ref([cg.constant(0.5), h0[1 - i].sigmoid(), cg.constant(i as f64)]);
+                h0[(i * 2) % 2] = h0[(i * 2) % 2] * 0.5 + h0[(i + 2) % 2];
+            } else {
+                h0[i] = h0[i]
+                    + g0_ref([
+                        x[(i * 2) % 2] * i as f64,
+                        cg.constant(0.25),
+                        cg.constant(1.5),
+                    ]);
+                h0[(i * 2) % 2] = h0[(i * 2) % 2] + x[i].tanh();
+            }
+            if i > 1 {
+                h0[i] = (h0[i]
+                    + g0_ref([cg.constant(i as f64), h0[(i * 2) % 2], h0[i]])
+                        / (1.0 + x[i] * x[i]))
+                    .tanh();
+            } else {
+                h0[i] = h0[i] / (0.5 + x[i].tanh().sigmoid());
+                h0[i] = h0[i].mul_add(h0[0], h0[1]);
             }
         }
-        let mut s2 = cg.constant(0.5);
-        for i in 1..2 {
-            if i < 1 {
-                s0 = (s0 + (i as f64).sin()).tanh();
-            }
-            for j in (0..=3).rev() {
-                if i > 1 {
-                    s0 = s0 + w[(i + 1) % 2][i];
-                    h1[(j + 2) % 2] = h1[(j + 2) % 2] * (0.5 + h1[0].sigmoid());
-                }
-                let t3 = w[0][j % 2].cos() + 1.5;
-                s2 = s2 + t3 * t3.sigmoid();
-            }
+        let mut s1 = cg.constant(1.0);
+        let mut s2 = cg.constant(0.0);
+        for i in 0..=w.len() {
+            s1 = s1 + m[i % 2][i % 2];
+            s2 = s2
+                - (1.0 + m[(i * 2) % 2][(i * 2) % 2] * m[(i * 2) % 2][(i * 2) % 2])
+                    .ln()
+                    .sigmoid();
+            h0[0] = h0[0] + x[i % 2];
         }
-        s0.sin() + h1[1] + s2
+        h0[0].softplus() - s1 - s2.tanh()
     }
 
-    #[backprop::differentiable(grad = g1_grad)]
-    fn g1(w: [[f64; 2]; 2]) -> f64 {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64, y: f64) -> f64 {
+        (0.75 * x - y).exp()
     }
 
-    fn g1_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
-        [
-            [dout * w[1][1], -dout * w[1][0]],
-            [-dout * w[0][1], dout * w[0][0]],
-        ]
+    fn g2_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.75 * out, -dout * out]
     }
 
-    fn g1_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        (0.75 * x - y).exp()
     }
 
     #[test]
     fn case() {
+        let xs: [f64; 5] = [-0.25, -0.75, -0.25, -0.75, -0.375];
         let cm: [[f64; 3]; 3] = [
-            [1.0, 0.25, -0.125],
-            [0.875, -0.625, -0.5],
-            [-0.25, 0.875, -0.125],
+            [-0.375, 0.625, -0.75],
+            [-0.625, 0.375, 0.375],
+            [0.5, -0.75, -0.25],
         ];
-        let f = grad!(|w: [[f64; 2]; 2]| {
-            let mut h0 = [0.0; 2];
-            let mut s1 = 0.75 * -w[1][1];
-            for i in (0..=w.len()).rev() {
-                h0[(i * 2) % 2] = w[(i + 1) % 2][i % 2].atan();
-                let t2 = -(h0[(i * 2) % 2] / (2.0 + w[(i * 2) % 2][1].sin()));
-                s1 += t2 * -w[1][(i + 2) % 2];
-            }
-            let h3 = [
-                cm[1][2].powi(2),
-                f0([[cm[0][0], 1.25], [w[1][0], 1.5]]).powi(2),
+        let f = grad!(|w: [[f64; 2]; 2], c: f64| {
+            let mut s0 = cm[0][1].mul_add(w[0][1], c).mul_add(
+                w[1][0] / (1.0 + cm[2][1].exp()),
+                f1(
+                    [[1.5, 1.5], [w[0][0], 0.25]],
+                    [[w[0][1], c], [1.5, 1.5]],
+                    [w[1][0], cm[1][2]],
+                ),
+            );
+            let mut h1 = [
+                w[0][1].powi(3),
+                c,
+                g0([cm[1][0], c, s0]) / (0.5 + sigmoid(c)),
             ];
-            let mut s4 = 0.5;
-            for i in 0..4 {
-                s4 += softplus(w[(i * 2) % 2][i % 2].sin());
-                s4 = s4 * 0.5 + f0(w);
+            for i in 0..w.len() - 1 {
+                for j in (0..i + 1).step_by(2) {
+                    h1[i] += w[(j * 2) % 2][j + 1];
+                    h1[j] += sigmoid(c);
+                    s0 += ((1.0 + xs[i] * xs[i]).ln() / (1.5 + w[j][j].tanh()))
+                        .tanh()
+                        .exp();
+                }
             }
-            h0[1].sin() + s1 + h3[0] - s4.sin() + g1(w)
+            let mut s2 = 0.0;
+            let s3: f64 = 0.5;
+            for i in 0..w.len() {
+                for j in (0..=w.len() - 1).rev() {
+                    s0 += cm[(i + j) % 3][2 - i].powi(j as i32);
+                    let t4 = xs[4 - i].powi(i as i32) * xs[0];
+                    s2 += t4 * -c;
+                }
+            }
+            s0 * h1[2].sin() + s2 + s3 + g0([c, c, w[1][0]]) + g2(c, c)
         });
-        let plain = |w: [[f64; 2]; 2]| -> f64 {
-            let mut h0 = [0.0; 2];
-            let mut s1 = 0.75 * -w[1][1];
-            for i in (0..=w.len()).rev() {
-                h0[(i * 2) % 2] = w[(i + 1) % 2][i % 2].atan();
-                let t2 = -(h0[(i * 2) % 2] / (2.0 + w[(i * 2) % 2][1].sin()));
-                s1 += t2 * -w[1][(i + 2) % 2];
-            }
-            let h3 = [
-                cm[1][2].powi(2),
-                f0([[cm[0][0], 1.25], [w[1][0], 1.5]]).powi(2),
+        let plain = |w: [[f64; 2]; 2], c: f64| -> f64 {
+            let mut s0 = cm[0][1].mul_add(w[0][1], c).mul_add(
+                w[1][0] / (1.0 + cm[2][1].exp()),
+                f1(
+                    [[1.5, 1.5], [w[0][0], 0.25]],
+                    [[w[0][1], c], [1.5, 1.5]],
+                    [w[1][0], cm[1][2]],
+                ),
+            );
+            let mut h1 = [
+                w[0][1].powi(3),
+                c,
+                g0([cm[1][0], c, s0]) / (0.5 + sigmoid(c)),
             ];
-            let mut s4 = 0.5;
-            for i in 0..4 {
-                s4 += softplus(w[(i * 2) % 2][i % 2].sin());
-                s4 = s4 * 0.5 + f0(w);
+            for i in 0..w.len() - 1 {
+                for j in (0..i + 1).step_by(2) {
+                    h1[i] += w[(j * 2) % 2][j + 1];
+                    h1[j] += sigmoid(c);
+                    s0 += ((1.0 + xs[i] * xs[i]).ln() / (1.5 + w[j][j].tanh()))
+                        .tanh()
+                        .exp();
+                }
             }
-            h0[1].sin() + s1 + h3[0] - s4.sin() + g1(w)
+            let mut s2 = 0.0;
+            let s3: f64 = 0.5;
+            for i in 0..w.len() {
+                for j in (0..=w.len() - 1).rev() {
+                    s0 += cm[(i + j) % 3][2 - i].powi(j as i32);
+                    let t4 = xs[4 - i].powi(i as i32) * xs[0];
+                    s2 += t4 * -c;
+                }
+            }
+            s0 * h1[2].sin() + s2 + s3 + g0([c, c, w[1][0]]) + g2(c, c)
         };
-        let reference = GraphFn::<f64, _, 4>::new(
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
-            |[p0, p1, p2, p3]| {
+        let reference = GraphFn::<f64, _, 5>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"],
+            |[p0, p1, p2, p3, p4]| {
                 let w = [[p0, p1], [p2, p3]];
+                let c = p4;
                 let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 2];
-                let mut s1 = 0.75 * -w[1][1];
-                for i in (0..=w.len()).rev() {
-                    h0[(i * 2) % 2] = w[(i + 1) % 2][i % 2].atan();
-                    let t2 = -(h0[(i * 2) % 2] / (2.0 + w[(i * 2) % 2][1].sin()));
-                    s1 = s1 + t2 * -w[1][(i + 2) % 2];
-                }
-                let h3 = [
-                    cg.constant(cm[1][2].powi(2)),
-                    f0_ref([
-                        [cg.constant(cm[0][0]), cg.constant(1.25)],
-                        [w[1][0], cg.constant(1.5)],
-                    ])
-                    .powi(2),
+                let mut s0 = cg.constant(cm[0][1]).mul_add(w[0][1], c).mul_add(
+                    w[1][0] / (1.0 + cm[2][1].exp()),
+                    f1_ref(
+                        [
+                            [cg.constant(1.5), cg.constant(1.5)],
+                            [w[0][0], cg.constant(0.25)],
+                        ],
+                        [[w[0][1], c], [cg.constant(1.5), cg.constant(1.5)]],
+                        [w[1][0], cg.constant(cm[1][2])],
+                    ),
+                );
+                let mut h1 = [
+                    w[0][1].powi(3),
+                    c,
+                    g0_ref([cg.constant(cm[1][0]), c, s0]) / (0.5 + c.sigmoid()),
                 ];
-                let mut s4 = cg.constant(0.5);
-                for i in 0..4 {
-                    s4 = s4 + w[(i * 2) % 2][i % 2].sin().softplus();
-                    s4 = s4 * 0.5 + f0_ref(w);
+                for i in 0..w.len() - 1 {
+                    for j in (0..i + 1).step_by(2) {
+                        h1[i] = h1[i] + w[(j * 2) % 2][j + 1];
+                        h1[j] = h1[j] + c.sigmoid();
+                        s0 = s0
+                            + ((1.0 + xs[i] * xs[i]).ln() / (1.5 + w[j][j].tanh()))
+                                .tanh()
+                                .exp();
+                    }
                 }
-                h0[1].sin() + s1 + h3[0] - s4.sin() + g1_ref(w)
+                let mut s2 = cg.constant(0.0);
+                let s3 = cg.constant(0.5);
+                for i in 0..w.len() {
+                    for j in (0..=w.len() - 1).rev() {
+                        s0 = s0 + cm[(i + j) % 3][2 - i].powi(j as i32);
+                        let t4 = cg.constant(xs[4 - i].powi(i as i32) * xs[0]);
+                        s2 = s2 + t4 * -c;
+                    }
+                }
+                s0 * h1[2].sin() + s2 + s3 + g0_ref([c, c, w[1][0]]) + g2_ref(c, c)
             },
         );
-        let w: [[f64; 2]; 2] = [[-0.875, -1.1875], [-0.625, 0.375]];
-        let at: [f64; 4] = [-0.875, -1.1875, -0.625, 0.375];
-        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
-        let g = f.grad(w);
+        let w: [[f64; 2]; 2] = [[-0.5625, -1.25], [-0.4375, -0.5]];
+        let c: f64 = -1.125;
+        let at: [f64; 5] = [-0.5625, -1.25, -0.4375, -0.5, -1.125];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
+        );
+        let g = f.grad(w, c);
         check(
             &f,
             &reference,
             at,
-            plain(w),
-            [g[0][0], g[0][1], g[1][0], g[1][1]],
+            plain(w, c),
+            [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
         );
     }
 }
 
-/// `f0([[f64; 3]; 3], [[f64; 3]; 2])`, loops nested 1 deep, 23 operations; `f1([[f64; 3]; 3], f64)`, loops nested 3 deep, 53 operations; `f2(f64)`, loops nested 2 deep, 54 operations; the closure has 37 operations unrolled.
+/// `f0([f64; 4])`, loops nested 1 deep, 43 operations; `g1(f64, f64)`, custom derivative; the closure has 54 operations unrolled.
 mod case_02 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 3], m: [[f64; 3]; 2]) -> f64 {
-        let mut s0 = 0.0;
+    fn f0(x: [f64; 4]) -> f64 {
+        let mut s0 = x[1] * x[3] * (x[2] * x[2]);
+        for i in 0..x.len() - 1 {
+            if s0.cos() < 0.25 {
+                s0 = s0 * 0.5 + -x[i + 1];
+            }
+            if x[i].mul_add(s0, s0) < 0.5 {
+                s0 -= sigmoid(x[(i * 2) % 4]);
+                s0 -= x[1];
+            } else {
+                s0 = s0.mul_add(x[(i * 2) % 4], softplus(x[3]).cos());
+                s0 = s0.mul_add(x[i] * x[i], x[i]);
+            }
+        }
         let mut s1 = 0.0;
-        for i in 0..2 {
-            s1 += m[i][(i + 2) % 3].powi(i as i32).powi(i as i32) + -(i as f64).powi(2);
+        let mut s2 = s0.cos().powi(2);
+        for i in 0..=x.len() {
+            s2 += x[2];
+            s1 -= s0 + x[i % 4];
         }
-        let s2: f64 = 0.5;
-        for i in 1..2 {
-            s1 -= (s1.cos() - 0.75).powi(2);
-            let t3 = m[(i + 2) % 2][1];
-            s0 += t3 * (s1 + 1.25);
-            s0 += w[(i * 2) % 3][i + 1];
-        }
-        softplus(s0) + s1 + s2
+        s0 + s1 + s2
     }
 
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 3], m: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
+    fn f0_ref<'g>(x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = x[1] * x[3] * (x[2] * x[2]);
+        for i in 0..x.len() - 1 {
+            if s0.cos().value() < 0.25 {
+                s0 = s0 * 0.5 + -x[i + 1];
+            }
+            if x[i].mul_add(s0, s0).value() < 0.5 {
+                s0 = s0 - x[(i * 2) % 4].sigmoid();
+                s0 = s0 - x[1];
+            } else {
+                s0 = s0.mul_add(x[(i * 2) % 4], x[3].softplus().cos());
+                s0 = s0.mul_add(x[i] * x[i], x[i]);
+            }
+        }
         let mut s1 = cg.constant(0.0);
-        for i in 0..2 {
-            s1 = s1 + (m[i][(i + 2) % 3].powi(i as i32).powi(i as i32) + -(i as f64).powi(2));
+        let mut s2 = s0.cos().powi(2);
+        for i in 0..=x.len() {
+            s2 = s2 + x[2];
+            s1 = s1 - (s0 + x[i % 4]);
         }
-        let s2 = cg.constant(0.5);
-        for i in 1..2 {
-            s1 = s1 - (s1.cos() - 0.75).powi(2);
-            let t3 = m[(i + 2) % 2][1];
-            s0 = s0 + t3 * (s1 + 1.25);
-            s0 = s0 + w[(i * 2) % 3][i + 1];
-        }
-        s0.softplus() + s1 + s2
+        s0 + s1 + s2
     }
 
-    #[backprop::differentiable]
-    fn f1(w: [[f64; 3]; 3], c: f64) -> f64 {
-        let mut h0 = [0.0; 2];
-        for i in 1..2 {
-            if c + c >= 0.5 {
-                h0[i] +=
-                    (1.0 + softplus((i + 1) as f64).atan() * softplus((i + 1) as f64).atan()).ln();
-                h0[i] += h0[0].tanh() * 0.25 + (c - h0[i] + 2.0);
-            }
-            if i % 2 == 0 {
-                h0[0] -= f0(
-                    [
-                        [c * h0[(i + 2) % 2], w[i][i], h0[1 - i]],
-                        [i as f64 * 1.25, i as f64 * h0[1], c.exp()],
-                        [
-                            w[2 - i][i + 1] + h0[(i * 2) % 2],
-                            1.25 + c,
-                            h0[1 - i] + h0[1 - i],
-                        ],
-                    ],
-                    [
-                        [
-                            c / (1.0 + w[i][i + 1] * w[i][i + 1]),
-                            w[(i * 2) % 3][1].sin(),
-                            h0[i].exp(),
-                        ],
-                        [1.25, c.powi(2), 1.5],
-                    ],
-                );
-            } else {
-                h0[(i * 2) % 2] += f0(
-                    w,
-                    [
-                        [-h0[i], i as f64, 0.25],
-                        [
-                            h0[i].tanh(),
-                            softplus(w[(i * 2) % 3][i + 1]),
-                            f0(
-                                [
-                                    [h0[(i + 1) % 2], 0.75, h0[i]],
-                                    [2.0, w[i + 1][i], h0[0]],
-                                    [c, c, c],
-                                ],
-                                [[h0[1 - i], h0[(i * 2) % 2], i as f64], [w[i][i], c, 0.25]],
-                            ),
-                        ],
-                    ],
-                );
-            }
-        }
-        let mut s1 = (1.0 + (c + 1.25) * (c + 1.25)).ln();
-        let mut s2 = 1.0;
-        for i in 1..w.len() - 1 {
-            for j in i..i + 2 {
-                let t3 = (i + 1) as f64;
-                s2 += t3 * i as f64;
-                for k in (0..i + 1).step_by(2) {
-                    s2 += -w[k + 1][k];
-                    s2 += -w[(j + 1) % 3][(i + j) % 3];
-                }
-            }
-            s2 += s1.exp().mul_add(h0[1], w[i][(i + 1) % 3]).powi(3);
-        }
-        let s4: f64 = 1.0;
-        let s5 = f0(
-            [
-                [w[1][1], 2.0, 1.25],
-                [s2, w[1][0], w[1][0]],
-                [2.0, 0.75, 3.0],
-            ],
-            [[c, w[2][0], 1.25], [1.25, 3.0, 0.75]],
-        ) + 3.0;
-        for i in (1..2).step_by(3) {
-            h0[i] += w[i + 1][(i * 2) % 3].powi(i as i32);
-            for j in (i..=3).rev() {
-                let t6 = (w[(j + 2) % 3][2 - i] * w[i][(i * 2) % 3]).sin();
-                s1 += t6
-                    * f0(
-                        [
-                            [1.5, s4, t6],
-                            [i as f64, i as f64, (i + 1) as f64],
-                            [2.0, c, c],
-                        ],
-                        [[1.25, c, s2], [s4, 2.0, c]],
-                    );
-            }
-        }
-        h0[1] * s1 + s2 + softplus(s4) + s5.sin()
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(x: f64, y: f64) -> f64 {
+        (1.25 * x - y).exp()
     }
 
-    fn f1_ref<'g>(w: [[Var<'g, f64>; 3]; 3], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        for i in 1..2 {
-            if (c + c).value() >= 0.5 {
-                h0[i] = h0[i]
-                    + (1.0 + softplus((i + 1) as f64).atan() * softplus((i + 1) as f64).atan())
-                        .ln();
-                h0[i] = h0[i] + (h0[0].tanh() * 0.25 + (c - h0[i] + 2.0));
-            }
-            if i % 2 == 0 {
-                h0[0] = h0[0]
-                    - f0_ref(
-                        [
-                            [c * h0[(i + 2) % 2], w[i][i], h0[1 - i]],
-                            [cg.constant(i as f64 * 1.25), i as f64 * h0[1], c.exp()],
-                            [
-                                w[2 - i][i + 1] + h0[(i * 2) % 2],
-                                1.25 + c,
-                                h0[1 - i] + h0[1 - i],
-                            ],
-                        ],
-                        [
-                            [
-                                c / (1.0 + w[i][i + 1] * w[i][i + 1]),
-                                w[(i * 2) % 3][1].sin(),
-                                h0[i].exp(),
-                            ],
-                            [cg.constant(1.25), c.powi(2), cg.constant(1.5)],
-                        ],
-                    );
-            } else {
-                h0[(i * 2) % 2] = h0[(i * 2) % 2]
-                    + f0_ref(
-                        w,
-                        [
-                            [-h0[i], cg.constant(i as f64), cg.constant(0.25)],
-                            [
-                                h0[i].tanh(),
-                                w[(i * 2) % 3][i + 1].softplus(),
-                                f0_ref(
-                                    [
-                                        [h0[(i + 1) % 2], cg.constant(0.75), h0[i]],
-                                        [cg.constant(2.0), w[i + 1][i], h0[0]],
-                                        [c, c, c],
-                                    ],
-                                    [
-                                        [h0[1 - i], h0[(i * 2) % 2], cg.constant(i as f64)],
-                                        [w[i][i], c, cg.constant(0.25)],
-                                    ],
-                                ),
-                            ],
-                        ],
-                    );
-            }
-        }
-        let mut s1 = (1.0 + (c + 1.25) * (c + 1.25)).ln();
-        let mut s2 = cg.constant(1.0);
-        for i in 1..w.len() - 1 {
-            for j in i..i + 2 {
-                let t3 = cg.constant((i + 1) as f64);
-                s2 = s2 + t3 * i as f64;
-                for k in (0..i + 1).step_by(2) {
-                    s2 = s2 + -w[k + 1][k];
-                    s2 = s2 + -w[(j + 1) % 3][(i + j) % 3];
-                }
-            }
-            s2 = s2 + s1.exp().mul_add(h0[1], w[i][(i + 1) % 3]).powi(3);
-        }
-        let s4 = cg.constant(1.0);
-        let s5 = f0_ref(
-            [
-                [w[1][1], cg.constant(2.0), cg.constant(1.25)],
-                [s2, w[1][0], w[1][0]],
-                [cg.constant(2.0), cg.constant(0.75), cg.constant(3.0)],
-            ],
-            [
-                [c, w[2][0], cg.constant(1.25)],
-                [cg.constant(1.25), cg.constant(3.0), cg.constant(0.75)],
-            ],
-        ) + 3.0;
-        for i in (1..2).step_by(3) {
-            h0[i] = h0[i] + w[i + 1][(i * 2) % 3].powi(i as i32);
-            for j in (i..=3).rev() {
-                let t6 = (w[(j + 2) % 3][2 - i] * w[i][(i * 2) % 3]).sin();
-                s1 = s1
-                    + t6 * f0_ref(
-                        [
-                            [cg.constant(1.5), s4, t6],
-                            [
-                                cg.constant(i as f64),
-                                cg.constant(i as f64),
-                                cg.constant((i + 1) as f64),
-                            ],
-                            [cg.constant(2.0), c, c],
-                        ],
-                        [[cg.constant(1.25), c, s2], [s4, cg.constant(2.0), c]],
-                    );
-            }
-        }
-        h0[1] * s1 + s2 + s4.softplus() + s5.sin()
+    fn g1_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
+        [dout * 1.25 * out, -dout * out]
     }
 
-    #[backprop::differentiable]
-    fn f2(c: f64) -> f64 {
-        let mut s0 = 0.5;
-        let mut s1 = 1.0;
-        for i in 1..2 {
-            s1 -= (c + i as f64).mul_add(i as f64, c.cos()).sin();
-        }
-        let mut s2 = 0.5;
-        for i in (0..2).rev() {
-            for j in 0..2 {
-                if j % 2 == 0 {
-                    s1 += s1;
-                    s1 /= 1.0 + (j as f64).powi(2) * (j as f64).powi(2);
-                } else {
-                    s0 += c.sin().exp();
-                }
-                if j > i {
-                    s1 += c.mul_add(s0, (c + c).atan());
-                    s1 -= sigmoid(s0.mul_add((j + 1) as f64, s1).cos());
-                } else {
-                    s2 += c.sin().exp().tanh();
-                }
-            }
-            s2 /= 1.0 + s0.atan().exp();
-        }
-        s0.sin() * s1 - s2
-    }
-
-    fn f2_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(0.5);
-        let mut s1 = cg.constant(1.0);
-        for i in 1..2 {
-            s1 = s1 - (c + i as f64).mul_add(cg.constant(i as f64), c.cos()).sin();
-        }
-        let mut s2 = cg.constant(0.5);
-        for i in (0..2).rev() {
-            for j in 0..2 {
-                if j % 2 == 0 {
-                    s1 = s1 + s1;
-                    s1 = s1 / (1.0 + (j as f64).powi(2) * (j as f64).powi(2));
-                } else {
-                    s0 = s0 + c.sin().exp();
-                }
-                if j > i {
-                    s1 = s1 + c.mul_add(s0, (c + c).atan());
-                    s1 = s1 - s0.mul_add(cg.constant((j + 1) as f64), s1).cos().sigmoid();
-                } else {
-                    s2 = s2 + c.sin().exp().tanh();
-                }
-            }
-            s2 = s2 / (1.0 + s0.atan().exp());
-        }
-        s0.sin() * s1 - s2
+    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        (1.25 * x - y).exp()
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [0.75, -0.125, -0.375, -0.75, -0.375];
-        let cm: [[f64; 3]; 3] = [
-            [0.0, 0.75, 0.5],
-            [-0.625, -0.125, -0.375],
-            [-1.0, 1.0, -0.625],
-        ];
-        let f = grad!(|w: [[f64; 3]; 3], c: f64| {
-            let mut s0 = 0.5;
-            for i in (0..4).step_by(2) {
-                let t1 = f0(w, [[c, i as f64, i as f64], [1.5, xs[i + 1], i as f64]]) * w[0][0];
-                s0 += t1 * c;
-                s0 -= w[2][(i + 1) % 3] + w[(i + 1) % 3][(i * 2) % 3];
-                if i % 2 == 0 {
-                    s0 *= 0.5 + sigmoid((1.0 + cm[2][1] * cm[2][1]).ln());
-                    s0 -= -(f2(2.0) + (i + 1) as f64);
-                } else {
-                    s0 = s0.mul_add(1.25 * c, f1(w, c).powi(3));
-                }
+        let xs: [f64; 5] = [-0.5, 0.125, -0.125, 0.0, -0.25];
+        let f = grad!(|x: [f64; 3], b: [f64; 4]| {
+            let mut s0 = 1.0;
+            let mut h1 = [0.0; 4];
+            for i in 0..x.len() - 1 {
+                s0 += b[(i * 2) % 4].mul_add(b[i], i as f64);
+                h1[i + 1] = f0([0.75, i as f64, s0, s0 * i as f64]);
             }
-            let s2: f64 = 1.0;
-            let mut h3 = [0.0; 3];
-            for i in (1..3).rev() {
-                h3[i] += cm[(i * 2) % 3][(i + 1) % 3];
+            let mut h2 = [
+                s0 + x[2],
+                f0([0.5, h1[1], 0.75, x[0] * x[0]]),
+                b[2] * x[2] / (2.0 + s0.sin()),
+            ];
+            let mut h3 = [0.0; 4];
+            for i in (1..=b.len() - 1).step_by(3) {
+                s0 *= 0.5 + sigmoid(b[(i + 1) % 4]);
+                s0 += (0.5 * (x[i % 3] * x[(i + 2) % 3])).tanh().exp();
             }
-            s0.tanh() + s2 - h3[2]
-        });
-        let plain = |w: [[f64; 3]; 3], c: f64| -> f64 {
-            let mut s0 = 0.5;
-            for i in (0..4).step_by(2) {
-                let t1 = f0(w, [[c, i as f64, i as f64], [1.5, xs[i + 1], i as f64]]) * w[0][0];
-                s0 += t1 * c;
-                s0 -= w[2][(i + 1) % 3] + w[(i + 1) % 3][(i * 2) % 3];
-                if i % 2 == 0 {
-                    s0 *= 0.5 + sigmoid((1.0 + cm[2][1] * cm[2][1]).ln());
-                    s0 -= -(f2(2.0) + (i + 1) as f64);
-                } else {
-                    s0 = s0.mul_add(1.25 * c, f1(w, c).powi(3));
-                }
-            }
-            let s2: f64 = 1.0;
-            let mut h3 = [0.0; 3];
-            for i in (1..3).rev() {
-                h3[i] += cm[(i * 2) % 3][(i + 1) % 3];
-            }
-            s0.tanh() + s2 - h3[2]
-        };
-        let reference = GraphFn::<f64, _, 10>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
-                "w[2][1]", "w[2][2]", "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-                let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-                let c = p9;
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.5);
-                for i in (0..4).step_by(2) {
-                    let t1 = f0_ref(
-                        w,
-                        [
-                            [c, cg.constant(i as f64), cg.constant(i as f64)],
-                            [
-                                cg.constant(1.5),
-                                cg.constant(xs[i + 1]),
-                                cg.constant(i as f64),
-                            ],
-                        ],
-                    ) * w[0][0];
-                    s0 = s0 + t1 * c;
-                    s0 = s0 - (w[2][(i + 1) % 3] + w[(i + 1) % 3][(i * 2) % 3]);
-                    if i % 2 == 0 {
-                        s0 = s0 * (0.5 + sigmoid((1.0 + cm[2][1] * cm[2][1]).ln()));
-                        s0 = s0 - -(f2_ref(cg.constant(2.0)) + (i + 1) as f64);
+            let h4 = [
+                (1.0 + x[0].powi(2) * x[0].powi(2)).ln(),
+                f0([1.25, 0.75, 0.75, g1(xs[2], b[0])]),
+            ];
+            for i in 1..2 {
+                h2[i + 1] += (1.25 - h4[1] + 0.25) / (2.0 + b[(i + 2) % 4].sin());
+                for j in 0..x.len() - 1 {
+                    if j % 2 == 0 {
+                        h1[j] -= g1(
+                            xs[(j * 2) % 5],
+                            h4[j] * b[(i + 1) % 4] / (1.5 + b[i + 1].tanh()),
+                        );
                     } else {
-                        s0 = s0.mul_add(1.25 * c, f1_ref(w, c).powi(3));
+                        h1[(i + 2) % 4] = g1(b[(j * 2) % 4], b[(i + 1) % 4] * h2[j + 1]).tanh();
+                    }
+                    h3[0] -= x[j];
+                }
+            }
+            s0 + h1[3] + h2[1].sin() + h3[0] + h4[0] + g1(x[1], x[1])
+        });
+        let plain = |x: [f64; 3], b: [f64; 4]| -> f64 {
+            let mut s0 = 1.0;
+            let mut h1 = [0.0; 4];
+            for i in 0..x.len() - 1 {
+                s0 += b[(i * 2) % 4].mul_add(b[i], i as f64);
+                h1[i + 1] = f0([0.75, i as f64, s0, s0 * i as f64]);
+            }
+            let mut h2 = [
+                s0 + x[2],
+                f0([0.5, h1[1], 0.75, x[0] * x[0]]),
+                b[2] * x[2] / (2.0 + s0.sin()),
+            ];
+            let mut h3 = [0.0; 4];
+            for i in (1..=b.len() - 1).step_by(3) {
+                s0 *= 0.5 + sigmoid(b[(i + 1) % 4]);
+                s0 += (0.5 * (x[i % 3] * x[(i + 2) % 3])).tanh().exp();
+            }
+            let h4 = [
+                (1.0 + x[0].powi(2) * x[0].powi(2)).ln(),
+                f0([1.25, 0.75, 0.75, g1(xs[2], b[0])]),
+            ];
+            for i in 1..2 {
+                h2[i + 1] += (1.25 - h4[1] + 0.25) / (2.0 + b[(i + 2) % 4].sin());
+                for j in 0..x.len() - 1 {
+                    if j % 2 == 0 {
+                        h1[j] -= g1(
+                            xs[(j * 2) % 5],
+                            h4[j] * b[(i + 1) % 4] / (1.5 + b[i + 1].tanh()),
+                        );
+                    } else {
+                        h1[(i + 2) % 4] = g1(b[(j * 2) % 4], b[(i + 1) % 4] * h2[j + 1]).tanh();
+                    }
+                    h3[0] -= x[j];
+                }
+            }
+            s0 + h1[3] + h2[1].sin() + h3[0] + h4[0] + g1(x[1], x[1])
+        };
+        let reference = GraphFn::<f64, _, 7>::new(
+            ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "b[3]"],
+            |[p0, p1, p2, p3, p4, p5, p6]| {
+                let x = [p0, p1, p2];
+                let b = [p3, p4, p5, p6];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                let mut h1 = [cg.constant(0.0); 4];
+                for i in 0..x.len() - 1 {
+                    s0 = s0 + b[(i * 2) % 4].mul_add(b[i], cg.constant(i as f64));
+                    h1[i + 1] =
+                        f0_ref([cg.constant(0.75), cg.constant(i as f64), s0, s0 * i as f64]);
+                }
+                let mut h2 = [
+                    s0 + x[2],
+                    f0_ref([cg.constant(0.5), h1[1], cg.constant(0.75), x[0] * x[0]]),
+                    b[2] * x[2] / (2.0 + s0.sin()),
+                ];
+                let mut h3 = [cg.constant(0.0); 4];
+                for i in (1..=b.len() - 1).step_by(3) {
+                    s0 = s0 * (0.5 + b[(i + 1) % 4].sigmoid());
+                    s0 = s0 + (0.5 * (x[i % 3] * x[(i + 2) % 3])).tanh().exp();
+                }
+                let h4 = [
+                    (1.0 + x[0].powi(2) * x[0].powi(2)).ln(),
+                    f0_ref([
+                        cg.constant(1.25),
+                        cg.constant(0.75),
+                        cg.constant(0.75),
+                        g1_ref(cg.constant(xs[2]), b[0]),
+                    ]),
+                ];
+                for i in 1..2 {
+                    h2[i + 1] = h2[i + 1] + (1.25 - h4[1] + 0.25) / (2.0 + b[(i + 2) % 4].sin());
+                    for j in 0..x.len() - 1 {
+                        if j % 2 == 0 {
+                            h1[j] = h1[j]
+                                - g1_ref(
+                                    cg.constant(xs[(j * 2) % 5]),
+                                    h4[j] * b[(i + 1) % 4] / (1.5 + b[i + 1].tanh()),
+                                );
+                        } else {
+                            h1[(i + 2) % 4] =
+                                g1_ref(b[(j * 2) % 4], b[(i + 1) % 4] * h2[j + 1]).tanh();
+                        }
+                        h3[0] = h3[0] - x[j];
                     }
                 }
-                let s2 = cg.constant(1.0);
-                let mut h3 = [cg.constant(0.0); 3];
-                for i in (1..3).rev() {
-                    h3[i] = h3[i] + cm[(i * 2) % 3][(i + 1) % 3];
-                }
-                s0.tanh() + s2 - h3[2]
+                s0 + h1[3] + h2[1].sin() + h3[0] + h4[0] + g1_ref(x[1], x[1])
             },
         );
-        let w: [[f64; 3]; 3] = [
-            [0.125, 0.125, 1.125],
-            [0.875, -0.875, 0.125],
-            [0.9375, -0.9375, -0.625],
-        ];
-        let c: f64 = -1.125;
-        let at: [f64; 10] = [
-            0.125, 0.125, 1.125, 0.875, -0.875, 0.125, 0.9375, -0.9375, -0.625, -1.125,
-        ];
+        let x: [f64; 3] = [0.9375, -0.6875, 1.0];
+        let b: [f64; 4] = [0.5, 1.0, -0.0625, 0.5625];
+        let at: [f64; 7] = [0.9375, -0.6875, 1.0, 0.5, 1.0, -0.0625, 0.5625];
         assert_eq!(
             f.inputs(),
+            ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "b[3]"]
+        );
+        let g = f.grad(x, b);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b),
+            [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2], g.1[3]],
+        );
+    }
+}
+
+/// `g0([[f64; 2]; 2])`, custom derivative; `g1(f64)`, custom derivative; `f2([f64; 3])`, loops nested 1 deep, 47 operations; the closure has 46 operations unrolled.
+mod case_03 {
+    use super::check;
+    use backprop::rules::softplus;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(w: [[f64; 2]; 2]) -> f64 {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    fn g0_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
+        [
+            [dout * w[1][1], -dout * w[1][0]],
+            [-dout * w[0][1], dout * w[0][0]],
+        ]
+    }
+
+    fn g0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(x: f64) -> f64 {
+        if x >= 0.0 {
+            1.0 / (1.0 + (-x).exp())
+        } else {
+            let e = x.exp();
+            e / (1.0 + e)
+        }
+    }
+
+    fn g1_grad(_x: f64, out: f64, dout: f64) -> [f64; 1] {
+        [dout * out * (1.0 - out)]
+    }
+
+    fn g1_ref<'g>(x: Var<'g, f64>) -> Var<'g, f64> {
+        x.sigmoid()
+    }
+
+    #[backprop::differentiable]
+    fn f2(x: [f64; 3]) -> f64 {
+        let mut s0 = 1.0;
+        for i in (0..4).rev() {
+            s0 -= softplus(x[i % 3] * x[(i * 2) % 3]) + x[(i * 2) % 3];
+        }
+        let h1 = [s0 / (2.0 + s0.sin()) + x[0].mul_add(x[2], x[2]), x[0].sin()];
+        let mut h2 = [0.0; 4];
+        for i in (0..3).rev() {
+            h2[(i + 2) % 4] += i as f64;
+            s0 += g0([[x[i] + h1[1], softplus(x[2 - i])], [s0, g1(i as f64)]]);
+            s0 -= h2[(i * 2) % 4];
+        }
+        softplus(s0) - softplus(h1[0]) + h2[1]
+    }
+
+    fn f2_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(1.0);
+        for i in (0..4).rev() {
+            s0 = s0 - ((x[i % 3] * x[(i * 2) % 3]).softplus() + x[(i * 2) % 3]);
+        }
+        let h1 = [s0 / (2.0 + s0.sin()) + x[0].mul_add(x[2], x[2]), x[0].sin()];
+        let mut h2 = [cg.constant(0.0); 4];
+        for i in (0..3).rev() {
+            h2[(i + 2) % 4] = h2[(i + 2) % 4] + i as f64;
+            s0 = s0
+                + g0_ref([
+                    [x[i] + h1[1], x[2 - i].softplus()],
+                    [s0, g1_ref(cg.constant(i as f64))],
+                ]);
+            s0 = s0 - h2[(i * 2) % 4];
+        }
+        s0.softplus() - h1[0].softplus() + h2[1]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.125, 0.125, 0.0, -0.875, 0.0];
+        let f = grad!(|w: [[f64; 2]; 2], b: [f64; 3], c: f64| {
+            let mut s0 = 1.0;
+            for i in 1..3 {
+                s0 -= (-((i + 1) as f64).tanh()).powi(2);
+                s0 += w[(i + 1) % 2][(i * 2) % 2];
+            }
+            let mut s1 = 0.5;
+            let mut h2 = [0.0; 3];
+            for i in 1..=4 {
+                if i != 1 {
+                    s1 += (f2(b) + (i + 1) as f64).powi(3);
+                } else {
+                    h2[(i * 2) % 3] += g1(s0.sin().tanh());
+                }
+                s0 += s0;
+            }
+            let h3 = [c, softplus(b[1] - s1), xs[0].powi(2).atan()];
+            for i in 0..4 {
+                s1 += b[(i + 1) % 3];
+            }
+            s0.tanh() + s1 + h2[0] - h3[0] + g0(w) + g1(c)
+        });
+        let plain = |w: [[f64; 2]; 2], b: [f64; 3], c: f64| -> f64 {
+            let mut s0 = 1.0;
+            for i in 1..3 {
+                s0 -= (-((i + 1) as f64).tanh()).powi(2);
+                s0 += w[(i + 1) % 2][(i * 2) % 2];
+            }
+            let mut s1 = 0.5;
+            let mut h2 = [0.0; 3];
+            for i in 1..=4 {
+                if i != 1 {
+                    s1 += (f2(b) + (i + 1) as f64).powi(3);
+                } else {
+                    h2[(i * 2) % 3] += g1(s0.sin().tanh());
+                }
+                s0 += s0;
+            }
+            let h3 = [c, softplus(b[1] - s1), xs[0].powi(2).atan()];
+            for i in 0..4 {
+                s1 += b[(i + 1) % 3];
+            }
+            s0.tanh() + s1 + h2[0] - h3[0] + g0(w) + g1(c)
+        };
+        let reference = GraphFn::<f64, _, 8>::new(
             [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
-                "w[2][1]", "w[2][2]", "c"
-            ]
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]", "c",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
+                let w = [[p0, p1], [p2, p3]];
+                let b = [p4, p5, p6];
+                let c = p7;
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                for i in 1..3 {
+                    s0 = s0 - (-((i + 1) as f64).tanh()).powi(2);
+                    s0 = s0 + w[(i + 1) % 2][(i * 2) % 2];
+                }
+                let mut s1 = cg.constant(0.5);
+                let mut h2 = [cg.constant(0.0); 3];
+                for i in 1..=4 {
+                    if i != 1 {
+                        s1 = s1 + (f2_ref(b) + (i + 1) as f64).powi(3);
+                    } else {
+                        h2[(i * 2) % 3] = h2[(i * 2) % 3] + g1_ref(s0.sin().tanh());
+                    }
+                    s0 = s0 + s0;
+                }
+                let h3 = [c, (b[1] - s1).softplus(), cg.constant(xs[0].powi(2).atan())];
+                for i in 0..4 {
+                    s1 = s1 + b[(i + 1) % 3];
+                }
+                s0.tanh() + s1 + h2[0] - h3[0] + g0_ref(w) + g1_ref(c)
+            },
+        );
+        let w: [[f64; 2]; 2] = [[1.25, 0.25], [-0.375, 0.75]];
+        let b: [f64; 3] = [-1.0625, -0.1875, 0.25];
+        let c: f64 = 0.0;
+        let at: [f64; 8] = [1.25, 0.25, -0.375, 0.75, -1.0625, -0.1875, 0.25, 0.0];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]", "c"]
+        );
+        let g = f.grad(w, b, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w, b, c),
+            [
+                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.1[2], g.2,
+            ],
+        );
+    }
+}
+
+/// `f0(f64, [f64; 2])`, loops nested 1 deep, 26 operations; `g1(f64, f64)`, custom derivative; the closure has 66 operations unrolled.
+mod case_04 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(c: f64, x: [f64; 2]) -> f64 {
+        let mut s0 = 0.0;
+        for i in (0..x.len() - 1).rev() {
+            s0 -= (c / (2.0 + c.sin())).cos() + x[(i * 2) % 2];
+        }
+        let mut s1 = 1.0;
+        let mut h2 = [0.0; 3];
+        for i in 1..=2 {
+            if i == 1 {
+                s0 += sigmoid(x[i % 2]) / (1.0 + i as f64 * i as f64) / (2.0 + s0.sin());
+            } else {
+                s1 += c * 1.25;
+            }
+            if softplus(s1) >= 0.0 {
+                h2[i] += c;
+            }
+            s1 -= h2[(i + 1) % 3].sin();
+        }
+        s0 - s1 + h2[0]
+    }
+
+    fn f0_ref<'g>(c: Var<'g, f64>, x: [Var<'g, f64>; 2]) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut s0 = cg.constant(0.0);
+        for i in (0..x.len() - 1).rev() {
+            s0 = s0 - ((c / (2.0 + c.sin())).cos() + x[(i * 2) % 2]);
+        }
+        let mut s1 = cg.constant(1.0);
+        let mut h2 = [cg.constant(0.0); 3];
+        for i in 1..=2 {
+            if i == 1 {
+                s0 = s0 + x[i % 2].sigmoid() / (1.0 + i as f64 * i as f64) / (2.0 + s0.sin());
+            } else {
+                s1 = s1 + c * 1.25;
+            }
+            if s1.softplus().value() >= 0.0 {
+                h2[i] = h2[i] + c;
+            }
+            s1 = s1 - h2[(i + 1) % 3].sin();
+        }
+        s0 - s1 + h2[0]
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(x: f64, y: f64) -> f64 {
+        1.5 * x.sin() + 2.0 * y
+    }
+
+    fn g1_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 1.5 * x.cos(), dout * 2.0]
+    }
+
+    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        1.5 * x.sin() + 2.0 * y
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.5, -0.5, 0.0, 0.75, 0.125];
+        let cm: [[f64; 3]; 3] = [
+            [-0.875, 1.0, 0.875],
+            [0.625, 0.5, -0.375],
+            [-0.375, 0.0, -0.75],
+        ];
+        let f = grad!(|x: [f64; 2], b: [f64; 2], c: f64| {
+            let mut s0 = 0.5;
+            let mut s1 = 0.0;
+            for i in (1..3).step_by(3) {
+                if c.sin() > 0.25 {
+                    s1 += i as f64;
+                    s1 += g1(x[i % 2].atan(), (1.0 + x[i % 2] * x[i % 2]).sqrt()).powi(2);
+                } else {
+                    s0 += xs[4 - i];
+                }
+                if c > 0.25 {
+                    s1 += cm[2 - i][i] + s0.sin();
+                    s1 /= 1.0 + xs[i + 1].cos() * xs[i + 1].cos();
+                } else {
+                    s1 += s1 / (1.0 + x[i % 2].exp()) + softplus(s0) + x[(i + 2) % 2];
+                }
+            }
+            let mut h2 = [x[1].atan(), s1 * 2.0];
+            let s3: f64 = 0.0;
+            for i in (0..x.len()).rev() {
+                if f0(x[(i * 2) % 2], [s1, s1]) >= 0.0 {
+                    h2[i] += sigmoid(f0(x[i], h2).tanh());
+                    h2[1 - i] -= -(-(1.25 + x[(i * 2) % 2]));
+                } else {
+                    s0 += cm[2 - i][0].atan().powi(2);
+                }
+                s0 += softplus(cm[i][2 - i]);
+            }
+            let s4: f64 = 1.0;
+            let mut s5 = 1.0;
+            for i in (0..=4).rev() {
+                s5 += -s0 - c;
+                if -x[i % 2] <= 0.5 {
+                    s0 += i as f64;
+                    h2[i % 2] += (i as f64).powi(2);
+                } else {
+                    s1 -= -g1(softplus(c), i as f64);
+                    s0 -= softplus(xs[i].powi(2) / (2.0 + b[i % 2].sin()));
+                }
+            }
+            (s0 - s1 + h2[1]) * s3 - s4 + s5.tanh() + g1(b[0], x[1])
+        });
+        let plain = |x: [f64; 2], b: [f64; 2], c: f64| -> f64 {
+            let mut s0 = 0.5;
+            let mut s1 = 0.0;
+            for i in (1..3).step_by(3) {
+                if c.sin() > 0.25 {
+                    s1 += i as f64;
+                    s1 += g1(x[i % 2].atan(), (1.0 + x[i % 2] * x[i % 2]).sqrt()).powi(2);
+                } else {
+                    s0 += xs[4 - i];
+                }
+                if c > 0.25 {
+                    s1 += cm[2 - i][i] + s0.sin();
+                    s1 /= 1.0 + xs[i + 1].cos() * xs[i + 1].cos();
+                } else {
+                    s1 += s1 / (1.0 + x[i % 2].exp()) + softplus(s0) + x[(i + 2) % 2];
+                }
+            }
+            let mut h2 = [x[1].atan(), s1 * 2.0];
+            let s3: f64 = 0.0;
+            for i in (0..x.len()).rev() {
+                if f0(x[(i * 2) % 2], [s1, s1]) >= 0.0 {
+                    h2[i] += sigmoid(f0(x[i], h2).tanh());
+                    h2[1 - i] -= -(-(1.25 + x[(i * 2) % 2]));
+                } else {
+                    s0 += cm[2 - i][0].atan().powi(2);
+                }
+                s0 += softplus(cm[i][2 - i]);
+            }
+            let s4: f64 = 1.0;
+            let mut s5 = 1.0;
+            for i in (0..=4).rev() {
+                s5 += -s0 - c;
+                if -x[i % 2] <= 0.5 {
+                    s0 += i as f64;
+                    h2[i % 2] += (i as f64).powi(2);
+                } else {
+                    s1 -= -g1(softplus(c), i as f64);
+                    s0 -= softplus(xs[i].powi(2) / (2.0 + b[i % 2].sin()));
+                }
+            }
+            (s0 - s1 + h2[1]) * s3 - s4 + s5.tanh() + g1(b[0], x[1])
+        };
+        let reference = GraphFn::<f64, _, 5>::new(
+            ["x[0]", "x[1]", "b[0]", "b[1]", "c"],
+            |[p0, p1, p2, p3, p4]| {
+                let x = [p0, p1];
+                let b = [p2, p3];
+                let c = p4;
+                let cg = p0.graph();
+                let mut s0 = cg.constant(0.5);
+                let mut s1 = cg.constant(0.0);
+                for i in (1..3).step_by(3) {
+                    if c.sin().value() > 0.25 {
+                        s1 = s1 + i as f64;
+                        s1 = s1
+                            + g1_ref(x[i % 2].atan(), (1.0 + x[i % 2] * x[i % 2]).sqrt()).powi(2);
+                    } else {
+                        s0 = s0 + xs[4 - i];
+                    }
+                    if c.value() > 0.25 {
+                        s1 = s1 + (cm[2 - i][i] + s0.sin());
+                        s1 = s1 / (1.0 + xs[i + 1].cos() * xs[i + 1].cos());
+                    } else {
+                        s1 = s1 + (s1 / (1.0 + x[i % 2].exp()) + s0.softplus() + x[(i + 2) % 2]);
+                    }
+                }
+                let mut h2 = [x[1].atan(), s1 * 2.0];
+                let s3 = cg.constant(0.0);
+                for i in (0..x.len()).rev() {
+                    if f0_ref(x[(i * 2) % 2], [s1, s1]).value() >= 0.0 {
+                        h2[i] = h2[i] + f0_ref(x[i], h2).tanh().sigmoid();
+                        h2[1 - i] = h2[1 - i] - -(-(1.25 + x[(i * 2) % 2]));
+                    } else {
+                        s0 = s0 + cm[2 - i][0].atan().powi(2);
+                    }
+                    s0 = s0 + softplus(cm[i][2 - i]);
+                }
+                let s4 = cg.constant(1.0);
+                let mut s5 = cg.constant(1.0);
+                for i in (0..=4).rev() {
+                    s5 = s5 + (-s0 - c);
+                    if (-x[i % 2]).value() <= 0.5 {
+                        s0 = s0 + i as f64;
+                        h2[i % 2] = h2[i % 2] + (i as f64).powi(2);
+                    } else {
+                        s1 = s1 - -g1_ref(c.softplus(), cg.constant(i as f64));
+                        s0 = s0 - (xs[i].powi(2) / (2.0 + b[i % 2].sin())).softplus();
+                    }
+                }
+                (s0 - s1 + h2[1]) * s3 - s4 + s5.tanh() + g1_ref(b[0], x[1])
+            },
+        );
+        let x: [f64; 2] = [-0.125, 0.1875];
+        let b: [f64; 2] = [0.375, 1.125];
+        let c: f64 = -1.25;
+        let at: [f64; 5] = [-0.125, 0.1875, 0.375, 1.125, -1.25];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "b[0]", "b[1]", "c"]);
+        let g = f.grad(x, b, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b, c),
+            [g.0[0], g.0[1], g.1[0], g.1[1], g.2],
+        );
+    }
+}
+
+/// `f0([f64; 2], f64)`, loops nested 1 deep, 28 operations; `f1([f64; 4], [f64; 3])`, loops nested 1 deep, 45 operations; the closure has 59 operations unrolled.
+mod case_05 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 2], c: f64) -> f64 {
+        let mut s0 = 0.0;
+        let mut s1 = c * 1.5 / (1.0 + x[0].exp());
+        for i in (1..2).rev() {
+            s1 += s1;
+            s1 += (i as f64).mul_add(x[(i + 2) % 2], c)
+                / (1.0 + x[i] * x[i])
+                / (2.0 + softplus(i as f64).sin());
+        }
+        let mut h2 = [0.0; 3];
+        for i in (0..x.len()).step_by(2) {
+            let t3 = c;
+            s1 += t3 * (x[(i + 1) % 2] + c);
+            let t4 = t3 - c - t3 / (1.0 + x[i] * x[i]);
+            s0 += t4 * t3;
+            h2[i] += (i as f64).atan();
+        }
+        s0 + s1 + h2[0]
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 2], c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(0.0);
+        let mut s1 = c * 1.5 / (1.0 + x[0].exp());
+        for i in (1..2).rev() {
+            s1 = s1 + s1;
+            s1 = s1
+                + cg.constant(i as f64).mul_add(x[(i + 2) % 2], c)
+                    / (1.0 + x[i] * x[i])
+                    / (2.0 + softplus(i as f64).sin());
+        }
+        let mut h2 = [cg.constant(0.0); 3];
+        for i in (0..x.len()).step_by(2) {
+            let t3 = c;
+            s1 = s1 + t3 * (x[(i + 1) % 2] + c);
+            let t4 = t3 - c - t3 / (1.0 + x[i] * x[i]);
+            s0 = s0 + t4 * t3;
+            h2[i] = h2[i] + (i as f64).atan();
+        }
+        s0 + s1 + h2[0]
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 4], v: [f64; 3]) -> f64 {
+        let mut s0 = 1.0;
+        for i in 0..v.len() {
+            let t1 = f0([1.25, v[2 - i] + x[i]], f0([x[i], v[i]], v[2 - i]));
+            s0 += t1 * v[(i + 1) % 3].atan();
+            s0 += x[i + 1];
+            if t1 < 0.5 {
+                s0 += s0.powi(2) + v[i];
+            }
+        }
+        let mut s2 = 0.0;
+        for i in 0..x.len() {
+            s0 += sigmoid(v[2].cos()).sin();
+            if i % 2 == 0 {
+                s0 *= 1.25;
+            }
+        }
+        let h3: [f64; 3] = [0.0; 3];
+        let mut h4 = [0.0; 2];
+        for i in (0..v.len()).step_by(3) {
+            h4[i % 2] += f0([3.0, x[3 - i]], 2.0);
+            if v[i].powi(i as i32) < 0.25 {
+                h4[1] /= 2.0 + (v[i] * v[i]).sin();
+                h4[(i + 2) % 2] = -(softplus(s0) * (x[1] * x[i + 1]));
+            }
+            if i == 1 {
+                s2 += x[3 - i];
+            }
+        }
+        s0 - s2 + h3[1] + h4[0]
+    }
+
+    fn f1_ref<'g>(x: [Var<'g, f64>; 4], v: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(1.0);
+        for i in 0..v.len() {
+            let t1 = f0_ref(
+                [cg.constant(1.25), v[2 - i] + x[i]],
+                f0_ref([x[i], v[i]], v[2 - i]),
+            );
+            s0 = s0 + t1 * v[(i + 1) % 3].atan();
+            s0 = s0 + x[i + 1];
+            if t1.value() < 0.5 {
+                s0 = s0 + (s0.powi(2) + v[i]);
+            }
+        }
+        let mut s2 = cg.constant(0.0);
+        for i in 0..x.len() {
+            s0 = s0 + v[2].cos().sigmoid().sin();
+            if i % 2 == 0 {
+                s0 = s0 * 1.25;
+            }
+        }
+        let h3 = [cg.constant(0.0); 3];
+        let mut h4 = [cg.constant(0.0); 2];
+        for i in (0..v.len()).step_by(3) {
+            h4[i % 2] = h4[i % 2] + f0_ref([cg.constant(3.0), x[3 - i]], cg.constant(2.0));
+            if v[i].powi(i as i32).value() < 0.25 {
+                h4[1] = h4[1] / (2.0 + (v[i] * v[i]).sin());
+                h4[(i + 2) % 2] = -(s0.softplus() * (x[1] * x[i + 1]));
+            }
+            if i == 1 {
+                s2 = s2 + x[3 - i];
+            }
+        }
+        s0 - s2 + h3[1] + h4[0]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.875, 0.125, -0.75, 0.375, -0.625];
+        let cm: [[f64; 3]; 3] = [
+            [0.75, 0.0, 0.625],
+            [-0.25, -0.375, -0.375],
+            [0.5, -0.75, 0.625],
+        ];
+        let f = grad!(|w: [[f64; 3]; 2], c: f64| {
+            let mut s0 = 1.0;
+            for i in (0..2).rev() {
+                if i > 1 {
+                    s0 += cm[2 - i][i + 1].powi(3);
+                } else {
+                    s0 -= c;
+                }
+                s0 -= (w[i][0] + 2.0) * w[i][i];
+                let t1 = c;
+                s0 += t1 * (w[i][(i + 2) % 3] + t1);
+            }
+            let mut s2 = 0.0;
+            let mut h3 = [0.0; 3];
+            for i in 0..4 {
+                if xs[(i * 2) % 5] <= 0.5 {
+                    s0 += w[0][(i * 2) % 3].tanh().powi(2).sin();
+                } else {
+                    s2 += softplus(i as f64 + w[(i * 2) % 2][0]).powi(2);
+                }
+                h3[1] += w[i % 2][(i * 2) % 3];
+                s0 = (s0 + w[(i * 2) % 2][(i + 1) % 3]).tanh();
+            }
+            let mut s4 = 1.0;
+            let mut s5 = 0.5;
+            for i in (1..2).rev() {
+                if i < 1 {
+                    s5 -= c;
+                    s4 += sigmoid(c / (1.5 + w[(i + 1) % 2][i].tanh()) * (c + w[i][2]));
+                } else {
+                    s0 /= 2.0 + ((i + 1) as f64).sin();
+                }
+                s5 = s5.mul_add(
+                    c.atan(),
+                    f1(
+                        [
+                            w[i][(i * 2) % 3] / (1.0 + c.exp()),
+                            c.sin(),
+                            0.5,
+                            f1([s2, xs[(i * 2) % 5], s2, s4], h3),
+                        ],
+                        h3,
+                    ),
+                );
+            }
+            (softplus(s0) * s2 + h3[0].sin()) * s4 + s5
+        });
+        let plain = |w: [[f64; 3]; 2], c: f64| -> f64 {
+            let mut s0 = 1.0;
+            for i in (0..2).rev() {
+                if i > 1 {
+                    s0 += cm[2 - i][i + 1].powi(3);
+                } else {
+                    s0 -= c;
+                }
+                s0 -= (w[i][0] + 2.0) * w[i][i];
+                let t1 = c;
+                s0 += t1 * (w[i][(i + 2) % 3] + t1);
+            }
+            let mut s2 = 0.0;
+            let mut h3 = [0.0; 3];
+            for i in 0..4 {
+                if xs[(i * 2) % 5] <= 0.5 {
+                    s0 += w[0][(i * 2) % 3].tanh().powi(2).sin();
+                } else {
+                    s2 += softplus(i as f64 + w[(i * 2) % 2][0]).powi(2);
+                }
+                h3[1] += w[i % 2][(i * 2) % 3];
+                s0 = (s0 + w[(i * 2) % 2][(i + 1) % 3]).tanh();
+            }
+            let mut s4 = 1.0;
+            let mut s5 = 0.5;
+            for i in (1..2).rev() {
+                if i < 1 {
+                    s5 -= c;
+                    s4 += sigmoid(c / (1.5 + w[(i + 1) % 2][i].tanh()) * (c + w[i][2]));
+                } else {
+                    s0 /= 2.0 + ((i + 1) as f64).sin();
+                }
+                s5 = s5.mul_add(
+                    c.atan(),
+                    f1(
+                        [
+                            w[i][(i * 2) % 3] / (1.0 + c.exp()),
+                            c.sin(),
+                            0.5,
+                            f1([s2, xs[(i * 2) % 5], s2, s4], h3),
+                        ],
+                        h3,
+                    ),
+                );
+            }
+            (softplus(s0) * s2 + h3[0].sin()) * s4 + s5
+        };
+        let reference = GraphFn::<f64, _, 7>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6]| {
+                let w = [[p0, p1, p2], [p3, p4, p5]];
+                let c = p6;
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                for i in (0..2).rev() {
+                    if i > 1 {
+                        s0 = s0 + cm[2 - i][i + 1].powi(3);
+                    } else {
+                        s0 = s0 - c;
+                    }
+                    s0 = s0 - (w[i][0] + 2.0) * w[i][i];
+                    let t1 = c;
+                    s0 = s0 + t1 * (w[i][(i + 2) % 3] + t1);
+                }
+                let mut s2 = cg.constant(0.0);
+                let mut h3 = [cg.constant(0.0); 3];
+                for i in 0..4 {
+                    if xs[(i * 2) % 5] <= 0.5 {
+                        s0 = s0 + w[0][(i * 2) % 3].tanh().powi(2).sin();
+                    } else {
+                        s2 = s2 + (i as f64 + w[(i * 2) % 2][0]).softplus().powi(2);
+                    }
+                    h3[1] = h3[1] + w[i % 2][(i * 2) % 3];
+                    s0 = (s0 + w[(i * 2) % 2][(i + 1) % 3]).tanh();
+                }
+                let mut s4 = cg.constant(1.0);
+                let mut s5 = cg.constant(0.5);
+                for i in (1..2).rev() {
+                    if i < 1 {
+                        s5 = s5 - c;
+                        s4 = s4 + (c / (1.5 + w[(i + 1) % 2][i].tanh()) * (c + w[i][2])).sigmoid();
+                    } else {
+                        s0 = s0 / (2.0 + ((i + 1) as f64).sin());
+                    }
+                    s5 = s5.mul_add(
+                        c.atan(),
+                        f1_ref(
+                            [
+                                w[i][(i * 2) % 3] / (1.0 + c.exp()),
+                                c.sin(),
+                                cg.constant(0.5),
+                                f1_ref([s2, cg.constant(xs[(i * 2) % 5]), s2, s4], h3),
+                            ],
+                            h3,
+                        ),
+                    );
+                }
+                (s0.softplus() * s2 + h3[0].sin()) * s4 + s5
+            },
+        );
+        let w: [[f64; 3]; 2] = [[0.875, 0.75, -1.1875], [1.0, 0.0, -0.25]];
+        let c: f64 = -0.5625;
+        let at: [f64; 7] = [0.875, 0.75, -1.1875, 1.0, 0.0, -0.25, -0.5625];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c"]
         );
         let g = f.grad(w, c);
         check(
@@ -913,730 +1472,598 @@ mod case_02 {
             at,
             plain(w, c),
             [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0],
-                g.0[2][1], g.0[2][2], g.1,
+                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
             ],
         );
     }
 }
 
-/// `f0([f64; 2], f64, [f64; 4])`, loops nested 1 deep, 54 operations; `f1([f64; 2], [[f64; 3]; 2])`, loops nested 1 deep, 24 operations; `g2([[f64; 2]; 2])`, custom derivative; the closure has 37 operations unrolled.
-mod case_03 {
+/// `f0([f64; 4])`, loops nested 1 deep, 41 operations; `f1(f64)`, loops nested 1 deep, 31 operations; `f2([[f64; 2]; 3])`, loops nested 1 deep, 29 operations; the closure has 31 operations unrolled.
+mod case_06 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
-    fn f0(x: [f64; 2], c: f64, v: [f64; 4]) -> f64 {
-        let mut s0 = 0.0;
-        for i in 1..v.len() - 1 {
-            let t1 = x[i % 2];
-            s0 += t1 * c.tanh().exp();
-            s0 += t1.powi(2);
+    fn f0(x: [f64; 4]) -> f64 {
+        let mut h0 = [x[3].powi(3) * 0.75, x[3], x[1].powi(2)];
+        for i in 0..3 {
+            let t1 = 3.0 * x[2].atan();
+            h0[i] += t1 * x[(i * 2) % 4].tanh();
         }
-        let mut h2 = [0.0; 4];
-        for i in (1..2).step_by(2) {
-            if i < 1 {
-                s0 -= s0.tanh().exp();
-            } else {
-                h2[i] += s0;
-                h2[3] = (h2[3] + (v[3 - i] - 3.0)).tanh();
-            }
-            if v[3 - i] > 0.25 {
-                s0 *= 0.5 + sigmoid(softplus(v[i]));
-                s0 += -v[i].cos();
-            } else {
-                h2[i] = h2[i] * 0.5 + -(-v[(i + 1) % 4]);
-                h2[(i + 1) % 4] += h2[i] / (1.0 + x[i].exp()) / (2.0 + h2[(i * 2) % 4].sin())
-                    * (softplus(h2[i]) * (h2[i] - x[i]));
+        let mut h2 = [0.0; 2];
+        let mut s3 = 1.0;
+        for i in 1..3 {
+            h0[i] += softplus(h0[2 - i].tanh().powi(i as i32));
+            h2[(i + 2) % 2] += (x[i].cos() - x[i + 1]).sin().exp();
+            if 3.0 + h2[(i * 2) % 2] < 0.0 {
+                s3 += h0[2 - i].cos().cos() + h0[2 - i].atan();
             }
         }
-        let mut s3 = x[0].powi(2) * h2[1];
-        for i in 0..=3 {
-            if i != 0 {
-                s0 -= c.powi(2);
-            }
-            let t4 = sigmoid(sigmoid(x[(i * 2) % 2]));
-            h2[i] += t4 * (c - 0.5);
-            if c < 0.0 {
-                s3 /= 1.0 + x[0].tanh().exp();
-            }
-        }
-        s0.sin() + h2[1] - s3
+        softplus(h0[0]) * h2[0] + s3
     }
 
-    fn f0_ref<'g>(x: [Var<'g, f64>; 2], c: Var<'g, f64>, v: [Var<'g, f64>; 4]) -> Var<'g, f64> {
+    fn f0_ref<'g>(x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
         let cg = x[0].graph();
-        let mut s0 = cg.constant(0.0);
-        for i in 1..v.len() - 1 {
-            let t1 = x[i % 2];
-            s0 = s0 + t1 * c.tanh().exp();
-            s0 = s0 + t1.powi(2);
+        let mut h0 = [x[3].powi(3) * 0.75, x[3], x[1].powi(2)];
+        for i in 0..3 {
+            let t1 = 3.0 * x[2].atan();
+            h0[i] = h0[i] + t1 * x[(i * 2) % 4].tanh();
         }
-        let mut h2 = [cg.constant(0.0); 4];
-        for i in (1..2).step_by(2) {
-            if i < 1 {
-                s0 = s0 - s0.tanh().exp();
-            } else {
-                h2[i] = h2[i] + s0;
-                h2[3] = (h2[3] + (v[3 - i] - 3.0)).tanh();
-            }
-            if v[3 - i].value() > 0.25 {
-                s0 = s0 * (0.5 + v[i].softplus().sigmoid());
-                s0 = s0 + -v[i].cos();
-            } else {
-                h2[i] = h2[i] * 0.5 + -(-v[(i + 1) % 4]);
-                h2[(i + 1) % 4] = h2[(i + 1) % 4]
-                    + h2[i] / (1.0 + x[i].exp()) / (2.0 + h2[(i * 2) % 4].sin())
-                        * (h2[i].softplus() * (h2[i] - x[i]));
+        let mut h2 = [cg.constant(0.0); 2];
+        let mut s3 = cg.constant(1.0);
+        for i in 1..3 {
+            h0[i] = h0[i] + h0[2 - i].tanh().powi(i as i32).softplus();
+            h2[(i + 2) % 2] = h2[(i + 2) % 2] + (x[i].cos() - x[i + 1]).sin().exp();
+            if (3.0 + h2[(i * 2) % 2]).value() < 0.0 {
+                s3 = s3 + (h0[2 - i].cos().cos() + h0[2 - i].atan());
             }
         }
-        let mut s3 = x[0].powi(2) * h2[1];
-        for i in 0..=3 {
-            if i != 0 {
-                s0 = s0 - c.powi(2);
-            }
-            let t4 = x[(i * 2) % 2].sigmoid().sigmoid();
-            h2[i] = h2[i] + t4 * (c - 0.5);
-            if c.value() < 0.0 {
-                s3 = s3 / (1.0 + x[0].tanh().exp());
-            }
-        }
-        s0.sin() + h2[1] - s3
+        h0[0].softplus() * h2[0] + s3
     }
 
     #[backprop::differentiable]
-    fn f1(x: [f64; 2], w: [[f64; 3]; 2]) -> f64 {
-        let mut s0 = 0.0;
-        for i in 0..x.len() {
-            s0 += (x[(i * 2) % 2] * x[(i * 2) % 2]).exp();
+    fn f1(c: f64) -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in 1..=2 {
+            h0[(i + 1) % 3] += (f0([0.5, i as f64, c, c]) / (1.5 + c.tanh())).exp();
         }
+        let mut h1 = [0.0; 4];
+        let mut h2 = [0.0; 4];
+        for i in 0..3 {
+            if i % 2 == 0 {
+                h0[(i * 2) % 3] = sigmoid(c) * 0.75;
+                h2[i + 1] += f0(h1) + sigmoid(c * c);
+            } else {
+                h1[i] += h2[i].powi(i as i32);
+            }
+        }
+        h0[2] + h1[1].tanh() + h2[1]
+    }
+
+    fn f1_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut h0 = [cg.constant(0.0); 3];
+        for i in 1..=2 {
+            h0[(i + 1) % 3] = h0[(i + 1) % 3]
+                + (f0_ref([cg.constant(0.5), cg.constant(i as f64), c, c]) / (1.5 + c.tanh()))
+                    .exp();
+        }
+        let mut h1 = [cg.constant(0.0); 4];
+        let mut h2 = [cg.constant(0.0); 4];
+        for i in 0..3 {
+            if i % 2 == 0 {
+                h0[(i * 2) % 3] = c.sigmoid() * 0.75;
+                h2[i + 1] = h2[i + 1] + (f0_ref(h1) + (c * c).sigmoid());
+            } else {
+                h1[i] = h1[i] + h2[i].powi(i as i32);
+            }
+        }
+        h0[2] + h1[1].tanh() + h2[1]
+    }
+
+    #[backprop::differentiable]
+    fn f2(w: [[f64; 2]; 3]) -> f64 {
+        let mut s0 = 0.5;
         let mut h1 = [0.0; 3];
-        let mut s2 = 0.5;
-        for i in 0..w.len() - 1 {
-            if i != 0 {
-                h1[i + 1] += s0;
-                h1[i + 1] += f0(
-                    [i as f64, w[1][i + 1].tanh()],
-                    f0([h1[2 - i], 2.0], h1[i + 1], [0.75, w[1 - i][i], 0.5, s0]),
-                    [
-                        w[(i * 2) % 2][2 - i].sin(),
-                        i as f64,
-                        x[(i * 2) % 2].cos(),
-                        0.75,
-                    ],
-                )
-                .tanh();
+        for i in 1..2 {
+            if w[(i + 1) % 3][i] > 0.25 {
+                h1[i] -= f0([w[(i * 2) % 3][i], 1.5, w[i][i] * w[i + 1][(i * 2) % 2], 1.5]).sin();
             } else {
-                h1[(i + 1) % 3] =
-                    h1[(i + 1) % 3] * 0.5 + (w[i][2 - i] * x[i] - i as f64 / (1.5 + s0.tanh()));
+                s0 += h1[i];
             }
-            if softplus(x[i]) >= 0.5 {
-                h1[2 - i] = (h1[2 - i] + h1[0]).tanh();
-            } else {
-                s2 += (i as f64).cos().atan() * (-w[i + 1][i] - x[(i * 2) % 2]);
-            }
+            s0 += f0([s0, 3.0, w[i][i], (i + 1) as f64]) * 3.0 + 1.5;
         }
-        s0 * h1[0].sin() - s2.tanh()
+        let mut h2 = [0.0; 3];
+        for i in 1..=2 {
+            if s0 >= 0.5 {
+                s0 += f1(0.75);
+            }
+            if w[i][(i * 2) % 2].tanh() > 0.0 {
+                h2[2 - i] += w[2][(i * 2) % 2].powi(2);
+                h2[(i + 1) % 3] /= 1.0 + w[2][i % 2].exp();
+            } else {
+                h1[(i + 2) % 3] += i as f64;
+                h1[i] *= 0.5 + sigmoid(softplus(h1[i]));
+            }
+            let t3 = w[i][i % 2] - 0.25;
+            h2[2 - i] += t3 * w[2][i % 2];
+        }
+        s0 * h1[1] + h2[0]
     }
 
-    fn f1_ref<'g>(x: [Var<'g, f64>; 2], w: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = cg.constant(0.0);
-        for i in 0..x.len() {
-            s0 = s0 + (x[(i * 2) % 2] * x[(i * 2) % 2]).exp();
-        }
+    fn f2_ref<'g>(w: [[Var<'g, f64>; 2]; 3]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut s0 = cg.constant(0.5);
         let mut h1 = [cg.constant(0.0); 3];
-        let mut s2 = cg.constant(0.5);
-        for i in 0..w.len() - 1 {
-            if i != 0 {
-                h1[i + 1] = h1[i + 1] + s0;
-                h1[i + 1] = h1[i + 1]
-                    + f0_ref(
-                        [cg.constant(i as f64), w[1][i + 1].tanh()],
-                        f0_ref(
-                            [h1[2 - i], cg.constant(2.0)],
-                            h1[i + 1],
-                            [cg.constant(0.75), w[1 - i][i], cg.constant(0.5), s0],
-                        ),
-                        [
-                            w[(i * 2) % 2][2 - i].sin(),
-                            cg.constant(i as f64),
-                            x[(i * 2) % 2].cos(),
-                            cg.constant(0.75),
-                        ],
-                    )
-                    .tanh();
+        for i in 1..2 {
+            if w[(i + 1) % 3][i].value() > 0.25 {
+                h1[i] = h1[i]
+                    - f0_ref([
+                        w[(i * 2) % 3][i],
+                        cg.constant(1.5),
+                        w[i][i] * w[i + 1][(i * 2) % 2],
+                        cg.constant(1.5),
+                    ])
+                    .sin();
             } else {
-                h1[(i + 1) % 3] =
-                    h1[(i + 1) % 3] * 0.5 + (w[i][2 - i] * x[i] - i as f64 / (1.5 + s0.tanh()));
+                s0 = s0 + h1[i];
             }
-            if x[i].softplus().value() >= 0.5 {
-                h1[2 - i] = (h1[2 - i] + h1[0]).tanh();
-            } else {
-                s2 = s2 + (i as f64).cos().atan() * (-w[i + 1][i] - x[(i * 2) % 2]);
-            }
+            s0 = s0
+                + (f0_ref([s0, cg.constant(3.0), w[i][i], cg.constant((i + 1) as f64)]) * 3.0
+                    + 1.5);
         }
-        s0 * h1[0].sin() - s2.tanh()
+        let mut h2 = [cg.constant(0.0); 3];
+        for i in 1..=2 {
+            if s0.value() >= 0.5 {
+                s0 = s0 + f1_ref(cg.constant(0.75));
+            }
+            if w[i][(i * 2) % 2].tanh().value() > 0.0 {
+                h2[2 - i] = h2[2 - i] + w[2][(i * 2) % 2].powi(2);
+                h2[(i + 1) % 3] = h2[(i + 1) % 3] / (1.0 + w[2][i % 2].exp());
+            } else {
+                h1[(i + 2) % 3] = h1[(i + 2) % 3] + i as f64;
+                h1[i] = h1[i] * (0.5 + h1[i].softplus().sigmoid());
+            }
+            let t3 = w[i][i % 2] - 0.25;
+            h2[2 - i] = h2[2 - i] + t3 * w[2][i % 2];
+        }
+        s0 * h1[1] + h2[0]
     }
 
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(w: [[f64; 2]; 2]) -> f64 {
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.75, -0.375, -0.75, 0.875, -0.75];
+        let cm: [[f64; 3]; 3] = [
+            [0.25, -0.75, -0.125],
+            [-0.75, -0.875, -0.875],
+            [0.0, -0.125, 1.0],
+        ];
+        let f = grad!(|w: [[f64; 2]; 3]| {
+            let mut h0 = [w[0][0].sin() + w[0][1].powi(2), cm[1][2], f2(w)];
+            let mut s1 = 1.0;
+            for i in 1..2 {
+                if cm[i][i] < 0.25 {
+                    h0[i] += (1.0
+                        + sigmoid(h0[i] + w[(i + 1) % 3][i]) * sigmoid(h0[i] + w[(i + 1) % 3][i]))
+                    .ln();
+                    h0[i] -= w[1][(i + 2) % 2];
+                } else {
+                    s1 += -f2(w).cos();
+                }
+                s1 = (s1 + w[(i * 2) % 3][1].sin().exp().powi(i as i32)).tanh();
+            }
+            let mut s2 = 0.5;
+            for i in 1..w.len() - 1 {
+                s1 = s1 * 0.5 + (w[i][(i + 2) % 2] + 1.25) * -w[2 - i][i];
+                if i > 1 {
+                    s2 += s1;
+                    s2 -= f0([
+                        0.75,
+                        i as f64 - (i + 1) as f64,
+                        w[i][i] / (2.0 + s2.sin()),
+                        cm[i + 1][i] + xs[i],
+                    ]);
+                } else {
+                    h0[(i + 2) % 3] += 0.25 * w[(i + 2) % 3][(i * 2) % 2] * h0[i].sin().exp();
+                }
+                if w[(i + 1) % 3][0].tanh() < 0.0 {
+                    s2 *= 1.5;
+                }
+            }
+            h0[0] - s1 + s2
+        });
+        let plain = |w: [[f64; 2]; 3]| -> f64 {
+            let mut h0 = [w[0][0].sin() + w[0][1].powi(2), cm[1][2], f2(w)];
+            let mut s1 = 1.0;
+            for i in 1..2 {
+                if cm[i][i] < 0.25 {
+                    h0[i] += (1.0
+                        + sigmoid(h0[i] + w[(i + 1) % 3][i]) * sigmoid(h0[i] + w[(i + 1) % 3][i]))
+                    .ln();
+                    h0[i] -= w[1][(i + 2) % 2];
+                } else {
+                    s1 += -f2(w).cos();
+                }
+                s1 = (s1 + w[(i * 2) % 3][1].sin().exp().powi(i as i32)).tanh();
+            }
+            let mut s2 = 0.5;
+            for i in 1..w.len() - 1 {
+                s1 = s1 * 0.5 + (w[i][(i + 2) % 2] + 1.25) * -w[2 - i][i];
+                if i > 1 {
+                    s2 += s1;
+                    s2 -= f0([
+                        0.75,
+                        i as f64 - (i + 1) as f64,
+                        w[i][i] / (2.0 + s2.sin()),
+                        cm[i + 1][i] + xs[i],
+                    ]);
+                } else {
+                    h0[(i + 2) % 3] += 0.25 * w[(i + 2) % 3][(i * 2) % 2] * h0[i].sin().exp();
+                }
+                if w[(i + 1) % 3][0].tanh() < 0.0 {
+                    s2 *= 1.5;
+                }
+            }
+            h0[0] - s1 + s2
+        };
+        let reference = GraphFn::<f64, _, 6>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+            ],
+            |[p0, p1, p2, p3, p4, p5]| {
+                let w = [[p0, p1], [p2, p3], [p4, p5]];
+                let cg = p0.graph();
+                let mut h0 = [
+                    w[0][0].sin() + w[0][1].powi(2),
+                    cg.constant(cm[1][2]),
+                    f2_ref(w),
+                ];
+                let mut s1 = cg.constant(1.0);
+                for i in 1..2 {
+                    if cm[i][i] < 0.25 {
+                        h0[i] = h0[i]
+                            + (1.0
+                                + (h0[i] + w[(i + 1) % 3][i]).sigmoid()
+                                    * (h0[i] + w[(i + 1) % 3][i]).sigmoid())
+                            .ln();
+                        h0[i] = h0[i] - w[1][(i + 2) % 2];
+                    } else {
+                        s1 = s1 + -f2_ref(w).cos();
+                    }
+                    s1 = (s1 + w[(i * 2) % 3][1].sin().exp().powi(i as i32)).tanh();
+                }
+                let mut s2 = cg.constant(0.5);
+                for i in 1..w.len() - 1 {
+                    s1 = s1 * 0.5 + (w[i][(i + 2) % 2] + 1.25) * -w[2 - i][i];
+                    if i > 1 {
+                        s2 = s2 + s1;
+                        s2 = s2
+                            - f0_ref([
+                                cg.constant(0.75),
+                                cg.constant(i as f64 - (i + 1) as f64),
+                                w[i][i] / (2.0 + s2.sin()),
+                                cg.constant(cm[i + 1][i] + xs[i]),
+                            ]);
+                    } else {
+                        h0[(i + 2) % 3] = h0[(i + 2) % 3]
+                            + 0.25 * w[(i + 2) % 3][(i * 2) % 2] * h0[i].sin().exp();
+                    }
+                    if w[(i + 1) % 3][0].tanh().value() < 0.0 {
+                        s2 = s2 * 1.5;
+                    }
+                }
+                h0[0] - s1 + s2
+            },
+        );
+        let w: [[f64; 2]; 3] = [[0.4375, 0.8125], [-0.4375, 0.0], [1.25, 0.5]];
+        let at: [f64; 6] = [0.4375, 0.8125, -0.4375, 0.0, 1.25, 0.5];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+        );
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+        );
+    }
+}
+
+/// `g0([[f64; 2]; 2])`, custom derivative; `g1([f64; 5])`, custom derivative; the closure has 59 operations unrolled.
+mod case_07 {
+    use super::check;
+    use backprop::rules::softplus;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(w: [[f64; 2]; 2]) -> f64 {
         w[0][0] * w[1][1] - w[0][1] * w[1][0]
     }
 
-    fn g2_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
+    fn g0_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
         [
             [dout * w[1][1], -dout * w[1][0]],
             [-dout * w[0][1], dout * w[0][0]],
         ]
     }
 
-    fn g2_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+    fn g0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
         w[0][0] * w[1][1] - w[0][1] * w[1][0]
     }
 
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(v: [f64; 5]) -> f64 {
+        (1.0 + v.iter().map(|t| t * t).sum::<f64>()).sqrt()
+    }
+
+    fn g1_grad(v: [f64; 5], out: f64, dout: f64) -> [f64; 5] {
+        v.map(|t| dout * t / out)
+    }
+
+    fn g1_ref<'g>(v: [Var<'g, f64>; 5]) -> Var<'g, f64> {
+        (1.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2] + v[3] * v[3] + v[4] * v[4]).sqrt()
+    }
+
     #[test]
     fn case() {
-        let xs: [f64; 5] = [0.125, 0.0, -0.75, 0.25, -0.125];
-        let cm: [[f64; 3]; 3] = [
-            [-0.25, 0.25, 0.75],
-            [0.375, 0.875, -0.125],
-            [-1.0, -0.5, -0.625],
-        ];
-        let f = grad!(|x: [f64; 2], w: [[f64; 3]; 2], c: f64| {
-            let mut h0 = [0.0; 4];
-            for i in 0..w.len() {
-                if x[i] >= 0.0 {
-                    h0[i] += f1(
-                        [x[i].sin(), cm[2 - i][2 - i] / (1.0 + c.exp())],
-                        [
-                            [x[1], c.sin(), 2.0],
-                            [
-                                xs[i + 1].powi(2),
-                                g2([[w[0][(i + 2) % 3], c], [x[1 - i], 1.5]]),
-                                sigmoid(c),
-                            ],
-                        ],
-                    );
-                } else {
-                    h0[2] /= 1.0 + x[(i * 2) % 2].powi(i as i32) * x[(i * 2) % 2].powi(i as i32);
-                    h0[0] += g2([[0.25, w[1 - i][i + 1]], [w[(i + 2) % 2][1], c.powi(2)]]);
-                }
+        let xs: [f64; 5] = [-0.625, -0.625, 0.875, 0.375, 1.0];
+        let cm: [[f64; 3]; 3] = [[0.125, 0.0, -1.0], [0.0, 0.375, 0.125], [-0.25, -1.0, 0.0]];
+        let f = grad!(|x: [f64; 5], c: f64| {
+            let mut h0 = [0.0; 2];
+            for i in (1..3).step_by(3) {
+                h0[(i * 2) % 2] -= softplus(x[i]) * i as f64;
             }
             let mut s1 = 0.0;
-            for i in (1..4).step_by(2) {
-                s1 += (0.75 + x[i % 2]).exp() * softplus(sigmoid(cm[(i * 2) % 3][(i + 2) % 3]));
-                h0[i] = h0[i] * 0.5 + x[(i + 2) % 2];
-            }
-            h0[1] - s1 + g2([[c, x[1]], [c, w[1][1]]])
-        });
-        let plain = |x: [f64; 2], w: [[f64; 3]; 2], c: f64| -> f64 {
-            let mut h0 = [0.0; 4];
-            for i in 0..w.len() {
-                if x[i] >= 0.0 {
-                    h0[i] += f1(
-                        [x[i].sin(), cm[2 - i][2 - i] / (1.0 + c.exp())],
-                        [
-                            [x[1], c.sin(), 2.0],
-                            [
-                                xs[i + 1].powi(2),
-                                g2([[w[0][(i + 2) % 3], c], [x[1 - i], 1.5]]),
-                                sigmoid(c),
-                            ],
-                        ],
-                    );
-                } else {
-                    h0[2] /= 1.0 + x[(i * 2) % 2].powi(i as i32) * x[(i * 2) % 2].powi(i as i32);
-                    h0[0] += g2([[0.25, w[1 - i][i + 1]], [w[(i + 2) % 2][1], c.powi(2)]]);
-                }
-            }
-            let mut s1 = 0.0;
-            for i in (1..4).step_by(2) {
-                s1 += (0.75 + x[i % 2]).exp() * softplus(sigmoid(cm[(i * 2) % 3][(i + 2) % 3]));
-                h0[i] = h0[i] * 0.5 + x[(i + 2) % 2];
-            }
-            h0[1] - s1 + g2([[c, x[1]], [c, w[1][1]]])
-        };
-        let reference = GraphFn::<f64, _, 9>::new(
-            [
-                "x[0]", "x[1]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-                "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
-                let x = [p0, p1];
-                let w = [[p2, p3, p4], [p5, p6, p7]];
-                let c = p8;
-                let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 4];
-                for i in 0..w.len() {
-                    if x[i].value() >= 0.0 {
-                        h0[i] = h0[i]
-                            + f1_ref(
-                                [x[i].sin(), cm[2 - i][2 - i] / (1.0 + c.exp())],
+            let mut s2 = 0.0;
+            for i in (0..4).step_by(3) {
+                s1 += h0[0].cos();
+                for j in 0..x.len() - 1 {
+                    if i % 2 == 0 {
+                        h0[(j * 2) % 2] += (c * 0.25 + 3.0).mul_add(
+                            g0([
+                                [1.25, h0[(i + j) % 2].powi(i as i32)],
                                 [
-                                    [x[1], c.sin(), cg.constant(2.0)],
-                                    [
-                                        cg.constant(xs[i + 1].powi(2)),
-                                        g2_ref([
-                                            [w[0][(i + 2) % 3], c],
-                                            [x[1 - i], cg.constant(1.5)],
-                                        ]),
-                                        c.sigmoid(),
-                                    ],
+                                    x[(i + 1) % 5].powi(i as i32),
+                                    g0([
+                                        [cm[(j + 2) % 3][(i + 2) % 3], i as f64],
+                                        [x[j], j as f64],
+                                    ]),
                                 ],
-                            );
-                    } else {
-                        h0[2] = h0[2]
-                            / (1.0 + x[(i * 2) % 2].powi(i as i32) * x[(i * 2) % 2].powi(i as i32));
-                        h0[0] = h0[0]
-                            + g2_ref([
-                                [cg.constant(0.25), w[1 - i][i + 1]],
-                                [w[(i + 2) % 2][1], c.powi(2)],
-                            ]);
+                            ]),
+                            (-xs[(j + 1) % 5]).cos(),
+                        );
+                        s2 += x[i];
                     }
+                }
+            }
+            softplus(h0[0]) + s1 + s2.tanh() + g0([[x[3], x[2]], [x[0], c]]) + g1(x)
+        });
+        let plain = |x: [f64; 5], c: f64| -> f64 {
+            let mut h0 = [0.0; 2];
+            for i in (1..3).step_by(3) {
+                h0[(i * 2) % 2] -= softplus(x[i]) * i as f64;
+            }
+            let mut s1 = 0.0;
+            let mut s2 = 0.0;
+            for i in (0..4).step_by(3) {
+                s1 += h0[0].cos();
+                for j in 0..x.len() - 1 {
+                    if i % 2 == 0 {
+                        h0[(j * 2) % 2] += (c * 0.25 + 3.0).mul_add(
+                            g0([
+                                [1.25, h0[(i + j) % 2].powi(i as i32)],
+                                [
+                                    x[(i + 1) % 5].powi(i as i32),
+                                    g0([
+                                        [cm[(j + 2) % 3][(i + 2) % 3], i as f64],
+                                        [x[j], j as f64],
+                                    ]),
+                                ],
+                            ]),
+                            (-xs[(j + 1) % 5]).cos(),
+                        );
+                        s2 += x[i];
+                    }
+                }
+            }
+            softplus(h0[0]) + s1 + s2.tanh() + g0([[x[3], x[2]], [x[0], c]]) + g1(x)
+        };
+        let reference = GraphFn::<f64, _, 6>::new(
+            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"],
+            |[p0, p1, p2, p3, p4, p5]| {
+                let x = [p0, p1, p2, p3, p4];
+                let c = p5;
+                let cg = p0.graph();
+                let mut h0 = [cg.constant(0.0); 2];
+                for i in (1..3).step_by(3) {
+                    h0[(i * 2) % 2] = h0[(i * 2) % 2] - x[i].softplus() * i as f64;
                 }
                 let mut s1 = cg.constant(0.0);
-                for i in (1..4).step_by(2) {
-                    s1 = s1
-                        + (0.75 + x[i % 2]).exp() * softplus(sigmoid(cm[(i * 2) % 3][(i + 2) % 3]));
-                    h0[i] = h0[i] * 0.5 + x[(i + 2) % 2];
-                }
-                h0[1] - s1 + g2_ref([[c, x[1]], [c, w[1][1]]])
-            },
-        );
-        let x: [f64; 2] = [0.875, -0.1875];
-        let w: [[f64; 3]; 2] = [[0.8125, -0.5, 0.3125], [0.5, 0.0625, 0.6875]];
-        let c: f64 = -1.25;
-        let at: [f64; 9] = [
-            0.875, -0.1875, 0.8125, -0.5, 0.3125, 0.5, 0.0625, 0.6875, -1.25,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
-                "c"
-            ]
-        );
-        let g = f.grad(x, w, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w, c),
-            [
-                g.0[0], g.0[1], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0], g.1[1][1], g.1[1][2],
-                g.2,
-            ],
-        );
-    }
-}
-
-/// `f0([[f64; 2]; 2], [f64; 2], [f64; 4])`, loops nested 2 deep, 59 operations; `f1(f64, f64)`, loops nested 1 deep, 50 operations; the closure has 80 operations unrolled.
-mod case_04 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 2]; 2], x: [f64; 2], v: [f64; 4]) -> f64 {
-        let mut s0 = 0.0;
-        for i in 1..=v.len() - 1 {
-            if i != 2 {
-                s0 += v[i];
-            }
-            if i < 1 {
-                s0 = s0.mul_add(-s0, (x[0] / (1.0 + s0 * s0)).cos());
-                s0 = s0 * 0.5 + s0;
-            } else {
-                s0 -= v[0].cos().tanh() + 3.0;
-            }
-        }
-        let mut h1 = [
-            sigmoid(-v[1]),
-            (v[1] - 2.0) / (1.0 + x[1] * x[1]),
-            (s0 / (2.0 + v[1].sin())).tanh(),
-        ];
-        for i in 0..2 {
-            s0 -= i as f64;
-        }
-        let mut s2 = 0.25 * w[0][1] / (1.0 + s0.exp());
-        let s3 = s2.mul_add(s0, s0).mul_add(x[0] * 1.5, h1[2] + 1.5);
-        for i in 0..x.len() {
-            for j in (0..i).rev() {
-                h1[i + 1] += x[j + 1];
-                if w[1][1 - j] + s3 <= 0.25 {
-                    h1[i] += i as f64;
-                    s2 -= s2;
-                }
-            }
-            s0 *= 0.5 + sigmoid(v[1].powi(2));
-            h1[0] = h1[0] * 0.5 + (s0.tanh() - 0.5);
-        }
-        s0 + h1[1].sin() + s2 + softplus(s3)
-    }
-
-    fn f0_ref<'g>(
-        w: [[Var<'g, f64>; 2]; 2],
-        x: [Var<'g, f64>; 2],
-        v: [Var<'g, f64>; 4],
-    ) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        for i in 1..=v.len() - 1 {
-            if i != 2 {
-                s0 = s0 + v[i];
-            }
-            if i < 1 {
-                s0 = s0.mul_add(-s0, (x[0] / (1.0 + s0 * s0)).cos());
-                s0 = s0 * 0.5 + s0;
-            } else {
-                s0 = s0 - (v[0].cos().tanh() + 3.0);
-            }
-        }
-        let mut h1 = [
-            (-v[1]).sigmoid(),
-            (v[1] - 2.0) / (1.0 + x[1] * x[1]),
-            (s0 / (2.0 + v[1].sin())).tanh(),
-        ];
-        for i in 0..2 {
-            s0 = s0 - i as f64;
-        }
-        let mut s2 = 0.25 * w[0][1] / (1.0 + s0.exp());
-        let s3 = s2.mul_add(s0, s0).mul_add(x[0] * 1.5, h1[2] + 1.5);
-        for i in 0..x.len() {
-            for j in (0..i).rev() {
-                h1[i + 1] = h1[i + 1] + x[j + 1];
-                if (w[1][1 - j] + s3).value() <= 0.25 {
-                    h1[i] = h1[i] + i as f64;
-                    s2 = s2 - s2;
-                }
-            }
-            s0 = s0 * (0.5 + v[1].powi(2).sigmoid());
-            h1[0] = h1[0] * 0.5 + (s0.tanh() - 0.5);
-        }
-        s0 + h1[1].sin() + s2 + s3.softplus()
-    }
-
-    #[backprop::differentiable]
-    fn f1(c: f64, y: f64) -> f64 {
-        let mut h0 = [
-            y.atan() * sigmoid(y),
-            c.powi(2).powi(3),
-            f0([[y, c], [c, c]], [y, y], [y, y, y, y]) * (y + y),
-        ];
-        for i in (1..4).step_by(2) {
-            if y.powi(3) >= 0.5 {
-                h0[0] /= 1.0
-                    + f0(
-                        [[i as f64, i as f64], [0.25, c]],
-                        [c, (i + 1) as f64],
-                        [2.0, 1.25, h0[(i + 1) % 3], y],
-                    ) * f0(
-                        [[i as f64, i as f64], [0.25, c]],
-                        [c, (i + 1) as f64],
-                        [2.0, 1.25, h0[(i + 1) % 3], y],
-                    );
-            } else {
-                h0[(i * 2) % 3] = (h0[(i * 2) % 3] + 0.25 * c).tanh();
-            }
-            h0[2] += (y * y + h0[i % 3] * 1.25).sin();
-            if h0[(i * 2) % 3] * c > 0.25 {
-                h0[(i * 2) % 3] = h0[(i * 2) % 3] * 0.5 + (1.0 + h0[1] * h0[1]).sqrt().sin();
-                h0[(i * 2) % 3] += softplus(h0[(i * 2) % 3] * y) * h0[(i * 2) % 3];
-            }
-        }
-        let mut s1 = 0.0;
-        for i in 0..2 {
-            s1 += -((i + 1) as f64).atan().powi(i as i32);
-            s1 += y;
-        }
-        h0[1] * softplus(s1)
-    }
-
-    fn f1_ref<'g>(c: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut h0 = [
-            y.atan() * y.sigmoid(),
-            c.powi(2).powi(3),
-            f0_ref([[y, c], [c, c]], [y, y], [y, y, y, y]) * (y + y),
-        ];
-        for i in (1..4).step_by(2) {
-            if y.powi(3).value() >= 0.5 {
-                h0[0] = h0[0]
-                    / (1.0
-                        + f0_ref(
-                            [
-                                [cg.constant(i as f64), cg.constant(i as f64)],
-                                [cg.constant(0.25), c],
-                            ],
-                            [c, cg.constant((i + 1) as f64)],
-                            [cg.constant(2.0), cg.constant(1.25), h0[(i + 1) % 3], y],
-                        ) * f0_ref(
-                            [
-                                [cg.constant(i as f64), cg.constant(i as f64)],
-                                [cg.constant(0.25), c],
-                            ],
-                            [c, cg.constant((i + 1) as f64)],
-                            [cg.constant(2.0), cg.constant(1.25), h0[(i + 1) % 3], y],
-                        ));
-            } else {
-                h0[(i * 2) % 3] = (h0[(i * 2) % 3] + 0.25 * c).tanh();
-            }
-            h0[2] = h0[2] + (y * y + h0[i % 3] * 1.25).sin();
-            if (h0[(i * 2) % 3] * c).value() > 0.25 {
-                h0[(i * 2) % 3] = h0[(i * 2) % 3] * 0.5 + (1.0 + h0[1] * h0[1]).sqrt().sin();
-                h0[(i * 2) % 3] =
-                    h0[(i * 2) % 3] + (h0[(i * 2) % 3] * y).softplus() * h0[(i * 2) % 3];
-            }
-        }
-        let mut s1 = cg.constant(0.0);
-        for i in 0..2 {
-            s1 = s1 + -((i + 1) as f64).atan().powi(i as i32);
-            s1 = s1 + y;
-        }
-        h0[1] * s1.softplus()
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.625, 0.75, 0.5, 0.875, 0.75];
-        let cm: [[f64; 3]; 3] = [
-            [0.125, 1.0, -0.25],
-            [-1.0, -1.0, -0.375],
-            [-0.375, 0.25, 0.625],
-        ];
-        let f = grad!(|x: [f64; 4], b: [f64; 2], c: f64| {
-            let mut h0 = [0.0; 3];
-            for i in (1..4).rev() {
-                h0[0] += softplus((1.0 + c * (i + 1) as f64 * (c * (i + 1) as f64)).sqrt());
-            }
-            let mut h1 = [0.0; 4];
-            let s2 = f0([[cm[2][2], h0[1]], [3.0, 0.5]], b, x).sin();
-            for i in 1..4 {
-                h0[(i * 2) % 3] += ((1.0 + h0[i % 3] * h0[i % 3]).ln() / (2.0 + c.sin())).powi(3);
-                if -c >= 0.25 {
-                    h0[(i + 2) % 3] += softplus(-sigmoid(i as f64));
-                    h1[i] += f1(xs[i], x[(i + 1) % 4]).sin().exp().powi(3);
-                } else {
-                    h1[3 - i] += sigmoid(cm[(i * 2) % 3][(i * 2) % 3]);
-                    h1[(i + 2) % 4] += f1(xs[i], x[i].powi(i as i32).cos());
-                }
-            }
-            h0[1] - h1[0].tanh() + s2
-        });
-        let plain = |x: [f64; 4], b: [f64; 2], c: f64| -> f64 {
-            let mut h0 = [0.0; 3];
-            for i in (1..4).rev() {
-                h0[0] += softplus((1.0 + c * (i + 1) as f64 * (c * (i + 1) as f64)).sqrt());
-            }
-            let mut h1 = [0.0; 4];
-            let s2 = f0([[cm[2][2], h0[1]], [3.0, 0.5]], b, x).sin();
-            for i in 1..4 {
-                h0[(i * 2) % 3] += ((1.0 + h0[i % 3] * h0[i % 3]).ln() / (2.0 + c.sin())).powi(3);
-                if -c >= 0.25 {
-                    h0[(i + 2) % 3] += softplus(-sigmoid(i as f64));
-                    h1[i] += f1(xs[i], x[(i + 1) % 4]).sin().exp().powi(3);
-                } else {
-                    h1[3 - i] += sigmoid(cm[(i * 2) % 3][(i * 2) % 3]);
-                    h1[(i + 2) % 4] += f1(xs[i], x[i].powi(i as i32).cos());
-                }
-            }
-            h0[1] - h1[0].tanh() + s2
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            ["x[0]", "x[1]", "x[2]", "x[3]", "b[0]", "b[1]", "c"],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let x = [p0, p1, p2, p3];
-                let b = [p4, p5];
-                let c = p6;
-                let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 3];
-                for i in (1..4).rev() {
-                    h0[0] = h0[0]
-                        + (1.0 + c * (i + 1) as f64 * (c * (i + 1) as f64))
-                            .sqrt()
-                            .softplus();
-                }
-                let mut h1 = [cg.constant(0.0); 4];
-                let s2 = f0_ref(
-                    [
-                        [cg.constant(cm[2][2]), h0[1]],
-                        [cg.constant(3.0), cg.constant(0.5)],
-                    ],
-                    b,
-                    x,
-                )
-                .sin();
-                for i in 1..4 {
-                    h0[(i * 2) % 3] = h0[(i * 2) % 3]
-                        + ((1.0 + h0[i % 3] * h0[i % 3]).ln() / (2.0 + c.sin())).powi(3);
-                    if (-c).value() >= 0.25 {
-                        h0[(i + 2) % 3] = h0[(i + 2) % 3] + softplus(-sigmoid(i as f64));
-                        h1[i] = h1[i]
-                            + f1_ref(cg.constant(xs[i]), x[(i + 1) % 4])
-                                .sin()
-                                .exp()
-                                .powi(3);
-                    } else {
-                        h1[3 - i] = h1[3 - i] + sigmoid(cm[(i * 2) % 3][(i * 2) % 3]);
-                        h1[(i + 2) % 4] =
-                            h1[(i + 2) % 4] + f1_ref(cg.constant(xs[i]), x[i].powi(i as i32).cos());
+                let mut s2 = cg.constant(0.0);
+                for i in (0..4).step_by(3) {
+                    s1 = s1 + h0[0].cos();
+                    for j in 0..x.len() - 1 {
+                        if i % 2 == 0 {
+                            h0[(j * 2) % 2] = h0[(j * 2) % 2]
+                                + (c * 0.25 + 3.0).mul_add(
+                                    g0_ref([
+                                        [cg.constant(1.25), h0[(i + j) % 2].powi(i as i32)],
+                                        [
+                                            x[(i + 1) % 5].powi(i as i32),
+                                            g0_ref([
+                                                [
+                                                    cg.constant(cm[(j + 2) % 3][(i + 2) % 3]),
+                                                    cg.constant(i as f64),
+                                                ],
+                                                [x[j], cg.constant(j as f64)],
+                                            ]),
+                                        ],
+                                    ]),
+                                    cg.constant((-xs[(j + 1) % 5]).cos()),
+                                );
+                            s2 = s2 + x[i];
+                        }
                     }
                 }
-                h0[1] - h1[0].tanh() + s2
+                h0[0].softplus() + s1 + s2.tanh() + g0_ref([[x[3], x[2]], [x[0], c]]) + g1_ref(x)
             },
         );
-        let x: [f64; 4] = [0.6875, -0.9375, -0.3125, 1.1875];
-        let b: [f64; 2] = [0.9375, -1.0];
-        let c: f64 = -1.1875;
-        let at: [f64; 7] = [0.6875, -0.9375, -0.3125, 1.1875, 0.9375, -1.0, -1.1875];
-        assert_eq!(
-            f.inputs(),
-            ["x[0]", "x[1]", "x[2]", "x[3]", "b[0]", "b[1]", "c"]
-        );
-        let g = f.grad(x, b, c);
+        let x: [f64; 5] = [0.1875, -1.25, 0.75, 0.375, -1.1875];
+        let c: f64 = -0.5625;
+        let at: [f64; 6] = [0.1875, -1.25, 0.75, 0.375, -1.1875, -0.5625];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"]);
+        let g = f.grad(x, c);
         check(
             &f,
             &reference,
             at,
-            plain(x, b, c),
-            [g.0[0], g.0[1], g.0[2], g.0[3], g.1[0], g.1[1], g.2],
+            plain(x, c),
+            [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
         );
     }
 }
 
-/// `f0([f64; 3])`, loops nested 2 deep, 56 operations; the closure has 49 operations unrolled.
-mod case_05 {
+/// `f0([f64; 3])`, loops nested 1 deep, 35 operations; `g1(f64, f64)`, custom derivative; `g2(f64)`, custom derivative; the closure has 33 operations unrolled.
+mod case_08 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
     fn f0(x: [f64; 3]) -> f64 {
-        let mut s0 = 0.5;
-        for i in 1..3 {
-            s0 += x[0].tanh().mul_add(x[i], (1.0 + x[2] * x[2]).sqrt() * 0.25);
-            for j in (i..i + 2).step_by(3) {
-                if j > 2 {
-                    s0 /= 2.0 + x[(j * 2) % 3].tanh().sin();
-                    s0 *= 0.5 + sigmoid(x[i]);
-                } else {
-                    s0 += (s0 * s0).powi(3).powi(i as i32);
-                    s0 += x[(i * 2) % 3];
-                }
+        let mut s0 = 1.0;
+        let mut s1 = 0.0;
+        for i in (1..4).rev() {
+            s0 += sigmoid(1.5 + x[i % 3].mul_add((i + 1) as f64, x[(i * 2) % 3]));
+        }
+        let h2: [f64; 2] = [0.0; 2];
+        let mut h3 = [0.0; 4];
+        for i in 1..2 {
+            if i < 1 {
+                s0 /= 1.5 + (x[i] * x[i]).tanh();
             }
         }
-        let mut s1 = 0.5;
+        let mut s4 = 0.0;
+        let h5 = [(x[1] - 0.75).powi(2), s0, sigmoid(x[1]) + 1.25];
         for i in 0..x.len() {
-            let t2 = x[i];
-            s0 += t2 * x[2 - i].mul_add(t2, i as f64);
-        }
-        let mut h3 = [-x[2], x[2].tanh() / (0.5 + sigmoid(s0))];
-        for i in 1..3 {
-            s1 += (-(0.25 * i as f64)).exp();
-            if i < 2 {
-                s1 /= 1.0 + x[i].mul_add(s0, i as f64) * x[i].mul_add(s0, i as f64);
+            if i < 1 {
+                s4 += (1.0 + x[(i * 2) % 3] * x[(i * 2) % 3]).sqrt();
+                h3[3 - i] += (x[i] + ((i + 1) as f64).sin()).cos();
             } else {
-                h3[(i * 2) % 2] -= x[(i + 1) % 3];
-                s0 += x[i];
+                s1 += x[(i * 2) % 3].tanh();
             }
         }
-        s0 * s1 * softplus(h3[0])
+        s0 + s1 + h2[1] - h3[2] + softplus(s4) - h5[1].tanh()
     }
 
     fn f0_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
         let cg = x[0].graph();
-        let mut s0 = cg.constant(0.5);
-        for i in 1..3 {
-            s0 = s0 + x[0].tanh().mul_add(x[i], (1.0 + x[2] * x[2]).sqrt() * 0.25);
-            for j in (i..i + 2).step_by(3) {
-                if j > 2 {
-                    s0 = s0 / (2.0 + x[(j * 2) % 3].tanh().sin());
-                    s0 = s0 * (0.5 + x[i].sigmoid());
-                } else {
-                    s0 = s0 + (s0 * s0).powi(3).powi(i as i32);
-                    s0 = s0 + x[(i * 2) % 3];
-                }
+        let mut s0 = cg.constant(1.0);
+        let mut s1 = cg.constant(0.0);
+        for i in (1..4).rev() {
+            s0 = s0
+                + (1.5 + x[i % 3].mul_add(cg.constant((i + 1) as f64), x[(i * 2) % 3])).sigmoid();
+        }
+        let h2 = [cg.constant(0.0); 2];
+        let mut h3 = [cg.constant(0.0); 4];
+        for i in 1..2 {
+            if i < 1 {
+                s0 = s0 / (1.5 + (x[i] * x[i]).tanh());
             }
         }
-        let mut s1 = cg.constant(0.5);
+        let mut s4 = cg.constant(0.0);
+        let h5 = [(x[1] - 0.75).powi(2), s0, x[1].sigmoid() + 1.25];
         for i in 0..x.len() {
-            let t2 = x[i];
-            s0 = s0 + t2 * x[2 - i].mul_add(t2, cg.constant(i as f64));
-        }
-        let mut h3 = [-x[2], x[2].tanh() / (0.5 + s0.sigmoid())];
-        for i in 1..3 {
-            s1 = s1 + (-(0.25 * i as f64)).exp();
-            if i < 2 {
-                s1 = s1
-                    / (1.0
-                        + x[i].mul_add(s0, cg.constant(i as f64))
-                            * x[i].mul_add(s0, cg.constant(i as f64)));
+            if i < 1 {
+                s4 = s4 + (1.0 + x[(i * 2) % 3] * x[(i * 2) % 3]).sqrt();
+                h3[3 - i] = h3[3 - i] + (x[i] + ((i + 1) as f64).sin()).cos();
             } else {
-                h3[(i * 2) % 2] = h3[(i * 2) % 2] - x[(i + 1) % 3];
-                s0 = s0 + x[i];
+                s1 = s1 + x[(i * 2) % 3].tanh();
             }
         }
-        s0 * s1 * h3[0].softplus()
+        s0 + s1 + h2[1] - h3[2] + s4.softplus() - h5[1].tanh()
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(x: f64, y: f64) -> f64 {
+        0.5 * x.sin() + 0.75 * y
+    }
+
+    fn g1_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.5 * x.cos(), dout * 0.75]
+    }
+
+    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        0.5 * x.sin() + 0.75 * y
+    }
+
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64) -> f64 {
+        if x >= 0.0 {
+            1.0 / (1.0 + (-x).exp())
+        } else {
+            let e = x.exp();
+            e / (1.0 + e)
+        }
+    }
+
+    fn g2_grad(_x: f64, out: f64, dout: f64) -> [f64; 1] {
+        [dout * out * (1.0 - out)]
+    }
+
+    fn g2_ref<'g>(x: Var<'g, f64>) -> Var<'g, f64> {
+        x.sigmoid()
     }
 
     #[test]
     fn case() {
-        let cm: [[f64; 3]; 3] = [
-            [0.375, -1.0, -1.0],
-            [0.75, 0.0, 1.0],
-            [-0.625, -0.125, -0.5],
-        ];
         let f = grad!(|x: [f64; 3], w: [[f64; 3]; 3]| {
-            let mut h0 = [0.0; 4];
-            for i in 0..w.len() - 1 {
-                if x[(i * 2) % 3] <= 0.5 {
-                    h0[(i + 1) % 4] -= (1.0 + x[(i + 2) % 3].powi(3) * x[(i + 2) % 3].powi(3)).ln();
-                    h0[(i * 2) % 4] -= 1.25 - h0[i];
+            let mut h0 = [-w[2][1], x[1] - (1.0 + x[0] * x[0]).ln()];
+            for i in 1..3 {
+                let t1 = h0[1].sin();
+                h0[1] += t1 * x[2 - i];
+            }
+            let mut s2 = 1.0;
+            for i in 1..w.len() - 1 {
+                s2 += g1(i as f64, -f0(x));
+            }
+            let mut h3 = [0.0; 3];
+            for i in 1..3 {
+                if i % 2 == 0 {
+                    h0[i % 2] += s2;
+                    h0[0] += softplus(w[2 - i][2 - i].powi(i as i32) + x[2].tanh());
                 } else {
-                    h0[i] -= x[2].powi(i as i32) * 0.75 / (1.5 + x[2 - i].tanh());
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] * 0.5 + 1.5 * x[0].powi(i as i32);
+                    h3[i] += x[i];
                 }
+                h0[0] += s2 + 0.75;
             }
-            let h1: [f64; 3] = [0.0; 3];
-            let h2 = [x[0].sin() * h0[2], x[0] * h0[1].powi(3)];
-            for i in (1..3).step_by(3) {
-                h0[(i * 2) % 4] += (w[2 - i][0] + w[i][i]) / (1.0 + x[i] * x[i]) - f0(h1);
-                h0[i + 1] += sigmoid(2.0 * f0(h1));
-            }
-            let mut s3 = 1.0;
-            let s4 = h2[0];
-            for i in 0..w.len() {
-                let t5 = h2[1] - cm[2 - i][1];
-                s3 += t5 * softplus(x[i]);
-            }
-            (h0[2] + h1[2]) * h2[0] + s3 + s4
+            h0[1].sin() - s2 - h3[2] + g1(w[1][0], x[1]) + g2(x[2])
         });
         let plain = |x: [f64; 3], w: [[f64; 3]; 3]| -> f64 {
-            let mut h0 = [0.0; 4];
-            for i in 0..w.len() - 1 {
-                if x[(i * 2) % 3] <= 0.5 {
-                    h0[(i + 1) % 4] -= (1.0 + x[(i + 2) % 3].powi(3) * x[(i + 2) % 3].powi(3)).ln();
-                    h0[(i * 2) % 4] -= 1.25 - h0[i];
+            let mut h0 = [-w[2][1], x[1] - (1.0 + x[0] * x[0]).ln()];
+            for i in 1..3 {
+                let t1 = h0[1].sin();
+                h0[1] += t1 * x[2 - i];
+            }
+            let mut s2 = 1.0;
+            for i in 1..w.len() - 1 {
+                s2 += g1(i as f64, -f0(x));
+            }
+            let mut h3 = [0.0; 3];
+            for i in 1..3 {
+                if i % 2 == 0 {
+                    h0[i % 2] += s2;
+                    h0[0] += softplus(w[2 - i][2 - i].powi(i as i32) + x[2].tanh());
                 } else {
-                    h0[i] -= x[2].powi(i as i32) * 0.75 / (1.5 + x[2 - i].tanh());
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4] * 0.5 + 1.5 * x[0].powi(i as i32);
+                    h3[i] += x[i];
                 }
+                h0[0] += s2 + 0.75;
             }
-            let h1: [f64; 3] = [0.0; 3];
-            let h2 = [x[0].sin() * h0[2], x[0] * h0[1].powi(3)];
-            for i in (1..3).step_by(3) {
-                h0[(i * 2) % 4] += (w[2 - i][0] + w[i][i]) / (1.0 + x[i] * x[i]) - f0(h1);
-                h0[i + 1] += sigmoid(2.0 * f0(h1));
-            }
-            let mut s3 = 1.0;
-            let s4 = h2[0];
-            for i in 0..w.len() {
-                let t5 = h2[1] - cm[2 - i][1];
-                s3 += t5 * softplus(x[i]);
-            }
-            (h0[2] + h1[2]) * h2[0] + s3 + s4
+            h0[1].sin() - s2 - h3[2] + g1(w[1][0], x[1]) + g2(x[2])
         };
         let reference = GraphFn::<f64, _, 12>::new(
             [
@@ -1647,42 +2074,37 @@ mod case_05 {
                 let x = [p0, p1, p2];
                 let w = [[p3, p4, p5], [p6, p7, p8], [p9, p10, p11]];
                 let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 4];
-                for i in 0..w.len() - 1 {
-                    if x[(i * 2) % 3].value() <= 0.5 {
-                        h0[(i + 1) % 4] = h0[(i + 1) % 4]
-                            - (1.0 + x[(i + 2) % 3].powi(3) * x[(i + 2) % 3].powi(3)).ln();
-                        h0[(i * 2) % 4] = h0[(i * 2) % 4] - (1.25 - h0[i]);
+                let mut h0 = [-w[2][1], x[1] - (1.0 + x[0] * x[0]).ln()];
+                for i in 1..3 {
+                    let t1 = h0[1].sin();
+                    h0[1] = h0[1] + t1 * x[2 - i];
+                }
+                let mut s2 = cg.constant(1.0);
+                for i in 1..w.len() - 1 {
+                    s2 = s2 + g1_ref(cg.constant(i as f64), -f0_ref(x));
+                }
+                let mut h3 = [cg.constant(0.0); 3];
+                for i in 1..3 {
+                    if i % 2 == 0 {
+                        h0[i % 2] = h0[i % 2] + s2;
+                        h0[0] = h0[0] + (w[2 - i][2 - i].powi(i as i32) + x[2].tanh()).softplus();
                     } else {
-                        h0[i] = h0[i] - x[2].powi(i as i32) * 0.75 / (1.5 + x[2 - i].tanh());
-                        h0[(i * 2) % 4] = h0[(i * 2) % 4] * 0.5 + 1.5 * x[0].powi(i as i32);
+                        h3[i] = h3[i] + x[i];
                     }
+                    h0[0] = h0[0] + (s2 + 0.75);
                 }
-                let h1 = [cg.constant(0.0); 3];
-                let h2 = [x[0].sin() * h0[2], x[0] * h0[1].powi(3)];
-                for i in (1..3).step_by(3) {
-                    h0[(i * 2) % 4] = h0[(i * 2) % 4]
-                        + ((w[2 - i][0] + w[i][i]) / (1.0 + x[i] * x[i]) - f0_ref(h1));
-                    h0[i + 1] = h0[i + 1] + (2.0 * f0_ref(h1)).sigmoid();
-                }
-                let mut s3 = cg.constant(1.0);
-                let s4 = h2[0];
-                for i in 0..w.len() {
-                    let t5 = h2[1] - cm[2 - i][1];
-                    s3 = s3 + t5 * x[i].softplus();
-                }
-                (h0[2] + h1[2]) * h2[0] + s3 + s4
+                h0[1].sin() - s2 - h3[2] + g1_ref(w[1][0], x[1]) + g2_ref(x[2])
             },
         );
-        let x: [f64; 3] = [0.5625, -0.625, -0.8125];
+        let x: [f64; 3] = [1.0625, 0.25, 1.0];
         let w: [[f64; 3]; 3] = [
-            [1.25, -0.4375, -0.375],
-            [-1.25, -0.1875, -0.3125],
-            [0.1875, 0.5625, 0.75],
+            [0.8125, -0.875, 0.8125],
+            [-0.625, 1.0625, -0.75],
+            [-0.0625, 1.25, -0.3125],
         ];
         let at: [f64; 12] = [
-            0.5625, -0.625, -0.8125, 1.25, -0.4375, -0.375, -1.25, -0.1875, -0.3125, 0.1875,
-            0.5625, 0.75,
+            1.0625, 0.25, 1.0, 0.8125, -0.875, 0.8125, -0.625, 1.0625, -0.75, -0.0625, 1.25,
+            -0.3125,
         ];
         assert_eq!(
             f.inputs(),
@@ -1705,1865 +2127,440 @@ mod case_05 {
     }
 }
 
-/// `f0(f64)`, loops nested 2 deep, 60 operations; the closure has 40 operations unrolled.
-mod case_06 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(c: f64) -> f64 {
-        let mut h0 = [0.0; 3];
-        for i in 0..2 {
-            let t1 = (0.75 + i as f64) * softplus(c);
-            h0[1] += t1 * c.powi(2);
-        }
-        let h2: [f64; 3] = [0.0; 3];
-        let mut s3: f64 = 1.0;
-        for i in (0..3).rev() {
-            h0[(i + 1) % 3] += ((c + i as f64) * (c - c)).cos();
-            for j in i..i + 1 {
-                h0[i] += (-s3 + c * c).mul_add(c.mul_add(c, j as f64).powi(i as i32), -c);
-            }
-        }
-        let s4: f64 = 0.5;
-        let s5: f64 = 0.0;
-        for i in 1..=2 {
-            if i % 2 == 0 {
-                s3 += -c.mul_add(c, i as f64).cos();
-            }
-        }
-        (softplus(h0[0]) + h2[1] + s3) * s4 + s5
-    }
-
-    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        for i in 0..2 {
-            let t1 = (0.75 + i as f64) * c.softplus();
-            h0[1] = h0[1] + t1 * c.powi(2);
-        }
-        let h2 = [cg.constant(0.0); 3];
-        let mut s3 = cg.constant(1.0);
-        for i in (0..3).rev() {
-            h0[(i + 1) % 3] = h0[(i + 1) % 3] + ((c + i as f64) * (c - c)).cos();
-            for j in i..i + 1 {
-                h0[i] = h0[i]
-                    + (-s3 + c * c).mul_add(c.mul_add(c, cg.constant(j as f64)).powi(i as i32), -c);
-            }
-        }
-        let s4 = cg.constant(0.5);
-        let s5 = cg.constant(0.0);
-        for i in 1..=2 {
-            if i % 2 == 0 {
-                s3 = s3 + -c.mul_add(c, cg.constant(i as f64)).cos();
-            }
-        }
-        (h0[0].softplus() + h2[1] + s3) * s4 + s5
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.75, -0.75, 0.0, -0.375, -0.125];
-        let cm: [[f64; 3]; 3] = [
-            [-0.375, -0.75, 0.625],
-            [-0.5, 0.75, 0.125],
-            [-0.125, -0.25, 0.125],
-        ];
-        let f = grad!(|w: [[f64; 3]; 2], b: [f64; 3], c: f64| {
-            let mut h0 = [(xs[4] * cm[0][1]).sin(), c.sin().tanh().exp()];
-            let mut s1 = 1.0;
-            for i in (1..4).step_by(3) {
-                if h0[(i * 2) % 2] + cm[(i * 2) % 3][(i + 1) % 3] < 0.0 {
-                    s1 += (f0((i + 1) as f64) - softplus(h0[0])).cos();
-                    s1 += w[(i * 2) % 2][(i * 2) % 3].atan().tanh().exp()
-                        * sigmoid(w[(i * 2) % 2][i % 3]);
-                }
-            }
-            let h2 = [(w[1][2] - b[0]).powi(2), softplus(w[0][0]).powi(2)];
-            let mut h3 = [0.0; 4];
-            for i in (0..4).rev() {
-                h0[0] -= f0(1.25 - c).tanh().exp();
-                for j in 0..i + 1 {
-                    if j == 1 {
-                        h3[3 - j] += s1;
-                    }
-                }
-            }
-            h0[0].sin() + softplus(s1) + softplus(h2[0]) + softplus(h3[0])
-        });
-        let plain = |w: [[f64; 3]; 2], b: [f64; 3], c: f64| -> f64 {
-            let mut h0 = [(xs[4] * cm[0][1]).sin(), c.sin().tanh().exp()];
-            let mut s1 = 1.0;
-            for i in (1..4).step_by(3) {
-                if h0[(i * 2) % 2] + cm[(i * 2) % 3][(i + 1) % 3] < 0.0 {
-                    s1 += (f0((i + 1) as f64) - softplus(h0[0])).cos();
-                    s1 += w[(i * 2) % 2][(i * 2) % 3].atan().tanh().exp()
-                        * sigmoid(w[(i * 2) % 2][i % 3]);
-                }
-            }
-            let h2 = [(w[1][2] - b[0]).powi(2), softplus(w[0][0]).powi(2)];
-            let mut h3 = [0.0; 4];
-            for i in (0..4).rev() {
-                h0[0] -= f0(1.25 - c).tanh().exp();
-                for j in 0..i + 1 {
-                    if j == 1 {
-                        h3[3 - j] += s1;
-                    }
-                }
-            }
-            h0[0].sin() + softplus(s1) + softplus(h2[0]) + softplus(h3[0])
-        };
-        let reference = GraphFn::<f64, _, 10>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-                "b[2]", "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-                let w = [[p0, p1, p2], [p3, p4, p5]];
-                let b = [p6, p7, p8];
-                let c = p9;
-                let cg = p0.graph();
-                let mut h0 = [cg.constant((xs[4] * cm[0][1]).sin()), c.sin().tanh().exp()];
-                let mut s1 = cg.constant(1.0);
-                for i in (1..4).step_by(3) {
-                    if (h0[(i * 2) % 2] + cm[(i * 2) % 3][(i + 1) % 3]).value() < 0.0 {
-                        s1 = s1 + (f0_ref(cg.constant((i + 1) as f64)) - h0[0].softplus()).cos();
-                        s1 = s1
-                            + w[(i * 2) % 2][(i * 2) % 3].atan().tanh().exp()
-                                * w[(i * 2) % 2][i % 3].sigmoid();
-                    }
-                }
-                let h2 = [(w[1][2] - b[0]).powi(2), w[0][0].softplus().powi(2)];
-                let mut h3 = [cg.constant(0.0); 4];
-                for i in (0..4).rev() {
-                    h0[0] = h0[0] - f0_ref(1.25 - c).tanh().exp();
-                    for j in 0..i + 1 {
-                        if j == 1 {
-                            h3[3 - j] = h3[3 - j] + s1;
-                        }
-                    }
-                }
-                h0[0].sin() + s1.softplus() + h2[0].softplus() + h3[0].softplus()
-            },
-        );
-        let w: [[f64; 3]; 2] = [[1.125, -0.9375, -1.0625], [-0.25, -1.25, 0.5]];
-        let b: [f64; 3] = [-1.1875, -0.5, -0.6875];
-        let c: f64 = -0.3125;
-        let at: [f64; 10] = [
-            1.125, -0.9375, -1.0625, -0.25, -1.25, 0.5, -1.1875, -0.5, -0.6875, -0.3125,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-                "b[2]", "c"
-            ]
-        );
-        let g = f.grad(w, b, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b, c),
-            [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
-                g.1[2], g.2,
-            ],
-        );
-    }
-}
-
-/// `f0([[f64; 2]; 3], [f64; 2], [f64; 3])`, loops nested 2 deep, 43 operations; `f1([f64; 4], [[f64; 2]; 3])`, loops nested 1 deep, 47 operations; `f2(f64, f64)`, loops nested 1 deep, 58 operations; the closure has 34 operations unrolled.
-mod case_07 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 2]; 3], x: [f64; 2], v: [f64; 3]) -> f64 {
-        let mut s0 = 0.0;
-        let mut s1 = w[1][0].powi(3).mul_add(v[0].sin().exp(), w[0][0] * w[1][0]);
-        for i in 0..3 {
-            for j in i..i + 1 {
-                if j > i {
-                    s1 += 1.25 + v[j];
-                }
-            }
-            s0 -= 0.75 + s1;
-        }
-        let mut s2 = 1.0;
-        let h3 = [
-            w[2][1].powi(2).mul_add(-w[0][0], x[1] / (1.0 + x[0].exp())),
-            w[1][0],
-            s0,
-        ];
-        for i in 0..=w.len() - 1 {
-            s2 -= sigmoid(h3[i] - s1.cos());
-        }
-        let mut h4 = [(-v[1]).powi(2), softplus(s1) + v[0].tanh()];
-        for i in 1..3 {
-            if i % 2 == 0 {
-                h4[(i + 1) % 2] /= 2.0 + x[1].powi(2).sin();
-            }
-        }
-        (s0 + s1 + s2.sin()) * h3[2] - h4[1]
-    }
-
-    fn f0_ref<'g>(
-        w: [[Var<'g, f64>; 2]; 3],
-        x: [Var<'g, f64>; 2],
-        v: [Var<'g, f64>; 3],
-    ) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        let mut s1 = w[1][0].powi(3).mul_add(v[0].sin().exp(), w[0][0] * w[1][0]);
-        for i in 0..3 {
-            for j in i..i + 1 {
-                if j > i {
-                    s1 = s1 + (1.25 + v[j]);
-                }
-            }
-            s0 = s0 - (0.75 + s1);
-        }
-        let mut s2 = cg.constant(1.0);
-        let h3 = [
-            w[2][1].powi(2).mul_add(-w[0][0], x[1] / (1.0 + x[0].exp())),
-            w[1][0],
-            s0,
-        ];
-        for i in 0..=w.len() - 1 {
-            s2 = s2 - (h3[i] - s1.cos()).sigmoid();
-        }
-        let mut h4 = [(-v[1]).powi(2), s1.softplus() + v[0].tanh()];
-        for i in 1..3 {
-            if i % 2 == 0 {
-                h4[(i + 1) % 2] = h4[(i + 1) % 2] / (2.0 + x[1].powi(2).sin());
-            }
-        }
-        (s0 + s1 + s2.sin()) * h3[2] - h4[1]
-    }
-
-    #[backprop::differentiable]
-    fn f1(x: [f64; 4], w: [[f64; 2]; 3]) -> f64 {
-        let mut h0 = [0.0; 4];
-        let mut h1 = [0.0; 3];
-        for i in 0..3 {
-            h0[i] += (x[(i * 2) % 4].powi(i as i32) + x[i + 1]).powi(2);
-            h1[i] += -(1.5 + (2.0 + w[(i * 2) % 3][1]));
-            h1[i] += (i + 1) as f64 / (0.5 + sigmoid(x[0].tanh().exp()));
-        }
-        let h2: [f64; 3] = [0.0; 3];
-        for i in 0..w.len() - 1 {
-            h1[(i * 2) % 3] *= 2.0;
-        }
-        h0[2] + h1[1].tanh() + h2[0]
-    }
-
-    fn f1_ref<'g>(x: [Var<'g, f64>; 4], w: [[Var<'g, f64>; 2]; 3]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 4];
-        let mut h1 = [cg.constant(0.0); 3];
-        for i in 0..3 {
-            h0[i] = h0[i] + (x[(i * 2) % 4].powi(i as i32) + x[i + 1]).powi(2);
-            h1[i] = h1[i] + -(1.5 + (2.0 + w[(i * 2) % 3][1]));
-            h1[i] = h1[i] + (i + 1) as f64 / (0.5 + x[0].tanh().exp().sigmoid());
-        }
-        let h2 = [cg.constant(0.0); 3];
-        for i in 0..w.len() - 1 {
-            h1[(i * 2) % 3] = h1[(i * 2) % 3] * 2.0;
-        }
-        h0[2] + h1[1].tanh() + h2[0]
-    }
-
-    #[backprop::differentiable]
-    fn f2(c: f64, y: f64) -> f64 {
-        let mut s0 = c.powi(3) + c / (1.0 + y * y);
-        for i in (0..3).rev() {
-            s0 /= 1.5 + y.tanh().tanh();
-            if i % 2 == 0 {
-                s0 *= c.atan().cos();
-            }
-        }
-        let mut h1 = [0.0; 3];
-        for i in 1..3 {
-            if i > 1 {
-                h1[i] += y - s0.cos();
-            }
-            s0 = (s0 + (y * c).cos()).tanh();
-            if i > 1 {
-                s0 -= f1(
-                    [c, y, y.powi(i as i32), y + 0.75],
-                    [[1.25, i as f64], [1.5, c], [s0.cos(), c]],
-                );
-                h1[i] += y.sin() / (2.0 + y.atan().sin());
-            }
-        }
-        let h2 = [(y * 0.5).tanh(), c];
-        for i in (0..3).step_by(3) {
-            h1[i] /= 2.0
-                + f0(
-                    [[i as f64, i as f64], [0.75, h2[i % 2]], [c, i as f64]],
-                    h2,
-                    [c, s0, c],
-                )
-                .sin();
-            if i % 2 == 0 {
-                s0 += s0;
-                s0 += y.powi(3);
-            } else {
-                s0 -= c;
-            }
-        }
-        s0.sin() * h1[1] - softplus(h2[0])
-    }
-
-    fn f2_ref<'g>(c: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = c.powi(3) + c / (1.0 + y * y);
-        for i in (0..3).rev() {
-            s0 = s0 / (1.5 + y.tanh().tanh());
-            if i % 2 == 0 {
-                s0 = s0 * c.atan().cos();
-            }
-        }
-        let mut h1 = [cg.constant(0.0); 3];
-        for i in 1..3 {
-            if i > 1 {
-                h1[i] = h1[i] + (y - s0.cos());
-            }
-            s0 = (s0 + (y * c).cos()).tanh();
-            if i > 1 {
-                s0 = s0
-                    - f1_ref(
-                        [c, y, y.powi(i as i32), y + 0.75],
-                        [
-                            [cg.constant(1.25), cg.constant(i as f64)],
-                            [cg.constant(1.5), c],
-                            [s0.cos(), c],
-                        ],
-                    );
-                h1[i] = h1[i] + y.sin() / (2.0 + y.atan().sin());
-            }
-        }
-        let h2 = [(y * 0.5).tanh(), c];
-        for i in (0..3).step_by(3) {
-            h1[i] = h1[i]
-                / (2.0
-                    + f0_ref(
-                        [
-                            [cg.constant(i as f64), cg.constant(i as f64)],
-                            [cg.constant(0.75), h2[i % 2]],
-                            [c, cg.constant(i as f64)],
-                        ],
-                        h2,
-                        [c, s0, c],
-                    )
-                    .sin());
-            if i % 2 == 0 {
-                s0 = s0 + s0;
-                s0 = s0 + y.powi(3);
-            } else {
-                s0 = s0 - c;
-            }
-        }
-        s0.sin() * h1[1] - h2[0].softplus()
-    }
-
-    #[test]
-    fn case() {
-        let f = grad!(|x: [f64; 5], w: [[f64; 2]; 3]| {
-            let mut h0 = [0.0; 2];
-            for i in (0..4).step_by(3) {
-                h0[(i * 2) % 2] = f2(x[i + 1], w[i % 3][(i * 2) % 2]) * x[i] * 3.0;
-                h0[(i + 1) % 2] += h0[1].tanh() * -((i + 1) as f64 - x[i]);
-                if f1(
-                    [h0[i % 2], i as f64, h0[(i * 2) % 2], (i + 1) as f64],
-                    [
-                        [x[(i * 2) % 5], w[(i + 2) % 3][(i * 2) % 2]],
-                        [x[4 - i], h0[i % 2]],
-                        [w[(i * 2) % 3][(i * 2) % 2], i as f64],
-                    ],
-                ) <= 0.0
-                {
-                    h0[i % 2] += w[0][(i + 1) % 2].atan();
-                    h0[(i + 2) % 2] += w[(i + 1) % 3][1].powi(2);
-                }
-            }
-            let h1: [f64; 3] = [0.0; 3];
-            for i in 0..w.len() {
-                h0[(i + 1) % 2] += ((x[i + 1] + w[i][i % 2]) * -h0[(i + 1) % 2]).cos();
-            }
-            h0[0] - h1[0]
-        });
-        let plain = |x: [f64; 5], w: [[f64; 2]; 3]| -> f64 {
-            let mut h0 = [0.0; 2];
-            for i in (0..4).step_by(3) {
-                h0[(i * 2) % 2] = f2(x[i + 1], w[i % 3][(i * 2) % 2]) * x[i] * 3.0;
-                h0[(i + 1) % 2] += h0[1].tanh() * -((i + 1) as f64 - x[i]);
-                if f1(
-                    [h0[i % 2], i as f64, h0[(i * 2) % 2], (i + 1) as f64],
-                    [
-                        [x[(i * 2) % 5], w[(i + 2) % 3][(i * 2) % 2]],
-                        [x[4 - i], h0[i % 2]],
-                        [w[(i * 2) % 3][(i * 2) % 2], i as f64],
-                    ],
-                ) <= 0.0
-                {
-                    h0[i % 2] += w[0][(i + 1) % 2].atan();
-                    h0[(i + 2) % 2] += w[(i + 1) % 3][1].powi(2);
-                }
-            }
-            let h1: [f64; 3] = [0.0; 3];
-            for i in 0..w.len() {
-                h0[(i + 1) % 2] += ((x[i + 1] + w[i][i % 2]) * -h0[(i + 1) % 2]).cos();
-            }
-            h0[0] - h1[0]
-        };
-        let reference = GraphFn::<f64, _, 11>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-                "w[2][0]", "w[2][1]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10]| {
-                let x = [p0, p1, p2, p3, p4];
-                let w = [[p5, p6], [p7, p8], [p9, p10]];
-                let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 2];
-                for i in (0..4).step_by(3) {
-                    h0[(i * 2) % 2] = f2_ref(x[i + 1], w[i % 3][(i * 2) % 2]) * x[i] * 3.0;
-                    h0[(i + 1) % 2] = h0[(i + 1) % 2] + h0[1].tanh() * -((i + 1) as f64 - x[i]);
-                    if f1_ref(
-                        [
-                            h0[i % 2],
-                            cg.constant(i as f64),
-                            h0[(i * 2) % 2],
-                            cg.constant((i + 1) as f64),
-                        ],
-                        [
-                            [x[(i * 2) % 5], w[(i + 2) % 3][(i * 2) % 2]],
-                            [x[4 - i], h0[i % 2]],
-                            [w[(i * 2) % 3][(i * 2) % 2], cg.constant(i as f64)],
-                        ],
-                    )
-                    .value()
-                        <= 0.0
-                    {
-                        h0[i % 2] = h0[i % 2] + w[0][(i + 1) % 2].atan();
-                        h0[(i + 2) % 2] = h0[(i + 2) % 2] + w[(i + 1) % 3][1].powi(2);
-                    }
-                }
-                let h1 = [cg.constant(0.0); 3];
-                for i in 0..w.len() {
-                    h0[(i + 1) % 2] =
-                        h0[(i + 1) % 2] + ((x[i + 1] + w[i][i % 2]) * -h0[(i + 1) % 2]).cos();
-                }
-                h0[0] - h1[0]
-            },
-        );
-        let x: [f64; 5] = [1.1875, -0.125, 1.1875, -0.0625, -0.5];
-        let w: [[f64; 2]; 3] = [[1.0, -0.5625], [0.5, -0.375], [0.3125, 0.625]];
-        let at: [f64; 11] = [
-            1.1875, -0.125, 1.1875, -0.0625, -0.5, 1.0, -0.5625, 0.5, -0.375, 0.3125, 0.625,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-                "w[2][0]", "w[2][1]"
-            ]
-        );
-        let g = f.grad(x, w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w),
-            [
-                g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1],
-                g.1[2][0], g.1[2][1],
-            ],
-        );
-    }
-}
-
-/// `f0(f64, f64)`, loops nested 2 deep, 59 operations; the closure has 43 operations unrolled.
-mod case_08 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(c: f64, y: f64) -> f64 {
-        let mut s0 = 0.0;
-        let mut h1 = [
-            softplus(c.powi(2)),
-            (y / (1.0 + y * y)).tanh().exp(),
-            0.5 * (c + 0.5),
-        ];
-        for i in 1..3 {
-            h1[i] *= 0.5 + sigmoid(c.tanh());
-        }
-        let mut s2 = 0.0;
-        for i in 1..2 {
-            let t3 = sigmoid(c).mul_add(y, c.atan());
-            s2 += t3 * (h1[2 - i] * 1.25);
-            for j in i..2 {
-                if i > j {
-                    s2 += -(1.0 + y.exp() * y.exp()).sqrt();
-                }
-                if j <= i {
-                    s0 += (sigmoid(s2) - (s2 - t3)) / (2.0 + (0.25 + j as f64).sin());
-                    h1[i] *= 0.5 + sigmoid(softplus(y));
-                }
-                let t4 = (2.0 * s2).atan();
-                s2 += t4 * c.powi(2);
-            }
-        }
-        let mut s5 = 1.0;
-        let h6 = [(s0 - c).cos(), c + h1[0] + 0.5];
-        for i in (1..4).step_by(3) {
-            s2 *= 1.5;
-            for j in (0..2).step_by(3) {
-                s5 += -((y + h1[(i + j) % 3]) / (2.0 + y.sin()));
-                if y <= 0.25 {
-                    s5 = (s5 + c).tanh();
-                } else {
-                    s0 += s5;
-                    s5 += h1[i % 3];
-                }
-            }
-        }
-        s0.sin() * h1[1].tanh() + s2 + s5 - h6[0]
-    }
-
-    fn f0_ref<'g>(c: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(0.0);
-        let mut h1 = [
-            c.powi(2).softplus(),
-            (y / (1.0 + y * y)).tanh().exp(),
-            0.5 * (c + 0.5),
-        ];
-        for i in 1..3 {
-            h1[i] = h1[i] * (0.5 + c.tanh().sigmoid());
-        }
-        let mut s2 = cg.constant(0.0);
-        for i in 1..2 {
-            let t3 = c.sigmoid().mul_add(y, c.atan());
-            s2 = s2 + t3 * (h1[2 - i] * 1.25);
-            for j in i..2 {
-                if i > j {
-                    s2 = s2 + -(1.0 + y.exp() * y.exp()).sqrt();
-                }
-                if j <= i {
-                    s0 = s0 + (s2.sigmoid() - (s2 - t3)) / (2.0 + (0.25 + j as f64).sin());
-                    h1[i] = h1[i] * (0.5 + y.softplus().sigmoid());
-                }
-                let t4 = (2.0 * s2).atan();
-                s2 = s2 + t4 * c.powi(2);
-            }
-        }
-        let mut s5 = cg.constant(1.0);
-        let h6 = [(s0 - c).cos(), c + h1[0] + 0.5];
-        for i in (1..4).step_by(3) {
-            s2 = s2 * 1.5;
-            for j in (0..2).step_by(3) {
-                s5 = s5 + -((y + h1[(i + j) % 3]) / (2.0 + y.sin()));
-                if y.value() <= 0.25 {
-                    s5 = (s5 + c).tanh();
-                } else {
-                    s0 = s0 + s5;
-                    s5 = s5 + h1[i % 3];
-                }
-            }
-        }
-        s0.sin() * h1[1].tanh() + s2 + s5 - h6[0]
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.5, 0.125, -0.5, 0.75, -0.875];
-        let cm: [[f64; 3]; 3] = [
-            [0.5, -0.75, -0.25],
-            [-0.125, 0.25, -0.875],
-            [0.875, -0.25, -0.625],
-        ];
-        let f = grad!(|x: [f64; 3], c: f64| {
-            let mut h0 = [c, (-x[1]).mul_add(cm[1][2] / (1.0 + x[0].exp()), xs[0])];
-            let mut s1 = 0.0;
-            for i in 1..2 {
-                s1 += -(x[0] * i as f64).cos();
-                s1 -= -s1;
-                s1 += 2.0 * h0[i].tanh().exp();
-            }
-            let mut s2 = 0.0;
-            let mut h3 = [f0(c * xs[1], x[2]), c, f0(x[1], cm[2][0].mul_add(x[0], c))];
-            for i in (1..=x.len() - 1).step_by(3) {
-                if x[i] - i as f64 >= 0.25 {
-                    h3[(i + 2) % 3] +=
-                        (0.25 - c.mul_add(h0[i % 2], i as f64)) / (2.0 + c.cos().sin());
-                } else {
-                    s1 /= 0.5 + sigmoid(x[i] / (1.5 + cm[i][i].tanh()));
-                }
-                if i == 1 {
-                    s1 += xs[i];
-                } else {
-                    s2 += (1.0 + xs[i] * x[i].atan() * (xs[i] * x[i].atan())).sqrt();
-                }
-            }
-            let s4: f64 = 0.5;
-            let mut h5 = [0.0; 2];
-            for i in 1..x.len() - 1 {
-                s1 += sigmoid(x[i]);
-                for j in i..i + 2 {
-                    if h0[(i + 1) % 2].powi(2) >= 0.5 {
-                        h0[(i + 1) % 2] *= 0.75;
-                        s2 = s2 * 0.5 + h0[1 - i].powi(2);
-                    }
-                    h5[i] = (1.0 + x[j] * x[j]).ln();
-                }
-            }
-            ((h0[0].tanh() + s1) * s2 + h3[0]) * s4 * h5[1]
-        });
-        let plain = |x: [f64; 3], c: f64| -> f64 {
-            let mut h0 = [c, (-x[1]).mul_add(cm[1][2] / (1.0 + x[0].exp()), xs[0])];
-            let mut s1 = 0.0;
-            for i in 1..2 {
-                s1 += -(x[0] * i as f64).cos();
-                s1 -= -s1;
-                s1 += 2.0 * h0[i].tanh().exp();
-            }
-            let mut s2 = 0.0;
-            let mut h3 = [f0(c * xs[1], x[2]), c, f0(x[1], cm[2][0].mul_add(x[0], c))];
-            for i in (1..=x.len() - 1).step_by(3) {
-                if x[i] - i as f64 >= 0.25 {
-                    h3[(i + 2) % 3] +=
-                        (0.25 - c.mul_add(h0[i % 2], i as f64)) / (2.0 + c.cos().sin());
-                } else {
-                    s1 /= 0.5 + sigmoid(x[i] / (1.5 + cm[i][i].tanh()));
-                }
-                if i == 1 {
-                    s1 += xs[i];
-                } else {
-                    s2 += (1.0 + xs[i] * x[i].atan() * (xs[i] * x[i].atan())).sqrt();
-                }
-            }
-            let s4: f64 = 0.5;
-            let mut h5 = [0.0; 2];
-            for i in 1..x.len() - 1 {
-                s1 += sigmoid(x[i]);
-                for j in i..i + 2 {
-                    if h0[(i + 1) % 2].powi(2) >= 0.5 {
-                        h0[(i + 1) % 2] *= 0.75;
-                        s2 = s2 * 0.5 + h0[1 - i].powi(2);
-                    }
-                    h5[i] = (1.0 + x[j] * x[j]).ln();
-                }
-            }
-            ((h0[0].tanh() + s1) * s2 + h3[0]) * s4 * h5[1]
-        };
-        let reference =
-            GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "c"], |[p0, p1, p2, p3]| {
-                let x = [p0, p1, p2];
-                let c = p3;
-                let cg = p0.graph();
-                let mut h0 = [
-                    c,
-                    (-x[1]).mul_add(cm[1][2] / (1.0 + x[0].exp()), cg.constant(xs[0])),
-                ];
-                let mut s1 = cg.constant(0.0);
-                for i in 1..2 {
-                    s1 = s1 + -(x[0] * i as f64).cos();
-                    s1 = s1 - -s1;
-                    s1 = s1 + 2.0 * h0[i].tanh().exp();
-                }
-                let mut s2 = cg.constant(0.0);
-                let mut h3 = [
-                    f0_ref(c * xs[1], x[2]),
-                    c,
-                    f0_ref(x[1], cg.constant(cm[2][0]).mul_add(x[0], c)),
-                ];
-                for i in (1..=x.len() - 1).step_by(3) {
-                    if (x[i] - i as f64).value() >= 0.25 {
-                        h3[(i + 2) % 3] = h3[(i + 2) % 3]
-                            + (0.25 - c.mul_add(h0[i % 2], cg.constant(i as f64)))
-                                / (2.0 + c.cos().sin());
-                    } else {
-                        s1 = s1 / (0.5 + (x[i] / (1.5 + cm[i][i].tanh())).sigmoid());
-                    }
-                    if i == 1 {
-                        s1 = s1 + xs[i];
-                    } else {
-                        s2 = s2 + (1.0 + xs[i] * x[i].atan() * (xs[i] * x[i].atan())).sqrt();
-                    }
-                }
-                let s4 = cg.constant(0.5);
-                let mut h5 = [cg.constant(0.0); 2];
-                for i in 1..x.len() - 1 {
-                    s1 = s1 + x[i].sigmoid();
-                    for j in i..i + 2 {
-                        if h0[(i + 1) % 2].powi(2).value() >= 0.5 {
-                            h0[(i + 1) % 2] = h0[(i + 1) % 2] * 0.75;
-                            s2 = s2 * 0.5 + h0[1 - i].powi(2);
-                        }
-                        h5[i] = (1.0 + x[j] * x[j]).ln();
-                    }
-                }
-                ((h0[0].tanh() + s1) * s2 + h3[0]) * s4 * h5[1]
-            });
-        let x: [f64; 3] = [-0.375, -0.125, -1.1875];
-        let c: f64 = 0.3125;
-        let at: [f64; 4] = [-0.375, -0.125, -1.1875, 0.3125];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "c"]);
-        let g = f.grad(x, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, c),
-            [g.0[0], g.0[1], g.0[2], g.1],
-        );
-    }
-}
-
-/// `f0([[f64; 3]; 2], [f64; 3])`, loops nested 3 deep, 40 operations; `f1(f64, [f64; 2])`, loops nested 1 deep, 25 operations; `f2([f64; 2], [f64; 2], [[f64; 3]; 2])`, loops nested 1 deep, 50 operations; the closure has 84 operations unrolled.
+/// `g0(f64, f64)`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; `f2([f64; 3])`, loops nested 1 deep, 49 operations; the closure has 51 operations unrolled.
 mod case_09 {
     use super::check;
     use backprop::rules::sigmoid;
     use backprop::{grad, GraphFn, Var};
 
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 2], x: [f64; 3]) -> f64 {
-        let mut s0 = 0.0;
-        let mut h1 = [0.0; 4];
-        for i in 1..x.len() - 1 {
-            h1[3 - i] += x[(i * 2) % 3];
-            s0 += (1.0 + h1[i + 1] * h1[i + 1]).sqrt();
-        }
-        let mut h2 = [-(1.0 + w[0][1] * w[0][1]).sqrt(), s0];
-        for i in (0..w.len()).step_by(2) {
-            if (s0 * (i + 1) as f64) <= 0.5 {
-                h2[i] += x[(i + 1) % 3];
-                h2[(i * 2) % 2] -= (w[(i * 2) % 2][i] + s0) / (1.5 + (-s0).tanh());
-            }
-        }
-        let mut s3 = x[0].sin();
-        for i in (1..=2).rev() {
-            for j in (i..4).rev() {
-                if i > 2 {
-                    s3 = s3 * 0.5 + s3;
-                }
-                if j > i {
-                    s0 += w[0][(i + 2) % 3];
-                    s0 = s0.mul_add(w[j % 2][2 - i], x[j % 3]);
-                }
-                for k in i..i + 2 {
-                    h2[(k + 2) % 2] += s3;
-                }
-            }
-            h2[i % 2] = w[i % 2][(i + 1) % 3];
-            if w[1][(i + 1) % 3] * x[1] < 0.25 {
-                h1[(i + 2) % 4] = (-w[(i * 2) % 2][0]).powi(2).atan();
-            } else {
-                h2[0] = 0.5 * (s0 * s0) + 2.0;
-                s3 *= 0.25;
-            }
-        }
-        s0.sin() + h1[3] + h2[0].sin() + s3
-    }
-
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 2], x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        let mut h1 = [cg.constant(0.0); 4];
-        for i in 1..x.len() - 1 {
-            h1[3 - i] = h1[3 - i] + x[(i * 2) % 3];
-            s0 = s0 + (1.0 + h1[i + 1] * h1[i + 1]).sqrt();
-        }
-        let mut h2 = [-(1.0 + w[0][1] * w[0][1]).sqrt(), s0];
-        for i in (0..w.len()).step_by(2) {
-            if (s0 * (i + 1) as f64).value() <= 0.5 {
-                h2[i] = h2[i] + x[(i + 1) % 3];
-                h2[(i * 2) % 2] = h2[(i * 2) % 2] - (w[(i * 2) % 2][i] + s0) / (1.5 + (-s0).tanh());
-            }
-        }
-        let mut s3 = x[0].sin();
-        for i in (1..=2).rev() {
-            for j in (i..4).rev() {
-                if i > 2 {
-                    s3 = s3 * 0.5 + s3;
-                }
-                if j > i {
-                    s0 = s0 + w[0][(i + 2) % 3];
-                    s0 = s0.mul_add(w[j % 2][2 - i], x[j % 3]);
-                }
-                for k in i..i + 2 {
-                    h2[(k + 2) % 2] = h2[(k + 2) % 2] + s3;
-                }
-            }
-            h2[i % 2] = w[i % 2][(i + 1) % 3];
-            if (w[1][(i + 1) % 3] * x[1]).value() < 0.25 {
-                h1[(i + 2) % 4] = (-w[(i * 2) % 2][0]).powi(2).atan();
-            } else {
-                h2[0] = 0.5 * (s0 * s0) + 2.0;
-                s3 = s3 * 0.25;
-            }
-        }
-        s0.sin() + h1[3] + h2[0].sin() + s3
-    }
-
-    #[backprop::differentiable]
-    fn f1(c: f64, x: [f64; 2]) -> f64 {
-        let mut s0 = 0.0;
-        let mut h1 = [(-x[1]).atan(), c];
-        for i in 0..2 {
-            h1[(i * 2) % 2] += sigmoid(c);
-        }
-        let h2: [f64; 3] = [0.0; 3];
-        let mut h3 = [0.0; 3];
-        for i in 0..=x.len() {
-            s0 += sigmoid((i + 1) as f64 * c);
-            h3[i] += h1[1];
-        }
-        let s4: f64 = 0.0;
-        for i in 0..=x.len() - 1 {
-            h3[i + 1] += c;
-        }
-        s0 + h1[0].tanh() - h2[2] + h3[2] + s4
-    }
-
-    fn f1_ref<'g>(c: Var<'g, f64>, x: [Var<'g, f64>; 2]) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(0.0);
-        let mut h1 = [(-x[1]).atan(), c];
-        for i in 0..2 {
-            h1[(i * 2) % 2] = h1[(i * 2) % 2] + c.sigmoid();
-        }
-        let h2 = [cg.constant(0.0); 3];
-        let mut h3 = [cg.constant(0.0); 3];
-        for i in 0..=x.len() {
-            s0 = s0 + ((i + 1) as f64 * c).sigmoid();
-            h3[i] = h3[i] + h1[1];
-        }
-        let s4 = cg.constant(0.0);
-        for i in 0..=x.len() - 1 {
-            h3[i + 1] = h3[i + 1] + c;
-        }
-        s0 + h1[0].tanh() - h2[2] + h3[2] + s4
-    }
-
-    #[backprop::differentiable]
-    fn f2(x: [f64; 2], v: [f64; 2], w: [[f64; 3]; 2]) -> f64 {
-        let mut h0 = [
-            (v[1] - w[1][0]) / (0.5 + sigmoid(x[1])),
-            (1.0 + x[1] * x[1]).ln(),
-        ];
-        let mut s1 = 0.0;
-        for i in (0..3).step_by(2) {
-            if i % 2 == 0 {
-                h0[1] /= 1.5 + (h0[(i + 1) % 2] * x[0]).tanh();
-            } else {
-                s1 += x[i % 2].powi(i as i32);
-                s1 = (s1 + x[(i * 2) % 2]).tanh();
-            }
-            if v[i % 2].sin() >= 0.5 {
-                s1 += (1.0 + v[i % 2] * v[i % 2])
-                    .sqrt()
-                    .mul_add(w[1][2 - i], sigmoid(w[(i + 2) % 2][i]))
-                    * -(w[i % 2][2 - i] + w[(i * 2) % 2][2]);
-                s1 += -w[(i * 2) % 2][(i + 1) % 3];
-            } else {
-                h0[(i + 2) % 2] -= f1(h0[1], h0);
-                s1 += (v[(i * 2) % 2] / (0.5 + sigmoid(v[1]))).cos().powi(3);
-            }
-        }
-        let mut h2 = [0.0; 3];
-        let mut s3 = -(w[0][2] * w[1][1]);
-        for i in (0..v.len()).step_by(3) {
-            let t4 = x[(i + 1) % 2] - v[1 - i];
-            h2[(i + 1) % 3] += t4 * (i + 1) as f64;
-            s3 *= 0.5 + sigmoid(w[i][(i * 2) % 3]);
-        }
-        h0[1] + s1 + h2[0] + s3
-    }
-
-    fn f2_ref<'g>(
-        x: [Var<'g, f64>; 2],
-        v: [Var<'g, f64>; 2],
-        w: [[Var<'g, f64>; 3]; 2],
-    ) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [
-            (v[1] - w[1][0]) / (0.5 + x[1].sigmoid()),
-            (1.0 + x[1] * x[1]).ln(),
-        ];
-        let mut s1 = cg.constant(0.0);
-        for i in (0..3).step_by(2) {
-            if i % 2 == 0 {
-                h0[1] = h0[1] / (1.5 + (h0[(i + 1) % 2] * x[0]).tanh());
-            } else {
-                s1 = s1 + x[i % 2].powi(i as i32);
-                s1 = (s1 + x[(i * 2) % 2]).tanh();
-            }
-            if v[i % 2].sin().value() >= 0.5 {
-                s1 = s1
-                    + (1.0 + v[i % 2] * v[i % 2])
-                        .sqrt()
-                        .mul_add(w[1][2 - i], w[(i + 2) % 2][i].sigmoid())
-                        * -(w[i % 2][2 - i] + w[(i * 2) % 2][2]);
-                s1 = s1 + -w[(i * 2) % 2][(i + 1) % 3];
-            } else {
-                h0[(i + 2) % 2] = h0[(i + 2) % 2] - f1_ref(h0[1], h0);
-                s1 = s1 + (v[(i * 2) % 2] / (0.5 + v[1].sigmoid())).cos().powi(3);
-            }
-        }
-        let mut h2 = [cg.constant(0.0); 3];
-        let mut s3 = -(w[0][2] * w[1][1]);
-        for i in (0..v.len()).step_by(3) {
-            let t4 = x[(i + 1) % 2] - v[1 - i];
-            h2[(i + 1) % 3] = h2[(i + 1) % 3] + t4 * (i + 1) as f64;
-            s3 = s3 * (0.5 + w[i][(i * 2) % 3].sigmoid());
-        }
-        h0[1] + s1 + h2[0] + s3
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.25, -0.125, 0.5, -0.375, -0.5];
-        let cm: [[f64; 3]; 3] = [
-            [0.0, -1.0, 0.125],
-            [-0.375, -0.5, -0.625],
-            [0.125, -0.875, -1.0],
-        ];
-        let f = grad!(|w: [[f64; 3]; 2], b: [f64; 2]| {
-            let mut s0 = w[1][2] / (1.0 + b[1] * b[1]) - (1.0 + b[0] * b[0]).sqrt();
-            let mut s1 = -w[0][0].powi(3);
-            for i in 0..2 {
-                if i != 0 {
-                    s1 += (i as f64).exp();
-                    s0 = s0 * 0.5
-                        + w[1 - i][(i + 2) % 3]
-                            * (1.0 + w[(i * 2) % 2][i] * w[(i * 2) % 2][i]).sqrt();
-                } else {
-                    s0 -= w[(i * 2) % 2][(i + 1) % 3];
-                    s1 -= (f2(
-                        b,
-                        b,
-                        [[0.75, 0.25, 1.5], [i as f64, b[i], w[i][(i + 1) % 3]]],
-                    ) / (0.5 + sigmoid(cm[2 - i][0])))
-                    .atan();
-                }
-                s1 = s1 * 0.5 + -w[0][(i + 1) % 3].powi(2);
-                if b[(i * 2) % 2].powi(3) > 0.0 {
-                    s1 += b[0];
-                } else {
-                    s1 += w[(i + 2) % 2][i + 1].atan() * 0.75;
-                    s1 = s1.mul_add(s1 * b[1 - i], i as f64);
-                }
-            }
-            let mut h2 = [0.0; 2];
-            let h3: [f64; 2] = [0.0; 2];
-            for i in (0..2).step_by(2) {
-                let t4 = s1
-                    / (0.5 + sigmoid(xs[i]))
-                    / (1.0 + w[1 - i][(i + 2) % 3] * w[1 - i][(i + 2) % 3]);
-                h2[1 - i] += t4 * (s0 * b[(i + 2) % 2]);
-                h2[1 - i] += f1(0.25, [cm[i + 1][i], b[i].powi(2)]);
-            }
-            let s5: f64 = 0.5;
-            let mut h6 = [
-                s0.cos() - f2([h2[0], h2[0]], b, w),
-                f1(1.5, h3),
-                (1.0 + f0([[xs[0], s0, b[0]], [1.5, s0, h2[0]]], [h2[1], s0, 0.75])
-                    * f0([[xs[0], s0, b[0]], [1.5, s0, h2[0]]], [h2[1], s0, 0.75]))
-                .ln(),
-            ];
-            for i in (1..4).rev() {
-                h6[i % 3] += f2(
-                    [w[(i * 2) % 2][(i + 2) % 3] + 2.0, 0.25],
-                    [-w[(i * 2) % 2][(i + 1) % 3], 0.5],
-                    w,
-                );
-            }
-            (s0 * s1.tanh() * h2[1] * h3[0] + s5) * h6[2].sin()
-        });
-        let plain = |w: [[f64; 3]; 2], b: [f64; 2]| -> f64 {
-            let mut s0 = w[1][2] / (1.0 + b[1] * b[1]) - (1.0 + b[0] * b[0]).sqrt();
-            let mut s1 = -w[0][0].powi(3);
-            for i in 0..2 {
-                if i != 0 {
-                    s1 += (i as f64).exp();
-                    s0 = s0 * 0.5
-                        + w[1 - i][(i + 2) % 3]
-                            * (1.0 + w[(i * 2) % 2][i] * w[(i * 2) % 2][i]).sqrt();
-                } else {
-                    s0 -= w[(i * 2) % 2][(i + 1) % 3];
-                    s1 -= (f2(
-                        b,
-                        b,
-                        [[0.75, 0.25, 1.5], [i as f64, b[i], w[i][(i + 1) % 3]]],
-                    ) / (0.5 + sigmoid(cm[2 - i][0])))
-                    .atan();
-                }
-                s1 = s1 * 0.5 + -w[0][(i + 1) % 3].powi(2);
-                if b[(i * 2) % 2].powi(3) > 0.0 {
-                    s1 += b[0];
-                } else {
-                    s1 += w[(i + 2) % 2][i + 1].atan() * 0.75;
-                    s1 = s1.mul_add(s1 * b[1 - i], i as f64);
-                }
-            }
-            let mut h2 = [0.0; 2];
-            let h3: [f64; 2] = [0.0; 2];
-            for i in (0..2).step_by(2) {
-                let t4 = s1
-                    / (0.5 + sigmoid(xs[i]))
-                    / (1.0 + w[1 - i][(i + 2) % 3] * w[1 - i][(i + 2) % 3]);
-                h2[1 - i] += t4 * (s0 * b[(i + 2) % 2]);
-                h2[1 - i] += f1(0.25, [cm[i + 1][i], b[i].powi(2)]);
-            }
-            let s5: f64 = 0.5;
-            let mut h6 = [
-                s0.cos() - f2([h2[0], h2[0]], b, w),
-                f1(1.5, h3),
-                (1.0 + f0([[xs[0], s0, b[0]], [1.5, s0, h2[0]]], [h2[1], s0, 0.75])
-                    * f0([[xs[0], s0, b[0]], [1.5, s0, h2[0]]], [h2[1], s0, 0.75]))
-                .ln(),
-            ];
-            for i in (1..4).rev() {
-                h6[i % 3] += f2(
-                    [w[(i * 2) % 2][(i + 2) % 3] + 2.0, 0.25],
-                    [-w[(i * 2) % 2][(i + 1) % 3], 0.5],
-                    w,
-                );
-            }
-            (s0 * s1.tanh() * h2[1] * h3[0] + s5) * h6[2].sin()
-        };
-        let reference = GraphFn::<f64, _, 8>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-                let w = [[p0, p1, p2], [p3, p4, p5]];
-                let b = [p6, p7];
-                let cg = p0.graph();
-                let mut s0 = w[1][2] / (1.0 + b[1] * b[1]) - (1.0 + b[0] * b[0]).sqrt();
-                let mut s1 = -w[0][0].powi(3);
-                for i in 0..2 {
-                    if i != 0 {
-                        s1 = s1 + (i as f64).exp();
-                        s0 = s0 * 0.5
-                            + w[1 - i][(i + 2) % 3]
-                                * (1.0 + w[(i * 2) % 2][i] * w[(i * 2) % 2][i]).sqrt();
-                    } else {
-                        s0 = s0 - w[(i * 2) % 2][(i + 1) % 3];
-                        s1 = s1
-                            - (f2_ref(
-                                b,
-                                b,
-                                [
-                                    [cg.constant(0.75), cg.constant(0.25), cg.constant(1.5)],
-                                    [cg.constant(i as f64), b[i], w[i][(i + 1) % 3]],
-                                ],
-                            ) / (0.5 + sigmoid(cm[2 - i][0])))
-                            .atan();
-                    }
-                    s1 = s1 * 0.5 + -w[0][(i + 1) % 3].powi(2);
-                    if b[(i * 2) % 2].powi(3).value() > 0.0 {
-                        s1 = s1 + b[0];
-                    } else {
-                        s1 = s1 + w[(i + 2) % 2][i + 1].atan() * 0.75;
-                        s1 = s1.mul_add(s1 * b[1 - i], cg.constant(i as f64));
-                    }
-                }
-                let mut h2 = [cg.constant(0.0); 2];
-                let h3 = [cg.constant(0.0); 2];
-                for i in (0..2).step_by(2) {
-                    let t4 = s1
-                        / (0.5 + sigmoid(xs[i]))
-                        / (1.0 + w[1 - i][(i + 2) % 3] * w[1 - i][(i + 2) % 3]);
-                    h2[1 - i] = h2[1 - i] + t4 * (s0 * b[(i + 2) % 2]);
-                    h2[1 - i] = h2[1 - i]
-                        + f1_ref(cg.constant(0.25), [cg.constant(cm[i + 1][i]), b[i].powi(2)]);
-                }
-                let s5 = cg.constant(0.5);
-                let mut h6 = [
-                    s0.cos() - f2_ref([h2[0], h2[0]], b, w),
-                    f1_ref(cg.constant(1.5), h3),
-                    (1.0 + f0_ref(
-                        [
-                            [cg.constant(xs[0]), s0, b[0]],
-                            [cg.constant(1.5), s0, h2[0]],
-                        ],
-                        [h2[1], s0, cg.constant(0.75)],
-                    ) * f0_ref(
-                        [
-                            [cg.constant(xs[0]), s0, b[0]],
-                            [cg.constant(1.5), s0, h2[0]],
-                        ],
-                        [h2[1], s0, cg.constant(0.75)],
-                    ))
-                    .ln(),
-                ];
-                for i in (1..4).rev() {
-                    h6[i % 3] = h6[i % 3]
-                        + f2_ref(
-                            [w[(i * 2) % 2][(i + 2) % 3] + 2.0, cg.constant(0.25)],
-                            [-w[(i * 2) % 2][(i + 1) % 3], cg.constant(0.5)],
-                            w,
-                        );
-                }
-                (s0 * s1.tanh() * h2[1] * h3[0] + s5) * h6[2].sin()
-            },
-        );
-        let w: [[f64; 3]; 2] = [[-0.75, -0.375, 0.875], [0.0, 0.4375, -0.5]];
-        let b: [f64; 2] = [-1.0625, 0.75];
-        let at: [f64; 8] = [-0.75, -0.375, 0.875, 0.0, 0.4375, -0.5, -1.0625, 0.75];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]"]
-        );
-        let g = f.grad(w, b);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b),
-            [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
-            ],
-        );
-    }
-}
-
-/// `g0([[f64; 2]; 2])`, custom derivative; `f1([[f64; 3]; 2], f64)`, loops nested 1 deep, 42 operations; `g2(f64, f64)`, custom derivative; the closure has 73 operations unrolled.
-mod case_10 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
     #[backprop::differentiable(grad = g0_grad)]
-    fn g0(w: [[f64; 2]; 2]) -> f64 {
+    fn g0(x: f64, y: f64) -> f64 {
+        (0.25 * x - y).exp()
+    }
+
+    fn g0_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.25 * out, -dout * out]
+    }
+
+    fn g0_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        (0.25 * x - y).exp()
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(w: [[f64; 2]; 2]) -> f64 {
         w[0][0] * w[1][1] - w[0][1] * w[1][0]
     }
 
-    fn g0_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
+    fn g1_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
         [
             [dout * w[1][1], -dout * w[1][0]],
             [-dout * w[0][1], dout * w[0][0]],
         ]
     }
 
-    fn g0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+    fn g1_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
         w[0][0] * w[1][1] - w[0][1] * w[1][0]
     }
 
     #[backprop::differentiable]
-    fn f1(w: [[f64; 3]; 2], c: f64) -> f64 {
-        let mut s0 = 0.0;
-        let mut s1 = sigmoid(softplus(c));
-        for i in (0..w.len()).step_by(2) {
-            if i > 0 {
-                s1 += g0([
-                    [(1.0 + w[(i + 2) % 2][i] * w[(i + 2) % 2][i]).ln(), 2.0],
-                    [0.25, 2.0],
-                ]);
-                s0 += c / (1.5 + s1.tanh()) + s1;
+    fn f2(x: [f64; 3]) -> f64 {
+        let mut s0 = 1.0;
+        for i in 0..4 {
+            if x[i % 3] * x[(i + 2) % 3] < 0.0 {
+                s0 += x[(i * 2) % 3];
+                s0 -= -(x[(i + 1) % 3].tanh() - x[i % 3]);
             } else {
-                s0 += ((s0 - w[(i * 2) % 2][i]) / (2.0 + (i as f64).sin())).powi(3);
+                s0 += x[(i * 2) % 3].atan().atan() * 1.5;
             }
-            s1 += ((i + 1) as f64 / (1.0 + c * c)).powi(3).sin();
-            s1 += (w[i][i] + s1).tanh().mul_add(
-                softplus(g0([[0.75, 1.25], [i as f64, w[0][(i + 2) % 3]]])),
-                i as f64,
-            );
-        }
-        let mut h2 = [0.0; 3];
-        let s3: f64 = 0.5;
-        for i in (0..2).rev() {
-            if w[i][i + 1].powi(2) >= 0.0 {
-                h2[i] -= (w[(i + 2) % 2][i + 1] - w[i][i + 1])
-                    .mul_add(w[(i * 2) % 2][2 - i].powi(2), s0 * s1)
-                    * g0([[3.0, w[i][i + 1]], [s1, s1]]).powi(2);
+            if s0 < 0.5 {
+                s0 += s0.powi(i as i32);
             }
         }
-        s0 * softplus(s1) - h2[0] + s3
+        let mut s1 = 1.0;
+        let s2: f64 = 0.0;
+        for i in 0..x.len() {
+            let t3 = (i + 1) as f64 * 0.75 / (1.0 + s0.exp());
+            s1 += t3 * (x[2 - i] * x[2 - i]);
+        }
+        s0 - s1 + s2
     }
 
-    fn f1_ref<'g>(w: [[Var<'g, f64>; 3]; 2], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        let mut s1 = c.softplus().sigmoid();
-        for i in (0..w.len()).step_by(2) {
-            if i > 0 {
+    fn f2_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(1.0);
+        for i in 0..4 {
+            if (x[i % 3] * x[(i + 2) % 3]).value() < 0.0 {
+                s0 = s0 + x[(i * 2) % 3];
+                s0 = s0 - -(x[(i + 1) % 3].tanh() - x[i % 3]);
+            } else {
+                s0 = s0 + x[(i * 2) % 3].atan().atan() * 1.5;
+            }
+            if s0.value() < 0.5 {
+                s0 = s0 + s0.powi(i as i32);
+            }
+        }
+        let mut s1 = cg.constant(1.0);
+        let s2 = cg.constant(0.0);
+        for i in 0..x.len() {
+            let t3 = (i + 1) as f64 * 0.75 / (1.0 + s0.exp());
+            s1 = s1 + t3 * (x[2 - i] * x[2 - i]);
+        }
+        s0 - s1 + s2
+    }
+
+    #[test]
+    fn case() {
+        let cm: [[f64; 3]; 3] = [
+            [0.75, 0.0, 0.875],
+            [1.0, -0.875, -0.875],
+            [0.625, 0.375, 0.25],
+        ];
+        let f = grad!(|x: [f64; 3]| {
+            let mut h0 = [
+                0.75 - x[2].powi(3),
+                0.5 * (x[0] * x[0]),
+                x[2].powi(2)
+                    .mul_add(g1([[x[1], 1.5], [3.0, x[2]]]), x[1].tanh()),
+            ];
+            for i in (0..2).step_by(2) {
+                h0[2 - i] += cm[(i * 2) % 3][i].tanh();
+                for j in (0..4).step_by(2) {
+                    if j % 2 == 0 {
+                        h0[i] -= 1.5 * g0(h0[i].powi(2), h0[2 - i]);
+                    } else {
+                        h0[(j + 2) % 3] += (j as f64 - x[i]).atan().cos();
+                    }
+                }
+                h0[i] = f2(x).exp();
+            }
+            let mut s1 = 0.0;
+            for i in (1..=x.len() - 1).rev() {
+                s1 += cm[i][(i + 1) % 3].tanh() / (1.5 + h0[(i * 2) % 3].tanh())
+                    + 0.25 * cm[(i * 2) % 3][(i * 2) % 3].powi(2);
+                s1 *= 0.75;
+                s1 *= 0.5 + sigmoid(x[0] * s1);
+            }
+            h0[0] - s1 + g0(x[2], x[2]) + g1([[x[0], x[2]], [x[1], x[0]]])
+        });
+        let plain = |x: [f64; 3]| -> f64 {
+            let mut h0 = [
+                0.75 - x[2].powi(3),
+                0.5 * (x[0] * x[0]),
+                x[2].powi(2)
+                    .mul_add(g1([[x[1], 1.5], [3.0, x[2]]]), x[1].tanh()),
+            ];
+            for i in (0..2).step_by(2) {
+                h0[2 - i] += cm[(i * 2) % 3][i].tanh();
+                for j in (0..4).step_by(2) {
+                    if j % 2 == 0 {
+                        h0[i] -= 1.5 * g0(h0[i].powi(2), h0[2 - i]);
+                    } else {
+                        h0[(j + 2) % 3] += (j as f64 - x[i]).atan().cos();
+                    }
+                }
+                h0[i] = f2(x).exp();
+            }
+            let mut s1 = 0.0;
+            for i in (1..=x.len() - 1).rev() {
+                s1 += cm[i][(i + 1) % 3].tanh() / (1.5 + h0[(i * 2) % 3].tanh())
+                    + 0.25 * cm[(i * 2) % 3][(i * 2) % 3].powi(2);
+                s1 *= 0.75;
+                s1 *= 0.5 + sigmoid(x[0] * s1);
+            }
+            h0[0] - s1 + g0(x[2], x[2]) + g1([[x[0], x[2]], [x[1], x[0]]])
+        };
+        let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
+            let x = [p0, p1, p2];
+            let cg = p0.graph();
+            let mut h0 = [
+                0.75 - x[2].powi(3),
+                0.5 * (x[0] * x[0]),
+                x[2].powi(2).mul_add(
+                    g1_ref([[x[1], cg.constant(1.5)], [cg.constant(3.0), x[2]]]),
+                    x[1].tanh(),
+                ),
+            ];
+            for i in (0..2).step_by(2) {
+                h0[2 - i] = h0[2 - i] + cm[(i * 2) % 3][i].tanh();
+                for j in (0..4).step_by(2) {
+                    if j % 2 == 0 {
+                        h0[i] = h0[i] - 1.5 * g0_ref(h0[i].powi(2), h0[2 - i]);
+                    } else {
+                        h0[(j + 2) % 3] = h0[(j + 2) % 3] + (j as f64 - x[i]).atan().cos();
+                    }
+                }
+                h0[i] = f2_ref(x).exp();
+            }
+            let mut s1 = cg.constant(0.0);
+            for i in (1..=x.len() - 1).rev() {
                 s1 = s1
-                    + g0_ref([
-                        [
-                            (1.0 + w[(i + 2) % 2][i] * w[(i + 2) % 2][i]).ln(),
-                            cg.constant(2.0),
-                        ],
-                        [cg.constant(0.25), cg.constant(2.0)],
-                    ]);
-                s0 = s0 + (c / (1.5 + s1.tanh()) + s1);
-            } else {
-                s0 = s0 + ((s0 - w[(i * 2) % 2][i]) / (2.0 + (i as f64).sin())).powi(3);
+                    + (cm[i][(i + 1) % 3].tanh() / (1.5 + h0[(i * 2) % 3].tanh())
+                        + 0.25 * cm[(i * 2) % 3][(i * 2) % 3].powi(2));
+                s1 = s1 * 0.75;
+                s1 = s1 * (0.5 + (x[0] * s1).sigmoid());
             }
-            s1 = s1 + ((i + 1) as f64 / (1.0 + c * c)).powi(3).sin();
-            s1 = s1
-                + (w[i][i] + s1).tanh().mul_add(
-                    g0_ref([
-                        [cg.constant(0.75), cg.constant(1.25)],
-                        [cg.constant(i as f64), w[0][(i + 2) % 3]],
-                    ])
-                    .softplus(),
-                    cg.constant(i as f64),
-                );
-        }
-        let mut h2 = [cg.constant(0.0); 3];
-        let s3 = cg.constant(0.5);
-        for i in (0..2).rev() {
-            if w[i][i + 1].powi(2).value() >= 0.0 {
-                h2[i] = h2[i]
-                    - (w[(i + 2) % 2][i + 1] - w[i][i + 1])
-                        .mul_add(w[(i * 2) % 2][2 - i].powi(2), s0 * s1)
-                        * g0_ref([[cg.constant(3.0), w[i][i + 1]], [s1, s1]]).powi(2);
-            }
-        }
-        s0 * s1.softplus() - h2[0] + s3
-    }
-
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(x: f64, y: f64) -> f64 {
-        3.0 * x.sin() + 1.25 * y
-    }
-
-    fn g2_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
-        [dout * 3.0 * x.cos(), dout * 1.25]
-    }
-
-    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        3.0 * x.sin() + 1.25 * y
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.625, -0.375, -0.5, 0.875, -0.625];
-        let cm: [[f64; 3]; 3] = [
-            [-0.625, -0.625, 0.375],
-            [0.625, 0.375, 0.375],
-            [0.375, 0.0, -0.625],
-        ];
-        let f = grad!(|w: [[f64; 3]; 2], b: [f64; 2]| {
-            let mut s0 = cm[1][1].tanh().atan();
-            for i in 1..2 {
-                let t1 = sigmoid(w[(i * 2) % 2][i + 1]).sin();
-                s0 += t1 * -b[0];
-                if (i as f64).sin() <= 0.5 {
-                    s0 -= t1 / (1.5 + (s0 + 0.25).tanh());
-                    s0 -= (2.0 + -b[(i * 2) % 2]).powi(3);
-                } else {
-                    s0 -= s0.tanh().sin() * (s0 + (xs[(i + 2) % 5] + cm[i + 1][(i + 2) % 3]));
-                    s0 *= 2.0;
-                }
-            }
-            let mut s2 = 0.0;
-            for i in (1..3).rev() {
-                s0 /= 2.0 + w[(i + 1) % 2][(i * 2) % 3].sin().sin();
-                if i != 1 {
-                    s2 +=
-                        (i as f64 + w[(i + 2) % 2][1] + (cm[i][2] + s0)) / (1.5 + (s0 + s0).tanh());
-                }
-            }
-            let mut h3 = [
-                s2.mul_add(w[0][2], s0) * cm[1][2].tanh().exp(),
-                (s2 / (1.0 + s0 * s0)).cos(),
-                softplus(w[1][0]).tanh(),
-            ];
-            let mut h4 = [0.0; 3];
-            for i in 0..=w.len() - 1 {
-                if w[(i * 2) % 2][i + 1] > 0.5 {
-                    s2 = s2.mul_add(b[1 - i], b[1 - i]);
-                    h3[(i * 2) % 3] += -g2((i + 1) as f64, b[i]).powi(2);
-                } else {
-                    h4[i] = f1(w, h3[(i * 2) % 3]).tanh() + w[(i * 2) % 2][1].powi(3);
-                    s2 += (w[i][i + 1].tanh() / (2.0 + (i as f64).sin())).tanh().exp();
-                }
-                let t5 = g2(b[1 - i], i as f64).atan();
-                h3[i + 1] += t5 * b[i];
-            }
-            s0 + softplus(s2) + h3[1] - h4[0]
-                + g0([[w[1][0], w[1][0]], [b[1], w[0][2]]])
-                + g2(w[0][2], b[0])
+            h0[0] - s1 + g0_ref(x[2], x[2]) + g1_ref([[x[0], x[2]], [x[1], x[0]]])
         });
-        let plain = |w: [[f64; 3]; 2], b: [f64; 2]| -> f64 {
-            let mut s0 = cm[1][1].tanh().atan();
-            for i in 1..2 {
-                let t1 = sigmoid(w[(i * 2) % 2][i + 1]).sin();
-                s0 += t1 * -b[0];
-                if (i as f64).sin() <= 0.5 {
-                    s0 -= t1 / (1.5 + (s0 + 0.25).tanh());
-                    s0 -= (2.0 + -b[(i * 2) % 2]).powi(3);
-                } else {
-                    s0 -= s0.tanh().sin() * (s0 + (xs[(i + 2) % 5] + cm[i + 1][(i + 2) % 3]));
-                    s0 *= 2.0;
-                }
-            }
-            let mut s2 = 0.0;
-            for i in (1..3).rev() {
-                s0 /= 2.0 + w[(i + 1) % 2][(i * 2) % 3].sin().sin();
-                if i != 1 {
-                    s2 +=
-                        (i as f64 + w[(i + 2) % 2][1] + (cm[i][2] + s0)) / (1.5 + (s0 + s0).tanh());
-                }
-            }
-            let mut h3 = [
-                s2.mul_add(w[0][2], s0) * cm[1][2].tanh().exp(),
-                (s2 / (1.0 + s0 * s0)).cos(),
-                softplus(w[1][0]).tanh(),
-            ];
-            let mut h4 = [0.0; 3];
-            for i in 0..=w.len() - 1 {
-                if w[(i * 2) % 2][i + 1] > 0.5 {
-                    s2 = s2.mul_add(b[1 - i], b[1 - i]);
-                    h3[(i * 2) % 3] += -g2((i + 1) as f64, b[i]).powi(2);
-                } else {
-                    h4[i] = f1(w, h3[(i * 2) % 3]).tanh() + w[(i * 2) % 2][1].powi(3);
-                    s2 += (w[i][i + 1].tanh() / (2.0 + (i as f64).sin())).tanh().exp();
-                }
-                let t5 = g2(b[1 - i], i as f64).atan();
-                h3[i + 1] += t5 * b[i];
-            }
-            s0 + softplus(s2) + h3[1] - h4[0]
-                + g0([[w[1][0], w[1][0]], [b[1], w[0][2]]])
-                + g2(w[0][2], b[0])
-        };
-        let reference = GraphFn::<f64, _, 8>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-                let w = [[p0, p1, p2], [p3, p4, p5]];
-                let b = [p6, p7];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(cm[1][1].tanh().atan());
-                for i in 1..2 {
-                    let t1 = w[(i * 2) % 2][i + 1].sigmoid().sin();
-                    s0 = s0 + t1 * -b[0];
-                    if (i as f64).sin() <= 0.5 {
-                        s0 = s0 - t1 / (1.5 + (s0 + 0.25).tanh());
-                        s0 = s0 - (2.0 + -b[(i * 2) % 2]).powi(3);
-                    } else {
-                        s0 = s0
-                            - s0.tanh().sin() * (s0 + (xs[(i + 2) % 5] + cm[i + 1][(i + 2) % 3]));
-                        s0 = s0 * 2.0;
-                    }
-                }
-                let mut s2 = cg.constant(0.0);
-                for i in (1..3).rev() {
-                    s0 = s0 / (2.0 + w[(i + 1) % 2][(i * 2) % 3].sin().sin());
-                    if i != 1 {
-                        s2 = s2
-                            + (i as f64 + w[(i + 2) % 2][1] + (cm[i][2] + s0))
-                                / (1.5 + (s0 + s0).tanh());
-                    }
-                }
-                let mut h3 = [
-                    s2.mul_add(w[0][2], s0) * cm[1][2].tanh().exp(),
-                    (s2 / (1.0 + s0 * s0)).cos(),
-                    w[1][0].softplus().tanh(),
-                ];
-                let mut h4 = [cg.constant(0.0); 3];
-                for i in 0..=w.len() - 1 {
-                    if w[(i * 2) % 2][i + 1].value() > 0.5 {
-                        s2 = s2.mul_add(b[1 - i], b[1 - i]);
-                        h3[(i * 2) % 3] =
-                            h3[(i * 2) % 3] + -g2_ref(cg.constant((i + 1) as f64), b[i]).powi(2);
-                    } else {
-                        h4[i] = f1_ref(w, h3[(i * 2) % 3]).tanh() + w[(i * 2) % 2][1].powi(3);
-                        s2 = s2 + (w[i][i + 1].tanh() / (2.0 + (i as f64).sin())).tanh().exp();
-                    }
-                    let t5 = g2_ref(b[1 - i], cg.constant(i as f64)).atan();
-                    h3[i + 1] = h3[i + 1] + t5 * b[i];
-                }
-                s0 + s2.softplus() + h3[1] - h4[0]
-                    + g0_ref([[w[1][0], w[1][0]], [b[1], w[0][2]]])
-                    + g2_ref(w[0][2], b[0])
-            },
-        );
-        let w: [[f64; 3]; 2] = [[-0.75, -0.5625, 0.8125], [-0.375, -1.0625, 0.4375]];
-        let b: [f64; 2] = [1.25, 1.125];
-        let at: [f64; 8] = [-0.75, -0.5625, 0.8125, -0.375, -1.0625, 0.4375, 1.25, 1.125];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]"]
-        );
-        let g = f.grad(w, b);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b),
-            [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
-            ],
-        );
+        let x: [f64; 3] = [0.1875, 0.5, 0.3125];
+        let at: [f64; 3] = [0.1875, 0.5, 0.3125];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
+        let g = f.grad(x);
+        check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
     }
 }
 
-/// `f0(f64)`, loops nested 2 deep, 47 operations; the closure has 65 operations unrolled.
-mod case_11 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(c: f64) -> f64 {
-        let mut s0 = c;
-        for i in (1..=3).step_by(3) {
-            for j in (i..i + 1).rev() {
-                s0 -= (((j + 1) as f64).mul_add(c, c) / (1.0 + c.exp())).powi(j as i32);
-                s0 += c;
-                if s0.cos() < 0.25 {
-                    s0 *= softplus(c).cos();
-                    s0 *= 0.5 + sigmoid(s0);
-                }
-            }
-        }
-        let mut s3 = 0.0;
-        let mut s4 = 1.0;
-        for i in 0..2 {
-            for j in i..i + 2 {
-                if j != 2 {
-                    s3 += s0;
-                } else {
-                    s3 += sigmoid(c);
-                    s3 = (s3 + (j as f64 + s0).tanh()).tanh();
-                }
-                s0 += s0;
-            }
-            s3 *= 3.0;
-        }
-        let s5: f64 = 0.0;
-        for i in 0..=4 {
-            if c / (0.5 + sigmoid(c)) < 0.0 {
-                s3 -= i as f64;
-            } else {
-                s4 += -(c / (2.0 + ((i + 1) as f64).sin()));
-            }
-        }
-        (s0 + s3.tanh()) * s4 + s5
-    }
-
-    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = c;
-        for i in (1..=3).step_by(3) {
-            for j in (i..i + 1).rev() {
-                s0 = s0
-                    - (cg.constant((j + 1) as f64).mul_add(c, c) / (1.0 + c.exp())).powi(j as i32);
-                s0 = s0 + c;
-                if s0.cos().value() < 0.25 {
-                    s0 = s0 * c.softplus().cos();
-                    s0 = s0 * (0.5 + s0.sigmoid());
-                }
-            }
-        }
-        let mut s3 = cg.constant(0.0);
-        let mut s4 = cg.constant(1.0);
-        for i in 0..2 {
-            for j in i..i + 2 {
-                if j != 2 {
-                    s3 = s3 + s0;
-                } else {
-                    s3 = s3 + c.sigmoid();
-                    s3 = (s3 + (j as f64 + s0).tanh()).tanh();
-                }
-                s0 = s0 + s0;
-            }
-            s3 = s3 * 3.0;
-        }
-        let s5 = cg.constant(0.0);
-        for i in 0..=4 {
-            if (c / (0.5 + c.sigmoid())).value() < 0.0 {
-                s3 = s3 - i as f64;
-            } else {
-                s4 = s4 + -(c / (2.0 + ((i + 1) as f64).sin()));
-            }
-        }
-        (s0 + s3.tanh()) * s4 + s5
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.75, 0.25, -0.5, 0.25, 0.125];
-        let cm: [[f64; 3]; 3] = [
-            [0.0, 0.25, 1.0],
-            [-0.875, -0.125, 0.875],
-            [0.25, 0.5, 0.875],
-        ];
-        let f = grad!(|w: [[f64; 2]; 2], b: [f64; 2], c: f64| {
-            let mut h0 = [
-                (1.5 - w[0][1]).cos(),
-                b[0].powi(2).powi(3),
-                (-b[0]).mul_add(w[0][0].powi(2), f0(b[0])),
-            ];
-            let mut s1 = cm[0][2];
-            for i in 0..b.len() - 1 {
-                s1 += h0[i + 1];
-                s1 *= 0.5 + sigmoid(w[i + 1][i + 1]);
-                for j in i..2 {
-                    h0[2 - i] = c.cos();
-                    s1 *= 0.5 + sigmoid(b[j].powi(j as i32));
-                }
-            }
-            let h2: [f64; 2] = [0.0; 2];
-            let mut s3 = 1.0;
-            for i in (0..4).step_by(2) {
-                if i == 1 {
-                    s3 -= w[1][(i + 2) % 2];
-                } else {
-                    h0[(i * 2) % 3] *= f0(i as f64).cos();
-                    h0[(i + 1) % 3] +=
-                        -softplus(cm[i % 3][i % 3]) / (1.0 + h0[(i * 2) % 3].powi(i as i32).exp());
-                }
-                h0[i % 3] -= 1.25 * b[0].powi(2);
-            }
-            let mut s4 = 0.5;
-            for i in 1..4 {
-                s4 += (-xs[i]).powi(i as i32).powi(2);
-            }
-            h0[2] + softplus(s1) + h2[0] - s3 + s4
-        });
-        let plain = |w: [[f64; 2]; 2], b: [f64; 2], c: f64| -> f64 {
-            let mut h0 = [
-                (1.5 - w[0][1]).cos(),
-                b[0].powi(2).powi(3),
-                (-b[0]).mul_add(w[0][0].powi(2), f0(b[0])),
-            ];
-            let mut s1 = cm[0][2];
-            for i in 0..b.len() - 1 {
-                s1 += h0[i + 1];
-                s1 *= 0.5 + sigmoid(w[i + 1][i + 1]);
-                for j in i..2 {
-                    h0[2 - i] = c.cos();
-                    s1 *= 0.5 + sigmoid(b[j].powi(j as i32));
-                }
-            }
-            let h2: [f64; 2] = [0.0; 2];
-            let mut s3 = 1.0;
-            for i in (0..4).step_by(2) {
-                if i == 1 {
-                    s3 -= w[1][(i + 2) % 2];
-                } else {
-                    h0[(i * 2) % 3] *= f0(i as f64).cos();
-                    h0[(i + 1) % 3] +=
-                        -softplus(cm[i % 3][i % 3]) / (1.0 + h0[(i * 2) % 3].powi(i as i32).exp());
-                }
-                h0[i % 3] -= 1.25 * b[0].powi(2);
-            }
-            let mut s4 = 0.5;
-            for i in 1..4 {
-                s4 += (-xs[i]).powi(i as i32).powi(2);
-            }
-            h0[2] + softplus(s1) + h2[0] - s3 + s4
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let w = [[p0, p1], [p2, p3]];
-                let b = [p4, p5];
-                let c = p6;
-                let cg = p0.graph();
-                let mut h0 = [
-                    (1.5 - w[0][1]).cos(),
-                    b[0].powi(2).powi(3),
-                    (-b[0]).mul_add(w[0][0].powi(2), f0_ref(b[0])),
-                ];
-                let mut s1 = cg.constant(cm[0][2]);
-                for i in 0..b.len() - 1 {
-                    s1 = s1 + h0[i + 1];
-                    s1 = s1 * (0.5 + w[i + 1][i + 1].sigmoid());
-                    for j in i..2 {
-                        h0[2 - i] = c.cos();
-                        s1 = s1 * (0.5 + b[j].powi(j as i32).sigmoid());
-                    }
-                }
-                let h2 = [cg.constant(0.0); 2];
-                let mut s3 = cg.constant(1.0);
-                for i in (0..4).step_by(2) {
-                    if i == 1 {
-                        s3 = s3 - w[1][(i + 2) % 2];
-                    } else {
-                        h0[(i * 2) % 3] = h0[(i * 2) % 3] * f0_ref(cg.constant(i as f64)).cos();
-                        h0[(i + 1) % 3] = h0[(i + 1) % 3]
-                            + -softplus(cm[i % 3][i % 3])
-                                / (1.0 + h0[(i * 2) % 3].powi(i as i32).exp());
-                    }
-                    h0[i % 3] = h0[i % 3] - 1.25 * b[0].powi(2);
-                }
-                let mut s4 = cg.constant(0.5);
-                for i in 1..4 {
-                    s4 = s4 + (-xs[i]).powi(i as i32).powi(2);
-                }
-                h0[2] + s1.softplus() + h2[0] - s3 + s4
-            },
-        );
-        let w: [[f64; 2]; 2] = [[-0.9375, -0.0625], [-0.9375, 0.5]];
-        let b: [f64; 2] = [0.0, 0.375];
-        let c: f64 = -0.0625;
-        let at: [f64; 7] = [-0.9375, -0.0625, -0.9375, 0.5, 0.0, 0.375, -0.0625];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "c"]
-        );
-        let g = f.grad(w, b, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b, c),
-            [
-                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.2,
-            ],
-        );
-    }
-}
-
-/// `f0([f64; 4])`, loops nested 1 deep, 42 operations; `f1([f64; 5])`, loops nested 1 deep, 31 operations; the closure has 85 operations unrolled.
-mod case_12 {
+/// `f0([f64; 4])`, loops nested 1 deep, 39 operations; `g1([f64; 2], f64)`, custom derivative; the closure has 66 operations unrolled.
+mod case_10 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
     fn f0(x: [f64; 4]) -> f64 {
-        let mut s0 = 0.5;
-        let mut h1 = [0.0; 3];
-        for i in 1..=x.len() - 1 {
-            s0 -= (x[3 - i] - x[(i + 2) % 4] + x[(i + 2) % 4].atan()).atan();
+        let mut h0 = [
+            (x[0] + x[3]).atan(),
+            x[3].sin() + softplus(x[3]),
+            x[0] * (x[0] * x[0]),
+        ];
+        for i in 1..3 {
+            h0[(i + 2) % 3] /= 1.5 + x[i + 1].exp().tanh();
+            h0[(i * 2) % 3] =
+                h0[(i * 2) % 3].mul_add(0.25 - h0[i], (x[3] / (2.0 + h0[i].sin())).tanh());
             if i < 1 {
-                s0 -= x[(i * 2) % 4].powi(i as i32).powi(i as i32)
-                    / (1.5 + x[(i * 2) % 4].powi(i as i32).tanh());
+                h0[i] /= 1.0 + x[3 - i] * x[i + 1] * (x[3 - i] * x[i + 1]);
+                h0[(i + 2) % 3] -= (1.5 - i as f64 / (0.5 + sigmoid(x[i]))).powi(3);
             }
-            s0 += softplus(0.5 + s0);
         }
-        let mut h2 = [1.5 - s0.mul_add(x[3], x[1]), (x[2] - 1.5) * x[0], s0];
-        for i in 1..=2 {
-            h2[2 - i] /= 0.5 + sigmoid(-x[(i + 2) % 4]);
-            h1[i] -= s0;
+        let s1: f64 = 0.5;
+        let s2: f64 = 0.5;
+        for i in (1..=2).step_by(3) {
+            h0[(i * 2) % 3] += h0[(i + 1) % 3].tanh() - x[1].mul_add(x[3 - i], x[i + 1]) + x[i + 1];
         }
-        s0.sin() + h1[1] - softplus(h2[1])
+        let h3: [f64; 2] = [0.0; 2];
+        for i in 0..3 {
+            h0[(i * 2) % 3] -= x[(i + 1) % 4];
+        }
+        softplus(h0[1]) - s1 + s2 - h3[0]
     }
 
     fn f0_ref<'g>(x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
         let cg = x[0].graph();
-        let mut s0 = cg.constant(0.5);
-        let mut h1 = [cg.constant(0.0); 3];
-        for i in 1..=x.len() - 1 {
-            s0 = s0 - (x[3 - i] - x[(i + 2) % 4] + x[(i + 2) % 4].atan()).atan();
-            if i < 1 {
-                s0 = s0
-                    - x[(i * 2) % 4].powi(i as i32).powi(i as i32)
-                        / (1.5 + x[(i * 2) % 4].powi(i as i32).tanh());
-            }
-            s0 = s0 + (0.5 + s0).softplus();
-        }
-        let mut h2 = [1.5 - s0.mul_add(x[3], x[1]), (x[2] - 1.5) * x[0], s0];
-        for i in 1..=2 {
-            h2[2 - i] = h2[2 - i] / (0.5 + (-x[(i + 2) % 4]).sigmoid());
-            h1[i] = h1[i] - s0;
-        }
-        s0.sin() + h1[1] - h2[1].softplus()
-    }
-
-    #[backprop::differentiable]
-    fn f1(x: [f64; 5]) -> f64 {
-        let s0: f64 = 1.0;
-        let mut h1 = [x[0].powi(2), f0([x[3].atan(), x[2], 3.0, x[1] * x[3]])];
-        for i in 0..2 {
-            h1[(i + 2) % 2] += (x[i] + 2.0).sin().exp();
-            let t2 = 2.0 * x[i + 1].cos();
-            h1[(i + 2) % 2] += t2 * sigmoid(x[i]);
-        }
-        let s3 = (x[0] * 3.0).cos();
-        let mut s4 = 1.0;
-        for i in 1..4 {
-            s4 += x[i + 1];
-        }
-        (s0 + softplus(h1[0])) * s3 + s4
-    }
-
-    fn f1_ref<'g>(x: [Var<'g, f64>; 5]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let s0 = cg.constant(1.0);
-        let mut h1 = [
-            x[0].powi(2),
-            f0_ref([x[3].atan(), x[2], cg.constant(3.0), x[1] * x[3]]),
+        let mut h0 = [
+            (x[0] + x[3]).atan(),
+            x[3].sin() + x[3].softplus(),
+            x[0] * (x[0] * x[0]),
         ];
-        for i in 0..2 {
-            h1[(i + 2) % 2] = h1[(i + 2) % 2] + (x[i] + 2.0).sin().exp();
-            let t2 = 2.0 * x[i + 1].cos();
-            h1[(i + 2) % 2] = h1[(i + 2) % 2] + t2 * x[i].sigmoid();
+        for i in 1..3 {
+            h0[(i + 2) % 3] = h0[(i + 2) % 3] / (1.5 + x[i + 1].exp().tanh());
+            h0[(i * 2) % 3] =
+                h0[(i * 2) % 3].mul_add(0.25 - h0[i], (x[3] / (2.0 + h0[i].sin())).tanh());
+            if i < 1 {
+                h0[i] = h0[i] / (1.0 + x[3 - i] * x[i + 1] * (x[3 - i] * x[i + 1]));
+                h0[(i + 2) % 3] =
+                    h0[(i + 2) % 3] - (1.5 - i as f64 / (0.5 + x[i].sigmoid())).powi(3);
+            }
         }
-        let s3 = (x[0] * 3.0).cos();
-        let mut s4 = cg.constant(1.0);
-        for i in 1..4 {
-            s4 = s4 + x[i + 1];
+        let s1 = cg.constant(0.5);
+        let s2 = cg.constant(0.5);
+        for i in (1..=2).step_by(3) {
+            h0[(i * 2) % 3] = h0[(i * 2) % 3]
+                + (h0[(i + 1) % 3].tanh() - x[1].mul_add(x[3 - i], x[i + 1]) + x[i + 1]);
         }
-        (s0 + h1[0].softplus()) * s3 + s4
+        let h3 = [cg.constant(0.0); 2];
+        for i in 0..3 {
+            h0[(i * 2) % 3] = h0[(i * 2) % 3] - x[(i + 1) % 4];
+        }
+        h0[1].softplus() - s1 + s2 - h3[0]
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(v: [f64; 2], k: f64) -> f64 {
+        (v[0] * k).tanh() + 3.0 * v[1]
+    }
+
+    fn g1_grad(v: [f64; 2], k: f64, _out: f64, dout: f64) -> ([f64; 2], f64) {
+        let t = (v[0] * k).tanh();
+        let d = dout * (1.0 - t * t);
+        ([d * k, dout * 3.0], d * v[0])
+    }
+
+    fn g1_ref<'g>(v: [Var<'g, f64>; 2], k: Var<'g, f64>) -> Var<'g, f64> {
+        (v[0] * k).tanh() + 3.0 * v[1]
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [0.75, 0.625, 0.75, -0.375, -0.125];
-        let cm: [[f64; 3]; 3] = [[0.5, -0.25, 1.0], [0.125, -0.75, 0.0], [1.0, 0.125, -0.625]];
-        let f = grad!(|x: [f64; 5]| {
-            let mut s0 = 0.0;
-            for i in 1..x.len() - 1 {
-                if i < 2 {
-                    s0 -= x[4];
-                    s0 += x[i];
-                }
-                s0 += (1.0 + sigmoid(x[4 - i] * xs[i]) * sigmoid(x[4 - i] * xs[i])).ln();
-                if x[(i + 1) % 5].cos() > 0.25 {
-                    s0 = s0 * 0.5 + sigmoid(x[(i * 2) % 5]).atan();
-                    s0 += x[(i + 2) % 5] * 2.0 / (0.5 + sigmoid(x[i])) / (1.0 + s0.exp());
+        let cm: [[f64; 3]; 3] = [[-0.5, 1.0, 0.75], [0.0, -0.5, -0.625], [0.75, 0.5, 1.0]];
+        let f = grad!(|w: [[f64; 2]; 2]| {
+            let mut h0 = [0.0; 4];
+            let mut h1 = [0.0; 2];
+            for i in 0..w.len() - 1 {
+                h1[0] -= f0(h0);
+                if i > 0 {
+                    h0[i + 1] = g1(h1, h1[1 - i]);
+                    h1[i] += softplus(f0([
+                        cm[(i * 2) % 3][i + 1],
+                        h1[(i * 2) % 2].powi(3),
+                        i as f64 + w[0][i],
+                        softplus(h1[1 - i]),
+                    ]));
                 } else {
-                    s0 += sigmoid(s0.tanh().sin());
+                    h0[3] += softplus(w[1 - i][i].sin().exp()).atan();
+                    h0[3 - i] += i as f64;
                 }
             }
-            let mut s1 = 0.0;
-            let mut s2 = 1.0;
-            for i in (0..3).step_by(3) {
-                let t3 = xs[(i * 2) % 5];
-                s1 += t3 * (xs[4] - x[i + 1]);
-                for j in (0..i + 1).rev() {
-                    if cm[i][(j * 2) % 3] >= 0.0 {
-                        s2 += sigmoid(x[i].atan().tanh());
-                        s1 += i as f64;
-                    } else {
-                        s1 += f1(x);
-                        s0 += t3;
-                    }
-                    s0 += x[i].atan();
-                    let t4 = f1(x);
-                    s1 += t4 * xs[j + 1];
+            let mut s2 = 0.0;
+            let h3: [f64; 3] = [0.0; 3];
+            for i in 0..w.len() {
+                s2 -= -w[1 - i][1 - i];
+                if softplus(s2) <= 0.5 {
+                    s2 += w[i][0] * (s2.mul_add(cm[i][2 - i], w[i][1 - i]) * 0.5);
+                    h0[i] += w[0][i];
+                } else {
+                    h1[1] += s2.atan().tanh() / (2.0 + w[i][0].sin());
                 }
-                s0 /= 2.0 + (i as f64).sin().sin();
             }
-            s0 + s1 + s2.sin()
+            let h4: [f64; 4] = [0.0; 4];
+            let mut h5 = [0.0; 4];
+            for i in (0..4).rev() {
+                if i % 2 == 0 {
+                    s2 *= h1[i % 2].cos();
+                } else {
+                    s2 += w[0][i % 2];
+                    h1[1] = (h1[1] + i as f64 / (0.5 + sigmoid(w[(i + 2) % 2][i % 2]))).tanh();
+                }
+                h5[(i + 1) % 4] -= -g1([h1[(i + 2) % 2].sin(), 0.5], 3.0);
+            }
+            (h0[0] - h1[0]) * s2 + h3[1] + h4[0] + h5[1].tanh() + g1([w[1][1], w[0][0]], w[0][1])
         });
-        let plain = |x: [f64; 5]| -> f64 {
-            let mut s0 = 0.0;
-            for i in 1..x.len() - 1 {
-                if i < 2 {
-                    s0 -= x[4];
-                    s0 += x[i];
-                }
-                s0 += (1.0 + sigmoid(x[4 - i] * xs[i]) * sigmoid(x[4 - i] * xs[i])).ln();
-                if x[(i + 1) % 5].cos() > 0.25 {
-                    s0 = s0 * 0.5 + sigmoid(x[(i * 2) % 5]).atan();
-                    s0 += x[(i + 2) % 5] * 2.0 / (0.5 + sigmoid(x[i])) / (1.0 + s0.exp());
+        let plain = |w: [[f64; 2]; 2]| -> f64 {
+            let mut h0 = [0.0; 4];
+            let mut h1 = [0.0; 2];
+            for i in 0..w.len() - 1 {
+                h1[0] -= f0(h0);
+                if i > 0 {
+                    h0[i + 1] = g1(h1, h1[1 - i]);
+                    h1[i] += softplus(f0([
+                        cm[(i * 2) % 3][i + 1],
+                        h1[(i * 2) % 2].powi(3),
+                        i as f64 + w[0][i],
+                        softplus(h1[1 - i]),
+                    ]));
                 } else {
-                    s0 += sigmoid(s0.tanh().sin());
+                    h0[3] += softplus(w[1 - i][i].sin().exp()).atan();
+                    h0[3 - i] += i as f64;
                 }
             }
-            let mut s1 = 0.0;
-            let mut s2 = 1.0;
-            for i in (0..3).step_by(3) {
-                let t3 = xs[(i * 2) % 5];
-                s1 += t3 * (xs[4] - x[i + 1]);
-                for j in (0..i + 1).rev() {
-                    if cm[i][(j * 2) % 3] >= 0.0 {
-                        s2 += sigmoid(x[i].atan().tanh());
-                        s1 += i as f64;
-                    } else {
-                        s1 += f1(x);
-                        s0 += t3;
-                    }
-                    s0 += x[i].atan();
-                    let t4 = f1(x);
-                    s1 += t4 * xs[j + 1];
+            let mut s2 = 0.0;
+            let h3: [f64; 3] = [0.0; 3];
+            for i in 0..w.len() {
+                s2 -= -w[1 - i][1 - i];
+                if softplus(s2) <= 0.5 {
+                    s2 += w[i][0] * (s2.mul_add(cm[i][2 - i], w[i][1 - i]) * 0.5);
+                    h0[i] += w[0][i];
+                } else {
+                    h1[1] += s2.atan().tanh() / (2.0 + w[i][0].sin());
                 }
-                s0 /= 2.0 + (i as f64).sin().sin();
             }
-            s0 + s1 + s2.sin()
+            let h4: [f64; 4] = [0.0; 4];
+            let mut h5 = [0.0; 4];
+            for i in (0..4).rev() {
+                if i % 2 == 0 {
+                    s2 *= h1[i % 2].cos();
+                } else {
+                    s2 += w[0][i % 2];
+                    h1[1] = (h1[1] + i as f64 / (0.5 + sigmoid(w[(i + 2) % 2][i % 2]))).tanh();
+                }
+                h5[(i + 1) % 4] -= -g1([h1[(i + 2) % 2].sin(), 0.5], 3.0);
+            }
+            (h0[0] - h1[0]) * s2 + h3[1] + h4[0] + h5[1].tanh() + g1([w[1][1], w[0][0]], w[0][1])
         };
-        let reference = GraphFn::<f64, _, 5>::new(
-            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"],
-            |[p0, p1, p2, p3, p4]| {
-                let x = [p0, p1, p2, p3, p4];
+        let reference = GraphFn::<f64, _, 4>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+            |[p0, p1, p2, p3]| {
+                let w = [[p0, p1], [p2, p3]];
                 let cg = p0.graph();
-                let mut s0 = cg.constant(0.0);
-                for i in 1..x.len() - 1 {
-                    if i < 2 {
-                        s0 = s0 - x[4];
-                        s0 = s0 + x[i];
-                    }
-                    s0 = s0
-                        + (1.0 + (x[4 - i] * xs[i]).sigmoid() * (x[4 - i] * xs[i]).sigmoid()).ln();
-                    if x[(i + 1) % 5].cos().value() > 0.25 {
-                        s0 = s0 * 0.5 + x[(i * 2) % 5].sigmoid().atan();
-                        s0 = s0 + x[(i + 2) % 5] * 2.0 / (0.5 + x[i].sigmoid()) / (1.0 + s0.exp());
+                let mut h0 = [cg.constant(0.0); 4];
+                let mut h1 = [cg.constant(0.0); 2];
+                for i in 0..w.len() - 1 {
+                    h1[0] = h1[0] - f0_ref(h0);
+                    if i > 0 {
+                        h0[i + 1] = g1_ref(h1, h1[1 - i]);
+                        h1[i] = h1[i]
+                            + f0_ref([
+                                cg.constant(cm[(i * 2) % 3][i + 1]),
+                                h1[(i * 2) % 2].powi(3),
+                                i as f64 + w[0][i],
+                                h1[1 - i].softplus(),
+                            ])
+                            .softplus();
                     } else {
-                        s0 = s0 + s0.tanh().sin().sigmoid();
+                        h0[3] = h0[3] + w[1 - i][i].sin().exp().softplus().atan();
+                        h0[3 - i] = h0[3 - i] + i as f64;
                     }
                 }
-                let mut s1 = cg.constant(0.0);
-                let mut s2 = cg.constant(1.0);
-                for i in (0..3).step_by(3) {
-                    let t3 = cg.constant(xs[(i * 2) % 5]);
-                    s1 = s1 + t3 * (xs[4] - x[i + 1]);
-                    for j in (0..i + 1).rev() {
-                        if cm[i][(j * 2) % 3] >= 0.0 {
-                            s2 = s2 + x[i].atan().tanh().sigmoid();
-                            s1 = s1 + i as f64;
-                        } else {
-                            s1 = s1 + f1_ref(x);
-                            s0 = s0 + t3;
-                        }
-                        s0 = s0 + x[i].atan();
-                        let t4 = f1_ref(x);
-                        s1 = s1 + t4 * xs[j + 1];
+                let mut s2 = cg.constant(0.0);
+                let h3 = [cg.constant(0.0); 3];
+                for i in 0..w.len() {
+                    s2 = s2 - -w[1 - i][1 - i];
+                    if s2.softplus().value() <= 0.5 {
+                        s2 = s2
+                            + w[i][0] * (s2.mul_add(cg.constant(cm[i][2 - i]), w[i][1 - i]) * 0.5);
+                        h0[i] = h0[i] + w[0][i];
+                    } else {
+                        h1[1] = h1[1] + s2.atan().tanh() / (2.0 + w[i][0].sin());
                     }
-                    s0 = s0 / (2.0 + (i as f64).sin().sin());
                 }
-                s0 + s1 + s2.sin()
+                let h4 = [cg.constant(0.0); 4];
+                let mut h5 = [cg.constant(0.0); 4];
+                for i in (0..4).rev() {
+                    if i % 2 == 0 {
+                        s2 = s2 * h1[i % 2].cos();
+                    } else {
+                        s2 = s2 + w[0][i % 2];
+                        h1[1] = (h1[1] + i as f64 / (0.5 + w[(i + 2) % 2][i % 2].sigmoid())).tanh();
+                    }
+                    h5[(i + 1) % 4] = h5[(i + 1) % 4]
+                        - -g1_ref([h1[(i + 2) % 2].sin(), cg.constant(0.5)], cg.constant(3.0));
+                }
+                (h0[0] - h1[0]) * s2
+                    + h3[1]
+                    + h4[0]
+                    + h5[1].tanh()
+                    + g1_ref([w[1][1], w[0][0]], w[0][1])
             },
         );
-        let x: [f64; 5] = [-1.25, -0.1875, -0.4375, 0.5, 0.0625];
-        let at: [f64; 5] = [-1.25, -0.1875, -0.4375, 0.5, 0.0625];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
-        let g = f.grad(x);
-        check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+        let w: [[f64; 2]; 2] = [[0.875, 0.75], [1.25, 0.75]];
+        let at: [f64; 4] = [0.875, 0.75, 1.25, 0.75];
+        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1]],
+        );
     }
 }
 
-/// `g0(f64)`, custom derivative; `g1(f64)`, custom derivative; `g2(f64, f64)`, custom derivative; the closure has 57 operations unrolled.
-mod case_13 {
+/// `g0([f64; 3])`, custom derivative; `g1(f64)`, custom derivative; the closure has 54 operations unrolled.
+mod case_11 {
     use super::check;
-    use backprop::rules::{sigmoid, softplus};
+    use backprop::rules::sigmoid;
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable(grad = g0_grad)]
-    fn g0(x: f64) -> f64 {
-        if x >= 0.0 {
-            1.0 / (1.0 + (-x).exp())
-        } else {
-            let e = x.exp();
-            e / (1.0 + e)
-        }
+    fn g0(v: [f64; 3]) -> f64 {
+        (1.0 + v.iter().map(|t| t * t).sum::<f64>()).sqrt()
     }
 
-    fn g0_grad(_x: f64, out: f64, dout: f64) -> [f64; 1] {
-        [dout * out * (1.0 - out)]
+    fn g0_grad(v: [f64; 3], out: f64, dout: f64) -> [f64; 3] {
+        v.map(|t| dout * t / out)
     }
 
-    fn g0_ref<'g>(x: Var<'g, f64>) -> Var<'g, f64> {
-        x.sigmoid()
+    fn g0_ref<'g>(v: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        (1.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
     }
 
     #[backprop::differentiable(grad = g1_grad)]
@@ -3584,4331 +2581,104 @@ mod case_13 {
         x.sigmoid()
     }
 
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(x: f64, y: f64) -> f64 {
-        (0.5 * x - y).exp()
-    }
-
-    fn g2_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
-        [dout * 0.5 * out, -dout * out]
-    }
-
-    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        (0.5 * x - y).exp()
-    }
-
     #[test]
     fn case() {
-        let xs: [f64; 5] = [-0.875, -0.125, 0.5, 0.5, -1.0];
+        let xs: [f64; 5] = [0.875, -0.625, -0.25, -1.0, 0.375];
         let cm: [[f64; 3]; 3] = [
-            [0.5, 0.0, -0.25],
-            [0.75, -0.75, -0.375],
-            [0.125, -0.75, 0.25],
+            [0.375, 0.875, 0.875],
+            [-0.875, 0.625, 1.0],
+            [-0.5, 0.625, 0.5],
         ];
-        let f = grad!(|w: [[f64; 2]; 2]| {
-            let mut s0 = 1.0;
-            for i in (1..3).step_by(2) {
-                s0 +=
-                    w[(i + 1) % 2][(i * 2) % 2].sin() * sigmoid(w[(i + 2) % 2][(i + 2) % 2] + 0.25);
-                s0 += cm[2][2 - i] - g2(2.0, i as f64);
+        let f = grad!(|w: [[f64; 2]; 3]| {
+            let mut h0 = [0.0; 2];
+            let mut s1 = 0.0;
+            for i in 0..w.len() - 1 {
+                s1 += w[(i * 2) % 3][(i * 2) % 2];
             }
-            let mut s1: f64 = 1.0;
-            let mut h2 = [sigmoid(w[0][0].sin()), w[0][0].sin().powi(2), w[0][0]];
-            for i in 1..2 {
-                for j in 0..2 {
-                    s1 = (s1 + softplus(xs[j + 1] - w[i][(i + j) % 2])).tanh();
-                    h2[2 - j] *= 0.5 + sigmoid(cm[(i * 2) % 3][i] * cm[1][i + 1]);
-                }
-            }
-            let h3: [f64; 4] = [0.0; 4];
-            let mut s4 = 0.5;
-            for i in (0..4).step_by(2) {
-                s4 += cm[(i * 2) % 3][(i * 2) % 3].powi(2);
-                let t5 = -s1 / (1.0 + w[(i * 2) % 2][0] * w[(i * 2) % 2][0]);
-                s1 += t5 * (cm[i % 3][(i + 1) % 3] * xs[i + 1]);
-            }
-            s0 + s1 - softplus(h2[1]) + h3[0] - s4
-                + g0(w[1][0])
-                + g1(w[1][0])
-                + g2(w[0][1], w[1][1])
-        });
-        let plain = |w: [[f64; 2]; 2]| -> f64 {
-            let mut s0 = 1.0;
-            for i in (1..3).step_by(2) {
-                s0 +=
-                    w[(i + 1) % 2][(i * 2) % 2].sin() * sigmoid(w[(i + 2) % 2][(i + 2) % 2] + 0.25);
-                s0 += cm[2][2 - i] - g2(2.0, i as f64);
-            }
-            let mut s1: f64 = 1.0;
-            let mut h2 = [sigmoid(w[0][0].sin()), w[0][0].sin().powi(2), w[0][0]];
-            for i in 1..2 {
-                for j in 0..2 {
-                    s1 = (s1 + softplus(xs[j + 1] - w[i][(i + j) % 2])).tanh();
-                    h2[2 - j] *= 0.5 + sigmoid(cm[(i * 2) % 3][i] * cm[1][i + 1]);
-                }
-            }
-            let h3: [f64; 4] = [0.0; 4];
-            let mut s4 = 0.5;
-            for i in (0..4).step_by(2) {
-                s4 += cm[(i * 2) % 3][(i * 2) % 3].powi(2);
-                let t5 = -s1 / (1.0 + w[(i * 2) % 2][0] * w[(i * 2) % 2][0]);
-                s1 += t5 * (cm[i % 3][(i + 1) % 3] * xs[i + 1]);
-            }
-            s0 + s1 - softplus(h2[1]) + h3[0] - s4
-                + g0(w[1][0])
-                + g1(w[1][0])
-                + g2(w[0][1], w[1][1])
-        };
-        let reference = GraphFn::<f64, _, 4>::new(
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
-            |[p0, p1, p2, p3]| {
-                let w = [[p0, p1], [p2, p3]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                for i in (1..3).step_by(2) {
-                    s0 = s0
-                        + w[(i + 1) % 2][(i * 2) % 2].sin()
-                            * (w[(i + 2) % 2][(i + 2) % 2] + 0.25).sigmoid();
-                    s0 = s0 + (cm[2][2 - i] - g2_ref(cg.constant(2.0), cg.constant(i as f64)));
-                }
-                let mut s1 = cg.constant(1.0);
-                let mut h2 = [w[0][0].sin().sigmoid(), w[0][0].sin().powi(2), w[0][0]];
-                for i in 1..2 {
-                    for j in 0..2 {
-                        s1 = (s1 + (xs[j + 1] - w[i][(i + j) % 2]).softplus()).tanh();
-                        h2[2 - j] = h2[2 - j] * (0.5 + sigmoid(cm[(i * 2) % 3][i] * cm[1][i + 1]));
-                    }
-                }
-                let h3 = [cg.constant(0.0); 4];
-                let mut s4 = cg.constant(0.5);
-                for i in (0..4).step_by(2) {
-                    s4 = s4 + cm[(i * 2) % 3][(i * 2) % 3].powi(2);
-                    let t5 = -s1 / (1.0 + w[(i * 2) % 2][0] * w[(i * 2) % 2][0]);
-                    s1 = s1 + t5 * (cm[i % 3][(i + 1) % 3] * xs[i + 1]);
-                }
-                s0 + s1 - h2[1].softplus() + h3[0] - s4
-                    + g0_ref(w[1][0])
-                    + g1_ref(w[1][0])
-                    + g2_ref(w[0][1], w[1][1])
-            },
-        );
-        let w: [[f64; 2]; 2] = [[-1.1875, -0.375], [0.9375, -0.75]];
-        let at: [f64; 4] = [-1.1875, -0.375, 0.9375, -0.75];
-        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
-        let g = f.grad(w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w),
-            [g[0][0], g[0][1], g[1][0], g[1][1]],
-        );
-    }
-}
-
-/// `f0([f64; 3], [f64; 3], f64)`, loops nested 1 deep, 52 operations; `f1([f64; 3])`, loops nested 1 deep, 50 operations; the closure has 71 operations unrolled.
-mod case_14 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 3], v: [f64; 3], c: f64) -> f64 {
-        let mut s0 = 0.5;
-        for i in (1..3).step_by(2) {
-            if c.sin() <= 0.0 {
-                s0 += v[(i * 2) % 3] + 2.0;
-            } else {
-                s0 -= c;
-                s0 += c;
-            }
-        }
-        let mut h1 = [
-            s0.powi(3).powi(3),
-            (1.0 + x[0] * x[0]).sqrt(),
-            softplus(s0.mul_add(s0, x[1])),
-        ];
-        for i in (0..v.len()).rev() {
-            s0 += c;
-            h1[2] -= (1.0 + (i as f64 + s0) * (s0 + x[i]) * ((i as f64 + s0) * (s0 + x[i]))).sqrt();
-        }
-        let s2: f64 = 1.0;
-        let mut h3 = [0.0; 3];
-        for i in (1..4).rev() {
-            if -c > 0.0 {
-                h3[i % 3] -= v[1];
-            }
-        }
-        s0 - h1[1] + s2 - h3[1]
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 3], v: [Var<'g, f64>; 3], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = cg.constant(0.5);
-        for i in (1..3).step_by(2) {
-            if c.sin().value() <= 0.0 {
-                s0 = s0 + (v[(i * 2) % 3] + 2.0);
-            } else {
-                s0 = s0 - c;
-                s0 = s0 + c;
-            }
-        }
-        let mut h1 = [
-            s0.powi(3).powi(3),
-            (1.0 + x[0] * x[0]).sqrt(),
-            s0.mul_add(s0, x[1]).softplus(),
-        ];
-        for i in (0..v.len()).rev() {
-            s0 = s0 + c;
-            h1[2] = h1[2]
-                - (1.0 + (i as f64 + s0) * (s0 + x[i]) * ((i as f64 + s0) * (s0 + x[i]))).sqrt();
-        }
-        let s2 = cg.constant(1.0);
-        let mut h3 = [cg.constant(0.0); 3];
-        for i in (1..4).rev() {
-            if (-c).value() > 0.0 {
-                h3[i % 3] = h3[i % 3] - v[1];
-            }
-        }
-        s0 - h1[1] + s2 - h3[1]
-    }
-
-    #[backprop::differentiable]
-    fn f1(x: [f64; 3]) -> f64 {
-        let mut h0 = [0.0; 2];
-        for i in (0..2).step_by(3) {
-            h0[1 - i] -= x[2 - i] * x[i + 1];
-            if i > 0 {
-                h0[i] += (-(i as f64 + x[i])).mul_add(
-                    -x[i + 1].powi(i as i32),
-                    x[(i + 2) % 3] + h0[(i * 2) % 2] * h0[i],
-                );
-            }
-            h0[1 - i] = x[i + 1] + (0.5 + h0[i]);
-        }
-        let s1: f64 = 0.5;
-        let s2: f64 = 0.0;
-        for i in 0..4 {
-            h0[i % 2] -=
-                sigmoid((x[1] + h0[(i + 2) % 2]) * (h0[1] / (1.5 + x[(i + 2) % 3].tanh())));
-            if i % 2 == 0 {
-                h0[1] *= 0.25;
-                h0[(i * 2) % 2] -= sigmoid(x[1].powi(2).cos());
-            }
-        }
-        let h3: [f64; 3] = [0.0; 3];
-        let mut h4 = [sigmoid(x[1].tanh().exp()), x[1], x[0]];
-        for i in 1..2 {
-            h0[(i + 2) % 2] = x[(i + 1) % 3];
-            h4[(i * 2) % 3] += h0[i];
-        }
-        (h0[0] - s1 + s2 + h3[0]) * h4[2]
-    }
-
-    fn f1_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        for i in (0..2).step_by(3) {
-            h0[1 - i] = h0[1 - i] - x[2 - i] * x[i + 1];
-            if i > 0 {
-                h0[i] = h0[i]
-                    + (-(i as f64 + x[i])).mul_add(
-                        -x[i + 1].powi(i as i32),
-                        x[(i + 2) % 3] + h0[(i * 2) % 2] * h0[i],
-                    );
-            }
-            h0[1 - i] = x[i + 1] + (0.5 + h0[i]);
-        }
-        let s1 = cg.constant(0.5);
-        let s2 = cg.constant(0.0);
-        for i in 0..4 {
-            h0[i % 2] = h0[i % 2]
-                - ((x[1] + h0[(i + 2) % 2]) * (h0[1] / (1.5 + x[(i + 2) % 3].tanh()))).sigmoid();
-            if i % 2 == 0 {
-                h0[1] = h0[1] * 0.25;
-                h0[(i * 2) % 2] = h0[(i * 2) % 2] - x[1].powi(2).cos().sigmoid();
-            }
-        }
-        let h3 = [cg.constant(0.0); 3];
-        let mut h4 = [x[1].tanh().exp().sigmoid(), x[1], x[0]];
-        for i in 1..2 {
-            h0[(i + 2) % 2] = x[(i + 1) % 3];
-            h4[(i * 2) % 3] = h4[(i * 2) % 3] + h0[i];
-        }
-        (h0[0] - s1 + s2 + h3[0]) * h4[2]
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-1.0, 0.75, 0.375, 0.75, 0.375];
-        let cm: [[f64; 3]; 3] = [
-            [0.125, 0.625, 0.875],
-            [-0.875, -0.5, -0.625],
-            [-0.125, 0.875, 0.75],
-        ];
-        let f = grad!(|x: [f64; 3], b: [f64; 3], c: f64| {
-            let mut s0 = 1.0;
-            let mut s1 = 1.0;
-            for i in 0..x.len() {
-                if i % 2 == 0 {
-                    s1 -= (1.0 + xs[i].sin().exp() * xs[i].sin().exp())
-                        .ln()
-                        .mul_add(c.powi(2).powi(i as i32), xs[i]);
-                } else {
-                    s0 += f0(b, [xs[(i + 2) % 5], s1, s1 * c], i as f64);
-                }
-            }
-            let s2: f64 = 1.0;
-            for i in 1..3 {
-                s0 += s1.cos().mul_add(s2, (i as f64).tanh()) * 1.5;
-            }
-            let mut h3 = [0.0; 3];
+            let s2 = sigmoid(xs[2] - xs[1]);
             for i in 0..2 {
-                if s1 * xs[4 - i] < 0.5 {
-                    s1 += (i as f64).mul_add(i as f64, c).atan() * c.atan();
-                } else {
-                    h3[i] -= (x[i] + (b[2 - i] + cm[(i * 2) % 3][i])) * s1;
-                    s0 += s2;
+                s1 += w[0][(i + 1) % 2];
+                let t3 = w[i][i];
+                s1 += t3 * (cm[(i * 2) % 3][2 - i] * xs[(i * 2) % 5]);
+                if g1(w[i][1]) > 0.25 {
+                    s1 = s1 * 0.5 + g1(2.0).atan();
+                    h0[i] += xs[i];
                 }
-                if i > 0 {
-                    h3[i] /= 2.0 + (x[2 - i] / (0.5 + sigmoid(c))).sin();
-                    s0 -= s2.sin();
-                } else {
-                    s1 += f1(b);
-                }
-                h3[i] -= xs[(i + 2) % 5] + c.mul_add(x[2 - i], b[i]) * sigmoid(i as f64);
             }
-            softplus(s0) + s1 + s2 + h3[1]
+            let mut h4 = [0.0; 2];
+            let s5: f64 = 0.0;
+            for i in (0..4).rev() {
+                h4[0] += i as f64 + -h0[(i * 2) % 2] * s1;
+                s1 += w[(i * 2) % 3][(i * 2) % 2];
+            }
+            (h0[1].tanh() + s1 + s2) * h4[0].tanh() * s5
+                + g0([w[0][1], w[2][1], w[2][1]])
+                + g1(w[0][0])
         });
-        let plain = |x: [f64; 3], b: [f64; 3], c: f64| -> f64 {
-            let mut s0 = 1.0;
-            let mut s1 = 1.0;
-            for i in 0..x.len() {
-                if i % 2 == 0 {
-                    s1 -= (1.0 + xs[i].sin().exp() * xs[i].sin().exp())
-                        .ln()
-                        .mul_add(c.powi(2).powi(i as i32), xs[i]);
-                } else {
-                    s0 += f0(b, [xs[(i + 2) % 5], s1, s1 * c], i as f64);
-                }
+        let plain = |w: [[f64; 2]; 3]| -> f64 {
+            let mut h0 = [0.0; 2];
+            let mut s1 = 0.0;
+            for i in 0..w.len() - 1 {
+                s1 += w[(i * 2) % 3][(i * 2) % 2];
             }
-            let s2: f64 = 1.0;
-            for i in 1..3 {
-                s0 += s1.cos().mul_add(s2, (i as f64).tanh()) * 1.5;
-            }
-            let mut h3 = [0.0; 3];
+            let s2 = sigmoid(xs[2] - xs[1]);
             for i in 0..2 {
-                if s1 * xs[4 - i] < 0.5 {
-                    s1 += (i as f64).mul_add(i as f64, c).atan() * c.atan();
-                } else {
-                    h3[i] -= (x[i] + (b[2 - i] + cm[(i * 2) % 3][i])) * s1;
-                    s0 += s2;
-                }
-                if i > 0 {
-                    h3[i] /= 2.0 + (x[2 - i] / (0.5 + sigmoid(c))).sin();
-                    s0 -= s2.sin();
-                } else {
-                    s1 += f1(b);
-                }
-                h3[i] -= xs[(i + 2) % 5] + c.mul_add(x[2 - i], b[i]) * sigmoid(i as f64);
-            }
-            softplus(s0) + s1 + s2 + h3[1]
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "c"],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let x = [p0, p1, p2];
-                let b = [p3, p4, p5];
-                let c = p6;
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                let mut s1 = cg.constant(1.0);
-                for i in 0..x.len() {
-                    if i % 2 == 0 {
-                        s1 = s1
-                            - cg.constant((1.0 + xs[i].sin().exp() * xs[i].sin().exp()).ln())
-                                .mul_add(c.powi(2).powi(i as i32), cg.constant(xs[i]));
-                    } else {
-                        s0 = s0
-                            + f0_ref(
-                                b,
-                                [cg.constant(xs[(i + 2) % 5]), s1, s1 * c],
-                                cg.constant(i as f64),
-                            );
-                    }
-                }
-                let s2 = cg.constant(1.0);
-                for i in 1..3 {
-                    s0 = s0 + s1.cos().mul_add(s2, cg.constant((i as f64).tanh())) * 1.5;
-                }
-                let mut h3 = [cg.constant(0.0); 3];
-                for i in 0..2 {
-                    if (s1 * xs[4 - i]).value() < 0.5 {
-                        s1 = s1
-                            + cg.constant(i as f64)
-                                .mul_add(cg.constant(i as f64), c)
-                                .atan()
-                                * c.atan();
-                    } else {
-                        h3[i] = h3[i] - (x[i] + (b[2 - i] + cm[(i * 2) % 3][i])) * s1;
-                        s0 = s0 + s2;
-                    }
-                    if i > 0 {
-                        h3[i] = h3[i] / (2.0 + (x[2 - i] / (0.5 + c.sigmoid())).sin());
-                        s0 = s0 - s2.sin();
-                    } else {
-                        s1 = s1 + f1_ref(b);
-                    }
-                    h3[i] =
-                        h3[i] - (xs[(i + 2) % 5] + c.mul_add(x[2 - i], b[i]) * sigmoid(i as f64));
-                }
-                s0.softplus() + s1 + s2 + h3[1]
-            },
-        );
-        let x: [f64; 3] = [0.1875, -0.5625, 0.5];
-        let b: [f64; 3] = [-0.375, -0.375, -0.5625];
-        let c: f64 = -0.875;
-        let at: [f64; 7] = [0.1875, -0.5625, 0.5, -0.375, -0.375, -0.5625, -0.875];
-        assert_eq!(
-            f.inputs(),
-            ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "c"]
-        );
-        let g = f.grad(x, b, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, b, c),
-            [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2], g.2],
-        );
-    }
-}
-
-/// `f0([[f64; 3]; 3], [[f64; 3]; 3])`, loops nested 1 deep, 60 operations; the closure has 89 operations unrolled.
-mod case_15 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 3], m: [[f64; 3]; 3]) -> f64 {
-        let mut s0 = 0.0;
-        let h1: [f64; 3] = [0.0; 3];
-        for i in 0..=4 {
-            s0 -= 0.25 + m[2][(i + 2) % 3];
-        }
-        let mut s2 = 0.5;
-        for i in 0..4 {
-            if i % 2 == 0 {
-                s0 *= (i as f64).cos();
-                s2 += -s0;
-            }
-            s2 /= 1.5 + (1.0 + s2 * s2).sqrt().tanh();
-            s2 += (1.0 + w[1][(i * 2) % 3] * w[1][(i * 2) % 3]).ln();
-        }
-        (s0 + h1[1]) * s2
-    }
-
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 3], m: [[Var<'g, f64>; 3]; 3]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        let h1 = [cg.constant(0.0); 3];
-        for i in 0..=4 {
-            s0 = s0 - (0.25 + m[2][(i + 2) % 3]);
-        }
-        let mut s2 = cg.constant(0.5);
-        for i in 0..4 {
-            if i % 2 == 0 {
-                s0 = s0 * (i as f64).cos();
-                s2 = s2 + -s0;
-            }
-            s2 = s2 / (1.5 + (1.0 + s2 * s2).sqrt().tanh());
-            s2 = s2 + (1.0 + w[1][(i * 2) % 3] * w[1][(i * 2) % 3]).ln();
-        }
-        (s0 + h1[1]) * s2
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [1.0, 0.0, -1.0, 0.875, 0.125];
-        let cm: [[f64; 3]; 3] = [
-            [0.0, 0.375, 0.375],
-            [0.875, 0.75, 0.625],
-            [-0.875, 0.0, -0.875],
-        ];
-        let f = grad!(|w: [[f64; 3]; 3], c: f64| {
-            let mut s0 = 1.0;
-            for i in (0..2).rev() {
-                if i > 0 {
-                    s0 += cm[2 - i][i + 1] * (c / (1.0 + xs[i].exp())).powi(2);
-                    s0 /= 1.0 + s0 * s0;
-                } else {
-                    s0 += softplus(cm[i + 1][(i * 2) % 3]).powi(i as i32) - 1.5;
+                s1 += w[0][(i + 1) % 2];
+                let t3 = w[i][i];
+                s1 += t3 * (cm[(i * 2) % 3][2 - i] * xs[(i * 2) % 5]);
+                if g1(w[i][1]) > 0.25 {
+                    s1 = s1 * 0.5 + g1(2.0).atan();
+                    h0[i] += xs[i];
                 }
             }
-            let mut s1 = (s0 * w[1][0]).atan();
-            for i in 1..4 {
-                if i % 2 == 0 {
-                    s1 += w[2][(i + 1) % 3].tanh().tanh() / (1.0 + c.exp());
-                }
-                s0 += (-w[(i + 2) % 3][2]).exp();
-                s0 -= f0(
-                    [
-                        [0.25, 2.0, f0(w, w)],
-                        [i as f64, sigmoid(xs[4 - i]), 2.0 - c],
-                        [w[(i * 2) % 3][(i * 2) % 3] - c, i as f64, 0.25],
-                    ],
-                    w,
-                );
+            let mut h4 = [0.0; 2];
+            let s5: f64 = 0.0;
+            for i in (0..4).rev() {
+                h4[0] += i as f64 + -h0[(i * 2) % 2] * s1;
+                s1 += w[(i * 2) % 3][(i * 2) % 2];
             }
-            let mut h2 = [0.0; 3];
-            let mut h3 = [0.0; 2];
-            for i in (1..3).rev() {
-                h2[2 - i] = c - w[1][i];
-                if h2[(i * 2) % 3].cos() >= 0.0 {
-                    s0 += cm[(i * 2) % 3][i] / (1.0 + w[i][(i + 2) % 3].exp())
-                        + (softplus(c) + ((i + 1) as f64).sin());
-                    h3[(i * 2) % 2] += (0.5 * h2[i] * 1.5).tanh();
-                } else {
-                    s1 -= f0(w, w);
-                }
-                h3[(i + 2) % 2] += f0(
-                    w,
-                    [
-                        [1.25, c + s1, i as f64 * h3[(i + 2) % 2]],
-                        [c, 1.25, 3.0],
-                        [
-                            1.25,
-                            f0(
-                                w,
-                                [
-                                    [i as f64, xs[2], w[i][2 - i]],
-                                    [0.25, c, i as f64],
-                                    [cm[(i * 2) % 3][i], 0.75, xs[4 - i]],
-                                ],
-                            ),
-                            i as f64,
-                        ],
-                    ],
-                );
-            }
-            s0 - s1 - h2[0] + h3[1]
-        });
-        let plain = |w: [[f64; 3]; 3], c: f64| -> f64 {
-            let mut s0 = 1.0;
-            for i in (0..2).rev() {
-                if i > 0 {
-                    s0 += cm[2 - i][i + 1] * (c / (1.0 + xs[i].exp())).powi(2);
-                    s0 /= 1.0 + s0 * s0;
-                } else {
-                    s0 += softplus(cm[i + 1][(i * 2) % 3]).powi(i as i32) - 1.5;
-                }
-            }
-            let mut s1 = (s0 * w[1][0]).atan();
-            for i in 1..4 {
-                if i % 2 == 0 {
-                    s1 += w[2][(i + 1) % 3].tanh().tanh() / (1.0 + c.exp());
-                }
-                s0 += (-w[(i + 2) % 3][2]).exp();
-                s0 -= f0(
-                    [
-                        [0.25, 2.0, f0(w, w)],
-                        [i as f64, sigmoid(xs[4 - i]), 2.0 - c],
-                        [w[(i * 2) % 3][(i * 2) % 3] - c, i as f64, 0.25],
-                    ],
-                    w,
-                );
-            }
-            let mut h2 = [0.0; 3];
-            let mut h3 = [0.0; 2];
-            for i in (1..3).rev() {
-                h2[2 - i] = c - w[1][i];
-                if h2[(i * 2) % 3].cos() >= 0.0 {
-                    s0 += cm[(i * 2) % 3][i] / (1.0 + w[i][(i + 2) % 3].exp())
-                        + (softplus(c) + ((i + 1) as f64).sin());
-                    h3[(i * 2) % 2] += (0.5 * h2[i] * 1.5).tanh();
-                } else {
-                    s1 -= f0(w, w);
-                }
-                h3[(i + 2) % 2] += f0(
-                    w,
-                    [
-                        [1.25, c + s1, i as f64 * h3[(i + 2) % 2]],
-                        [c, 1.25, 3.0],
-                        [
-                            1.25,
-                            f0(
-                                w,
-                                [
-                                    [i as f64, xs[2], w[i][2 - i]],
-                                    [0.25, c, i as f64],
-                                    [cm[(i * 2) % 3][i], 0.75, xs[4 - i]],
-                                ],
-                            ),
-                            i as f64,
-                        ],
-                    ],
-                );
-            }
-            s0 - s1 - h2[0] + h3[1]
-        };
-        let reference = GraphFn::<f64, _, 10>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
-                "w[2][1]", "w[2][2]", "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-                let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-                let c = p9;
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                for i in (0..2).rev() {
-                    if i > 0 {
-                        s0 = s0 + cm[2 - i][i + 1] * (c / (1.0 + xs[i].exp())).powi(2);
-                        s0 = s0 / (1.0 + s0 * s0);
-                    } else {
-                        s0 = s0 + (softplus(cm[i + 1][(i * 2) % 3]).powi(i as i32) - 1.5);
-                    }
-                }
-                let mut s1 = (s0 * w[1][0]).atan();
-                for i in 1..4 {
-                    if i % 2 == 0 {
-                        s1 = s1 + w[2][(i + 1) % 3].tanh().tanh() / (1.0 + c.exp());
-                    }
-                    s0 = s0 + (-w[(i + 2) % 3][2]).exp();
-                    s0 = s0
-                        - f0_ref(
-                            [
-                                [cg.constant(0.25), cg.constant(2.0), f0_ref(w, w)],
-                                [
-                                    cg.constant(i as f64),
-                                    cg.constant(sigmoid(xs[4 - i])),
-                                    2.0 - c,
-                                ],
-                                [
-                                    w[(i * 2) % 3][(i * 2) % 3] - c,
-                                    cg.constant(i as f64),
-                                    cg.constant(0.25),
-                                ],
-                            ],
-                            w,
-                        );
-                }
-                let mut h2 = [cg.constant(0.0); 3];
-                let mut h3 = [cg.constant(0.0); 2];
-                for i in (1..3).rev() {
-                    h2[2 - i] = c - w[1][i];
-                    if h2[(i * 2) % 3].cos().value() >= 0.0 {
-                        s0 = s0
-                            + (cm[(i * 2) % 3][i] / (1.0 + w[i][(i + 2) % 3].exp())
-                                + (c.softplus() + ((i + 1) as f64).sin()));
-                        h3[(i * 2) % 2] = h3[(i * 2) % 2] + (0.5 * h2[i] * 1.5).tanh();
-                    } else {
-                        s1 = s1 - f0_ref(w, w);
-                    }
-                    h3[(i + 2) % 2] = h3[(i + 2) % 2]
-                        + f0_ref(
-                            w,
-                            [
-                                [cg.constant(1.25), c + s1, i as f64 * h3[(i + 2) % 2]],
-                                [c, cg.constant(1.25), cg.constant(3.0)],
-                                [
-                                    cg.constant(1.25),
-                                    f0_ref(
-                                        w,
-                                        [
-                                            [
-                                                cg.constant(i as f64),
-                                                cg.constant(xs[2]),
-                                                w[i][2 - i],
-                                            ],
-                                            [cg.constant(0.25), c, cg.constant(i as f64)],
-                                            [
-                                                cg.constant(cm[(i * 2) % 3][i]),
-                                                cg.constant(0.75),
-                                                cg.constant(xs[4 - i]),
-                                            ],
-                                        ],
-                                    ),
-                                    cg.constant(i as f64),
-                                ],
-                            ],
-                        );
-                }
-                s0 - s1 - h2[0] + h3[1]
-            },
-        );
-        let w: [[f64; 3]; 3] = [
-            [0.6875, -0.625, 0.8125],
-            [-1.0, -0.5625, -1.1875],
-            [-0.6875, -0.875, 0.0],
-        ];
-        let c: f64 = 1.0;
-        let at: [f64; 10] = [
-            0.6875, -0.625, 0.8125, -1.0, -0.5625, -1.1875, -0.6875, -0.875, 0.0, 1.0,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
-                "w[2][1]", "w[2][2]", "c"
-            ]
-        );
-        let g = f.grad(w, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, c),
-            [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.0[2][0],
-                g.0[2][1], g.0[2][2], g.1,
-            ],
-        );
-    }
-}
-
-/// `f0([[f64; 3]; 2], [[f64; 3]; 2])`, loops nested 2 deep, 41 operations; `f1([f64; 3], f64)`, loops nested 1 deep, 51 operations; the closure has 49 operations unrolled.
-mod case_16 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 2], m: [[f64; 3]; 2]) -> f64 {
-        let mut h0 = [0.0; 4];
-        for i in (1..4).step_by(2) {
-            h0[(i + 1) % 4] += m[i % 2][i % 3];
-            for j in (0..=2).step_by(2) {
-                h0[(i * 2) % 4] += h0[j].powi(j as i32) / (2.0 + h0[j + 1].sin());
-            }
-            if h0[(i + 1) % 4] >= 0.25 {
-                h0[i] = h0[i] * 0.5;
-            } else {
-                h0[0] += (i + 1) as f64;
-                h0[0] /= 2.0 + (w[i % 2][2] * 0.5).sin();
-            }
-        }
-        let s1 = softplus(w[1][2].sin().exp());
-        for i in 1..4 {
-            h0[(i * 2) % 4] -= w[i % 2][(i + 1) % 3].atan().cos();
-        }
-        h0[1] + s1
-    }
-
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 2], m: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut h0 = [cg.constant(0.0); 4];
-        for i in (1..4).step_by(2) {
-            h0[(i + 1) % 4] = h0[(i + 1) % 4] + m[i % 2][i % 3];
-            for j in (0..=2).step_by(2) {
-                h0[(i * 2) % 4] = h0[(i * 2) % 4] + h0[j].powi(j as i32) / (2.0 + h0[j + 1].sin());
-            }
-            if h0[(i + 1) % 4].value() >= 0.25 {
-                h0[i] = h0[i] * 0.5;
-            } else {
-                h0[0] = h0[0] + (i + 1) as f64;
-                h0[0] = h0[0] / (2.0 + (w[i % 2][2] * 0.5).sin());
-            }
-        }
-        let s1 = w[1][2].sin().exp().softplus();
-        for i in 1..4 {
-            h0[(i * 2) % 4] = h0[(i * 2) % 4] - w[i % 2][(i + 1) % 3].atan().cos();
-        }
-        h0[1] + s1
-    }
-
-    #[backprop::differentiable]
-    fn f1(x: [f64; 3], c: f64) -> f64 {
-        let mut s0 = (x[0] * c).powi(2);
-        let mut h1 = [s0.cos(), x[1], (x[0] * 0.25).powi(2)];
-        for i in 0..=2 {
-            s0 += sigmoid(c.sin() - 1.25);
-            if h1[2 - i] - s0 <= 0.5 {
-                h1[2 - i] *= 0.5 + sigmoid(i as f64);
-                s0 -= -(1.0 + c * c).ln();
-            } else {
-                s0 += -sigmoid(c.atan());
-            }
-        }
-        let h2: [f64; 4] = [0.0; 4];
-        for i in (0..4).step_by(3) {
-            s0 -= -x[i % 3];
-        }
-        s0 + softplus(h1[1]) + h2[0]
-    }
-
-    fn f1_ref<'g>(x: [Var<'g, f64>; 3], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = (x[0] * c).powi(2);
-        let mut h1 = [s0.cos(), x[1], (x[0] * 0.25).powi(2)];
-        for i in 0..=2 {
-            s0 = s0 + (c.sin() - 1.25).sigmoid();
-            if (h1[2 - i] - s0).value() <= 0.5 {
-                h1[2 - i] = h1[2 - i] * (0.5 + sigmoid(i as f64));
-                s0 = s0 - -(1.0 + c * c).ln();
-            } else {
-                s0 = s0 + -c.atan().sigmoid();
-            }
-        }
-        let h2 = [cg.constant(0.0); 4];
-        for i in (0..4).step_by(3) {
-            s0 = s0 - -x[i % 3];
-        }
-        s0 + h1[1].softplus() + h2[0]
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.875, 0.5, -0.625, 0.875, 0.0];
-        let f = grad!(|w: [[f64; 3]; 2]| {
-            let mut s0 = 0.0;
-            let mut h1 = [
-                (1.0 + w[1][1] * w[1][1]).sqrt().atan(),
-                sigmoid(f1([1.25, xs[2], w[0][2]], w[0][0])),
-            ];
-            for i in 0..2 {
-                h1[i] += 1.25 * -w[1][0] + (1.25 + h1[1 - i] - -w[i][(i * 2) % 3]);
-                s0 -= -w[0][i];
-                s0 += f0(w, w);
-            }
-            let mut h2 = [0.0; 2];
-            for i in 0..3 {
-                h1[(i * 2) % 2] -= w[(i * 2) % 2][1];
-                let t3 = s0.tanh().atan();
-                h2[i % 2] += t3 * (w[(i + 1) % 2][2 - i] + h1[i % 2]);
-            }
-            softplus(s0) + h1[1] + h2[0]
-        });
-        let plain = |w: [[f64; 3]; 2]| -> f64 {
-            let mut s0 = 0.0;
-            let mut h1 = [
-                (1.0 + w[1][1] * w[1][1]).sqrt().atan(),
-                sigmoid(f1([1.25, xs[2], w[0][2]], w[0][0])),
-            ];
-            for i in 0..2 {
-                h1[i] += 1.25 * -w[1][0] + (1.25 + h1[1 - i] - -w[i][(i * 2) % 3]);
-                s0 -= -w[0][i];
-                s0 += f0(w, w);
-            }
-            let mut h2 = [0.0; 2];
-            for i in 0..3 {
-                h1[(i * 2) % 2] -= w[(i * 2) % 2][1];
-                let t3 = s0.tanh().atan();
-                h2[i % 2] += t3 * (w[(i + 1) % 2][2 - i] + h1[i % 2]);
-            }
-            softplus(s0) + h1[1] + h2[0]
+            (h0[1].tanh() + s1 + s2) * h4[0].tanh() * s5
+                + g0([w[0][1], w[2][1], w[2][1]])
+                + g1(w[0][0])
         };
         let reference = GraphFn::<f64, _, 6>::new(
             [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
             ],
             |[p0, p1, p2, p3, p4, p5]| {
-                let w = [[p0, p1, p2], [p3, p4, p5]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.0);
-                let mut h1 = [
-                    (1.0 + w[1][1] * w[1][1]).sqrt().atan(),
-                    f1_ref([cg.constant(1.25), cg.constant(xs[2]), w[0][2]], w[0][0]).sigmoid(),
-                ];
-                for i in 0..2 {
-                    h1[i] = h1[i] + (1.25 * -w[1][0] + (1.25 + h1[1 - i] - -w[i][(i * 2) % 3]));
-                    s0 = s0 - -w[0][i];
-                    s0 = s0 + f0_ref(w, w);
-                }
-                let mut h2 = [cg.constant(0.0); 2];
-                for i in 0..3 {
-                    h1[(i * 2) % 2] = h1[(i * 2) % 2] - w[(i * 2) % 2][1];
-                    let t3 = s0.tanh().atan();
-                    h2[i % 2] = h2[i % 2] + t3 * (w[(i + 1) % 2][2 - i] + h1[i % 2]);
-                }
-                s0.softplus() + h1[1] + h2[0]
-            },
-        );
-        let w: [[f64; 3]; 2] = [[-0.9375, -0.5625, -1.0], [-0.1875, 0.4375, -0.4375]];
-        let at: [f64; 6] = [-0.9375, -0.5625, -1.0, -0.1875, 0.4375, -0.4375];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
-        );
-        let g = f.grad(w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w),
-            [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
-        );
-    }
-}
-
-/// `f0([[f64; 3]; 3], [[f64; 3]; 3], f64)`, loops nested 1 deep, 47 operations; `g1(f64, f64)`, custom derivative; `g2(f64, f64)`, custom derivative; the closure has 69 operations unrolled.
-mod case_17 {
-    use super::check;
-    use backprop::rules::sigmoid;
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 3], m: [[f64; 3]; 3], c: f64) -> f64 {
-        let mut s0 = 0.0;
-        for i in (0..=m.len()).step_by(2) {
-            s0 -= w[(i + 2) % 3][(i + 2) % 3].mul_add(c, c).powi(3) * m[i % 3][i % 3];
-        }
-        let mut h1 = [0.0; 2];
-        let mut h2 = [0.0; 2];
-        for i in 1..4 {
-            h2[i % 2] += m[(i + 1) % 3][i % 3];
-            if i != 1 {
-                h2[0] *= (c - c).cos();
-                h2[i % 2] += w[(i + 2) % 3][i % 3].powi(2);
-            } else {
-                h2[i % 2] += c * 0.5;
-                h2[(i * 2) % 2] /= 1.0 + sigmoid((i + 1) as f64).exp();
-            }
-            h2[(i + 1) % 2] += (i + 1) as f64;
-        }
-        let h3: [f64; 4] = [0.0; 4];
-        for i in (1..2).rev() {
-            s0 = s0.mul_add(w[i][i].powi(3), m[i][(i + 2) % 3].tanh().sin());
-            let t4 = m[2 - i][i + 1].tanh();
-            h1[0] += t4 * m[2 - i][i].sin();
-            h1[1] += h2[(i * 2) % 2].powi(i as i32) * (w[i][i] + 2.0);
-        }
-        s0 - h1[1].tanh() + h2[0].sin() + h3[3]
-    }
-
-    fn f0_ref<'g>(
-        w: [[Var<'g, f64>; 3]; 3],
-        m: [[Var<'g, f64>; 3]; 3],
-        c: Var<'g, f64>,
-    ) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        for i in (0..=m.len()).step_by(2) {
-            s0 = s0 - w[(i + 2) % 3][(i + 2) % 3].mul_add(c, c).powi(3) * m[i % 3][i % 3];
-        }
-        let mut h1 = [cg.constant(0.0); 2];
-        let mut h2 = [cg.constant(0.0); 2];
-        for i in 1..4 {
-            h2[i % 2] = h2[i % 2] + m[(i + 1) % 3][i % 3];
-            if i != 1 {
-                h2[0] = h2[0] * (c - c).cos();
-                h2[i % 2] = h2[i % 2] + w[(i + 2) % 3][i % 3].powi(2);
-            } else {
-                h2[i % 2] = h2[i % 2] + c * 0.5;
-                h2[(i * 2) % 2] = h2[(i * 2) % 2] / (1.0 + sigmoid((i + 1) as f64).exp());
-            }
-            h2[(i + 1) % 2] = h2[(i + 1) % 2] + (i + 1) as f64;
-        }
-        let h3 = [cg.constant(0.0); 4];
-        for i in (1..2).rev() {
-            s0 = s0.mul_add(w[i][i].powi(3), m[i][(i + 2) % 3].tanh().sin());
-            let t4 = m[2 - i][i + 1].tanh();
-            h1[0] = h1[0] + t4 * m[2 - i][i].sin();
-            h1[1] = h1[1] + h2[(i * 2) % 2].powi(i as i32) * (w[i][i] + 2.0);
-        }
-        s0 - h1[1].tanh() + h2[0].sin() + h3[3]
-    }
-
-    #[backprop::differentiable(grad = g1_grad)]
-    fn g1(x: f64, y: f64) -> f64 {
-        (2.0 * x - y).exp()
-    }
-
-    fn g1_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
-        [dout * 2.0 * out, -dout * out]
-    }
-
-    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        (2.0 * x - y).exp()
-    }
-
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(x: f64, y: f64) -> f64 {
-        2.0 * x.sin() + 1.25 * y
-    }
-
-    fn g2_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
-        [dout * 2.0 * x.cos(), dout * 1.25]
-    }
-
-    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        2.0 * x.sin() + 1.25 * y
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [1.0, -0.375, 1.0, -0.25, 0.125];
-        let cm: [[f64; 3]; 3] = [
-            [-0.875, -0.25, 1.0],
-            [-0.875, 0.0, -0.5],
-            [1.0, 0.875, 0.625],
-        ];
-        let f = grad!(|x: [f64; 4], w: [[f64; 3]; 3]| {
-            let mut s0 = 0.0;
-            let mut s1 = x[0];
-            for i in (1..2).step_by(2) {
-                for j in (i..=i + 2).step_by(3) {
-                    if xs[(i * 2) % 5] > 0.25 {
-                        s1 += (-s1).tanh() + 1.5;
-                        s1 += (s1 + s1) * w[i][i]
-                            / (1.0
-                                + cm[(i + j) % 3][(i + 2) % 3]
-                                    * j as f64
-                                    * (cm[(i + j) % 3][(i + 2) % 3] * j as f64));
-                    } else {
-                        s0 += (1.25 - x[(j + 1) % 4]).tanh().exp();
-                        s1 /= 1.5 + x[(j * 2) % 4].cos().tanh();
-                    }
-                    s0 /= 2.0 + cm[j % 3][(i + j) % 3].sin();
-                    s1 /= 1.5
-                        + f0(
-                            w,
-                            [
-                                [x[(i + 2) % 4], w[(i + j) % 3][i], s0],
-                                [x[3 - i], x[j], 3.0],
-                                [cm[(i + 1) % 3][i], x[1], s0],
-                            ],
-                            x[i],
-                        )
-                        .tanh();
-                }
-                if cm[i + 1][i].atan() < 0.5 {
-                    s0 += (x[3 - i] * w[1][i]).sin().exp() - x[i];
-                    s0 += w[2 - i][i];
-                } else {
-                    s0 = s0.mul_add(w[2 - i][i], xs[0].tanh().exp());
-                    s1 /= 0.5 + sigmoid((i + 1) as f64 * s0);
-                }
-            }
-            let mut s2 = s0.cos() + xs[3] / (1.0 + s1 * s1);
-            for i in 0..w.len() {
-                s2 *= ((i + 1) as f64).cos().cos();
-                s1 += -g1(cm[i][i], g2(w[i][2 - i], 0.5));
-            }
-            let mut s3 = 0.0;
-            for i in 1..w.len() - 1 {
-                let t4 = (i as f64 * xs[i]).sin().exp();
-                s1 += t4 * -xs[(i * 2) % 5];
-                if 1.25 + x[(i + 1) % 4] < 0.0 {
-                    s1 = (s1 + (x[i] * x[i] - cm[(i * 2) % 3][(i * 2) % 3])).tanh();
-                } else {
-                    s3 += w[(i * 2) % 3][2 - i];
-                    s2 += w[2 - i][i];
-                }
-            }
-            (s0 + s1 + s2) * s3 + g1(x[1], w[1][2]) + g2(w[2][1], w[1][2])
-        });
-        let plain = |x: [f64; 4], w: [[f64; 3]; 3]| -> f64 {
-            let mut s0 = 0.0;
-            let mut s1 = x[0];
-            for i in (1..2).step_by(2) {
-                for j in (i..=i + 2).step_by(3) {
-                    if xs[(i * 2) % 5] > 0.25 {
-                        s1 += (-s1).tanh() + 1.5;
-                        s1 += (s1 + s1) * w[i][i]
-                            / (1.0
-                                + cm[(i + j) % 3][(i + 2) % 3]
-                                    * j as f64
-                                    * (cm[(i + j) % 3][(i + 2) % 3] * j as f64));
-                    } else {
-                        s0 += (1.25 - x[(j + 1) % 4]).tanh().exp();
-                        s1 /= 1.5 + x[(j * 2) % 4].cos().tanh();
-                    }
-                    s0 /= 2.0 + cm[j % 3][(i + j) % 3].sin();
-                    s1 /= 1.5
-                        + f0(
-                            w,
-                            [
-                                [x[(i + 2) % 4], w[(i + j) % 3][i], s0],
-                                [x[3 - i], x[j], 3.0],
-                                [cm[(i + 1) % 3][i], x[1], s0],
-                            ],
-                            x[i],
-                        )
-                        .tanh();
-                }
-                if cm[i + 1][i].atan() < 0.5 {
-                    s0 += (x[3 - i] * w[1][i]).sin().exp() - x[i];
-                    s0 += w[2 - i][i];
-                } else {
-                    s0 = s0.mul_add(w[2 - i][i], xs[0].tanh().exp());
-                    s1 /= 0.5 + sigmoid((i + 1) as f64 * s0);
-                }
-            }
-            let mut s2 = s0.cos() + xs[3] / (1.0 + s1 * s1);
-            for i in 0..w.len() {
-                s2 *= ((i + 1) as f64).cos().cos();
-                s1 += -g1(cm[i][i], g2(w[i][2 - i], 0.5));
-            }
-            let mut s3 = 0.0;
-            for i in 1..w.len() - 1 {
-                let t4 = (i as f64 * xs[i]).sin().exp();
-                s1 += t4 * -xs[(i * 2) % 5];
-                if 1.25 + x[(i + 1) % 4] < 0.0 {
-                    s1 = (s1 + (x[i] * x[i] - cm[(i * 2) % 3][(i * 2) % 3])).tanh();
-                } else {
-                    s3 += w[(i * 2) % 3][2 - i];
-                    s2 += w[2 - i][i];
-                }
-            }
-            (s0 + s1 + s2) * s3 + g1(x[1], w[1][2]) + g2(w[2][1], w[1][2])
-        };
-        let reference = GraphFn::<f64, _, 13>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
-                "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12]| {
-                let x = [p0, p1, p2, p3];
-                let w = [[p4, p5, p6], [p7, p8, p9], [p10, p11, p12]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.0);
-                let mut s1 = x[0];
-                for i in (1..2).step_by(2) {
-                    for j in (i..=i + 2).step_by(3) {
-                        if xs[(i * 2) % 5] > 0.25 {
-                            s1 = s1 + ((-s1).tanh() + 1.5);
-                            s1 = s1
-                                + (s1 + s1) * w[i][i]
-                                    / (1.0
-                                        + cm[(i + j) % 3][(i + 2) % 3]
-                                            * j as f64
-                                            * (cm[(i + j) % 3][(i + 2) % 3] * j as f64));
-                        } else {
-                            s0 = s0 + (1.25 - x[(j + 1) % 4]).tanh().exp();
-                            s1 = s1 / (1.5 + x[(j * 2) % 4].cos().tanh());
-                        }
-                        s0 = s0 / (2.0 + cm[j % 3][(i + j) % 3].sin());
-                        s1 = s1
-                            / (1.5
-                                + f0_ref(
-                                    w,
-                                    [
-                                        [x[(i + 2) % 4], w[(i + j) % 3][i], s0],
-                                        [x[3 - i], x[j], cg.constant(3.0)],
-                                        [cg.constant(cm[(i + 1) % 3][i]), x[1], s0],
-                                    ],
-                                    x[i],
-                                )
-                                .tanh());
-                    }
-                    if cm[i + 1][i].atan() < 0.5 {
-                        s0 = s0 + ((x[3 - i] * w[1][i]).sin().exp() - x[i]);
-                        s0 = s0 + w[2 - i][i];
-                    } else {
-                        s0 = s0.mul_add(w[2 - i][i], cg.constant(xs[0].tanh().exp()));
-                        s1 = s1 / (0.5 + ((i + 1) as f64 * s0).sigmoid());
-                    }
-                }
-                let mut s2 = s0.cos() + xs[3] / (1.0 + s1 * s1);
-                for i in 0..w.len() {
-                    s2 = s2 * ((i + 1) as f64).cos().cos();
-                    s1 = s1 + -g1_ref(cg.constant(cm[i][i]), g2_ref(w[i][2 - i], cg.constant(0.5)));
-                }
-                let mut s3 = cg.constant(0.0);
-                for i in 1..w.len() - 1 {
-                    let t4 = cg.constant((i as f64 * xs[i]).sin().exp());
-                    s1 = s1 + t4 * -xs[(i * 2) % 5];
-                    if (1.25 + x[(i + 1) % 4]).value() < 0.0 {
-                        s1 = (s1 + (x[i] * x[i] - cm[(i * 2) % 3][(i * 2) % 3])).tanh();
-                    } else {
-                        s3 = s3 + w[(i * 2) % 3][2 - i];
-                        s2 = s2 + w[2 - i][i];
-                    }
-                }
-                (s0 + s1 + s2) * s3 + g1_ref(x[1], w[1][2]) + g2_ref(w[2][1], w[1][2])
-            },
-        );
-        let x: [f64; 4] = [1.0, -1.0, 0.4375, 0.4375];
-        let w: [[f64; 3]; 3] = [
-            [0.4375, 0.3125, 1.0625],
-            [1.125, -0.8125, 0.8125],
-            [1.0625, 0.0, -0.5],
-        ];
-        let at: [f64; 13] = [
-            1.0, -1.0, 0.4375, 0.4375, 0.4375, 0.3125, 1.0625, 1.125, -0.8125, 0.8125, 1.0625, 0.0,
-            -0.5,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
-                "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]"
-            ]
-        );
-        let g = f.grad(x, w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w),
-            [
-                g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0],
-                g.1[1][1], g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2],
-            ],
-        );
-    }
-}
-
-/// `f0([[f64; 3]; 3], [[f64; 3]; 3])`, loops nested 1 deep, 39 operations; `f1(f64, [[f64; 3]; 3], [[f64; 3]; 3])`, loops nested 1 deep, 58 operations; the closure has 62 operations unrolled.
-mod case_18 {
-    use super::check;
-    use backprop::rules::sigmoid;
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 3], m: [[f64; 3]; 3]) -> f64 {
-        let mut s0 = 0.0;
-        let mut s1 = 1.0;
-        for i in 0..=w.len() {
-            if m[(i * 2) % 3][0].powi(2) < 0.5 {
-                s1 += w[(i * 2) % 3][(i + 1) % 3];
-            }
-        }
-        let h2: [f64; 2] = [0.0; 2];
-        for i in 0..w.len() {
-            s1 = s1.mul_add(
-                ((i + 1) as f64).sin(),
-                (w[2][i] + w[i][(i + 1) % 3]).powi(i as i32),
-            );
-            s0 += m[1][i].sin() / (1.0 + s1.tanh().exp());
-        }
-        s0 + s1 - h2[0]
-    }
-
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 3], m: [[Var<'g, f64>; 3]; 3]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(0.0);
-        let mut s1 = cg.constant(1.0);
-        for i in 0..=w.len() {
-            if m[(i * 2) % 3][0].powi(2).value() < 0.5 {
-                s1 = s1 + w[(i * 2) % 3][(i + 1) % 3];
-            }
-        }
-        let h2 = [cg.constant(0.0); 2];
-        for i in 0..w.len() {
-            s1 = s1.mul_add(
-                cg.constant(((i + 1) as f64).sin()),
-                (w[2][i] + w[i][(i + 1) % 3]).powi(i as i32),
-            );
-            s0 = s0 + m[1][i].sin() / (1.0 + s1.tanh().exp());
-        }
-        s0 + s1 - h2[0]
-    }
-
-    #[backprop::differentiable]
-    fn f1(c: f64, w: [[f64; 3]; 3], m: [[f64; 3]; 3]) -> f64 {
-        let mut h0 = [0.0; 4];
-        for i in (0..2).rev() {
-            let t1 = c.mul_add(f0(m, m), w[2 - i][i + 1]);
-            h0[(i * 2) % 4] += t1 * t1;
-            h0[i] += (i as f64 / (1.0 + c.exp())).powi(2);
-            h0[(i * 2) % 4] += m[(i + 2) % 3][i];
-        }
-        let mut s2 = 0.0;
-        for i in 0..4 {
-            s2 += h0[i] - (i as f64).atan().tanh();
-            s2 = (s2 + f0(m, m)).tanh();
-            s2 = s2.mul_add(s2, sigmoid(h0[(i * 2) % 4]));
-        }
-        h0[0].tanh() - s2
-    }
-
-    fn f1_ref<'g>(
-        c: Var<'g, f64>,
-        w: [[Var<'g, f64>; 3]; 3],
-        m: [[Var<'g, f64>; 3]; 3],
-    ) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut h0 = [cg.constant(0.0); 4];
-        for i in (0..2).rev() {
-            let t1 = c.mul_add(f0_ref(m, m), w[2 - i][i + 1]);
-            h0[(i * 2) % 4] = h0[(i * 2) % 4] + t1 * t1;
-            h0[i] = h0[i] + (i as f64 / (1.0 + c.exp())).powi(2);
-            h0[(i * 2) % 4] = h0[(i * 2) % 4] + m[(i + 2) % 3][i];
-        }
-        let mut s2 = cg.constant(0.0);
-        for i in 0..4 {
-            s2 = s2 + (h0[i] - (i as f64).atan().tanh());
-            s2 = (s2 + f0_ref(m, m)).tanh();
-            s2 = s2.mul_add(s2, h0[(i * 2) % 4].sigmoid());
-        }
-        h0[0].tanh() - s2
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.125, 0.125, 0.375, -0.125, -0.125];
-        let cm: [[f64; 3]; 3] = [
-            [-0.75, -0.25, 0.0],
-            [-0.75, 0.0, 0.625],
-            [-0.625, 0.5, -0.875],
-        ];
-        let f = grad!(|x: [f64; 5], w: [[f64; 3]; 3]| {
-            let mut h0 = [w[1][2] + 0.25 - w[0][0].tanh(), sigmoid(x[3]), w[2][0]];
-            let mut s1 = 0.0;
-            for i in 1..x.len() - 1 {
-                if h0[i % 3].powi(2) <= 0.25 {
-                    h0[(i * 2) % 3] += f1(
-                        -sigmoid(h0[(i + 2) % 3]),
-                        [
-                            [2.0, x[(i + 2) % 5], xs[i] * h0[i % 3]],
-                            [
-                                h0[i % 3],
-                                i as f64,
-                                (i as f64).mul_add(h0[i % 3], w[i % 3][(i + 1) % 3]),
-                            ],
-                            [xs[(i + 1) % 5], 0.75, 0.25],
-                        ],
-                        [
-                            [
-                                x[1] * cm[(i + 1) % 3][0],
-                                w[(i * 2) % 3][i % 3],
-                                h0[(i + 2) % 3].powi(i as i32),
-                            ],
-                            [1.5, 0.5, x[i + 1].tanh().exp()],
-                            [-xs[i], 0.5, w[(i + 1) % 3][0]],
-                        ],
-                    );
-                    s1 -= (w[2][(i * 2) % 3] + h0[2]).powi(i as i32).powi(i as i32);
-                }
-            }
-            let h2: [f64; 4] = [0.0; 4];
-            let mut h3 = [
-                -w[1][0].powi(2),
-                w[2][2],
-                x[3].atan() + (1.0 + x[2] * x[2]).sqrt(),
-            ];
-            for i in (0..=2).step_by(2) {
-                if xs[4 - i] <= 0.25 {
-                    h3[(i * 2) % 3] += f1(w[(i + 1) % 3][i], w, w).powi(2);
-                    h0[i] += sigmoid((w[i][(i + 1) % 3] * 1.5).powi(3));
-                } else {
-                    h3[(i * 2) % 3] /= 1.5
-                        + f0(
-                            [
-                                [w[1][i], s1, cm[(i * 2) % 3][2 - i]],
-                                [w[1][(i + 2) % 3], 1.25, 3.0],
-                                [w[(i + 1) % 3][(i + 1) % 3], w[2][2 - i], h0[(i * 2) % 3]],
-                            ],
-                            w,
-                        )
-                        .tanh();
-                }
-                h3[(i * 2) % 3] += 2.0 + (-s1).sin();
-            }
-            let s4 = x[1] / (1.5 + h3[0].tanh()) + x[4];
-            for i in (1..2).rev() {
-                let t5 = (s1 * x[4]).mul_add(s1, w[i][i].sin());
-                h3[(i + 2) % 3] += t5 * (w[(i + 1) % 3][0] * xs[(i * 2) % 5]);
-            }
-            h0[2] * s1 + h2[0] + h3[1] - s4
-        });
-        let plain = |x: [f64; 5], w: [[f64; 3]; 3]| -> f64 {
-            let mut h0 = [w[1][2] + 0.25 - w[0][0].tanh(), sigmoid(x[3]), w[2][0]];
-            let mut s1 = 0.0;
-            for i in 1..x.len() - 1 {
-                if h0[i % 3].powi(2) <= 0.25 {
-                    h0[(i * 2) % 3] += f1(
-                        -sigmoid(h0[(i + 2) % 3]),
-                        [
-                            [2.0, x[(i + 2) % 5], xs[i] * h0[i % 3]],
-                            [
-                                h0[i % 3],
-                                i as f64,
-                                (i as f64).mul_add(h0[i % 3], w[i % 3][(i + 1) % 3]),
-                            ],
-                            [xs[(i + 1) % 5], 0.75, 0.25],
-                        ],
-                        [
-                            [
-                                x[1] * cm[(i + 1) % 3][0],
-                                w[(i * 2) % 3][i % 3],
-                                h0[(i + 2) % 3].powi(i as i32),
-                            ],
-                            [1.5, 0.5, x[i + 1].tanh().exp()],
-                            [-xs[i], 0.5, w[(i + 1) % 3][0]],
-                        ],
-                    );
-                    s1 -= (w[2][(i * 2) % 3] + h0[2]).powi(i as i32).powi(i as i32);
-                }
-            }
-            let h2: [f64; 4] = [0.0; 4];
-            let mut h3 = [
-                -w[1][0].powi(2),
-                w[2][2],
-                x[3].atan() + (1.0 + x[2] * x[2]).sqrt(),
-            ];
-            for i in (0..=2).step_by(2) {
-                if xs[4 - i] <= 0.25 {
-                    h3[(i * 2) % 3] += f1(w[(i + 1) % 3][i], w, w).powi(2);
-                    h0[i] += sigmoid((w[i][(i + 1) % 3] * 1.5).powi(3));
-                } else {
-                    h3[(i * 2) % 3] /= 1.5
-                        + f0(
-                            [
-                                [w[1][i], s1, cm[(i * 2) % 3][2 - i]],
-                                [w[1][(i + 2) % 3], 1.25, 3.0],
-                                [w[(i + 1) % 3][(i + 1) % 3], w[2][2 - i], h0[(i * 2) % 3]],
-                            ],
-                            w,
-                        )
-                        .tanh();
-                }
-                h3[(i * 2) % 3] += 2.0 + (-s1).sin();
-            }
-            let s4 = x[1] / (1.5 + h3[0].tanh()) + x[4];
-            for i in (1..2).rev() {
-                let t5 = (s1 * x[4]).mul_add(s1, w[i][i].sin());
-                h3[(i + 2) % 3] += t5 * (w[(i + 1) % 3][0] * xs[(i * 2) % 5]);
-            }
-            h0[2] * s1 + h2[0] + h3[1] - s4
-        };
-        let reference = GraphFn::<f64, _, 14>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
-                "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13]| {
-                let x = [p0, p1, p2, p3, p4];
-                let w = [[p5, p6, p7], [p8, p9, p10], [p11, p12, p13]];
-                let cg = p0.graph();
-                let mut h0 = [w[1][2] + 0.25 - w[0][0].tanh(), x[3].sigmoid(), w[2][0]];
-                let mut s1 = cg.constant(0.0);
-                for i in 1..x.len() - 1 {
-                    if h0[i % 3].powi(2).value() <= 0.25 {
-                        h0[(i * 2) % 3] = h0[(i * 2) % 3]
-                            + f1_ref(
-                                -h0[(i + 2) % 3].sigmoid(),
-                                [
-                                    [cg.constant(2.0), x[(i + 2) % 5], xs[i] * h0[i % 3]],
-                                    [
-                                        h0[i % 3],
-                                        cg.constant(i as f64),
-                                        cg.constant(i as f64)
-                                            .mul_add(h0[i % 3], w[i % 3][(i + 1) % 3]),
-                                    ],
-                                    [
-                                        cg.constant(xs[(i + 1) % 5]),
-                                        cg.constant(0.75),
-                                        cg.constant(0.25),
-                                    ],
-                                ],
-                                [
-                                    [
-                                        x[1] * cm[(i + 1) % 3][0],
-                                        w[(i * 2) % 3][i % 3],
-                                        h0[(i + 2) % 3].powi(i as i32),
-                                    ],
-                                    [cg.constant(1.5), cg.constant(0.5), x[i + 1].tanh().exp()],
-                                    [cg.constant(-xs[i]), cg.constant(0.5), w[(i + 1) % 3][0]],
-                                ],
-                            );
-                        s1 = s1 - (w[2][(i * 2) % 3] + h0[2]).powi(i as i32).powi(i as i32);
-                    }
-                }
-                let h2 = [cg.constant(0.0); 4];
-                let mut h3 = [
-                    -w[1][0].powi(2),
-                    w[2][2],
-                    x[3].atan() + (1.0 + x[2] * x[2]).sqrt(),
-                ];
-                for i in (0..=2).step_by(2) {
-                    if xs[4 - i] <= 0.25 {
-                        h3[(i * 2) % 3] = h3[(i * 2) % 3] + f1_ref(w[(i + 1) % 3][i], w, w).powi(2);
-                        h0[i] = h0[i] + (w[i][(i + 1) % 3] * 1.5).powi(3).sigmoid();
-                    } else {
-                        h3[(i * 2) % 3] = h3[(i * 2) % 3]
-                            / (1.5
-                                + f0_ref(
-                                    [
-                                        [w[1][i], s1, cg.constant(cm[(i * 2) % 3][2 - i])],
-                                        [w[1][(i + 2) % 3], cg.constant(1.25), cg.constant(3.0)],
-                                        [w[(i + 1) % 3][(i + 1) % 3], w[2][2 - i], h0[(i * 2) % 3]],
-                                    ],
-                                    w,
-                                )
-                                .tanh());
-                    }
-                    h3[(i * 2) % 3] = h3[(i * 2) % 3] + (2.0 + (-s1).sin());
-                }
-                let s4 = x[1] / (1.5 + h3[0].tanh()) + x[4];
-                for i in (1..2).rev() {
-                    let t5 = (s1 * x[4]).mul_add(s1, w[i][i].sin());
-                    h3[(i + 2) % 3] = h3[(i + 2) % 3] + t5 * (w[(i + 1) % 3][0] * xs[(i * 2) % 5]);
-                }
-                h0[2] * s1 + h2[0] + h3[1] - s4
-            },
-        );
-        let x: [f64; 5] = [-0.625, 0.4375, 0.4375, -0.8125, 1.25];
-        let w: [[f64; 3]; 3] = [
-            [-0.125, -0.875, 0.375],
-            [0.9375, 0.25, 0.375],
-            [0.25, 0.1875, -0.1875],
-        ];
-        let at: [f64; 14] = [
-            -0.625, 0.4375, 0.4375, -0.8125, 1.25, -0.125, -0.875, 0.375, 0.9375, 0.25, 0.375,
-            0.25, 0.1875, -0.1875,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]",
-                "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]"
-            ]
-        );
-        let g = f.grad(x, w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w),
-            [
-                g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0],
-                g.1[1][1], g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2],
-            ],
-        );
-    }
-}
-
-/// `g0(f64, f64)`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; `f2(f64, [f64; 4])`, loops nested 1 deep, 46 operations; the closure has 59 operations unrolled.
-mod case_19 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable(grad = g0_grad)]
-    fn g0(x: f64, y: f64) -> f64 {
-        (0.75 * x - y).exp()
-    }
-
-    fn g0_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
-        [dout * 0.75 * out, -dout * out]
-    }
-
-    fn g0_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        (0.75 * x - y).exp()
-    }
-
-    #[backprop::differentiable(grad = g1_grad)]
-    fn g1(w: [[f64; 2]; 2]) -> f64 {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
-    }
-
-    fn g1_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
-        [
-            [dout * w[1][1], -dout * w[1][0]],
-            [-dout * w[0][1], dout * w[0][0]],
-        ]
-    }
-
-    fn g1_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
-    }
-
-    #[backprop::differentiable]
-    fn f2(c: f64, x: [f64; 4]) -> f64 {
-        let mut s0 = 1.0;
-        let s1: f64 = 1.0;
-        for i in 0..x.len() {
-            s0 += x[(i + 2) % 4].atan();
-        }
-        let mut s2 = 1.0;
-        for i in (1..4).rev() {
-            if c * s0 <= 0.5 {
-                s2 -= s0.exp().powi(i as i32) + c;
-                s0 = s0 * 0.5 + (sigmoid(c) + c.powi(2));
-            }
-        }
-        let mut s3 = 0.0;
-        for i in (1..4).rev() {
-            s3 += x[i];
-        }
-        s0 - s1 - s2.sin() + softplus(s3)
-    }
-
-    fn f2_ref<'g>(c: Var<'g, f64>, x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(1.0);
-        let s1 = cg.constant(1.0);
-        for i in 0..x.len() {
-            s0 = s0 + x[(i + 2) % 4].atan();
-        }
-        let mut s2 = cg.constant(1.0);
-        for i in (1..4).rev() {
-            if (c * s0).value() <= 0.5 {
-                s2 = s2 - (s0.exp().powi(i as i32) + c);
-                s0 = s0 * 0.5 + (c.sigmoid() + c.powi(2));
-            }
-        }
-        let mut s3 = cg.constant(0.0);
-        for i in (1..4).rev() {
-            s3 = s3 + x[i];
-        }
-        s0 - s1 - s2.sin() + s3.softplus()
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.875, -0.25, -1.0, 0.375, -0.875];
-        let cm: [[f64; 3]; 3] = [
-            [-0.875, 0.0, -0.875],
-            [0.0, -0.5, -0.75],
-            [0.625, 1.0, -0.375],
-        ];
-        let f = grad!(|x: [f64; 4], c: f64| {
-            let mut s0 = (-x[1]).powi(2);
-            for i in 1..4 {
-                if f2(i as f64, x) <= 0.5 {
-                    s0 += g0(0.5, x[i].cos());
-                }
-                s0 += cm[(i * 2) % 3][(i + 1) % 3];
-                s0 += -softplus(xs[i].mul_add(c, x[(i + 1) % 4]));
-            }
-            let mut s1 = sigmoid(s0) + c;
-            let mut h2 = [1.25 - xs[4], -s0 + -x[0]];
-            for i in (0..2).rev() {
-                if i != 0 {
-                    h2[1 - i] -= c * s1.atan();
-                }
-                s1 += (xs[4 - i] + s0 - x[i + 1]) / (0.5 + sigmoid(x[i + 1] + x[3 - i]));
-                let t3 = s0.exp().powi(3);
-                h2[i] += t3 * ((i + 1) as f64 + 1.25);
-            }
-            s0 + s1 + h2[1] + g0(c, x[3]) + g1([[x[0], x[1]], [c, c]])
-        });
-        let plain = |x: [f64; 4], c: f64| -> f64 {
-            let mut s0 = (-x[1]).powi(2);
-            for i in 1..4 {
-                if f2(i as f64, x) <= 0.5 {
-                    s0 += g0(0.5, x[i].cos());
-                }
-                s0 += cm[(i * 2) % 3][(i + 1) % 3];
-                s0 += -softplus(xs[i].mul_add(c, x[(i + 1) % 4]));
-            }
-            let mut s1 = sigmoid(s0) + c;
-            let mut h2 = [1.25 - xs[4], -s0 + -x[0]];
-            for i in (0..2).rev() {
-                if i != 0 {
-                    h2[1 - i] -= c * s1.atan();
-                }
-                s1 += (xs[4 - i] + s0 - x[i + 1]) / (0.5 + sigmoid(x[i + 1] + x[3 - i]));
-                let t3 = s0.exp().powi(3);
-                h2[i] += t3 * ((i + 1) as f64 + 1.25);
-            }
-            s0 + s1 + h2[1] + g0(c, x[3]) + g1([[x[0], x[1]], [c, c]])
-        };
-        let reference = GraphFn::<f64, _, 5>::new(
-            ["x[0]", "x[1]", "x[2]", "x[3]", "c"],
-            |[p0, p1, p2, p3, p4]| {
-                let x = [p0, p1, p2, p3];
-                let c = p4;
-                let cg = p0.graph();
-                let mut s0 = (-x[1]).powi(2);
-                for i in 1..4 {
-                    if f2_ref(cg.constant(i as f64), x).value() <= 0.5 {
-                        s0 = s0 + g0_ref(cg.constant(0.5), x[i].cos());
-                    }
-                    s0 = s0 + cm[(i * 2) % 3][(i + 1) % 3];
-                    s0 = s0 + -cg.constant(xs[i]).mul_add(c, x[(i + 1) % 4]).softplus();
-                }
-                let mut s1 = s0.sigmoid() + c;
-                let mut h2 = [cg.constant(1.25 - xs[4]), -s0 + -x[0]];
-                for i in (0..2).rev() {
-                    if i != 0 {
-                        h2[1 - i] = h2[1 - i] - c * s1.atan();
-                    }
-                    s1 = s1 + (xs[4 - i] + s0 - x[i + 1]) / (0.5 + (x[i + 1] + x[3 - i]).sigmoid());
-                    let t3 = s0.exp().powi(3);
-                    h2[i] = h2[i] + t3 * ((i + 1) as f64 + 1.25);
-                }
-                s0 + s1 + h2[1] + g0_ref(c, x[3]) + g1_ref([[x[0], x[1]], [c, c]])
-            },
-        );
-        let x: [f64; 4] = [-0.875, 1.25, -1.0, -0.25];
-        let c: f64 = -0.125;
-        let at: [f64; 5] = [-0.875, 1.25, -1.0, -0.25, -0.125];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "c"]);
-        let g = f.grad(x, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, c),
-            [g.0[0], g.0[1], g.0[2], g.0[3], g.1],
-        );
-    }
-}
-
-/// `g0([f64; 2], f64)`, custom derivative; `g1(f64, f64)`, custom derivative; the closure has 85 operations unrolled.
-mod case_20 {
-    use super::check;
-    use backprop::rules::softplus;
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable(grad = g0_grad)]
-    fn g0(v: [f64; 2], k: f64) -> f64 {
-        (v[0] * k).tanh() + 0.25 * v[1]
-    }
-
-    fn g0_grad(v: [f64; 2], k: f64, _out: f64, dout: f64) -> ([f64; 2], f64) {
-        let t = (v[0] * k).tanh();
-        let d = dout * (1.0 - t * t);
-        ([d * k, dout * 0.25], d * v[0])
-    }
-
-    fn g0_ref<'g>(v: [Var<'g, f64>; 2], k: Var<'g, f64>) -> Var<'g, f64> {
-        (v[0] * k).tanh() + 0.25 * v[1]
-    }
-
-    #[backprop::differentiable(grad = g1_grad)]
-    fn g1(x: f64, y: f64) -> f64 {
-        1.25 * x.sin() + 3.0 * y
-    }
-
-    fn g1_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
-        [dout * 1.25 * x.cos(), dout * 3.0]
-    }
-
-    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        1.25 * x.sin() + 3.0 * y
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.375, -0.75, -0.375, -0.875, -1.0];
-        let cm: [[f64; 3]; 3] = [
-            [-0.875, 1.0, 0.375],
-            [0.625, -0.875, -0.375],
-            [-1.0, -0.5, 0.375],
-        ];
-        let f = grad!(|w: [[f64; 2]; 2], b: [f64; 3]| {
-            let mut s0 = 0.0;
-            for i in 1..4 {
-                let t1 = cm[0][(i + 1) % 3];
-                s0 += t1 * -b[i % 3];
-            }
-            let mut s2 = w[1][0].tanh();
-            for i in 0..3 {
-                for j in (0..=b.len()).step_by(3) {
-                    s2 *= 0.75;
-                    if i > 2 {
-                        s0 -= 0.5 * b[2] * b[i].sin().atan();
-                        s0 -= w[(i + 2) % 2][i % 2].tanh().sin().exp();
-                    }
-                    let t3 = softplus(xs[1]) + w[j % 2][(i * 2) % 2];
-                    s2 += t3 * b[(j * 2) % 3];
-                }
-                for j in 0..i {
-                    let t4 = b[j].cos() - g1(1.5, s0);
-                    s0 += t4 * (1.0 + i as f64 * i as f64).ln();
-                    s2 += (-cm[i][(j * 2) % 3].powi(j as i32)).sin().exp();
-                }
-            }
-            s0 - s2.sin() + g0([w[1][0], w[1][1]], b[0]) + g1(b[2], b[0])
-        });
-        let plain = |w: [[f64; 2]; 2], b: [f64; 3]| -> f64 {
-            let mut s0 = 0.0;
-            for i in 1..4 {
-                let t1 = cm[0][(i + 1) % 3];
-                s0 += t1 * -b[i % 3];
-            }
-            let mut s2 = w[1][0].tanh();
-            for i in 0..3 {
-                for j in (0..=b.len()).step_by(3) {
-                    s2 *= 0.75;
-                    if i > 2 {
-                        s0 -= 0.5 * b[2] * b[i].sin().atan();
-                        s0 -= w[(i + 2) % 2][i % 2].tanh().sin().exp();
-                    }
-                    let t3 = softplus(xs[1]) + w[j % 2][(i * 2) % 2];
-                    s2 += t3 * b[(j * 2) % 3];
-                }
-                for j in 0..i {
-                    let t4 = b[j].cos() - g1(1.5, s0);
-                    s0 += t4 * (1.0 + i as f64 * i as f64).ln();
-                    s2 += (-cm[i][(j * 2) % 3].powi(j as i32)).sin().exp();
-                }
-            }
-            s0 - s2.sin() + g0([w[1][0], w[1][1]], b[0]) + g1(b[2], b[0])
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let w = [[p0, p1], [p2, p3]];
-                let b = [p4, p5, p6];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.0);
-                for i in 1..4 {
-                    let t1 = cg.constant(cm[0][(i + 1) % 3]);
-                    s0 = s0 + t1 * -b[i % 3];
-                }
-                let mut s2 = w[1][0].tanh();
-                for i in 0..3 {
-                    for j in (0..=b.len()).step_by(3) {
-                        s2 = s2 * 0.75;
-                        if i > 2 {
-                            s0 = s0 - 0.5 * b[2] * b[i].sin().atan();
-                            s0 = s0 - w[(i + 2) % 2][i % 2].tanh().sin().exp();
-                        }
-                        let t3 = softplus(xs[1]) + w[j % 2][(i * 2) % 2];
-                        s2 = s2 + t3 * b[(j * 2) % 3];
-                    }
-                    for j in 0..i {
-                        let t4 = b[j].cos() - g1_ref(cg.constant(1.5), s0);
-                        s0 = s0 + t4 * (1.0 + i as f64 * i as f64).ln();
-                        s2 = s2 + (-cm[i][(j * 2) % 3].powi(j as i32)).sin().exp();
-                    }
-                }
-                s0 - s2.sin() + g0_ref([w[1][0], w[1][1]], b[0]) + g1_ref(b[2], b[0])
-            },
-        );
-        let w: [[f64; 2]; 2] = [[-0.625, -0.9375], [-0.6875, 0.25]];
-        let b: [f64; 3] = [-0.8125, -1.1875, 1.1875];
-        let at: [f64; 7] = [-0.625, -0.9375, -0.6875, 0.25, -0.8125, -1.1875, 1.1875];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]"]
-        );
-        let g = f.grad(w, b);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b),
-            [
-                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.1[2],
-            ],
-        );
-    }
-}
-
-/// `f0([[f64; 3]; 2])`, loops nested 1 deep, 51 operations; `f1(f64)`, loops nested 1 deep, 57 operations; the closure has 57 operations unrolled.
-mod case_21 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 3]; 2]) -> f64 {
-        let mut h0 = [0.0; 2];
-        let mut h1 = [0.0; 2];
-        for i in 0..=w.len() {
-            if i % 2 == 0 {
-                h1[(i * 2) % 2] = w[1][i];
-            } else {
-                h1[i % 2] += w[(i * 2) % 2][2 - i];
-                h1[(i * 2) % 2] -= i as f64 - 0.25;
-            }
-            if i != 2 {
-                h1[(i + 2) % 2] += w[i % 2][(i + 2) % 3].powi(2) * h1[(i * 2) % 2];
-            }
-            if -w[(i * 2) % 2][i] > 0.0 {
-                h0[(i + 1) % 2] -= (w[i % 2][(i + 1) % 3] + -w[i % 2][i]).powi(2);
-            } else {
-                h1[(i * 2) % 2] += w[(i + 1) % 2][2 - i];
-            }
-        }
-        let mut s2 = 0.0;
-        for i in 1..4 {
-            if w[(i + 2) % 2][(i + 1) % 3].cos() <= 0.5 {
-                h1[1] += w[i % 2][(i + 2) % 3];
-                h1[1] += w[(i * 2) % 2][(i + 2) % 3].atan().powi(3) + w[0][i % 3];
-            } else {
-                s2 += -(w[(i * 2) % 2][(i + 1) % 3] - 0.75 + (1.5 + i as f64));
-                h0[(i + 2) % 2] /= 1.5 + (w[i % 2][i % 3] * 0.75).tanh();
-            }
-        }
-        softplus(h0[0]) + h1[1] + s2
-    }
-
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        let mut h1 = [cg.constant(0.0); 2];
-        for i in 0..=w.len() {
-            if i % 2 == 0 {
-                h1[(i * 2) % 2] = w[1][i];
-            } else {
-                h1[i % 2] = h1[i % 2] + w[(i * 2) % 2][2 - i];
-                h1[(i * 2) % 2] = h1[(i * 2) % 2] - (i as f64 - 0.25);
-            }
-            if i != 2 {
-                h1[(i + 2) % 2] = h1[(i + 2) % 2] + w[i % 2][(i + 2) % 3].powi(2) * h1[(i * 2) % 2];
-            }
-            if (-w[(i * 2) % 2][i]).value() > 0.0 {
-                h0[(i + 1) % 2] = h0[(i + 1) % 2] - (w[i % 2][(i + 1) % 3] + -w[i % 2][i]).powi(2);
-            } else {
-                h1[(i * 2) % 2] = h1[(i * 2) % 2] + w[(i + 1) % 2][2 - i];
-            }
-        }
-        let mut s2 = cg.constant(0.0);
-        for i in 1..4 {
-            if w[(i + 2) % 2][(i + 1) % 3].cos().value() <= 0.5 {
-                h1[1] = h1[1] + w[i % 2][(i + 2) % 3];
-                h1[1] = h1[1] + (w[(i * 2) % 2][(i + 2) % 3].atan().powi(3) + w[0][i % 3]);
-            } else {
-                s2 = s2 + -(w[(i * 2) % 2][(i + 1) % 3] - 0.75 + (1.5 + i as f64));
-                h0[(i + 2) % 2] = h0[(i + 2) % 2] / (1.5 + (w[i % 2][i % 3] * 0.75).tanh());
-            }
-        }
-        h0[0].softplus() + h1[1] + s2
-    }
-
-    #[backprop::differentiable]
-    fn f1(c: f64) -> f64 {
-        let mut s0 = 1.0;
-        let mut h1 = [c.exp(), c.tanh() / (0.5 + sigmoid(c))];
-        for i in (1..3).step_by(2) {
-            if i % 2 == 0 {
-                s0 -= h1[1].powi(i as i32).tanh().exp() - c.tanh().exp().tanh();
-            } else {
-                h1[(i + 2) % 2] += h1[i % 2];
-                s0 = (s0 + (i + 1) as f64).tanh();
-            }
-            h1[i % 2] += softplus(c).sin() + 0.5;
-            if -c > 0.5 {
-                s0 += c.sin().exp().powi(i as i32);
-                h1[(i * 2) % 2] += h1[0].atan();
-            }
-        }
-        let mut h2 = [0.0; 2];
-        let mut s3 = 0.0;
-        for i in 0..2 {
-            s0 += (c * (i + 1) as f64).tanh() / (1.0 + (h1[i] + 1.5).exp());
-            s3 += f0([
-                [i as f64, 0.5, softplus(h1[i])],
-                [0.75, 0.75, (i as f64).powi(i as i32)],
-            ]);
-            let t4 = c;
-            h2[1 - i] += t4 * c.tanh();
-        }
-        let mut s5 = 0.0;
-        for i in 1..2 {
-            s5 += s0.powi(3).cos();
-            h2[(i + 1) % 2] = h1[(i * 2) % 2].powi(3);
-            s3 += f0([[h2[i] + c, 0.25 * c, i as f64], [0.25, c, c.powi(2)]]);
-        }
-        (s0.tanh() + softplus(h1[1]) + h2[1] + softplus(s3)) * s5
-    }
-
-    fn f1_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(1.0);
-        let mut h1 = [c.exp(), c.tanh() / (0.5 + c.sigmoid())];
-        for i in (1..3).step_by(2) {
-            if i % 2 == 0 {
-                s0 = s0 - (h1[1].powi(i as i32).tanh().exp() - c.tanh().exp().tanh());
-            } else {
-                h1[(i + 2) % 2] = h1[(i + 2) % 2] + h1[i % 2];
-                s0 = (s0 + (i + 1) as f64).tanh();
-            }
-            h1[i % 2] = h1[i % 2] + (c.softplus().sin() + 0.5);
-            if (-c).value() > 0.5 {
-                s0 = s0 + c.sin().exp().powi(i as i32);
-                h1[(i * 2) % 2] = h1[(i * 2) % 2] + h1[0].atan();
-            }
-        }
-        let mut h2 = [cg.constant(0.0); 2];
-        let mut s3 = cg.constant(0.0);
-        for i in 0..2 {
-            s0 = s0 + (c * (i + 1) as f64).tanh() / (1.0 + (h1[i] + 1.5).exp());
-            s3 = s3
-                + f0_ref([
-                    [cg.constant(i as f64), cg.constant(0.5), h1[i].softplus()],
-                    [
-                        cg.constant(0.75),
-                        cg.constant(0.75),
-                        cg.constant((i as f64).powi(i as i32)),
-                    ],
-                ]);
-            let t4 = c;
-            h2[1 - i] = h2[1 - i] + t4 * c.tanh();
-        }
-        let mut s5 = cg.constant(0.0);
-        for i in 1..2 {
-            s5 = s5 + s0.powi(3).cos();
-            h2[(i + 1) % 2] = h1[(i * 2) % 2].powi(3);
-            s3 = s3
-                + f0_ref([
-                    [h2[i] + c, 0.25 * c, cg.constant(i as f64)],
-                    [cg.constant(0.25), c, c.powi(2)],
-                ]);
-        }
-        (s0.tanh() + h1[1].softplus() + h2[1] + s3.softplus()) * s5
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [1.0, 1.0, 0.5, -0.875, 0.375];
-        let f = grad!(|w: [[f64; 3]; 2], c: f64| {
-            let mut h0 = [w[0][1].atan().tanh().exp(), 1.5 * f0(w), c];
-            for i in 0..w.len() - 1 {
-                h0[i] = f1(w[(i * 2) % 2][i] * c).sin();
-                h0[2 - i] /= 1.0
-                    + (1.0 + h0[(i * 2) % 3] * h0[(i * 2) % 3]).ln()
-                        * (1.0 + h0[(i * 2) % 3] * h0[(i * 2) % 3]).ln();
-                for j in (i..i + 1).step_by(2) {
-                    if j % 2 == 0 {
-                        h0[(j + 1) % 3] += c;
-                        h0[i] *= 0.5;
-                    } else {
-                        h0[(j * 2) % 3] += f1(i as f64).powi(2);
-                        h0[(i + 1) % 3] += softplus(c).atan() + sigmoid(w[i + 1][i]).atan();
-                    }
-                    h0[(j + 2) % 3] += c;
-                }
-            }
-            let mut h1 = [0.0; 3];
-            for i in 1..4 {
-                if h0[(i + 1) % 3] <= 0.5 {
-                    h1[(i + 2) % 3] -= -(1.0 + w[i % 2][2].atan() * w[i % 2][2].atan()).ln();
-                } else {
-                    h0[(i + 1) % 3] *= (c + xs[i]).cos();
-                }
-            }
-            let s2: f64 = 0.0;
-            for i in 0..4 {
-                if i > 0 {
-                    h1[i % 3] *= 0.5 + sigmoid(h0[(i * 2) % 3].mul_add(w[(i * 2) % 2][i % 3], c));
-                } else {
-                    h0[(i * 2) % 3] += (i + 1) as f64;
-                    h0[2] += xs[i + 1];
-                }
-            }
-            h0[1] + h1[1] + s2
-        });
-        let plain = |w: [[f64; 3]; 2], c: f64| -> f64 {
-            let mut h0 = [w[0][1].atan().tanh().exp(), 1.5 * f0(w), c];
-            for i in 0..w.len() - 1 {
-                h0[i] = f1(w[(i * 2) % 2][i] * c).sin();
-                h0[2 - i] /= 1.0
-                    + (1.0 + h0[(i * 2) % 3] * h0[(i * 2) % 3]).ln()
-                        * (1.0 + h0[(i * 2) % 3] * h0[(i * 2) % 3]).ln();
-                for j in (i..i + 1).step_by(2) {
-                    if j % 2 == 0 {
-                        h0[(j + 1) % 3] += c;
-                        h0[i] *= 0.5;
-                    } else {
-                        h0[(j * 2) % 3] += f1(i as f64).powi(2);
-                        h0[(i + 1) % 3] += softplus(c).atan() + sigmoid(w[i + 1][i]).atan();
-                    }
-                    h0[(j + 2) % 3] += c;
-                }
-            }
-            let mut h1 = [0.0; 3];
-            for i in 1..4 {
-                if h0[(i + 1) % 3] <= 0.5 {
-                    h1[(i + 2) % 3] -= -(1.0 + w[i % 2][2].atan() * w[i % 2][2].atan()).ln();
-                } else {
-                    h0[(i + 1) % 3] *= (c + xs[i]).cos();
-                }
-            }
-            let s2: f64 = 0.0;
-            for i in 0..4 {
-                if i > 0 {
-                    h1[i % 3] *= 0.5 + sigmoid(h0[(i * 2) % 3].mul_add(w[(i * 2) % 2][i % 3], c));
-                } else {
-                    h0[(i * 2) % 3] += (i + 1) as f64;
-                    h0[2] += xs[i + 1];
-                }
-            }
-            h0[1] + h1[1] + s2
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let w = [[p0, p1, p2], [p3, p4, p5]];
-                let c = p6;
-                let cg = p0.graph();
-                let mut h0 = [w[0][1].atan().tanh().exp(), 1.5 * f0_ref(w), c];
-                for i in 0..w.len() - 1 {
-                    h0[i] = f1_ref(w[(i * 2) % 2][i] * c).sin();
-                    h0[2 - i] = h0[2 - i]
-                        / (1.0
-                            + (1.0 + h0[(i * 2) % 3] * h0[(i * 2) % 3]).ln()
-                                * (1.0 + h0[(i * 2) % 3] * h0[(i * 2) % 3]).ln());
-                    for j in (i..i + 1).step_by(2) {
-                        if j % 2 == 0 {
-                            h0[(j + 1) % 3] = h0[(j + 1) % 3] + c;
-                            h0[i] = h0[i] * 0.5;
-                        } else {
-                            h0[(j * 2) % 3] =
-                                h0[(j * 2) % 3] + f1_ref(cg.constant(i as f64)).powi(2);
-                            h0[(i + 1) % 3] = h0[(i + 1) % 3]
-                                + (c.softplus().atan() + w[i + 1][i].sigmoid().atan());
-                        }
-                        h0[(j + 2) % 3] = h0[(j + 2) % 3] + c;
-                    }
-                }
-                let mut h1 = [cg.constant(0.0); 3];
-                for i in 1..4 {
-                    if h0[(i + 1) % 3].value() <= 0.5 {
-                        h1[(i + 2) % 3] =
-                            h1[(i + 2) % 3] - -(1.0 + w[i % 2][2].atan() * w[i % 2][2].atan()).ln();
-                    } else {
-                        h0[(i + 1) % 3] = h0[(i + 1) % 3] * (c + xs[i]).cos();
-                    }
-                }
-                let s2 = cg.constant(0.0);
-                for i in 0..4 {
-                    if i > 0 {
-                        h1[i % 3] = h1[i % 3]
-                            * (0.5 + h0[(i * 2) % 3].mul_add(w[(i * 2) % 2][i % 3], c).sigmoid());
-                    } else {
-                        h0[(i * 2) % 3] = h0[(i * 2) % 3] + (i + 1) as f64;
-                        h0[2] = h0[2] + xs[i + 1];
-                    }
-                }
-                h0[1] + h1[1] + s2
-            },
-        );
-        let w: [[f64; 3]; 2] = [[0.1875, -0.375, 0.4375], [0.6875, -0.875, 0.3125]];
-        let c: f64 = 0.1875;
-        let at: [f64; 7] = [0.1875, -0.375, 0.4375, 0.6875, -0.875, 0.3125, 0.1875];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "c"]
-        );
-        let g = f.grad(w, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, c),
-            [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
-            ],
-        );
-    }
-}
-
-/// `g0(f64)`, custom derivative; the closure has 22 operations unrolled.
-mod case_22 {
-    use super::check;
-    use backprop::rules::sigmoid;
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable(grad = g0_grad)]
-    fn g0(x: f64) -> f64 {
-        if x >= 0.0 {
-            1.0 / (1.0 + (-x).exp())
-        } else {
-            let e = x.exp();
-            e / (1.0 + e)
-        }
-    }
-
-    fn g0_grad(_x: f64, out: f64, dout: f64) -> [f64; 1] {
-        [dout * out * (1.0 - out)]
-    }
-
-    fn g0_ref<'g>(x: Var<'g, f64>) -> Var<'g, f64> {
-        x.sigmoid()
-    }
-
-    #[test]
-    fn case() {
-        let cm: [[f64; 3]; 3] = [
-            [0.75, 0.75, 0.375],
-            [0.375, 0.125, 0.5],
-            [-1.0, 0.125, 0.375],
-        ];
-        let f = grad!(|w: [[f64; 2]; 2]| {
-            let mut s0 = 0.0;
-            for i in (1..2).rev() {
-                s0 += (w[(i * 2) % 2][0] + w[1 - i][i] * i as f64).sin();
-                if g0(i as f64) > 0.5 {
-                    s0 -= sigmoid(cm[i + 1][2]) / (1.0 + s0 * s0);
-                    s0 -= w[(i * 2) % 2][i];
-                }
-                s0 = s0 * 0.5 + w[(i + 1) % 2][(i * 2) % 2];
-            }
-            let mut h1 = [w[0][0] * sigmoid(w[1][0]), g0(s0.mul_add(s0, cm[1][2]))];
-            let s2: f64 = 1.0;
-            for i in 0..2 {
-                if i < 1 {
-                    h1[(i * 2) % 2] += w[i][i];
-                }
-            }
-            (s0 - h1[1]) * s2 + g0(w[1][0])
-        });
-        let plain = |w: [[f64; 2]; 2]| -> f64 {
-            let mut s0 = 0.0;
-            for i in (1..2).rev() {
-                s0 += (w[(i * 2) % 2][0] + w[1 - i][i] * i as f64).sin();
-                if g0(i as f64) > 0.5 {
-                    s0 -= sigmoid(cm[i + 1][2]) / (1.0 + s0 * s0);
-                    s0 -= w[(i * 2) % 2][i];
-                }
-                s0 = s0 * 0.5 + w[(i + 1) % 2][(i * 2) % 2];
-            }
-            let mut h1 = [w[0][0] * sigmoid(w[1][0]), g0(s0.mul_add(s0, cm[1][2]))];
-            let s2: f64 = 1.0;
-            for i in 0..2 {
-                if i < 1 {
-                    h1[(i * 2) % 2] += w[i][i];
-                }
-            }
-            (s0 - h1[1]) * s2 + g0(w[1][0])
-        };
-        let reference = GraphFn::<f64, _, 4>::new(
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
-            |[p0, p1, p2, p3]| {
-                let w = [[p0, p1], [p2, p3]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.0);
-                for i in (1..2).rev() {
-                    s0 = s0 + (w[(i * 2) % 2][0] + w[1 - i][i] * i as f64).sin();
-                    if g0_ref(cg.constant(i as f64)).value() > 0.5 {
-                        s0 = s0 - sigmoid(cm[i + 1][2]) / (1.0 + s0 * s0);
-                        s0 = s0 - w[(i * 2) % 2][i];
-                    }
-                    s0 = s0 * 0.5 + w[(i + 1) % 2][(i * 2) % 2];
-                }
-                let mut h1 = [
-                    w[0][0] * w[1][0].sigmoid(),
-                    g0_ref(s0.mul_add(s0, cg.constant(cm[1][2]))),
-                ];
-                let s2 = cg.constant(1.0);
-                for i in 0..2 {
-                    if i < 1 {
-                        h1[(i * 2) % 2] = h1[(i * 2) % 2] + w[i][i];
-                    }
-                }
-                (s0 - h1[1]) * s2 + g0_ref(w[1][0])
-            },
-        );
-        let w: [[f64; 2]; 2] = [[0.875, -0.25], [0.375, -0.4375]];
-        let at: [f64; 4] = [0.875, -0.25, 0.375, -0.4375];
-        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
-        let g = f.grad(w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w),
-            [g[0][0], g[0][1], g[1][0], g[1][1]],
-        );
-    }
-}
-
-/// `f0([[f64; 2]; 2], f64)`, loops nested 1 deep, 41 operations; `f1([[f64; 2]; 2], [f64; 3])`, loops nested 2 deep, 59 operations; `g2([[f64; 2]; 2])`, custom derivative; the closure has 21 operations unrolled.
-mod case_23 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(w: [[f64; 2]; 2], c: f64) -> f64 {
-        let mut h0 = [c.cos() + c, sigmoid(w[1][0]), c.tanh().sin()];
-        for i in 1..4 {
-            h0[2] = c * w[(i * 2) % 2][(i + 2) % 2].powi(3).powi(2);
-        }
-        let mut s1 = 0.5;
-        for i in 0..2 {
-            if i as f64 * 1.5 <= 0.0 {
-                h0[1] += (0.5 * w[1 - i][1 - i] - 0.25)
-                    / (1.0 + sigmoid(w[(i + 2) % 2][i]) * sigmoid(w[(i + 2) % 2][i]));
-                s1 += sigmoid(h0[i]).powi(2);
-            }
-            s1 += w[i][1 - i];
-            if h0[i + 1] + w[1 - i][1 - i] >= 0.25 {
-                h0[i] += h0[i];
-            } else {
-                s1 += 2.0 + c;
-                h0[i] += ((i as f64).cos() + (h0[i] - h0[i])).cos();
-            }
-        }
-        softplus(h0[1]) * s1
-    }
-
-    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 2], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut h0 = [c.cos() + c, w[1][0].sigmoid(), c.tanh().sin()];
-        for i in 1..4 {
-            h0[2] = c * w[(i * 2) % 2][(i + 2) % 2].powi(3).powi(2);
-        }
-        let mut s1 = cg.constant(0.5);
-        for i in 0..2 {
-            if i as f64 * 1.5 <= 0.0 {
-                h0[1] = h0[1]
-                    + (0.5 * w[1 - i][1 - i] - 0.25)
-                        / (1.0 + w[(i + 2) % 2][i].sigmoid() * w[(i + 2) % 2][i].sigmoid());
-                s1 = s1 + h0[i].sigmoid().powi(2);
-            }
-            s1 = s1 + w[i][1 - i];
-            if (h0[i + 1] + w[1 - i][1 - i]).value() >= 0.25 {
-                h0[i] = h0[i] + h0[i];
-            } else {
-                s1 = s1 + (2.0 + c);
-                h0[i] = h0[i] + ((i as f64).cos() + (h0[i] - h0[i])).cos();
-            }
-        }
-        h0[1].softplus() * s1
-    }
-
-    #[backprop::differentiable]
-    fn f1(w: [[f64; 2]; 2], x: [f64; 3]) -> f64 {
-        let mut s0 = 1.0;
-        let mut h1 = [x[1], x[2].atan(), w[1][1] * w[1][1]];
-        for i in (1..3).step_by(3) {
-            s0 += (x[i] + 0.5).atan();
-        }
-        let mut h2 = [
-            (w[0][1] + w[0][0]).sin().exp(),
-            x[0].powi(2) / (1.5 + w[0][0].tanh()),
-            s0,
-        ];
-        let mut s3 = x[2];
-        for i in 0..2 {
-            h2[i] *= 0.5 + sigmoid(w[(i + 2) % 2][i]);
-        }
-        let mut s4 = 0.5;
-        let mut h5 = [s3.tanh().cos(), h2[2]];
-        for i in (1..=3).step_by(3) {
-            for j in 0..i {
-                if w[(j + 1) % 2][(i + j) % 2].cos() >= 0.5 {
-                    h5[(j * 2) % 2] += f0(w, s3);
-                    s0 += 0.75 - (1.0 + x[j] * x[j]).sqrt() * (w[1][j % 2] + s0);
-                } else {
-                    s4 += f0([[1.5, 0.5], [h5[(j + 2) % 2], x[j]]], 2.0).sin().exp()
-                        / (1.5
-                            + w[(i + j) % 2][i % 2]
-                                .mul_add(h1[i % 3], w[(i + 2) % 2][(j * 2) % 2])
-                                .tanh());
-                }
-            }
-            for j in (0..i + 1).step_by(3) {
-                s3 -= f0(
-                    [
-                        [
-                            w[(i * 2) % 2][(i + 1) % 2] * 1.5,
-                            w[1][1] / (1.0 + w[(j + 1) % 2][(j * 2) % 2].exp()),
-                        ],
-                        [w[i % 2][(j * 2) % 2] / (1.0 + x[0] * x[0]), x[2]],
-                    ],
-                    0.25,
-                );
-                h1[j % 3] = w[i % 2][(j + 1) % 2].tanh().atan();
-                if x[(i * 2) % 3].atan() > 0.0 {
-                    h2[i % 3] = (1.0 + (i as f64 - i as f64) * (i as f64 - i as f64)).sqrt() - 0.25;
-                    h1[i % 3] = -(x[1] / (1.0 + x[(i * 2) % 3].exp()));
-                }
-            }
-        }
-        s0 + h1[0].sin() - h2[2] - s3 + s4 - h5[0].sin()
-    }
-
-    fn f1_ref<'g>(w: [[Var<'g, f64>; 2]; 2], x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
-        let cg = w[0][0].graph();
-        let mut s0 = cg.constant(1.0);
-        let mut h1 = [x[1], x[2].atan(), w[1][1] * w[1][1]];
-        for i in (1..3).step_by(3) {
-            s0 = s0 + (x[i] + 0.5).atan();
-        }
-        let mut h2 = [
-            (w[0][1] + w[0][0]).sin().exp(),
-            x[0].powi(2) / (1.5 + w[0][0].tanh()),
-            s0,
-        ];
-        let mut s3 = x[2];
-        for i in 0..2 {
-            h2[i] = h2[i] * (0.5 + w[(i + 2) % 2][i].sigmoid());
-        }
-        let mut s4 = cg.constant(0.5);
-        let mut h5 = [s3.tanh().cos(), h2[2]];
-        for i in (1..=3).step_by(3) {
-            for j in 0..i {
-                if w[(j + 1) % 2][(i + j) % 2].cos().value() >= 0.5 {
-                    h5[(j * 2) % 2] = h5[(j * 2) % 2] + f0_ref(w, s3);
-                    s0 = s0 + (0.75 - (1.0 + x[j] * x[j]).sqrt() * (w[1][j % 2] + s0));
-                } else {
-                    s4 = s4
-                        + f0_ref(
-                            [
-                                [cg.constant(1.5), cg.constant(0.5)],
-                                [h5[(j + 2) % 2], x[j]],
-                            ],
-                            cg.constant(2.0),
-                        )
-                        .sin()
-                        .exp()
-                            / (1.5
-                                + w[(i + j) % 2][i % 2]
-                                    .mul_add(h1[i % 3], w[(i + 2) % 2][(j * 2) % 2])
-                                    .tanh());
-                }
-            }
-            for j in (0..i + 1).step_by(3) {
-                s3 = s3
-                    - f0_ref(
-                        [
-                            [
-                                w[(i * 2) % 2][(i + 1) % 2] * 1.5,
-                                w[1][1] / (1.0 + w[(j + 1) % 2][(j * 2) % 2].exp()),
-                            ],
-                            [w[i % 2][(j * 2) % 2] / (1.0 + x[0] * x[0]), x[2]],
-                        ],
-                        cg.constant(0.25),
-                    );
-                h1[j % 3] = w[i % 2][(j + 1) % 2].tanh().atan();
-                if x[(i * 2) % 3].atan().value() > 0.0 {
-                    h2[i % 3] = cg.constant(
-                        (1.0 + (i as f64 - i as f64) * (i as f64 - i as f64)).sqrt() - 0.25,
-                    );
-                    h1[i % 3] = -(x[1] / (1.0 + x[(i * 2) % 3].exp()));
-                }
-            }
-        }
-        s0 + h1[0].sin() - h2[2] - s3 + s4 - h5[0].sin()
-    }
-
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(w: [[f64; 2]; 2]) -> f64 {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
-    }
-
-    fn g2_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
-        [
-            [dout * w[1][1], -dout * w[1][0]],
-            [-dout * w[0][1], dout * w[0][0]],
-        ]
-    }
-
-    fn g2_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
-    }
-
-    #[test]
-    fn case() {
-        let f = grad!(|w: [[f64; 2]; 2], c: f64| {
-            let mut h0 = [0.0; 2];
-            for i in 0..2 {
-                h0[i] += c;
-                h0[1] *= 1.5;
-            }
-            let mut h1 = [0.0; 4];
-            for i in (0..2).rev() {
-                let t2 = f1([[c, i as f64], [i as f64, w[i][(i + 2) % 2]]], [c, c, 1.5]) + 1.5;
-                h1[i] += t2 * (c / (0.5 + sigmoid(t2)));
-            }
-            h0[1] + h1[3] + g2(w)
-        });
-        let plain = |w: [[f64; 2]; 2], c: f64| -> f64 {
-            let mut h0 = [0.0; 2];
-            for i in 0..2 {
-                h0[i] += c;
-                h0[1] *= 1.5;
-            }
-            let mut h1 = [0.0; 4];
-            for i in (0..2).rev() {
-                let t2 = f1([[c, i as f64], [i as f64, w[i][(i + 2) % 2]]], [c, c, 1.5]) + 1.5;
-                h1[i] += t2 * (c / (0.5 + sigmoid(t2)));
-            }
-            h0[1] + h1[3] + g2(w)
-        };
-        let reference = GraphFn::<f64, _, 5>::new(
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"],
-            |[p0, p1, p2, p3, p4]| {
-                let w = [[p0, p1], [p2, p3]];
-                let c = p4;
+                let w = [[p0, p1], [p2, p3], [p4, p5]];
                 let cg = p0.graph();
                 let mut h0 = [cg.constant(0.0); 2];
+                let mut s1 = cg.constant(0.0);
+                for i in 0..w.len() - 1 {
+                    s1 = s1 + w[(i * 2) % 3][(i * 2) % 2];
+                }
+                let s2 = cg.constant(sigmoid(xs[2] - xs[1]));
                 for i in 0..2 {
-                    h0[i] = h0[i] + c;
-                    h0[1] = h0[1] * 1.5;
+                    s1 = s1 + w[0][(i + 1) % 2];
+                    let t3 = w[i][i];
+                    s1 = s1 + t3 * (cm[(i * 2) % 3][2 - i] * xs[(i * 2) % 5]);
+                    if g1_ref(w[i][1]).value() > 0.25 {
+                        s1 = s1 * 0.5 + g1_ref(cg.constant(2.0)).atan();
+                        h0[i] = h0[i] + xs[i];
+                    }
                 }
-                let mut h1 = [cg.constant(0.0); 4];
-                for i in (0..2).rev() {
-                    let t2 = f1_ref(
-                        [
-                            [c, cg.constant(i as f64)],
-                            [cg.constant(i as f64), w[i][(i + 2) % 2]],
-                        ],
-                        [c, c, cg.constant(1.5)],
-                    ) + 1.5;
-                    h1[i] = h1[i] + t2 * (c / (0.5 + t2.sigmoid()));
+                let mut h4 = [cg.constant(0.0); 2];
+                let s5 = cg.constant(0.0);
+                for i in (0..4).rev() {
+                    h4[0] = h4[0] + (i as f64 + -h0[(i * 2) % 2] * s1);
+                    s1 = s1 + w[(i * 2) % 3][(i * 2) % 2];
                 }
-                h0[1] + h1[3] + g2_ref(w)
+                (h0[1].tanh() + s1 + s2) * h4[0].tanh() * s5
+                    + g0_ref([w[0][1], w[2][1], w[2][1]])
+                    + g1_ref(w[0][0])
             },
         );
-        let w: [[f64; 2]; 2] = [[-0.25, 0.0], [-0.25, -0.5]];
-        let c: f64 = -0.875;
-        let at: [f64; 5] = [-0.25, 0.0, -0.25, -0.5, -0.875];
+        let w: [[f64; 2]; 3] = [[0.0625, 0.0625], [0.0625, -0.625], [-0.6875, -0.375]];
+        let at: [f64; 6] = [0.0625, 0.0625, 0.0625, -0.625, -0.6875, -0.375];
         assert_eq!(
             f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
-        );
-        let g = f.grad(w, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, c),
-            [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
-        );
-    }
-}
-
-/// `f0([f64; 4], [f64; 2])`, loops nested 2 deep, 29 operations; `f1([f64; 4], [f64; 5])`, loops nested 1 deep, 39 operations; `g2(f64, f64)`, custom derivative; the closure has 61 operations unrolled.
-mod case_24 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 4], v: [f64; 2]) -> f64 {
-        let mut h0 = [(x[1] - x[1]) * v[1].powi(2), v[0]];
-        for i in (0..x.len() - 1).rev() {
-            h0[(i * 2) % 2] -= softplus(x[(i * 2) % 4] + x[i + 1]).powi(2);
-        }
-        let mut s1 = -h0[1].cos();
-        for i in 1..2 {
-            if (i as f64) < 0.0 {
-                h0[(i * 2) % 2] += softplus((2.0 * s1).sin());
-            }
-            for j in 0..i + 1 {
-                s1 /= 1.0 + (x[i] * h0[(j + 2) % 2]).exp();
-            }
-            s1 /= 0.5 + sigmoid(s1);
-        }
-        h0[0] - s1
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 4], v: [Var<'g, f64>; 2]) -> Var<'g, f64> {
-        let mut h0 = [(x[1] - x[1]) * v[1].powi(2), v[0]];
-        for i in (0..x.len() - 1).rev() {
-            h0[(i * 2) % 2] = h0[(i * 2) % 2] - (x[(i * 2) % 4] + x[i + 1]).softplus().powi(2);
-        }
-        let mut s1 = -h0[1].cos();
-        for i in 1..2 {
-            if (i as f64) < 0.0 {
-                h0[(i * 2) % 2] = h0[(i * 2) % 2] + (2.0 * s1).sin().softplus();
-            }
-            for j in 0..i + 1 {
-                s1 = s1 / (1.0 + (x[i] * h0[(j + 2) % 2]).exp());
-            }
-            s1 = s1 / (0.5 + s1.sigmoid());
-        }
-        h0[0] - s1
-    }
-
-    #[backprop::differentiable]
-    fn f1(x: [f64; 4], v: [f64; 5]) -> f64 {
-        let mut h0 = [0.0; 3];
-        for i in 1..3 {
-            if x[(i * 2) % 4].powi(3) <= 0.25 {
-                h0[i] += x[3 - i].tanh().cos();
-            }
-        }
-        let mut h1 = [0.0; 3];
-        let s2 = sigmoid(h0[2]).atan();
-        for i in 0..=v.len() {
-            if v[0] <= 0.5 {
-                h1[i % 3] -= -v[(i * 2) % 5].mul_add(x[i % 4], x[0]).sin();
-                h1[i % 3] += x[(i * 2) % 4];
-            }
-        }
-        h0[1] * h1[1] + s2
-    }
-
-    fn f1_ref<'g>(x: [Var<'g, f64>; 4], v: [Var<'g, f64>; 5]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        for i in 1..3 {
-            if x[(i * 2) % 4].powi(3).value() <= 0.25 {
-                h0[i] = h0[i] + x[3 - i].tanh().cos();
-            }
-        }
-        let mut h1 = [cg.constant(0.0); 3];
-        let s2 = h0[2].sigmoid().atan();
-        for i in 0..=v.len() {
-            if v[0].value() <= 0.5 {
-                h1[i % 3] = h1[i % 3] - -v[(i * 2) % 5].mul_add(x[i % 4], x[0]).sin();
-                h1[i % 3] = h1[i % 3] + x[(i * 2) % 4];
-            }
-        }
-        h0[1] * h1[1] + s2
-    }
-
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(x: f64, y: f64) -> f64 {
-        2.0 * x.sin() + 0.25 * y
-    }
-
-    fn g2_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
-        [dout * 2.0 * x.cos(), dout * 0.25]
-    }
-
-    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        2.0 * x.sin() + 0.25 * y
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.25, -0.75, 0.125, -0.75, -0.75];
-        let cm: [[f64; 3]; 3] = [[-1.0, 0.0, 0.375], [0.375, 0.625, 0.5], [0.875, 0.5, 0.5]];
-        let f = grad!(|x: [f64; 5], b: [f64; 2]| {
-            let mut s0 = 1.0;
-            for i in (1..3).step_by(3) {
-                s0 += ((1.0 + b[(i + 2) % 2] * b[(i + 2) % 2]).ln() * x[i].sin()).tanh();
-                if b[(i * 2) % 2] > 0.25 {
-                    s0 += (i as f64).powi(3);
-                    s0 *= 1.5;
-                } else {
-                    s0 += s0;
-                }
-                s0 += g2(
-                    b[0].atan() / (0.5 + sigmoid(x[i])),
-                    (b[(i + 2) % 2] - i as f64) * 1.25,
-                );
-            }
-            let h1: [f64; 4] = [0.0; 4];
-            let mut h2 = [-x[4].atan(), f1(h1, x), xs[0] - x[4]];
-            for i in 1..3 {
-                for j in (i..i + 1).rev() {
-                    if s0.exp() <= 0.5 {
-                        s0 -= g2(s0.exp() / (1.5 + x[j].tanh()), (i as f64).powi(2).cos());
-                        s0 += g2(2.0, 3.0);
-                    } else {
-                        s0 /= 1.0 + (b[(j + 2) % 2] + h2[(i + 1) % 3]).exp();
-                        h2[(i * 2) % 3] -= cm[2 - i][j] / (2.0 + cm[(i + j) % 3][i].sin());
-                    }
-                    if xs[j] <= 0.0 {
-                        s0 += softplus(g2(x[i], j as f64)).mul_add(
-                            f0(h1, [sigmoid(xs[j]), j as f64 + b[(j * 2) % 2]]),
-                            cm[j][(j * 2) % 3].powi(j as i32) + 1.5,
-                        );
-                        s0 += sigmoid(h2[i]).atan().tanh().exp();
-                    }
-                }
-            }
-            let h3: [f64; 2] = [0.0; 2];
-            for i in (0..b.len()).step_by(2) {
-                h2[i] = (-x[i]).cos();
-            }
-            s0 + h1[0] + h2[0] + h3[1] + g2(b[0], x[0])
-        });
-        let plain = |x: [f64; 5], b: [f64; 2]| -> f64 {
-            let mut s0 = 1.0;
-            for i in (1..3).step_by(3) {
-                s0 += ((1.0 + b[(i + 2) % 2] * b[(i + 2) % 2]).ln() * x[i].sin()).tanh();
-                if b[(i * 2) % 2] > 0.25 {
-                    s0 += (i as f64).powi(3);
-                    s0 *= 1.5;
-                } else {
-                    s0 += s0;
-                }
-                s0 += g2(
-                    b[0].atan() / (0.5 + sigmoid(x[i])),
-                    (b[(i + 2) % 2] - i as f64) * 1.25,
-                );
-            }
-            let h1: [f64; 4] = [0.0; 4];
-            let mut h2 = [-x[4].atan(), f1(h1, x), xs[0] - x[4]];
-            for i in 1..3 {
-                for j in (i..i + 1).rev() {
-                    if s0.exp() <= 0.5 {
-                        s0 -= g2(s0.exp() / (1.5 + x[j].tanh()), (i as f64).powi(2).cos());
-                        s0 += g2(2.0, 3.0);
-                    } else {
-                        s0 /= 1.0 + (b[(j + 2) % 2] + h2[(i + 1) % 3]).exp();
-                        h2[(i * 2) % 3] -= cm[2 - i][j] / (2.0 + cm[(i + j) % 3][i].sin());
-                    }
-                    if xs[j] <= 0.0 {
-                        s0 += softplus(g2(x[i], j as f64)).mul_add(
-                            f0(h1, [sigmoid(xs[j]), j as f64 + b[(j * 2) % 2]]),
-                            cm[j][(j * 2) % 3].powi(j as i32) + 1.5,
-                        );
-                        s0 += sigmoid(h2[i]).atan().tanh().exp();
-                    }
-                }
-            }
-            let h3: [f64; 2] = [0.0; 2];
-            for i in (0..b.len()).step_by(2) {
-                h2[i] = (-x[i]).cos();
-            }
-            s0 + h1[0] + h2[0] + h3[1] + g2(b[0], x[0])
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]"],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let x = [p0, p1, p2, p3, p4];
-                let b = [p5, p6];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                for i in (1..3).step_by(3) {
-                    s0 = s0 + ((1.0 + b[(i + 2) % 2] * b[(i + 2) % 2]).ln() * x[i].sin()).tanh();
-                    if b[(i * 2) % 2].value() > 0.25 {
-                        s0 = s0 + (i as f64).powi(3);
-                        s0 = s0 * 1.5;
-                    } else {
-                        s0 = s0 + s0;
-                    }
-                    s0 = s0
-                        + g2_ref(
-                            b[0].atan() / (0.5 + x[i].sigmoid()),
-                            (b[(i + 2) % 2] - i as f64) * 1.25,
-                        );
-                }
-                let h1 = [cg.constant(0.0); 4];
-                let mut h2 = [-x[4].atan(), f1_ref(h1, x), xs[0] - x[4]];
-                for i in 1..3 {
-                    for j in (i..i + 1).rev() {
-                        if s0.exp().value() <= 0.5 {
-                            s0 = s0
-                                - g2_ref(
-                                    s0.exp() / (1.5 + x[j].tanh()),
-                                    cg.constant((i as f64).powi(2).cos()),
-                                );
-                            s0 = s0 + g2_ref(cg.constant(2.0), cg.constant(3.0));
-                        } else {
-                            s0 = s0 / (1.0 + (b[(j + 2) % 2] + h2[(i + 1) % 3]).exp());
-                            h2[(i * 2) % 3] =
-                                h2[(i * 2) % 3] - cm[2 - i][j] / (2.0 + cm[(i + j) % 3][i].sin());
-                        }
-                        if xs[j] <= 0.0 {
-                            s0 = s0
-                                + g2_ref(x[i], cg.constant(j as f64)).softplus().mul_add(
-                                    f0_ref(
-                                        h1,
-                                        [cg.constant(sigmoid(xs[j])), j as f64 + b[(j * 2) % 2]],
-                                    ),
-                                    cg.constant(cm[j][(j * 2) % 3].powi(j as i32) + 1.5),
-                                );
-                            s0 = s0 + h2[i].sigmoid().atan().tanh().exp();
-                        }
-                    }
-                }
-                let h3 = [cg.constant(0.0); 2];
-                for i in (0..b.len()).step_by(2) {
-                    h2[i] = (-x[i]).cos();
-                }
-                s0 + h1[0] + h2[0] + h3[1] + g2_ref(b[0], x[0])
-            },
-        );
-        let x: [f64; 5] = [0.375, -0.1875, 1.1875, 0.25, 0.25];
-        let b: [f64; 2] = [0.3125, 0.5];
-        let at: [f64; 7] = [0.375, -0.1875, 1.1875, 0.25, 0.25, 0.3125, 0.5];
-        assert_eq!(
-            f.inputs(),
-            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]"]
-        );
-        let g = f.grad(x, b);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, b),
-            [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1]],
-        );
-    }
-}
-
-/// `f0(f64)`, loops nested 1 deep, 60 operations; the closure has 49 operations unrolled.
-mod case_25 {
-    use super::check;
-    use backprop::rules::sigmoid;
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(c: f64) -> f64 {
-        let mut s0 = 1.0;
-        let mut h1 = [0.0; 4];
-        for i in 0..=2 {
-            s0 += (c / (1.5 + ((i + 1) as f64).tanh()) * ((i + 1) as f64 + c)).powi(2);
-        }
-        let mut h2 = [0.0; 2];
-        for i in 1..4 {
-            if i % 2 == 0 {
-                h1[(i + 2) % 4] += c.powi(i as i32);
-                s0 /= 1.0 + c.atan() * c.atan();
-            }
-            s0 -= -s0 + (c + h1[i]) + 1.25;
-        }
-        let h3: [f64; 4] = [0.0; 4];
-        let mut s4 = 1.5 * s0.tanh();
-        for i in 0..3 {
-            if i < 1 {
-                s4 -= sigmoid(c) / (0.5 + sigmoid(c)) * (-s4).tanh();
-            }
-            if i > 2 {
-                s0 += -(c * i as f64) * ((i + 1) as f64 * (0.5 + s0));
-                s4 = s4 * 0.5 + (1.0 + (c + 2.0) * (c + 2.0)).sqrt();
-            } else {
-                h2[(i + 1) % 2] -= c;
-            }
-        }
-        (s0 * h1[2] + h2[1]) * h3[3] + s4
-    }
-
-    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(1.0);
-        let mut h1 = [cg.constant(0.0); 4];
-        for i in 0..=2 {
-            s0 = s0 + (c / (1.5 + ((i + 1) as f64).tanh()) * ((i + 1) as f64 + c)).powi(2);
-        }
-        let mut h2 = [cg.constant(0.0); 2];
-        for i in 1..4 {
-            if i % 2 == 0 {
-                h1[(i + 2) % 4] = h1[(i + 2) % 4] + c.powi(i as i32);
-                s0 = s0 / (1.0 + c.atan() * c.atan());
-            }
-            s0 = s0 - (-s0 + (c + h1[i]) + 1.25);
-        }
-        let h3 = [cg.constant(0.0); 4];
-        let mut s4 = 1.5 * s0.tanh();
-        for i in 0..3 {
-            if i < 1 {
-                s4 = s4 - c.sigmoid() / (0.5 + c.sigmoid()) * (-s4).tanh();
-            }
-            if i > 2 {
-                s0 = s0 + -(c * i as f64) * ((i + 1) as f64 * (0.5 + s0));
-                s4 = s4 * 0.5 + (1.0 + (c + 2.0) * (c + 2.0)).sqrt();
-            } else {
-                h2[(i + 1) % 2] = h2[(i + 1) % 2] - c;
-            }
-        }
-        (s0 * h1[2] + h2[1]) * h3[3] + s4
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.875, 0.375, -0.5, -0.625, -0.25];
-        let cm: [[f64; 3]; 3] = [
-            [-0.875, 1.0, 0.875],
-            [0.625, 0.625, -0.125],
-            [-1.0, 0.25, -0.375],
-        ];
-        let f = grad!(|x: [f64; 4], w: [[f64; 2]; 3]| {
-            let mut s0 = 0.5;
-            for i in (0..=w.len()).step_by(3) {
-                for j in 0..i + 1 {
-                    s0 -= (cm[j % 3][i % 3] + 3.0).sin();
-                }
-                s0 -= cm[2][(i * 2) % 3];
-            }
-            let mut s1 = 0.5;
-            let mut s2 = 0.0;
-            for i in 0..2 {
-                if w[i + 1][(i + 2) % 2].sin().exp() <= 0.25 {
-                    s0 *= 3.0;
-                } else {
-                    s1 -= s0;
-                    s0 -= f0(i as f64)
-                        - cm[(i + 2) % 3][2 - i] * cm[i + 1][(i * 2) % 3] / (1.0 + xs[i].exp());
-                }
-            }
-            let s3 = x[1];
-            let mut s4 = 1.0;
-            for i in 1..x.len() - 1 {
-                if s1 < 0.25 {
-                    s4 += f0(s0 * cm[i][2 - i]).sin().exp();
-                } else {
-                    s2 += (1.25 + f0(s1)).sin();
-                }
-            }
-            s0 + s1 + s2 - s3 + s4
-        });
-        let plain = |x: [f64; 4], w: [[f64; 2]; 3]| -> f64 {
-            let mut s0 = 0.5;
-            for i in (0..=w.len()).step_by(3) {
-                for j in 0..i + 1 {
-                    s0 -= (cm[j % 3][i % 3] + 3.0).sin();
-                }
-                s0 -= cm[2][(i * 2) % 3];
-            }
-            let mut s1 = 0.5;
-            let mut s2 = 0.0;
-            for i in 0..2 {
-                if w[i + 1][(i + 2) % 2].sin().exp() <= 0.25 {
-                    s0 *= 3.0;
-                } else {
-                    s1 -= s0;
-                    s0 -= f0(i as f64)
-                        - cm[(i + 2) % 3][2 - i] * cm[i + 1][(i * 2) % 3] / (1.0 + xs[i].exp());
-                }
-            }
-            let s3 = x[1];
-            let mut s4 = 1.0;
-            for i in 1..x.len() - 1 {
-                if s1 < 0.25 {
-                    s4 += f0(s0 * cm[i][2 - i]).sin().exp();
-                } else {
-                    s2 += (1.25 + f0(s1)).sin();
-                }
-            }
-            s0 + s1 + s2 - s3 + s4
-        };
-        let reference = GraphFn::<f64, _, 10>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-                "w[2][0]", "w[2][1]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-                let x = [p0, p1, p2, p3];
-                let w = [[p4, p5], [p6, p7], [p8, p9]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.5);
-                for i in (0..=w.len()).step_by(3) {
-                    for j in 0..i + 1 {
-                        s0 = s0 - (cm[j % 3][i % 3] + 3.0).sin();
-                    }
-                    s0 = s0 - cm[2][(i * 2) % 3];
-                }
-                let mut s1 = cg.constant(0.5);
-                let mut s2 = cg.constant(0.0);
-                for i in 0..2 {
-                    if w[i + 1][(i + 2) % 2].sin().exp().value() <= 0.25 {
-                        s0 = s0 * 3.0;
-                    } else {
-                        s1 = s1 - s0;
-                        s0 = s0
-                            - (f0_ref(cg.constant(i as f64))
-                                - cm[(i + 2) % 3][2 - i] * cm[i + 1][(i * 2) % 3]
-                                    / (1.0 + xs[i].exp()));
-                    }
-                }
-                let s3 = x[1];
-                let mut s4 = cg.constant(1.0);
-                for i in 1..x.len() - 1 {
-                    if s1.value() < 0.25 {
-                        s4 = s4 + f0_ref(s0 * cm[i][2 - i]).sin().exp();
-                    } else {
-                        s2 = s2 + (1.25 + f0_ref(s1)).sin();
-                    }
-                }
-                s0 + s1 + s2 - s3 + s4
-            },
-        );
-        let x: [f64; 4] = [0.8125, -1.0, 0.9375, -1.0625];
-        let w: [[f64; 2]; 3] = [[-1.0, 0.625], [0.4375, 0.125], [0.5625, 1.0625]];
-        let at: [f64; 10] = [
-            0.8125, -1.0, 0.9375, -1.0625, -1.0, 0.625, 0.4375, 0.125, 0.5625, 1.0625,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-                "w[2][0]", "w[2][1]"
-            ]
-        );
-        let g = f.grad(x, w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w),
-            [
-                g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1],
-                g.1[2][0], g.1[2][1],
-            ],
-        );
-    }
-}
-
-/// `f0([f64; 4], [[f64; 3]; 2])`, loops nested 2 deep, 59 operations; the closure has 69 operations unrolled.
-mod case_26 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 4], w: [[f64; 3]; 2]) -> f64 {
-        let mut h0 = [0.0; 2];
-        for i in 1..=2 {
-            for j in 0..i {
-                h0[i % 2] += w[i % 2][(j + 1) % 3] * 3.0;
-                h0[j] /= 1.5 + w[1][(i + 2) % 3].tanh();
-                if j > 0 {
-                    h0[j] += -(h0[j] / (0.5 + sigmoid(h0[j])));
-                } else {
-                    h0[(i + j) % 2] *= 0.5 + sigmoid(w[1 - j][j].tanh());
-                    h0[(i * 2) % 2] = h0[1 - j];
-                }
-            }
-            if h0[0] > 0.25 {
-                h0[1] -= (x[i] / (2.0 + w[0][i].sin())
-                    * (1.0 + h0[(i + 1) % 2] * h0[(i + 1) % 2]).sqrt())
-                .sin();
-            }
-        }
-        let mut s1 = 3.0 - w[0][1] / (2.0 + h0[1].sin());
-        for i in 1..2 {
-            for j in (i..i + 1).rev() {
-                if i < 1 {
-                    s1 += (-(w[1 - i][(i + 2) % 3] * x[(i * 2) % 4])).powi(2);
-                    s1 -= (x[(j * 2) % 4] + s1).atan() + (-x[2] - w[i][i].powi(2));
-                } else {
-                    h0[i] += (w[i][i + 1] + j as f64).atan() * w[(i + j) % 2][i];
-                }
-                if j % 2 == 0 {
-                    h0[1] += w[1 - j][i];
-                } else {
-                    s1 = s1 * 0.5 + w[j][i];
-                }
-                if j == 1 {
-                    s1 += w[(j * 2) % 2][2 - j];
-                }
-            }
-            h0[i] += sigmoid(h0[0]).atan() - sigmoid(w[i][2]);
-        }
-        let h2 = [w[0][2], x[2].tanh()];
-        let mut h3 = [x[0], w[0][0], h2[1] * x[3].powi(2)];
-        for i in 1..2 {
-            h3[(i + 2) % 3] += (w[(i + 2) % 2][i + 1].sin() / (2.0 + s1.sin())).sin();
-            h3[(i * 2) % 3] *= 1.25;
-        }
-        (h0[1] - s1 + h2[0].sin()) * softplus(h3[2])
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 4], w: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        for i in 1..=2 {
-            for j in 0..i {
-                h0[i % 2] = h0[i % 2] + w[i % 2][(j + 1) % 3] * 3.0;
-                h0[j] = h0[j] / (1.5 + w[1][(i + 2) % 3].tanh());
-                if j > 0 {
-                    h0[j] = h0[j] + -(h0[j] / (0.5 + h0[j].sigmoid()));
-                } else {
-                    h0[(i + j) % 2] = h0[(i + j) % 2] * (0.5 + w[1 - j][j].tanh().sigmoid());
-                    h0[(i * 2) % 2] = h0[1 - j];
-                }
-            }
-            if h0[0].value() > 0.25 {
-                h0[1] = h0[1]
-                    - (x[i] / (2.0 + w[0][i].sin())
-                        * (1.0 + h0[(i + 1) % 2] * h0[(i + 1) % 2]).sqrt())
-                    .sin();
-            }
-        }
-        let mut s1 = 3.0 - w[0][1] / (2.0 + h0[1].sin());
-        for i in 1..2 {
-            for j in (i..i + 1).rev() {
-                if i < 1 {
-                    s1 = s1 + (-(w[1 - i][(i + 2) % 3] * x[(i * 2) % 4])).powi(2);
-                    s1 = s1 - ((x[(j * 2) % 4] + s1).atan() + (-x[2] - w[i][i].powi(2)));
-                } else {
-                    h0[i] = h0[i] + (w[i][i + 1] + j as f64).atan() * w[(i + j) % 2][i];
-                }
-                if j % 2 == 0 {
-                    h0[1] = h0[1] + w[1 - j][i];
-                } else {
-                    s1 = s1 * 0.5 + w[j][i];
-                }
-                if j == 1 {
-                    s1 = s1 + w[(j * 2) % 2][2 - j];
-                }
-            }
-            h0[i] = h0[i] + (h0[0].sigmoid().atan() - w[i][2].sigmoid());
-        }
-        let h2 = [w[0][2], x[2].tanh()];
-        let mut h3 = [x[0], w[0][0], h2[1] * x[3].powi(2)];
-        for i in 1..2 {
-            h3[(i + 2) % 3] =
-                h3[(i + 2) % 3] + (w[(i + 2) % 2][i + 1].sin() / (2.0 + s1.sin())).sin();
-            h3[(i * 2) % 3] = h3[(i * 2) % 3] * 1.25;
-        }
-        (h0[1] - s1 + h2[0].sin()) * h3[2].softplus()
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.75, -0.125, 0.75, 0.125, 0.25];
-        let cm: [[f64; 3]; 3] = [
-            [0.875, 0.875, -0.625],
-            [0.375, 0.875, 1.0],
-            [1.0, 0.75, 0.625],
-        ];
-        let f = grad!(|w: [[f64; 3]; 2], b: [f64; 4]| {
-            let mut h0 = [0.0; 4];
-            let mut h1 = [0.0; 4];
-            for i in 0..b.len() - 1 {
-                for j in (i..i + 1).rev() {
-                    h1[(i + j) % 4] +=
-                        ((1.0 + xs[(i + 1) % 5] * xs[(i + 1) % 5]).ln() + b[(i + 2) % 4]).sin();
-                    if i % 2 == 0 {
-                        h1[2] /= 1.0 + softplus(xs[j]) * softplus(xs[j]);
-                        h1[i] += f0([1.5, b[i], h1[j], i as f64], w).powi(2).powi(j as i32);
-                    }
-                }
-                let t2 = (i as f64).cos();
-                h1[i] += t2 * (t2 - t2);
-                let t3 = f0(b, w);
-                h1[i] += t3 * (3.0 + cm[(i + 1) % 3][i]);
-            }
-            let mut h4 = [0.0; 4];
-            for i in (0..3).step_by(3) {
-                if h1[i] > 0.0 {
-                    h4[(i + 2) % 4] -= xs[(i + 2) % 5];
-                    h4[(i + 2) % 4] -= xs[i];
-                }
-                for j in (0..w.len() - 1).rev() {
-                    h4[j] += cm[i][(i + 2) % 3];
-                    let t5 = f0(b, w);
-                    h0[3 - j] += t5 * b[i];
-                }
-            }
-            h0[1] + h1[1] + h4[3].sin()
-        });
-        let plain = |w: [[f64; 3]; 2], b: [f64; 4]| -> f64 {
-            let mut h0 = [0.0; 4];
-            let mut h1 = [0.0; 4];
-            for i in 0..b.len() - 1 {
-                for j in (i..i + 1).rev() {
-                    h1[(i + j) % 4] +=
-                        ((1.0 + xs[(i + 1) % 5] * xs[(i + 1) % 5]).ln() + b[(i + 2) % 4]).sin();
-                    if i % 2 == 0 {
-                        h1[2] /= 1.0 + softplus(xs[j]) * softplus(xs[j]);
-                        h1[i] += f0([1.5, b[i], h1[j], i as f64], w).powi(2).powi(j as i32);
-                    }
-                }
-                let t2 = (i as f64).cos();
-                h1[i] += t2 * (t2 - t2);
-                let t3 = f0(b, w);
-                h1[i] += t3 * (3.0 + cm[(i + 1) % 3][i]);
-            }
-            let mut h4 = [0.0; 4];
-            for i in (0..3).step_by(3) {
-                if h1[i] > 0.0 {
-                    h4[(i + 2) % 4] -= xs[(i + 2) % 5];
-                    h4[(i + 2) % 4] -= xs[i];
-                }
-                for j in (0..w.len() - 1).rev() {
-                    h4[j] += cm[i][(i + 2) % 3];
-                    let t5 = f0(b, w);
-                    h0[3 - j] += t5 * b[i];
-                }
-            }
-            h0[1] + h1[1] + h4[3].sin()
-        };
-        let reference = GraphFn::<f64, _, 10>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-                "b[2]", "b[3]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-                let w = [[p0, p1, p2], [p3, p4, p5]];
-                let b = [p6, p7, p8, p9];
-                let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 4];
-                let mut h1 = [cg.constant(0.0); 4];
-                for i in 0..b.len() - 1 {
-                    for j in (i..i + 1).rev() {
-                        h1[(i + j) % 4] = h1[(i + j) % 4]
-                            + ((1.0 + xs[(i + 1) % 5] * xs[(i + 1) % 5]).ln() + b[(i + 2) % 4])
-                                .sin();
-                        if i % 2 == 0 {
-                            h1[2] = h1[2] / (1.0 + softplus(xs[j]) * softplus(xs[j]));
-                            h1[i] = h1[i]
-                                + f0_ref([cg.constant(1.5), b[i], h1[j], cg.constant(i as f64)], w)
-                                    .powi(2)
-                                    .powi(j as i32);
-                        }
-                    }
-                    let t2 = cg.constant((i as f64).cos());
-                    h1[i] = h1[i] + t2 * (t2 - t2);
-                    let t3 = f0_ref(b, w);
-                    h1[i] = h1[i] + t3 * (3.0 + cm[(i + 1) % 3][i]);
-                }
-                let mut h4 = [cg.constant(0.0); 4];
-                for i in (0..3).step_by(3) {
-                    if h1[i].value() > 0.0 {
-                        h4[(i + 2) % 4] = h4[(i + 2) % 4] - xs[(i + 2) % 5];
-                        h4[(i + 2) % 4] = h4[(i + 2) % 4] - xs[i];
-                    }
-                    for j in (0..w.len() - 1).rev() {
-                        h4[j] = h4[j] + cm[i][(i + 2) % 3];
-                        let t5 = f0_ref(b, w);
-                        h0[3 - j] = h0[3 - j] + t5 * b[i];
-                    }
-                }
-                h0[1] + h1[1] + h4[3].sin()
-            },
-        );
-        let w: [[f64; 3]; 2] = [[0.8125, 0.1875, -0.125], [-0.3125, -1.0, 0.9375]];
-        let b: [f64; 4] = [0.4375, -0.5, -1.0, -0.125];
-        let at: [f64; 10] = [
-            0.8125, 0.1875, -0.125, -0.3125, -1.0, 0.9375, 0.4375, -0.5, -1.0, -0.125,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "b[0]", "b[1]",
-                "b[2]", "b[3]"
-            ]
-        );
-        let g = f.grad(w, b);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b),
-            [
-                g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
-                g.1[2], g.1[3],
-            ],
-        );
-    }
-}
-
-/// `f0([f64; 3], [f64; 2], f64)`, loops nested 1 deep, 40 operations; `f1(f64)`, loops nested 1 deep, 31 operations; `g2([f64; 2], f64)`, custom derivative; the closure has 25 operations unrolled.
-mod case_27 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 3], v: [f64; 2], c: f64) -> f64 {
-        let mut h0 = [0.0; 3];
-        for i in (0..4).step_by(2) {
-            h0[i % 3] += v[(i * 2) % 2].atan().exp().cos();
-            h0[i % 3] += -((i + 1) as f64 * (v[i % 2] + c));
-        }
-        let h1 = [(h0[2] * x[1]).tanh().exp(), h0[0].powi(2), c.powi(2)];
-        let mut s2 = 0.5;
-        for i in (0..2).rev() {
-            s2 += x[2 - i] * sigmoid(c / (0.5 + sigmoid(v[1])));
-            s2 += s2.tanh();
-            h0[i] = i as f64;
-        }
-        softplus(h0[1]) * h1[0] * s2
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 3], v: [Var<'g, f64>; 2], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        for i in (0..4).step_by(2) {
-            h0[i % 3] = h0[i % 3] + v[(i * 2) % 2].atan().exp().cos();
-            h0[i % 3] = h0[i % 3] + -((i + 1) as f64 * (v[i % 2] + c));
-        }
-        let h1 = [(h0[2] * x[1]).tanh().exp(), h0[0].powi(2), c.powi(2)];
-        let mut s2 = cg.constant(0.5);
-        for i in (0..2).rev() {
-            s2 = s2 + x[2 - i] * (c / (0.5 + v[1].sigmoid())).sigmoid();
-            s2 = s2 + s2.tanh();
-            h0[i] = cg.constant(i as f64);
-        }
-        h0[1].softplus() * h1[0] * s2
-    }
-
-    #[backprop::differentiable]
-    fn f1(c: f64) -> f64 {
-        let mut s0 = 0.5;
-        for i in (1..3).step_by(2) {
-            s0 += softplus(f0(
-                [
-                    softplus(c),
-                    i as f64,
-                    f0([0.5, i as f64, c], [i as f64, 2.0], c),
-                ],
-                [c + 1.5, i as f64],
-                c,
-            ));
-            let t1 = (i as f64).tanh().exp().mul_add(c + c, sigmoid(c));
-            s0 += t1 * f0([c, t1, 1.25], [c, s0], 0.25);
-        }
-        let mut s2 = 0.5;
-        for i in 1..2 {
-            if s0 <= 0.25 {
-                s0 += -c;
-                s2 += c.powi(2) * 0.25 * c.exp().atan();
-            } else {
-                s2 += s2;
-                s0 += s2
-                    * f0(
-                        [s2.atan(), i as f64, 0.5],
-                        [2.0 * s2, i as f64],
-                        softplus(c),
-                    );
-            }
-            s0 -= f0(
-                [2.0 * s0, c.atan(), c.atan()],
-                [0.5 - c, s0 * c],
-                c.tanh().tanh(),
-            );
-            if i % 2 == 0 {
-                s0 = s0 * 0.5 + c.powi(i as i32);
-                s0 += c.mul_add(2.0 + c, 0.5 + s0) / (1.0 + c.powi(2).exp());
-            }
-        }
-        s0 + s2
-    }
-
-    fn f1_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut s0 = cg.constant(0.5);
-        for i in (1..3).step_by(2) {
-            s0 = s0
-                + f0_ref(
-                    [
-                        c.softplus(),
-                        cg.constant(i as f64),
-                        f0_ref(
-                            [cg.constant(0.5), cg.constant(i as f64), c],
-                            [cg.constant(i as f64), cg.constant(2.0)],
-                            c,
-                        ),
-                    ],
-                    [c + 1.5, cg.constant(i as f64)],
-                    c,
-                )
-                .softplus();
-            let t1 = cg
-                .constant((i as f64).tanh().exp())
-                .mul_add(c + c, c.sigmoid());
-            s0 = s0 + t1 * f0_ref([c, t1, cg.constant(1.25)], [c, s0], cg.constant(0.25));
-        }
-        let mut s2 = cg.constant(0.5);
-        for i in 1..2 {
-            if s0.value() <= 0.25 {
-                s0 = s0 + -c;
-                s2 = s2 + c.powi(2) * 0.25 * c.exp().atan();
-            } else {
-                s2 = s2 + s2;
-                s0 = s0
-                    + s2 * f0_ref(
-                        [s2.atan(), cg.constant(i as f64), cg.constant(0.5)],
-                        [2.0 * s2, cg.constant(i as f64)],
-                        c.softplus(),
-                    );
-            }
-            s0 = s0
-                - f0_ref(
-                    [2.0 * s0, c.atan(), c.atan()],
-                    [0.5 - c, s0 * c],
-                    c.tanh().tanh(),
-                );
-            if i % 2 == 0 {
-                s0 = s0 * 0.5 + c.powi(i as i32);
-                s0 = s0 + c.mul_add(2.0 + c, 0.5 + s0) / (1.0 + c.powi(2).exp());
-            }
-        }
-        s0 + s2
-    }
-
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(v: [f64; 2], k: f64) -> f64 {
-        (v[0] * k).tanh() + 2.0 * v[1]
-    }
-
-    fn g2_grad(v: [f64; 2], k: f64, _out: f64, dout: f64) -> ([f64; 2], f64) {
-        let t = (v[0] * k).tanh();
-        let d = dout * (1.0 - t * t);
-        ([d * k, dout * 2.0], d * v[0])
-    }
-
-    fn g2_ref<'g>(v: [Var<'g, f64>; 2], k: Var<'g, f64>) -> Var<'g, f64> {
-        (v[0] * k).tanh() + 2.0 * v[1]
-    }
-
-    #[test]
-    fn case() {
-        let cm: [[f64; 3]; 3] = [
-            [-0.375, 0.125, 0.25],
-            [-0.625, -0.125, -0.25],
-            [-0.375, 0.125, -0.5],
-        ];
-        let f = grad!(|w: [[f64; 2]; 2], b: [f64; 3], c: f64| {
-            let mut h0 = [f0(b, [cm[1][1], 2.0], b[1].sin().exp()), c];
-            let mut s1 = 0.5;
-            for i in 0..2 {
-                let t2 = (-cm[i][i]).atan();
-                h0[1 - i] += t2 * w[1 - i][i];
-            }
-            let h3: [f64; 2] = [0.0; 2];
-            for i in 0..w.len() {
-                s1 += f1(h0[(i * 2) % 2] / (0.5 + sigmoid(w[0][i])));
-            }
-            (h0[0] + s1) * h3[0] + g2([w[0][0], b[0]], c)
-        });
-        let plain = |w: [[f64; 2]; 2], b: [f64; 3], c: f64| -> f64 {
-            let mut h0 = [f0(b, [cm[1][1], 2.0], b[1].sin().exp()), c];
-            let mut s1 = 0.5;
-            for i in 0..2 {
-                let t2 = (-cm[i][i]).atan();
-                h0[1 - i] += t2 * w[1 - i][i];
-            }
-            let h3: [f64; 2] = [0.0; 2];
-            for i in 0..w.len() {
-                s1 += f1(h0[(i * 2) % 2] / (0.5 + sigmoid(w[0][i])));
-            }
-            (h0[0] + s1) * h3[0] + g2([w[0][0], b[0]], c)
-        };
-        let reference = GraphFn::<f64, _, 8>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]", "c",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-                let w = [[p0, p1], [p2, p3]];
-                let b = [p4, p5, p6];
-                let c = p7;
-                let cg = p0.graph();
-                let mut h0 = [
-                    f0_ref(
-                        b,
-                        [cg.constant(cm[1][1]), cg.constant(2.0)],
-                        b[1].sin().exp(),
-                    ),
-                    c,
-                ];
-                let mut s1 = cg.constant(0.5);
-                for i in 0..2 {
-                    let t2 = cg.constant((-cm[i][i]).atan());
-                    h0[1 - i] = h0[1 - i] + t2 * w[1 - i][i];
-                }
-                let h3 = [cg.constant(0.0); 2];
-                for i in 0..w.len() {
-                    s1 = s1 + f1_ref(h0[(i * 2) % 2] / (0.5 + w[0][i].sigmoid()));
-                }
-                (h0[0] + s1) * h3[0] + g2_ref([w[0][0], b[0]], c)
-            },
-        );
-        let w: [[f64; 2]; 2] = [[0.6875, -0.4375], [-0.5625, 0.125]];
-        let b: [f64; 3] = [-0.0625, -0.4375, -0.1875];
-        let c: f64 = -0.75;
-        let at: [f64; 8] = [
-            0.6875, -0.4375, -0.5625, 0.125, -0.0625, -0.4375, -0.1875, -0.75,
-        ];
-        assert_eq!(
-            f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]", "c"]
-        );
-        let g = f.grad(w, b, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(w, b, c),
-            [
-                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.1[2], g.2,
-            ],
-        );
-    }
-}
-
-/// `f0([f64; 3])`, loops nested 1 deep, 26 operations; the closure has 75 operations unrolled.
-mod case_28 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 3]) -> f64 {
-        let mut h0 = [0.0; 3];
-        let mut s1 = (x[0] - x[2]).tanh().exp();
-        for i in 1..x.len() - 1 {
-            s1 += (x[(i + 1) % 3] - (0.25 + s1)) * 0.5;
-        }
-        let h2: [f64; 4] = [0.0; 4];
-        let mut h3 = [0.0; 3];
-        for i in 0..4 {
-            if s1.tanh() < 0.0 {
-                s1 -= s1 * (-s1 / (1.0 + x[2] * x[2]));
-                h3[2] = ((i + 1) as f64)
-                    .sin()
-                    .mul_add((i as f64).powi(i as i32), x[(i * 2) % 3].powi(3))
-                    .sin()
-                    .exp();
-            }
-            if i > 1 {
-                h0[0] = -(x[(i + 1) % 3].powi(3) + sigmoid(s1));
-                h3[2] += x[0];
-            }
-        }
-        h0[2].tanh() - s1 - h2[3] + h3[2].tanh()
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        let mut s1 = (x[0] - x[2]).tanh().exp();
-        for i in 1..x.len() - 1 {
-            s1 = s1 + (x[(i + 1) % 3] - (0.25 + s1)) * 0.5;
-        }
-        let h2 = [cg.constant(0.0); 4];
-        let mut h3 = [cg.constant(0.0); 3];
-        for i in 0..4 {
-            if s1.tanh().value() < 0.0 {
-                s1 = s1 - s1 * (-s1 / (1.0 + x[2] * x[2]));
-                h3[2] = cg
-                    .constant(((i + 1) as f64).sin())
-                    .mul_add(
-                        cg.constant((i as f64).powi(i as i32)),
-                        x[(i * 2) % 3].powi(3),
-                    )
-                    .sin()
-                    .exp();
-            }
-            if i > 1 {
-                h0[0] = -(x[(i + 1) % 3].powi(3) + s1.sigmoid());
-                h3[2] = h3[2] + x[0];
-            }
-        }
-        h0[2].tanh() - s1 - h2[3] + h3[2].tanh()
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.875, 0.625, 0.375, -1.0, 0.125];
-        let cm: [[f64; 3]; 3] = [
-            [0.25, -0.25, 0.25],
-            [0.125, -0.25, -0.375],
-            [-0.125, -0.5, 0.25],
-        ];
-        let f = grad!(|x: [f64; 2]| {
-            let mut h0 = [x[0], x[1] * xs[0] * 1.5, (x[1] - x[1]).atan()];
-            for i in 1..3 {
-                for j in 1..3 {
-                    if i % 2 == 0 {
-                        h0[(j + 1) % 3] -=
-                            softplus(h0[i].tanh()).mul_add(h0[2], (1.25 - x[(j + 2) % 2]).sin());
-                    } else {
-                        h0[i] /= 1.5 + x[(i * 2) % 2].sin().exp().tanh();
-                        h0[2 - j] += x[0].powi(3) * 0.25;
-                    }
-                    h0[(j * 2) % 3] -= x[j % 2];
-                }
-                h0[i] = h0[i] * 0.5 + (-h0[(i + 1) % 3] + h0[i] * i as f64);
-            }
-            let mut h1 = [f0(h0), x[0], h0[1]];
-            for i in (0..x.len()).step_by(3) {
-                if i != 0 {
-                    h0[i] += 2.0 + x[i].sin() + x[i].powi(3);
-                }
-                for j in i..i + 1 {
-                    h0[i] += x[j] / (1.0 + i as f64 * i as f64) / (1.5 + h1[j].tanh());
-                    if x[1 - j].mul_add(x[j], j as f64) >= 0.25 {
-                        h0[2 - i] += sigmoid((3.0 * xs[(i + 1) % 5]).tanh());
-                        h1[j] += -(-x[(i * 2) % 2]);
-                    } else {
-                        h1[i] = x[1 - j].powi(2);
-                        h0[(i + 2) % 3] -= (f0([x[1 - i], h1[(i + 2) % 3], x[i]]) + 2.0)
-                            / (1.0 + (x[i] + x[(i + 1) % 2]).exp());
-                    }
-                    if i == 1 {
-                        h1[j + 1] = (1.0 + xs[j] * xs[j]).sqrt();
-                    } else {
-                        h1[i] -= 1.5 - -h1[(i + j) % 3] / (2.0 + cm[i][(i + j) % 3].sin());
-                    }
-                }
-                h0[2] -= f0(h0).sin().exp().mul_add(xs[i], (i + 1) as f64);
-            }
-            softplus(h0[1]) - h1[2]
-        });
-        let plain = |x: [f64; 2]| -> f64 {
-            let mut h0 = [x[0], x[1] * xs[0] * 1.5, (x[1] - x[1]).atan()];
-            for i in 1..3 {
-                for j in 1..3 {
-                    if i % 2 == 0 {
-                        h0[(j + 1) % 3] -=
-                            softplus(h0[i].tanh()).mul_add(h0[2], (1.25 - x[(j + 2) % 2]).sin());
-                    } else {
-                        h0[i] /= 1.5 + x[(i * 2) % 2].sin().exp().tanh();
-                        h0[2 - j] += x[0].powi(3) * 0.25;
-                    }
-                    h0[(j * 2) % 3] -= x[j % 2];
-                }
-                h0[i] = h0[i] * 0.5 + (-h0[(i + 1) % 3] + h0[i] * i as f64);
-            }
-            let mut h1 = [f0(h0), x[0], h0[1]];
-            for i in (0..x.len()).step_by(3) {
-                if i != 0 {
-                    h0[i] += 2.0 + x[i].sin() + x[i].powi(3);
-                }
-                for j in i..i + 1 {
-                    h0[i] += x[j] / (1.0 + i as f64 * i as f64) / (1.5 + h1[j].tanh());
-                    if x[1 - j].mul_add(x[j], j as f64) >= 0.25 {
-                        h0[2 - i] += sigmoid((3.0 * xs[(i + 1) % 5]).tanh());
-                        h1[j] += -(-x[(i * 2) % 2]);
-                    } else {
-                        h1[i] = x[1 - j].powi(2);
-                        h0[(i + 2) % 3] -= (f0([x[1 - i], h1[(i + 2) % 3], x[i]]) + 2.0)
-                            / (1.0 + (x[i] + x[(i + 1) % 2]).exp());
-                    }
-                    if i == 1 {
-                        h1[j + 1] = (1.0 + xs[j] * xs[j]).sqrt();
-                    } else {
-                        h1[i] -= 1.5 - -h1[(i + j) % 3] / (2.0 + cm[i][(i + j) % 3].sin());
-                    }
-                }
-                h0[2] -= f0(h0).sin().exp().mul_add(xs[i], (i + 1) as f64);
-            }
-            softplus(h0[1]) - h1[2]
-        };
-        let reference = GraphFn::<f64, _, 2>::new(["x[0]", "x[1]"], |[p0, p1]| {
-            let x = [p0, p1];
-            let cg = p0.graph();
-            let mut h0 = [x[0], x[1] * xs[0] * 1.5, (x[1] - x[1]).atan()];
-            for i in 1..3 {
-                for j in 1..3 {
-                    if i % 2 == 0 {
-                        h0[(j + 1) % 3] = h0[(j + 1) % 3]
-                            - h0[i]
-                                .tanh()
-                                .softplus()
-                                .mul_add(h0[2], (1.25 - x[(j + 2) % 2]).sin());
-                    } else {
-                        h0[i] = h0[i] / (1.5 + x[(i * 2) % 2].sin().exp().tanh());
-                        h0[2 - j] = h0[2 - j] + x[0].powi(3) * 0.25;
-                    }
-                    h0[(j * 2) % 3] = h0[(j * 2) % 3] - x[j % 2];
-                }
-                h0[i] = h0[i] * 0.5 + (-h0[(i + 1) % 3] + h0[i] * i as f64);
-            }
-            let mut h1 = [f0_ref(h0), x[0], h0[1]];
-            for i in (0..x.len()).step_by(3) {
-                if i != 0 {
-                    h0[i] = h0[i] + (2.0 + x[i].sin() + x[i].powi(3));
-                }
-                for j in i..i + 1 {
-                    h0[i] = h0[i] + x[j] / (1.0 + i as f64 * i as f64) / (1.5 + h1[j].tanh());
-                    if x[1 - j].mul_add(x[j], cg.constant(j as f64)).value() >= 0.25 {
-                        h0[2 - i] = h0[2 - i] + sigmoid((3.0 * xs[(i + 1) % 5]).tanh());
-                        h1[j] = h1[j] + -(-x[(i * 2) % 2]);
-                    } else {
-                        h1[i] = x[1 - j].powi(2);
-                        h0[(i + 2) % 3] = h0[(i + 2) % 3]
-                            - (f0_ref([x[1 - i], h1[(i + 2) % 3], x[i]]) + 2.0)
-                                / (1.0 + (x[i] + x[(i + 1) % 2]).exp());
-                    }
-                    if i == 1 {
-                        h1[j + 1] = cg.constant((1.0 + xs[j] * xs[j]).sqrt());
-                    } else {
-                        h1[i] = h1[i] - (1.5 - -h1[(i + j) % 3] / (2.0 + cm[i][(i + j) % 3].sin()));
-                    }
-                }
-                h0[2] = h0[2]
-                    - f0_ref(h0)
-                        .sin()
-                        .exp()
-                        .mul_add(cg.constant(xs[i]), cg.constant((i + 1) as f64));
-            }
-            h0[1].softplus() - h1[2]
-        });
-        let x: [f64; 2] = [-0.9375, -0.8125];
-        let at: [f64; 2] = [-0.9375, -0.8125];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
-        let g = f.grad(x);
-        check(&f, &reference, at, plain(x), [g[0], g[1]]);
-    }
-}
-
-/// `f0([f64; 4], f64)`, loops nested 1 deep, 52 operations; `g1(f64, f64)`, custom derivative; the closure has 15 operations unrolled.
-mod case_29 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 4], c: f64) -> f64 {
-        let mut s0 = 0.0;
-        let mut h1 = [(0.5 * x[3]).powi(2), c];
-        for i in (0..x.len() - 1).step_by(3) {
-            if c.sin() < 0.0 {
-                s0 += softplus(softplus(c)).powi(i as i32);
-                h1[(i * 2) % 2] = c.powi(2).tanh();
-            } else {
-                s0 /= 2.0 + (i as f64).sin().sin();
-                h1[(i + 1) % 2] += sigmoid(i as f64).powi(i as i32);
-            }
-            if s0 > 0.5 {
-                s0 += c.powi(2);
-                s0 += x[i].sin().atan();
-            } else {
-                h1[i % 2] += s0;
-            }
-            if x[i] + h1[(i + 1) % 2] < 0.25 {
-                h1[0] = s0.powi(i as i32);
-                s0 += c;
-            }
-        }
-        let mut h2 = [(x[3] * s0).tanh(), sigmoid(s0), -c / (1.0 + s0 * s0)];
-        for i in 0..2 {
-            if i > 0 {
-                s0 -= c;
-            } else {
-                s0 += (c - x[2] - (i as f64).mul_add(x[i], x[(i + 1) % 4])).powi(2);
-            }
-            h2[i + 1] *= (x[i] / (1.0 + x[i] * x[i])).cos();
-        }
-        let mut s3 = 0.5;
-        for i in (1..=2).rev() {
-            if c.mul_add(s0, s0) > 0.5 {
-                s3 += x[(i + 2) % 4].powi(i as i32);
-                s0 += i as f64;
-            }
-        }
-        s0 + h1[1] - h2[2] + s3.sin()
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 4], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = cg.constant(0.0);
-        let mut h1 = [(0.5 * x[3]).powi(2), c];
-        for i in (0..x.len() - 1).step_by(3) {
-            if c.sin().value() < 0.0 {
-                s0 = s0 + c.softplus().softplus().powi(i as i32);
-                h1[(i * 2) % 2] = c.powi(2).tanh();
-            } else {
-                s0 = s0 / (2.0 + (i as f64).sin().sin());
-                h1[(i + 1) % 2] = h1[(i + 1) % 2] + sigmoid(i as f64).powi(i as i32);
-            }
-            if s0.value() > 0.5 {
-                s0 = s0 + c.powi(2);
-                s0 = s0 + x[i].sin().atan();
-            } else {
-                h1[i % 2] = h1[i % 2] + s0;
-            }
-            if (x[i] + h1[(i + 1) % 2]).value() < 0.25 {
-                h1[0] = s0.powi(i as i32);
-                s0 = s0 + c;
-            }
-        }
-        let mut h2 = [(x[3] * s0).tanh(), s0.sigmoid(), -c / (1.0 + s0 * s0)];
-        for i in 0..2 {
-            if i > 0 {
-                s0 = s0 - c;
-            } else {
-                s0 = s0 + (c - x[2] - cg.constant(i as f64).mul_add(x[i], x[(i + 1) % 4])).powi(2);
-            }
-            h2[i + 1] = h2[i + 1] * (x[i] / (1.0 + x[i] * x[i])).cos();
-        }
-        let mut s3 = cg.constant(0.5);
-        for i in (1..=2).rev() {
-            if c.mul_add(s0, s0).value() > 0.5 {
-                s3 = s3 + x[(i + 2) % 4].powi(i as i32);
-                s0 = s0 + i as f64;
-            }
-        }
-        s0 + h1[1] - h2[2] + s3.sin()
-    }
-
-    #[backprop::differentiable(grad = g1_grad)]
-    fn g1(x: f64, y: f64) -> f64 {
-        (2.0 * x - y).exp()
-    }
-
-    fn g1_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
-        [dout * 2.0 * out, -dout * out]
-    }
-
-    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        (2.0 * x - y).exp()
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.375, 0.125, 0.75, -1.0, -0.5];
-        let cm: [[f64; 3]; 3] = [
-            [0.25, 0.0, 1.0],
-            [0.625, -0.875, 0.25],
-            [0.125, -0.25, -0.5],
-        ];
-        let f = grad!(|x: [f64; 4], w: [[f64; 2]; 3]| {
-            let mut s0 = 1.0;
-            for i in (0..3).step_by(2) {
-                let t1 = xs[i].sin();
-                s0 += t1 * (1.5 - x[i]);
-            }
-            let mut s2 = softplus(w[1][0].cos());
-            for i in 1..2 {
-                if i % 2 == 0 {
-                    s2 = (s2
-                        + f0(x, x[(i + 2) % 4])
-                            * (w[i + 1][1 - i] / (1.0 + cm[2 - i][(i + 2) % 3].exp())))
-                    .tanh();
-                }
-                s2 = (s2 + cm[2 - i][2 - i]).tanh();
-            }
-            s0 - s2 + g1(x[3], x[3])
-        });
-        let plain = |x: [f64; 4], w: [[f64; 2]; 3]| -> f64 {
-            let mut s0 = 1.0;
-            for i in (0..3).step_by(2) {
-                let t1 = xs[i].sin();
-                s0 += t1 * (1.5 - x[i]);
-            }
-            let mut s2 = softplus(w[1][0].cos());
-            for i in 1..2 {
-                if i % 2 == 0 {
-                    s2 = (s2
-                        + f0(x, x[(i + 2) % 4])
-                            * (w[i + 1][1 - i] / (1.0 + cm[2 - i][(i + 2) % 3].exp())))
-                    .tanh();
-                }
-                s2 = (s2 + cm[2 - i][2 - i]).tanh();
-            }
-            s0 - s2 + g1(x[3], x[3])
-        };
-        let reference = GraphFn::<f64, _, 10>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-                "w[2][0]", "w[2][1]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
-                let x = [p0, p1, p2, p3];
-                let w = [[p4, p5], [p6, p7], [p8, p9]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                for i in (0..3).step_by(2) {
-                    let t1 = cg.constant(xs[i].sin());
-                    s0 = s0 + t1 * (1.5 - x[i]);
-                }
-                let mut s2 = w[1][0].cos().softplus();
-                for i in 1..2 {
-                    if i % 2 == 0 {
-                        s2 = (s2
-                            + f0_ref(x, x[(i + 2) % 4])
-                                * (w[i + 1][1 - i] / (1.0 + cm[2 - i][(i + 2) % 3].exp())))
-                        .tanh();
-                    }
-                    s2 = (s2 + cm[2 - i][2 - i]).tanh();
-                }
-                s0 - s2 + g1_ref(x[3], x[3])
-            },
-        );
-        let x: [f64; 4] = [-0.9375, 0.0625, 0.0, 0.875];
-        let w: [[f64; 2]; 3] = [[0.1875, 0.0625], [0.875, 1.125], [-0.625, -0.3125]];
-        let at: [f64; 10] = [
-            -0.9375, 0.0625, 0.0, 0.875, 0.1875, 0.0625, 0.875, 1.125, -0.625, -0.3125,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
-                "w[2][0]", "w[2][1]"
-            ]
-        );
-        let g = f.grad(x, w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w),
-            [
-                g.0[0], g.0[1], g.0[2], g.0[3], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1],
-                g.1[2][0], g.1[2][1],
-            ],
-        );
-    }
-}
-
-/// `f0(f64)`, loops nested 2 deep, 37 operations; the closure has 85 operations unrolled.
-mod case_30 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(c: f64) -> f64 {
-        let mut h0 = [c, c];
-        for i in (0..3).step_by(3) {
-            h0[(i * 2) % 2] += (softplus((i + 1) as f64) / (1.5 + h0[(i * 2) % 2].tanh())).sin();
-            for j in 0..i {
-                if i % 2 == 0 {
-                    h0[j] += h0[(i + 2) % 2] - h0[j] - c;
-                    h0[(i * 2) % 2] += h0[(i + 2) % 2];
-                }
-                h0[1 - j] /= 0.5 + sigmoid(h0[i % 2].atan());
-                h0[1] += c;
-            }
-        }
-        let mut s1 = c;
-        let s2: f64 = 1.0;
-        for i in (0..3).rev() {
-            h0[0] = c.powi(i as i32);
-        }
-        let s3 = c;
-        let mut h4 = [(s3 - c) * -c, s3.sin()];
-        for i in 0..2 {
-            for j in 1..2 {
-                h4[j] += h0[(j * 2) % 2] / (2.0 + c.powi(j as i32).sin());
-                if i > j {
-                    s1 -= c.tanh().exp().powi(i as i32);
-                    h4[j] += s1.atan();
-                }
-                let t5 = (c + c).powi(2);
-                s1 += t5 * c;
-            }
-            h4[1] += c;
-        }
-        h0[1] - s1 - s2 + s3 + h4[0]
-    }
-
-    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut h0 = [c, c];
-        for i in (0..3).step_by(3) {
-            h0[(i * 2) % 2] =
-                h0[(i * 2) % 2] + (softplus((i + 1) as f64) / (1.5 + h0[(i * 2) % 2].tanh())).sin();
-            for j in 0..i {
-                if i % 2 == 0 {
-                    h0[j] = h0[j] + (h0[(i + 2) % 2] - h0[j] - c);
-                    h0[(i * 2) % 2] = h0[(i * 2) % 2] + h0[(i + 2) % 2];
-                }
-                h0[1 - j] = h0[1 - j] / (0.5 + h0[i % 2].atan().sigmoid());
-                h0[1] = h0[1] + c;
-            }
-        }
-        let mut s1 = c;
-        let s2 = cg.constant(1.0);
-        for i in (0..3).rev() {
-            h0[0] = c.powi(i as i32);
-        }
-        let s3 = c;
-        let mut h4 = [(s3 - c) * -c, s3.sin()];
-        for i in 0..2 {
-            for j in 1..2 {
-                h4[j] = h4[j] + h0[(j * 2) % 2] / (2.0 + c.powi(j as i32).sin());
-                if i > j {
-                    s1 = s1 - c.tanh().exp().powi(i as i32);
-                    h4[j] = h4[j] + s1.atan();
-                }
-                let t5 = (c + c).powi(2);
-                s1 = s1 + t5 * c;
-            }
-            h4[1] = h4[1] + c;
-        }
-        h0[1] - s1 - s2 + s3 + h4[0]
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.25, 0.75, 0.375, -0.25, -0.25];
-        let cm: [[f64; 3]; 3] = [
-            [0.25, 0.375, -0.125],
-            [0.875, -1.0, 0.375],
-            [-0.625, 0.625, 0.0],
-        ];
-        let f = grad!(|x: [f64; 5], b: [f64; 3]| {
-            let mut s0 = 1.0;
-            let mut h1 = [0.0; 2];
-            for i in (1..=4).rev() {
-                if x[1] > 0.25 {
-                    s0 += sigmoid(-(x[i] / (1.0 + cm[(i * 2) % 3][(i + 2) % 3].exp())));
-                } else {
-                    h1[i % 2] += (x[i] + x[i] * x[4 - i]).powi(2);
-                }
-                s0 /= 1.0 + (s0 / (2.0 + x[i].sin())).exp();
-            }
-            let mut s2 = 0.0;
-            for i in 1..2 {
-                if i < 1 {
-                    s0 = s0 * 0.5 + xs[i];
-                    s0 += 0.75 + softplus(x[i].powi(i as i32));
-                }
-                let t3 = b[0].powi(3).powi(2);
-                s0 += t3 * b[1];
-            }
-            let mut h4 = [(cm[2][2] * x[1]).atan(), h1[0].powi(2) * b[1], h1[0]];
-            for i in (1..=4).step_by(3) {
-                h4[i % 3] -= x[4];
-                if i > 1 {
-                    s0 = (s0 + sigmoid(x[i].mul_add(i as f64, b[i % 3]))).tanh();
-                } else {
-                    s0 /= 0.5 + sigmoid(b[(i + 1) % 3] * 0.25);
-                }
-                if i % 2 == 0 {
-                    h4[(i + 1) % 3] -= s0;
-                    s0 += f0(softplus(b[0]));
-                } else {
-                    s2 += softplus(x[(i + 2) % 5] * f0(cm[0][i % 3]));
-                    h1[0] = (x[(i + 1) % 5] / (0.5 + sigmoid(s2)) + f0(x[(i * 2) % 5])).powi(2);
-                }
-            }
-            (s0 + h1[1]) * softplus(s2) + softplus(h4[1])
-        });
-        let plain = |x: [f64; 5], b: [f64; 3]| -> f64 {
-            let mut s0 = 1.0;
-            let mut h1 = [0.0; 2];
-            for i in (1..=4).rev() {
-                if x[1] > 0.25 {
-                    s0 += sigmoid(-(x[i] / (1.0 + cm[(i * 2) % 3][(i + 2) % 3].exp())));
-                } else {
-                    h1[i % 2] += (x[i] + x[i] * x[4 - i]).powi(2);
-                }
-                s0 /= 1.0 + (s0 / (2.0 + x[i].sin())).exp();
-            }
-            let mut s2 = 0.0;
-            for i in 1..2 {
-                if i < 1 {
-                    s0 = s0 * 0.5 + xs[i];
-                    s0 += 0.75 + softplus(x[i].powi(i as i32));
-                }
-                let t3 = b[0].powi(3).powi(2);
-                s0 += t3 * b[1];
-            }
-            let mut h4 = [(cm[2][2] * x[1]).atan(), h1[0].powi(2) * b[1], h1[0]];
-            for i in (1..=4).step_by(3) {
-                h4[i % 3] -= x[4];
-                if i > 1 {
-                    s0 = (s0 + sigmoid(x[i].mul_add(i as f64, b[i % 3]))).tanh();
-                } else {
-                    s0 /= 0.5 + sigmoid(b[(i + 1) % 3] * 0.25);
-                }
-                if i % 2 == 0 {
-                    h4[(i + 1) % 3] -= s0;
-                    s0 += f0(softplus(b[0]));
-                } else {
-                    s2 += softplus(x[(i + 2) % 5] * f0(cm[0][i % 3]));
-                    h1[0] = (x[(i + 1) % 5] / (0.5 + sigmoid(s2)) + f0(x[(i * 2) % 5])).powi(2);
-                }
-            }
-            (s0 + h1[1]) * softplus(s2) + softplus(h4[1])
-        };
-        let reference = GraphFn::<f64, _, 8>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
-                let x = [p0, p1, p2, p3, p4];
-                let b = [p5, p6, p7];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                let mut h1 = [cg.constant(0.0); 2];
-                for i in (1..=4).rev() {
-                    if x[1].value() > 0.25 {
-                        s0 = s0 + (-(x[i] / (1.0 + cm[(i * 2) % 3][(i + 2) % 3].exp()))).sigmoid();
-                    } else {
-                        h1[i % 2] = h1[i % 2] + (x[i] + x[i] * x[4 - i]).powi(2);
-                    }
-                    s0 = s0 / (1.0 + (s0 / (2.0 + x[i].sin())).exp());
-                }
-                let mut s2 = cg.constant(0.0);
-                for i in 1..2 {
-                    if i < 1 {
-                        s0 = s0 * 0.5 + xs[i];
-                        s0 = s0 + (0.75 + x[i].powi(i as i32).softplus());
-                    }
-                    let t3 = b[0].powi(3).powi(2);
-                    s0 = s0 + t3 * b[1];
-                }
-                let mut h4 = [(cm[2][2] * x[1]).atan(), h1[0].powi(2) * b[1], h1[0]];
-                for i in (1..=4).step_by(3) {
-                    h4[i % 3] = h4[i % 3] - x[4];
-                    if i > 1 {
-                        s0 = (s0 + x[i].mul_add(cg.constant(i as f64), b[i % 3]).sigmoid()).tanh();
-                    } else {
-                        s0 = s0 / (0.5 + (b[(i + 1) % 3] * 0.25).sigmoid());
-                    }
-                    if i % 2 == 0 {
-                        h4[(i + 1) % 3] = h4[(i + 1) % 3] - s0;
-                        s0 = s0 + f0_ref(b[0].softplus());
-                    } else {
-                        s2 = s2 + (x[(i + 2) % 5] * f0_ref(cg.constant(cm[0][i % 3]))).softplus();
-                        h1[0] = (x[(i + 1) % 5] / (0.5 + s2.sigmoid()) + f0_ref(x[(i * 2) % 5]))
-                            .powi(2);
-                    }
-                }
-                (s0 + h1[1]) * s2.softplus() + h4[1].softplus()
-            },
-        );
-        let x: [f64; 5] = [-0.3125, 0.3125, -0.75, 1.0, 0.5];
-        let b: [f64; 3] = [-0.75, -1.125, -1.25];
-        let at: [f64; 8] = [-0.3125, 0.3125, -0.75, 1.0, 0.5, -0.75, -1.125, -1.25];
-        assert_eq!(
-            f.inputs(),
-            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]"]
-        );
-        let g = f.grad(x, b);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, b),
-            [
-                g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2],
-            ],
-        );
-    }
-}
-
-/// `f0([f64; 2], f64)`, loops nested 1 deep, 57 operations; the closure has 74 operations unrolled.
-mod case_31 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 2], c: f64) -> f64 {
-        let mut s0 = x[0].powi(3).powi(3);
-        let mut s1: f64 = 1.0;
-        for i in 0..4 {
-            if s0 - s1 <= 0.0 {
-                s0 += c;
-            }
-            s0 *= x[(i * 2) % 2].cos();
-            if i % 2 == 0 {
-                s0 -= s0.powi(i as i32).sin();
-                s1 = (s1 + (s0.powi(i as i32) + 2.0)).tanh();
-            }
-        }
-        let s2: f64 = 0.5;
-        for i in (0..x.len()).step_by(2) {
-            if i < 1 {
-                s1 += c;
-            }
-        }
-        let mut s3 = 1.0;
-        let mut s4 = (0.75 + s0).sin();
-        for i in (0..x.len() - 1).step_by(3) {
-            if i != 0 {
-                s0 = (s0 + c.tanh().mul_add(x[1], (i + 1) as f64 / (1.5 + x[i].tanh()))).tanh();
-            } else {
-                s1 -= softplus(x[i].mul_add(s0, i as f64).tanh().exp());
-            }
-            s4 /= 1.0 + (i as f64).mul_add(x[i], c).exp();
-            s3 += (0.75 + (i + 1) as f64)
-                .mul_add(s1 * i as f64, s4.mul_add(i as f64, c))
-                .powi(2);
-        }
-        (s0.tanh() * softplus(s1) + s2) * s3.sin() * s4
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 2], c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = x[0].powi(3).powi(3);
-        let mut s1 = cg.constant(1.0);
-        for i in 0..4 {
-            if (s0 - s1).value() <= 0.0 {
-                s0 = s0 + c;
-            }
-            s0 = s0 * x[(i * 2) % 2].cos();
-            if i % 2 == 0 {
-                s0 = s0 - s0.powi(i as i32).sin();
-                s1 = (s1 + (s0.powi(i as i32) + 2.0)).tanh();
-            }
-        }
-        let s2 = cg.constant(0.5);
-        for i in (0..x.len()).step_by(2) {
-            if i < 1 {
-                s1 = s1 + c;
-            }
-        }
-        let mut s3 = cg.constant(1.0);
-        let mut s4 = (0.75 + s0).sin();
-        for i in (0..x.len() - 1).step_by(3) {
-            if i != 0 {
-                s0 = (s0 + c.tanh().mul_add(x[1], (i + 1) as f64 / (1.5 + x[i].tanh()))).tanh();
-            } else {
-                s1 = s1
-                    - x[i]
-                        .mul_add(s0, cg.constant(i as f64))
-                        .tanh()
-                        .exp()
-                        .softplus();
-            }
-            s4 = s4 / (1.0 + cg.constant(i as f64).mul_add(x[i], c).exp());
-            s3 = s3
-                + cg.constant(0.75 + (i + 1) as f64)
-                    .mul_add(s1 * i as f64, s4.mul_add(cg.constant(i as f64), c))
-                    .powi(2);
-        }
-        (s0.tanh() * s1.softplus() + s2) * s3.sin() * s4
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [-0.125, -1.0, 0.0, -0.75, 0.875];
-        let cm: [[f64; 3]; 3] = [
-            [0.875, 0.75, -0.875],
-            [0.625, 0.125, 0.5],
-            [0.75, 0.125, 0.125],
-        ];
-        let f = grad!(|w: [[f64; 3]; 3]| {
-            let mut s0 = 0.5;
-            for i in (1..3).step_by(2) {
-                s0 += (w[2 - i][i] + w[i][(i + 2) % 3]).cos().exp();
-                for j in (i..i + 2).rev() {
-                    s0 = s0.mul_add(sigmoid(s0), xs[4 - j]);
-                    if sigmoid(cm[i][j % 3]) >= 0.5 {
-                        s0 += 0.75
-                            + w[2][0]
-                                * 0.25
-                                * (w[i][(j + 2) % 3] / (1.0 + w[(j + 1) % 3][(i + 1) % 3].exp()));
-                        s0 *= s0.sin().cos();
-                    } else {
-                        s0 = (s0 + f0([1.5, w[i][j % 3]], s0 * w[(j + 1) % 3][(i + j) % 3])).tanh();
-                        s0 += sigmoid(f0(
-                            [f0([w[j % 3][j % 3], w[(i + j) % 3][j % 3]], s0), 3.0],
-                            s0 + s0,
-                        ));
-                    }
-                }
-            }
-            let mut h1 = [sigmoid(w[0][2] * s0), w[2][2].powi(3), cm[0][2]];
-            let mut s2 = 0.0;
-            for i in (1..2).rev() {
-                let t3 = h1[i] / (1.0 + cm[i + 1][2 - i].exp());
-                h1[(i * 2) % 3] += t3 * h1[i];
-            }
-            let s4: f64 = 1.0;
-            let mut s5 = 1.0;
-            for i in 0..w.len() {
-                if s0 < 0.5 {
-                    s2 += h1[i];
-                    s2 = s2.mul_add(
-                        ((i + 1) as f64).sin().exp(),
-                        f0([0.25, w[2][i]], cm[0][(i + 2) % 3])
-                            .mul_add(w[i][i].cos(), (1.0 + w[i][2 - i] * w[i][2 - i]).ln()),
-                    );
-                } else {
-                    s5 += w[2 - i][i]
-                        .sin()
-                        .mul_add(-w[i][(i * 2) % 3], cm[0][(i * 2) % 3].exp())
-                        + 2.0;
-                }
-                s2 = s2 * 0.5 + f0([s2, i as f64], xs[4 - i]).powi(i as i32);
-            }
-            s0 - h1[2] - s2.sin() - s4 + s5.sin()
-        });
-        let plain = |w: [[f64; 3]; 3]| -> f64 {
-            let mut s0 = 0.5;
-            for i in (1..3).step_by(2) {
-                s0 += (w[2 - i][i] + w[i][(i + 2) % 3]).cos().exp();
-                for j in (i..i + 2).rev() {
-                    s0 = s0.mul_add(sigmoid(s0), xs[4 - j]);
-                    if sigmoid(cm[i][j % 3]) >= 0.5 {
-                        s0 += 0.75
-                            + w[2][0]
-                                * 0.25
-                                * (w[i][(j + 2) % 3] / (1.0 + w[(j + 1) % 3][(i + 1) % 3].exp()));
-                        s0 *= s0.sin().cos();
-                    } else {
-                        s0 = (s0 + f0([1.5, w[i][j % 3]], s0 * w[(j + 1) % 3][(i + j) % 3])).tanh();
-                        s0 += sigmoid(f0(
-                            [f0([w[j % 3][j % 3], w[(i + j) % 3][j % 3]], s0), 3.0],
-                            s0 + s0,
-                        ));
-                    }
-                }
-            }
-            let mut h1 = [sigmoid(w[0][2] * s0), w[2][2].powi(3), cm[0][2]];
-            let mut s2 = 0.0;
-            for i in (1..2).rev() {
-                let t3 = h1[i] / (1.0 + cm[i + 1][2 - i].exp());
-                h1[(i * 2) % 3] += t3 * h1[i];
-            }
-            let s4: f64 = 1.0;
-            let mut s5 = 1.0;
-            for i in 0..w.len() {
-                if s0 < 0.5 {
-                    s2 += h1[i];
-                    s2 = s2.mul_add(
-                        ((i + 1) as f64).sin().exp(),
-                        f0([0.25, w[2][i]], cm[0][(i + 2) % 3])
-                            .mul_add(w[i][i].cos(), (1.0 + w[i][2 - i] * w[i][2 - i]).ln()),
-                    );
-                } else {
-                    s5 += w[2 - i][i]
-                        .sin()
-                        .mul_add(-w[i][(i * 2) % 3], cm[0][(i * 2) % 3].exp())
-                        + 2.0;
-                }
-                s2 = s2 * 0.5 + f0([s2, i as f64], xs[4 - i]).powi(i as i32);
-            }
-            s0 - h1[2] - s2.sin() - s4 + s5.sin()
-        };
-        let reference = GraphFn::<f64, _, 9>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
-                "w[2][1]", "w[2][2]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
-                let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.5);
-                for i in (1..3).step_by(2) {
-                    s0 = s0 + (w[2 - i][i] + w[i][(i + 2) % 3]).cos().exp();
-                    for j in (i..i + 2).rev() {
-                        s0 = s0.mul_add(s0.sigmoid(), cg.constant(xs[4 - j]));
-                        if sigmoid(cm[i][j % 3]) >= 0.5 {
-                            s0 = s0
-                                + (0.75
-                                    + w[2][0]
-                                        * 0.25
-                                        * (w[i][(j + 2) % 3]
-                                            / (1.0 + w[(j + 1) % 3][(i + 1) % 3].exp())));
-                            s0 = s0 * s0.sin().cos();
-                        } else {
-                            s0 = (s0
-                                + f0_ref(
-                                    [cg.constant(1.5), w[i][j % 3]],
-                                    s0 * w[(j + 1) % 3][(i + j) % 3],
-                                ))
-                            .tanh();
-                            s0 = s0
-                                + f0_ref(
-                                    [
-                                        f0_ref([w[j % 3][j % 3], w[(i + j) % 3][j % 3]], s0),
-                                        cg.constant(3.0),
-                                    ],
-                                    s0 + s0,
-                                )
-                                .sigmoid();
-                        }
-                    }
-                }
-                let mut h1 = [
-                    (w[0][2] * s0).sigmoid(),
-                    w[2][2].powi(3),
-                    cg.constant(cm[0][2]),
-                ];
-                let mut s2 = cg.constant(0.0);
-                for i in (1..2).rev() {
-                    let t3 = h1[i] / (1.0 + cm[i + 1][2 - i].exp());
-                    h1[(i * 2) % 3] = h1[(i * 2) % 3] + t3 * h1[i];
-                }
-                let s4 = cg.constant(1.0);
-                let mut s5 = cg.constant(1.0);
-                for i in 0..w.len() {
-                    if s0.value() < 0.5 {
-                        s2 = s2 + h1[i];
-                        s2 = s2.mul_add(
-                            cg.constant(((i + 1) as f64).sin().exp()),
-                            f0_ref(
-                                [cg.constant(0.25), w[2][i]],
-                                cg.constant(cm[0][(i + 2) % 3]),
-                            )
-                            .mul_add(w[i][i].cos(), (1.0 + w[i][2 - i] * w[i][2 - i]).ln()),
-                        );
-                    } else {
-                        s5 = s5
-                            + (w[2 - i][i].sin().mul_add(
-                                -w[i][(i * 2) % 3],
-                                cg.constant(cm[0][(i * 2) % 3].exp()),
-                            ) + 2.0);
-                    }
-                    s2 = s2 * 0.5
-                        + f0_ref([s2, cg.constant(i as f64)], cg.constant(xs[4 - i]))
-                            .powi(i as i32);
-                }
-                s0 - h1[2] - s2.sin() - s4 + s5.sin()
-            },
-        );
-        let w: [[f64; 3]; 3] = [
-            [0.8125, -0.375, 0.6875],
-            [-0.5625, -0.9375, -0.125],
-            [0.1875, -0.875, 1.1875],
-        ];
-        let at: [f64; 9] = [
-            0.8125, -0.375, 0.6875, -0.5625, -0.9375, -0.125, 0.1875, -0.875, 1.1875,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
-                "w[2][1]", "w[2][2]"
-            ]
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
         );
         let g = f.grad(w);
         check(
@@ -7916,370 +2686,170 @@ mod case_31 {
             &reference,
             at,
             plain(w),
-            [
-                g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
-            ],
+            [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
         );
     }
 }
 
-/// `f0([f64; 2])`, loops nested 2 deep, 58 operations; the closure has 30 operations unrolled.
-mod case_32 {
+/// `f0([[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 23 operations; the closure has 59 operations unrolled.
+mod case_12 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
-    fn f0(x: [f64; 2]) -> f64 {
-        let mut h0 = [0.0; 4];
-        let mut s1 = 1.0;
-        for i in 1..2 {
-            for j in (1..3).step_by(2) {
-                if x[i] > 0.0 {
-                    h0[i] -= x[(i * 2) % 2] * 0.25;
-                    s1 += x[i];
-                } else {
-                    h0[(j * 2) % 4] += x[1];
-                    s1 += x[(j * 2) % 2].atan() * 3.0 + -x[i].powi(2);
-                }
-                let t2 = s1;
-                h0[(i + j) % 4] += t2 * (t2 * x[1]);
+    fn f0(w: [[f64; 2]; 3], m: [[f64; 2]; 3]) -> f64 {
+        let mut s0 = 0.0;
+        for i in 0..4 {
+            if m[(i * 2) % 3][0] > 0.0 {
+                s0 -= m[2][i % 2];
             }
         }
-        let mut s3 = 0.0;
-        for i in (0..=x.len()).rev() {
-            s3 += (0.25 * x[(i * 2) % 2]).powi(2).exp();
-            if x[(i * 2) % 2].mul_add(x[(i * 2) % 2], x[(i + 1) % 2]) < 0.5 {
-                s1 /= 2.0 + x[0].cos().sin();
-                s1 += 1.25 + x[(i + 1) % 2].powi(3);
+        let mut h1 = [0.0; 2];
+        for i in 1..2 {
+            let t2 = (0.5 - w[(i + 1) % 3][(i + 2) % 2]).cos();
+            h1[i] += t2 * (w[(i * 2) % 3][i] - w[0][(i * 2) % 2]);
+            let t3 = w[0][i].sin().tanh();
+            s0 += t3 * m[i][i].exp();
+            if s0 >= 0.5 {
+                s0 += t2;
             } else {
-                h0[3 - i] +=
-                    (0.5 - x[(i * 2) % 2]) * sigmoid(s1) + (1.0 + s1.powi(2) * s1.powi(2)).sqrt();
-            }
-            if (s1 + i as f64) < 0.25 {
-                h0[i] *= 0.5 + sigmoid(x[1] + x[(i + 2) % 2]);
-                h0[(i * 2) % 4] *= x[(i * 2) % 2].powi(2).cos();
+                s0 += s0.powi(i as i32).tanh().powi(3);
+                s0 = s0.mul_add(w[i][i].mul_add(w[i][1], w[2 - i][i]), w[i][i].tanh());
             }
         }
         let s4: f64 = 0.0;
-        let h5 = [-x[0] + s3.sin(), x[0].mul_add(x[0], x[0]) + 2.0];
-        for i in (0..x.len()).step_by(2) {
-            if i > 0 {
-                s1 /= 1.5 + (x[(i + 1) % 2] + (i + 1) as f64).tanh();
-                s3 +=
-                    x[(i + 2) % 2] - x[1 - i].cos() + (i as f64 - s1) / (1.0 + i as f64 * i as f64);
-            }
+        let mut s5 = m[1][0].mul_add(s0.powi(2), w[1][0] + w[2][1]);
+        for i in (0..=w.len()).step_by(2) {
+            s5 += (i as f64).cos();
+            s5 += m[(i + 1) % 3][i % 2];
         }
-        h0[0] - s1 + s3 + s4 - h5[1]
+        (s0 + h1[1] + s4) * s5
     }
 
-    fn f0_ref<'g>(x: [Var<'g, f64>; 2]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 4];
-        let mut s1 = cg.constant(1.0);
-        for i in 1..2 {
-            for j in (1..3).step_by(2) {
-                if x[i].value() > 0.0 {
-                    h0[i] = h0[i] - x[(i * 2) % 2] * 0.25;
-                    s1 = s1 + x[i];
-                } else {
-                    h0[(j * 2) % 4] = h0[(j * 2) % 4] + x[1];
-                    s1 = s1 + (x[(j * 2) % 2].atan() * 3.0 + -x[i].powi(2));
-                }
-                let t2 = s1;
-                h0[(i + j) % 4] = h0[(i + j) % 4] + t2 * (t2 * x[1]);
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 3], m: [[Var<'g, f64>; 2]; 3]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut s0 = cg.constant(0.0);
+        for i in 0..4 {
+            if m[(i * 2) % 3][0].value() > 0.0 {
+                s0 = s0 - m[2][i % 2];
             }
         }
-        let mut s3 = cg.constant(0.0);
-        for i in (0..=x.len()).rev() {
-            s3 = s3 + (0.25 * x[(i * 2) % 2]).powi(2).exp();
-            if x[(i * 2) % 2]
-                .mul_add(x[(i * 2) % 2], x[(i + 1) % 2])
-                .value()
-                < 0.5
-            {
-                s1 = s1 / (2.0 + x[0].cos().sin());
-                s1 = s1 + (1.25 + x[(i + 1) % 2].powi(3));
+        let mut h1 = [cg.constant(0.0); 2];
+        for i in 1..2 {
+            let t2 = (0.5 - w[(i + 1) % 3][(i + 2) % 2]).cos();
+            h1[i] = h1[i] + t2 * (w[(i * 2) % 3][i] - w[0][(i * 2) % 2]);
+            let t3 = w[0][i].sin().tanh();
+            s0 = s0 + t3 * m[i][i].exp();
+            if s0.value() >= 0.5 {
+                s0 = s0 + t2;
             } else {
-                h0[3 - i] = h0[3 - i]
-                    + ((0.5 - x[(i * 2) % 2]) * s1.sigmoid()
-                        + (1.0 + s1.powi(2) * s1.powi(2)).sqrt());
-            }
-            if (s1 + i as f64).value() < 0.25 {
-                h0[i] = h0[i] * (0.5 + (x[1] + x[(i + 2) % 2]).sigmoid());
-                h0[(i * 2) % 4] = h0[(i * 2) % 4] * x[(i * 2) % 2].powi(2).cos();
+                s0 = s0 + s0.powi(i as i32).tanh().powi(3);
+                s0 = s0.mul_add(w[i][i].mul_add(w[i][1], w[2 - i][i]), w[i][i].tanh());
             }
         }
         let s4 = cg.constant(0.0);
-        let h5 = [-x[0] + s3.sin(), x[0].mul_add(x[0], x[0]) + 2.0];
-        for i in (0..x.len()).step_by(2) {
-            if i > 0 {
-                s1 = s1 / (1.5 + (x[(i + 1) % 2] + (i + 1) as f64).tanh());
-                s3 = s3
-                    + (x[(i + 2) % 2] - x[1 - i].cos()
-                        + (i as f64 - s1) / (1.0 + i as f64 * i as f64));
-            }
+        let mut s5 = m[1][0].mul_add(s0.powi(2), w[1][0] + w[2][1]);
+        for i in (0..=w.len()).step_by(2) {
+            s5 = s5 + (i as f64).cos();
+            s5 = s5 + m[(i + 1) % 3][i % 2];
         }
-        h0[0] - s1 + s3 + s4 - h5[1]
+        (s0 + h1[1] + s4) * s5
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [0.25, 0.375, 1.0, -0.875, 0.25];
-        let cm: [[f64; 3]; 3] = [
-            [0.375, 0.25, -0.75],
-            [0.75, -0.625, -1.0],
-            [0.5, -0.625, -0.25],
-        ];
-        let f = grad!(|x: [f64; 3], w: [[f64; 2]; 3]| {
-            let mut s0 = 1.0;
-            for i in 0..x.len() - 1 {
-                for j in 0..i + 1 {
-                    if x[2 - j].sin() > 0.25 {
-                        s0 += w[2][i];
-                        s0 += sigmoid(f0([f0([j as f64, x[j]]), cm[0][(i + 1) % 3].powi(3)]));
-                    }
-                }
-                if i % 2 == 0 {
-                    s0 += (-f0([i as f64, w[i][0]])).cos();
-                    s0 += 0.75 * (x[i].powi(2) * (x[i] + s0));
-                } else {
-                    s0 -= cm[i][(i * 2) % 3];
-                    s0 -= s0;
-                }
-            }
-            let mut s1 = softplus(w[0][0].sin());
-            for i in (1..2).step_by(3) {
-                for j in 0..i + 1 {
-                    if 0.75 * w[i][(i * 2) % 2] <= 0.5 {
-                        s1 *= (-w[j][i]).cos();
-                    } else {
-                        s1 -= 0.75
-                            * x[(j * 2) % 3].tanh()
-                            * (s0.mul_add(x[2 - j], xs[j]) + (1.0 + s0 * s0).ln());
-                    }
-                }
-                if w[(i + 2) % 3][1].cos() >= 0.5 {
-                    s0 = s0.mul_add(s0.mul_add(x[i + 1], i as f64), -cm[2][i + 1]);
-                } else {
-                    s1 += x[1];
-                }
-            }
-            s0 - s1.sin()
-        });
-        let plain = |x: [f64; 3], w: [[f64; 2]; 3]| -> f64 {
-            let mut s0 = 1.0;
-            for i in 0..x.len() - 1 {
-                for j in 0..i + 1 {
-                    if x[2 - j].sin() > 0.25 {
-                        s0 += w[2][i];
-                        s0 += sigmoid(f0([f0([j as f64, x[j]]), cm[0][(i + 1) % 3].powi(3)]));
-                    }
-                }
-                if i % 2 == 0 {
-                    s0 += (-f0([i as f64, w[i][0]])).cos();
-                    s0 += 0.75 * (x[i].powi(2) * (x[i] + s0));
-                } else {
-                    s0 -= cm[i][(i * 2) % 3];
-                    s0 -= s0;
-                }
-            }
-            let mut s1 = softplus(w[0][0].sin());
-            for i in (1..2).step_by(3) {
-                for j in 0..i + 1 {
-                    if 0.75 * w[i][(i * 2) % 2] <= 0.5 {
-                        s1 *= (-w[j][i]).cos();
-                    } else {
-                        s1 -= 0.75
-                            * x[(j * 2) % 3].tanh()
-                            * (s0.mul_add(x[2 - j], xs[j]) + (1.0 + s0 * s0).ln());
-                    }
-                }
-                if w[(i + 2) % 3][1].cos() >= 0.5 {
-                    s0 = s0.mul_add(s0.mul_add(x[i + 1], i as f64), -cm[2][i + 1]);
-                } else {
-                    s1 += x[1];
-                }
-            }
-            s0 - s1.sin()
-        };
-        let reference = GraphFn::<f64, _, 9>::new(
-            [
-                "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]",
-                "w[2][1]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
-                let x = [p0, p1, p2];
-                let w = [[p3, p4], [p5, p6], [p7, p8]];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(1.0);
-                for i in 0..x.len() - 1 {
-                    for j in 0..i + 1 {
-                        if x[2 - j].sin().value() > 0.25 {
-                            s0 = s0 + w[2][i];
-                            s0 = s0
-                                + f0_ref([
-                                    f0_ref([cg.constant(j as f64), x[j]]),
-                                    cg.constant(cm[0][(i + 1) % 3].powi(3)),
-                                ])
-                                .sigmoid();
-                        }
-                    }
-                    if i % 2 == 0 {
-                        s0 = s0 + (-f0_ref([cg.constant(i as f64), w[i][0]])).cos();
-                        s0 = s0 + 0.75 * (x[i].powi(2) * (x[i] + s0));
-                    } else {
-                        s0 = s0 - cm[i][(i * 2) % 3];
-                        s0 = s0 - s0;
-                    }
-                }
-                let mut s1 = w[0][0].sin().softplus();
-                for i in (1..2).step_by(3) {
-                    for j in 0..i + 1 {
-                        if (0.75 * w[i][(i * 2) % 2]).value() <= 0.5 {
-                            s1 = s1 * (-w[j][i]).cos();
-                        } else {
-                            s1 = s1
-                                - 0.75
-                                    * x[(j * 2) % 3].tanh()
-                                    * (s0.mul_add(x[2 - j], cg.constant(xs[j]))
-                                        + (1.0 + s0 * s0).ln());
-                        }
-                    }
-                    if w[(i + 2) % 3][1].cos().value() >= 0.5 {
-                        s0 = s0.mul_add(
-                            s0.mul_add(x[i + 1], cg.constant(i as f64)),
-                            cg.constant(-cm[2][i + 1]),
-                        );
-                    } else {
-                        s1 = s1 + x[1];
-                    }
-                }
-                s0 - s1.sin()
-            },
-        );
-        let x: [f64; 3] = [1.1875, -0.75, -0.375];
-        let w: [[f64; 2]; 3] = [[-0.9375, 0.4375], [-0.4375, 0.5], [0.3125, 0.4375]];
-        let at: [f64; 9] = [
-            1.1875, -0.75, -0.375, -0.9375, 0.4375, -0.4375, 0.5, 0.3125, 0.4375,
-        ];
-        assert_eq!(
-            f.inputs(),
-            [
-                "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]",
-                "w[2][1]"
-            ]
-        );
-        let g = f.grad(x, w);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, w),
-            [
-                g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.1[2][0],
-                g.1[2][1],
-            ],
-        );
-    }
-}
-
-/// `g0([[f64; 2]; 2])`, custom derivative; the closure has 61 operations unrolled.
-mod case_33 {
-    use super::check;
-    use backprop::rules::softplus;
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable(grad = g0_grad)]
-    fn g0(w: [[f64; 2]; 2]) -> f64 {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
-    }
-
-    fn g0_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
-        [
-            [dout * w[1][1], -dout * w[1][0]],
-            [-dout * w[0][1], dout * w[0][0]],
-        ]
-    }
-
-    fn g0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
-        w[0][0] * w[1][1] - w[0][1] * w[1][0]
-    }
-
-    #[test]
-    fn case() {
-        let cm: [[f64; 3]; 3] = [
-            [-0.5, 0.125, -0.875],
-            [-0.375, -0.75, -0.5],
-            [0.0, 0.625, -0.75],
-        ];
+        let xs: [f64; 5] = [-0.625, -0.75, 0.0, 0.125, 0.0];
+        let cm: [[f64; 3]; 3] = [[-0.875, -0.5, 0.5], [0.5, 0.125, 0.25], [1.0, -0.5, 0.5]];
         let f = grad!(|w: [[f64; 2]; 3], b: [f64; 2], c: f64| {
-            let mut h0 = [
-                w[2][1],
-                b[1] / (1.5 + w[2][0].tanh()),
-                g0([[w[2][0].sin(), w[0][0]], [c.powi(2), 2.0 + w[0][1]]]),
-            ];
-            let mut h1 = [0.0; 3];
-            for i in (0..w.len()).rev() {
-                h1[i] += -g0([
-                    [-c, 0.75],
+            let mut h0 = [0.0; 3];
+            let mut s1 = 0.0;
+            for i in 1..=2 {
+                if b[(i * 2) % 2] < 0.5 {
+                    h0[(i * 2) % 3] = softplus(softplus(xs[i].sin()));
+                    h0[(i + 2) % 3] *= w[(i * 2) % 3][i % 2].cos();
+                }
+                let t2 =
+                    w[(i * 2) % 3][(i * 2) % 2] / (1.0 + b[(i * 2) % 2] * b[(i * 2) % 2]) + 1.5;
+                h0[1] += t2 * sigmoid(t2);
+                s1 += w[i][i % 2];
+            }
+            let mut h3 = [0.0; 4];
+            for i in (1..4).step_by(2) {
+                let t4 = f0(w, w);
+                s1 += t4 * (c * 2.0);
+                if i > 1 {
+                    h3[(i + 2) % 4] += f0([[-s1, 0.5], [s1.powi(2), -t4], [3.0, s1 * 3.0]], w);
+                }
+            }
+            let s5 = f0(w, w) / (1.0 + b[0] * b[0]);
+            let mut h6 = [0.0; 3];
+            for i in (0..w.len()).step_by(3) {
+                h6[2 - i] += f0(
                     [
-                        cm[(i + 1) % 3][2 - i] / (1.0 + b[1].exp()),
-                        g0([[0.75, 0.5], [b[i % 2], i as f64]]),
+                        [f0(w, w), w[1][(i * 2) % 2].exp()],
+                        [1.25, i as f64],
+                        [0.5, i as f64],
                     ],
-                ]);
+                    [
+                        [softplus(s5), h3[i] + h0[0]],
+                        [2.0, s1],
+                        [b[(i * 2) % 2] - cm[2 - i][i], 1.25],
+                    ],
+                );
+                if h0[i] - w[(i + 2) % 3][i % 2] >= 0.0 {
+                    h6[2 - i] += (1.0
+                        + (s1 / (1.5 + b[i % 2].tanh())).tanh()
+                            * (s1 / (1.5 + b[i % 2].tanh())).tanh())
+                    .sqrt();
+                }
             }
-            let s2: f64 = 0.5;
-            let s3: f64 = 1.0;
-            for i in (1..3).rev() {
-                h0[2] += -c;
-                h1[i] += cm[i][2] + ((i + 1) as f64).tanh();
-            }
-            let h4: [f64; 3] = [0.0; 3];
-            let mut s5 = 1.0;
-            for i in (0..=w.len()).step_by(3) {
-                s5 += h1[(i + 1) % 3];
-                h0[(i + 1) % 3] /= 2.0 + w[2][(i * 2) % 2].powi(i as i32).sin();
-            }
-            (h0[1].sin() + softplus(h1[2])) * s2
-                + s3
-                + h4[0]
-                + s5.sin()
-                + g0([[w[2][1], c], [c, c]])
+            h0[0].sin() + s1 + h3[3].tanh() - s5 - softplus(h6[0])
         });
         let plain = |w: [[f64; 2]; 3], b: [f64; 2], c: f64| -> f64 {
-            let mut h0 = [
-                w[2][1],
-                b[1] / (1.5 + w[2][0].tanh()),
-                g0([[w[2][0].sin(), w[0][0]], [c.powi(2), 2.0 + w[0][1]]]),
-            ];
-            let mut h1 = [0.0; 3];
-            for i in (0..w.len()).rev() {
-                h1[i] += -g0([
-                    [-c, 0.75],
+            let mut h0 = [0.0; 3];
+            let mut s1 = 0.0;
+            for i in 1..=2 {
+                if b[(i * 2) % 2] < 0.5 {
+                    h0[(i * 2) % 3] = softplus(softplus(xs[i].sin()));
+                    h0[(i + 2) % 3] *= w[(i * 2) % 3][i % 2].cos();
+                }
+                let t2 =
+                    w[(i * 2) % 3][(i * 2) % 2] / (1.0 + b[(i * 2) % 2] * b[(i * 2) % 2]) + 1.5;
+                h0[1] += t2 * sigmoid(t2);
+                s1 += w[i][i % 2];
+            }
+            let mut h3 = [0.0; 4];
+            for i in (1..4).step_by(2) {
+                let t4 = f0(w, w);
+                s1 += t4 * (c * 2.0);
+                if i > 1 {
+                    h3[(i + 2) % 4] += f0([[-s1, 0.5], [s1.powi(2), -t4], [3.0, s1 * 3.0]], w);
+                }
+            }
+            let s5 = f0(w, w) / (1.0 + b[0] * b[0]);
+            let mut h6 = [0.0; 3];
+            for i in (0..w.len()).step_by(3) {
+                h6[2 - i] += f0(
                     [
-                        cm[(i + 1) % 3][2 - i] / (1.0 + b[1].exp()),
-                        g0([[0.75, 0.5], [b[i % 2], i as f64]]),
+                        [f0(w, w), w[1][(i * 2) % 2].exp()],
+                        [1.25, i as f64],
+                        [0.5, i as f64],
                     ],
-                ]);
+                    [
+                        [softplus(s5), h3[i] + h0[0]],
+                        [2.0, s1],
+                        [b[(i * 2) % 2] - cm[2 - i][i], 1.25],
+                    ],
+                );
+                if h0[i] - w[(i + 2) % 3][i % 2] >= 0.0 {
+                    h6[2 - i] += (1.0
+                        + (s1 / (1.5 + b[i % 2].tanh())).tanh()
+                            * (s1 / (1.5 + b[i % 2].tanh())).tanh())
+                    .sqrt();
+                }
             }
-            let s2: f64 = 0.5;
-            let s3: f64 = 1.0;
-            for i in (1..3).rev() {
-                h0[2] += -c;
-                h1[i] += cm[i][2] + ((i + 1) as f64).tanh();
-            }
-            let h4: [f64; 3] = [0.0; 3];
-            let mut s5 = 1.0;
-            for i in (0..=w.len()).step_by(3) {
-                s5 += h1[(i + 1) % 3];
-                h0[(i + 1) % 3] /= 2.0 + w[2][(i * 2) % 2].powi(i as i32).sin();
-            }
-            (h0[1].sin() + softplus(h1[2])) * s2
-                + s3
-                + h4[0]
-                + s5.sin()
-                + g0([[w[2][1], c], [c, c]])
+            h0[0].sin() + s1 + h3[3].tanh() - s5 - softplus(h6[0])
         };
         let reference = GraphFn::<f64, _, 9>::new(
             [
@@ -8291,49 +2861,67 @@ mod case_33 {
                 let b = [p6, p7];
                 let c = p8;
                 let cg = p0.graph();
-                let mut h0 = [
-                    w[2][1],
-                    b[1] / (1.5 + w[2][0].tanh()),
-                    g0_ref([[w[2][0].sin(), w[0][0]], [c.powi(2), 2.0 + w[0][1]]]),
-                ];
-                let mut h1 = [cg.constant(0.0); 3];
-                for i in (0..w.len()).rev() {
-                    h1[i] = h1[i]
-                        + -g0_ref([
-                            [-c, cg.constant(0.75)],
+                let mut h0 = [cg.constant(0.0); 3];
+                let mut s1 = cg.constant(0.0);
+                for i in 1..=2 {
+                    if b[(i * 2) % 2].value() < 0.5 {
+                        h0[(i * 2) % 3] = cg.constant(softplus(softplus(xs[i].sin())));
+                        h0[(i + 2) % 3] = h0[(i + 2) % 3] * w[(i * 2) % 3][i % 2].cos();
+                    }
+                    let t2 =
+                        w[(i * 2) % 3][(i * 2) % 2] / (1.0 + b[(i * 2) % 2] * b[(i * 2) % 2]) + 1.5;
+                    h0[1] = h0[1] + t2 * t2.sigmoid();
+                    s1 = s1 + w[i][i % 2];
+                }
+                let mut h3 = [cg.constant(0.0); 4];
+                for i in (1..4).step_by(2) {
+                    let t4 = f0_ref(w, w);
+                    s1 = s1 + t4 * (c * 2.0);
+                    if i > 1 {
+                        h3[(i + 2) % 4] = h3[(i + 2) % 4]
+                            + f0_ref(
+                                [
+                                    [-s1, cg.constant(0.5)],
+                                    [s1.powi(2), -t4],
+                                    [cg.constant(3.0), s1 * 3.0],
+                                ],
+                                w,
+                            );
+                    }
+                }
+                let s5 = f0_ref(w, w) / (1.0 + b[0] * b[0]);
+                let mut h6 = [cg.constant(0.0); 3];
+                for i in (0..w.len()).step_by(3) {
+                    h6[2 - i] = h6[2 - i]
+                        + f0_ref(
                             [
-                                cm[(i + 1) % 3][2 - i] / (1.0 + b[1].exp()),
-                                g0_ref([
-                                    [cg.constant(0.75), cg.constant(0.5)],
-                                    [b[i % 2], cg.constant(i as f64)],
-                                ]),
+                                [f0_ref(w, w), w[1][(i * 2) % 2].exp()],
+                                [cg.constant(1.25), cg.constant(i as f64)],
+                                [cg.constant(0.5), cg.constant(i as f64)],
                             ],
-                        ]);
+                            [
+                                [s5.softplus(), h3[i] + h0[0]],
+                                [cg.constant(2.0), s1],
+                                [b[(i * 2) % 2] - cm[2 - i][i], cg.constant(1.25)],
+                            ],
+                        );
+                    if (h0[i] - w[(i + 2) % 3][i % 2]).value() >= 0.0 {
+                        h6[2 - i] = h6[2 - i]
+                            + (1.0
+                                + (s1 / (1.5 + b[i % 2].tanh())).tanh()
+                                    * (s1 / (1.5 + b[i % 2].tanh())).tanh())
+                            .sqrt();
+                    }
                 }
-                let s2 = cg.constant(0.5);
-                let s3 = cg.constant(1.0);
-                for i in (1..3).rev() {
-                    h0[2] = h0[2] + -c;
-                    h1[i] = h1[i] + (cm[i][2] + ((i + 1) as f64).tanh());
-                }
-                let h4 = [cg.constant(0.0); 3];
-                let mut s5 = cg.constant(1.0);
-                for i in (0..=w.len()).step_by(3) {
-                    s5 = s5 + h1[(i + 1) % 3];
-                    h0[(i + 1) % 3] =
-                        h0[(i + 1) % 3] / (2.0 + w[2][(i * 2) % 2].powi(i as i32).sin());
-                }
-                (h0[1].sin() + h1[2].softplus()) * s2
-                    + s3
-                    + h4[0]
-                    + s5.sin()
-                    + g0_ref([[w[2][1], c], [c, c]])
+                h0[0].sin() + s1 + h3[3].tanh() - s5 - h6[0].softplus()
             },
         );
-        let w: [[f64; 2]; 3] = [[-0.9375, 1.0], [0.625, -0.0625], [0.0, 0.625]];
-        let b: [f64; 2] = [0.625, -1.0];
-        let c: f64 = -1.25;
-        let at: [f64; 9] = [-0.9375, 1.0, 0.625, -0.0625, 0.0, 0.625, 0.625, -1.0, -1.25];
+        let w: [[f64; 2]; 3] = [[-0.875, 0.0], [-0.25, 1.25], [0.5, -1.0625]];
+        let b: [f64; 2] = [-0.9375, 1.125];
+        let c: f64 = 0.1875;
+        let at: [f64; 9] = [
+            -0.875, 0.0, -0.25, 1.25, 0.5, -1.0625, -0.9375, 1.125, 0.1875,
+        ];
         assert_eq!(
             f.inputs(),
             [
@@ -8355,674 +2943,954 @@ mod case_33 {
     }
 }
 
-/// `g0(f64, f64)`, custom derivative; `f1(f64)`, loops nested 2 deep, 55 operations; the closure has 30 operations unrolled.
-mod case_34 {
+/// `g0([f64; 4])`, custom derivative; the closure has 69 operations unrolled.
+mod case_13 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable(grad = g0_grad)]
-    fn g0(x: f64, y: f64) -> f64 {
-        (0.25 * x - y).exp()
+    fn g0(v: [f64; 4]) -> f64 {
+        (1.0 + v.iter().map(|t| t * t).sum::<f64>()).sqrt()
     }
 
-    fn g0_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
-        [dout * 0.25 * out, -dout * out]
+    fn g0_grad(v: [f64; 4], out: f64, dout: f64) -> [f64; 4] {
+        v.map(|t| dout * t / out)
     }
 
-    fn g0_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        (0.25 * x - y).exp()
-    }
-
-    #[backprop::differentiable]
-    fn f1(c: f64) -> f64 {
-        let mut h0 = [0.0; 3];
-        let mut s1 = c * c * (c + c);
-        for i in 1..2 {
-            if c.powi(2) > 0.25 {
-                s1 += c;
-                h0[(i + 1) % 3] = c;
-            } else {
-                h0[(i * 2) % 3] += c / (0.5 + sigmoid(c)) * softplus(c) / (2.0 + c.sin().sin());
-                h0[(i * 2) % 3] += 0.75 * g0(i as f64, ((i + 1) as f64).tanh());
-            }
-            for j in 0..i + 1 {
-                if c.powi(3) >= 0.5 {
-                    h0[j] /= 1.5 + s1.powi(3).tanh();
-                    s1 += 0.25 + c.sin().powi(2);
-                } else {
-                    s1 = (s1 + s1 / (2.0 + h0[2 - j].sin())).tanh();
-                }
-                if j % 2 == 0 {
-                    h0[(j * 2) % 3] += -c;
-                }
-                if c <= 0.5 {
-                    s1 -= sigmoid(c + 1.25).atan();
-                } else {
-                    s1 -= -(-(-c));
-                    s1 = s1.mul_add(g0(c, i as f64), -c * (1.0 + h0[j] * h0[j]).ln());
-                }
-            }
-            if i % 2 == 0 {
-                h0[i + 1] += c;
-                s1 += sigmoid((1.0 + s1 * s1).ln()) - c.mul_add(s1, c).atan();
-            }
-        }
-        let h2: [f64; 2] = [0.0; 2];
-        let mut s3 = 0.5;
-        for i in 1..2 {
-            if c * c <= 0.5 {
-                s1 = (s1 + (s1 + i as f64).cos()).tanh();
-                s3 += (c / (1.0 + c.exp())).cos();
-            } else {
-                h0[i] += -c * (1.0 + c * c).ln() * 3.0;
-            }
-        }
-        h0[0].sin() * s1 * h2[1] + softplus(s3)
-    }
-
-    fn f1_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut h0 = [cg.constant(0.0); 3];
-        let mut s1 = c * c * (c + c);
-        for i in 1..2 {
-            if c.powi(2).value() > 0.25 {
-                s1 = s1 + c;
-                h0[(i + 1) % 3] = c;
-            } else {
-                h0[(i * 2) % 3] = h0[(i * 2) % 3]
-                    + c / (0.5 + c.sigmoid()) * c.softplus() / (2.0 + c.sin().sin());
-                h0[(i * 2) % 3] = h0[(i * 2) % 3]
-                    + 0.75 * g0_ref(cg.constant(i as f64), cg.constant(((i + 1) as f64).tanh()));
-            }
-            for j in 0..i + 1 {
-                if c.powi(3).value() >= 0.5 {
-                    h0[j] = h0[j] / (1.5 + s1.powi(3).tanh());
-                    s1 = s1 + (0.25 + c.sin().powi(2));
-                } else {
-                    s1 = (s1 + s1 / (2.0 + h0[2 - j].sin())).tanh();
-                }
-                if j % 2 == 0 {
-                    h0[(j * 2) % 3] = h0[(j * 2) % 3] + -c;
-                }
-                if c.value() <= 0.5 {
-                    s1 = s1 - (c + 1.25).sigmoid().atan();
-                } else {
-                    s1 = s1 - -(-(-c));
-                    s1 = s1.mul_add(
-                        g0_ref(c, cg.constant(i as f64)),
-                        -c * (1.0 + h0[j] * h0[j]).ln(),
-                    );
-                }
-            }
-            if i % 2 == 0 {
-                h0[i + 1] = h0[i + 1] + c;
-                s1 = s1 + ((1.0 + s1 * s1).ln().sigmoid() - c.mul_add(s1, c).atan());
-            }
-        }
-        let h2 = [cg.constant(0.0); 2];
-        let mut s3 = cg.constant(0.5);
-        for i in 1..2 {
-            if (c * c).value() <= 0.5 {
-                s1 = (s1 + (s1 + i as f64).cos()).tanh();
-                s3 = s3 + (c / (1.0 + c.exp())).cos();
-            } else {
-                h0[i] = h0[i] + -c * (1.0 + c * c).ln() * 3.0;
-            }
-        }
-        h0[0].sin() * s1 * h2[1] + s3.softplus()
+    fn g0_ref<'g>(v: [Var<'g, f64>; 4]) -> Var<'g, f64> {
+        (1.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2] + v[3] * v[3]).sqrt()
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [1.0, -0.25, 1.0, 0.25, 0.25];
-        let f = grad!(|x: [f64; 5], c: f64| {
-            let mut s0 = (xs[2] * c).powi(3);
-            let mut h1 = [0.0; 3];
-            for i in (0..3).step_by(3) {
-                h1[i] = softplus((xs[(i + 1) % 5] - 1.25) * 0.5);
-                h1[2 - i] += c.tanh().tanh();
-                if i % 2 == 0 {
-                    h1[i] -= c.cos();
-                }
-            }
-            let mut h2 = [0.0; 3];
-            let s3 = (1.25 + s0).powi(2);
-            for i in 1..4 {
-                if c.powi(2) < 0.5 {
-                    h2[0] = 1.5 * ((s3 - s3) / (0.5 + sigmoid(h1[(i * 2) % 3])));
-                }
-                h2[(i * 2) % 3] += -x[i];
-                if s3 < 0.5 {
-                    s0 += f1(sigmoid(s0.cos()));
-                }
-            }
-            s0.tanh() + softplus(h1[1]) - softplus(h2[0]) + s3.tanh() + g0(x[1], x[2])
-        });
-        let plain = |x: [f64; 5], c: f64| -> f64 {
-            let mut s0 = (xs[2] * c).powi(3);
-            let mut h1 = [0.0; 3];
-            for i in (0..3).step_by(3) {
-                h1[i] = softplus((xs[(i + 1) % 5] - 1.25) * 0.5);
-                h1[2 - i] += c.tanh().tanh();
-                if i % 2 == 0 {
-                    h1[i] -= c.cos();
-                }
-            }
-            let mut h2 = [0.0; 3];
-            let s3 = (1.25 + s0).powi(2);
-            for i in 1..4 {
-                if c.powi(2) < 0.5 {
-                    h2[0] = 1.5 * ((s3 - s3) / (0.5 + sigmoid(h1[(i * 2) % 3])));
-                }
-                h2[(i * 2) % 3] += -x[i];
-                if s3 < 0.5 {
-                    s0 += f1(sigmoid(s0.cos()));
-                }
-            }
-            s0.tanh() + softplus(h1[1]) - softplus(h2[0]) + s3.tanh() + g0(x[1], x[2])
-        };
-        let reference = GraphFn::<f64, _, 6>::new(
-            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"],
-            |[p0, p1, p2, p3, p4, p5]| {
-                let x = [p0, p1, p2, p3, p4];
-                let c = p5;
-                let cg = p0.graph();
-                let mut s0 = (xs[2] * c).powi(3);
-                let mut h1 = [cg.constant(0.0); 3];
-                for i in (0..3).step_by(3) {
-                    h1[i] = cg.constant(softplus((xs[(i + 1) % 5] - 1.25) * 0.5));
-                    h1[2 - i] = h1[2 - i] + c.tanh().tanh();
-                    if i % 2 == 0 {
-                        h1[i] = h1[i] - c.cos();
-                    }
-                }
-                let mut h2 = [cg.constant(0.0); 3];
-                let s3 = (1.25 + s0).powi(2);
-                for i in 1..4 {
-                    if c.powi(2).value() < 0.5 {
-                        h2[0] = 1.5 * ((s3 - s3) / (0.5 + h1[(i * 2) % 3].sigmoid()));
-                    }
-                    h2[(i * 2) % 3] = h2[(i * 2) % 3] + -x[i];
-                    if s3.value() < 0.5 {
-                        s0 = s0 + f1_ref(s0.cos().sigmoid());
-                    }
-                }
-                s0.tanh() + h1[1].softplus() - h2[0].softplus() + s3.tanh() + g0_ref(x[1], x[2])
-            },
-        );
-        let x: [f64; 5] = [-0.5, -0.375, 0.5, 0.5625, 0.9375];
-        let c: f64 = 0.875;
-        let at: [f64; 6] = [-0.5, -0.375, 0.5, 0.5625, 0.9375, 0.875];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "c"]);
-        let g = f.grad(x, c);
-        check(
-            &f,
-            &reference,
-            at,
-            plain(x, c),
-            [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
-        );
-    }
-}
-
-/// `f0([f64; 4])`, loops nested 1 deep, 35 operations; `f1([f64; 3])`, loops nested 1 deep, 29 operations; the closure has 49 operations unrolled.
-mod case_35 {
-    use super::check;
-    use backprop::rules::{sigmoid, softplus};
-    use backprop::{grad, GraphFn, Var};
-
-    #[backprop::differentiable]
-    fn f0(x: [f64; 4]) -> f64 {
-        let mut h0 = [0.0; 4];
-        for i in (1..x.len() - 1).step_by(2) {
-            if sigmoid(x[3 - i]) <= 0.25 {
-                h0[(i * 2) % 4] += (1.0 + x[i + 1] * x[i + 1]).sqrt();
-                h0[(i + 1) % 4] +=
-                    softplus(x[3 - i] * 0.75) - ((1.0 + x[3 - i] * x[3 - i]).ln() + 0.25);
-            } else {
-                h0[i] += (x[i].mul_add(h0[i + 1], x[i + 1]) + x[(i * 2) % 4].cos())
-                    / (0.5 + sigmoid(1.5 - x[(i + 2) % 4]));
-            }
-        }
-        let mut s1 = 1.0;
-        for i in (1..4).step_by(2) {
-            s1 += h0[3 - i];
-        }
-        let mut s2 = 1.0;
-        for i in (0..x.len() - 1).rev() {
-            if i > 1 {
-                s2 += 2.0 + h0[(i + 2) % 4];
-            } else {
-                s1 += s1;
-            }
-            let t3 = x[i + 1].atan() * i as f64;
-            s2 += t3 * x[0].sin();
-        }
-        softplus(h0[0]) * s1.tanh() + s2.sin()
-    }
-
-    fn f0_ref<'g>(x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 4];
-        for i in (1..x.len() - 1).step_by(2) {
-            if x[3 - i].sigmoid().value() <= 0.25 {
-                h0[(i * 2) % 4] = h0[(i * 2) % 4] + (1.0 + x[i + 1] * x[i + 1]).sqrt();
-                h0[(i + 1) % 4] = h0[(i + 1) % 4]
-                    + ((x[3 - i] * 0.75).softplus() - ((1.0 + x[3 - i] * x[3 - i]).ln() + 0.25));
-            } else {
-                h0[i] = h0[i]
-                    + (x[i].mul_add(h0[i + 1], x[i + 1]) + x[(i * 2) % 4].cos())
-                        / (0.5 + (1.5 - x[(i + 2) % 4]).sigmoid());
-            }
-        }
-        let mut s1 = cg.constant(1.0);
-        for i in (1..4).step_by(2) {
-            s1 = s1 + h0[3 - i];
-        }
-        let mut s2 = cg.constant(1.0);
-        for i in (0..x.len() - 1).rev() {
-            if i > 1 {
-                s2 = s2 + (2.0 + h0[(i + 2) % 4]);
-            } else {
-                s1 = s1 + s1;
-            }
-            let t3 = x[i + 1].atan() * i as f64;
-            s2 = s2 + t3 * x[0].sin();
-        }
-        h0[0].softplus() * s1.tanh() + s2.sin()
-    }
-
-    #[backprop::differentiable]
-    fn f1(x: [f64; 3]) -> f64 {
-        let mut s0 = 1.0;
-        for i in (0..3).step_by(2) {
-            s0 += x[(i * 2) % 3];
-        }
-        let h1: [f64; 4] = [0.0; 4];
-        let h2 = [
-            (s0 + x[1]).powi(2),
-            x[0].atan() + (x[1] - x[1]),
-            softplus(x[1] * s0),
-        ];
-        for i in 0..3 {
-            s0 += -((1.25 + x[i]) * (1.25 * h2[i]));
-            s0 -= x[(i + 1) % 3];
-        }
-        s0 - h1[1] - h2[1]
-    }
-
-    fn f1_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = cg.constant(1.0);
-        for i in (0..3).step_by(2) {
-            s0 = s0 + x[(i * 2) % 3];
-        }
-        let h1 = [cg.constant(0.0); 4];
-        let h2 = [
-            (s0 + x[1]).powi(2),
-            x[0].atan() + (x[1] - x[1]),
-            (x[1] * s0).softplus(),
-        ];
-        for i in 0..3 {
-            s0 = s0 + -((1.25 + x[i]) * (1.25 * h2[i]));
-            s0 = s0 - x[(i + 1) % 3];
-        }
-        s0 - h1[1] - h2[1]
-    }
-
-    #[test]
-    fn case() {
-        let xs: [f64; 5] = [0.75, -0.625, -0.5, 0.875, 0.875];
+        let xs: [f64; 5] = [0.5, 0.0, -0.5, -0.25, -0.375];
         let cm: [[f64; 3]; 3] = [
-            [0.25, -0.25, -0.125],
-            [0.25, 0.5, 0.625],
-            [0.375, 0.25, -0.375],
+            [0.75, -0.625, 1.0],
+            [0.625, 0.5, -0.5],
+            [-0.625, -0.625, 0.0],
         ];
-        let f = grad!(|x: [f64; 3], b: [f64; 2]| {
-            let mut h0 = [0.0; 4];
-            for i in (0..=b.len()).rev() {
-                if i < 2 {
-                    h0[i] += (-(b[0] * i as f64)).mul_add(xs[i].exp().exp(), f0(h0));
-                } else {
-                    h0[i] -= x[(i * 2) % 3] / (1.0 + x[(i * 2) % 3] * x[(i * 2) % 3]);
-                }
+        let f = grad!(|x: [f64; 5], b: [f64; 4], w: [[f64; 3]; 3]| {
+            let mut s0 = w[1][2].powi(2).sin();
+            let mut s1 = 1.0;
+            for i in 1..2 {
+                s0 -= xs[i].sin().sin().powi(i as i32);
+                s0 = (s0 + b[3 - i].atan() * (b[(i * 2) % 4] * s0)).tanh();
                 if i % 2 == 0 {
-                    h0[i] += h0[i];
-                    h0[(i * 2) % 4] = (h0[(i * 2) % 4] + sigmoid(h0[i + 1]).atan()).tanh();
+                    s1 -= (s0 + b[(i * 2) % 4] + cm[1][2].exp()).cos();
                 } else {
-                    h0[i + 1] += (-b[1] * x[i]).cos();
+                    s1 += s1;
+                    s1 = s1 * 0.5 + softplus(x[i] + cm[2 - i][i]);
                 }
             }
-            let mut h1 = [0.0; 3];
-            let mut h2 = [x[1], h0[0].tanh()];
-            for i in (1..4).step_by(3) {
-                for j in 0..=i + 1 {
-                    if i % 2 == 0 {
-                        h1[i % 3] = (-x[(j + 1) % 3]).powi(3).exp();
-                        h1[i % 3] /=
-                            1.0 + cm[(i + j) % 3][(i + j) % 3] * cm[(i + j) % 3][(i + j) % 3];
-                    } else {
-                        h2[(i + 2) % 2] += b[1].exp();
-                    }
-                    if i % 2 == 0 {
-                        h0[i] -= h2[(j * 2) % 2];
-                    }
+            let mut h2 = [w[1][1] / (2.0 + b[3].sin()), s1.powi(2), s1.cos() * -b[3]];
+            for i in 0..3 {
+                if sigmoid(x[(i * 2) % 5]) > 0.5 {
+                    s0 += h2[0];
+                }
+                if softplus(x[i]) > 0.25 {
+                    h2[0] += g0([
+                        -b[i],
+                        w[i][(i + 2) % 3],
+                        i as f64,
+                        i as f64 * b[(i * 2) % 4],
+                    ]) - 1.25;
+                } else {
+                    h2[0] += g0([1.25, s0, 2.0, w[(i + 2) % 3][(i + 2) % 3]]).atan()
+                        / (1.5 + xs[4 - i].tanh());
+                    s0 += (b[i + 1] + w[0][i]).powi(3).atan();
                 }
             }
-            let h3 = [xs[1], x[0], h1[1]];
+            let mut h3 = [0.0; 3];
             for i in (1..3).step_by(3) {
-                let t4 = (b[(i + 1) % 2] + x[i]).mul_add(f1(x), b[i % 2]);
-                h2[(i + 2) % 2] += t4 * cm[i][2 - i];
-                if i > 1 {
-                    h1[(i * 2) % 3] *= 0.25;
-                    h2[(i * 2) % 2] += h0[(i + 2) % 4];
+                for j in 0..i {
+                    h2[(i + 2) % 3] += w[j][j];
+                    s0 -= (1.0 + (1.0 + s1 * s1).sqrt() * (1.0 + s1 * s1).sqrt())
+                        .ln()
+                        .powi(2);
+                    let t4 = h2[i];
+                    h3[i] += t4 * h2[i];
                 }
+                s1 += (i as f64).sin().exp();
             }
-            h0[2].sin() + h1[0] + h2[0] + h3[2].tanh()
+            (s0 + s1.sin() + h2[2]) * h3[1] + g0(b)
         });
-        let plain = |x: [f64; 3], b: [f64; 2]| -> f64 {
-            let mut h0 = [0.0; 4];
-            for i in (0..=b.len()).rev() {
-                if i < 2 {
-                    h0[i] += (-(b[0] * i as f64)).mul_add(xs[i].exp().exp(), f0(h0));
-                } else {
-                    h0[i] -= x[(i * 2) % 3] / (1.0 + x[(i * 2) % 3] * x[(i * 2) % 3]);
-                }
+        let plain = |x: [f64; 5], b: [f64; 4], w: [[f64; 3]; 3]| -> f64 {
+            let mut s0 = w[1][2].powi(2).sin();
+            let mut s1 = 1.0;
+            for i in 1..2 {
+                s0 -= xs[i].sin().sin().powi(i as i32);
+                s0 = (s0 + b[3 - i].atan() * (b[(i * 2) % 4] * s0)).tanh();
                 if i % 2 == 0 {
-                    h0[i] += h0[i];
-                    h0[(i * 2) % 4] = (h0[(i * 2) % 4] + sigmoid(h0[i + 1]).atan()).tanh();
+                    s1 -= (s0 + b[(i * 2) % 4] + cm[1][2].exp()).cos();
                 } else {
-                    h0[i + 1] += (-b[1] * x[i]).cos();
+                    s1 += s1;
+                    s1 = s1 * 0.5 + softplus(x[i] + cm[2 - i][i]);
                 }
             }
-            let mut h1 = [0.0; 3];
-            let mut h2 = [x[1], h0[0].tanh()];
-            for i in (1..4).step_by(3) {
-                for j in 0..=i + 1 {
-                    if i % 2 == 0 {
-                        h1[i % 3] = (-x[(j + 1) % 3]).powi(3).exp();
-                        h1[i % 3] /=
-                            1.0 + cm[(i + j) % 3][(i + j) % 3] * cm[(i + j) % 3][(i + j) % 3];
-                    } else {
-                        h2[(i + 2) % 2] += b[1].exp();
-                    }
-                    if i % 2 == 0 {
-                        h0[i] -= h2[(j * 2) % 2];
-                    }
+            let mut h2 = [w[1][1] / (2.0 + b[3].sin()), s1.powi(2), s1.cos() * -b[3]];
+            for i in 0..3 {
+                if sigmoid(x[(i * 2) % 5]) > 0.5 {
+                    s0 += h2[0];
+                }
+                if softplus(x[i]) > 0.25 {
+                    h2[0] += g0([
+                        -b[i],
+                        w[i][(i + 2) % 3],
+                        i as f64,
+                        i as f64 * b[(i * 2) % 4],
+                    ]) - 1.25;
+                } else {
+                    h2[0] += g0([1.25, s0, 2.0, w[(i + 2) % 3][(i + 2) % 3]]).atan()
+                        / (1.5 + xs[4 - i].tanh());
+                    s0 += (b[i + 1] + w[0][i]).powi(3).atan();
                 }
             }
-            let h3 = [xs[1], x[0], h1[1]];
+            let mut h3 = [0.0; 3];
             for i in (1..3).step_by(3) {
-                let t4 = (b[(i + 1) % 2] + x[i]).mul_add(f1(x), b[i % 2]);
-                h2[(i + 2) % 2] += t4 * cm[i][2 - i];
-                if i > 1 {
-                    h1[(i * 2) % 3] *= 0.25;
-                    h2[(i * 2) % 2] += h0[(i + 2) % 4];
+                for j in 0..i {
+                    h2[(i + 2) % 3] += w[j][j];
+                    s0 -= (1.0 + (1.0 + s1 * s1).sqrt() * (1.0 + s1 * s1).sqrt())
+                        .ln()
+                        .powi(2);
+                    let t4 = h2[i];
+                    h3[i] += t4 * h2[i];
                 }
+                s1 += (i as f64).sin().exp();
             }
-            h0[2].sin() + h1[0] + h2[0] + h3[2].tanh()
+            (s0 + s1.sin() + h2[2]) * h3[1] + g0(b)
         };
-        let reference = GraphFn::<f64, _, 5>::new(
-            ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]"],
-            |[p0, p1, p2, p3, p4]| {
-                let x = [p0, p1, p2];
-                let b = [p3, p4];
+        let reference = GraphFn::<f64, _, 18>::new(
+            [
+                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]",
+                "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+                "w[2][2]",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16, p17]| {
+                let x = [p0, p1, p2, p3, p4];
+                let b = [p5, p6, p7, p8];
+                let w = [[p9, p10, p11], [p12, p13, p14], [p15, p16, p17]];
                 let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 4];
-                for i in (0..=b.len()).rev() {
-                    if i < 2 {
-                        h0[i] = h0[i]
-                            + (-(b[0] * i as f64))
-                                .mul_add(cg.constant(xs[i].exp().exp()), f0_ref(h0));
-                    } else {
-                        h0[i] = h0[i] - x[(i * 2) % 3] / (1.0 + x[(i * 2) % 3] * x[(i * 2) % 3]);
-                    }
+                let mut s0 = w[1][2].powi(2).sin();
+                let mut s1 = cg.constant(1.0);
+                for i in 1..2 {
+                    s0 = s0 - xs[i].sin().sin().powi(i as i32);
+                    s0 = (s0 + b[3 - i].atan() * (b[(i * 2) % 4] * s0)).tanh();
                     if i % 2 == 0 {
-                        h0[i] = h0[i] + h0[i];
-                        h0[(i * 2) % 4] = (h0[(i * 2) % 4] + h0[i + 1].sigmoid().atan()).tanh();
+                        s1 = s1 - (s0 + b[(i * 2) % 4] + cm[1][2].exp()).cos();
                     } else {
-                        h0[i + 1] = h0[i + 1] + (-b[1] * x[i]).cos();
+                        s1 = s1 + s1;
+                        s1 = s1 * 0.5 + (x[i] + cm[2 - i][i]).softplus();
                     }
                 }
-                let mut h1 = [cg.constant(0.0); 3];
-                let mut h2 = [x[1], h0[0].tanh()];
-                for i in (1..4).step_by(3) {
-                    for j in 0..=i + 1 {
-                        if i % 2 == 0 {
-                            h1[i % 3] = (-x[(j + 1) % 3]).powi(3).exp();
-                            h1[i % 3] = h1[i % 3]
-                                / (1.0
-                                    + cm[(i + j) % 3][(i + j) % 3] * cm[(i + j) % 3][(i + j) % 3]);
-                        } else {
-                            h2[(i + 2) % 2] = h2[(i + 2) % 2] + b[1].exp();
-                        }
-                        if i % 2 == 0 {
-                            h0[i] = h0[i] - h2[(j * 2) % 2];
-                        }
+                let mut h2 = [w[1][1] / (2.0 + b[3].sin()), s1.powi(2), s1.cos() * -b[3]];
+                for i in 0..3 {
+                    if x[(i * 2) % 5].sigmoid().value() > 0.5 {
+                        s0 = s0 + h2[0];
+                    }
+                    if x[i].softplus().value() > 0.25 {
+                        h2[0] = h2[0]
+                            + (g0_ref([
+                                -b[i],
+                                w[i][(i + 2) % 3],
+                                cg.constant(i as f64),
+                                i as f64 * b[(i * 2) % 4],
+                            ]) - 1.25);
+                    } else {
+                        h2[0] = h2[0]
+                            + g0_ref([
+                                cg.constant(1.25),
+                                s0,
+                                cg.constant(2.0),
+                                w[(i + 2) % 3][(i + 2) % 3],
+                            ])
+                            .atan()
+                                / (1.5 + xs[4 - i].tanh());
+                        s0 = s0 + (b[i + 1] + w[0][i]).powi(3).atan();
                     }
                 }
-                let h3 = [cg.constant(xs[1]), x[0], h1[1]];
+                let mut h3 = [cg.constant(0.0); 3];
                 for i in (1..3).step_by(3) {
-                    let t4 = (b[(i + 1) % 2] + x[i]).mul_add(f1_ref(x), b[i % 2]);
-                    h2[(i + 2) % 2] = h2[(i + 2) % 2] + t4 * cm[i][2 - i];
-                    if i > 1 {
-                        h1[(i * 2) % 3] = h1[(i * 2) % 3] * 0.25;
-                        h2[(i * 2) % 2] = h2[(i * 2) % 2] + h0[(i + 2) % 4];
+                    for j in 0..i {
+                        h2[(i + 2) % 3] = h2[(i + 2) % 3] + w[j][j];
+                        s0 = s0
+                            - (1.0 + (1.0 + s1 * s1).sqrt() * (1.0 + s1 * s1).sqrt())
+                                .ln()
+                                .powi(2);
+                        let t4 = h2[i];
+                        h3[i] = h3[i] + t4 * h2[i];
                     }
+                    s1 = s1 + (i as f64).sin().exp();
                 }
-                h0[2].sin() + h1[0] + h2[0] + h3[2].tanh()
+                (s0 + s1.sin() + h2[2]) * h3[1] + g0_ref(b)
             },
         );
-        let x: [f64; 3] = [-0.375, -0.4375, 0.5];
-        let b: [f64; 2] = [-0.5625, 0.5625];
-        let at: [f64; 5] = [-0.375, -0.4375, 0.5, -0.5625, 0.5625];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]"]);
-        let g = f.grad(x, b);
+        let x: [f64; 5] = [-0.5625, -1.125, 1.0625, 1.125, 0.8125];
+        let b: [f64; 4] = [-0.3125, -0.875, 1.125, -0.5625];
+        let w: [[f64; 3]; 3] = [
+            [-0.6875, -0.75, 1.25],
+            [0.25, -0.0625, 0.375],
+            [0.875, 0.75, 1.0],
+        ];
+        let at: [f64; 18] = [
+            -0.5625, -1.125, 1.0625, 1.125, 0.8125, -0.3125, -0.875, 1.125, -0.5625, -0.6875,
+            -0.75, 1.25, 0.25, -0.0625, 0.375, 0.875, 0.75, 1.0,
+        ];
+        assert_eq!(
+            f.inputs(),
+            [
+                "x[0]", "x[1]", "x[2]", "x[3]", "x[4]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]",
+                "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]",
+                "w[2][2]"
+            ]
+        );
+        let g = f.grad(x, b, w);
         check(
             &f,
             &reference,
             at,
-            plain(x, b),
-            [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1]],
+            plain(x, b, w),
+            [
+                g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2], g.1[3], g.2[0][0],
+                g.2[0][1], g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2], g.2[2][0], g.2[2][1],
+                g.2[2][2],
+            ],
         );
     }
 }
 
-/// `f0([f64; 3], [f64; 4], [f64; 3])`, loops nested 2 deep, 32 operations; `g1([f64; 2], f64)`, custom derivative; the closure has 20 operations unrolled.
-mod case_36 {
+/// `g0(f64)`, custom derivative; the closure has 68 operations unrolled.
+mod case_14 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(x: f64) -> f64 {
+        if x >= 0.0 {
+            1.0 / (1.0 + (-x).exp())
+        } else {
+            let e = x.exp();
+            e / (1.0 + e)
+        }
+    }
+
+    fn g0_grad(_x: f64, out: f64, dout: f64) -> [f64; 1] {
+        [dout * out * (1.0 - out)]
+    }
+
+    fn g0_ref<'g>(x: Var<'g, f64>) -> Var<'g, f64> {
+        x.sigmoid()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.125, -0.875, -0.75, -0.5, 0.875];
+        let cm: [[f64; 3]; 3] = [
+            [0.125, -0.5, 0.625],
+            [0.625, -1.0, 0.375],
+            [0.125, 0.0, -0.5],
+        ];
+        let f = grad!(|w: [[f64; 2]; 2]| {
+            let mut h0 = [
+                w[1][1] - w[1][0] - 3.0,
+                softplus(cm[2][2].mul_add(w[1][0], cm[2][0])),
+            ];
+            for i in 0..w.len() - 1 {
+                if w[(i + 1) % 2][(i + 2) % 2] < 0.25 {
+                    h0[i + 1] -= w[i][i];
+                } else {
+                    h0[0] -= h0[i].powi(3) * w[1 - i][i];
+                    h0[1 - i] += (h0[i + 1].atan() + h0[i]) * 0.75;
+                }
+            }
+            let mut h1 = [0.0; 4];
+            for i in 1..4 {
+                h1[i] += g0(0.75);
+                if i % 2 == 0 {
+                    h0[(i * 2) % 2] += (sigmoid(i as f64)
+                        * h0[(i + 1) % 2].mul_add(w[1][(i + 2) % 2], h0[0]))
+                    .atan();
+                } else {
+                    h1[i] = (h1[i]
+                        + xs[4 - i].sin().exp().mul_add(
+                            w[1][(i * 2) % 2].atan(),
+                            w[(i + 2) % 2][(i + 1) % 2] - w[i % 2][1],
+                        ))
+                    .tanh();
+                    h0[(i + 2) % 2] += w[i % 2][i % 2];
+                }
+            }
+            let h2 = [3.0 + w[1][1].sin(), g0(2.0)];
+            for i in 0..4 {
+                h0[(i + 2) % 2] -= w[(i * 2) % 2][(i + 2) % 2]
+                    - (w[(i * 2) % 2][i % 2].cos()
+                        - (1.0 + cm[(i + 2) % 3][(i + 2) % 3] * cm[(i + 2) % 3][(i + 2) % 3]).ln());
+            }
+            softplus(h0[1]) - h1[0] + h2[1] + g0(w[0][0])
+        });
+        let plain = |w: [[f64; 2]; 2]| -> f64 {
+            let mut h0 = [
+                w[1][1] - w[1][0] - 3.0,
+                softplus(cm[2][2].mul_add(w[1][0], cm[2][0])),
+            ];
+            for i in 0..w.len() - 1 {
+                if w[(i + 1) % 2][(i + 2) % 2] < 0.25 {
+                    h0[i + 1] -= w[i][i];
+                } else {
+                    h0[0] -= h0[i].powi(3) * w[1 - i][i];
+                    h0[1 - i] += (h0[i + 1].atan() + h0[i]) * 0.75;
+                }
+            }
+            let mut h1 = [0.0; 4];
+            for i in 1..4 {
+                h1[i] += g0(0.75);
+                if i % 2 == 0 {
+                    h0[(i * 2) % 2] += (sigmoid(i as f64)
+                        * h0[(i + 1) % 2].mul_add(w[1][(i + 2) % 2], h0[0]))
+                    .atan();
+                } else {
+                    h1[i] = (h1[i]
+                        + xs[4 - i].sin().exp().mul_add(
+                            w[1][(i * 2) % 2].atan(),
+                            w[(i + 2) % 2][(i + 1) % 2] - w[i % 2][1],
+                        ))
+                    .tanh();
+                    h0[(i + 2) % 2] += w[i % 2][i % 2];
+                }
+            }
+            let h2 = [3.0 + w[1][1].sin(), g0(2.0)];
+            for i in 0..4 {
+                h0[(i + 2) % 2] -= w[(i * 2) % 2][(i + 2) % 2]
+                    - (w[(i * 2) % 2][i % 2].cos()
+                        - (1.0 + cm[(i + 2) % 3][(i + 2) % 3] * cm[(i + 2) % 3][(i + 2) % 3]).ln());
+            }
+            softplus(h0[1]) - h1[0] + h2[1] + g0(w[0][0])
+        };
+        let reference = GraphFn::<f64, _, 4>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+            |[p0, p1, p2, p3]| {
+                let w = [[p0, p1], [p2, p3]];
+                let cg = p0.graph();
+                let mut h0 = [
+                    w[1][1] - w[1][0] - 3.0,
+                    cg.constant(cm[2][2])
+                        .mul_add(w[1][0], cg.constant(cm[2][0]))
+                        .softplus(),
+                ];
+                for i in 0..w.len() - 1 {
+                    if w[(i + 1) % 2][(i + 2) % 2].value() < 0.25 {
+                        h0[i + 1] = h0[i + 1] - w[i][i];
+                    } else {
+                        h0[0] = h0[0] - h0[i].powi(3) * w[1 - i][i];
+                        h0[1 - i] = h0[1 - i] + (h0[i + 1].atan() + h0[i]) * 0.75;
+                    }
+                }
+                let mut h1 = [cg.constant(0.0); 4];
+                for i in 1..4 {
+                    h1[i] = h1[i] + g0_ref(cg.constant(0.75));
+                    if i % 2 == 0 {
+                        h0[(i * 2) % 2] = h0[(i * 2) % 2]
+                            + (sigmoid(i as f64)
+                                * h0[(i + 1) % 2].mul_add(w[1][(i + 2) % 2], h0[0]))
+                            .atan();
+                    } else {
+                        h1[i] = (h1[i]
+                            + cg.constant(xs[4 - i].sin().exp()).mul_add(
+                                w[1][(i * 2) % 2].atan(),
+                                w[(i + 2) % 2][(i + 1) % 2] - w[i % 2][1],
+                            ))
+                        .tanh();
+                        h0[(i + 2) % 2] = h0[(i + 2) % 2] + w[i % 2][i % 2];
+                    }
+                }
+                let h2 = [3.0 + w[1][1].sin(), g0_ref(cg.constant(2.0))];
+                for i in 0..4 {
+                    h0[(i + 2) % 2] = h0[(i + 2) % 2]
+                        - (w[(i * 2) % 2][(i + 2) % 2]
+                            - (w[(i * 2) % 2][i % 2].cos()
+                                - (1.0
+                                    + cm[(i + 2) % 3][(i + 2) % 3]
+                                        * cm[(i + 2) % 3][(i + 2) % 3])
+                                    .ln()));
+                }
+                h0[1].softplus() - h1[0] + h2[1] + g0_ref(w[0][0])
+            },
+        );
+        let w: [[f64; 2]; 2] = [[1.0, 0.3125], [-0.0625, -1.1875]];
+        let at: [f64; 4] = [1.0, 0.3125, -0.0625, -1.1875];
+        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1]],
+        );
+    }
+}
+
+/// `f0([[f64; 2]; 2], f64)`, loops nested 1 deep, 37 operations; `g1(f64, f64)`, custom derivative; `f2([f64; 3], [[f64; 2]; 2])`, loops nested 1 deep, 23 operations; the closure has 67 operations unrolled.
+mod case_15 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
-    fn f0(x: [f64; 3], v: [f64; 4], u: [f64; 3]) -> f64 {
-        let mut s0 = u[2];
-        for i in 1..3 {
-            if s0 - x[(i * 2) % 3] < 0.0 {
-                s0 += i as f64;
-            } else {
-                s0 += x[2 - i];
-                s0 += (s0 + 3.0).sin() * softplus(x[2 - i]).powi(i as i32);
-            }
-            let t1 = -(-s0);
-            s0 += t1 * x[(i * 2) % 3];
+    fn f0(w: [[f64; 2]; 2], c: f64) -> f64 {
+        let mut h0 = [0.0; 4];
+        let h1: [f64; 3] = [0.0; 3];
+        for i in 0..w.len() {
+            h0[(i * 2) % 4] -= -(1.25 + w[(i * 2) % 2][1].tanh());
+            let t2 = c;
+            h0[0] += t2 * (i as f64).mul_add(w[i][i], h0[(i * 2) % 4]);
         }
-        let mut s2 = 0.0;
-        for i in 1..x.len() - 1 {
-            s2 += s0;
-            for j in (0..i).rev() {
-                s0 += softplus((1.0 + s0.cos() * s0.cos()).ln());
-                if j < i {
-                    s2 += u[(i + j) % 3] * s0 - 1.5 + v[3 - i];
-                } else {
-                    s2 += (-u[j]).cos();
-                }
-            }
+        let mut h3 = [
+            w[0][0] / (2.0 + w[0][1].sin()) - h0[0],
+            h0[0].exp().mul_add(w[0][0] * c, w[1][1] * h0[3]),
+        ];
+        let mut s4 = 1.0;
+        for i in (1..4).rev() {
+            let t5 = h0[(i * 2) % 4];
+            h3[0] += t5 * h3[(i + 2) % 2].mul_add(t5, w[i % 2][(i * 2) % 2]);
+            s4 += c;
         }
-        s0.sin() - s2
+        h0[1] * h1[1] * h3[0] - s4
     }
 
-    fn f0_ref<'g>(
-        x: [Var<'g, f64>; 3],
-        v: [Var<'g, f64>; 4],
-        u: [Var<'g, f64>; 3],
-    ) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut s0 = u[2];
-        for i in 1..3 {
-            if (s0 - x[(i * 2) % 3]).value() < 0.0 {
-                s0 = s0 + i as f64;
-            } else {
-                s0 = s0 + x[2 - i];
-                s0 = s0 + (s0 + 3.0).sin() * x[2 - i].softplus().powi(i as i32);
-            }
-            let t1 = -(-s0);
-            s0 = s0 + t1 * x[(i * 2) % 3];
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 2], c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [cg.constant(0.0); 4];
+        let h1 = [cg.constant(0.0); 3];
+        for i in 0..w.len() {
+            h0[(i * 2) % 4] = h0[(i * 2) % 4] - -(1.25 + w[(i * 2) % 2][1].tanh());
+            let t2 = c;
+            h0[0] = h0[0] + t2 * cg.constant(i as f64).mul_add(w[i][i], h0[(i * 2) % 4]);
         }
-        let mut s2 = cg.constant(0.0);
-        for i in 1..x.len() - 1 {
-            s2 = s2 + s0;
-            for j in (0..i).rev() {
-                s0 = s0 + (1.0 + s0.cos() * s0.cos()).ln().softplus();
-                if j < i {
-                    s2 = s2 + (u[(i + j) % 3] * s0 - 1.5 + v[3 - i]);
-                } else {
-                    s2 = s2 + (-u[j]).cos();
-                }
-            }
+        let mut h3 = [
+            w[0][0] / (2.0 + w[0][1].sin()) - h0[0],
+            h0[0].exp().mul_add(w[0][0] * c, w[1][1] * h0[3]),
+        ];
+        let mut s4 = cg.constant(1.0);
+        for i in (1..4).rev() {
+            let t5 = h0[(i * 2) % 4];
+            h3[0] = h3[0] + t5 * h3[(i + 2) % 2].mul_add(t5, w[i % 2][(i * 2) % 2]);
+            s4 = s4 + c;
         }
-        s0.sin() - s2
+        h0[1] * h1[1] * h3[0] - s4
     }
 
     #[backprop::differentiable(grad = g1_grad)]
-    fn g1(v: [f64; 2], k: f64) -> f64 {
-        (v[0] * k).tanh() + 0.25 * v[1]
+    fn g1(x: f64, y: f64) -> f64 {
+        1.5 * x.sin() + 3.0 * y
     }
 
-    fn g1_grad(v: [f64; 2], k: f64, _out: f64, dout: f64) -> ([f64; 2], f64) {
-        let t = (v[0] * k).tanh();
-        let d = dout * (1.0 - t * t);
-        ([d * k, dout * 0.25], d * v[0])
+    fn g1_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 1.5 * x.cos(), dout * 3.0]
     }
 
-    fn g1_ref<'g>(v: [Var<'g, f64>; 2], k: Var<'g, f64>) -> Var<'g, f64> {
-        (v[0] * k).tanh() + 0.25 * v[1]
+    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        1.5 * x.sin() + 3.0 * y
+    }
+
+    #[backprop::differentiable]
+    fn f2(x: [f64; 3], w: [[f64; 2]; 2]) -> f64 {
+        let mut s0 = 0.5;
+        for i in (1..4).step_by(3) {
+            if i != 1 {
+                s0 += f0(w, w[(i * 2) % 2][(i + 2) % 2]) * (x[(i + 2) % 3] + x[(i * 2) % 3])
+                    + w[0][0] * 1.25;
+            }
+            if s0 * s0 < 0.5 {
+                s0 = s0 * 0.5 + s0.powi(2);
+            }
+            let t1 = s0.powi(3) / (0.5 + sigmoid(x[(i * 2) % 3]));
+            s0 += t1 * (x[i % 3] - s0);
+        }
+        let h2: [f64; 3] = [0.0; 3];
+        for i in 1..3 {
+            let t3 = w[0][1]
+                .mul_add(w[i % 2][(i * 2) % 2], w[(i * 2) % 2][1])
+                .powi(3);
+            s0 += t3 * (x[i] + x[(i * 2) % 3]);
+        }
+        s0.sin() + h2[1]
+    }
+
+    fn f2_ref<'g>(x: [Var<'g, f64>; 3], w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(0.5);
+        for i in (1..4).step_by(3) {
+            if i != 1 {
+                s0 = s0
+                    + (f0_ref(w, w[(i * 2) % 2][(i + 2) % 2]) * (x[(i + 2) % 3] + x[(i * 2) % 3])
+                        + w[0][0] * 1.25);
+            }
+            if (s0 * s0).value() < 0.5 {
+                s0 = s0 * 0.5 + s0.powi(2);
+            }
+            let t1 = s0.powi(3) / (0.5 + x[(i * 2) % 3].sigmoid());
+            s0 = s0 + t1 * (x[i % 3] - s0);
+        }
+        let h2 = [cg.constant(0.0); 3];
+        for i in 1..3 {
+            let t3 = w[0][1]
+                .mul_add(w[i % 2][(i * 2) % 2], w[(i * 2) % 2][1])
+                .powi(3);
+            s0 = s0 + t3 * (x[i] + x[(i * 2) % 3]);
+        }
+        s0.sin() + h2[1]
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [0.0, 0.875, 0.75, 0.75, -1.0];
+        let xs: [f64; 5] = [-0.875, -0.625, 0.0, 0.5, -0.125];
         let cm: [[f64; 3]; 3] = [
-            [-0.875, -0.875, 1.0],
-            [1.0, -0.5, -0.875],
-            [-0.375, 0.0, -0.625],
+            [-0.625, -0.125, 0.25],
+            [-0.375, 0.875, -1.0],
+            [0.375, -0.625, 1.0],
         ];
-        let f = grad!(|x: [f64; 3], w: [[f64; 3]; 2], c: f64| {
-            let mut h0 = [0.0; 3];
-            for i in (0..x.len()).step_by(2) {
-                if g1([xs[i], w[(i * 2) % 2][i]], 3.0) < 0.25 {
-                    h0[i] += x[i];
-                    h0[2 - i] = sigmoid(w[i % 2][(i + 1) % 3] * 1.25) - xs[i];
+        let f = grad!(|x: [f64; 3], w: [[f64; 2]; 2]| {
+            let mut h0 = [(0.5 - x[2]).cos(), softplus(g1(w[1][1], x[0]))];
+            let mut h1 = [x[0].cos(), w[1][1]];
+            for i in (0..3).rev() {
+                if i % 2 == 0 {
+                    h1[(i * 2) % 2] /= 1.5 + (-w[(i * 2) % 2][i % 2]).tanh();
+                    h0[i % 2] += x[i].sin();
                 } else {
-                    h0[(i * 2) % 3] *= 3.0;
+                    h1[(i * 2) % 2] += w[i % 2][(i * 2) % 2];
+                    h1[(i + 1) % 2] = (h1[(i + 1) % 2] + w[i % 2][(i * 2) % 2]).tanh();
                 }
-                h0[i] += x[0];
             }
-            let mut h1 = [0.0; 2];
-            let h2 = [
-                f0(x, [x[1], xs[3], f0(h0, [x[1], 1.5, c, 3.0], h0), 1.5], h0),
-                -w[0][0],
+            let mut h2 = [
+                softplus(x[1] * w[1][1]),
+                h0[0].sin(),
+                f2([0.5, 2.0, w[1][1] + x[2]], w),
             ];
-            for i in 0..3 {
-                if sigmoid(c) <= 0.0 {
-                    h1[0] += c.cos() / (1.0 + h0[2 - i].exp()) + c;
-                    h0[(i * 2) % 3] += sigmoid((1.0 + cm[i][i] * cm[i][i]).sqrt() + c);
+            for i in 1..3 {
+                for j in (0..=3).rev() {
+                    h0[(i + 2) % 2] = x[(i + j) % 3];
+                    h0[(i * 2) % 2] += w[(i + 2) % 2][(i + 2) % 2];
+                }
+                for j in i..3 {
+                    h1[1] -= (xs[i].powi(j as i32) + 1.25).tanh().exp();
+                }
+                if i == 1 {
+                    h1[i % 2] += w[(i + 1) % 2][(i + 1) % 2];
                 }
             }
-            h0[0] - softplus(h1[1]) + h2[0] + g1([x[2], x[2]], c)
+            let s3 = h0[1];
+            let mut h4 = [0.0; 2];
+            for i in 1..2 {
+                h4[i] -= cm[(i * 2) % 3][(i + 1) % 3];
+                if i < 1 {
+                    h2[i] += (3.0 - (w[1][(i * 2) % 2] + w[i][(i + 2) % 2])).tanh();
+                }
+                if -h1[i] >= 0.5 {
+                    h2[(i * 2) % 3] += sigmoid(w[i][i]);
+                    h0[i] += sigmoid(
+                        w[(i * 2) % 2][i]
+                            .mul_add(w[i][i], h2[(i + 2) % 3])
+                            .sin()
+                            .exp(),
+                    );
+                }
+            }
+            (h0[0] - h1[0] - h2[0].tanh()) * softplus(s3) + h4[0].tanh() + g1(w[1][0], w[1][0])
         });
-        let plain = |x: [f64; 3], w: [[f64; 3]; 2], c: f64| -> f64 {
-            let mut h0 = [0.0; 3];
-            for i in (0..x.len()).step_by(2) {
-                if g1([xs[i], w[(i * 2) % 2][i]], 3.0) < 0.25 {
-                    h0[i] += x[i];
-                    h0[2 - i] = sigmoid(w[i % 2][(i + 1) % 3] * 1.25) - xs[i];
+        let plain = |x: [f64; 3], w: [[f64; 2]; 2]| -> f64 {
+            let mut h0 = [(0.5 - x[2]).cos(), softplus(g1(w[1][1], x[0]))];
+            let mut h1 = [x[0].cos(), w[1][1]];
+            for i in (0..3).rev() {
+                if i % 2 == 0 {
+                    h1[(i * 2) % 2] /= 1.5 + (-w[(i * 2) % 2][i % 2]).tanh();
+                    h0[i % 2] += x[i].sin();
                 } else {
-                    h0[(i * 2) % 3] *= 3.0;
+                    h1[(i * 2) % 2] += w[i % 2][(i * 2) % 2];
+                    h1[(i + 1) % 2] = (h1[(i + 1) % 2] + w[i % 2][(i * 2) % 2]).tanh();
                 }
-                h0[i] += x[0];
             }
-            let mut h1 = [0.0; 2];
-            let h2 = [
-                f0(x, [x[1], xs[3], f0(h0, [x[1], 1.5, c, 3.0], h0), 1.5], h0),
-                -w[0][0],
+            let mut h2 = [
+                softplus(x[1] * w[1][1]),
+                h0[0].sin(),
+                f2([0.5, 2.0, w[1][1] + x[2]], w),
             ];
-            for i in 0..3 {
-                if sigmoid(c) <= 0.0 {
-                    h1[0] += c.cos() / (1.0 + h0[2 - i].exp()) + c;
-                    h0[(i * 2) % 3] += sigmoid((1.0 + cm[i][i] * cm[i][i]).sqrt() + c);
+            for i in 1..3 {
+                for j in (0..=3).rev() {
+                    h0[(i + 2) % 2] = x[(i + j) % 3];
+                    h0[(i * 2) % 2] += w[(i + 2) % 2][(i + 2) % 2];
+                }
+                for j in i..3 {
+                    h1[1] -= (xs[i].powi(j as i32) + 1.25).tanh().exp();
+                }
+                if i == 1 {
+                    h1[i % 2] += w[(i + 1) % 2][(i + 1) % 2];
                 }
             }
-            h0[0] - softplus(h1[1]) + h2[0] + g1([x[2], x[2]], c)
+            let s3 = h0[1];
+            let mut h4 = [0.0; 2];
+            for i in 1..2 {
+                h4[i] -= cm[(i * 2) % 3][(i + 1) % 3];
+                if i < 1 {
+                    h2[i] += (3.0 - (w[1][(i * 2) % 2] + w[i][(i + 2) % 2])).tanh();
+                }
+                if -h1[i] >= 0.5 {
+                    h2[(i * 2) % 3] += sigmoid(w[i][i]);
+                    h0[i] += sigmoid(
+                        w[(i * 2) % 2][i]
+                            .mul_add(w[i][i], h2[(i + 2) % 3])
+                            .sin()
+                            .exp(),
+                    );
+                }
+            }
+            (h0[0] - h1[0] - h2[0].tanh()) * softplus(s3) + h4[0].tanh() + g1(w[1][0], w[1][0])
         };
-        let reference = GraphFn::<f64, _, 10>::new(
+        let reference = GraphFn::<f64, _, 7>::new(
             [
-                "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
-                "w[1][2]", "c",
+                "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]",
             ],
-            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
+            |[p0, p1, p2, p3, p4, p5, p6]| {
                 let x = [p0, p1, p2];
-                let w = [[p3, p4, p5], [p6, p7, p8]];
-                let c = p9;
+                let w = [[p3, p4], [p5, p6]];
                 let cg = p0.graph();
-                let mut h0 = [cg.constant(0.0); 3];
-                for i in (0..x.len()).step_by(2) {
-                    if g1_ref([cg.constant(xs[i]), w[(i * 2) % 2][i]], cg.constant(3.0)).value()
-                        < 0.25
-                    {
-                        h0[i] = h0[i] + x[i];
-                        h0[2 - i] = (w[i % 2][(i + 1) % 3] * 1.25).sigmoid() - xs[i];
+                let mut h0 = [(0.5 - x[2]).cos(), g1_ref(w[1][1], x[0]).softplus()];
+                let mut h1 = [x[0].cos(), w[1][1]];
+                for i in (0..3).rev() {
+                    if i % 2 == 0 {
+                        h1[(i * 2) % 2] = h1[(i * 2) % 2] / (1.5 + (-w[(i * 2) % 2][i % 2]).tanh());
+                        h0[i % 2] = h0[i % 2] + x[i].sin();
                     } else {
-                        h0[(i * 2) % 3] = h0[(i * 2) % 3] * 3.0;
+                        h1[(i * 2) % 2] = h1[(i * 2) % 2] + w[i % 2][(i * 2) % 2];
+                        h1[(i + 1) % 2] = (h1[(i + 1) % 2] + w[i % 2][(i * 2) % 2]).tanh();
                     }
-                    h0[i] = h0[i] + x[0];
                 }
-                let mut h1 = [cg.constant(0.0); 2];
-                let h2 = [
-                    f0_ref(
-                        x,
-                        [
-                            x[1],
-                            cg.constant(xs[3]),
-                            f0_ref(h0, [x[1], cg.constant(1.5), c, cg.constant(3.0)], h0),
-                            cg.constant(1.5),
-                        ],
-                        h0,
-                    ),
-                    -w[0][0],
+                let mut h2 = [
+                    (x[1] * w[1][1]).softplus(),
+                    h0[0].sin(),
+                    f2_ref([cg.constant(0.5), cg.constant(2.0), w[1][1] + x[2]], w),
                 ];
-                for i in 0..3 {
-                    if c.sigmoid().value() <= 0.0 {
-                        h1[0] = h1[0] + (c.cos() / (1.0 + h0[2 - i].exp()) + c);
-                        h0[(i * 2) % 3] =
-                            h0[(i * 2) % 3] + ((1.0 + cm[i][i] * cm[i][i]).sqrt() + c).sigmoid();
+                for i in 1..3 {
+                    for j in (0..=3).rev() {
+                        h0[(i + 2) % 2] = x[(i + j) % 3];
+                        h0[(i * 2) % 2] = h0[(i * 2) % 2] + w[(i + 2) % 2][(i + 2) % 2];
+                    }
+                    for j in i..3 {
+                        h1[1] = h1[1] - (xs[i].powi(j as i32) + 1.25).tanh().exp();
+                    }
+                    if i == 1 {
+                        h1[i % 2] = h1[i % 2] + w[(i + 1) % 2][(i + 1) % 2];
                     }
                 }
-                h0[0] - h1[1].softplus() + h2[0] + g1_ref([x[2], x[2]], c)
+                let s3 = h0[1];
+                let mut h4 = [cg.constant(0.0); 2];
+                for i in 1..2 {
+                    h4[i] = h4[i] - cm[(i * 2) % 3][(i + 1) % 3];
+                    if i < 1 {
+                        h2[i] = h2[i] + (3.0 - (w[1][(i * 2) % 2] + w[i][(i + 2) % 2])).tanh();
+                    }
+                    if (-h1[i]).value() >= 0.5 {
+                        h2[(i * 2) % 3] = h2[(i * 2) % 3] + w[i][i].sigmoid();
+                        h0[i] = h0[i]
+                            + w[(i * 2) % 2][i]
+                                .mul_add(w[i][i], h2[(i + 2) % 3])
+                                .sin()
+                                .exp()
+                                .sigmoid();
+                    }
+                }
+                (h0[0] - h1[0] - h2[0].tanh()) * s3.softplus()
+                    + h4[0].tanh()
+                    + g1_ref(w[1][0], w[1][0])
             },
         );
-        let x: [f64; 3] = [0.375, 0.25, -0.8125];
-        let w: [[f64; 3]; 2] = [[-1.25, -0.5625, 0.0625], [-0.3125, -0.75, -0.625]];
-        let c: f64 = 0.875;
-        let at: [f64; 10] = [
-            0.375, 0.25, -0.8125, -1.25, -0.5625, 0.0625, -0.3125, -0.75, -0.625, 0.875,
+        let x: [f64; 3] = [0.6875, 0.875, -1.25];
+        let w: [[f64; 2]; 2] = [[0.0, -0.9375], [-0.6875, -0.8125]];
+        let at: [f64; 7] = [0.6875, 0.875, -1.25, 0.0, -0.9375, -0.6875, -0.8125];
+        assert_eq!(
+            f.inputs(),
+            ["x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]
+        );
+        let g = f.grad(x, w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, w),
+            [
+                g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1],
+            ],
+        );
+    }
+}
+
+/// `f0([f64; 4], [[f64; 3]; 2])`, loops nested 1 deep, 28 operations; the closure has 67 operations unrolled.
+mod case_16 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 4], w: [[f64; 3]; 2]) -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in 1..3 {
+            if x[(i + 2) % 4] + 0.5 >= 0.25 {
+                h0[i] += sigmoid(x[2] * w[(i * 2) % 2][(i * 2) % 3] / (1.0 + w[1][i] * w[1][i]));
+            }
+        }
+        let h1: [f64; 2] = [0.0; 2];
+        let h2 = [x[1], x[3], softplus(x[2].exp())];
+        for i in 0..x.len() - 1 {
+            let t3 = h0[i];
+            h0[2] += t3 * -h2[i];
+        }
+        softplus(h0[0]) - h1[1] - h2[0]
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 4], w: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 3];
+        for i in 1..3 {
+            if (x[(i + 2) % 4] + 0.5).value() >= 0.25 {
+                h0[i] = h0[i]
+                    + (x[2] * w[(i * 2) % 2][(i * 2) % 3] / (1.0 + w[1][i] * w[1][i])).sigmoid();
+            }
+        }
+        let h1 = [cg.constant(0.0); 2];
+        let h2 = [x[1], x[3], x[2].exp().softplus()];
+        for i in 0..x.len() - 1 {
+            let t3 = h0[i];
+            h0[2] = h0[2] + t3 * -h2[i];
+        }
+        h0[0].softplus() - h1[1] - h2[0]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.375, 0.75, 0.25, -0.25, 0.75];
+        let cm: [[f64; 3]; 3] = [[1.0, -0.625, 0.625], [-0.5, 1.0, 0.75], [0.75, 0.5, 0.25]];
+        let f = grad!(|x: [f64; 3], w: [[f64; 3]; 3], c: f64| {
+            let mut s0 = 1.0;
+            let mut h1 = [
+                c,
+                x[1].sin().atan(),
+                (x[1] + xs[0]).mul_add(
+                    x[1] * c,
+                    f0(
+                        [xs[2], x[2], 0.5, cm[2][2]],
+                        [[cm[2][2], 1.25, c], [w[2][1], c, c]],
+                    ),
+                ),
+            ];
+            for i in (0..x.len() - 1).step_by(3) {
+                h1[(i + 1) % 3] += h1[i + 1];
+            }
+            let mut h2 = [0.0; 2];
+            for i in (1..=3).step_by(2) {
+                for j in 1..3 {
+                    if j % 2 == 0 {
+                        h2[i % 2] += sigmoid(-cm[(j + 2) % 3][0]);
+                        s0 += cm[2 - j][(i + 1) % 3].atan().powi(2)
+                            - f0(
+                                [1.25, -c, j as f64, i as f64 * c],
+                                [
+                                    [
+                                        c / (1.5 + h1[(i + 2) % 3].tanh()),
+                                        x[(i + j) % 3],
+                                        3.0 + x[(i * 2) % 3],
+                                    ],
+                                    [h1[(i + 1) % 3], 2.0, 2.0],
+                                ],
+                            );
+                    } else {
+                        h1[j] +=
+                            -((j + 1) as f64).sin() - (h2[(i + j) % 2] * h2[i % 2] + c.powi(3));
+                    }
+                    h1[2 - j] *= 2.0;
+                    if 3.0 - xs[i] <= 0.25 {
+                        s0 = s0.mul_add(h2[(i + j) % 2] * h2[(j * 2) % 2], x[(i * 2) % 3]);
+                        h1[j] += f0(
+                            [softplus(xs[i]), 0.75, 0.5, j as f64 + 0.25],
+                            [
+                                [
+                                    cm[(i + 2) % 3][(j * 2) % 3] + xs[1],
+                                    sigmoid(cm[i % 3][1]),
+                                    j as f64 / (1.0 + xs[j + 1].exp()),
+                                ],
+                                [h1[2 - j], 1.5, h1[(j + 1) % 3].cos()],
+                            ],
+                        );
+                    } else {
+                        h2[(j * 2) % 2] -= softplus(w[(i + j) % 3][2 - j]);
+                    }
+                }
+            }
+            s0 - h1[2] - h2[1]
+        });
+        let plain = |x: [f64; 3], w: [[f64; 3]; 3], c: f64| -> f64 {
+            let mut s0 = 1.0;
+            let mut h1 = [
+                c,
+                x[1].sin().atan(),
+                (x[1] + xs[0]).mul_add(
+                    x[1] * c,
+                    f0(
+                        [xs[2], x[2], 0.5, cm[2][2]],
+                        [[cm[2][2], 1.25, c], [w[2][1], c, c]],
+                    ),
+                ),
+            ];
+            for i in (0..x.len() - 1).step_by(3) {
+                h1[(i + 1) % 3] += h1[i + 1];
+            }
+            let mut h2 = [0.0; 2];
+            for i in (1..=3).step_by(2) {
+                for j in 1..3 {
+                    if j % 2 == 0 {
+                        h2[i % 2] += sigmoid(-cm[(j + 2) % 3][0]);
+                        s0 += cm[2 - j][(i + 1) % 3].atan().powi(2)
+                            - f0(
+                                [1.25, -c, j as f64, i as f64 * c],
+                                [
+                                    [
+                                        c / (1.5 + h1[(i + 2) % 3].tanh()),
+                                        x[(i + j) % 3],
+                                        3.0 + x[(i * 2) % 3],
+                                    ],
+                                    [h1[(i + 1) % 3], 2.0, 2.0],
+                                ],
+                            );
+                    } else {
+                        h1[j] +=
+                            -((j + 1) as f64).sin() - (h2[(i + j) % 2] * h2[i % 2] + c.powi(3));
+                    }
+                    h1[2 - j] *= 2.0;
+                    if 3.0 - xs[i] <= 0.25 {
+                        s0 = s0.mul_add(h2[(i + j) % 2] * h2[(j * 2) % 2], x[(i * 2) % 3]);
+                        h1[j] += f0(
+                            [softplus(xs[i]), 0.75, 0.5, j as f64 + 0.25],
+                            [
+                                [
+                                    cm[(i + 2) % 3][(j * 2) % 3] + xs[1],
+                                    sigmoid(cm[i % 3][1]),
+                                    j as f64 / (1.0 + xs[j + 1].exp()),
+                                ],
+                                [h1[2 - j], 1.5, h1[(j + 1) % 3].cos()],
+                            ],
+                        );
+                    } else {
+                        h2[(j * 2) % 2] -= softplus(w[(i + j) % 3][2 - j]);
+                    }
+                }
+            }
+            s0 - h1[2] - h2[1]
+        };
+        let reference = GraphFn::<f64, _, 13>::new(
+            [
+                "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
+                "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]", "c",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12]| {
+                let x = [p0, p1, p2];
+                let w = [[p3, p4, p5], [p6, p7, p8], [p9, p10, p11]];
+                let c = p12;
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                let mut h1 = [
+                    c,
+                    x[1].sin().atan(),
+                    (x[1] + xs[0]).mul_add(
+                        x[1] * c,
+                        f0_ref(
+                            [
+                                cg.constant(xs[2]),
+                                x[2],
+                                cg.constant(0.5),
+                                cg.constant(cm[2][2]),
+                            ],
+                            [
+                                [cg.constant(cm[2][2]), cg.constant(1.25), c],
+                                [w[2][1], c, c],
+                            ],
+                        ),
+                    ),
+                ];
+                for i in (0..x.len() - 1).step_by(3) {
+                    h1[(i + 1) % 3] = h1[(i + 1) % 3] + h1[i + 1];
+                }
+                let mut h2 = [cg.constant(0.0); 2];
+                for i in (1..=3).step_by(2) {
+                    for j in 1..3 {
+                        if j % 2 == 0 {
+                            h2[i % 2] = h2[i % 2] + sigmoid(-cm[(j + 2) % 3][0]);
+                            s0 = s0
+                                + (cm[2 - j][(i + 1) % 3].atan().powi(2)
+                                    - f0_ref(
+                                        [
+                                            cg.constant(1.25),
+                                            -c,
+                                            cg.constant(j as f64),
+                                            i as f64 * c,
+                                        ],
+                                        [
+                                            [
+                                                c / (1.5 + h1[(i + 2) % 3].tanh()),
+                                                x[(i + j) % 3],
+                                                3.0 + x[(i * 2) % 3],
+                                            ],
+                                            [h1[(i + 1) % 3], cg.constant(2.0), cg.constant(2.0)],
+                                        ],
+                                    ));
+                        } else {
+                            h1[j] = h1[j]
+                                + (-((j + 1) as f64).sin()
+                                    - (h2[(i + j) % 2] * h2[i % 2] + c.powi(3)));
+                        }
+                        h1[2 - j] = h1[2 - j] * 2.0;
+                        if 3.0 - xs[i] <= 0.25 {
+                            s0 = s0.mul_add(h2[(i + j) % 2] * h2[(j * 2) % 2], x[(i * 2) % 3]);
+                            h1[j] = h1[j]
+                                + f0_ref(
+                                    [
+                                        cg.constant(softplus(xs[i])),
+                                        cg.constant(0.75),
+                                        cg.constant(0.5),
+                                        cg.constant(j as f64 + 0.25),
+                                    ],
+                                    [
+                                        [
+                                            cg.constant(cm[(i + 2) % 3][(j * 2) % 3] + xs[1]),
+                                            cg.constant(sigmoid(cm[i % 3][1])),
+                                            cg.constant(j as f64 / (1.0 + xs[j + 1].exp())),
+                                        ],
+                                        [h1[2 - j], cg.constant(1.5), h1[(j + 1) % 3].cos()],
+                                    ],
+                                );
+                        } else {
+                            h2[(j * 2) % 2] = h2[(j * 2) % 2] - w[(i + j) % 3][2 - j].softplus();
+                        }
+                    }
+                }
+                s0 - h1[2] - h2[1]
+            },
+        );
+        let x: [f64; 3] = [-1.1875, -0.3125, 0.5625];
+        let w: [[f64; 3]; 3] = [
+            [-1.0, -1.125, 0.0625],
+            [1.0625, -0.625, -0.125],
+            [0.375, -0.3125, 0.0625],
+        ];
+        let c: f64 = 0.1875;
+        let at: [f64; 13] = [
+            -1.1875, -0.3125, 0.5625, -1.0, -1.125, 0.0625, 1.0625, -0.625, -0.125, 0.375, -0.3125,
+            0.0625, 0.1875,
         ];
         assert_eq!(
             f.inputs(),
             [
                 "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]",
-                "w[1][2]", "c"
+                "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]", "c"
             ]
         );
         let g = f.grad(x, w, c);
@@ -9033,64 +3901,468 @@ mod case_36 {
             plain(x, w, c),
             [
                 g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[0][2], g.1[1][0], g.1[1][1],
-                g.1[1][2], g.2,
+                g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2], g.2,
             ],
         );
     }
 }
 
-/// `f0(f64)`, loops nested 1 deep, 44 operations; `g1([f64; 2])`, custom derivative; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled.
-mod case_37 {
+/// `g0([[f64; 2]; 2])`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; the closure has 60 operations unrolled.
+mod case_17 {
+    use super::check;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(w: [[f64; 2]; 2]) -> f64 {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    fn g0_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
+        [
+            [dout * w[1][1], -dout * w[1][0]],
+            [-dout * w[0][1], dout * w[0][0]],
+        ]
+    }
+
+    fn g0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(w: [[f64; 2]; 2]) -> f64 {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    fn g1_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
+        [
+            [dout * w[1][1], -dout * w[1][0]],
+            [-dout * w[0][1], dout * w[0][0]],
+        ]
+    }
+
+    fn g1_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    #[test]
+    fn case() {
+        let cm: [[f64; 3]; 3] = [
+            [-0.875, -0.375, -0.875],
+            [0.75, -0.375, 0.625],
+            [0.25, 0.625, 0.875],
+        ];
+        let f = grad!(|x: [f64; 3], b: [f64; 2], c: f64| {
+            let mut s0 = 1.0;
+            let mut h1 = [b[0], cm[2][2].atan(), x[1]];
+            for i in 1..4 {
+                let t2 = c;
+                h1[(i + 1) % 3] += t2 * -t2;
+                s0 -= -(-x[(i + 2) % 3].sin().exp());
+            }
+            let mut s3 = 0.0;
+            for i in 0..2 {
+                s0 = s0.mul_add(-c, x[(i * 2) % 3] / (1.0 + h1[0].exp()));
+            }
+            let mut h4 = [
+                (1.0 + b[1].powi(3) * b[1].powi(3)).sqrt(),
+                b[0].powi(2) + 1.25,
+            ];
+            let h5: [f64; 3] = [0.0; 3];
+            for i in (1..x.len() - 1).step_by(2) {
+                h4[(i + 1) % 2] += cm[(i + 1) % 3][i + 1];
+                s3 += g0([
+                    [h4[i] / (1.0 + h1[(i * 2) % 3] * h1[(i * 2) % 3]), i as f64],
+                    [h1[i + 1] + h1[0], b[1 - i].tanh()],
+                ])
+                .tanh()
+                .exp();
+            }
+            (s0 - h1[1] - s3) * h4[1] - h5[1]
+                + g0([[b[0], c], [c, c]])
+                + g1([[x[1], b[0]], [x[0], x[1]]])
+        });
+        let plain = |x: [f64; 3], b: [f64; 2], c: f64| -> f64 {
+            let mut s0 = 1.0;
+            let mut h1 = [b[0], cm[2][2].atan(), x[1]];
+            for i in 1..4 {
+                let t2 = c;
+                h1[(i + 1) % 3] += t2 * -t2;
+                s0 -= -(-x[(i + 2) % 3].sin().exp());
+            }
+            let mut s3 = 0.0;
+            for i in 0..2 {
+                s0 = s0.mul_add(-c, x[(i * 2) % 3] / (1.0 + h1[0].exp()));
+            }
+            let mut h4 = [
+                (1.0 + b[1].powi(3) * b[1].powi(3)).sqrt(),
+                b[0].powi(2) + 1.25,
+            ];
+            let h5: [f64; 3] = [0.0; 3];
+            for i in (1..x.len() - 1).step_by(2) {
+                h4[(i + 1) % 2] += cm[(i + 1) % 3][i + 1];
+                s3 += g0([
+                    [h4[i] / (1.0 + h1[(i * 2) % 3] * h1[(i * 2) % 3]), i as f64],
+                    [h1[i + 1] + h1[0], b[1 - i].tanh()],
+                ])
+                .tanh()
+                .exp();
+            }
+            (s0 - h1[1] - s3) * h4[1] - h5[1]
+                + g0([[b[0], c], [c, c]])
+                + g1([[x[1], b[0]], [x[0], x[1]]])
+        };
+        let reference = GraphFn::<f64, _, 6>::new(
+            ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "c"],
+            |[p0, p1, p2, p3, p4, p5]| {
+                let x = [p0, p1, p2];
+                let b = [p3, p4];
+                let c = p5;
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                let mut h1 = [b[0], cg.constant(cm[2][2].atan()), x[1]];
+                for i in 1..4 {
+                    let t2 = c;
+                    h1[(i + 1) % 3] = h1[(i + 1) % 3] + t2 * -t2;
+                    s0 = s0 - -(-x[(i + 2) % 3].sin().exp());
+                }
+                let mut s3 = cg.constant(0.0);
+                for i in 0..2 {
+                    s0 = s0.mul_add(-c, x[(i * 2) % 3] / (1.0 + h1[0].exp()));
+                }
+                let mut h4 = [
+                    (1.0 + b[1].powi(3) * b[1].powi(3)).sqrt(),
+                    b[0].powi(2) + 1.25,
+                ];
+                let h5 = [cg.constant(0.0); 3];
+                for i in (1..x.len() - 1).step_by(2) {
+                    h4[(i + 1) % 2] = h4[(i + 1) % 2] + cm[(i + 1) % 3][i + 1];
+                    s3 = s3
+                        + g0_ref([
+                            [
+                                h4[i] / (1.0 + h1[(i * 2) % 3] * h1[(i * 2) % 3]),
+                                cg.constant(i as f64),
+                            ],
+                            [h1[i + 1] + h1[0], b[1 - i].tanh()],
+                        ])
+                        .tanh()
+                        .exp();
+                }
+                (s0 - h1[1] - s3) * h4[1] - h5[1]
+                    + g0_ref([[b[0], c], [c, c]])
+                    + g1_ref([[x[1], b[0]], [x[0], x[1]]])
+            },
+        );
+        let x: [f64; 3] = [0.25, 0.875, 0.875];
+        let b: [f64; 2] = [-0.5625, 0.625];
+        let c: f64 = -0.375;
+        let at: [f64; 6] = [0.25, 0.875, 0.875, -0.5625, 0.625, -0.375];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "c"]);
+        let g = f.grad(x, b, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b, c),
+            [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.2],
+        );
+    }
+}
+
+/// `f0([[f64; 2]; 3], [[f64; 2]; 3], [f64; 3])`, loops nested 1 deep, 25 operations; `g1(f64, f64)`, custom derivative; the closure has 62 operations unrolled.
+mod case_18 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
-    fn f0(c: f64) -> f64 {
-        let mut h0 = [-c, (c - 0.25).sin()];
-        let mut s1 = 0.5;
-        for i in 0..3 {
-            h0[(i * 2) % 2] = 0.25 * h0[(i * 2) % 2] / (2.0 + sigmoid(c).sin());
-            s1 += c;
-            h0[(i + 1) % 2] += h0[(i * 2) % 2];
+    fn f0(w: [[f64; 2]; 3], m: [[f64; 2]; 3], x: [f64; 3]) -> f64 {
+        let mut h0 = [0.0; 2];
+        let mut h1 = [x[0], x[0].sin(), m[0][1] + (1.0 + m[0][1] * m[0][1]).sqrt()];
+        for i in 1..m.len() - 1 {
+            let t2 = m[i][1 - i] - 1.25;
+            h0[(i * 2) % 2] += t2 * t2.powi(2);
+            h0[1 - i] += softplus(m[2][(i + 1) % 2] - w[(i * 2) % 3][i].powi(2));
         }
-        let mut h2 = [(1.0 + c * c).sqrt().powi(2), c];
-        let mut s3 = 0.5;
-        for i in (1..2).step_by(2) {
-            if s1.powi(i as i32) > 0.0 {
-                s1 *= (i as f64 + c).cos();
-                s1 += h2[i] + (c - 1.5 + c / (1.0 + c.exp()));
-            } else {
-                s1 = s1 * 0.5 + h0[i];
-                h2[i] += softplus(c.cos()).powi(2);
-            }
-            s3 += h2[i] * h0[1 - i];
+        let s3 = x[1].tanh().powi(2);
+        for i in 0..m.len() - 1 {
+            let t4 = m[i][i];
+            h1[(i * 2) % 3] += t4 * (s3 - 1.25);
         }
-        h0[1] * s1 - h2[1] + s3
+        h0[1] + h1[2].sin() + softplus(s3)
     }
 
-    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
-        let cg = c.graph();
-        let mut h0 = [-c, (c - 0.25).sin()];
-        let mut s1 = cg.constant(0.5);
-        for i in 0..3 {
-            h0[(i * 2) % 2] = 0.25 * h0[(i * 2) % 2] / (2.0 + c.sigmoid().sin());
-            s1 = s1 + c;
-            h0[(i + 1) % 2] = h0[(i + 1) % 2] + h0[(i * 2) % 2];
+    fn f0_ref<'g>(
+        w: [[Var<'g, f64>; 2]; 3],
+        m: [[Var<'g, f64>; 2]; 3],
+        x: [Var<'g, f64>; 3],
+    ) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        let mut h1 = [x[0], x[0].sin(), m[0][1] + (1.0 + m[0][1] * m[0][1]).sqrt()];
+        for i in 1..m.len() - 1 {
+            let t2 = m[i][1 - i] - 1.25;
+            h0[(i * 2) % 2] = h0[(i * 2) % 2] + t2 * t2.powi(2);
+            h0[1 - i] = h0[1 - i] + (m[2][(i + 1) % 2] - w[(i * 2) % 3][i].powi(2)).softplus();
         }
-        let mut h2 = [(1.0 + c * c).sqrt().powi(2), c];
-        let mut s3 = cg.constant(0.5);
-        for i in (1..2).step_by(2) {
-            if s1.powi(i as i32).value() > 0.0 {
-                s1 = s1 * (i as f64 + c).cos();
-                s1 = s1 + (h2[i] + (c - 1.5 + c / (1.0 + c.exp())));
-            } else {
-                s1 = s1 * 0.5 + h0[i];
-                h2[i] = h2[i] + c.cos().softplus().powi(2);
+        let s3 = x[1].tanh().powi(2);
+        for i in 0..m.len() - 1 {
+            let t4 = m[i][i];
+            h1[(i * 2) % 3] = h1[(i * 2) % 3] + t4 * (s3 - 1.25);
+        }
+        h0[1] + h1[2].sin() + s3.softplus()
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(x: f64, y: f64) -> f64 {
+        0.75 * x.sin() + 1.5 * y
+    }
+
+    fn g1_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.75 * x.cos(), dout * 1.5]
+    }
+
+    fn g1_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        0.75 * x.sin() + 1.5 * y
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.125, 0.125, 0.125, -0.875, 0.875];
+        let cm: [[f64; 3]; 3] = [
+            [0.0, -0.875, 0.25],
+            [0.5, -0.625, -0.875],
+            [-1.0, 0.75, 0.0],
+        ];
+        let f = grad!(|w: [[f64; 2]; 3]| {
+            let mut s0 = w[2][1];
+            let mut h1 = [0.0; 2];
+            for i in 0..w.len() - 1 {
+                s0 -= s0 + w[2 - i][i];
+                if i < 1 {
+                    h1[0] += xs[4 - i].sin()
+                        + f0(
+                            [[s0, w[i][i]], [xs[4 - i], s0], [1.5, s0]],
+                            [
+                                [1.5, w[(i * 2) % 3][i]],
+                                [2.0, w[i][i]],
+                                [w[i][i], cm[i][i + 1]],
+                            ],
+                            [w[2 - i][i], w[i + 1][1 - i], i as f64],
+                        )
+                        - (w[(i + 2) % 3][1] * 1.5).atan();
+                    h1[i] *=
+                        0.5 + sigmoid(f0(w, w, [w[(i * 2) % 3][1 - i], w[i + 1][1], i as f64]));
+                }
             }
-            s3 = s3 + h2[i] * h0[1 - i];
+            let mut s2 = 1.0;
+            for i in 1..=3 {
+                if i < 2 {
+                    s2 += sigmoid(w[i % 3][i % 2]);
+                }
+                for j in i..=i + 1 {
+                    h1[j % 2] *= 2.0;
+                    s2 += s2;
+                }
+                if cm[(i * 2) % 3][(i + 1) % 3] <= 0.5 {
+                    h1[(i * 2) % 2] *= 0.5 + sigmoid(w[(i + 1) % 3][1]);
+                    s0 += (sigmoid(w[2][i % 2]) / (1.0 + w[(i + 1) % 3][0].exp())).cos();
+                } else {
+                    s0 -= w[i % 3][(i + 1) % 2].cos();
+                    s2 += w[2][i % 2];
+                }
+            }
+            s0 + h1[1].tanh() + s2.sin() + g1(w[1][1], w[0][1])
+        });
+        let plain = |w: [[f64; 2]; 3]| -> f64 {
+            let mut s0 = w[2][1];
+            let mut h1 = [0.0; 2];
+            for i in 0..w.len() - 1 {
+                s0 -= s0 + w[2 - i][i];
+                if i < 1 {
+                    h1[0] += xs[4 - i].sin()
+                        + f0(
+                            [[s0, w[i][i]], [xs[4 - i], s0], [1.5, s0]],
+                            [
+                                [1.5, w[(i * 2) % 3][i]],
+                                [2.0, w[i][i]],
+                                [w[i][i], cm[i][i + 1]],
+                            ],
+                            [w[2 - i][i], w[i + 1][1 - i], i as f64],
+                        )
+                        - (w[(i + 2) % 3][1] * 1.5).atan();
+                    h1[i] *=
+                        0.5 + sigmoid(f0(w, w, [w[(i * 2) % 3][1 - i], w[i + 1][1], i as f64]));
+                }
+            }
+            let mut s2 = 1.0;
+            for i in 1..=3 {
+                if i < 2 {
+                    s2 += sigmoid(w[i % 3][i % 2]);
+                }
+                for j in i..=i + 1 {
+                    h1[j % 2] *= 2.0;
+                    s2 += s2;
+                }
+                if cm[(i * 2) % 3][(i + 1) % 3] <= 0.5 {
+                    h1[(i * 2) % 2] *= 0.5 + sigmoid(w[(i + 1) % 3][1]);
+                    s0 += (sigmoid(w[2][i % 2]) / (1.0 + w[(i + 1) % 3][0].exp())).cos();
+                } else {
+                    s0 -= w[i % 3][(i + 1) % 2].cos();
+                    s2 += w[2][i % 2];
+                }
+            }
+            s0 + h1[1].tanh() + s2.sin() + g1(w[1][1], w[0][1])
+        };
+        let reference = GraphFn::<f64, _, 6>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]",
+            ],
+            |[p0, p1, p2, p3, p4, p5]| {
+                let w = [[p0, p1], [p2, p3], [p4, p5]];
+                let cg = p0.graph();
+                let mut s0 = w[2][1];
+                let mut h1 = [cg.constant(0.0); 2];
+                for i in 0..w.len() - 1 {
+                    s0 = s0 - (s0 + w[2 - i][i]);
+                    if i < 1 {
+                        h1[0] = h1[0]
+                            + (xs[4 - i].sin()
+                                + f0_ref(
+                                    [
+                                        [s0, w[i][i]],
+                                        [cg.constant(xs[4 - i]), s0],
+                                        [cg.constant(1.5), s0],
+                                    ],
+                                    [
+                                        [cg.constant(1.5), w[(i * 2) % 3][i]],
+                                        [cg.constant(2.0), w[i][i]],
+                                        [w[i][i], cg.constant(cm[i][i + 1])],
+                                    ],
+                                    [w[2 - i][i], w[i + 1][1 - i], cg.constant(i as f64)],
+                                )
+                                - (w[(i + 2) % 3][1] * 1.5).atan());
+                        h1[i] = h1[i]
+                            * (0.5
+                                + f0_ref(
+                                    w,
+                                    w,
+                                    [w[(i * 2) % 3][1 - i], w[i + 1][1], cg.constant(i as f64)],
+                                )
+                                .sigmoid());
+                    }
+                }
+                let mut s2 = cg.constant(1.0);
+                for i in 1..=3 {
+                    if i < 2 {
+                        s2 = s2 + w[i % 3][i % 2].sigmoid();
+                    }
+                    for j in i..=i + 1 {
+                        h1[j % 2] = h1[j % 2] * 2.0;
+                        s2 = s2 + s2;
+                    }
+                    if cm[(i * 2) % 3][(i + 1) % 3] <= 0.5 {
+                        h1[(i * 2) % 2] = h1[(i * 2) % 2] * (0.5 + w[(i + 1) % 3][1].sigmoid());
+                        s0 = s0 + (w[2][i % 2].sigmoid() / (1.0 + w[(i + 1) % 3][0].exp())).cos();
+                    } else {
+                        s0 = s0 - w[i % 3][(i + 1) % 2].cos();
+                        s2 = s2 + w[2][i % 2];
+                    }
+                }
+                s0 + h1[1].tanh() + s2.sin() + g1_ref(w[1][1], w[0][1])
+            },
+        );
+        let w: [[f64; 2]; 3] = [[-0.5625, -0.125], [-0.8125, -0.75], [0.625, 0.25]];
+        let at: [f64; 6] = [-0.5625, -0.125, -0.8125, -0.75, 0.625, 0.25];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]"]
+        );
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
+        );
+    }
+}
+
+/// `f0([[f64; 2]; 2], [[f64; 2]; 2], f64)`, loops nested 1 deep, 30 operations; `g1([f64; 2])`, custom derivative; the closure has 42 operations unrolled.
+mod case_19 {
+    use super::check;
+    use backprop::rules::softplus;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 2]; 2], m: [[f64; 2]; 2], c: f64) -> f64 {
+        let mut h0 = [c.powi(2) + (2.0 - w[0][0]), c.powi(2)];
+        for i in (1..=w.len() - 1).rev() {
+            if m[i][1 - i] + 3.0 < 0.25 {
+                h0[i] = (-(i as f64 + c)).exp();
+                h0[i] /= 1.0 + c * c;
+            }
+            if m[1 - i][(i * 2) % 2].cos() <= 0.5 {
+                h0[(i + 1) % 2] +=
+                    c.sin().tanh().exp() + m[i][i].atan() * (i as f64).powi(i as i32);
+            }
+            if h0[(i + 2) % 2] <= 0.0 {
+                h0[(i * 2) % 2] =
+                    w[(i + 1) % 2][i] + -h0[i] * (1.0 + m[(i + 2) % 2][i] * m[(i + 2) % 2][i]).ln();
+            }
         }
-        h0[1] * s1 - h2[1] + s3
+        let s1 = 0.25 * m[0][1] / (1.0 + w[1][0] * w[1][0]);
+        let mut s2 = -(w[1][0] / (1.0 + w[0][1] * w[0][1]));
+        for i in (1..4).step_by(2) {
+            if i < 3 {
+                s2 += (1.0
+                    + w[(i + 2) % 2][(i * 2) % 2].cos().atan()
+                        * w[(i + 2) % 2][(i * 2) % 2].cos().atan())
+                .sqrt();
+            } else {
+                s2 -= (-m[(i + 1) % 2][i % 2]).powi(2).cos();
+                h0[(i * 2) % 2] = ((i + 1) as f64).tanh().powi(2);
+            }
+        }
+        (h0[1] + s1) * s2
+    }
+
+    fn f0_ref<'g>(
+        w: [[Var<'g, f64>; 2]; 2],
+        m: [[Var<'g, f64>; 2]; 2],
+        c: Var<'g, f64>,
+    ) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [c.powi(2) + (2.0 - w[0][0]), c.powi(2)];
+        for i in (1..=w.len() - 1).rev() {
+            if (m[i][1 - i] + 3.0).value() < 0.25 {
+                h0[i] = (-(i as f64 + c)).exp();
+                h0[i] = h0[i] / (1.0 + c * c);
+            }
+            if m[1 - i][(i * 2) % 2].cos().value() <= 0.5 {
+                h0[(i + 1) % 2] = h0[(i + 1) % 2]
+                    + (c.sin().tanh().exp() + m[i][i].atan() * (i as f64).powi(i as i32));
+            }
+            if h0[(i + 2) % 2].value() <= 0.0 {
+                h0[(i * 2) % 2] =
+                    w[(i + 1) % 2][i] + -h0[i] * (1.0 + m[(i + 2) % 2][i] * m[(i + 2) % 2][i]).ln();
+            }
+        }
+        let s1 = 0.25 * m[0][1] / (1.0 + w[1][0] * w[1][0]);
+        let mut s2 = -(w[1][0] / (1.0 + w[0][1] * w[0][1]));
+        for i in (1..4).step_by(2) {
+            if i < 3 {
+                s2 = s2
+                    + (1.0
+                        + w[(i + 2) % 2][(i * 2) % 2].cos().atan()
+                            * w[(i + 2) % 2][(i * 2) % 2].cos().atan())
+                    .sqrt();
+            } else {
+                s2 = s2 - (-m[(i + 1) % 2][i % 2]).powi(2).cos();
+                h0[(i * 2) % 2] = cg.constant(((i + 1) as f64).tanh().powi(2));
+            }
+        }
+        (h0[1] + s1) * s2
     }
 
     #[backprop::differentiable(grad = g1_grad)]
@@ -9106,82 +4378,3649 @@ mod case_37 {
         (1.0 + v[0] * v[0] + v[1] * v[1]).sqrt()
     }
 
-    #[backprop::differentiable(grad = g2_grad)]
-    fn g2(x: f64, y: f64) -> f64 {
-        1.5 * x.sin() + 0.5 * y
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.125, 0.0, -0.5, 0.375, -0.875];
+        let f = grad!(|w: [[f64; 2]; 2]| {
+            let mut h0 = [
+                f0([[w[1][1], 1.25], [w[1][0], w[1][1] * 1.25]], w, 0.25),
+                (1.0 + xs[2] / (1.5 + w[1][0].tanh()) * (xs[2] / (1.5 + w[1][0].tanh()))).sqrt(),
+                -w[1][1].powi(2),
+            ];
+            let mut h1 = [0.0; 3];
+            for i in 0..2 {
+                if (i + 1) as f64 + w[i][1 - i] >= 0.25 {
+                    h0[(i * 2) % 3] -= f0([[h0[2], i as f64], [1.5, h0[0]]], w, 1.5)
+                        * (1.0 + h0[(i + 2) % 3] * h0[(i + 2) % 3]).ln()
+                        + w[1 - i][i];
+                } else {
+                    h1[2 - i] += (i as f64).atan();
+                }
+            }
+            let mut s2 = g1([3.0, w[1][0] + w[1][1]]);
+            for i in 0..w.len() - 1 {
+                let t3 = 1.25 - -w[i][i];
+                s2 += t3 * w[i][i + 1].tanh();
+            }
+            softplus(h0[2]) + h1[1] + s2.sin() + g1([w[1][1], w[1][0]])
+        });
+        let plain = |w: [[f64; 2]; 2]| -> f64 {
+            let mut h0 = [
+                f0([[w[1][1], 1.25], [w[1][0], w[1][1] * 1.25]], w, 0.25),
+                (1.0 + xs[2] / (1.5 + w[1][0].tanh()) * (xs[2] / (1.5 + w[1][0].tanh()))).sqrt(),
+                -w[1][1].powi(2),
+            ];
+            let mut h1 = [0.0; 3];
+            for i in 0..2 {
+                if (i + 1) as f64 + w[i][1 - i] >= 0.25 {
+                    h0[(i * 2) % 3] -= f0([[h0[2], i as f64], [1.5, h0[0]]], w, 1.5)
+                        * (1.0 + h0[(i + 2) % 3] * h0[(i + 2) % 3]).ln()
+                        + w[1 - i][i];
+                } else {
+                    h1[2 - i] += (i as f64).atan();
+                }
+            }
+            let mut s2 = g1([3.0, w[1][0] + w[1][1]]);
+            for i in 0..w.len() - 1 {
+                let t3 = 1.25 - -w[i][i];
+                s2 += t3 * w[i][i + 1].tanh();
+            }
+            softplus(h0[2]) + h1[1] + s2.sin() + g1([w[1][1], w[1][0]])
+        };
+        let reference = GraphFn::<f64, _, 4>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+            |[p0, p1, p2, p3]| {
+                let w = [[p0, p1], [p2, p3]];
+                let cg = p0.graph();
+                let mut h0 = [
+                    f0_ref(
+                        [[w[1][1], cg.constant(1.25)], [w[1][0], w[1][1] * 1.25]],
+                        w,
+                        cg.constant(0.25),
+                    ),
+                    (1.0 + xs[2] / (1.5 + w[1][0].tanh()) * (xs[2] / (1.5 + w[1][0].tanh())))
+                        .sqrt(),
+                    -w[1][1].powi(2),
+                ];
+                let mut h1 = [cg.constant(0.0); 3];
+                for i in 0..2 {
+                    if ((i + 1) as f64 + w[i][1 - i]).value() >= 0.25 {
+                        h0[(i * 2) % 3] = h0[(i * 2) % 3]
+                            - (f0_ref(
+                                [[h0[2], cg.constant(i as f64)], [cg.constant(1.5), h0[0]]],
+                                w,
+                                cg.constant(1.5),
+                            ) * (1.0 + h0[(i + 2) % 3] * h0[(i + 2) % 3]).ln()
+                                + w[1 - i][i]);
+                    } else {
+                        h1[2 - i] = h1[2 - i] + (i as f64).atan();
+                    }
+                }
+                let mut s2 = g1_ref([cg.constant(3.0), w[1][0] + w[1][1]]);
+                for i in 0..w.len() - 1 {
+                    let t3 = 1.25 - -w[i][i];
+                    s2 = s2 + t3 * w[i][i + 1].tanh();
+                }
+                h0[2].softplus() + h1[1] + s2.sin() + g1_ref([w[1][1], w[1][0]])
+            },
+        );
+        let w: [[f64; 2]; 2] = [[0.5, -0.4375], [0.125, 0.6875]];
+        let at: [f64; 4] = [0.5, -0.4375, 0.125, 0.6875];
+        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1]],
+        );
+    }
+}
+
+/// `g0(f64, f64)`, custom derivative; the closure has 49 operations unrolled.
+mod case_20 {
+    use super::check;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(x: f64, y: f64) -> f64 {
+        0.75 * x.sin() + 0.75 * y
     }
 
-    fn g2_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
-        [dout * 1.5 * x.cos(), dout * 0.5]
+    fn g0_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.75 * x.cos(), dout * 0.75]
     }
 
-    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
-        1.5 * x.sin() + 0.5 * y
+    fn g0_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        0.75 * x.sin() + 0.75 * y
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [-0.625, 0.125, 0.25, 0.0, 0.625];
+        let cm: [[f64; 3]; 3] = [[0.125, 0.5, -0.875], [0.375, 0.5, 0.5], [-0.75, 0.5, 1.0]];
+        let f = grad!(|x: [f64; 5]| {
+            let s0: f64 = 0.5;
+            let mut s1 = x[2] * g0(0.5, 0.5);
+            for i in 1..=4 {
+                s1 = s1 * 0.5 + ((i + 1) as f64 + x[i]);
+            }
+            let h2: [f64; 4] = [0.0; 4];
+            let mut h3 = [0.0; 2];
+            for i in (0..x.len()).step_by(2) {
+                h3[(i * 2) % 2] -= cm[0][(i * 2) % 3];
+                h3[i % 2] +=
+                    x[2].sin().powi(2) + (x[4 - i].mul_add(x[i], x[i]) - x[i] / (1.0 + x[i].exp()));
+            }
+            s0 - s1 - h2[0] - h3[0] + g0(x[1], x[1])
+        });
+        let plain = |x: [f64; 5]| -> f64 {
+            let s0: f64 = 0.5;
+            let mut s1 = x[2] * g0(0.5, 0.5);
+            for i in 1..=4 {
+                s1 = s1 * 0.5 + ((i + 1) as f64 + x[i]);
+            }
+            let h2: [f64; 4] = [0.0; 4];
+            let mut h3 = [0.0; 2];
+            for i in (0..x.len()).step_by(2) {
+                h3[(i * 2) % 2] -= cm[0][(i * 2) % 3];
+                h3[i % 2] +=
+                    x[2].sin().powi(2) + (x[4 - i].mul_add(x[i], x[i]) - x[i] / (1.0 + x[i].exp()));
+            }
+            s0 - s1 - h2[0] - h3[0] + g0(x[1], x[1])
+        };
+        let reference = GraphFn::<f64, _, 5>::new(
+            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"],
+            |[p0, p1, p2, p3, p4]| {
+                let x = [p0, p1, p2, p3, p4];
+                let cg = p0.graph();
+                let s0 = cg.constant(0.5);
+                let mut s1 = x[2] * g0_ref(cg.constant(0.5), cg.constant(0.5));
+                for i in 1..=4 {
+                    s1 = s1 * 0.5 + ((i + 1) as f64 + x[i]);
+                }
+                let h2 = [cg.constant(0.0); 4];
+                let mut h3 = [cg.constant(0.0); 2];
+                for i in (0..x.len()).step_by(2) {
+                    h3[(i * 2) % 2] = h3[(i * 2) % 2] - cm[0][(i * 2) % 3];
+                    h3[i % 2] = h3[i % 2]
+                        + (x[2].sin().powi(2)
+                            + (x[4 - i].mul_add(x[i], x[i]) - x[i] / (1.0 + x[i].exp())));
+                }
+                s0 - s1 - h2[0] - h3[0] + g0_ref(x[1], x[1])
+            },
+        );
+        let x: [f64; 5] = [1.25, 0.75, -0.875, -1.0, -0.4375];
+        let at: [f64; 5] = [1.25, 0.75, -0.875, -1.0, -0.4375];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
+        let g = f.grad(x);
+        check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+    }
+}
+
+/// `f0([f64; 2])`, loops nested 1 deep, 37 operations; the closure has 70 operations unrolled.
+mod case_21 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 2]) -> f64 {
+        let mut h0 = [x[1], x[0], x[0]];
+        for i in (0..3).step_by(3) {
+            h0[i] = h0[i] + x[(i + 1) % 2].mul_add(h0[(i * 2) % 3], x[(i + 2) % 2]) - 0.25;
+            if -x[0] <= 0.5 {
+                h0[i] += (1.0 + softplus(i as f64) * softplus(i as f64))
+                    .sqrt()
+                    .tanh();
+                h0[(i + 2) % 3] += h0[i];
+            }
+            h0[i] = x[(i + 2) % 2];
+        }
+        let mut h1 = [x[1].mul_add(x[1], x[1]) + softplus(h0[1]), h0[1]];
+        let h2 = [x[0].powi(3) + x[1].powi(2), (x[0] * h0[1]).powi(2)];
+        for i in (0..2).rev() {
+            let t3 = (x[1 - i] * 2.0).mul_add(x[i].mul_add(x[1], x[1 - i]), h2[i].atan());
+            h1[1] += t3 * (x[i] + x[i]);
+        }
+        h0[1] + h1[1] - softplus(h2[1])
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 2]) -> Var<'g, f64> {
+        let mut h0 = [x[1], x[0], x[0]];
+        for i in (0..3).step_by(3) {
+            h0[i] = h0[i] + x[(i + 1) % 2].mul_add(h0[(i * 2) % 3], x[(i + 2) % 2]) - 0.25;
+            if (-x[0]).value() <= 0.5 {
+                h0[i] = h0[i]
+                    + (1.0 + softplus(i as f64) * softplus(i as f64))
+                        .sqrt()
+                        .tanh();
+                h0[(i + 2) % 3] = h0[(i + 2) % 3] + h0[i];
+            }
+            h0[i] = x[(i + 2) % 2];
+        }
+        let mut h1 = [x[1].mul_add(x[1], x[1]) + h0[1].softplus(), h0[1]];
+        let h2 = [x[0].powi(3) + x[1].powi(2), (x[0] * h0[1]).powi(2)];
+        for i in (0..2).rev() {
+            let t3 = (x[1 - i] * 2.0).mul_add(x[i].mul_add(x[1], x[1 - i]), h2[i].atan());
+            h1[1] = h1[1] + t3 * (x[i] + x[i]);
+        }
+        h0[1] + h1[1] - h2[1].softplus()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.125, -1.0, -0.375, 0.75, -0.625];
         let cm: [[f64; 3]; 3] = [
-            [0.875, -0.25, -1.0],
-            [-0.25, -0.5, 0.0],
-            [0.0, 0.75, -0.375],
+            [0.5, 0.125, 0.375],
+            [-0.875, 0.875, 0.125],
+            [-0.875, 0.5, 0.625],
+        ];
+        let f = grad!(|x: [f64; 4], b: [f64; 2], c: f64| {
+            let mut h0 = [
+                cm[0][0].tanh().exp(),
+                sigmoid(c + xs[0]),
+                1.5 + (1.0 + c * c).ln(),
+            ];
+            for i in 0..x.len() {
+                if i > 3 {
+                    h0[2] += 0.75 * (h0[(i + 2) % 3] + c) * ((c - x[i]) * h0[(i * 2) % 3]);
+                    h0[i % 3] += (1.0 + f0(b) * f0(b)).ln();
+                } else {
+                    h0[i % 3] *= c.cos();
+                }
+            }
+            let mut s1 = 1.0;
+            for i in 0..4 {
+                s1 += c.sin() / (2.0 + (h0[(i + 1) % 3] - b[i % 2]).sin());
+                h0[i % 3] += sigmoid(f0([0.25, softplus(b[(i * 2) % 2])]));
+                s1 *= xs[i].powi(2).cos();
+            }
+            h0[2] + s1.tanh()
+        });
+        let plain = |x: [f64; 4], b: [f64; 2], c: f64| -> f64 {
+            let mut h0 = [
+                cm[0][0].tanh().exp(),
+                sigmoid(c + xs[0]),
+                1.5 + (1.0 + c * c).ln(),
+            ];
+            for i in 0..x.len() {
+                if i > 3 {
+                    h0[2] += 0.75 * (h0[(i + 2) % 3] + c) * ((c - x[i]) * h0[(i * 2) % 3]);
+                    h0[i % 3] += (1.0 + f0(b) * f0(b)).ln();
+                } else {
+                    h0[i % 3] *= c.cos();
+                }
+            }
+            let mut s1 = 1.0;
+            for i in 0..4 {
+                s1 += c.sin() / (2.0 + (h0[(i + 1) % 3] - b[i % 2]).sin());
+                h0[i % 3] += sigmoid(f0([0.25, softplus(b[(i * 2) % 2])]));
+                s1 *= xs[i].powi(2).cos();
+            }
+            h0[2] + s1.tanh()
+        };
+        let reference = GraphFn::<f64, _, 7>::new(
+            ["x[0]", "x[1]", "x[2]", "x[3]", "b[0]", "b[1]", "c"],
+            |[p0, p1, p2, p3, p4, p5, p6]| {
+                let x = [p0, p1, p2, p3];
+                let b = [p4, p5];
+                let c = p6;
+                let cg = p0.graph();
+                let mut h0 = [
+                    cg.constant(cm[0][0].tanh().exp()),
+                    (c + xs[0]).sigmoid(),
+                    1.5 + (1.0 + c * c).ln(),
+                ];
+                for i in 0..x.len() {
+                    if i > 3 {
+                        h0[2] =
+                            h0[2] + 0.75 * (h0[(i + 2) % 3] + c) * ((c - x[i]) * h0[(i * 2) % 3]);
+                        h0[i % 3] = h0[i % 3] + (1.0 + f0_ref(b) * f0_ref(b)).ln();
+                    } else {
+                        h0[i % 3] = h0[i % 3] * c.cos();
+                    }
+                }
+                let mut s1 = cg.constant(1.0);
+                for i in 0..4 {
+                    s1 = s1 + c.sin() / (2.0 + (h0[(i + 1) % 3] - b[i % 2]).sin());
+                    h0[i % 3] = h0[i % 3]
+                        + f0_ref([cg.constant(0.25), b[(i * 2) % 2].softplus()]).sigmoid();
+                    s1 = s1 * xs[i].powi(2).cos();
+                }
+                h0[2] + s1.tanh()
+            },
+        );
+        let x: [f64; 4] = [-0.875, -0.5625, -0.6875, 0.25];
+        let b: [f64; 2] = [-0.75, -1.25];
+        let c: f64 = -0.1875;
+        let at: [f64; 7] = [-0.875, -0.5625, -0.6875, 0.25, -0.75, -1.25, -0.1875];
+        assert_eq!(
+            f.inputs(),
+            ["x[0]", "x[1]", "x[2]", "x[3]", "b[0]", "b[1]", "c"]
+        );
+        let g = f.grad(x, b, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b, c),
+            [g.0[0], g.0[1], g.0[2], g.0[3], g.1[0], g.1[1], g.2],
+        );
+    }
+}
+
+/// `f0([f64; 3])`, loops nested 1 deep, 19 operations; the closure has 61 operations unrolled.
+mod case_22 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 3]) -> f64 {
+        let mut h0 = [0.0; 2];
+        for i in 1..2 {
+            h0[i] -= sigmoid(-sigmoid(x[i]));
+        }
+        let mut h1 = [x[0].cos().atan(), x[1], x[0]];
+        for i in 0..=x.len() {
+            let t2 = x[(i + 2) % 3];
+            h1[(i + 2) % 3] += t2 * (x[(i * 2) % 3] + x[1]);
+        }
+        h0[0] + h1[2]
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        for i in 1..2 {
+            h0[i] = h0[i] - (-x[i].sigmoid()).sigmoid();
+        }
+        let mut h1 = [x[0].cos().atan(), x[1], x[0]];
+        for i in 0..=x.len() {
+            let t2 = x[(i + 2) % 3];
+            h1[(i + 2) % 3] = h1[(i + 2) % 3] + t2 * (x[(i * 2) % 3] + x[1]);
+        }
+        h0[0] + h1[2]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.875, -0.5, -1.0, -0.5, 0.0];
+        let cm: [[f64; 3]; 3] = [
+            [0.125, 0.375, 0.5],
+            [0.25, -0.25, 0.625],
+            [-0.5, -0.25, 0.125],
+        ];
+        let f = grad!(|x: [f64; 5]| {
+            let mut s0 = cm[1][2] / (0.5 + sigmoid(x[1])) * (x[1] + x[4]);
+            for i in (0..x.len()).step_by(3) {
+                if i % 2 == 0 {
+                    s0 += (i as f64).cos() * s0.tanh().atan();
+                    s0 += (1.0
+                        + (xs[i] / (1.5 + cm[i % 3][(i + 1) % 3].tanh()) - 1.25)
+                            * (xs[i] / (1.5 + cm[i % 3][(i + 1) % 3].tanh()) - 1.25))
+                        .sqrt();
+                } else {
+                    s0 += i as f64;
+                }
+                let t1 = x[1] * x[i] - softplus(x[i]);
+                s0 += t1 * (x[(i * 2) % 5] * i as f64);
+                s0 *= 0.75;
+            }
+            let h2 = [
+                x[2],
+                -s0.tanh(),
+                f0([f0([s0, s0, xs[2]]), x[4] / (1.0 + x[3].exp()), s0.sin()]),
+            ];
+            let mut s3 = f0(h2);
+            for i in (0..=x.len()).step_by(3) {
+                s3 -= f0(h2) * x[4];
+                for j in (i..i + 1).rev() {
+                    s0 *= (-cm[(j + 1) % 3][(j + 2) % 3]).cos();
+                }
+            }
+            s0.sin() + h2[0] + s3
+        });
+        let plain = |x: [f64; 5]| -> f64 {
+            let mut s0 = cm[1][2] / (0.5 + sigmoid(x[1])) * (x[1] + x[4]);
+            for i in (0..x.len()).step_by(3) {
+                if i % 2 == 0 {
+                    s0 += (i as f64).cos() * s0.tanh().atan();
+                    s0 += (1.0
+                        + (xs[i] / (1.5 + cm[i % 3][(i + 1) % 3].tanh()) - 1.25)
+                            * (xs[i] / (1.5 + cm[i % 3][(i + 1) % 3].tanh()) - 1.25))
+                        .sqrt();
+                } else {
+                    s0 += i as f64;
+                }
+                let t1 = x[1] * x[i] - softplus(x[i]);
+                s0 += t1 * (x[(i * 2) % 5] * i as f64);
+                s0 *= 0.75;
+            }
+            let h2 = [
+                x[2],
+                -s0.tanh(),
+                f0([f0([s0, s0, xs[2]]), x[4] / (1.0 + x[3].exp()), s0.sin()]),
+            ];
+            let mut s3 = f0(h2);
+            for i in (0..=x.len()).step_by(3) {
+                s3 -= f0(h2) * x[4];
+                for j in (i..i + 1).rev() {
+                    s0 *= (-cm[(j + 1) % 3][(j + 2) % 3]).cos();
+                }
+            }
+            s0.sin() + h2[0] + s3
+        };
+        let reference = GraphFn::<f64, _, 5>::new(
+            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"],
+            |[p0, p1, p2, p3, p4]| {
+                let x = [p0, p1, p2, p3, p4];
+                let cg = p0.graph();
+                let mut s0 = cm[1][2] / (0.5 + x[1].sigmoid()) * (x[1] + x[4]);
+                for i in (0..x.len()).step_by(3) {
+                    if i % 2 == 0 {
+                        s0 = s0 + (i as f64).cos() * s0.tanh().atan();
+                        s0 = s0
+                            + (1.0
+                                + (xs[i] / (1.5 + cm[i % 3][(i + 1) % 3].tanh()) - 1.25)
+                                    * (xs[i] / (1.5 + cm[i % 3][(i + 1) % 3].tanh()) - 1.25))
+                                .sqrt();
+                    } else {
+                        s0 = s0 + i as f64;
+                    }
+                    let t1 = x[1] * x[i] - x[i].softplus();
+                    s0 = s0 + t1 * (x[(i * 2) % 5] * i as f64);
+                    s0 = s0 * 0.75;
+                }
+                let h2 = [
+                    x[2],
+                    -s0.tanh(),
+                    f0_ref([
+                        f0_ref([s0, s0, cg.constant(xs[2])]),
+                        x[4] / (1.0 + x[3].exp()),
+                        s0.sin(),
+                    ]),
+                ];
+                let mut s3 = f0_ref(h2);
+                for i in (0..=x.len()).step_by(3) {
+                    s3 = s3 - f0_ref(h2) * x[4];
+                    for j in (i..i + 1).rev() {
+                        s0 = s0 * (-cm[(j + 1) % 3][(j + 2) % 3]).cos();
+                    }
+                }
+                s0.sin() + h2[0] + s3
+            },
+        );
+        let x: [f64; 5] = [-0.6875, 0.125, -0.9375, 0.3125, -0.625];
+        let at: [f64; 5] = [-0.6875, 0.125, -0.9375, 0.3125, -0.625];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
+        let g = f.grad(x);
+        check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+    }
+}
+
+/// `f0(f64)`, loops nested 1 deep, 47 operations; `f1([f64; 4], [[f64; 2]; 3])`, loops nested 1 deep, 34 operations; the closure has 60 operations unrolled.
+mod case_23 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(c: f64) -> f64 {
+        let mut h0 = [0.0; 4];
+        let mut s1 = 0.5;
+        for i in 0..=2 {
+            s1 += (1.0 + c * c).ln().tanh().exp() + (i as f64).powi(3);
+            h0[0] = c;
+            if i > 1 {
+                s1 += ((2.0 - c) * 0.5).powi(3);
+                h0[i] *= (i as f64).atan().cos();
+            }
+        }
+        let s2: f64 = 0.5;
+        let s3: f64 = 0.5;
+        for i in 1..4 {
+            if i % 2 == 0 {
+                h0[0] += (c * 1.25).sin().exp() + c.cos().powi(3);
+                s1 += h0[i].atan() * -c * sigmoid(s1);
+            }
+        }
+        h0[1] + s1 + s2 + s3
+    }
+
+    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut h0 = [cg.constant(0.0); 4];
+        let mut s1 = cg.constant(0.5);
+        for i in 0..=2 {
+            s1 = s1 + ((1.0 + c * c).ln().tanh().exp() + (i as f64).powi(3));
+            h0[0] = c;
+            if i > 1 {
+                s1 = s1 + ((2.0 - c) * 0.5).powi(3);
+                h0[i] = h0[i] * (i as f64).atan().cos();
+            }
+        }
+        let s2 = cg.constant(0.5);
+        let s3 = cg.constant(0.5);
+        for i in 1..4 {
+            if i % 2 == 0 {
+                h0[0] = h0[0] + ((c * 1.25).sin().exp() + c.cos().powi(3));
+                s1 = s1 + h0[i].atan() * -c * s1.sigmoid();
+            }
+        }
+        h0[1] + s1 + s2 + s3
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 4], w: [[f64; 2]; 3]) -> f64 {
+        let mut h0 = [0.0; 4];
+        for i in (1..4).step_by(3) {
+            h0[(i * 2) % 4] += x[3 - i];
+            h0[(i * 2) % 4] = h0[(i * 2) % 4] * 0.5 + f0(x[3]);
+        }
+        let h1: [f64; 4] = [0.0; 4];
+        let mut h2 = [0.0; 3];
+        for i in 0..w.len() {
+            if i % 2 == 0 {
+                h2[(i * 2) % 3] += w[(i * 2) % 3][(i * 2) % 2]
+                    .mul_add(x[i].sin(), i as f64)
+                    .powi(2);
+                h0[i + 1] /= 1.5 + (i as f64).atan().tanh();
+            } else {
+                h0[i] += f0(w[2][i % 2]).cos();
+            }
+            if i > 2 {
+                h2[(i + 2) % 3] += (1.0 + x[i] * x[i]).ln().powi(3);
+                h0[i] -= x[3 - i].sin();
+            } else {
+                h0[(i + 2) % 4] *= w[(i + 1) % 3][(i + 2) % 2].powi(2).cos();
+            }
+        }
+        h0[1] * h1[0] + h2[1]
+    }
+
+    fn f1_ref<'g>(x: [Var<'g, f64>; 4], w: [[Var<'g, f64>; 2]; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 4];
+        for i in (1..4).step_by(3) {
+            h0[(i * 2) % 4] = h0[(i * 2) % 4] + x[3 - i];
+            h0[(i * 2) % 4] = h0[(i * 2) % 4] * 0.5 + f0_ref(x[3]);
+        }
+        let h1 = [cg.constant(0.0); 4];
+        let mut h2 = [cg.constant(0.0); 3];
+        for i in 0..w.len() {
+            if i % 2 == 0 {
+                h2[(i * 2) % 3] = h2[(i * 2) % 3]
+                    + w[(i * 2) % 3][(i * 2) % 2]
+                        .mul_add(x[i].sin(), cg.constant(i as f64))
+                        .powi(2);
+                h0[i + 1] = h0[i + 1] / (1.5 + (i as f64).atan().tanh());
+            } else {
+                h0[i] = h0[i] + f0_ref(w[2][i % 2]).cos();
+            }
+            if i > 2 {
+                h2[(i + 2) % 3] = h2[(i + 2) % 3] + (1.0 + x[i] * x[i]).ln().powi(3);
+                h0[i] = h0[i] - x[3 - i].sin();
+            } else {
+                h0[(i + 2) % 4] = h0[(i + 2) % 4] * w[(i + 1) % 3][(i + 2) % 2].powi(2).cos();
+            }
+        }
+        h0[1] * h1[0] + h2[1]
+    }
+
+    #[test]
+    fn case() {
+        let cm: [[f64; 3]; 3] = [
+            [-0.75, 0.25, 0.0],
+            [0.5, -0.875, -1.0],
+            [-1.0, -0.625, -0.125],
+        ];
+        let f = grad!(|w: [[f64; 2]; 3], b: [f64; 4]| {
+            let mut h0 = [0.0; 2];
+            let mut h1 = [0.0; 4];
+            for i in 0..3 {
+                h0[0] -=
+                    (1.0 + b[i] * b[i]).sqrt().sin() / (0.5 + sigmoid(w[i][i % 2].powi(i as i32)));
+                h0[(i + 1) % 2] -= (b[i] + b[i]).cos().powi(3);
+                h1[(i + 1) % 4] += w[0][(i * 2) % 2];
+            }
+            let mut s2 = (b[1] * w[0][1]).powi(2);
+            let mut h3 = [0.0; 3];
+            for i in 1..2 {
+                h3[i + 1] += cm[2 - i][2];
+                let t4 = softplus(h1[0]);
+                h3[i] += t4 * f1([t4, t4, 0.25, cm[2 - i][2]], w);
+                s2 = (s2 + f1([i as f64, 0.25, b[i + 1], b[(i * 2) % 4]], w) / (2.0 + t4.sin()))
+                    .tanh();
+            }
+            h0[0].tanh() + h1[2] + s2 + h3[0].sin()
+        });
+        let plain = |w: [[f64; 2]; 3], b: [f64; 4]| -> f64 {
+            let mut h0 = [0.0; 2];
+            let mut h1 = [0.0; 4];
+            for i in 0..3 {
+                h0[0] -=
+                    (1.0 + b[i] * b[i]).sqrt().sin() / (0.5 + sigmoid(w[i][i % 2].powi(i as i32)));
+                h0[(i + 1) % 2] -= (b[i] + b[i]).cos().powi(3);
+                h1[(i + 1) % 4] += w[0][(i * 2) % 2];
+            }
+            let mut s2 = (b[1] * w[0][1]).powi(2);
+            let mut h3 = [0.0; 3];
+            for i in 1..2 {
+                h3[i + 1] += cm[2 - i][2];
+                let t4 = softplus(h1[0]);
+                h3[i] += t4 * f1([t4, t4, 0.25, cm[2 - i][2]], w);
+                s2 = (s2 + f1([i as f64, 0.25, b[i + 1], b[(i * 2) % 4]], w) / (2.0 + t4.sin()))
+                    .tanh();
+            }
+            h0[0].tanh() + h1[2] + s2 + h3[0].sin()
+        };
+        let reference = GraphFn::<f64, _, 10>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]",
+                "b[2]", "b[3]",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9]| {
+                let w = [[p0, p1], [p2, p3], [p4, p5]];
+                let b = [p6, p7, p8, p9];
+                let cg = p0.graph();
+                let mut h0 = [cg.constant(0.0); 2];
+                let mut h1 = [cg.constant(0.0); 4];
+                for i in 0..3 {
+                    h0[0] = h0[0]
+                        - (1.0 + b[i] * b[i]).sqrt().sin()
+                            / (0.5 + w[i][i % 2].powi(i as i32).sigmoid());
+                    h0[(i + 1) % 2] = h0[(i + 1) % 2] - (b[i] + b[i]).cos().powi(3);
+                    h1[(i + 1) % 4] = h1[(i + 1) % 4] + w[0][(i * 2) % 2];
+                }
+                let mut s2 = (b[1] * w[0][1]).powi(2);
+                let mut h3 = [cg.constant(0.0); 3];
+                for i in 1..2 {
+                    h3[i + 1] = h3[i + 1] + cm[2 - i][2];
+                    let t4 = h1[0].softplus();
+                    h3[i] = h3[i]
+                        + t4 * f1_ref([t4, t4, cg.constant(0.25), cg.constant(cm[2 - i][2])], w);
+                    s2 = (s2
+                        + f1_ref(
+                            [
+                                cg.constant(i as f64),
+                                cg.constant(0.25),
+                                b[i + 1],
+                                b[(i * 2) % 4],
+                            ],
+                            w,
+                        ) / (2.0 + t4.sin()))
+                    .tanh();
+                }
+                h0[0].tanh() + h1[2] + s2 + h3[0].sin()
+            },
+        );
+        let w: [[f64; 2]; 3] = [[1.125, 1.0625], [-0.625, -0.8125], [-0.3125, 0.9375]];
+        let b: [f64; 4] = [0.0625, -1.25, 0.1875, -0.25];
+        let at: [f64; 10] = [
+            1.125, 1.0625, -0.625, -0.8125, -0.3125, 0.9375, 0.0625, -1.25, 0.1875, -0.25,
+        ];
+        assert_eq!(
+            f.inputs(),
+            [
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]",
+                "b[2]", "b[3]"
+            ]
+        );
+        let g = f.grad(w, b);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w, b),
+            [
+                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1[0], g.1[1],
+                g.1[2], g.1[3],
+            ],
+        );
+    }
+}
+
+/// `f0([f64; 2], f64)`, loops nested 2 deep, 49 operations; `f1([f64; 2], [f64; 4], f64)`, loops nested 2 deep, 39 operations; `g2(f64, f64)`, custom derivative; the closure has 51 operations unrolled.
+mod case_24 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 2], c: f64) -> f64 {
+        let mut s0 = 0.5;
+        let mut h1 = [0.0; 4];
+        for i in 1..2 {
+            h1[i + 1] += (c.sin().exp() * x[i]).powi(2);
+        }
+        let mut s2 = 0.5;
+        for i in 0..4 {
+            s2 += h1[i] * 0.5;
+        }
+        let mut s3 = 0.0;
+        let mut h4 = [0.0; 2];
+        for i in (1..4).rev() {
+            s2 *= 2.0;
+            for j in 0..x.len() - 1 {
+                s0 += (1.0 + (j + 1) as f64 * (j + 1) as f64).sqrt();
+            }
+            if i > 2 {
+                h1[i] -= s0;
+                s0 += x[i % 2].tanh();
+            } else {
+                h4[i % 2] -= x[(i * 2) % 2];
+                s3 += (1.0 + c * c).sqrt().cos();
+            }
+        }
+        s0.sin() + h1[1].tanh() - s2 + s3 + h4[0]
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 2], c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(0.5);
+        let mut h1 = [cg.constant(0.0); 4];
+        for i in 1..2 {
+            h1[i + 1] = h1[i + 1] + (c.sin().exp() * x[i]).powi(2);
+        }
+        let mut s2 = cg.constant(0.5);
+        for i in 0..4 {
+            s2 = s2 + h1[i] * 0.5;
+        }
+        let mut s3 = cg.constant(0.0);
+        let mut h4 = [cg.constant(0.0); 2];
+        for i in (1..4).rev() {
+            s2 = s2 * 2.0;
+            for j in 0..x.len() - 1 {
+                s0 = s0 + (1.0 + (j + 1) as f64 * (j + 1) as f64).sqrt();
+            }
+            if i > 2 {
+                h1[i] = h1[i] - s0;
+                s0 = s0 + x[i % 2].tanh();
+            } else {
+                h4[i % 2] = h4[i % 2] - x[(i * 2) % 2];
+                s3 = s3 + (1.0 + c * c).sqrt().cos();
+            }
+        }
+        s0.sin() + h1[1].tanh() - s2 + s3 + h4[0]
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 2], v: [f64; 4], c: f64) -> f64 {
+        let mut s0 = -x[1] / (0.5 + sigmoid(x[1]));
+        let mut h1 = [0.0; 4];
+        for i in (0..2).rev() {
+            for j in 0..=i {
+                if s0 - s0 < 0.5 {
+                    h1[(j + 1) % 4] -= x[i];
+                    h1[i] += x[i];
+                }
+            }
+        }
+        let mut h2 = [0.0; 3];
+        for i in 1..2 {
+            for j in 0..i {
+                if j > 0 {
+                    s0 += s0.sin();
+                    h2[i] += v[1].powi(i as i32).powi(3).sin().exp();
+                } else {
+                    s0 += (1.0 + h1[(i + 1) % 4].sin().exp() * h1[(i + 1) % 4].sin().exp()).ln()
+                        + c.tanh().powi(2);
+                }
+                h1[i] += (h1[3 - i] / (0.5 + sigmoid(v[3 - i])) * 0.75).atan();
+                h1[(i + 2) % 4] += -f0([-x[0], 1.25], f0(x, j as f64));
+            }
+        }
+        s0 + h1[1].tanh() + h2[1].tanh()
+    }
+
+    fn f1_ref<'g>(x: [Var<'g, f64>; 2], v: [Var<'g, f64>; 4], c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = -x[1] / (0.5 + x[1].sigmoid());
+        let mut h1 = [cg.constant(0.0); 4];
+        for i in (0..2).rev() {
+            for j in 0..=i {
+                if (s0 - s0).value() < 0.5 {
+                    h1[(j + 1) % 4] = h1[(j + 1) % 4] - x[i];
+                    h1[i] = h1[i] + x[i];
+                }
+            }
+        }
+        let mut h2 = [cg.constant(0.0); 3];
+        for i in 1..2 {
+            for j in 0..i {
+                if j > 0 {
+                    s0 = s0 + s0.sin();
+                    h2[i] = h2[i] + v[1].powi(i as i32).powi(3).sin().exp();
+                } else {
+                    s0 = s0
+                        + ((1.0 + h1[(i + 1) % 4].sin().exp() * h1[(i + 1) % 4].sin().exp()).ln()
+                            + c.tanh().powi(2));
+                }
+                h1[i] = h1[i] + (h1[3 - i] / (0.5 + v[3 - i].sigmoid()) * 0.75).atan();
+                h1[(i + 2) % 4] = h1[(i + 2) % 4]
+                    + -f0_ref([-x[0], cg.constant(1.25)], f0_ref(x, cg.constant(j as f64)));
+            }
+        }
+        s0 + h1[1].tanh() + h2[1].tanh()
+    }
+
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64, y: f64) -> f64 {
+        (0.5 * x - y).exp()
+    }
+
+    fn g2_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.5 * out, -dout * out]
+    }
+
+    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        (0.5 * x - y).exp()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.0, 0.875, -0.125, 0.25, -0.25];
+        let cm: [[f64; 3]; 3] = [
+            [0.5, -0.625, 0.125],
+            [0.625, -0.5, -1.0],
+            [0.125, 0.375, 0.125],
+        ];
+        let f = grad!(|x: [f64; 3], b: [f64; 4], w: [[f64; 3]; 3], c: f64| {
+            let mut h0 = [0.0; 2];
+            for i in (1..3).step_by(2) {
+                h0[(i * 2) % 2] -= ((i as f64).sin() * 0.25).powi(3);
+            }
+            let mut h1 = [h0[1], (1.0 + h0[1] * h0[1]).sqrt() * x[2], (-x[2]).exp()];
+            for i in (1..3).step_by(2) {
+                if i == 1 {
+                    h1[(i * 2) % 3] += softplus(w[i][1]);
+                    h0[(i * 2) % 2] -= x[i];
+                } else {
+                    h0[(i * 2) % 2] = b[i + 1];
+                }
+                h1[i] += f0(h0, 0.5).sin();
+                if i != 2 {
+                    h0[(i + 2) % 2] += sigmoid(cm[i][i] - 1.5).powi(i as i32);
+                    h0[1] += (i as f64).sin();
+                } else {
+                    h0[1] += softplus(h0[(i * 2) % 2])
+                        .atan()
+                        .mul_add(sigmoid(i as f64), xs[4 - i] + x[0].exp());
+                    h1[i] = (cm[2 - i][(i + 1) % 3].powi(3) - cm[i][(i + 2) % 3].powi(2))
+                        * f0(
+                            [x[i] - x[1], x[(i * 2) % 3] / (2.0 + h1[1].sin())],
+                            3.0 * h1[i],
+                        );
+                }
+            }
+            let mut s2 = 0.0;
+            let mut s3 = 0.0;
+            for i in 0..b.len() {
+                s2 += c;
+                let t4 = sigmoid(f1(h0, b, 0.5));
+                s3 += t4 * w[(i + 2) % 3][2].powi(i as i32);
+                if i > 3 {
+                    h1[(i * 2) % 3] += s2.powi(3).sin().atan();
+                    h1[(i * 2) % 3] = h1[(i * 2) % 3].mul_add(
+                        x[(i + 1) % 3] * 0.5,
+                        w[(i * 2) % 3][(i + 1) % 3] + w[2][i % 3] - b[i].powi(2),
+                    );
+                }
+            }
+            h0[1] * h1[1] - s2 + s3 + g2(x[1], c)
+        });
+        let plain = |x: [f64; 3], b: [f64; 4], w: [[f64; 3]; 3], c: f64| -> f64 {
+            let mut h0 = [0.0; 2];
+            for i in (1..3).step_by(2) {
+                h0[(i * 2) % 2] -= ((i as f64).sin() * 0.25).powi(3);
+            }
+            let mut h1 = [h0[1], (1.0 + h0[1] * h0[1]).sqrt() * x[2], (-x[2]).exp()];
+            for i in (1..3).step_by(2) {
+                if i == 1 {
+                    h1[(i * 2) % 3] += softplus(w[i][1]);
+                    h0[(i * 2) % 2] -= x[i];
+                } else {
+                    h0[(i * 2) % 2] = b[i + 1];
+                }
+                h1[i] += f0(h0, 0.5).sin();
+                if i != 2 {
+                    h0[(i + 2) % 2] += sigmoid(cm[i][i] - 1.5).powi(i as i32);
+                    h0[1] += (i as f64).sin();
+                } else {
+                    h0[1] += softplus(h0[(i * 2) % 2])
+                        .atan()
+                        .mul_add(sigmoid(i as f64), xs[4 - i] + x[0].exp());
+                    h1[i] = (cm[2 - i][(i + 1) % 3].powi(3) - cm[i][(i + 2) % 3].powi(2))
+                        * f0(
+                            [x[i] - x[1], x[(i * 2) % 3] / (2.0 + h1[1].sin())],
+                            3.0 * h1[i],
+                        );
+                }
+            }
+            let mut s2 = 0.0;
+            let mut s3 = 0.0;
+            for i in 0..b.len() {
+                s2 += c;
+                let t4 = sigmoid(f1(h0, b, 0.5));
+                s3 += t4 * w[(i + 2) % 3][2].powi(i as i32);
+                if i > 3 {
+                    h1[(i * 2) % 3] += s2.powi(3).sin().atan();
+                    h1[(i * 2) % 3] = h1[(i * 2) % 3].mul_add(
+                        x[(i + 1) % 3] * 0.5,
+                        w[(i * 2) % 3][(i + 1) % 3] + w[2][i % 3] - b[i].powi(2),
+                    );
+                }
+            }
+            h0[1] * h1[1] - s2 + s3 + g2(x[1], c)
+        };
+        let reference = GraphFn::<f64, _, 17>::new(
+            [
+                "x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]", "w[0][1]",
+                "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]", "c",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16]| {
+                let x = [p0, p1, p2];
+                let b = [p3, p4, p5, p6];
+                let w = [[p7, p8, p9], [p10, p11, p12], [p13, p14, p15]];
+                let c = p16;
+                let cg = p0.graph();
+                let mut h0 = [cg.constant(0.0); 2];
+                for i in (1..3).step_by(2) {
+                    h0[(i * 2) % 2] = h0[(i * 2) % 2] - ((i as f64).sin() * 0.25).powi(3);
+                }
+                let mut h1 = [h0[1], (1.0 + h0[1] * h0[1]).sqrt() * x[2], (-x[2]).exp()];
+                for i in (1..3).step_by(2) {
+                    if i == 1 {
+                        h1[(i * 2) % 3] = h1[(i * 2) % 3] + w[i][1].softplus();
+                        h0[(i * 2) % 2] = h0[(i * 2) % 2] - x[i];
+                    } else {
+                        h0[(i * 2) % 2] = b[i + 1];
+                    }
+                    h1[i] = h1[i] + f0_ref(h0, cg.constant(0.5)).sin();
+                    if i != 2 {
+                        h0[(i + 2) % 2] = h0[(i + 2) % 2] + sigmoid(cm[i][i] - 1.5).powi(i as i32);
+                        h0[1] = h0[1] + (i as f64).sin();
+                    } else {
+                        h0[1] = h0[1]
+                            + h0[(i * 2) % 2]
+                                .softplus()
+                                .atan()
+                                .mul_add(cg.constant(sigmoid(i as f64)), xs[4 - i] + x[0].exp());
+                        h1[i] = (cm[2 - i][(i + 1) % 3].powi(3) - cm[i][(i + 2) % 3].powi(2))
+                            * f0_ref(
+                                [x[i] - x[1], x[(i * 2) % 3] / (2.0 + h1[1].sin())],
+                                3.0 * h1[i],
+                            );
+                    }
+                }
+                let mut s2 = cg.constant(0.0);
+                let mut s3 = cg.constant(0.0);
+                for i in 0..b.len() {
+                    s2 = s2 + c;
+                    let t4 = f1_ref(h0, b, cg.constant(0.5)).sigmoid();
+                    s3 = s3 + t4 * w[(i + 2) % 3][2].powi(i as i32);
+                    if i > 3 {
+                        h1[(i * 2) % 3] = h1[(i * 2) % 3] + s2.powi(3).sin().atan();
+                        h1[(i * 2) % 3] = h1[(i * 2) % 3].mul_add(
+                            x[(i + 1) % 3] * 0.5,
+                            w[(i * 2) % 3][(i + 1) % 3] + w[2][i % 3] - b[i].powi(2),
+                        );
+                    }
+                }
+                h0[1] * h1[1] - s2 + s3 + g2_ref(x[1], c)
+            },
+        );
+        let x: [f64; 3] = [-0.5, -1.25, 1.25];
+        let b: [f64; 4] = [-0.1875, 1.1875, 1.0625, 0.4375];
+        let w: [[f64; 3]; 3] = [
+            [0.125, 0.875, 0.375],
+            [0.1875, 0.9375, 0.3125],
+            [-1.0, 0.875, 0.8125],
+        ];
+        let c: f64 = 1.25;
+        let at: [f64; 17] = [
+            -0.5, -1.25, 1.25, -0.1875, 1.1875, 1.0625, 0.4375, 0.125, 0.875, 0.375, 0.1875,
+            0.9375, 0.3125, -1.0, 0.875, 0.8125, 1.25,
+        ];
+        assert_eq!(
+            f.inputs(),
+            [
+                "x[0]", "x[1]", "x[2]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]", "w[0][1]",
+                "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]", "w[2][1]", "w[2][2]", "c"
+            ]
+        );
+        let g = f.grad(x, b, w, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b, w, c),
+            [
+                g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2], g.1[3], g.2[0][0], g.2[0][1],
+                g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2], g.2[2][0], g.2[2][1], g.2[2][2], g.3,
+            ],
+        );
+    }
+}
+
+/// `f0([[f64; 3]; 2])`, loops nested 1 deep, 46 operations; `f1([f64; 4])`, loops nested 1 deep, 31 operations; the closure has 36 operations unrolled.
+mod case_25 {
+    use super::check;
+    use backprop::rules::softplus;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 3]; 2]) -> f64 {
+        let mut h0 = [softplus(w[0][0] + w[1][2]), w[0][1]];
+        for i in 1..=2 {
+            h0[(i + 2) % 2] -= w[(i + 2) % 2][2];
+            h0[i % 2] -= (h0[(i + 2) % 2].sin() - -w[(i * 2) % 2][i])
+                / (2.0 + (1.5 + w[(i * 2) % 2][(i + 1) % 3]).sin());
+            let t1 =
+                -h0[0] * (1.0 + w[(i * 2) % 2][(i + 1) % 3] * w[(i * 2) % 2][(i + 1) % 3]).sqrt();
+            h0[i % 2] += t1 * (w[i % 2][(i + 1) % 3] + w[i % 2][i]);
+        }
+        let mut s2 = 0.5;
+        let mut h3 = [h0[0], w[1][1] * w[0][0] / (1.0 + w[1][1] * w[1][1])];
+        for i in 1..2 {
+            if i % 2 == 0 {
+                s2 += h0[1 - i];
+                s2 += (1.0 + w[(i * 2) % 2][(i * 2) % 3] * w[(i * 2) % 2][(i * 2) % 3])
+                    .ln()
+                    .powi(2);
+            }
+            if i > 1 {
+                s2 += -s2;
+            } else {
+                h3[i] += softplus(w[(i + 2) % 2][i].powi(3));
+            }
+        }
+        h0[0] * s2 - softplus(h3[1])
+    }
+
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [(w[0][0] + w[1][2]).softplus(), w[0][1]];
+        for i in 1..=2 {
+            h0[(i + 2) % 2] = h0[(i + 2) % 2] - w[(i + 2) % 2][2];
+            h0[i % 2] = h0[i % 2]
+                - (h0[(i + 2) % 2].sin() - -w[(i * 2) % 2][i])
+                    / (2.0 + (1.5 + w[(i * 2) % 2][(i + 1) % 3]).sin());
+            let t1 =
+                -h0[0] * (1.0 + w[(i * 2) % 2][(i + 1) % 3] * w[(i * 2) % 2][(i + 1) % 3]).sqrt();
+            h0[i % 2] = h0[i % 2] + t1 * (w[i % 2][(i + 1) % 3] + w[i % 2][i]);
+        }
+        let mut s2 = cg.constant(0.5);
+        let mut h3 = [h0[0], w[1][1] * w[0][0] / (1.0 + w[1][1] * w[1][1])];
+        for i in 1..2 {
+            if i % 2 == 0 {
+                s2 = s2 + h0[1 - i];
+                s2 = s2
+                    + (1.0 + w[(i * 2) % 2][(i * 2) % 3] * w[(i * 2) % 2][(i * 2) % 3])
+                        .ln()
+                        .powi(2);
+            }
+            if i > 1 {
+                s2 = s2 + -s2;
+            } else {
+                h3[i] = h3[i] + w[(i + 2) % 2][i].powi(3).softplus();
+            }
+        }
+        h0[0] * s2 - h3[1].softplus()
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 4]) -> f64 {
+        let mut h0 = [(x[0] + 1.5).powi(3), -softplus(x[2]), x[1]];
+        for i in (1..2).rev() {
+            if i < 1 {
+                h0[(i * 2) % 3] *= 0.75;
+            } else {
+                h0[2 - i] += (i as f64).tanh().exp().sin();
+                h0[(i + 1) % 3] /= 1.0 + h0[i + 1].cos() * h0[i + 1].cos();
+            }
+            h0[i] *= 1.25;
+        }
+        let mut s1 = 0.0;
+        for i in (0..3).rev() {
+            if x[1].powi(i as i32) >= 0.5 {
+                s1 += x[i];
+            } else {
+                h0[2 - i] += x[3 - i];
+                s1 -= 0.25
+                    * f0([
+                        [x[0].atan(), h0[1].sin().exp(), i as f64],
+                        [x[i] / (1.0 + s1 * s1), i as f64, 1.25],
+                    ]);
+            }
+        }
+        h0[2] * s1.tanh()
+    }
+
+    fn f1_ref<'g>(x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [(x[0] + 1.5).powi(3), -x[2].softplus(), x[1]];
+        for i in (1..2).rev() {
+            if i < 1 {
+                h0[(i * 2) % 3] = h0[(i * 2) % 3] * 0.75;
+            } else {
+                h0[2 - i] = h0[2 - i] + (i as f64).tanh().exp().sin();
+                h0[(i + 1) % 3] = h0[(i + 1) % 3] / (1.0 + h0[i + 1].cos() * h0[i + 1].cos());
+            }
+            h0[i] = h0[i] * 1.25;
+        }
+        let mut s1 = cg.constant(0.0);
+        for i in (0..3).rev() {
+            if x[1].powi(i as i32).value() >= 0.5 {
+                s1 = s1 + x[i];
+            } else {
+                h0[2 - i] = h0[2 - i] + x[3 - i];
+                s1 = s1
+                    - 0.25
+                        * f0_ref([
+                            [x[0].atan(), h0[1].sin().exp(), cg.constant(i as f64)],
+                            [
+                                x[i] / (1.0 + s1 * s1),
+                                cg.constant(i as f64),
+                                cg.constant(1.25),
+                            ],
+                        ]);
+            }
+        }
+        h0[2] * s1.tanh()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.375, -0.375, 0.625, 0.5, 0.375];
+        let f = grad!(|w: [[f64; 3]; 2]| {
+            let h0: [f64; 3] = [0.0; 3];
+            let mut s1 = 0.0;
+            for i in 1..4 {
+                s1 += w[0][(i + 1) % 3] * f0(w).tanh();
+            }
+            let mut h2 = [
+                f1([0.25, w[0][1].mul_add(s1, w[0][2]), 1.25, 0.25]),
+                s1.tanh().tanh(),
+                -f1([xs[1], w[1][0], 0.25, w[1][0]]),
+            ];
+            for i in 0..3 {
+                h2[1] += s1;
+                let t3 = (w[i % 2][i] + xs[i]).tanh();
+                h2[(i * 2) % 3] += t3 * xs[i];
+            }
+            h0[1] - s1 + softplus(h2[2])
+        });
+        let plain = |w: [[f64; 3]; 2]| -> f64 {
+            let h0: [f64; 3] = [0.0; 3];
+            let mut s1 = 0.0;
+            for i in 1..4 {
+                s1 += w[0][(i + 1) % 3] * f0(w).tanh();
+            }
+            let mut h2 = [
+                f1([0.25, w[0][1].mul_add(s1, w[0][2]), 1.25, 0.25]),
+                s1.tanh().tanh(),
+                -f1([xs[1], w[1][0], 0.25, w[1][0]]),
+            ];
+            for i in 0..3 {
+                h2[1] += s1;
+                let t3 = (w[i % 2][i] + xs[i]).tanh();
+                h2[(i * 2) % 3] += t3 * xs[i];
+            }
+            h0[1] - s1 + softplus(h2[2])
+        };
+        let reference = GraphFn::<f64, _, 6>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]",
+            ],
+            |[p0, p1, p2, p3, p4, p5]| {
+                let w = [[p0, p1, p2], [p3, p4, p5]];
+                let cg = p0.graph();
+                let h0 = [cg.constant(0.0); 3];
+                let mut s1 = cg.constant(0.0);
+                for i in 1..4 {
+                    s1 = s1 + w[0][(i + 1) % 3] * f0_ref(w).tanh();
+                }
+                let mut h2 = [
+                    f1_ref([
+                        cg.constant(0.25),
+                        w[0][1].mul_add(s1, w[0][2]),
+                        cg.constant(1.25),
+                        cg.constant(0.25),
+                    ]),
+                    s1.tanh().tanh(),
+                    -f1_ref([cg.constant(xs[1]), w[1][0], cg.constant(0.25), w[1][0]]),
+                ];
+                for i in 0..3 {
+                    h2[1] = h2[1] + s1;
+                    let t3 = (w[i % 2][i] + xs[i]).tanh();
+                    h2[(i * 2) % 3] = h2[(i * 2) % 3] + t3 * xs[i];
+                }
+                h0[1] - s1 + h2[2].softplus()
+            },
+        );
+        let w: [[f64; 3]; 2] = [[-1.1875, -0.625, -0.4375], [-1.1875, 0.9375, 0.875]];
+        let at: [f64; 6] = [-1.1875, -0.625, -0.4375, -1.1875, 0.9375, 0.875];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]"]
+        );
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
+        );
+    }
+}
+
+/// `f0([[f64; 2]; 3], [f64; 4])`, loops nested 1 deep, 46 operations; `f1([[f64; 2]; 3])`, loops nested 1 deep, 39 operations; the closure has 47 operations unrolled.
+mod case_26 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 2]; 3], x: [f64; 4]) -> f64 {
+        let mut h0 = [
+            x[3].mul_add(x[0], w[2][0]),
+            w[1][0] + x[2] * w[1][1],
+            x[1].mul_add(w[2][1], w[1][0] + w[2][0]),
+        ];
+        for i in 1..3 {
+            if i < 1 {
+                h0[(i * 2) % 3] += w[i][i % 2];
+            } else {
+                h0[i] = h0[i].mul_add(w[i][(i + 2) % 2], 0.5 + (i as f64).tanh());
+                h0[i] += softplus(x[(i * 2) % 4]);
+            }
+        }
+        let mut h1 = [0.0; 2];
+        let mut h2 = [0.0; 2];
+        for i in 1..2 {
+            h2[(i + 2) % 2] += (x[1].sin() / (2.0 + x[3 - i].sin())).sin();
+            h1[i] += (sigmoid(w[i][1 - i]) * 1.5).atan();
+        }
+        let h3 = [w[0][0].tanh().exp().powi(2), h2[1].powi(2)];
+        for i in (0..4).step_by(3) {
+            h0[i % 3] -= h1[1];
+            h0[i % 3] += sigmoid(w[(i * 2) % 3][(i * 2) % 2].sin() * 0.25);
+            h2[(i + 1) % 2] += w[(i + 2) % 3][1];
+        }
+        (softplus(h0[1]) + h1[1] - h2[1].sin()) * h3[1]
+    }
+
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 3], x: [Var<'g, f64>; 4]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [
+            x[3].mul_add(x[0], w[2][0]),
+            w[1][0] + x[2] * w[1][1],
+            x[1].mul_add(w[2][1], w[1][0] + w[2][0]),
+        ];
+        for i in 1..3 {
+            if i < 1 {
+                h0[(i * 2) % 3] = h0[(i * 2) % 3] + w[i][i % 2];
+            } else {
+                h0[i] = h0[i].mul_add(w[i][(i + 2) % 2], cg.constant(0.5 + (i as f64).tanh()));
+                h0[i] = h0[i] + x[(i * 2) % 4].softplus();
+            }
+        }
+        let mut h1 = [cg.constant(0.0); 2];
+        let mut h2 = [cg.constant(0.0); 2];
+        for i in 1..2 {
+            h2[(i + 2) % 2] = h2[(i + 2) % 2] + (x[1].sin() / (2.0 + x[3 - i].sin())).sin();
+            h1[i] = h1[i] + (w[i][1 - i].sigmoid() * 1.5).atan();
+        }
+        let h3 = [w[0][0].tanh().exp().powi(2), h2[1].powi(2)];
+        for i in (0..4).step_by(3) {
+            h0[i % 3] = h0[i % 3] - h1[1];
+            h0[i % 3] = h0[i % 3] + (w[(i * 2) % 3][(i * 2) % 2].sin() * 0.25).sigmoid();
+            h2[(i + 1) % 2] = h2[(i + 1) % 2] + w[(i + 2) % 3][1];
+        }
+        (h0[1].softplus() + h1[1] - h2[1].sin()) * h3[1]
+    }
+
+    #[backprop::differentiable]
+    fn f1(w: [[f64; 2]; 3]) -> f64 {
+        let h0: [f64; 2] = [0.0; 2];
+        let mut h1 = [
+            (w[0][0] * w[1][1]).mul_add(w[1][1], sigmoid(w[1][1])),
+            sigmoid(w[0][0] * w[1][1]),
+            (w[0][0] * w[2][1]).mul_add(f0(w, [w[2][0], 0.25, w[2][0], w[1][1]]), w[2][0]),
+        ];
+        for i in 0..3 {
+            h1[(i * 2) % 3] = f0(
+                [
+                    [w[2 - i][(i + 1) % 2], w[1][(i + 1) % 2]],
+                    [i as f64, w[(i * 2) % 3][(i + 1) % 2]],
+                    [h1[i], h1[i]],
+                ],
+                [w[i][(i * 2) % 2], w[(i * 2) % 3][1], (i + 1) as f64, h1[0]],
+            )
+            .mul_add(-w[(i + 1) % 3][(i * 2) % 2], i as f64 * 0.5)
+                * h1[1];
+            if w[(i * 2) % 3][(i + 2) % 2] - 0.25 >= 0.25 {
+                h1[i] /= 1.5 + (-w[i][1]).tanh();
+            } else {
+                h1[i] -= w[0][(i * 2) % 2].powi(i as i32);
+            }
+        }
+        let h2: [f64; 4] = [0.0; 4];
+        let mut h3 = [0.0; 3];
+        for i in 1..4 {
+            if -w[2][0] >= 0.25 {
+                h3[(i * 2) % 3] -= f0(w, h2);
+            }
+        }
+        h0[1] + h1[2] - h2[1] + softplus(h3[2])
+    }
+
+    fn f1_ref<'g>(w: [[Var<'g, f64>; 2]; 3]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let h0 = [cg.constant(0.0); 2];
+        let mut h1 = [
+            (w[0][0] * w[1][1]).mul_add(w[1][1], w[1][1].sigmoid()),
+            (w[0][0] * w[1][1]).sigmoid(),
+            (w[0][0] * w[2][1]).mul_add(
+                f0_ref(w, [w[2][0], cg.constant(0.25), w[2][0], w[1][1]]),
+                w[2][0],
+            ),
+        ];
+        for i in 0..3 {
+            h1[(i * 2) % 3] = f0_ref(
+                [
+                    [w[2 - i][(i + 1) % 2], w[1][(i + 1) % 2]],
+                    [cg.constant(i as f64), w[(i * 2) % 3][(i + 1) % 2]],
+                    [h1[i], h1[i]],
+                ],
+                [
+                    w[i][(i * 2) % 2],
+                    w[(i * 2) % 3][1],
+                    cg.constant((i + 1) as f64),
+                    h1[0],
+                ],
+            )
+            .mul_add(-w[(i + 1) % 3][(i * 2) % 2], cg.constant(i as f64 * 0.5))
+                * h1[1];
+            if (w[(i * 2) % 3][(i + 2) % 2] - 0.25).value() >= 0.25 {
+                h1[i] = h1[i] / (1.5 + (-w[i][1]).tanh());
+            } else {
+                h1[i] = h1[i] - w[0][(i * 2) % 2].powi(i as i32);
+            }
+        }
+        let h2 = [cg.constant(0.0); 4];
+        let mut h3 = [cg.constant(0.0); 3];
+        for i in 1..4 {
+            if (-w[2][0]).value() >= 0.25 {
+                h3[(i * 2) % 3] = h3[(i * 2) % 3] - f0_ref(w, h2);
+            }
+        }
+        h0[1] + h1[2] - h2[1] + h3[2].softplus()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.25, 0.75, -0.125, 0.875, -0.625];
+        let cm: [[f64; 3]; 3] = [
+            [-0.5, 0.875, 0.625],
+            [-0.625, 0.625, 0.75],
+            [0.625, -0.625, -0.75],
+        ];
+        let f = grad!(|x: [f64; 2], b: [f64; 4], w: [[f64; 2]; 3]| {
+            let mut s0 = 0.5;
+            for i in 0..x.len() - 1 {
+                s0 += xs[4 - i].tanh().powi(2).mul_add(
+                    x[(i + 1) % 2],
+                    cm[0][(i * 2) % 3] + 0.75 + cm[i][(i * 2) % 3],
+                );
+            }
+            let mut h1 = [0.0; 4];
+            for i in 1..2 {
+                for j in (i..3).rev() {
+                    if i > 1 {
+                        s0 = (s0 + w[(i + 2) % 3][1 - i].atan()).tanh();
+                        h1[j] += f1([
+                            [s0, 1.5],
+                            [i as f64, softplus(w[i][1 - i])],
+                            [x[(i + j) % 2] / (2.0 + s0.sin()), x[1 - i]],
+                        ]);
+                    } else {
+                        h1[(i + j) % 4] += -f1(w);
+                        h1[j + 1] /= 0.5 + sigmoid(0.75 + h1[j]);
+                    }
+                    let t2 = x[(i * 2) % 2].mul_add(0.5 * (i + 1) as f64, (i + 1) as f64 - s0);
+                    s0 += t2 * (1.0 + s0 * s0).ln();
+                }
+                s0 -= (-(w[i][i] + x[i])).tanh();
+                s0 = (s0 + -b[3] * softplus(xs[(i + 2) % 5])).tanh();
+            }
+            s0.tanh() + h1[2]
+        });
+        let plain = |x: [f64; 2], b: [f64; 4], w: [[f64; 2]; 3]| -> f64 {
+            let mut s0 = 0.5;
+            for i in 0..x.len() - 1 {
+                s0 += xs[4 - i].tanh().powi(2).mul_add(
+                    x[(i + 1) % 2],
+                    cm[0][(i * 2) % 3] + 0.75 + cm[i][(i * 2) % 3],
+                );
+            }
+            let mut h1 = [0.0; 4];
+            for i in 1..2 {
+                for j in (i..3).rev() {
+                    if i > 1 {
+                        s0 = (s0 + w[(i + 2) % 3][1 - i].atan()).tanh();
+                        h1[j] += f1([
+                            [s0, 1.5],
+                            [i as f64, softplus(w[i][1 - i])],
+                            [x[(i + j) % 2] / (2.0 + s0.sin()), x[1 - i]],
+                        ]);
+                    } else {
+                        h1[(i + j) % 4] += -f1(w);
+                        h1[j + 1] /= 0.5 + sigmoid(0.75 + h1[j]);
+                    }
+                    let t2 = x[(i * 2) % 2].mul_add(0.5 * (i + 1) as f64, (i + 1) as f64 - s0);
+                    s0 += t2 * (1.0 + s0 * s0).ln();
+                }
+                s0 -= (-(w[i][i] + x[i])).tanh();
+                s0 = (s0 + -b[3] * softplus(xs[(i + 2) % 5])).tanh();
+            }
+            s0.tanh() + h1[2]
+        };
+        let reference = GraphFn::<f64, _, 12>::new(
+            [
+                "x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]", "w[0][1]", "w[1][0]",
+                "w[1][1]", "w[2][0]", "w[2][1]",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11]| {
+                let x = [p0, p1];
+                let b = [p2, p3, p4, p5];
+                let w = [[p6, p7], [p8, p9], [p10, p11]];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(0.5);
+                for i in 0..x.len() - 1 {
+                    s0 = s0
+                        + cg.constant(xs[4 - i].tanh().powi(2)).mul_add(
+                            x[(i + 1) % 2],
+                            cg.constant(cm[0][(i * 2) % 3] + 0.75 + cm[i][(i * 2) % 3]),
+                        );
+                }
+                let mut h1 = [cg.constant(0.0); 4];
+                for i in 1..2 {
+                    for j in (i..3).rev() {
+                        if i > 1 {
+                            s0 = (s0 + w[(i + 2) % 3][1 - i].atan()).tanh();
+                            h1[j] = h1[j]
+                                + f1_ref([
+                                    [s0, cg.constant(1.5)],
+                                    [cg.constant(i as f64), w[i][1 - i].softplus()],
+                                    [x[(i + j) % 2] / (2.0 + s0.sin()), x[1 - i]],
+                                ]);
+                        } else {
+                            h1[(i + j) % 4] = h1[(i + j) % 4] + -f1_ref(w);
+                            h1[j + 1] = h1[j + 1] / (0.5 + (0.75 + h1[j]).sigmoid());
+                        }
+                        let t2 = x[(i * 2) % 2]
+                            .mul_add(cg.constant(0.5 * (i + 1) as f64), (i + 1) as f64 - s0);
+                        s0 = s0 + t2 * (1.0 + s0 * s0).ln();
+                    }
+                    s0 = s0 - (-(w[i][i] + x[i])).tanh();
+                    s0 = (s0 + -b[3] * softplus(xs[(i + 2) % 5])).tanh();
+                }
+                s0.tanh() + h1[2]
+            },
+        );
+        let x: [f64; 2] = [0.8125, 1.0625];
+        let b: [f64; 4] = [-0.25, -0.125, -1.25, -1.125];
+        let w: [[f64; 2]; 3] = [[1.125, -0.625], [-0.375, 0.8125], [0.3125, -0.9375]];
+        let at: [f64; 12] = [
+            0.8125, 1.0625, -0.25, -0.125, -1.25, -1.125, 1.125, -0.625, -0.375, 0.8125, 0.3125,
+            -0.9375,
+        ];
+        assert_eq!(
+            f.inputs(),
+            [
+                "x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "b[3]", "w[0][0]", "w[0][1]", "w[1][0]",
+                "w[1][1]", "w[2][0]", "w[2][1]"
+            ]
+        );
+        let g = f.grad(x, b, w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b, w),
+            [
+                g.0[0], g.0[1], g.1[0], g.1[1], g.1[2], g.1[3], g.2[0][0], g.2[0][1], g.2[1][0],
+                g.2[1][1], g.2[2][0], g.2[2][1],
+            ],
+        );
+    }
+}
+
+/// `f0([f64; 2], [f64; 2], f64)`, loops nested 1 deep, 15 operations; the closure has 63 operations unrolled.
+mod case_27 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 2], v: [f64; 2], c: f64) -> f64 {
+        let mut h0 = [0.0; 2];
+        for i in 0..=x.len() - 1 {
+            h0[(i + 2) % 2] += softplus(v[1 - i]) * ((i as f64).atan() - i as f64);
+        }
+        let mut s1 = 0.0;
+        let mut s2 = 0.0;
+        for i in 1..3 {
+            if i as f64 * 0.75 < 0.5 {
+                s2 += x[(i * 2) % 2] * h0[(i + 2) % 2];
+                s1 += c;
+            }
+        }
+        h0[1] - s1.sin() + s2
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 2], v: [Var<'g, f64>; 2], c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        for i in 0..=x.len() - 1 {
+            h0[(i + 2) % 2] =
+                h0[(i + 2) % 2] + v[1 - i].softplus() * ((i as f64).atan() - i as f64);
+        }
+        let mut s1 = cg.constant(0.0);
+        let mut s2 = cg.constant(0.0);
+        for i in 1..3 {
+            if i as f64 * 0.75 < 0.5 {
+                s2 = s2 + x[(i * 2) % 2] * h0[(i + 2) % 2];
+                s1 = s1 + c;
+            }
+        }
+        h0[1] - s1.sin() + s2
+    }
+
+    #[test]
+    fn case() {
+        let f = grad!(|x: [f64; 2]| {
+            let mut s0 = 1.0;
+            for i in 0..x.len() - 1 {
+                for j in 0..i + 1 {
+                    s0 += x[j];
+                }
+                s0 = (s0 + f0(x, x, i as f64)).tanh();
+            }
+            let h1 = [(s0 - 2.0).cos(), s0, -x[0] * (x[1] + x[0])];
+            let mut s2 = 1.0;
+            for i in 1..=3 {
+                s2 -= (1.0 + sigmoid(h1[0]) * sigmoid(h1[0])).ln().powi(3);
+                if i % 2 == 0 {
+                    s2 += -x[i % 2] * 1.25;
+                    s2 -= (f0(x, x, i as f64) / (2.0 + x[(i + 2) % 2].sin()))
+                        .mul_add(softplus(x[(i * 2) % 2]).powi(3), (1.5 * s0).sin().exp());
+                }
+            }
+            let h3: [f64; 4] = [0.0; 4];
+            for i in 1..4 {
+                s0 += x[(i + 2) % 2];
+                s0 += x[(i + 2) % 2] + softplus(x[(i * 2) % 2]).powi(i as i32);
+            }
+            s0 * h1[2] - softplus(s2) + h3[3]
+        });
+        let plain = |x: [f64; 2]| -> f64 {
+            let mut s0 = 1.0;
+            for i in 0..x.len() - 1 {
+                for j in 0..i + 1 {
+                    s0 += x[j];
+                }
+                s0 = (s0 + f0(x, x, i as f64)).tanh();
+            }
+            let h1 = [(s0 - 2.0).cos(), s0, -x[0] * (x[1] + x[0])];
+            let mut s2 = 1.0;
+            for i in 1..=3 {
+                s2 -= (1.0 + sigmoid(h1[0]) * sigmoid(h1[0])).ln().powi(3);
+                if i % 2 == 0 {
+                    s2 += -x[i % 2] * 1.25;
+                    s2 -= (f0(x, x, i as f64) / (2.0 + x[(i + 2) % 2].sin()))
+                        .mul_add(softplus(x[(i * 2) % 2]).powi(3), (1.5 * s0).sin().exp());
+                }
+            }
+            let h3: [f64; 4] = [0.0; 4];
+            for i in 1..4 {
+                s0 += x[(i + 2) % 2];
+                s0 += x[(i + 2) % 2] + softplus(x[(i * 2) % 2]).powi(i as i32);
+            }
+            s0 * h1[2] - softplus(s2) + h3[3]
+        };
+        let reference = GraphFn::<f64, _, 2>::new(["x[0]", "x[1]"], |[p0, p1]| {
+            let x = [p0, p1];
+            let cg = p0.graph();
+            let mut s0 = cg.constant(1.0);
+            for i in 0..x.len() - 1 {
+                for j in 0..i + 1 {
+                    s0 = s0 + x[j];
+                }
+                s0 = (s0 + f0_ref(x, x, cg.constant(i as f64))).tanh();
+            }
+            let h1 = [(s0 - 2.0).cos(), s0, -x[0] * (x[1] + x[0])];
+            let mut s2 = cg.constant(1.0);
+            for i in 1..=3 {
+                s2 = s2 - (1.0 + h1[0].sigmoid() * h1[0].sigmoid()).ln().powi(3);
+                if i % 2 == 0 {
+                    s2 = s2 + -x[i % 2] * 1.25;
+                    s2 = s2
+                        - (f0_ref(x, x, cg.constant(i as f64)) / (2.0 + x[(i + 2) % 2].sin()))
+                            .mul_add(x[(i * 2) % 2].softplus().powi(3), (1.5 * s0).sin().exp());
+                }
+            }
+            let h3 = [cg.constant(0.0); 4];
+            for i in 1..4 {
+                s0 = s0 + x[(i + 2) % 2];
+                s0 = s0 + (x[(i + 2) % 2] + x[(i * 2) % 2].softplus().powi(i as i32));
+            }
+            s0 * h1[2] - s2.softplus() + h3[3]
+        });
+        let x: [f64; 2] = [0.3125, -1.0625];
+        let at: [f64; 2] = [0.3125, -1.0625];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
+        let g = f.grad(x);
+        check(&f, &reference, at, plain(x), [g[0], g[1]]);
+    }
+}
+
+/// `f0([f64; 2], [f64; 2], f64)`, loops nested 1 deep, 41 operations; the closure has 65 operations unrolled.
+mod case_28 {
+    use super::check;
+    use backprop::rules::sigmoid;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 2], v: [f64; 2], c: f64) -> f64 {
+        let mut h0 = [0.0; 4];
+        for i in (0..v.len()).step_by(3) {
+            h0[i] -= c.cos().exp().powi(3);
+        }
+        let mut s1 = 0.5;
+        let mut h2 = [(x[1] + h0[1]).powi(2), c.mul_add(v[1], x[1]).powi(2)];
+        for i in 0..=3 {
+            s1 += -sigmoid((i + 1) as f64 + h2[i % 2]);
+            h2[i % 2] += v[(i + 2) % 2] * 0.75 * 1.5;
+        }
+        h0[3].tanh() + s1.tanh() - h2[1].tanh()
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 2], v: [Var<'g, f64>; 2], c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 4];
+        for i in (0..v.len()).step_by(3) {
+            h0[i] = h0[i] - c.cos().exp().powi(3);
+        }
+        let mut s1 = cg.constant(0.5);
+        let mut h2 = [(x[1] + h0[1]).powi(2), c.mul_add(v[1], x[1]).powi(2)];
+        for i in 0..=3 {
+            s1 = s1 + -((i + 1) as f64 + h2[i % 2]).sigmoid();
+            h2[i % 2] = h2[i % 2] + v[(i + 2) % 2] * 0.75 * 1.5;
+        }
+        h0[3].tanh() + s1.tanh() - h2[1].tanh()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.25, -0.375, -0.125, -0.5, 0.25];
+        let cm: [[f64; 3]; 3] = [
+            [-0.375, -0.75, -0.375],
+            [-0.75, -0.875, -0.5],
+            [-0.875, -0.25, -0.125],
+        ];
+        let f = grad!(|x: [f64; 2], b: [f64; 4]| {
+            let mut s0 = 0.5;
+            for i in 1..=3 {
+                s0 += cm[1][1] / (1.0 + cm[i % 3][(i + 2) % 3].exp()) / (0.5 + sigmoid(xs[4 - i]));
+                s0 -= ((b[i] + s0) / (1.0 + x[(i + 2) % 2].exp())).powi(3);
+                s0 += f0([x[(i * 2) % 2].powi(2), s0.sin()], x, 1.25);
+            }
+            let mut s1 = 0.0;
+            let mut s2 = 1.0;
+            for i in (1..=b.len() - 1).step_by(3) {
+                if b[3 - i] <= 0.25 {
+                    s2 += ((s0 + x[i % 2]) / (2.0 + x[0].sin())).powi(2);
+                }
+                if i != 1 {
+                    s1 -= s2;
+                } else {
+                    s2 -= f0(
+                        [s2.sin(), 3.0],
+                        [3.0, b[i].atan()],
+                        (1.0 + b[3 - i] * b[3 - i]).sqrt(),
+                    ) * s0;
+                    s0 *= (b[i] * i as f64).cos();
+                }
+                if i % 2 == 0 {
+                    s2 += f0(
+                        [
+                            x[1] + s2,
+                            x[(i * 2) % 2].mul_add(s0, cm[i % 3][(i * 2) % 3]),
+                        ],
+                        x,
+                        b[i],
+                    );
+                }
+            }
+            s0 + s1.tanh() + s2
+        });
+        let plain = |x: [f64; 2], b: [f64; 4]| -> f64 {
+            let mut s0 = 0.5;
+            for i in 1..=3 {
+                s0 += cm[1][1] / (1.0 + cm[i % 3][(i + 2) % 3].exp()) / (0.5 + sigmoid(xs[4 - i]));
+                s0 -= ((b[i] + s0) / (1.0 + x[(i + 2) % 2].exp())).powi(3);
+                s0 += f0([x[(i * 2) % 2].powi(2), s0.sin()], x, 1.25);
+            }
+            let mut s1 = 0.0;
+            let mut s2 = 1.0;
+            for i in (1..=b.len() - 1).step_by(3) {
+                if b[3 - i] <= 0.25 {
+                    s2 += ((s0 + x[i % 2]) / (2.0 + x[0].sin())).powi(2);
+                }
+                if i != 1 {
+                    s1 -= s2;
+                } else {
+                    s2 -= f0(
+                        [s2.sin(), 3.0],
+                        [3.0, b[i].atan()],
+                        (1.0 + b[3 - i] * b[3 - i]).sqrt(),
+                    ) * s0;
+                    s0 *= (b[i] * i as f64).cos();
+                }
+                if i % 2 == 0 {
+                    s2 += f0(
+                        [
+                            x[1] + s2,
+                            x[(i * 2) % 2].mul_add(s0, cm[i % 3][(i * 2) % 3]),
+                        ],
+                        x,
+                        b[i],
+                    );
+                }
+            }
+            s0 + s1.tanh() + s2
+        };
+        let reference = GraphFn::<f64, _, 6>::new(
+            ["x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "b[3]"],
+            |[p0, p1, p2, p3, p4, p5]| {
+                let x = [p0, p1];
+                let b = [p2, p3, p4, p5];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(0.5);
+                for i in 1..=3 {
+                    s0 = s0
+                        + cm[1][1]
+                            / (1.0 + cm[i % 3][(i + 2) % 3].exp())
+                            / (0.5 + sigmoid(xs[4 - i]));
+                    s0 = s0 - ((b[i] + s0) / (1.0 + x[(i + 2) % 2].exp())).powi(3);
+                    s0 = s0 + f0_ref([x[(i * 2) % 2].powi(2), s0.sin()], x, cg.constant(1.25));
+                }
+                let mut s1 = cg.constant(0.0);
+                let mut s2 = cg.constant(1.0);
+                for i in (1..=b.len() - 1).step_by(3) {
+                    if b[3 - i].value() <= 0.25 {
+                        s2 = s2 + ((s0 + x[i % 2]) / (2.0 + x[0].sin())).powi(2);
+                    }
+                    if i != 1 {
+                        s1 = s1 - s2;
+                    } else {
+                        s2 = s2
+                            - f0_ref(
+                                [s2.sin(), cg.constant(3.0)],
+                                [cg.constant(3.0), b[i].atan()],
+                                (1.0 + b[3 - i] * b[3 - i]).sqrt(),
+                            ) * s0;
+                        s0 = s0 * (b[i] * i as f64).cos();
+                    }
+                    if i % 2 == 0 {
+                        s2 = s2
+                            + f0_ref(
+                                [
+                                    x[1] + s2,
+                                    x[(i * 2) % 2].mul_add(s0, cg.constant(cm[i % 3][(i * 2) % 3])),
+                                ],
+                                x,
+                                b[i],
+                            );
+                    }
+                }
+                s0 + s1.tanh() + s2
+            },
+        );
+        let x: [f64; 2] = [0.4375, 0.9375];
+        let b: [f64; 4] = [0.3125, -0.875, 1.0625, 0.375];
+        let at: [f64; 6] = [0.4375, 0.9375, 0.3125, -0.875, 1.0625, 0.375];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "b[0]", "b[1]", "b[2]", "b[3]"]);
+        let g = f.grad(x, b);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, b),
+            [g.0[0], g.0[1], g.1[0], g.1[1], g.1[2], g.1[3]],
+        );
+    }
+}
+
+/// `f0(f64)`, loops nested 3 deep, 45 operations; `g1([[f64; 2]; 2])`, custom derivative; the closure has 27 operations unrolled.
+mod case_29 {
+    use super::check;
+    use backprop::rules::sigmoid;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(c: f64) -> f64 {
+        let mut h0 = [0.0; 3];
+        let mut h1 = [0.0; 4];
+        for i in 1..2 {
+            for j in (i..2).step_by(2) {
+                if c.tanh() > 0.0 {
+                    h1[(i + 2) % 4] += -c.tanh();
+                } else {
+                    h1[i] = (c / (1.0 + j as f64 * j as f64)).powi(i as i32)
+                        - ((j + 1) as f64).sin().sin().exp();
+                    h1[(i + j) % 4] += c;
+                }
+                for k in (0..3).rev() {
+                    if h1[(i * 2) % 4] >= 0.5 {
+                        h1[(i * 2) % 4] += c * (1.25 * k as f64).tanh();
+                        h0[(i + 1) % 3] -= c.sin().exp() * 0.5;
+                    }
+                }
+            }
+            if -c >= 0.25 {
+                h1[(i + 1) % 4] *= 0.75;
+            } else {
+                h1[(i * 2) % 4] += 1.25 - i as f64;
+                h0[2 - i] *= 1.5;
+            }
+            h1[i] = h1[2];
+        }
+        let mut s2 = 0.5;
+        let h3: [f64; 3] = [0.0; 3];
+        for i in (0..2).rev() {
+            s2 += sigmoid(h1[i + 1] / (1.0 + c * c)).cos();
+            if h1[0] <= 0.25 {
+                h1[3 - i] += 0.25 + (c + c).atan();
+                h1[i] += c / (1.0 + ((i + 1) as f64 * 3.0).exp());
+            }
+        }
+        h0[1] * h1[2] - s2 + h3[0]
+    }
+
+    fn f0_ref<'g>(c: Var<'g, f64>) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut h0 = [cg.constant(0.0); 3];
+        let mut h1 = [cg.constant(0.0); 4];
+        for i in 1..2 {
+            for j in (i..2).step_by(2) {
+                if c.tanh().value() > 0.0 {
+                    h1[(i + 2) % 4] = h1[(i + 2) % 4] + -c.tanh();
+                } else {
+                    h1[i] = (c / (1.0 + j as f64 * j as f64)).powi(i as i32)
+                        - ((j + 1) as f64).sin().sin().exp();
+                    h1[(i + j) % 4] = h1[(i + j) % 4] + c;
+                }
+                for k in (0..3).rev() {
+                    if h1[(i * 2) % 4].value() >= 0.5 {
+                        h1[(i * 2) % 4] = h1[(i * 2) % 4] + c * (1.25 * k as f64).tanh();
+                        h0[(i + 1) % 3] = h0[(i + 1) % 3] - c.sin().exp() * 0.5;
+                    }
+                }
+            }
+            if (-c).value() >= 0.25 {
+                h1[(i + 1) % 4] = h1[(i + 1) % 4] * 0.75;
+            } else {
+                h1[(i * 2) % 4] = h1[(i * 2) % 4] + (1.25 - i as f64);
+                h0[2 - i] = h0[2 - i] * 1.5;
+            }
+            h1[i] = h1[2];
+        }
+        let mut s2 = cg.constant(0.5);
+        let h3 = [cg.constant(0.0); 3];
+        for i in (0..2).rev() {
+            s2 = s2 + (h1[i + 1] / (1.0 + c * c)).sigmoid().cos();
+            if h1[0].value() <= 0.25 {
+                h1[3 - i] = h1[3 - i] + (0.25 + (c + c).atan());
+                h1[i] = h1[i] + c / (1.0 + ((i + 1) as f64 * 3.0).exp());
+            }
+        }
+        h0[1] * h1[2] - s2 + h3[0]
+    }
+
+    #[backprop::differentiable(grad = g1_grad)]
+    fn g1(w: [[f64; 2]; 2]) -> f64 {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    fn g1_grad(w: [[f64; 2]; 2], _out: f64, dout: f64) -> [[f64; 2]; 2] {
+        [
+            [dout * w[1][1], -dout * w[1][0]],
+            [-dout * w[0][1], dout * w[0][0]],
+        ]
+    }
+
+    fn g1_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        w[0][0] * w[1][1] - w[0][1] * w[1][0]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.375, 0.125, 0.375, 0.0, 0.625];
+        let cm: [[f64; 3]; 3] = [
+            [-0.625, 0.25, 0.875],
+            [-0.25, -1.0, -0.375],
+            [0.625, -0.25, -0.875],
+        ];
+        let f = grad!(|w: [[f64; 2]; 2]| {
+            let mut h0 = [0.0; 3];
+            let mut s1 = g1(w);
+            for i in 0..w.len() {
+                h0[i + 1] += s1;
+                s1 = (s1 + f0(xs[4 - i])).tanh();
+            }
+            let s2 = h0[0];
+            let mut h3 = [0.0; 3];
+            for i in (0..2).rev() {
+                h0[0] /= 1.0 + (w[i][i] + w[1 - i][1]) * (w[i][i] + w[1 - i][1]);
+                h3[(i * 2) % 3] += cm[i + 1][i + 1];
+            }
+            (h0[2] + s1 + s2) * h3[0].tanh() + g1(w)
+        });
+        let plain = |w: [[f64; 2]; 2]| -> f64 {
+            let mut h0 = [0.0; 3];
+            let mut s1 = g1(w);
+            for i in 0..w.len() {
+                h0[i + 1] += s1;
+                s1 = (s1 + f0(xs[4 - i])).tanh();
+            }
+            let s2 = h0[0];
+            let mut h3 = [0.0; 3];
+            for i in (0..2).rev() {
+                h0[0] /= 1.0 + (w[i][i] + w[1 - i][1]) * (w[i][i] + w[1 - i][1]);
+                h3[(i * 2) % 3] += cm[i + 1][i + 1];
+            }
+            (h0[2] + s1 + s2) * h3[0].tanh() + g1(w)
+        };
+        let reference = GraphFn::<f64, _, 4>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+            |[p0, p1, p2, p3]| {
+                let w = [[p0, p1], [p2, p3]];
+                let cg = p0.graph();
+                let mut h0 = [cg.constant(0.0); 3];
+                let mut s1 = g1_ref(w);
+                for i in 0..w.len() {
+                    h0[i + 1] = h0[i + 1] + s1;
+                    s1 = (s1 + f0_ref(cg.constant(xs[4 - i]))).tanh();
+                }
+                let s2 = h0[0];
+                let mut h3 = [cg.constant(0.0); 3];
+                for i in (0..2).rev() {
+                    h0[0] = h0[0] / (1.0 + (w[i][i] + w[1 - i][1]) * (w[i][i] + w[1 - i][1]));
+                    h3[(i * 2) % 3] = h3[(i * 2) % 3] + cm[i + 1][i + 1];
+                }
+                (h0[2] + s1 + s2) * h3[0].tanh() + g1_ref(w)
+            },
+        );
+        let w: [[f64; 2]; 2] = [[-0.0625, 0.9375], [0.0625, 1.0]];
+        let at: [f64; 4] = [-0.0625, 0.9375, 0.0625, 1.0];
+        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1]],
+        );
+    }
+}
+
+/// `f0([[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 46 operations; `f1([f64; 2], [[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 28 operations; `g2(f64, f64)`, custom derivative; the closure has 34 operations unrolled.
+mod case_30 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 2]; 3], m: [[f64; 2]; 3]) -> f64 {
+        let mut s0 = 0.0;
+        for i in 0..m.len() - 1 {
+            s0 += (m[i][1 - i].powi(2) + i as f64) / (2.0 + (m[i][i] - w[2 - i][i]).sin());
+        }
+        let mut s1 = (1.0 + w[2][0].sin() * w[2][0].sin()).sqrt();
+        let mut s2 = m[1][0] / (2.0 + m[2][0].sin()) / (0.5 + sigmoid(w[0][0]));
+        for i in (1..=3).step_by(3) {
+            s1 -= s2.cos() - (-s0 + s0.cos());
+            if i != 2 {
+                s0 += m[(i * 2) % 3][0].powi(3);
+            } else {
+                s2 -= s2 / (1.0 + w[i % 3][(i + 2) % 2] * w[i % 3][(i + 2) % 2])
+                    * w[(i * 2) % 3][(i * 2) % 2].atan().sin();
+                s2 -= ((i + 1) as f64)
+                    .mul_add(m[(i * 2) % 3][0], w[i % 3][(i * 2) % 2])
+                    .sin()
+                    .exp();
+            }
+        }
+        let s3: f64 = 0.0;
+        let mut s4 = 0.5;
+        for i in (1..=2).step_by(2) {
+            s4 += softplus(s2.cos());
+            s4 *= 0.5 + sigmoid(m[i][i % 2].powi(2));
+        }
+        softplus(s0) * s1 + s2.tanh() - s3 + s4
+    }
+
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 3], m: [[Var<'g, f64>; 2]; 3]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut s0 = cg.constant(0.0);
+        for i in 0..m.len() - 1 {
+            s0 = s0 + (m[i][1 - i].powi(2) + i as f64) / (2.0 + (m[i][i] - w[2 - i][i]).sin());
+        }
+        let mut s1 = (1.0 + w[2][0].sin() * w[2][0].sin()).sqrt();
+        let mut s2 = m[1][0] / (2.0 + m[2][0].sin()) / (0.5 + w[0][0].sigmoid());
+        for i in (1..=3).step_by(3) {
+            s1 = s1 - (s2.cos() - (-s0 + s0.cos()));
+            if i != 2 {
+                s0 = s0 + m[(i * 2) % 3][0].powi(3);
+            } else {
+                s2 = s2
+                    - s2 / (1.0 + w[i % 3][(i + 2) % 2] * w[i % 3][(i + 2) % 2])
+                        * w[(i * 2) % 3][(i * 2) % 2].atan().sin();
+                s2 = s2
+                    - cg.constant((i + 1) as f64)
+                        .mul_add(m[(i * 2) % 3][0], w[i % 3][(i * 2) % 2])
+                        .sin()
+                        .exp();
+            }
+        }
+        let s3 = cg.constant(0.0);
+        let mut s4 = cg.constant(0.5);
+        for i in (1..=2).step_by(2) {
+            s4 = s4 + s2.cos().softplus();
+            s4 = s4 * (0.5 + m[i][i % 2].powi(2).sigmoid());
+        }
+        s0.softplus() * s1 + s2.tanh() - s3 + s4
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 2], w: [[f64; 2]; 3], m: [[f64; 2]; 3]) -> f64 {
+        let mut h0 = [0.0; 2];
+        let mut h1 = [x[1] * x[1] / (2.0 + m[1][1].sin()), w[0][0], x[1]];
+        for i in 1..2 {
+            h0[i] += (w[i][i] * m[2 - i][i]).tanh().exp().cos();
+        }
+        let mut s2 = (w[2][0] / (0.5 + sigmoid(w[0][1]))).sin();
+        for i in 1..2 {
+            s2 = s2.mul_add((1.0 + h1[i] * h1[i]).sqrt(), f0(w, m));
+            if h1[(i + 1) % 3] < 0.5 {
+                h0[(i + 1) % 2] *= 1.25;
+                h1[i + 1] = h1[i + 1].mul_add(
+                    w[(i * 2) % 3][i] + h1[1],
+                    w[i][i].atan() * h0[(i * 2) % 2].atan(),
+                );
+            } else {
+                h1[1] = (h1[1] + x[(i + 2) % 2]).tanh();
+                h0[(i * 2) % 2] += 1.25 * x[1 - i];
+            }
+            h1[2 - i] += x[(i * 2) % 2];
+        }
+        (h0[0] - h1[0]) * softplus(s2)
+    }
+
+    fn f1_ref<'g>(
+        x: [Var<'g, f64>; 2],
+        w: [[Var<'g, f64>; 2]; 3],
+        m: [[Var<'g, f64>; 2]; 3],
+    ) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        let mut h1 = [x[1] * x[1] / (2.0 + m[1][1].sin()), w[0][0], x[1]];
+        for i in 1..2 {
+            h0[i] = h0[i] + (w[i][i] * m[2 - i][i]).tanh().exp().cos();
+        }
+        let mut s2 = (w[2][0] / (0.5 + w[0][1].sigmoid())).sin();
+        for i in 1..2 {
+            s2 = s2.mul_add((1.0 + h1[i] * h1[i]).sqrt(), f0_ref(w, m));
+            if h1[(i + 1) % 3].value() < 0.5 {
+                h0[(i + 1) % 2] = h0[(i + 1) % 2] * 1.25;
+                h1[i + 1] = h1[i + 1].mul_add(
+                    w[(i * 2) % 3][i] + h1[1],
+                    w[i][i].atan() * h0[(i * 2) % 2].atan(),
+                );
+            } else {
+                h1[1] = (h1[1] + x[(i + 2) % 2]).tanh();
+                h0[(i * 2) % 2] = h0[(i * 2) % 2] + 1.25 * x[1 - i];
+            }
+            h1[2 - i] = h1[2 - i] + x[(i * 2) % 2];
+        }
+        (h0[0] - h1[0]) * s2.softplus()
+    }
+
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64, y: f64) -> f64 {
+        3.0 * x.sin() + 3.0 * y
+    }
+
+    fn g2_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 3.0 * x.cos(), dout * 3.0]
+    }
+
+    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        3.0 * x.sin() + 3.0 * y
+    }
+
+    #[test]
+    fn case() {
+        let f = grad!(|w: [[f64; 2]; 3], b: [f64; 2]| {
+            let mut s0 = 1.0;
+            let mut h1 = [0.0; 3];
+            for i in 1..3 {
+                if softplus(w[(i * 2) % 3][(i * 2) % 2]) <= 0.0 {
+                    h1[(i + 1) % 3] = (-f1(b, w, w)).cos();
+                    h1[(i + 2) % 3] +=
+                        (b[(i * 2) % 2].powi(i as i32) * softplus((i + 1) as f64)).powi(2);
+                }
+            }
+            let h2: [f64; 4] = [0.0; 4];
+            for i in (0..b.len() - 1).step_by(3) {
+                if (i as f64) > 0.0 {
+                    s0 += f0(w, w);
+                }
+            }
+            let s3: f64 = 0.0;
+            for i in 1..3 {
+                h1[2] += f0(
+                    w,
+                    [
+                        [1.25, 0.5],
+                        [0.25, 0.75 + w[2 - i][(i * 2) % 2]],
+                        [(1.0 + s0 * s0).sqrt(), 0.5],
+                    ],
+                ) + w[i][i % 2]
+                    .powi(3)
+                    .mul_add(i as f64 / (0.5 + sigmoid(s0)), softplus(s0));
+            }
+            (s0 - h1[1].sin()) * h2[1] * s3 + g2(w[0][0], b[1])
+        });
+        let plain = |w: [[f64; 2]; 3], b: [f64; 2]| -> f64 {
+            let mut s0 = 1.0;
+            let mut h1 = [0.0; 3];
+            for i in 1..3 {
+                if softplus(w[(i * 2) % 3][(i * 2) % 2]) <= 0.0 {
+                    h1[(i + 1) % 3] = (-f1(b, w, w)).cos();
+                    h1[(i + 2) % 3] +=
+                        (b[(i * 2) % 2].powi(i as i32) * softplus((i + 1) as f64)).powi(2);
+                }
+            }
+            let h2: [f64; 4] = [0.0; 4];
+            for i in (0..b.len() - 1).step_by(3) {
+                if (i as f64) > 0.0 {
+                    s0 += f0(w, w);
+                }
+            }
+            let s3: f64 = 0.0;
+            for i in 1..3 {
+                h1[2] += f0(
+                    w,
+                    [
+                        [1.25, 0.5],
+                        [0.25, 0.75 + w[2 - i][(i * 2) % 2]],
+                        [(1.0 + s0 * s0).sqrt(), 0.5],
+                    ],
+                ) + w[i][i % 2]
+                    .powi(3)
+                    .mul_add(i as f64 / (0.5 + sigmoid(s0)), softplus(s0));
+            }
+            (s0 - h1[1].sin()) * h2[1] * s3 + g2(w[0][0], b[1])
+        };
+        let reference = GraphFn::<f64, _, 8>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
+                let w = [[p0, p1], [p2, p3], [p4, p5]];
+                let b = [p6, p7];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                let mut h1 = [cg.constant(0.0); 3];
+                for i in 1..3 {
+                    if w[(i * 2) % 3][(i * 2) % 2].softplus().value() <= 0.0 {
+                        h1[(i + 1) % 3] = (-f1_ref(b, w, w)).cos();
+                        h1[(i + 2) % 3] = h1[(i + 2) % 3]
+                            + (b[(i * 2) % 2].powi(i as i32) * softplus((i + 1) as f64)).powi(2);
+                    }
+                }
+                let h2 = [cg.constant(0.0); 4];
+                for i in (0..b.len() - 1).step_by(3) {
+                    if (i as f64) > 0.0 {
+                        s0 = s0 + f0_ref(w, w);
+                    }
+                }
+                let s3 = cg.constant(0.0);
+                for i in 1..3 {
+                    h1[2] = h1[2]
+                        + (f0_ref(
+                            w,
+                            [
+                                [cg.constant(1.25), cg.constant(0.5)],
+                                [cg.constant(0.25), 0.75 + w[2 - i][(i * 2) % 2]],
+                                [(1.0 + s0 * s0).sqrt(), cg.constant(0.5)],
+                            ],
+                        ) + w[i][i % 2]
+                            .powi(3)
+                            .mul_add(i as f64 / (0.5 + s0.sigmoid()), s0.softplus()));
+                }
+                (s0 - h1[1].sin()) * h2[1] * s3 + g2_ref(w[0][0], b[1])
+            },
+        );
+        let w: [[f64; 2]; 3] = [[-0.125, -1.125], [-0.5, -0.8125], [-0.875, 0.875]];
+        let b: [f64; 2] = [0.0, 1.0];
+        let at: [f64; 8] = [-0.125, -1.125, -0.5, -0.8125, -0.875, 0.875, 0.0, 1.0];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "b[0]", "b[1]"]
+        );
+        let g = f.grad(w, b);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w, b),
+            [
+                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1[0], g.1[1],
+            ],
+        );
+    }
+}
+
+/// `f0([f64; 4], f64, [f64; 3])`, loops nested 2 deep, 40 operations; `f1([f64; 4], [f64; 5])`, loops nested 1 deep, 36 operations; `g2(f64, f64)`, custom derivative; the closure has 62 operations unrolled.
+mod case_31 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 4], c: f64, v: [f64; 3]) -> f64 {
+        let mut s0 = 1.0;
+        let s1: f64 = 0.0;
+        for i in (1..4).step_by(3) {
+            s0 += v[0] * (x[i] / (1.5 + x[i].tanh())).tanh().exp();
+            for j in 0..i + 1 {
+                s0 += (v[(j * 2) % 3].atan() / (1.0 + s0.exp())).tanh();
+            }
+            s0 += (-s0 - (i as f64).mul_add(x[3 - i], s0)) / (0.5 + sigmoid(i as f64 + 0.75));
+        }
+        let mut h2 = [0.0; 2];
+        let mut s3 = c;
+        for i in (0..=v.len() - 1).step_by(2) {
+            let t4 = (v[i] * s0).exp();
+            h2[0] += t4 * x[(i + 1) % 4];
+            s3 += s0;
+        }
+        s0 + s1 + h2[0] + s3
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 4], c: Var<'g, f64>, v: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(1.0);
+        let s1 = cg.constant(0.0);
+        for i in (1..4).step_by(3) {
+            s0 = s0 + v[0] * (x[i] / (1.5 + x[i].tanh())).tanh().exp();
+            for j in 0..i + 1 {
+                s0 = s0 + (v[(j * 2) % 3].atan() / (1.0 + s0.exp())).tanh();
+            }
+            s0 = s0
+                + (-s0 - cg.constant(i as f64).mul_add(x[3 - i], s0))
+                    / (0.5 + sigmoid(i as f64 + 0.75));
+        }
+        let mut h2 = [cg.constant(0.0); 2];
+        let mut s3 = c;
+        for i in (0..=v.len() - 1).step_by(2) {
+            let t4 = (v[i] * s0).exp();
+            h2[0] = h2[0] + t4 * x[(i + 1) % 4];
+            s3 = s3 + s0;
+        }
+        s0 + s1 + h2[0] + s3
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 4], v: [f64; 5]) -> f64 {
+        let mut h0 = [0.0; 4];
+        for i in (0..2).step_by(2) {
+            h0[1] += (i as f64).tanh();
+            let t1 = softplus(v[i]).tanh();
+            h0[(i + 2) % 4] += t1 * t1.powi(2);
+        }
+        let mut s2 = 0.5;
+        for i in 0..x.len() - 1 {
+            if i > 1 {
+                s2 += h0[i];
+            }
+        }
+        let mut h3 = [
+            x[0] / (1.0 + v[3].exp()) / (1.5 + v[0].tanh()),
+            f0([1.5, 3.0, 3.0, 3.0], x[1], [x[2] - x[2], x[3], 2.0]),
+            sigmoid(v[4]),
+        ];
+        let mut s4 = 1.0;
+        for i in 1..3 {
+            s4 -= s2.sin().atan()
+                - (f0(
+                    [i as f64, v[(i * 2) % 5], 1.5, 0.5],
+                    v[i],
+                    [x[(i + 1) % 4], v[i], x[2]],
+                ) + (i + 1) as f64);
+            s2 += x[(i * 2) % 4];
+            if i > 2 {
+                s4 += f0(x, v[i].cos(), h3);
+                h3[(i * 2) % 3] = s4.tanh();
+            } else {
+                h3[2 - i] += v[i + 1];
+            }
+        }
+        h0[2] - s2 - h3[1] + s4
+    }
+
+    fn f1_ref<'g>(x: [Var<'g, f64>; 4], v: [Var<'g, f64>; 5]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 4];
+        for i in (0..2).step_by(2) {
+            h0[1] = h0[1] + (i as f64).tanh();
+            let t1 = v[i].softplus().tanh();
+            h0[(i + 2) % 4] = h0[(i + 2) % 4] + t1 * t1.powi(2);
+        }
+        let mut s2 = cg.constant(0.5);
+        for i in 0..x.len() - 1 {
+            if i > 1 {
+                s2 = s2 + h0[i];
+            }
+        }
+        let mut h3 = [
+            x[0] / (1.0 + v[3].exp()) / (1.5 + v[0].tanh()),
+            f0_ref(
+                [
+                    cg.constant(1.5),
+                    cg.constant(3.0),
+                    cg.constant(3.0),
+                    cg.constant(3.0),
+                ],
+                x[1],
+                [x[2] - x[2], x[3], cg.constant(2.0)],
+            ),
+            v[4].sigmoid(),
+        ];
+        let mut s4 = cg.constant(1.0);
+        for i in 1..3 {
+            s4 = s4
+                - (s2.sin().atan()
+                    - (f0_ref(
+                        [
+                            cg.constant(i as f64),
+                            v[(i * 2) % 5],
+                            cg.constant(1.5),
+                            cg.constant(0.5),
+                        ],
+                        v[i],
+                        [x[(i + 1) % 4], v[i], x[2]],
+                    ) + (i + 1) as f64));
+            s2 = s2 + x[(i * 2) % 4];
+            if i > 2 {
+                s4 = s4 + f0_ref(x, v[i].cos(), h3);
+                h3[(i * 2) % 3] = s4.tanh();
+            } else {
+                h3[2 - i] = h3[2 - i] + v[i + 1];
+            }
+        }
+        h0[2] - s2 - h3[1] + s4
+    }
+
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64, y: f64) -> f64 {
+        1.5 * x.sin() + 3.0 * y
+    }
+
+    fn g2_grad(x: f64, _y: f64, _out: f64, dout: f64) -> [f64; 2] {
+        [dout * 1.5 * x.cos(), dout * 3.0]
+    }
+
+    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        1.5 * x.sin() + 3.0 * y
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.625, 1.0, -0.75, -1.0, -0.25];
+        let cm: [[f64; 3]; 3] = [
+            [-0.75, -0.125, 0.375],
+            [1.0, 0.25, -1.0],
+            [0.75, -0.375, -0.625],
+        ];
+        let f = grad!(|x: [f64; 5]| {
+            let mut s0 = 1.0;
+            for i in (0..x.len() - 1).step_by(2) {
+                if i > 2 {
+                    s0 += f0(
+                        [x[i].powi(2), x[i].powi(2), x[(i * 2) % 5], 1.25],
+                        0.25,
+                        [
+                            f1([1.5, x[(i + 2) % 5], 2.0, x[0]], x),
+                            x[2].tanh(),
+                            cm[i % 3][(i + 1) % 3] / (0.5 + sigmoid(x[i])),
+                        ],
+                    )
+                    .powi(2);
+                } else {
+                    s0 += x[i];
+                    s0 -= g2(s0, softplus(x[4 - i]) * cm[i % 3][(i * 2) % 3]);
+                }
+                if i > 1 {
+                    s0 -= x[(i + 2) % 5] / (1.5 + cm[1][(i * 2) % 3].tanh())
+                        - s0 / (1.0 + x[i].exp());
+                    s0 += -xs[4 - i] - s0;
+                }
+            }
+            let mut h1 = [0.0; 2];
+            let mut s2 = 1.0;
+            for i in 1..x.len() - 1 {
+                s2 += -(-softplus(x[i]));
+            }
+            let mut s3 = f0(
+                [
+                    softplus(x[1]),
+                    x[1] / (1.5 + s2.tanh()),
+                    x[1].sin(),
+                    s2.atan(),
+                ],
+                xs[0].tanh(),
+                [
+                    x[2].mul_add(x[1], x[3]),
+                    f0([x[4], x[2], 0.5, x[1]], 1.5, [cm[1][2], 1.5, 0.5]),
+                    x[2] / (2.0 + x[3].sin()),
+                ],
+            );
+            for i in 0..3 {
+                for j in 0..i {
+                    if i == 2 {
+                        s0 /= 2.0 + (-cm[2 - j][j]).sin();
+                        s3 += i as f64;
+                    }
+                    if i < j {
+                        s3 = (s3 + s0.powi(2) / (1.0 + s2 * s2)).tanh();
+                        h1[(j + 1) % 2] += (1.0 + (-x[1]).cos() * (-x[1]).cos()).ln();
+                    }
+                }
+            }
+            s0 + h1[0] + s2 - softplus(s3) + g2(x[1], x[1])
+        });
+        let plain = |x: [f64; 5]| -> f64 {
+            let mut s0 = 1.0;
+            for i in (0..x.len() - 1).step_by(2) {
+                if i > 2 {
+                    s0 += f0(
+                        [x[i].powi(2), x[i].powi(2), x[(i * 2) % 5], 1.25],
+                        0.25,
+                        [
+                            f1([1.5, x[(i + 2) % 5], 2.0, x[0]], x),
+                            x[2].tanh(),
+                            cm[i % 3][(i + 1) % 3] / (0.5 + sigmoid(x[i])),
+                        ],
+                    )
+                    .powi(2);
+                } else {
+                    s0 += x[i];
+                    s0 -= g2(s0, softplus(x[4 - i]) * cm[i % 3][(i * 2) % 3]);
+                }
+                if i > 1 {
+                    s0 -= x[(i + 2) % 5] / (1.5 + cm[1][(i * 2) % 3].tanh())
+                        - s0 / (1.0 + x[i].exp());
+                    s0 += -xs[4 - i] - s0;
+                }
+            }
+            let mut h1 = [0.0; 2];
+            let mut s2 = 1.0;
+            for i in 1..x.len() - 1 {
+                s2 += -(-softplus(x[i]));
+            }
+            let mut s3 = f0(
+                [
+                    softplus(x[1]),
+                    x[1] / (1.5 + s2.tanh()),
+                    x[1].sin(),
+                    s2.atan(),
+                ],
+                xs[0].tanh(),
+                [
+                    x[2].mul_add(x[1], x[3]),
+                    f0([x[4], x[2], 0.5, x[1]], 1.5, [cm[1][2], 1.5, 0.5]),
+                    x[2] / (2.0 + x[3].sin()),
+                ],
+            );
+            for i in 0..3 {
+                for j in 0..i {
+                    if i == 2 {
+                        s0 /= 2.0 + (-cm[2 - j][j]).sin();
+                        s3 += i as f64;
+                    }
+                    if i < j {
+                        s3 = (s3 + s0.powi(2) / (1.0 + s2 * s2)).tanh();
+                        h1[(j + 1) % 2] += (1.0 + (-x[1]).cos() * (-x[1]).cos()).ln();
+                    }
+                }
+            }
+            s0 + h1[0] + s2 - softplus(s3) + g2(x[1], x[1])
+        };
+        let reference = GraphFn::<f64, _, 5>::new(
+            ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"],
+            |[p0, p1, p2, p3, p4]| {
+                let x = [p0, p1, p2, p3, p4];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                for i in (0..x.len() - 1).step_by(2) {
+                    if i > 2 {
+                        s0 = s0
+                            + f0_ref(
+                                [
+                                    x[i].powi(2),
+                                    x[i].powi(2),
+                                    x[(i * 2) % 5],
+                                    cg.constant(1.25),
+                                ],
+                                cg.constant(0.25),
+                                [
+                                    f1_ref(
+                                        [cg.constant(1.5), x[(i + 2) % 5], cg.constant(2.0), x[0]],
+                                        x,
+                                    ),
+                                    x[2].tanh(),
+                                    cm[i % 3][(i + 1) % 3] / (0.5 + x[i].sigmoid()),
+                                ],
+                            )
+                            .powi(2);
+                    } else {
+                        s0 = s0 + x[i];
+                        s0 = s0 - g2_ref(s0, x[4 - i].softplus() * cm[i % 3][(i * 2) % 3]);
+                    }
+                    if i > 1 {
+                        s0 = s0
+                            - (x[(i + 2) % 5] / (1.5 + cm[1][(i * 2) % 3].tanh())
+                                - s0 / (1.0 + x[i].exp()));
+                        s0 = s0 + (-xs[4 - i] - s0);
+                    }
+                }
+                let mut h1 = [cg.constant(0.0); 2];
+                let mut s2 = cg.constant(1.0);
+                for i in 1..x.len() - 1 {
+                    s2 = s2 + -(-x[i].softplus());
+                }
+                let mut s3 = f0_ref(
+                    [
+                        x[1].softplus(),
+                        x[1] / (1.5 + s2.tanh()),
+                        x[1].sin(),
+                        s2.atan(),
+                    ],
+                    cg.constant(xs[0].tanh()),
+                    [
+                        x[2].mul_add(x[1], x[3]),
+                        f0_ref(
+                            [x[4], x[2], cg.constant(0.5), x[1]],
+                            cg.constant(1.5),
+                            [cg.constant(cm[1][2]), cg.constant(1.5), cg.constant(0.5)],
+                        ),
+                        x[2] / (2.0 + x[3].sin()),
+                    ],
+                );
+                for i in 0..3 {
+                    for j in 0..i {
+                        if i == 2 {
+                            s0 = s0 / (2.0 + (-cm[2 - j][j]).sin());
+                            s3 = s3 + i as f64;
+                        }
+                        if i < j {
+                            s3 = (s3 + s0.powi(2) / (1.0 + s2 * s2)).tanh();
+                            h1[(j + 1) % 2] =
+                                h1[(j + 1) % 2] + (1.0 + (-x[1]).cos() * (-x[1]).cos()).ln();
+                        }
+                    }
+                }
+                s0 + h1[0] + s2 - s3.softplus() + g2_ref(x[1], x[1])
+            },
+        );
+        let x: [f64; 5] = [-1.1875, 0.6875, 0.375, 1.1875, 0.25];
+        let at: [f64; 5] = [-1.1875, 0.6875, 0.375, 1.1875, 0.25];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
+        let g = f.grad(x);
+        check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+    }
+}
+
+/// `f0([[f64; 2]; 3], [f64; 2], [[f64; 2]; 2])`, loops nested 1 deep, 36 operations; the closure has 61 operations unrolled.
+mod case_32 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 2]; 3], x: [f64; 2], m: [[f64; 2]; 2]) -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in 0..4 {
+            if i > 3 {
+                h0[(i + 2) % 3] += w[(i * 2) % 3][(i * 2) % 2].powi(2).cos() - 0.5;
+            }
+            h0[(i + 1) % 3] =
+                x[(i + 1) % 2].cos().atan() * (0.5 + m[(i * 2) % 2][(i + 1) % 2].atan());
+        }
+        let mut h1 = [0.0; 4];
+        let mut h2 = [0.0; 4];
+        for i in 0..m.len() - 1 {
+            if i > 0 {
+                h1[i + 1] += (m[0][(i + 1) % 2].cos() - softplus(m[0][i])).cos();
+                h1[i] = w[(i + 2) % 3][i];
+            } else {
+                h1[i + 1] += x[i];
+                h2[i] += (-x[(i * 2) % 2].powi(2)).cos();
+            }
+            h1[(i + 2) % 4] = h0[(i * 2) % 3] - (x[i] - h1[i] + m[0][(i * 2) % 2].powi(3));
+            h1[3 - i] /= 2.0 + m[(i * 2) % 2][(i * 2) % 2].powi(3).sin();
+        }
+        h0[1] + h1[2] - softplus(h2[0])
+    }
+
+    fn f0_ref<'g>(
+        w: [[Var<'g, f64>; 2]; 3],
+        x: [Var<'g, f64>; 2],
+        m: [[Var<'g, f64>; 2]; 2],
+    ) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [cg.constant(0.0); 3];
+        for i in 0..4 {
+            if i > 3 {
+                h0[(i + 2) % 3] =
+                    h0[(i + 2) % 3] + (w[(i * 2) % 3][(i * 2) % 2].powi(2).cos() - 0.5);
+            }
+            h0[(i + 1) % 3] =
+                x[(i + 1) % 2].cos().atan() * (0.5 + m[(i * 2) % 2][(i + 1) % 2].atan());
+        }
+        let mut h1 = [cg.constant(0.0); 4];
+        let mut h2 = [cg.constant(0.0); 4];
+        for i in 0..m.len() - 1 {
+            if i > 0 {
+                h1[i + 1] = h1[i + 1] + (m[0][(i + 1) % 2].cos() - m[0][i].softplus()).cos();
+                h1[i] = w[(i + 2) % 3][i];
+            } else {
+                h1[i + 1] = h1[i + 1] + x[i];
+                h2[i] = h2[i] + (-x[(i * 2) % 2].powi(2)).cos();
+            }
+            h1[(i + 2) % 4] = h0[(i * 2) % 3] - (x[i] - h1[i] + m[0][(i * 2) % 2].powi(3));
+            h1[3 - i] = h1[3 - i] / (2.0 + m[(i * 2) % 2][(i * 2) % 2].powi(3).sin());
+        }
+        h0[1] + h1[2] - h2[0].softplus()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [0.25, -1.0, -0.75, -0.5, 0.125];
+        let cm: [[f64; 3]; 3] = [
+            [0.0, -0.25, 0.5],
+            [-0.75, -0.375, -0.125],
+            [-0.5, -0.75, 0.875],
+        ];
+        let f = grad!(|w: [[f64; 2]; 3], c: f64| {
+            let mut h0 = [w[0][0] / (1.0 + c * c), c.sin(), w[1][0]];
+            for i in 0..2 {
+                h0[(i + 2) % 3] /= 0.5 + sigmoid(2.0 + c);
+                h0[2 - i] += sigmoid(-cm[i][i]).cos();
+                h0[i] = h0[i].mul_add(c, w[i][1]);
+            }
+            let mut h1 = [
+                xs[4],
+                f0(
+                    w,
+                    [xs[2].exp(), c],
+                    [
+                        [0.5 - w[2][1], c],
+                        [
+                            0.75,
+                            f0(
+                                [[w[1][1], cm[1][2]], [xs[1], 1.5], [1.25, xs[4]]],
+                                [xs[3], 0.5],
+                                [[h0[2], w[2][1]], [h0[2], xs[3]]],
+                            ),
+                        ],
+                    ],
+                ),
+            ];
+            for i in 1..4 {
+                if i < 1 {
+                    h0[(i * 2) % 3] *= 0.5
+                        + sigmoid(f0(
+                            [
+                                [w[i % 3][1], i as f64],
+                                [h0[(i + 1) % 3], h1[i % 2]],
+                                [xs[i + 1], i as f64],
+                            ],
+                            h1,
+                            [[1.25, i as f64], [cm[(i + 1) % 3][1], xs[(i * 2) % 5]]],
+                        ));
+                    h1[i % 2] -= f0(
+                        [
+                            [h0[(i + 2) % 3].sin(), h1[(i + 2) % 2].tanh()],
+                            [-xs[4 - i], w[i % 3][i % 2]],
+                            [xs[i] * 0.75, 1.5],
+                        ],
+                        [h1[(i + 1) % 2], w[0][(i + 2) % 2] - h1[i % 2]],
+                        [
+                            [i as f64, c - w[i % 3][(i * 2) % 2]],
+                            [0.5 - h1[0], 0.25 * h0[(i + 1) % 3]],
+                        ],
+                    );
+                } else {
+                    h1[i % 2] += (w[1][(i * 2) % 2] + w[i % 3][(i + 1) % 2])
+                        .tanh()
+                        .powi(i as i32);
+                }
+                h1[1] += softplus(w[(i * 2) % 3][(i * 2) % 2]) * h1[i % 2]
+                    / (2.0 + w[2][(i + 2) % 2].cos().sin());
+            }
+            h0[2].sin() - h1[1]
+        });
+        let plain = |w: [[f64; 2]; 3], c: f64| -> f64 {
+            let mut h0 = [w[0][0] / (1.0 + c * c), c.sin(), w[1][0]];
+            for i in 0..2 {
+                h0[(i + 2) % 3] /= 0.5 + sigmoid(2.0 + c);
+                h0[2 - i] += sigmoid(-cm[i][i]).cos();
+                h0[i] = h0[i].mul_add(c, w[i][1]);
+            }
+            let mut h1 = [
+                xs[4],
+                f0(
+                    w,
+                    [xs[2].exp(), c],
+                    [
+                        [0.5 - w[2][1], c],
+                        [
+                            0.75,
+                            f0(
+                                [[w[1][1], cm[1][2]], [xs[1], 1.5], [1.25, xs[4]]],
+                                [xs[3], 0.5],
+                                [[h0[2], w[2][1]], [h0[2], xs[3]]],
+                            ),
+                        ],
+                    ],
+                ),
+            ];
+            for i in 1..4 {
+                if i < 1 {
+                    h0[(i * 2) % 3] *= 0.5
+                        + sigmoid(f0(
+                            [
+                                [w[i % 3][1], i as f64],
+                                [h0[(i + 1) % 3], h1[i % 2]],
+                                [xs[i + 1], i as f64],
+                            ],
+                            h1,
+                            [[1.25, i as f64], [cm[(i + 1) % 3][1], xs[(i * 2) % 5]]],
+                        ));
+                    h1[i % 2] -= f0(
+                        [
+                            [h0[(i + 2) % 3].sin(), h1[(i + 2) % 2].tanh()],
+                            [-xs[4 - i], w[i % 3][i % 2]],
+                            [xs[i] * 0.75, 1.5],
+                        ],
+                        [h1[(i + 1) % 2], w[0][(i + 2) % 2] - h1[i % 2]],
+                        [
+                            [i as f64, c - w[i % 3][(i * 2) % 2]],
+                            [0.5 - h1[0], 0.25 * h0[(i + 1) % 3]],
+                        ],
+                    );
+                } else {
+                    h1[i % 2] += (w[1][(i * 2) % 2] + w[i % 3][(i + 1) % 2])
+                        .tanh()
+                        .powi(i as i32);
+                }
+                h1[1] += softplus(w[(i * 2) % 3][(i * 2) % 2]) * h1[i % 2]
+                    / (2.0 + w[2][(i + 2) % 2].cos().sin());
+            }
+            h0[2].sin() - h1[1]
+        };
+        let reference = GraphFn::<f64, _, 7>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6]| {
+                let w = [[p0, p1], [p2, p3], [p4, p5]];
+                let c = p6;
+                let cg = p0.graph();
+                let mut h0 = [w[0][0] / (1.0 + c * c), c.sin(), w[1][0]];
+                for i in 0..2 {
+                    h0[(i + 2) % 3] = h0[(i + 2) % 3] / (0.5 + (2.0 + c).sigmoid());
+                    h0[2 - i] = h0[2 - i] + sigmoid(-cm[i][i]).cos();
+                    h0[i] = h0[i].mul_add(c, w[i][1]);
+                }
+                let mut h1 = [
+                    cg.constant(xs[4]),
+                    f0_ref(
+                        w,
+                        [cg.constant(xs[2].exp()), c],
+                        [
+                            [0.5 - w[2][1], c],
+                            [
+                                cg.constant(0.75),
+                                f0_ref(
+                                    [
+                                        [w[1][1], cg.constant(cm[1][2])],
+                                        [cg.constant(xs[1]), cg.constant(1.5)],
+                                        [cg.constant(1.25), cg.constant(xs[4])],
+                                    ],
+                                    [cg.constant(xs[3]), cg.constant(0.5)],
+                                    [[h0[2], w[2][1]], [h0[2], cg.constant(xs[3])]],
+                                ),
+                            ],
+                        ],
+                    ),
+                ];
+                for i in 1..4 {
+                    if i < 1 {
+                        h0[(i * 2) % 3] = h0[(i * 2) % 3]
+                            * (0.5
+                                + f0_ref(
+                                    [
+                                        [w[i % 3][1], cg.constant(i as f64)],
+                                        [h0[(i + 1) % 3], h1[i % 2]],
+                                        [cg.constant(xs[i + 1]), cg.constant(i as f64)],
+                                    ],
+                                    h1,
+                                    [
+                                        [cg.constant(1.25), cg.constant(i as f64)],
+                                        [
+                                            cg.constant(cm[(i + 1) % 3][1]),
+                                            cg.constant(xs[(i * 2) % 5]),
+                                        ],
+                                    ],
+                                )
+                                .sigmoid());
+                        h1[i % 2] = h1[i % 2]
+                            - f0_ref(
+                                [
+                                    [h0[(i + 2) % 3].sin(), h1[(i + 2) % 2].tanh()],
+                                    [cg.constant(-xs[4 - i]), w[i % 3][i % 2]],
+                                    [cg.constant(xs[i] * 0.75), cg.constant(1.5)],
+                                ],
+                                [h1[(i + 1) % 2], w[0][(i + 2) % 2] - h1[i % 2]],
+                                [
+                                    [cg.constant(i as f64), c - w[i % 3][(i * 2) % 2]],
+                                    [0.5 - h1[0], 0.25 * h0[(i + 1) % 3]],
+                                ],
+                            );
+                    } else {
+                        h1[i % 2] = h1[i % 2]
+                            + (w[1][(i * 2) % 2] + w[i % 3][(i + 1) % 2])
+                                .tanh()
+                                .powi(i as i32);
+                    }
+                    h1[1] = h1[1]
+                        + w[(i * 2) % 3][(i * 2) % 2].softplus() * h1[i % 2]
+                            / (2.0 + w[2][(i + 2) % 2].cos().sin());
+                }
+                h0[2].sin() - h1[1]
+            },
+        );
+        let w: [[f64; 2]; 3] = [[-0.3125, -0.125], [-0.5625, -0.3125], [0.375, 0.6875]];
+        let c: f64 = 0.6875;
+        let at: [f64; 7] = [-0.3125, -0.125, -0.5625, -0.3125, 0.375, 0.6875, 0.6875];
+        assert_eq!(
+            f.inputs(),
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "w[2][0]", "w[2][1]", "c"]
+        );
+        let g = f.grad(w, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w, c),
+            [
+                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
+            ],
+        );
+    }
+}
+
+/// `f0([f64; 4], [f64; 3])`, loops nested 2 deep, 35 operations; `f1(f64, f64, [f64; 2])`, loops nested 1 deep, 46 operations; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled.
+mod case_33 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 4], v: [f64; 3]) -> f64 {
+        let mut s0 = softplus(v[2] - v[0]);
+        let mut h1 = [0.0; 4];
+        for i in (0..3).rev() {
+            for j in (0..v.len() - 1).step_by(3) {
+                if x[i + 1].tanh() >= 0.0 {
+                    s0 += -(x[(i + 2) % 4] / (1.0 + x[(j * 2) % 4] * x[(j * 2) % 4])).sin();
+                    s0 *= 0.5 + sigmoid(x[j].sin());
+                } else {
+                    s0 *= 0.75;
+                    s0 += v[(i + 1) % 3];
+                }
+                h1[(j + 2) % 4] += v[(j * 2) % 3];
+            }
+            h1[3 - i] -= x[3 - i];
+        }
+        let h2: [f64; 3] = [0.0; 3];
+        let s3: f64 = 1.0;
+        for i in 0..2 {
+            s0 = s0.mul_add(s0.cos(), -x[i]);
+        }
+        (s0.sin() - h1[0] - h2[0]) * s3
+    }
+
+    fn f0_ref<'g>(x: [Var<'g, f64>; 4], v: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = (v[2] - v[0]).softplus();
+        let mut h1 = [cg.constant(0.0); 4];
+        for i in (0..3).rev() {
+            for j in (0..v.len() - 1).step_by(3) {
+                if x[i + 1].tanh().value() >= 0.0 {
+                    s0 = s0 + -(x[(i + 2) % 4] / (1.0 + x[(j * 2) % 4] * x[(j * 2) % 4])).sin();
+                    s0 = s0 * (0.5 + x[j].sin().sigmoid());
+                } else {
+                    s0 = s0 * 0.75;
+                    s0 = s0 + v[(i + 1) % 3];
+                }
+                h1[(j + 2) % 4] = h1[(j + 2) % 4] + v[(j * 2) % 3];
+            }
+            h1[3 - i] = h1[3 - i] - x[3 - i];
+        }
+        let h2 = [cg.constant(0.0); 3];
+        let s3 = cg.constant(1.0);
+        for i in 0..2 {
+            s0 = s0.mul_add(s0.cos(), -x[i]);
+        }
+        (s0.sin() - h1[0] - h2[0]) * s3
+    }
+
+    #[backprop::differentiable]
+    fn f1(c: f64, y: f64, x: [f64; 2]) -> f64 {
+        let mut s0 = 0.5;
+        for i in 0..=4 {
+            s0 += (i as f64 + x[(i + 1) % 2]).tanh() + x[(i + 1) % 2];
+        }
+        let mut s1 = 0.5;
+        for i in (0..x.len() - 1).rev() {
+            let t2 =
+                (1.0 + (i + 1) as f64 / (1.0 + y.exp()) * ((i + 1) as f64 / (1.0 + y.exp()))).ln();
+            s1 += t2 * (i as f64 * y);
+            if s0.cos() >= 0.0 {
+                s0 = (s0 + c.powi(2).exp()).tanh();
+            } else {
+                s1 += 2.0 + c.powi(i as i32);
+                s0 /= 0.5 + sigmoid(s1);
+            }
+            if -x[i] <= 0.0 {
+                s0 *= 0.5 + sigmoid(y.powi(2));
+                s0 = s0.mul_add(c, y);
+            }
+        }
+        s0 * s1
+    }
+
+    fn f1_ref<'g>(c: Var<'g, f64>, y: Var<'g, f64>, x: [Var<'g, f64>; 2]) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut s0 = cg.constant(0.5);
+        for i in 0..=4 {
+            s0 = s0 + ((i as f64 + x[(i + 1) % 2]).tanh() + x[(i + 1) % 2]);
+        }
+        let mut s1 = cg.constant(0.5);
+        for i in (0..x.len() - 1).rev() {
+            let t2 =
+                (1.0 + (i + 1) as f64 / (1.0 + y.exp()) * ((i + 1) as f64 / (1.0 + y.exp()))).ln();
+            s1 = s1 + t2 * (i as f64 * y);
+            if s0.cos().value() >= 0.0 {
+                s0 = (s0 + c.powi(2).exp()).tanh();
+            } else {
+                s1 = s1 + (2.0 + c.powi(i as i32));
+                s0 = s0 / (0.5 + s1.sigmoid());
+            }
+            if (-x[i]).value() <= 0.0 {
+                s0 = s0 * (0.5 + y.powi(2).sigmoid());
+                s0 = s0.mul_add(c, y);
+            }
+        }
+        s0 * s1
+    }
+
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64, y: f64) -> f64 {
+        (0.75 * x - y).exp()
+    }
+
+    fn g2_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.75 * out, -dout * out]
+    }
+
+    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        (0.75 * x - y).exp()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.875, 1.0, 0.25, -0.875, 0.125];
+        let cm: [[f64; 3]; 3] = [
+            [-0.625, -0.125, -0.625],
+            [-0.25, 0.875, -0.625],
+            [0.375, 0.75, -0.625],
+        ];
+        let f = grad!(|x: [f64; 4]| {
+            let mut s0 = 0.5;
+            for i in 0..4 {
+                for j in (0..i).rev() {
+                    if i % 2 == 0 {
+                        s0 += x[i] + (x[(i + j) % 4] + x[(i + j) % 4]).sin();
+                        s0 /= 1.5 + s0.tanh().tanh();
+                    } else {
+                        s0 += s0;
+                    }
+                }
+            }
+            let mut s1 = 1.0;
+            let h2 = [
+                s0 - (s0 + s0),
+                f0(
+                    [0.5, 0.75, 1.25, sigmoid(cm[0][0])],
+                    [f0([x[3], x[2], 2.0, s0], [0.75, xs[4], x[0]]), 1.25, 0.5],
+                ),
+                f1(-x[3], x[2], [x[0], 0.25]),
+            ];
+            for i in 1..=2 {
+                if i > 2 {
+                    s1 += 1.25 * xs[i];
+                    s0 = (s0 + s0).tanh();
+                }
+            }
+            let h3 = [
+                softplus(x[0].powi(2)),
+                f0([s0, 0.25, x[0], cm[0][2]], h2).mul_add(x[3], xs[1].powi(3)),
+            ];
+            let s4: f64 = 1.0;
+            for i in (1..x.len() - 1).rev() {
+                let t5 = xs[i] * (x[3 - i] - x[3]);
+                s0 += t5 * -s1;
+            }
+            softplus(s0) - s1.tanh() - h2[0] + h3[0] + s4 + g2(x[2], x[0])
+        });
+        let plain = |x: [f64; 4]| -> f64 {
+            let mut s0 = 0.5;
+            for i in 0..4 {
+                for j in (0..i).rev() {
+                    if i % 2 == 0 {
+                        s0 += x[i] + (x[(i + j) % 4] + x[(i + j) % 4]).sin();
+                        s0 /= 1.5 + s0.tanh().tanh();
+                    } else {
+                        s0 += s0;
+                    }
+                }
+            }
+            let mut s1 = 1.0;
+            let h2 = [
+                s0 - (s0 + s0),
+                f0(
+                    [0.5, 0.75, 1.25, sigmoid(cm[0][0])],
+                    [f0([x[3], x[2], 2.0, s0], [0.75, xs[4], x[0]]), 1.25, 0.5],
+                ),
+                f1(-x[3], x[2], [x[0], 0.25]),
+            ];
+            for i in 1..=2 {
+                if i > 2 {
+                    s1 += 1.25 * xs[i];
+                    s0 = (s0 + s0).tanh();
+                }
+            }
+            let h3 = [
+                softplus(x[0].powi(2)),
+                f0([s0, 0.25, x[0], cm[0][2]], h2).mul_add(x[3], xs[1].powi(3)),
+            ];
+            let s4: f64 = 1.0;
+            for i in (1..x.len() - 1).rev() {
+                let t5 = xs[i] * (x[3 - i] - x[3]);
+                s0 += t5 * -s1;
+            }
+            softplus(s0) - s1.tanh() - h2[0] + h3[0] + s4 + g2(x[2], x[0])
+        };
+        let reference =
+            GraphFn::<f64, _, 4>::new(["x[0]", "x[1]", "x[2]", "x[3]"], |[p0, p1, p2, p3]| {
+                let x = [p0, p1, p2, p3];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(0.5);
+                for i in 0..4 {
+                    for j in (0..i).rev() {
+                        if i % 2 == 0 {
+                            s0 = s0 + (x[i] + (x[(i + j) % 4] + x[(i + j) % 4]).sin());
+                            s0 = s0 / (1.5 + s0.tanh().tanh());
+                        } else {
+                            s0 = s0 + s0;
+                        }
+                    }
+                }
+                let mut s1 = cg.constant(1.0);
+                let h2 = [
+                    s0 - (s0 + s0),
+                    f0_ref(
+                        [
+                            cg.constant(0.5),
+                            cg.constant(0.75),
+                            cg.constant(1.25),
+                            cg.constant(sigmoid(cm[0][0])),
+                        ],
+                        [
+                            f0_ref(
+                                [x[3], x[2], cg.constant(2.0), s0],
+                                [cg.constant(0.75), cg.constant(xs[4]), x[0]],
+                            ),
+                            cg.constant(1.25),
+                            cg.constant(0.5),
+                        ],
+                    ),
+                    f1_ref(-x[3], x[2], [x[0], cg.constant(0.25)]),
+                ];
+                for i in 1..=2 {
+                    if i > 2 {
+                        s1 = s1 + 1.25 * xs[i];
+                        s0 = (s0 + s0).tanh();
+                    }
+                }
+                let h3 = [
+                    x[0].powi(2).softplus(),
+                    f0_ref([s0, cg.constant(0.25), x[0], cg.constant(cm[0][2])], h2)
+                        .mul_add(x[3], cg.constant(xs[1].powi(3))),
+                ];
+                let s4 = cg.constant(1.0);
+                for i in (1..x.len() - 1).rev() {
+                    let t5 = xs[i] * (x[3 - i] - x[3]);
+                    s0 = s0 + t5 * -s1;
+                }
+                s0.softplus() - s1.tanh() - h2[0] + h3[0] + s4 + g2_ref(x[2], x[0])
+            });
+        let x: [f64; 4] = [-1.1875, -0.8125, -0.75, -1.125];
+        let at: [f64; 4] = [-1.1875, -0.8125, -0.75, -1.125];
+        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
+        let g = f.grad(x);
+        check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
+    }
+}
+
+/// `f0([[f64; 2]; 2])`, loops nested 1 deep, 44 operations; `f1([[f64; 2]; 2])`, loops nested 1 deep, 24 operations; the closure has 16 operations unrolled.
+mod case_34 {
+    use super::check;
+    use backprop::rules::softplus;
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 2]; 2]) -> f64 {
+        let mut s0 = 0.5;
+        let s1 = softplus(w[1][1].atan());
+        for i in (0..=3).rev() {
+            if w[i % 2][i % 2] / (1.5 + s1.tanh()) <= 0.5 {
+                s0 += (-s1).powi(2);
+            }
+        }
+        let mut h2 = [w[0][1] * s0 / (2.0 + s1.sin()), w[0][1], s0.exp() + 1.25];
+        for i in (0..w.len()).step_by(2) {
+            if w[1][1 - i] + w[(i * 2) % 2][i] > 0.5 {
+                s0 += s0.mul_add(
+                    w[(i * 2) % 2][0],
+                    s1 * w[(i + 2) % 2][i] * s1.mul_add(h2[i], w[0][1 - i]),
+                );
+            }
+            h2[(i + 2) % 3] += -w[i][0]
+                .cos()
+                .mul_add(w[i][(i + 1) % 2] - w[1][(i * 2) % 2], w[(i + 2) % 2][i]);
+        }
+        let s3 = -w[0][1];
+        let mut s4 = w[0][0];
+        for i in (0..4).step_by(2) {
+            if i > 2 {
+                s4 += w[(i + 1) % 2][1].cos().sin().sin();
+                s4 -= (w[(i * 2) % 2][(i * 2) % 2] - 0.75).powi(2);
+            }
+        }
+        s0 - s1 - h2[2] + softplus(s3) - s4
+    }
+
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut s0 = cg.constant(0.5);
+        let s1 = w[1][1].atan().softplus();
+        for i in (0..=3).rev() {
+            if (w[i % 2][i % 2] / (1.5 + s1.tanh())).value() <= 0.5 {
+                s0 = s0 + (-s1).powi(2);
+            }
+        }
+        let mut h2 = [w[0][1] * s0 / (2.0 + s1.sin()), w[0][1], s0.exp() + 1.25];
+        for i in (0..w.len()).step_by(2) {
+            if (w[1][1 - i] + w[(i * 2) % 2][i]).value() > 0.5 {
+                s0 = s0
+                    + s0.mul_add(
+                        w[(i * 2) % 2][0],
+                        s1 * w[(i + 2) % 2][i] * s1.mul_add(h2[i], w[0][1 - i]),
+                    );
+            }
+            h2[(i + 2) % 3] = h2[(i + 2) % 3]
+                + -w[i][0]
+                    .cos()
+                    .mul_add(w[i][(i + 1) % 2] - w[1][(i * 2) % 2], w[(i + 2) % 2][i]);
+        }
+        let s3 = -w[0][1];
+        let mut s4 = w[0][0];
+        for i in (0..4).step_by(2) {
+            if i > 2 {
+                s4 = s4 + w[(i + 1) % 2][1].cos().sin().sin();
+                s4 = s4 - (w[(i * 2) % 2][(i * 2) % 2] - 0.75).powi(2);
+            }
+        }
+        s0 - s1 - h2[2] + s3.softplus() - s4
+    }
+
+    #[backprop::differentiable]
+    fn f1(w: [[f64; 2]; 2]) -> f64 {
+        let mut h0 = [0.0; 2];
+        for i in 0..2 {
+            h0[i] += w[(i + 2) % 2][1 - i].atan() - w[0][(i + 2) % 2];
+            if i % 2 == 0 {
+                h0[0] = h0[0] * 0.5 + h0[(i * 2) % 2];
+            } else {
+                h0[(i + 1) % 2] = h0[(i + 1) % 2].mul_add(
+                    w[i][0] - w[i][i],
+                    softplus(w[1 - i][(i + 2) % 2]) / (1.0 + w[1][1 - i].exp()),
+                );
+                h0[i] = w[(i + 2) % 2][(i + 1) % 2];
+            }
+        }
+        let h1: [f64; 2] = [0.0; 2];
+        for i in (0..2).step_by(3) {
+            if h0[1 - i] / (1.0 + h0[i] * h0[i]) < 0.25 {
+                h0[1 - i] *= 1.25;
+            } else {
+                h0[(i + 2) % 2] += h0[i].tanh().tanh();
+                h0[i] /= 1.5 + (0.5 - h0[i]).tanh();
+            }
+            h0[(i * 2) % 2] += (w[(i + 2) % 2][(i + 1) % 2].powi(2) - 1.25).powi(i as i32);
+        }
+        h0[1].tanh() - h1[1]
+    }
+
+    fn f1_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        for i in 0..2 {
+            h0[i] = h0[i] + (w[(i + 2) % 2][1 - i].atan() - w[0][(i + 2) % 2]);
+            if i % 2 == 0 {
+                h0[0] = h0[0] * 0.5 + h0[(i * 2) % 2];
+            } else {
+                h0[(i + 1) % 2] = h0[(i + 1) % 2].mul_add(
+                    w[i][0] - w[i][i],
+                    w[1 - i][(i + 2) % 2].softplus() / (1.0 + w[1][1 - i].exp()),
+                );
+                h0[i] = w[(i + 2) % 2][(i + 1) % 2];
+            }
+        }
+        let h1 = [cg.constant(0.0); 2];
+        for i in (0..2).step_by(3) {
+            if (h0[1 - i] / (1.0 + h0[i] * h0[i])).value() < 0.25 {
+                h0[1 - i] = h0[1 - i] * 1.25;
+            } else {
+                h0[(i + 2) % 2] = h0[(i + 2) % 2] + h0[i].tanh().tanh();
+                h0[i] = h0[i] / (1.5 + (0.5 - h0[i]).tanh());
+            }
+            h0[(i * 2) % 2] =
+                h0[(i * 2) % 2] + (w[(i + 2) % 2][(i + 1) % 2].powi(2) - 1.25).powi(i as i32);
+        }
+        h0[1].tanh() - h1[1]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.5, 0.625, -0.625, 0.875, -0.75];
+        let cm: [[f64; 3]; 3] = [
+            [-0.625, -0.25, -0.75],
+            [0.125, 0.0, 0.875],
+            [-0.5, -0.875, 0.375],
+        ];
+        let f = grad!(|w: [[f64; 2]; 2]| {
+            let mut s0 = 0.0;
+            for i in 0..=w.len() - 1 {
+                if i > 0 {
+                    s0 += w[(i + 1) % 2][(i * 2) % 2];
+                } else {
+                    s0 += (w[i][0] + w[1][(i + 2) % 2]).sin()
+                        / (1.0 + s0 * w[i][(i + 2) % 2] * (s0 * w[i][(i + 2) % 2]));
+                    s0 *= 0.5;
+                }
+            }
+            let mut s1 = f0(w);
+            for i in (0..w.len() - 1).step_by(3) {
+                if i > 0 {
+                    s1 += f0([[i as f64, -w[i][i + 1]], [cm[i][i].cos(), w[i + 1][i]]]);
+                    s0 += f1([
+                        [s1, softplus(w[1 - i][1 - i])],
+                        [xs[4 - i], w[1 - i][1 - i]],
+                    ]);
+                } else {
+                    s1 += 0.25 * w[i][1 - i].cos().atan();
+                }
+            }
+            s0 + s1
+        });
+        let plain = |w: [[f64; 2]; 2]| -> f64 {
+            let mut s0 = 0.0;
+            for i in 0..=w.len() - 1 {
+                if i > 0 {
+                    s0 += w[(i + 1) % 2][(i * 2) % 2];
+                } else {
+                    s0 += (w[i][0] + w[1][(i + 2) % 2]).sin()
+                        / (1.0 + s0 * w[i][(i + 2) % 2] * (s0 * w[i][(i + 2) % 2]));
+                    s0 *= 0.5;
+                }
+            }
+            let mut s1 = f0(w);
+            for i in (0..w.len() - 1).step_by(3) {
+                if i > 0 {
+                    s1 += f0([[i as f64, -w[i][i + 1]], [cm[i][i].cos(), w[i + 1][i]]]);
+                    s0 += f1([
+                        [s1, softplus(w[1 - i][1 - i])],
+                        [xs[4 - i], w[1 - i][1 - i]],
+                    ]);
+                } else {
+                    s1 += 0.25 * w[i][1 - i].cos().atan();
+                }
+            }
+            s0 + s1
+        };
+        let reference = GraphFn::<f64, _, 4>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+            |[p0, p1, p2, p3]| {
+                let w = [[p0, p1], [p2, p3]];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(0.0);
+                for i in 0..=w.len() - 1 {
+                    if i > 0 {
+                        s0 = s0 + w[(i + 1) % 2][(i * 2) % 2];
+                    } else {
+                        s0 = s0
+                            + (w[i][0] + w[1][(i + 2) % 2]).sin()
+                                / (1.0 + s0 * w[i][(i + 2) % 2] * (s0 * w[i][(i + 2) % 2]));
+                        s0 = s0 * 0.5;
+                    }
+                }
+                let mut s1 = f0_ref(w);
+                for i in (0..w.len() - 1).step_by(3) {
+                    if i > 0 {
+                        s1 = s1
+                            + f0_ref([
+                                [cg.constant(i as f64), -w[i][i + 1]],
+                                [cg.constant(cm[i][i].cos()), w[i + 1][i]],
+                            ]);
+                        s0 = s0
+                            + f1_ref([
+                                [s1, w[1 - i][1 - i].softplus()],
+                                [cg.constant(xs[4 - i]), w[1 - i][1 - i]],
+                            ]);
+                    } else {
+                        s1 = s1 + 0.25 * w[i][1 - i].cos().atan();
+                    }
+                }
+                s0 + s1
+            },
+        );
+        let w: [[f64; 2]; 2] = [[-0.75, 0.625], [-1.1875, -0.8125]];
+        let at: [f64; 4] = [-0.75, 0.625, -1.1875, -0.8125];
+        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1]],
+        );
+    }
+}
+
+/// `f0([f64; 3], [[f64; 2]; 2], [f64; 3])`, loops nested 1 deep, 28 operations; `f1(f64, f64, [[f64; 3]; 2])`, loops nested 1 deep, 34 operations; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled.
+mod case_35 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(x: [f64; 3], w: [[f64; 2]; 2], v: [f64; 3]) -> f64 {
+        let mut h0 = [0.0; 2];
+        for i in (0..x.len()).rev() {
+            h0[i % 2] += (i + 1) as f64;
+            if i < 1 {
+                h0[(i + 2) % 2] = h0[(i + 2) % 2].mul_add(
+                    h0[i % 2] * h0[(i + 2) % 2],
+                    v[(i + 2) % 3] + h0[1] + v[i].mul_add(h0[(i + 1) % 2], h0[(i * 2) % 2]),
+                );
+                h0[i % 2] += softplus(w[(i + 1) % 2][(i + 2) % 2]).atan() * 1.5;
+            } else {
+                h0[1] = w[i % 2][i % 2];
+                h0[(i + 1) % 2] -= v[2];
+            }
+            h0[1] -= h0[1];
+        }
+        let mut h1 = [x[2].powi(2) - -x[0], (1.0 + w[0][1] * w[0][1]).ln().powi(3)];
+        for i in (0..=x.len() - 1).step_by(3) {
+            let t2 = h0[(i + 1) % 2];
+            h1[i % 2] += t2 * (v[1] + x[i]);
+        }
+        h0[0] + h1[1]
+    }
+
+    fn f0_ref<'g>(
+        x: [Var<'g, f64>; 3],
+        w: [[Var<'g, f64>; 2]; 2],
+        v: [Var<'g, f64>; 3],
+    ) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        for i in (0..x.len()).rev() {
+            h0[i % 2] = h0[i % 2] + (i + 1) as f64;
+            if i < 1 {
+                h0[(i + 2) % 2] = h0[(i + 2) % 2].mul_add(
+                    h0[i % 2] * h0[(i + 2) % 2],
+                    v[(i + 2) % 3] + h0[1] + v[i].mul_add(h0[(i + 1) % 2], h0[(i * 2) % 2]),
+                );
+                h0[i % 2] = h0[i % 2] + w[(i + 1) % 2][(i + 2) % 2].softplus().atan() * 1.5;
+            } else {
+                h0[1] = w[i % 2][i % 2];
+                h0[(i + 1) % 2] = h0[(i + 1) % 2] - v[2];
+            }
+            h0[1] = h0[1] - h0[1];
+        }
+        let mut h1 = [x[2].powi(2) - -x[0], (1.0 + w[0][1] * w[0][1]).ln().powi(3)];
+        for i in (0..=x.len() - 1).step_by(3) {
+            let t2 = h0[(i + 1) % 2];
+            h1[i % 2] = h1[i % 2] + t2 * (v[1] + x[i]);
+        }
+        h0[0] + h1[1]
+    }
+
+    #[backprop::differentiable]
+    fn f1(c: f64, y: f64, w: [[f64; 3]; 2]) -> f64 {
+        let mut h0 = [0.0; 2];
+        let mut s1 = 0.5;
+        for i in 1..2 {
+            h0[(i + 1) % 2] -= sigmoid(w[(i * 2) % 2][i + 1]);
+        }
+        let mut s2 = 0.5;
+        for i in 0..3 {
+            if h0[(i * 2) % 2] >= 0.25 {
+                s1 += c.powi(2);
+            } else {
+                s2 -= w[0][i];
+            }
+            h0[i % 2] += f0(
+                [
+                    w[i % 2][2 - i],
+                    f0(
+                        [0.25, 3.0, 3.0],
+                        [[i as f64, (i + 1) as f64], [1.5, i as f64]],
+                        [c, s2, 0.5],
+                    ),
+                    y,
+                ],
+                [[y, 1.5], [i as f64, c]],
+                [c, c.powi(2), y],
+            );
+            s1 += (c - softplus(w[1][i])).atan();
+        }
+        h0[0].tanh() * s1 + s2
+    }
+
+    fn f1_ref<'g>(c: Var<'g, f64>, y: Var<'g, f64>, w: [[Var<'g, f64>; 3]; 2]) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut h0 = [cg.constant(0.0); 2];
+        let mut s1 = cg.constant(0.5);
+        for i in 1..2 {
+            h0[(i + 1) % 2] = h0[(i + 1) % 2] - w[(i * 2) % 2][i + 1].sigmoid();
+        }
+        let mut s2 = cg.constant(0.5);
+        for i in 0..3 {
+            if h0[(i * 2) % 2].value() >= 0.25 {
+                s1 = s1 + c.powi(2);
+            } else {
+                s2 = s2 - w[0][i];
+            }
+            h0[i % 2] = h0[i % 2]
+                + f0_ref(
+                    [
+                        w[i % 2][2 - i],
+                        f0_ref(
+                            [cg.constant(0.25), cg.constant(3.0), cg.constant(3.0)],
+                            [
+                                [cg.constant(i as f64), cg.constant((i + 1) as f64)],
+                                [cg.constant(1.5), cg.constant(i as f64)],
+                            ],
+                            [c, s2, cg.constant(0.5)],
+                        ),
+                        y,
+                    ],
+                    [[y, cg.constant(1.5)], [cg.constant(i as f64), c]],
+                    [c, c.powi(2), y],
+                );
+            s1 = s1 + (c - w[1][i].softplus()).atan();
+        }
+        h0[0].tanh() * s1 + s2
+    }
+
+    #[backprop::differentiable(grad = g2_grad)]
+    fn g2(x: f64, y: f64) -> f64 {
+        (0.75 * x - y).exp()
+    }
+
+    fn g2_grad(_x: f64, _y: f64, out: f64, dout: f64) -> [f64; 2] {
+        [dout * 0.75 * out, -dout * out]
+    }
+
+    fn g2_ref<'g>(x: Var<'g, f64>, y: Var<'g, f64>) -> Var<'g, f64> {
+        (0.75 * x - y).exp()
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.625, -0.375, -0.125, 0.125, -0.5];
+        let cm: [[f64; 3]; 3] = [
+            [-0.5, 0.25, 0.625],
+            [0.0, -0.5, -0.125],
+            [0.125, -0.875, -0.125],
         ];
         let f = grad!(|w: [[f64; 2]; 2], c: f64| {
-            let mut s0 = f0(w[0][0].tanh());
-            for i in 0..w.len() - 1 {
-                s0 -=
-                    w[1 - i][i].mul_add(cm[i + 1][2 - i], w[i][i]) * 1.25 / (1.0 + (c + s0).exp());
-                s0 = s0.mul_add(c - xs[0], f0(w[i + 1][i + 1]) + (s0 + 0.5));
-                let t1 = cm[2 - i][(i + 2) % 3] * -s0;
-                s0 += t1 * (w[(i * 2) % 2][(i * 2) % 2] + cm[(i + 2) % 3][i]);
-            }
-            let s2: f64 = 1.0;
-            for i in (1..3).rev() {
-                s0 -= sigmoid(1.5 + s0).atan();
-                for j in 0..i {
-                    if c - j as f64 >= 0.5 {
-                        s0 += f0(j as f64).tanh();
-                    }
+            let mut s0 = 0.0;
+            for i in (0..=w.len() - 1).step_by(2) {
+                s0 += (w[(i + 2) % 2][i]
+                    .mul_add(w[(i + 1) % 2][(i * 2) % 2], cm[(i + 1) % 3][(i * 2) % 3])
+                    + c)
+                    .cos();
+                if i < 1 {
+                    s0 /= 1.0 + (-s0).exp();
+                    s0 -= s0 - 0.75;
+                } else {
+                    s0 += s0;
+                    s0 += c.mul_add(0.5 + (i + 1) as f64, w[i][1]).exp();
                 }
             }
-            let mut s3 = 0.5;
-            for i in (0..w.len() - 1).step_by(3) {
-                if i % 2 == 0 {
-                    s0 += xs[i];
-                    s0 += f0(i as f64);
+            let h1: [f64; 3] = [0.0; 3];
+            let s2 = f1(
+                1.25,
+                w[1][0] * 1.25,
+                [[s0.tanh(), 2.0, 0.75], [s0.sin(), s0.tanh().exp(), 3.0]],
+            );
+            for i in (1..=3).step_by(2) {
+                if i < 2 {
+                    s0 += c / (2.0 + c.sin()) - 1.25;
+                } else {
+                    s0 -= c;
                 }
-                s3 += g2(i as f64, (s0 - w[(i + 1) % 2][i]).sin());
             }
-            s0.tanh() + s2 + s3 + g1([w[0][1], c]) + g2(c, c)
+            let mut s3 = c.atan() - 0.75;
+            for i in 1..=3 {
+                if i != 3 {
+                    s3 += 1.25 * (xs[(i * 2) % 5] * w[i % 2][(i + 1) % 2]).atan();
+                    s0 -= w[i % 2][(i + 2) % 2] * 0.25 * (i as f64 * cm[0][2]).exp();
+                } else {
+                    s0 += s0 - c + 0.5;
+                }
+            }
+            (s0 + h1[2] - s2) * s3 + g2(c, c)
         });
         let plain = |w: [[f64; 2]; 2], c: f64| -> f64 {
-            let mut s0 = f0(w[0][0].tanh());
-            for i in 0..w.len() - 1 {
-                s0 -=
-                    w[1 - i][i].mul_add(cm[i + 1][2 - i], w[i][i]) * 1.25 / (1.0 + (c + s0).exp());
-                s0 = s0.mul_add(c - xs[0], f0(w[i + 1][i + 1]) + (s0 + 0.5));
-                let t1 = cm[2 - i][(i + 2) % 3] * -s0;
-                s0 += t1 * (w[(i * 2) % 2][(i * 2) % 2] + cm[(i + 2) % 3][i]);
-            }
-            let s2: f64 = 1.0;
-            for i in (1..3).rev() {
-                s0 -= sigmoid(1.5 + s0).atan();
-                for j in 0..i {
-                    if c - j as f64 >= 0.5 {
-                        s0 += f0(j as f64).tanh();
-                    }
+            let mut s0 = 0.0;
+            for i in (0..=w.len() - 1).step_by(2) {
+                s0 += (w[(i + 2) % 2][i]
+                    .mul_add(w[(i + 1) % 2][(i * 2) % 2], cm[(i + 1) % 3][(i * 2) % 3])
+                    + c)
+                    .cos();
+                if i < 1 {
+                    s0 /= 1.0 + (-s0).exp();
+                    s0 -= s0 - 0.75;
+                } else {
+                    s0 += s0;
+                    s0 += c.mul_add(0.5 + (i + 1) as f64, w[i][1]).exp();
                 }
             }
-            let mut s3 = 0.5;
-            for i in (0..w.len() - 1).step_by(3) {
-                if i % 2 == 0 {
-                    s0 += xs[i];
-                    s0 += f0(i as f64);
+            let h1: [f64; 3] = [0.0; 3];
+            let s2 = f1(
+                1.25,
+                w[1][0] * 1.25,
+                [[s0.tanh(), 2.0, 0.75], [s0.sin(), s0.tanh().exp(), 3.0]],
+            );
+            for i in (1..=3).step_by(2) {
+                if i < 2 {
+                    s0 += c / (2.0 + c.sin()) - 1.25;
+                } else {
+                    s0 -= c;
                 }
-                s3 += g2(i as f64, (s0 - w[(i + 1) % 2][i]).sin());
             }
-            s0.tanh() + s2 + s3 + g1([w[0][1], c]) + g2(c, c)
+            let mut s3 = c.atan() - 0.75;
+            for i in 1..=3 {
+                if i != 3 {
+                    s3 += 1.25 * (xs[(i * 2) % 5] * w[i % 2][(i + 1) % 2]).atan();
+                    s0 -= w[i % 2][(i + 2) % 2] * 0.25 * (i as f64 * cm[0][2]).exp();
+                } else {
+                    s0 += s0 - c + 0.5;
+                }
+            }
+            (s0 + h1[2] - s2) * s3 + g2(c, c)
         };
         let reference = GraphFn::<f64, _, 5>::new(
             ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"],
@@ -9189,38 +8028,53 @@ mod case_37 {
                 let w = [[p0, p1], [p2, p3]];
                 let c = p4;
                 let cg = p0.graph();
-                let mut s0 = f0_ref(w[0][0].tanh());
-                for i in 0..w.len() - 1 {
+                let mut s0 = cg.constant(0.0);
+                for i in (0..=w.len() - 1).step_by(2) {
                     s0 = s0
-                        - w[1 - i][i].mul_add(cg.constant(cm[i + 1][2 - i]), w[i][i]) * 1.25
-                            / (1.0 + (c + s0).exp());
-                    s0 = s0.mul_add(c - xs[0], f0_ref(w[i + 1][i + 1]) + (s0 + 0.5));
-                    let t1 = cm[2 - i][(i + 2) % 3] * -s0;
-                    s0 = s0 + t1 * (w[(i * 2) % 2][(i * 2) % 2] + cm[(i + 2) % 3][i]);
-                }
-                let s2 = cg.constant(1.0);
-                for i in (1..3).rev() {
-                    s0 = s0 - (1.5 + s0).sigmoid().atan();
-                    for j in 0..i {
-                        if (c - j as f64).value() >= 0.5 {
-                            s0 = s0 + f0_ref(cg.constant(j as f64)).tanh();
-                        }
+                        + (w[(i + 2) % 2][i].mul_add(
+                            w[(i + 1) % 2][(i * 2) % 2],
+                            cg.constant(cm[(i + 1) % 3][(i * 2) % 3]),
+                        ) + c)
+                            .cos();
+                    if i < 1 {
+                        s0 = s0 / (1.0 + (-s0).exp());
+                        s0 = s0 - (s0 - 0.75);
+                    } else {
+                        s0 = s0 + s0;
+                        s0 = s0 + c.mul_add(cg.constant(0.5 + (i + 1) as f64), w[i][1]).exp();
                     }
                 }
-                let mut s3 = cg.constant(0.5);
-                for i in (0..w.len() - 1).step_by(3) {
-                    if i % 2 == 0 {
-                        s0 = s0 + xs[i];
-                        s0 = s0 + f0_ref(cg.constant(i as f64));
+                let h1 = [cg.constant(0.0); 3];
+                let s2 = f1_ref(
+                    cg.constant(1.25),
+                    w[1][0] * 1.25,
+                    [
+                        [s0.tanh(), cg.constant(2.0), cg.constant(0.75)],
+                        [s0.sin(), s0.tanh().exp(), cg.constant(3.0)],
+                    ],
+                );
+                for i in (1..=3).step_by(2) {
+                    if i < 2 {
+                        s0 = s0 + (c / (2.0 + c.sin()) - 1.25);
+                    } else {
+                        s0 = s0 - c;
                     }
-                    s3 = s3 + g2_ref(cg.constant(i as f64), (s0 - w[(i + 1) % 2][i]).sin());
                 }
-                s0.tanh() + s2 + s3 + g1_ref([w[0][1], c]) + g2_ref(c, c)
+                let mut s3 = c.atan() - 0.75;
+                for i in 1..=3 {
+                    if i != 3 {
+                        s3 = s3 + 1.25 * (xs[(i * 2) % 5] * w[i % 2][(i + 1) % 2]).atan();
+                        s0 = s0 - w[i % 2][(i + 2) % 2] * 0.25 * (i as f64 * cm[0][2]).exp();
+                    } else {
+                        s0 = s0 + (s0 - c + 0.5);
+                    }
+                }
+                (s0 + h1[2] - s2) * s3 + g2_ref(c, c)
             },
         );
-        let w: [[f64; 2]; 2] = [[-1.0, 0.625], [0.4375, -0.25]];
-        let c: f64 = 0.9375;
-        let at: [f64; 5] = [-1.0, 0.625, 0.4375, -0.25, 0.9375];
+        let w: [[f64; 2]; 2] = [[0.375, -0.625], [0.875, -1.25]];
+        let c: f64 = 0.125;
+        let at: [f64; 5] = [0.375, -0.625, 0.875, -1.25, 0.125];
         assert_eq!(
             f.inputs(),
             ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
@@ -9236,424 +8090,855 @@ mod case_37 {
     }
 }
 
-/// `f0([f64; 3], [[f64; 2]; 2], [f64; 2])`, loops nested 1 deep, 49 operations; the closure has 77 operations unrolled.
+/// `g0(f64)`, custom derivative; `f1([f64; 2])`, loops nested 1 deep, 25 operations; `f2([f64; 2], f64, [f64; 2])`, loops nested 1 deep, 24 operations; the closure has 55 operations unrolled.
+mod case_36 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable(grad = g0_grad)]
+    fn g0(x: f64) -> f64 {
+        if x >= 0.0 {
+            1.0 / (1.0 + (-x).exp())
+        } else {
+            let e = x.exp();
+            e / (1.0 + e)
+        }
+    }
+
+    fn g0_grad(_x: f64, out: f64, dout: f64) -> [f64; 1] {
+        [dout * out * (1.0 - out)]
+    }
+
+    fn g0_ref<'g>(x: Var<'g, f64>) -> Var<'g, f64> {
+        x.sigmoid()
+    }
+
+    #[backprop::differentiable]
+    fn f1(x: [f64; 2]) -> f64 {
+        let mut h0 = [0.0; 4];
+        let mut h1 = [g0(x[1].powi(2)), sigmoid(x[1]).cos()];
+        for i in 1..2 {
+            if i < 1 {
+                h0[(i * 2) % 4] += 0.75 + 3.0 * (h1[i] * x[i]);
+                h0[3 - i] += -(-x[(i * 2) % 2] + 2.0);
+            } else {
+                h1[i] += 1.5
+                    + ((1.0 + h1[(i * 2) % 2] * h1[(i * 2) % 2]).sqrt()
+                        + (x[(i + 2) % 2] + x[(i + 1) % 2]));
+                h0[i] *= 0.5 + sigmoid((i as f64).tanh());
+            }
+        }
+        let mut h2 = [0.0; 2];
+        let h3: [f64; 4] = [0.0; 4];
+        for i in 1..2 {
+            h0[i + 1] += -x[(i * 2) % 2].powi(3) * x[0];
+            if h0[i] >= 0.5 {
+                h2[i] -= x[i];
+                h2[(i + 2) % 2] /= 2.0 + (h1[i] / (1.0 + x[i].exp())).sin();
+            }
+            let t4 = x[1];
+            h0[2] += t4 * x[1];
+        }
+        h0[2] + softplus(h1[0]) + h2[1] + h3[3]
+    }
+
+    fn f1_ref<'g>(x: [Var<'g, f64>; 2]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 4];
+        let mut h1 = [g0_ref(x[1].powi(2)), x[1].sigmoid().cos()];
+        for i in 1..2 {
+            if i < 1 {
+                h0[(i * 2) % 4] = h0[(i * 2) % 4] + (0.75 + 3.0 * (h1[i] * x[i]));
+                h0[3 - i] = h0[3 - i] + -(-x[(i * 2) % 2] + 2.0);
+            } else {
+                h1[i] = h1[i]
+                    + (1.5
+                        + ((1.0 + h1[(i * 2) % 2] * h1[(i * 2) % 2]).sqrt()
+                            + (x[(i + 2) % 2] + x[(i + 1) % 2])));
+                h0[i] = h0[i] * (0.5 + sigmoid((i as f64).tanh()));
+            }
+        }
+        let mut h2 = [cg.constant(0.0); 2];
+        let h3 = [cg.constant(0.0); 4];
+        for i in 1..2 {
+            h0[i + 1] = h0[i + 1] + -x[(i * 2) % 2].powi(3) * x[0];
+            if h0[i].value() >= 0.5 {
+                h2[i] = h2[i] - x[i];
+                h2[(i + 2) % 2] = h2[(i + 2) % 2] / (2.0 + (h1[i] / (1.0 + x[i].exp())).sin());
+            }
+            let t4 = x[1];
+            h0[2] = h0[2] + t4 * x[1];
+        }
+        h0[2] + h1[0].softplus() + h2[1] + h3[3]
+    }
+
+    #[backprop::differentiable]
+    fn f2(x: [f64; 2], c: f64, v: [f64; 2]) -> f64 {
+        let mut s0 = 1.0;
+        for i in (1..=3).step_by(2) {
+            s0 -= g0(3.0) * -((i + 1) as f64 + c);
+            if i != 2 {
+                s0 += x[1].atan().sin().atan();
+            }
+            s0 = s0.mul_add(3.0 - i as f64, v[1]);
+        }
+        let mut h1 = [0.0; 3];
+        for i in 0..=3 {
+            if i > 3 {
+                h1[i % 3] += x[0];
+                s0 += h1[(i + 2) % 3];
+            }
+        }
+        softplus(s0) + h1[1]
+    }
+
+    fn f2_ref<'g>(x: [Var<'g, f64>; 2], c: Var<'g, f64>, v: [Var<'g, f64>; 2]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut s0 = cg.constant(1.0);
+        for i in (1..=3).step_by(2) {
+            s0 = s0 - g0_ref(cg.constant(3.0)) * -((i + 1) as f64 + c);
+            if i != 2 {
+                s0 = s0 + x[1].atan().sin().atan();
+            }
+            s0 = s0.mul_add(cg.constant(3.0 - i as f64), v[1]);
+        }
+        let mut h1 = [cg.constant(0.0); 3];
+        for i in 0..=3 {
+            if i > 3 {
+                h1[i % 3] = h1[i % 3] + x[0];
+                s0 = s0 + h1[(i + 2) % 3];
+            }
+        }
+        s0.softplus() + h1[1]
+    }
+
+    #[test]
+    fn case() {
+        let xs: [f64; 5] = [-0.625, 0.125, -1.0, 0.25, -0.625];
+        let cm: [[f64; 3]; 3] = [
+            [0.25, 0.875, -0.625],
+            [0.125, 0.875, -0.25],
+            [0.375, -0.875, -0.375],
+        ];
+        let f = grad!(|w: [[f64; 3]; 3]| {
+            let mut s0 = 1.0;
+            for i in 1..w.len() - 1 {
+                s0 += w[i][2 - i];
+                s0 /= 0.5 + sigmoid(cm[i][i]);
+            }
+            let mut h1 = [
+                xs[1] / (1.0 + cm[1][1].exp()),
+                w[0][1],
+                f1([1.25, w[0][1]]) + cm[0][2].atan(),
+            ];
+            for i in 1..=w.len() - 1 {
+                s0 += f2(
+                    [
+                        (1.0 + w[(i + 1) % 3][2 - i] * w[(i + 1) % 3][2 - i]).sqrt(),
+                        s0.cos(),
+                    ],
+                    w[2 - i][2 - i].powi(3).cos(),
+                    [w[(i * 2) % 3][(i * 2) % 3], -cm[1][i]],
+                );
+                s0 += xs[(i * 2) % 5];
+                if w[i][i] / (0.5 + sigmoid((i + 1) as f64)) <= 0.0 {
+                    h1[i] += (w[i][i] - cm[i][i])
+                        / (1.5 + w[0][1].tanh())
+                        / (0.5 + sigmoid(f1([s0, w[i][(i * 2) % 3]])));
+                } else {
+                    h1[i] += w[1][i] * xs[4 - i];
+                    h1[2 - i] += w[(i + 1) % 3][i] / (2.0 + (-w[i][i]).sin());
+                }
+            }
+            s0 + h1[0] + g0(w[2][2])
+        });
+        let plain = |w: [[f64; 3]; 3]| -> f64 {
+            let mut s0 = 1.0;
+            for i in 1..w.len() - 1 {
+                s0 += w[i][2 - i];
+                s0 /= 0.5 + sigmoid(cm[i][i]);
+            }
+            let mut h1 = [
+                xs[1] / (1.0 + cm[1][1].exp()),
+                w[0][1],
+                f1([1.25, w[0][1]]) + cm[0][2].atan(),
+            ];
+            for i in 1..=w.len() - 1 {
+                s0 += f2(
+                    [
+                        (1.0 + w[(i + 1) % 3][2 - i] * w[(i + 1) % 3][2 - i]).sqrt(),
+                        s0.cos(),
+                    ],
+                    w[2 - i][2 - i].powi(3).cos(),
+                    [w[(i * 2) % 3][(i * 2) % 3], -cm[1][i]],
+                );
+                s0 += xs[(i * 2) % 5];
+                if w[i][i] / (0.5 + sigmoid((i + 1) as f64)) <= 0.0 {
+                    h1[i] += (w[i][i] - cm[i][i])
+                        / (1.5 + w[0][1].tanh())
+                        / (0.5 + sigmoid(f1([s0, w[i][(i * 2) % 3]])));
+                } else {
+                    h1[i] += w[1][i] * xs[4 - i];
+                    h1[2 - i] += w[(i + 1) % 3][i] / (2.0 + (-w[i][i]).sin());
+                }
+            }
+            s0 + h1[0] + g0(w[2][2])
+        };
+        let reference = GraphFn::<f64, _, 9>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
+                "w[2][1]", "w[2][2]",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+                let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+                let cg = p0.graph();
+                let mut s0 = cg.constant(1.0);
+                for i in 1..w.len() - 1 {
+                    s0 = s0 + w[i][2 - i];
+                    s0 = s0 / (0.5 + sigmoid(cm[i][i]));
+                }
+                let mut h1 = [
+                    cg.constant(xs[1] / (1.0 + cm[1][1].exp())),
+                    w[0][1],
+                    f1_ref([cg.constant(1.25), w[0][1]]) + cm[0][2].atan(),
+                ];
+                for i in 1..=w.len() - 1 {
+                    s0 = s0
+                        + f2_ref(
+                            [
+                                (1.0 + w[(i + 1) % 3][2 - i] * w[(i + 1) % 3][2 - i]).sqrt(),
+                                s0.cos(),
+                            ],
+                            w[2 - i][2 - i].powi(3).cos(),
+                            [w[(i * 2) % 3][(i * 2) % 3], cg.constant(-cm[1][i])],
+                        );
+                    s0 = s0 + xs[(i * 2) % 5];
+                    if (w[i][i] / (0.5 + sigmoid((i + 1) as f64))).value() <= 0.0 {
+                        h1[i] = h1[i]
+                            + (w[i][i] - cm[i][i])
+                                / (1.5 + w[0][1].tanh())
+                                / (0.5 + f1_ref([s0, w[i][(i * 2) % 3]]).sigmoid());
+                    } else {
+                        h1[i] = h1[i] + w[1][i] * xs[4 - i];
+                        h1[2 - i] = h1[2 - i] + w[(i + 1) % 3][i] / (2.0 + (-w[i][i]).sin());
+                    }
+                }
+                s0 + h1[0] + g0_ref(w[2][2])
+            },
+        );
+        let w: [[f64; 3]; 3] = [
+            [0.25, -0.6875, -1.25],
+            [1.125, -1.1875, -0.5625],
+            [-0.625, 0.75, 0.875],
+        ];
+        let at: [f64; 9] = [
+            0.25, -0.6875, -1.25, 1.125, -1.1875, -0.5625, -0.625, 0.75, 0.875,
+        ];
+        assert_eq!(
+            f.inputs(),
+            [
+                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
+                "w[2][1]", "w[2][2]"
+            ]
+        );
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [
+                g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
+            ],
+        );
+    }
+}
+
+/// `f0([[f64; 2]; 2])`, loops nested 2 deep, 38 operations; the closure has 28 operations unrolled.
+mod case_37 {
+    use super::check;
+    use backprop::rules::{sigmoid, softplus};
+    use backprop::{grad, GraphFn, Var};
+
+    #[backprop::differentiable]
+    fn f0(w: [[f64; 2]; 2]) -> f64 {
+        let mut s0 = (w[1][0] + w[0][0]).powi(2);
+        let mut s1 = 0.5;
+        for i in (1..4).step_by(2) {
+            if i < 2 {
+                s0 += w[i % 2][(i + 1) % 2] * 0.25
+                    - w[0][1] / (2.0 + w[0][i % 2].sin()) * s0.powi(i as i32);
+            } else {
+                s0 = s0.mul_add(
+                    w[(i + 2) % 2][0].exp(),
+                    sigmoid(w[(i * 2) % 2][i % 2] * w[i % 2][(i + 1) % 2]),
+                );
+                s0 /= 2.0 + w[(i * 2) % 2][1].sin();
+            }
+            s1 += i as f64;
+        }
+        let s2: f64 = 0.0;
+        let mut s3 = (w[1][0] - w[1][1]).tanh();
+        for i in 0..w.len() {
+            s3 += (0.75 * (w[i][1 - i] + w[(i * 2) % 2][i])).sin();
+            for j in (0..w.len() - 1).step_by(3) {
+                if (1.0 + w[1 - i][j] * w[1 - i][j]).ln() < 0.0 {
+                    s0 += -(1.0 + w[1 - j][1 - i] * w[j][1 - i] * (w[1 - j][1 - i] * w[j][1 - i]))
+                        .sqrt();
+                }
+            }
+        }
+        s0 + s1 + s2 + s3
+    }
+
+    fn f0_ref<'g>(w: [[Var<'g, f64>; 2]; 2]) -> Var<'g, f64> {
+        let cg = w[0][0].graph();
+        let mut s0 = (w[1][0] + w[0][0]).powi(2);
+        let mut s1 = cg.constant(0.5);
+        for i in (1..4).step_by(2) {
+            if i < 2 {
+                s0 = s0
+                    + (w[i % 2][(i + 1) % 2] * 0.25
+                        - w[0][1] / (2.0 + w[0][i % 2].sin()) * s0.powi(i as i32));
+            } else {
+                s0 = s0.mul_add(
+                    w[(i + 2) % 2][0].exp(),
+                    (w[(i * 2) % 2][i % 2] * w[i % 2][(i + 1) % 2]).sigmoid(),
+                );
+                s0 = s0 / (2.0 + w[(i * 2) % 2][1].sin());
+            }
+            s1 = s1 + i as f64;
+        }
+        let s2 = cg.constant(0.0);
+        let mut s3 = (w[1][0] - w[1][1]).tanh();
+        for i in 0..w.len() {
+            s3 = s3 + (0.75 * (w[i][1 - i] + w[(i * 2) % 2][i])).sin();
+            for j in (0..w.len() - 1).step_by(3) {
+                if (1.0 + w[1 - i][j] * w[1 - i][j]).ln().value() < 0.0 {
+                    s0 = s0
+                        + -(1.0 + w[1 - j][1 - i] * w[j][1 - i] * (w[1 - j][1 - i] * w[j][1 - i]))
+                            .sqrt();
+                }
+            }
+        }
+        s0 + s1 + s2 + s3
+    }
+
+    #[test]
+    fn case() {
+        let cm: [[f64; 3]; 3] = [
+            [1.0, 0.25, -0.375],
+            [-1.0, -0.375, -0.625],
+            [0.75, -1.0, -0.375],
+        ];
+        let f = grad!(|w: [[f64; 2]; 2]| {
+            let mut s0 = w[0][0];
+            let mut h1 = [0.0; 3];
+            for i in (1..2).rev() {
+                if i != 1 {
+                    s0 *= 1.5;
+                } else {
+                    h1[i + 1] += (1.0 + w[i][1 - i] * w[i][1 - i]).sqrt().powi(2)
+                        + f0([[(i as f64).powi(i as i32), -w[i][i]], [0.75, s0]]);
+                    h1[(i * 2) % 3] += (1.0 + (i + 1) as f64 * (i + 1) as f64).ln();
+                }
+                s0 += f0(w);
+                s0 += sigmoid(-w[(i * 2) % 2][i].sin());
+            }
+            let h2: [f64; 2] = [0.0; 2];
+            for i in 0..w.len() - 1 {
+                h1[2 - i] = h1[2 - i].mul_add(
+                    w[1 - i][i] / (1.0 + w[i + 1][i + 1].exp()),
+                    f0([[cm[i][i + 1], s0], [0.25, 1.25 + s0]]),
+                );
+            }
+            s0 + softplus(h1[0]) + h2[1]
+        });
+        let plain = |w: [[f64; 2]; 2]| -> f64 {
+            let mut s0 = w[0][0];
+            let mut h1 = [0.0; 3];
+            for i in (1..2).rev() {
+                if i != 1 {
+                    s0 *= 1.5;
+                } else {
+                    h1[i + 1] += (1.0 + w[i][1 - i] * w[i][1 - i]).sqrt().powi(2)
+                        + f0([[(i as f64).powi(i as i32), -w[i][i]], [0.75, s0]]);
+                    h1[(i * 2) % 3] += (1.0 + (i + 1) as f64 * (i + 1) as f64).ln();
+                }
+                s0 += f0(w);
+                s0 += sigmoid(-w[(i * 2) % 2][i].sin());
+            }
+            let h2: [f64; 2] = [0.0; 2];
+            for i in 0..w.len() - 1 {
+                h1[2 - i] = h1[2 - i].mul_add(
+                    w[1 - i][i] / (1.0 + w[i + 1][i + 1].exp()),
+                    f0([[cm[i][i + 1], s0], [0.25, 1.25 + s0]]),
+                );
+            }
+            s0 + softplus(h1[0]) + h2[1]
+        };
+        let reference = GraphFn::<f64, _, 4>::new(
+            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"],
+            |[p0, p1, p2, p3]| {
+                let w = [[p0, p1], [p2, p3]];
+                let cg = p0.graph();
+                let mut s0 = w[0][0];
+                let mut h1 = [cg.constant(0.0); 3];
+                for i in (1..2).rev() {
+                    if i != 1 {
+                        s0 = s0 * 1.5;
+                    } else {
+                        h1[i + 1] = h1[i + 1]
+                            + ((1.0 + w[i][1 - i] * w[i][1 - i]).sqrt().powi(2)
+                                + f0_ref([
+                                    [cg.constant((i as f64).powi(i as i32)), -w[i][i]],
+                                    [cg.constant(0.75), s0],
+                                ]));
+                        h1[(i * 2) % 3] =
+                            h1[(i * 2) % 3] + (1.0 + (i + 1) as f64 * (i + 1) as f64).ln();
+                    }
+                    s0 = s0 + f0_ref(w);
+                    s0 = s0 + (-w[(i * 2) % 2][i].sin()).sigmoid();
+                }
+                let h2 = [cg.constant(0.0); 2];
+                for i in 0..w.len() - 1 {
+                    h1[2 - i] = h1[2 - i].mul_add(
+                        w[1 - i][i] / (1.0 + w[i + 1][i + 1].exp()),
+                        f0_ref([
+                            [cg.constant(cm[i][i + 1]), s0],
+                            [cg.constant(0.25), 1.25 + s0],
+                        ]),
+                    );
+                }
+                s0 + h1[0].softplus() + h2[1]
+            },
+        );
+        let w: [[f64; 2]; 2] = [[0.5625, -0.375], [0.625, 0.875]];
+        let at: [f64; 4] = [0.5625, -0.375, 0.625, 0.875];
+        assert_eq!(f.inputs(), ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]"]);
+        let g = f.grad(w);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(w),
+            [g[0][0], g[0][1], g[1][0], g[1][1]],
+        );
+    }
+}
+
+/// `f0(f64, [[f64; 3]; 3])`, loops nested 2 deep, 46 operations; the closure has 36 operations unrolled.
 mod case_38 {
     use super::check;
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable]
-    fn f0(x: [f64; 3], w: [[f64; 2]; 2], v: [f64; 2]) -> f64 {
-        let mut h0 = [0.0; 2];
-        let mut s1 = 0.5;
-        for i in (0..=4).step_by(2) {
-            if x[(i + 2) % 3].powi(2) < 0.0 {
-                h0[(i * 2) % 2] += v[(i + 1) % 2];
+    fn f0(c: f64, w: [[f64; 3]; 3]) -> f64 {
+        let mut s0 = 0.5;
+        let mut s1 = c;
+        for i in (0..w.len() - 1).step_by(3) {
+            for j in 0..i + 1 {
+                if i % 2 == 0 {
+                    s0 += (c + s1 - c).powi(3);
+                    s0 += (3.0 + c).atan() + (j + 1) as f64 * 0.25;
+                } else {
+                    s0 += w[(i * 2) % 3][(j * 2) % 3].powi(2).powi(2).sin();
+                }
+                s0 /= 1.0 + sigmoid((i + 1) as f64) * sigmoid((i + 1) as f64);
+                s1 += c;
             }
+            s0 = (s0 + c.mul_add(i as f64 + s0, s0)).tanh();
         }
-        let mut h2 = [v[0] * h0[0] - (h0[1] + x[0]), -v[1].powi(2), v[0]];
-        let h3 = [v[0], h0[1]];
-        for i in 0..2 {
-            let t4 = (h0[i] + v[i]).cos();
-            h2[1] += t4 * (w[1 - i][(i * 2) % 2] - v[(i + 1) % 2]);
-            if i != 0 {
-                s1 += (2.0 * v[(i * 2) % 2])
-                    .mul_add(w[1 - i][0].atan(), w[0][1 - i].sin().exp())
-                    .sin();
-                s1 -= 0.25 * v[i].tanh().atan();
-            } else {
-                h2[i + 1] += (1.0 + sigmoid(x[i].cos()) * sigmoid(x[i].cos())).sqrt();
-            }
-            h2[2 - i] += softplus(w[1][i]).tanh() - h2[(i * 2) % 3];
+        let mut h2 = [0.0; 3];
+        let mut h3 = [0.0; 2];
+        for i in 1..3 {
+            h3[(i + 1) % 2] += softplus(c) + 1.25;
+            h2[0] += -(w[(i * 2) % 3][i] * (s0 + h3[0]));
         }
-        (h0[0] + s1) * h2[2] + softplus(h3[0])
+        let h4: [f64; 3] = [0.0; 3];
+        for i in (1..=2).step_by(3) {
+            s0 += sigmoid(w[2 - i][i])
+                .mul_add(
+                    i as f64 / (0.5 + sigmoid(w[i][i])),
+                    w[(i * 2) % 3][(i + 1) % 3] * w[(i + 2) % 3][i],
+                )
+                .powi(3);
+        }
+        s0 - s1 + h2[1].tanh() + h3[0] + h4[1]
     }
 
-    fn f0_ref<'g>(
-        x: [Var<'g, f64>; 3],
-        w: [[Var<'g, f64>; 2]; 2],
-        v: [Var<'g, f64>; 2],
-    ) -> Var<'g, f64> {
-        let cg = x[0].graph();
-        let mut h0 = [cg.constant(0.0); 2];
-        let mut s1 = cg.constant(0.5);
-        for i in (0..=4).step_by(2) {
-            if x[(i + 2) % 3].powi(2).value() < 0.0 {
-                h0[(i * 2) % 2] = h0[(i * 2) % 2] + v[(i + 1) % 2];
+    fn f0_ref<'g>(c: Var<'g, f64>, w: [[Var<'g, f64>; 3]; 3]) -> Var<'g, f64> {
+        let cg = c.graph();
+        let mut s0 = cg.constant(0.5);
+        let mut s1 = c;
+        for i in (0..w.len() - 1).step_by(3) {
+            for j in 0..i + 1 {
+                if i % 2 == 0 {
+                    s0 = s0 + (c + s1 - c).powi(3);
+                    s0 = s0 + ((3.0 + c).atan() + (j + 1) as f64 * 0.25);
+                } else {
+                    s0 = s0 + w[(i * 2) % 3][(j * 2) % 3].powi(2).powi(2).sin();
+                }
+                s0 = s0 / (1.0 + sigmoid((i + 1) as f64) * sigmoid((i + 1) as f64));
+                s1 = s1 + c;
             }
+            s0 = (s0 + c.mul_add(i as f64 + s0, s0)).tanh();
         }
-        let mut h2 = [v[0] * h0[0] - (h0[1] + x[0]), -v[1].powi(2), v[0]];
-        let h3 = [v[0], h0[1]];
-        for i in 0..2 {
-            let t4 = (h0[i] + v[i]).cos();
-            h2[1] = h2[1] + t4 * (w[1 - i][(i * 2) % 2] - v[(i + 1) % 2]);
-            if i != 0 {
-                s1 = s1
-                    + (2.0 * v[(i * 2) % 2])
-                        .mul_add(w[1 - i][0].atan(), w[0][1 - i].sin().exp())
-                        .sin();
-                s1 = s1 - 0.25 * v[i].tanh().atan();
-            } else {
-                h2[i + 1] = h2[i + 1] + (1.0 + x[i].cos().sigmoid() * x[i].cos().sigmoid()).sqrt();
-            }
-            h2[2 - i] = h2[2 - i] + (w[1][i].softplus().tanh() - h2[(i * 2) % 3]);
+        let mut h2 = [cg.constant(0.0); 3];
+        let mut h3 = [cg.constant(0.0); 2];
+        for i in 1..3 {
+            h3[(i + 1) % 2] = h3[(i + 1) % 2] + (c.softplus() + 1.25);
+            h2[0] = h2[0] + -(w[(i * 2) % 3][i] * (s0 + h3[0]));
         }
-        (h0[0] + s1) * h2[2] + h3[0].softplus()
+        let h4 = [cg.constant(0.0); 3];
+        for i in (1..=2).step_by(3) {
+            s0 = s0
+                + w[2 - i][i]
+                    .sigmoid()
+                    .mul_add(
+                        i as f64 / (0.5 + w[i][i].sigmoid()),
+                        w[(i * 2) % 3][(i + 1) % 3] * w[(i + 2) % 3][i],
+                    )
+                    .powi(3);
+        }
+        s0 - s1 + h2[1].tanh() + h3[0] + h4[1]
     }
 
     #[test]
     fn case() {
-        let cm: [[f64; 3]; 3] = [
-            [1.0, 0.375, 0.625],
-            [-1.0, 0.5, -0.75],
-            [0.375, 0.875, -0.5],
-        ];
-        let f = grad!(|w: [[f64; 2]; 2], b: [f64; 3]| {
-            let mut s0 = 0.5;
-            let mut s1 = 1.0;
-            for i in 1..2 {
-                s0 += w[0][(i * 2) % 2] * (b[(i * 2) % 3] - cm[i + 1][i]) - b[(i * 2) % 3];
-                for j in i..4 {
-                    s0 -= b[2 - i] / (1.5 + (-s0).tanh());
-                    if w[(j * 2) % 2][(j * 2) % 2] * s0 >= 0.25 {
-                        s1 += (-b[i]).sin() * b[j % 3].cos();
-                    }
-                }
-                if i % 2 == 0 {
-                    s0 += sigmoid(
-                        s0.sin()
-                            / (1.0 + w[(i + 2) % 2][(i * 2) % 2] * w[(i + 2) % 2][(i * 2) % 2]),
-                    );
-                    s0 = (s0 + softplus(s1.powi(2))).tanh();
-                }
+        let xs: [f64; 5] = [-0.5, -0.125, 0.0, 0.375, 0.0];
+        let f = grad!(|w: [[f64; 3]; 3]| {
+            let s0: f64 = 0.0;
+            let mut s1 = w[1][0] * (w[1][2] / (2.0 + w[2][0].sin()));
+            for i in (1..2).rev() {
+                s1 += (0.75 * xs[i] / (1.0 + s1 * s1)).powi(2);
             }
-            let mut h2 = [
-                f0(
-                    b,
-                    [
+            let h2 = [
+                w[2][0]
+                    * f0(
+                        w[0][1],
                         [
-                            f0(
-                                [s1, b[2], w[0][0]],
-                                [[s1, b[0]], [b[2], s0]],
-                                [w[0][0], 1.25],
-                            ),
-                            0.25,
+                            [s1, xs[2], xs[0]],
+                            [w[2][0], xs[2], 0.5],
+                            [1.5, 0.25, w[1][0]],
                         ],
-                        [(1.0 + s1 * s1).sqrt(), 1.25],
-                    ],
-                    [0.25, 3.0],
-                ),
-                -w[0][1].exp(),
-                softplus(b[0]).powi(2),
-            ];
-            for i in 0..2 {
-                h2[i] += b[(i * 2) % 3];
-                for j in 0..i + 1 {
-                    s1 /= 1.0 + cm[i][2 - j] * cm[i][2 - j];
-                    h2[i] -= b[(i + 2) % 3];
-                }
-                s1 += (1.0
-                    + f0(
-                        b,
-                        [
-                            [w[(i * 2) % 2][i].powi(i as i32), 3.0 - b[i]],
-                            [0.75, 1.5 + w[1][(i * 2) % 2]],
-                        ],
-                        [s0.atan(), 0.5],
-                    ) * f0(
-                        b,
-                        [
-                            [w[(i * 2) % 2][i].powi(i as i32), 3.0 - b[i]],
-                            [0.75, 1.5 + w[1][(i * 2) % 2]],
-                        ],
-                        [s0.atan(), 0.5],
-                    ))
-                .ln();
-            }
-            (s0.tanh() + s1) * h2[1].sin()
-        });
-        let plain = |w: [[f64; 2]; 2], b: [f64; 3]| -> f64 {
-            let mut s0 = 0.5;
-            let mut s1 = 1.0;
-            for i in 1..2 {
-                s0 += w[0][(i * 2) % 2] * (b[(i * 2) % 3] - cm[i + 1][i]) - b[(i * 2) % 3];
-                for j in i..4 {
-                    s0 -= b[2 - i] / (1.5 + (-s0).tanh());
-                    if w[(j * 2) % 2][(j * 2) % 2] * s0 >= 0.25 {
-                        s1 += (-b[i]).sin() * b[j % 3].cos();
-                    }
-                }
-                if i % 2 == 0 {
-                    s0 += sigmoid(
-                        s0.sin()
-                            / (1.0 + w[(i + 2) % 2][(i * 2) % 2] * w[(i + 2) % 2][(i * 2) % 2]),
-                    );
-                    s0 = (s0 + softplus(s1.powi(2))).tanh();
-                }
-            }
-            let mut h2 = [
-                f0(
-                    b,
-                    [
-                        [
-                            f0(
-                                [s1, b[2], w[0][0]],
-                                [[s1, b[0]], [b[2], s0]],
-                                [w[0][0], 1.25],
-                            ),
-                            0.25,
-                        ],
-                        [(1.0 + s1 * s1).sqrt(), 1.25],
-                    ],
-                    [0.25, 3.0],
-                ),
-                -w[0][1].exp(),
-                softplus(b[0]).powi(2),
-            ];
-            for i in 0..2 {
-                h2[i] += b[(i * 2) % 3];
-                for j in 0..i + 1 {
-                    s1 /= 1.0 + cm[i][2 - j] * cm[i][2 - j];
-                    h2[i] -= b[(i + 2) % 3];
-                }
-                s1 += (1.0
-                    + f0(
-                        b,
-                        [
-                            [w[(i * 2) % 2][i].powi(i as i32), 3.0 - b[i]],
-                            [0.75, 1.5 + w[1][(i * 2) % 2]],
-                        ],
-                        [s0.atan(), 0.5],
-                    ) * f0(
-                        b,
-                        [
-                            [w[(i * 2) % 2][i].powi(i as i32), 3.0 - b[i]],
-                            [0.75, 1.5 + w[1][(i * 2) % 2]],
-                        ],
-                        [s0.atan(), 0.5],
-                    ))
-                .ln();
-            }
-            (s0.tanh() + s1) * h2[1].sin()
-        };
-        let reference = GraphFn::<f64, _, 7>::new(
-            [
-                "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]",
-            ],
-            |[p0, p1, p2, p3, p4, p5, p6]| {
-                let w = [[p0, p1], [p2, p3]];
-                let b = [p4, p5, p6];
-                let cg = p0.graph();
-                let mut s0 = cg.constant(0.5);
-                let mut s1 = cg.constant(1.0);
-                for i in 1..2 {
-                    s0 =
-                        s0 + (w[0][(i * 2) % 2] * (b[(i * 2) % 3] - cm[i + 1][i]) - b[(i * 2) % 3]);
-                    for j in i..4 {
-                        s0 = s0 - b[2 - i] / (1.5 + (-s0).tanh());
-                        if (w[(j * 2) % 2][(j * 2) % 2] * s0).value() >= 0.25 {
-                            s1 = s1 + (-b[i]).sin() * b[j % 3].cos();
-                        }
-                    }
-                    if i % 2 == 0 {
-                        s0 = s0
-                            + (s0.sin()
-                                / (1.0
-                                    + w[(i + 2) % 2][(i * 2) % 2] * w[(i + 2) % 2][(i * 2) % 2]))
-                                .sigmoid();
-                        s0 = (s0 + s1.powi(2).softplus()).tanh();
-                    }
-                }
-                let mut h2 = [
-                    f0_ref(
-                        b,
-                        [
-                            [
-                                f0_ref(
-                                    [s1, b[2], w[0][0]],
-                                    [[s1, b[0]], [b[2], s0]],
-                                    [w[0][0], cg.constant(1.25)],
-                                ),
-                                cg.constant(0.25),
-                            ],
-                            [(1.0 + s1 * s1).sqrt(), cg.constant(1.25)],
-                        ],
-                        [cg.constant(0.25), cg.constant(3.0)],
                     ),
-                    -w[0][1].exp(),
-                    b[0].softplus().powi(2),
-                ];
-                for i in 0..2 {
-                    h2[i] = h2[i] + b[(i * 2) % 3];
-                    for j in 0..i + 1 {
-                        s1 = s1 / (1.0 + cm[i][2 - j] * cm[i][2 - j]);
-                        h2[i] = h2[i] - b[(i + 2) % 3];
-                    }
-                    s1 = s1
-                        + (1.0
-                            + f0_ref(
-                                b,
-                                [
-                                    [w[(i * 2) % 2][i].powi(i as i32), 3.0 - b[i]],
-                                    [cg.constant(0.75), 1.5 + w[1][(i * 2) % 2]],
-                                ],
-                                [s0.atan(), cg.constant(0.5)],
-                            ) * f0_ref(
-                                b,
-                                [
-                                    [w[(i * 2) % 2][i].powi(i as i32), 3.0 - b[i]],
-                                    [cg.constant(0.75), 1.5 + w[1][(i * 2) % 2]],
-                                ],
-                                [s0.atan(), cg.constant(0.5)],
-                            ))
-                        .ln();
+                s1.tanh().cos(),
+                w[2][0],
+            ];
+            let s3 = softplus(h2[0]);
+            for i in 0..w.len() {
+                let t4 = xs[i] + 1.5;
+                s1 += t4
+                    * f0(
+                        (i + 1) as f64,
+                        [
+                            [xs[i], i as f64, 2.0],
+                            [w[2][0], i as f64, i as f64],
+                            [w[i][i], s1, w[(i * 2) % 3][2 - i]],
+                        ],
+                    );
+                s1 -= ((i + 1) as f64).cos();
+            }
+            s0 + s1 + h2[0] + s3
+        });
+        let plain = |w: [[f64; 3]; 3]| -> f64 {
+            let s0: f64 = 0.0;
+            let mut s1 = w[1][0] * (w[1][2] / (2.0 + w[2][0].sin()));
+            for i in (1..2).rev() {
+                s1 += (0.75 * xs[i] / (1.0 + s1 * s1)).powi(2);
+            }
+            let h2 = [
+                w[2][0]
+                    * f0(
+                        w[0][1],
+                        [
+                            [s1, xs[2], xs[0]],
+                            [w[2][0], xs[2], 0.5],
+                            [1.5, 0.25, w[1][0]],
+                        ],
+                    ),
+                s1.tanh().cos(),
+                w[2][0],
+            ];
+            let s3 = softplus(h2[0]);
+            for i in 0..w.len() {
+                let t4 = xs[i] + 1.5;
+                s1 += t4
+                    * f0(
+                        (i + 1) as f64,
+                        [
+                            [xs[i], i as f64, 2.0],
+                            [w[2][0], i as f64, i as f64],
+                            [w[i][i], s1, w[(i * 2) % 3][2 - i]],
+                        ],
+                    );
+                s1 -= ((i + 1) as f64).cos();
+            }
+            s0 + s1 + h2[0] + s3
+        };
+        let reference = GraphFn::<f64, _, 9>::new(
+            [
+                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
+                "w[2][1]", "w[2][2]",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7, p8]| {
+                let w = [[p0, p1, p2], [p3, p4, p5], [p6, p7, p8]];
+                let cg = p0.graph();
+                let s0 = cg.constant(0.0);
+                let mut s1 = w[1][0] * (w[1][2] / (2.0 + w[2][0].sin()));
+                for i in (1..2).rev() {
+                    s1 = s1 + (0.75 * xs[i] / (1.0 + s1 * s1)).powi(2);
                 }
-                (s0.tanh() + s1) * h2[1].sin()
+                let h2 = [
+                    w[2][0]
+                        * f0_ref(
+                            w[0][1],
+                            [
+                                [s1, cg.constant(xs[2]), cg.constant(xs[0])],
+                                [w[2][0], cg.constant(xs[2]), cg.constant(0.5)],
+                                [cg.constant(1.5), cg.constant(0.25), w[1][0]],
+                            ],
+                        ),
+                    s1.tanh().cos(),
+                    w[2][0],
+                ];
+                let s3 = h2[0].softplus();
+                for i in 0..w.len() {
+                    let t4 = cg.constant(xs[i] + 1.5);
+                    s1 = s1
+                        + t4 * f0_ref(
+                            cg.constant((i + 1) as f64),
+                            [
+                                [cg.constant(xs[i]), cg.constant(i as f64), cg.constant(2.0)],
+                                [w[2][0], cg.constant(i as f64), cg.constant(i as f64)],
+                                [w[i][i], s1, w[(i * 2) % 3][2 - i]],
+                            ],
+                        );
+                    s1 = s1 - ((i + 1) as f64).cos();
+                }
+                s0 + s1 + h2[0] + s3
             },
         );
-        let w: [[f64; 2]; 2] = [[-0.0625, 0.625], [0.125, -0.9375]];
-        let b: [f64; 3] = [0.75, 0.625, -0.9375];
-        let at: [f64; 7] = [-0.0625, 0.625, 0.125, -0.9375, 0.75, 0.625, -0.9375];
+        let w: [[f64; 3]; 3] = [
+            [-0.5625, -0.0625, 1.0],
+            [-0.375, 0.875, -0.625],
+            [0.875, 0.4375, -0.25],
+        ];
+        let at: [f64; 9] = [
+            -0.5625, -0.0625, 1.0, -0.375, 0.875, -0.625, 0.875, 0.4375, -0.25,
+        ];
         assert_eq!(
             f.inputs(),
-            ["w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "b[0]", "b[1]", "b[2]"]
+            [
+                "w[0][0]", "w[0][1]", "w[0][2]", "w[1][0]", "w[1][1]", "w[1][2]", "w[2][0]",
+                "w[2][1]", "w[2][2]"
+            ]
         );
-        let g = f.grad(w, b);
+        let g = f.grad(w);
         check(
             &f,
             &reference,
             at,
-            plain(w, b),
+            plain(w),
             [
-                g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.1[2],
+                g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
             ],
         );
     }
 }
 
-/// `g0([f64; 2], f64)`, custom derivative; the closure has 85 operations unrolled.
+/// `f0([f64; 3])`, loops nested 2 deep, 35 operations; the closure has 70 operations unrolled.
 mod case_39 {
     use super::check;
-    use backprop::rules::sigmoid;
+    use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
-    #[backprop::differentiable(grad = g0_grad)]
-    fn g0(v: [f64; 2], k: f64) -> f64 {
-        (v[0] * k).tanh() + 0.25 * v[1]
+    #[backprop::differentiable]
+    fn f0(x: [f64; 3]) -> f64 {
+        let mut h0 = [0.0; 3];
+        for i in 1..2 {
+            h0[2] = -((i as f64 - 0.25) * ((i + 1) as f64).powi(3));
+            h0[i] += x[2 - i].exp();
+        }
+        let mut h1 = [0.0; 2];
+        let mut s2 = 1.0;
+        for i in (1..x.len() - 1).rev() {
+            for j in (1..3).rev() {
+                if i % 2 == 0 {
+                    s2 += h0[(j * 2) % 3] / (0.5 + sigmoid(x[(i + j) % 3])) * 3.0 + 3.0;
+                } else {
+                    h0[i] += s2;
+                    h0[i + 1] += softplus(s2 * x[(i + j) % 3]).cos();
+                }
+            }
+        }
+        let s3 = x[1].powi(2) / (1.0 + x[1].exp());
+        let h4: [f64; 4] = [0.0; 4];
+        for i in 1..=3 {
+            let t5 = s3;
+            h1[(i * 2) % 2] += t5 * x[(i * 2) % 3].powi(2);
+        }
+        h0[2].tanh() - h1[0] - s2 - softplus(s3) + h4[0]
     }
 
-    fn g0_grad(v: [f64; 2], k: f64, _out: f64, dout: f64) -> ([f64; 2], f64) {
-        let t = (v[0] * k).tanh();
-        let d = dout * (1.0 - t * t);
-        ([d * k, dout * 0.25], d * v[0])
-    }
-
-    fn g0_ref<'g>(v: [Var<'g, f64>; 2], k: Var<'g, f64>) -> Var<'g, f64> {
-        (v[0] * k).tanh() + 0.25 * v[1]
+    fn f0_ref<'g>(x: [Var<'g, f64>; 3]) -> Var<'g, f64> {
+        let cg = x[0].graph();
+        let mut h0 = [cg.constant(0.0); 3];
+        for i in 1..2 {
+            h0[2] = cg.constant(-((i as f64 - 0.25) * ((i + 1) as f64).powi(3)));
+            h0[i] = h0[i] + x[2 - i].exp();
+        }
+        let mut h1 = [cg.constant(0.0); 2];
+        let mut s2 = cg.constant(1.0);
+        for i in (1..x.len() - 1).rev() {
+            for j in (1..3).rev() {
+                if i % 2 == 0 {
+                    s2 = s2 + (h0[(j * 2) % 3] / (0.5 + x[(i + j) % 3].sigmoid()) * 3.0 + 3.0);
+                } else {
+                    h0[i] = h0[i] + s2;
+                    h0[i + 1] = h0[i + 1] + (s2 * x[(i + j) % 3]).softplus().cos();
+                }
+            }
+        }
+        let s3 = x[1].powi(2) / (1.0 + x[1].exp());
+        let h4 = [cg.constant(0.0); 4];
+        for i in 1..=3 {
+            let t5 = s3;
+            h1[(i * 2) % 2] = h1[(i * 2) % 2] + t5 * x[(i * 2) % 3].powi(2);
+        }
+        h0[2].tanh() - h1[0] - s2 - s3.softplus() + h4[0]
     }
 
     #[test]
     fn case() {
-        let xs: [f64; 5] = [-0.625, 1.0, 0.25, -0.125, 0.75];
+        let xs: [f64; 5] = [0.625, -0.5, 0.25, -0.375, 0.625];
         let cm: [[f64; 3]; 3] = [
-            [-0.875, 0.125, -0.25],
-            [0.25, -0.125, -0.375],
-            [-0.625, -0.75, 0.875],
+            [0.25, -0.5, 0.125],
+            [0.25, -0.375, -0.125],
+            [-0.875, 0.25, 1.0],
         ];
-        let f = grad!(|x: [f64; 3]| {
-            let mut s0 = 0.5;
-            let mut h1 = [0.0; 4];
-            for i in 0..3 {
-                if cm[i][(i + 1) % 3].powi(2) >= 0.5 {
-                    h1[(i * 2) % 4] += cm[i][(i * 2) % 3].tanh();
-                    h1[i] =
-                        h1[i].mul_add(cm[i][(i + 1) % 3] * h1[(i * 2) % 4], ((i + 1) as f64).sin());
+        let f = grad!(|x: [f64; 3], w: [[f64; 2]; 2], c: f64| {
+            let mut s0 = c.powi(2) + c.atan();
+            for i in 0..x.len() - 1 {
+                if i % 2 == 0 {
+                    s0 += x[(i + 1) % 3].powi(2);
+                } else {
+                    s0 = (s0 + x[2 - i]).tanh();
                 }
-                h1[i] /= 1.0 + x[i].exp();
-                for j in i..i + 2 {
-                    s0 -= x[(i + j) % 3] / (1.5 + (x[(i + j) % 3] + x[j % 3]).tanh());
+                s0 *= (-cm[i][i]).cos();
+            }
+            let mut s1 = 1.0;
+            let mut s2 = f0([c, x[1], xs[4].powi(3)]);
+            for i in (0..x.len()).step_by(2) {
+                let t3 = sigmoid(w[(i + 1) % 2][1]) / (1.0 + cm[0][(i + 1) % 3].exp());
+                s2 += t3 * f0(x);
+                s2 += (c / (1.0 + cm[(i + 2) % 3][i] * cm[(i + 2) % 3][i]))
+                    .mul_add(x[i] - x[(i * 2) % 3], -w[1][i % 2])
+                    + (i as f64 / (1.0 + c.exp())).atan();
+            }
+            let mut s4 = 0.5;
+            for i in (0..w.len()).rev() {
+                if i % 2 == 0 {
+                    s4 += s2 * sigmoid(w[i][i]);
+                    s1 -= f0(x).powi(i as i32);
+                } else {
+                    s1 -= w[i][i].tanh() * (c.tanh() / (0.5 + sigmoid(s1)));
                 }
             }
-            let mut s2 = 1.0;
-            let h3 = [s0, sigmoid(x[0] * xs[0])];
-            for i in 0..x.len() {
-                h1[i + 1] += g0(h3, x[2]);
-                s2 += g0(h3, x[(i * 2) % 3]).powi(i as i32)
-                    + g0([x[i], 1.25], s0).mul_add(-x[2 - i], x[(i + 1) % 3].cos());
-            }
-            let s4: f64 = 0.5;
-            let mut s5 = 0.5;
-            for i in 1..x.len() - 1 {
-                s5 += g0(h3, i as f64).cos().sin();
-            }
-            s0 + h1[3] + s2 + h3[0] - s4 + s5 + g0([x[0], x[1]], x[2])
+            (s0 + s1 + s2) * s4.tanh()
         });
-        let plain = |x: [f64; 3]| -> f64 {
-            let mut s0 = 0.5;
-            let mut h1 = [0.0; 4];
-            for i in 0..3 {
-                if cm[i][(i + 1) % 3].powi(2) >= 0.5 {
-                    h1[(i * 2) % 4] += cm[i][(i * 2) % 3].tanh();
-                    h1[i] =
-                        h1[i].mul_add(cm[i][(i + 1) % 3] * h1[(i * 2) % 4], ((i + 1) as f64).sin());
+        let plain = |x: [f64; 3], w: [[f64; 2]; 2], c: f64| -> f64 {
+            let mut s0 = c.powi(2) + c.atan();
+            for i in 0..x.len() - 1 {
+                if i % 2 == 0 {
+                    s0 += x[(i + 1) % 3].powi(2);
+                } else {
+                    s0 = (s0 + x[2 - i]).tanh();
                 }
-                h1[i] /= 1.0 + x[i].exp();
-                for j in i..i + 2 {
-                    s0 -= x[(i + j) % 3] / (1.5 + (x[(i + j) % 3] + x[j % 3]).tanh());
+                s0 *= (-cm[i][i]).cos();
+            }
+            let mut s1 = 1.0;
+            let mut s2 = f0([c, x[1], xs[4].powi(3)]);
+            for i in (0..x.len()).step_by(2) {
+                let t3 = sigmoid(w[(i + 1) % 2][1]) / (1.0 + cm[0][(i + 1) % 3].exp());
+                s2 += t3 * f0(x);
+                s2 += (c / (1.0 + cm[(i + 2) % 3][i] * cm[(i + 2) % 3][i]))
+                    .mul_add(x[i] - x[(i * 2) % 3], -w[1][i % 2])
+                    + (i as f64 / (1.0 + c.exp())).atan();
+            }
+            let mut s4 = 0.5;
+            for i in (0..w.len()).rev() {
+                if i % 2 == 0 {
+                    s4 += s2 * sigmoid(w[i][i]);
+                    s1 -= f0(x).powi(i as i32);
+                } else {
+                    s1 -= w[i][i].tanh() * (c.tanh() / (0.5 + sigmoid(s1)));
                 }
             }
-            let mut s2 = 1.0;
-            let h3 = [s0, sigmoid(x[0] * xs[0])];
-            for i in 0..x.len() {
-                h1[i + 1] += g0(h3, x[2]);
-                s2 += g0(h3, x[(i * 2) % 3]).powi(i as i32)
-                    + g0([x[i], 1.25], s0).mul_add(-x[2 - i], x[(i + 1) % 3].cos());
-            }
-            let s4: f64 = 0.5;
-            let mut s5 = 0.5;
-            for i in 1..x.len() - 1 {
-                s5 += g0(h3, i as f64).cos().sin();
-            }
-            s0 + h1[3] + s2 + h3[0] - s4 + s5 + g0([x[0], x[1]], x[2])
+            (s0 + s1 + s2) * s4.tanh()
         };
-        let reference = GraphFn::<f64, _, 3>::new(["x[0]", "x[1]", "x[2]"], |[p0, p1, p2]| {
-            let x = [p0, p1, p2];
-            let cg = p0.graph();
-            let mut s0 = cg.constant(0.5);
-            let mut h1 = [cg.constant(0.0); 4];
-            for i in 0..3 {
-                if cm[i][(i + 1) % 3].powi(2) >= 0.5 {
-                    h1[(i * 2) % 4] = h1[(i * 2) % 4] + cm[i][(i * 2) % 3].tanh();
-                    h1[i] = h1[i].mul_add(
-                        cm[i][(i + 1) % 3] * h1[(i * 2) % 4],
-                        cg.constant(((i + 1) as f64).sin()),
-                    );
+        let reference = GraphFn::<f64, _, 8>::new(
+            [
+                "x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c",
+            ],
+            |[p0, p1, p2, p3, p4, p5, p6, p7]| {
+                let x = [p0, p1, p2];
+                let w = [[p3, p4], [p5, p6]];
+                let c = p7;
+                let cg = p0.graph();
+                let mut s0 = c.powi(2) + c.atan();
+                for i in 0..x.len() - 1 {
+                    if i % 2 == 0 {
+                        s0 = s0 + x[(i + 1) % 3].powi(2);
+                    } else {
+                        s0 = (s0 + x[2 - i]).tanh();
+                    }
+                    s0 = s0 * (-cm[i][i]).cos();
                 }
-                h1[i] = h1[i] / (1.0 + x[i].exp());
-                for j in i..i + 2 {
-                    s0 = s0 - x[(i + j) % 3] / (1.5 + (x[(i + j) % 3] + x[j % 3]).tanh());
+                let mut s1 = cg.constant(1.0);
+                let mut s2 = f0_ref([c, x[1], cg.constant(xs[4].powi(3))]);
+                for i in (0..x.len()).step_by(2) {
+                    let t3 = w[(i + 1) % 2][1].sigmoid() / (1.0 + cm[0][(i + 1) % 3].exp());
+                    s2 = s2 + t3 * f0_ref(x);
+                    s2 = s2
+                        + ((c / (1.0 + cm[(i + 2) % 3][i] * cm[(i + 2) % 3][i]))
+                            .mul_add(x[i] - x[(i * 2) % 3], -w[1][i % 2])
+                            + (i as f64 / (1.0 + c.exp())).atan());
                 }
-            }
-            let mut s2 = cg.constant(1.0);
-            let h3 = [s0, (x[0] * xs[0]).sigmoid()];
-            for i in 0..x.len() {
-                h1[i + 1] = h1[i + 1] + g0_ref(h3, x[2]);
-                s2 = s2
-                    + (g0_ref(h3, x[(i * 2) % 3]).powi(i as i32)
-                        + g0_ref([x[i], cg.constant(1.25)], s0)
-                            .mul_add(-x[2 - i], x[(i + 1) % 3].cos()));
-            }
-            let s4 = cg.constant(0.5);
-            let mut s5 = cg.constant(0.5);
-            for i in 1..x.len() - 1 {
-                s5 = s5 + g0_ref(h3, cg.constant(i as f64)).cos().sin();
-            }
-            s0 + h1[3] + s2 + h3[0] - s4 + s5 + g0_ref([x[0], x[1]], x[2])
-        });
-        let x: [f64; 3] = [-0.75, 1.125, 1.0];
-        let at: [f64; 3] = [-0.75, 1.125, 1.0];
-        assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
-        let g = f.grad(x);
-        check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+                let mut s4 = cg.constant(0.5);
+                for i in (0..w.len()).rev() {
+                    if i % 2 == 0 {
+                        s4 = s4 + s2 * w[i][i].sigmoid();
+                        s1 = s1 - f0_ref(x).powi(i as i32);
+                    } else {
+                        s1 = s1 - w[i][i].tanh() * (c.tanh() / (0.5 + s1.sigmoid()));
+                    }
+                }
+                (s0 + s1 + s2) * s4.tanh()
+            },
+        );
+        let x: [f64; 3] = [-0.375, -0.875, 0.5625];
+        let w: [[f64; 2]; 2] = [[-0.9375, -1.125], [0.375, -0.8125]];
+        let c: f64 = 1.25;
+        let at: [f64; 8] = [
+            -0.375, -0.875, 0.5625, -0.9375, -1.125, 0.375, -0.8125, 1.25,
+        ];
+        assert_eq!(
+            f.inputs(),
+            ["x[0]", "x[1]", "x[2]", "w[0][0]", "w[0][1]", "w[1][0]", "w[1][1]", "c"]
+        );
+        let g = f.grad(x, w, c);
+        check(
+            &f,
+            &reference,
+            at,
+            plain(x, w, c),
+            [
+                g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.2,
+            ],
+        );
     }
 }

@@ -23,13 +23,13 @@ use crate::screen;
 use custom::Formula;
 
 /// The most operations of a closure's own unrolled body, a call counting as one.
-const MAX_OPS: usize = 90;
+const MAX_OPS: usize = 70;
 /// The most operations of a function's unrolled body.
-const MAX_FUNCTION_OPS: usize = 60;
+const MAX_FUNCTION_OPS: usize = 50;
 /// The fewest, so that every function does something.
 const MIN_FUNCTION_OPS: usize = 4;
 /// The most operations of a case: its closure and every function, each generated once.
-const MAX_CASE_OPS: usize = 200;
+const MAX_CASE_OPS: usize = 150;
 
 pub enum Body {
     /// A body in the language of `grad!`, differentiated by the macro.
