@@ -1,12 +1,14 @@
 //! Writes the corpus test file: `cargo run -p corpus-gen -- --seed N --count C`, to
 //! standard output; with `--loops`, the loop corpus instead (`loops`), and with
 //! `--loops --branches` loop programs that also branch on values at run time (the
-//! checked-in loop corpus).
+//! checked-in loop corpus); with `--calls` (and the same `--branches`), loop programs that
+//! call `#[backprop::differentiable]` functions of their own (`calls`, the call corpus).
 //!
 //! Cases are random expressions over every operation of the table, in both input forms,
 //! built at an evaluation point where they are safe (see `gen` and `screen`). The file is
 //! formatted with `rustfmt`, so it is checked in as written.
 
+mod calls;
 mod case;
 mod domain;
 mod emit;
@@ -26,13 +28,15 @@ use case::{Case, Form};
 use expr::{Const, Elem, Node, Style};
 
 const USAGE: &str = "usage: corpus-gen --seed N --count C > tests/corpus.rs\n       \
-                     corpus-gen --loops [--branches] --seed N --count C > tests/loop_corpus.rs";
+                     corpus-gen --loops [--branches] --seed N --count C > tests/loop_corpus.rs\n       \
+                     corpus-gen --calls [--branches] --seed N --count C > tests/call_corpus.rs";
 
 struct Args {
     seed: u64,
     count: usize,
     loops: bool,
     branches: bool,
+    calls: bool,
 }
 
 fn main() {
@@ -41,6 +45,7 @@ fn main() {
         count,
         loops,
         branches,
+        calls,
     } = match parse_args() {
         Ok(args) => args,
         Err(message) => {
@@ -48,8 +53,13 @@ fn main() {
             std::process::exit(2);
         }
     };
-    if loops {
-        match loops::corpus(seed, count, branches) {
+    if loops || calls {
+        let text = if calls {
+            calls::corpus(seed, count, branches)
+        } else {
+            loops::corpus(seed, count, branches)
+        };
+        match text {
             Ok(text) => std::io::stdout()
                 .write_all(text.as_bytes())
                 .expect("write to standard output"),
@@ -105,7 +115,7 @@ fn corpus(seed: u64, count: usize) -> Result<String, String> {
 fn parse_args() -> Result<Args, String> {
     let mut seed = None;
     let mut count = None;
-    let (mut loops, mut branches) = (false, false);
+    let (mut loops, mut branches, mut calls) = (false, false, false);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         match flag.as_str() {
@@ -117,6 +127,10 @@ fn parse_args() -> Result<Args, String> {
                 branches = true;
                 continue;
             }
+            "--calls" => {
+                calls = true;
+                continue;
+            }
             _ => {}
         }
         let value = args.next().ok_or(format!("`{flag}` needs a value"))?;
@@ -126,14 +140,15 @@ fn parse_args() -> Result<Args, String> {
             _ => return Err(format!("unknown argument `{flag}`")),
         }
     }
-    if branches && !loops {
-        return Err("`--branches` is for `--loops`".to_owned());
+    if branches && !loops && !calls {
+        return Err("`--branches` is for `--loops` and `--calls`".to_owned());
     }
     Ok(Args {
         seed: seed.ok_or("missing --seed")?,
         count: count.ok_or("missing --count")?,
         loops,
         branches,
+        calls,
     })
 }
 

@@ -5,9 +5,13 @@
 use backprop_core::rules;
 
 use super::prog::{
-    AssignOp, Bin, Cond, Exponent, Fun, IExpr, Init, Place, Program, RangeForm, Stmt, E,
+    Arg, AssignOp, Bin, Cond, Exponent, Fun, IExpr, Init, Place, Program, RangeForm, Stmt, E,
 };
 use super::Case;
+
+/// The value of the case's function of index `k` at the flat arguments, for a call
+/// (`E::Apply`), if it is finite and moderate.
+pub type Callees<'a> = &'a dyn Fn(usize, &[f64]) -> Option<f64>;
 
 /// The largest intermediate a case may have.
 const MODERATE: f64 = 1e3;
@@ -19,7 +23,10 @@ pub struct Run {
 }
 
 struct Machine<'a> {
-    case: &'a Case,
+    program: &'a Program,
+    xs: &'a [f64; 5],
+    cm: &'a [[f64; 3]; 3],
+    callees: Callees<'a>,
     inputs: &'a [f64],
     /// Where each parameter's scalars start in `inputs`.
     offsets: Vec<usize>,
@@ -29,7 +36,17 @@ struct Machine<'a> {
 }
 
 pub fn run(case: &Case, inputs: &[f64]) -> Option<Run> {
-    let program = &case.program;
+    run_program(&case.program, &case.xs, &case.cm, &|_, _| None, inputs)
+}
+
+/// `run` for any program, with its captured constants and the functions it calls.
+pub fn run_program(
+    program: &Program,
+    xs: &[f64; 5],
+    cm: &[[f64; 3]; 3],
+    callees: Callees<'_>,
+    inputs: &[f64],
+) -> Option<Run> {
     let mut offsets = Vec::new();
     let mut at = 0;
     for p in &program.params {
@@ -37,7 +54,10 @@ pub fn run(case: &Case, inputs: &[f64]) -> Option<Run> {
         at += p.shape.size();
     }
     let mut m = Machine {
-        case,
+        program,
+        xs,
+        cm,
+        callees,
         inputs,
         offsets,
         locals: vec![Vec::new(); program.locals.len()],
@@ -85,7 +105,7 @@ pub fn int(e: &IExpr, loops: &[usize], program: &Program) -> Option<usize> {
 
 impl Machine<'_> {
     fn int(&self, e: &IExpr) -> Option<usize> {
-        int(e, &self.loops, &self.case.program)
+        int(e, &self.loops, self.program)
     }
 
     fn block(&mut self, stmts: &[Stmt]) -> Option<()> {
@@ -127,7 +147,7 @@ impl Machine<'_> {
                 self.locals[*local][slot] = new;
             }
             Stmt::For { depth, range, body } => {
-                for value in iterations(range, &self.loops, &self.case.program)? {
+                for value in iterations(range, &self.loops, self.program)? {
                     self.loops[*depth] = value;
                     self.block(body)?;
                 }
@@ -158,7 +178,7 @@ impl Machine<'_> {
 
     fn read(&self, place: Place, index: &[IExpr]) -> Option<f64> {
         let idx: Vec<usize> = index.iter().map(|i| self.int(i)).collect::<Option<_>>()?;
-        let program = &self.case.program;
+        let program = self.program;
         match place {
             Place::Param(p) => {
                 let dims = program.params[p].shape.dims();
@@ -174,9 +194,29 @@ impl Machine<'_> {
             Place::Local(l) => self.locals[l]
                 .get(idx.first().copied().unwrap_or(0))
                 .copied(),
-            Place::Const(0) => self.case.xs.get(idx[0]).copied(),
-            Place::Const(_) => self.case.cm.get(idx[0])?.get(idx[1]).copied(),
+            Place::Const(0) => self.xs.get(idx[0]).copied(),
+            Place::Const(_) => self.cm.get(idx[0])?.get(idx[1]).copied(),
         }
+    }
+
+    /// An argument's scalars, row-major.
+    fn arg(&mut self, a: &Arg, out: &mut Vec<f64>) -> Option<()> {
+        match a {
+            Arg::Scalar(e) => out.push(self.value(e)?),
+            Arg::Whole(Place::Param(p)) => {
+                let at = self.offsets[*p];
+                let size = self.program.params[*p].shape.size();
+                out.extend_from_slice(&self.inputs[at..at + size]);
+            }
+            Arg::Whole(Place::Local(l)) => out.extend_from_slice(&self.locals[*l]),
+            Arg::Whole(Place::Const(_)) => return None,
+            Arg::List(items) => {
+                for item in items {
+                    self.arg(item, out)?;
+                }
+            }
+        }
+        Some(())
     }
 
     fn value(&mut self, e: &E) -> Option<f64> {
@@ -220,6 +260,13 @@ impl Machine<'_> {
             E::MulAdd(a, b, c) => {
                 let (a, b, c) = (self.value(a)?, self.value(b)?, self.value(c)?);
                 a.mul_add(b, c)
+            }
+            E::Apply(k, args) => {
+                let mut flat = Vec::new();
+                for a in args {
+                    self.arg(a, &mut flat)?;
+                }
+                (self.callees)(*k, &flat)?
             }
         };
         self.check(v)

@@ -5,7 +5,7 @@
 //! functions, divisions by something bounded away from zero) and then by the screen.
 
 use super::prog::{
-    AssignOp, Bin, Cmp, Cond, Exponent, Fun, IExpr, Init, Local, Param, Place, Program, Range,
+    Arg, AssignOp, Bin, Cmp, Cond, Exponent, Fun, IExpr, Init, Local, Param, Place, Program, Range,
     RangeForm, Shape, Stmt, CONSTS, E,
 };
 use crate::rng::Rng;
@@ -20,7 +20,15 @@ pub struct Gen<'r> {
     /// literal is `{float}` until it meets an `f64`); only those are read.
     typed: Vec<bool>,
     branches: bool,
+    /// The functions a body may call (the call corpus): names and parameter shapes.
+    callees: Vec<(String, Vec<Shape>)>,
+    /// Whether the body may read the captured constants `xs` and `cm` (not a function's).
+    consts: bool,
+    function_form: bool,
 }
+
+/// How often an operation is a call, where there are functions to call.
+const CALL_WEIGHT: u32 = 3;
 
 /// The loop variables in scope, each with the least and greatest value it takes, and the
 /// locals visible. Only locals of the top level are assigned: they are all read by the
@@ -56,6 +64,83 @@ impl Gen<'_> {
             locals: Vec::new(),
             typed: Vec::new(),
             branches,
+            callees: Vec::new(),
+            consts: true,
+            function_form: false,
+        }
+    }
+
+    /// For the call corpus: the body may call these functions (names and parameter
+    /// shapes), has these parameters, reads captured constants only with `consts`, and
+    /// writes `sigmoid(x)` in function form.
+    pub fn calling(
+        mut self,
+        callees: Vec<(String, Vec<Shape>)>,
+        params: Vec<Param>,
+        consts: bool,
+    ) -> Self {
+        self.callees = callees;
+        self.params = params;
+        self.consts = consts;
+        self.function_form = true;
+        self
+    }
+
+    /// A call of one of the callees, with arguments of every kind the macro takes.
+    fn apply(&mut self, scope: &Scope, depth: usize) -> E {
+        let k = self.rng.below(self.callees.len());
+        let shapes = self.callees[k].1.clone();
+        let args = shapes
+            .into_iter()
+            .map(|shape| self.arg(shape, scope, depth))
+            .collect();
+        E::Apply(k, args)
+    }
+
+    fn arg(&mut self, shape: Shape, scope: &Scope, depth: usize) -> Arg {
+        match shape {
+            Shape::Scalar => match self.rng.weighted(&[6, 2, 1]) {
+                0 => Arg::Scalar(self.expr(scope, depth)),
+                2 if !scope.loops.is_empty() => {
+                    let d = self.rng.below(scope.loops.len());
+                    Arg::Scalar(E::LoopVal(var(d)))
+                }
+                _ => Arg::Scalar(self.literal()),
+            },
+            Shape::Vector(n) | Shape::Matrix(n, _) => {
+                let mut whole: Vec<Place> = (0..self.params.len())
+                    .filter(|&p| self.params[p].shape == shape)
+                    .map(Place::Param)
+                    .collect();
+                if let Shape::Vector(n) = shape {
+                    whole.extend(
+                        scope
+                            .visible
+                            .iter()
+                            .filter(|&&l| self.locals[l].len == Some(n))
+                            .map(|&l| Place::Local(l)),
+                    );
+                }
+                if !whole.is_empty() && self.rng.chance(0.6) {
+                    return Arg::Whole(*self.rng.pick(&whole));
+                }
+                let inner = match shape {
+                    Shape::Matrix(_, c) => Shape::Vector(c),
+                    _ => Shape::Scalar,
+                };
+                let items = (0..n)
+                    .map(|_| match inner {
+                        Shape::Scalar => self.arg(Shape::Scalar, scope, depth.min(1)),
+                        _ => {
+                            let row = (0..inner.size())
+                                .map(|_| self.arg(Shape::Scalar, scope, depth.min(1)))
+                                .collect();
+                            Arg::List(row)
+                        }
+                    })
+                    .collect();
+                Arg::List(items)
+            }
         }
     }
 
@@ -142,7 +227,7 @@ impl Gen<'_> {
         let weights = [
             6,
             if readable.is_empty() { 0 } else { 3 },
-            2,
+            if self.consts { 2 } else { 0 },
             u32::from(!scope.loops.is_empty()),
         ];
         match self.rng.weighted(&weights) {
@@ -201,7 +286,12 @@ impl Gen<'_> {
         let small_loop: Vec<usize> = (0..scope.loops.len())
             .filter(|&k| scope.loops[k].1 <= 3)
             .collect();
-        let weights = [8, 2, 2, 1, 7, 1, 1, 2, 1];
+        let calls = if self.callees.is_empty() {
+            0
+        } else {
+            CALL_WEIGHT
+        };
+        let weights = [8, 2, 2, 1, 7, 1, 1, 2, 1, calls];
         match self.rng.weighted(&weights) {
             0 => {
                 let op = *self
@@ -263,11 +353,12 @@ impl Gen<'_> {
                 let n = *self.rng.pick(&[2, 2, 3]);
                 E::Powi(Box::new(self.expr(scope, d)), Exponent::Lit(n))
             }
-            _ => E::MulAdd(
+            8 => E::MulAdd(
                 Box::new(self.expr(scope, d)),
                 Box::new(self.expr(scope, d)),
                 Box::new(self.expr(scope, d)),
             ),
+            _ => self.apply(scope, d),
         }
     }
 
@@ -479,6 +570,17 @@ impl Gen<'_> {
             }
             _ => self.expr(scope, 3),
         };
+        // `h[i] = h[i];` is a self-assignment, which clippy denies: halve it instead.
+        let value = match &value {
+            E::Read(Place::Local(l), idx)
+                if op == AssignOp::Set
+                    && *l == local
+                    && format!("{idx:?}") == format!("{:?}", index.iter().collect::<Vec<_>>()) =>
+            {
+                bin(Bin::Mul, value, E::Lit("0.5"))
+            }
+            _ => value,
+        };
         if !matches!(value, E::Lit(_)) {
             self.typed[local] = true;
         }
@@ -492,7 +594,9 @@ impl Gen<'_> {
 
     /// A whole program, or `None` where an attempt went nowhere.
     pub fn program(mut self) -> Option<Program> {
-        self.params = self.parameters();
+        if self.params.is_empty() {
+            self.params = self.parameters();
+        }
         let mut scope = Scope::default();
         let mut body = Vec::new();
         let mut top = Vec::new();
@@ -529,6 +633,8 @@ impl Gen<'_> {
             locals: self.locals,
             body,
             result: result?,
+            callees: self.callees.into_iter().map(|(name, _)| name).collect(),
+            function_form: self.function_form,
         };
         let mut assigned = vec![false; program.locals.len()];
         program.walk_stmts(&mut |s| {
@@ -540,12 +646,12 @@ impl Gen<'_> {
             local.mutable = assigned[l];
         }
         annotate_untyped(&mut program);
-        let used = (0..program.params.len())
-            .all(|p| program.any_expr(|e| matches!(e, E::Read(Place::Param(q), _) if *q == p)));
+        let used = (0..program.params.len()).all(|p| program.uses(Place::Param(p)));
         used.then_some(program)
     }
 
-    fn parameters(&mut self) -> Vec<Param> {
+    /// The parameters of a program: an array first, then perhaps more.
+    pub fn parameters(&mut self) -> Vec<Param> {
         let mut params = Vec::new();
         let first = if self.rng.chance(0.5) {
             Shape::Vector(2 + self.rng.below(4))

@@ -9,10 +9,10 @@
 //! checked-in file is written with it.
 
 mod emit;
-mod eval;
-mod gen;
-mod print;
-mod prog;
+pub mod eval;
+pub mod gen;
+pub mod print;
+pub mod prog;
 
 use crate::rng::Rng;
 use crate::screen;
@@ -22,7 +22,7 @@ use prog::{AssignOp, Cond, Exponent, Fun, IExpr, Init, Place, Program, RangeForm
 /// The most operations an unrolled body may have, to keep the test file's build short.
 const MAX_OPS: usize = 120;
 /// The fewest, so that every case does something.
-const MIN_OPS: usize = 12;
+pub const MIN_OPS: usize = 12;
 
 pub struct Case {
     pub program: Program,
@@ -35,7 +35,7 @@ pub struct Case {
     pub ops: usize,
 }
 
-fn grid(rng: &mut Rng, steps: usize, scale: f64) -> f64 {
+pub fn grid(rng: &mut Rng, steps: usize, scale: f64) -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let k = rng.below(2 * steps + 1) as f64 - steps as f64;
     k * scale

@@ -4,8 +4,8 @@
 //! `Var` as `cg.constant(..)`.
 
 use super::prog::{
-    AssignOp, Cond, Exponent, IExpr, Init, Place, Program, Range, RangeForm, Shape, Stmt, CONSTS,
-    E, LOOP_VARS,
+    Arg, AssignOp, Cmp, Cond, Exponent, Fun, IExpr, Init, Place, Program, Range, RangeForm, Shape,
+    Stmt, CONSTS, E, LOOP_VARS,
 };
 
 const SUM: u8 = 1;
@@ -119,7 +119,22 @@ fn expr(e: &E, p: &Program, graph: bool) -> (String, u8, bool) {
         }
         E::Call(f, a) => {
             let (a, pa, va) = expr(a, p, graph);
+            if p.function_form && !(graph && va) && matches!(f, Fun::Sigmoid | Fun::Softplus) {
+                // Not methods of `f64`: `backprop::rules`' functions, imported (methods of
+                // a graph handle).
+                return (format!("{}({a})", f.name()), POSTFIX, va);
+            }
             (format!("{}.{}()", receiver(a, pa), f.name()), POSTFIX, va)
+        }
+        E::Apply(k, args) => {
+            let args: Vec<String> = args.iter().map(|a| arg(a, p, graph)).collect();
+            let name = &p.callees[*k];
+            let name = if graph {
+                format!("{name}_ref")
+            } else {
+                name.clone()
+            };
+            (format!("{name}({})", args.join(", ")), POSTFIX, true)
         }
         E::Powi(a, n) => {
             let (a, pa, va) = expr(a, p, graph);
@@ -148,6 +163,19 @@ fn expr(e: &E, p: &Program, graph: bool) -> (String, u8, bool) {
     }
 }
 
+/// An argument of a call; over `Var` handles, each scalar a `Var`.
+fn arg(a: &Arg, p: &Program, graph: bool) -> String {
+    match a {
+        Arg::Scalar(e) if graph => as_var(e, p),
+        Arg::Scalar(e) => expr(e, p, false).0,
+        Arg::Whole(at) => place(*at, p).to_owned(),
+        Arg::List(items) => {
+            let items: Vec<String> = items.iter().map(|a| arg(a, p, graph)).collect();
+            format!("[{}]", items.join(", "))
+        }
+    }
+}
+
 /// An expression over `Var` handles that must be a `Var`.
 fn as_var(e: &E, p: &Program) -> String {
     let (text, _, is_var) = expr(e, p, true);
@@ -168,8 +196,11 @@ fn cond(c: &Cond, p: &Program, graph: bool) -> String {
                 let (text, prec, is_var) = expr(e, p, graph);
                 if graph && is_var {
                     format!("{}.value()", receiver(text, prec))
-                } else if prec == CAST {
-                    // `i as f64 < 0.5` reads `<` as the start of generic arguments.
+                } else if prec == CAST
+                    || (text.ends_with(" as f64") && matches!(cmp, Cmp::Lt | Cmp::Le))
+                {
+                    // `i as f64 < 0.5` (or `s + i as f64 < 0.5`) reads `<` as the start of
+                    // generic arguments.
                     format!("({text})")
                 } else {
                     text
@@ -349,5 +380,38 @@ pub fn reference(p: &Program) -> String {
         p.arity(),
         names.join(", "),
         pattern.join(", ")
+    )
+}
+
+/// A function's parameter over graph handles: `[Var<'g, f64>; 3]`.
+pub fn var_type(shape: Shape) -> String {
+    match shape {
+        Shape::Scalar => "Var<'g, f64>".to_owned(),
+        Shape::Vector(n) => format!("[Var<'g, f64>; {n}]"),
+        Shape::Matrix(r, c) => format!("[[Var<'g, f64>; {c}]; {r}]"),
+    }
+}
+
+/// The program as a function over graph handles, `{name}_ref`, which a reference that
+/// calls `name` calls.
+pub fn function_reference(p: &Program, name: &str) -> String {
+    let params: Vec<String> = p
+        .params
+        .iter()
+        .map(|q| format!("{}: {}", q.name, var_type(q.shape)))
+        .collect();
+    let mut rest = String::new();
+    block(&p.body, p, true, &mut rest);
+    rest.push_str(&as_var(&p.result, p));
+    let mut code = String::new();
+    if rest.contains("cg.") {
+        let first = &p.params[0];
+        let zeros = "[0]".repeat(first.shape.dims().len());
+        code.push_str(&format!("let cg = {}{zeros}.graph();\n", first.name));
+    }
+    code.push_str(&rest);
+    format!(
+        "fn {name}_ref<'g>({}) -> Var<'g, f64> {{ {code} }}",
+        params.join(", ")
     )
 }

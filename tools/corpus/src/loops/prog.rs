@@ -201,6 +201,39 @@ pub enum E {
     Call(Fun, Box<E>),
     Powi(Box<E>, Exponent),
     MulAdd(Box<E>, Box<E>, Box<E>),
+    /// A call of the case's function of that index (`Program::callees`), only in the call
+    /// corpus.
+    Apply(usize, Vec<Arg>),
+}
+
+/// An argument of a call.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    /// A scalar expression (a parameter's element, a literal, `i as f64`, anything).
+    Scalar(E),
+    /// An array parameter or local array, whole.
+    Whole(Place),
+    /// An array literal: `[a, b]`, or of rows, `[[a, b], [c, d]]`.
+    List(Vec<Arg>),
+}
+
+impl Arg {
+    pub fn walk(&self, f: &mut dyn FnMut(&E)) {
+        match self {
+            Arg::Scalar(e) => e.walk(f),
+            Arg::Whole(_) => {}
+            Arg::List(items) => items.iter().for_each(|a| a.walk(f)),
+        }
+    }
+
+    /// Whether it is or holds the whole array `place`.
+    pub fn passes(&self, place: Place) -> bool {
+        match self {
+            Arg::Scalar(_) => false,
+            Arg::Whole(p) => *p == place,
+            Arg::List(items) => items.iter().any(|a| a.passes(place)),
+        }
+    }
 }
 
 impl E {
@@ -218,6 +251,7 @@ impl E {
                 b.walk(f);
                 c.walk(f);
             }
+            E::Apply(_, args) => args.iter().for_each(|a| a.walk(f)),
         }
     }
 
@@ -353,6 +387,11 @@ pub struct Program {
     pub locals: Vec<Local>,
     pub body: Vec<Stmt>,
     pub result: E,
+    /// The names of the functions `E::Apply` calls, by index (the call corpus).
+    pub callees: Vec<String>,
+    /// `sigmoid(x)` rather than `x.sigmoid()` (the call corpus, whose function bodies must
+    /// compile as plain Rust without a trait in scope).
+    pub function_form: bool,
 }
 
 impl Program {
@@ -376,6 +415,15 @@ impl Program {
         let mut found = false;
         self.walk_exprs(&mut |e| found |= pred(e));
         found
+    }
+
+    /// Whether the program reads or passes whole the place.
+    pub fn uses(&self, place: Place) -> bool {
+        self.any_expr(|e| match e {
+            E::Read(p, _) => *p == place,
+            E::Apply(_, args) => args.iter().any(|a| a.passes(place)),
+            _ => false,
+        })
     }
 
     pub fn any_stmt(&self, pred: impl Fn(&Stmt) -> bool) -> bool {
