@@ -374,3 +374,40 @@ fn parameters_may_have_any_name() {
     assert_eq!(g.grad(x[0], x[1], x[2], x[3], x[4]), expected);
     gradcheck(&g, x).assert_passed();
 }
+
+#[differentiable]
+fn det(m: [[f64; 2]; 2]) -> f64 {
+    m[0][0] * m[1][1] - m[0][1] * m[1][0]
+}
+
+#[test]
+fn rows_of_a_literal_may_be_whole_arrays() {
+    let f = grad!(|x: [f64; 2], b: [f64; 2]| det([x, b]) + x[1]);
+    let (x, b) = ([1.5, -2.0], [0.5, 3.0]);
+    assert_eq!(f.value(x, b), det([x, b]) + x[1]);
+    // d det / dx = [b1, -b0], d det / db = [-x1, x0].
+    assert_eq!(f.grad(x, b), ([b[1], -b[0] + 1.0], [-x[1], x[0]]));
+    let g = grad!(|x: [f64; 2], b: [f64; 2]| {
+        let m = [x, b];
+        m[0][0] * m[1][1]
+    });
+    assert_eq!(g.grad(x, b), ([b[1], 0.0], [0.0, x[0]]));
+    let h = grad!(|x: [f64; 2], b: [f64; 2]| det([b, [x[0], 0.5]]));
+    assert_eq!(h.grad(x, b), ([-b[1], 0.0], [0.5, -x[0]]));
+}
+
+/// A custom derivative whose function is only ever called on constants.
+#[differentiable(grad = only_constants_grad)]
+fn only_constants(x: f64) -> f64 {
+    x * x
+}
+
+fn only_constants_grad(x: f64, _out: f64, dout: f64) -> [f64; 1] {
+    [2.0 * x * dout]
+}
+
+#[test]
+fn a_custom_derivative_used_on_constants_only_is_no_dead_code() {
+    let f = grad!(|x: f64| x * only_constants(3.0));
+    assert_eq!(f.grad(2.0), [9.0]);
+}

@@ -49,12 +49,22 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
-        Err(_) => {
-            errors.push(syn::Error::new_spanned(
-                first_token(&item),
-                "#[backprop::differentiable] goes on a free function, such as \
-                 `fn sq(x: f64) -> f64 { x * x }`",
-            ));
+        Err(e) => {
+            // A function that does not parse gets the parser's error; anything else, the
+            // attribute's.
+            let is_function = item
+                .clone()
+                .into_iter()
+                .any(|t| matches!(&t, proc_macro2::TokenTree::Ident(i) if i == "fn"));
+            errors.push(if is_function {
+                e
+            } else {
+                syn::Error::new_spanned(
+                    first_token(&item),
+                    "#[backprop::differentiable] goes on a free function, such as \
+                     `fn sq(x: f64) -> f64 { x * x }`",
+                )
+            });
             return quote!(#item)
                 .into_iter()
                 .chain(errors.into_items())
@@ -585,6 +595,8 @@ fn custom_companion(
             // The derivative's type, checked on the user's path: the parameters, the
             // output and `dout`, to the gradient shaped as `grad!` shapes it.
             const #derivative: fn(#(#types,)* #elem, #elem) -> #grad_type = #grad;
+            // Used even where no call of the function is differentiated.
+            const _: fn(#(#types,)* #elem, #elem) -> #grad_type = #derivative;
 
             // The arguments and the output, without tangents: a custom derivative gives
             // first derivatives only, so nothing pulls back a tangent through it.

@@ -87,6 +87,7 @@ const VALID: &[&str] = &[
     "|r: [f64; 3]| { let mut l = 0.0; for i in 0..=2 { if r[i].abs() <= 1.0 { l += 0.5 * r[i] * r[i]; } else { l += r[i].abs() - 0.5; } } l }",
     "|p: [f64; 2], x| sq_dist(p, [x, 1.0]) + geometry::norm(p) * layer(x, k)",
     "|x| if x > 0.0 { f(x) } else { g(x, x) }",
+    "|x: [f64; 2], b: [f64; 2]| { let m = [x, b]; m0([b, [x[0], 0.5]]) + m[0][0] * m[1][1] }",
 ];
 
 /// Valid `#[differentiable]` functions, the seeds of the attribute's mutations.

@@ -262,8 +262,13 @@ impl<'a> Lowerer<'a, '_> {
                 Ok(Some(shape))
             }
             Expr::Paren(p) => self.array_literal(&p.expr, leaves),
+            // A whole array: its elements, which a `let` copying it binds directly and a
+            // row of a literal (`[x, b]`) pushes.
             Expr::Path(_) => match array_copy(init, self) {
-                Some(Binding::Array { shape, .. }) => Ok(Some(shape)),
+                Some(Binding::Array { shape, elems, .. }) => {
+                    leaves.push(Task::PushAll(elems));
+                    Ok(Some(shape))
+                }
                 _ => {
                     leaves.push(Task::Visit(init));
                     Ok(None)
