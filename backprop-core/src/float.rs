@@ -7,7 +7,20 @@ use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 mod sealed {
     use crate::{Dual, Float};
 
+    /// A function computed in `f64` (erf, the normal distribution), with its derivative
+    /// in `Float` arithmetic, so that dual numbers carry tangents through it.
+    pub trait Smooth {
+        /// The value, in `f64`.
+        fn value(x: f64) -> f64;
+        /// The derivative, at any scalar.
+        fn slope<T: Float>(x: T) -> T;
+    }
+
     pub trait Sealed {
+        /// `F`'s value: in `f64` for a number (rounded once for `f32`), with tangents by
+        /// `F`'s slope for a dual.
+        fn smooth<F: Smooth>(self) -> Self;
+
         /// `self · tangent`, except that every component of the product that multiplies an
         /// exactly zero component of `tangent` is 0, even where `self` is infinite or NaN:
         /// the chain rule's product of a local derivative with an incoming tangent, which
@@ -15,6 +28,11 @@ mod sealed {
         fn scale_tangent(self, tangent: Self) -> Self;
     }
     impl Sealed for f32 {
+        #[inline(always)]
+        #[allow(clippy::cast_possible_truncation)] // rounding to f32 is the point
+        fn smooth<F: Smooth>(self) -> Self {
+            F::value(f64::from(self)) as f32
+        }
         #[inline(always)]
         fn scale_tangent(self, tangent: Self) -> Self {
             if tangent == 0.0 {
@@ -26,6 +44,10 @@ mod sealed {
     }
     impl Sealed for f64 {
         #[inline(always)]
+        fn smooth<F: Smooth>(self) -> Self {
+            F::value(self)
+        }
+        #[inline(always)]
         fn scale_tangent(self, tangent: Self) -> Self {
             if tangent == 0.0 {
                 0.0
@@ -35,6 +57,15 @@ mod sealed {
         }
     }
     impl<T: Float, const K: usize> Sealed for Dual<T, K> {
+        #[inline]
+        fn smooth<F: Smooth>(self) -> Self {
+            let slope = F::slope(self.re);
+            Dual {
+                re: self.re.smooth::<F>(),
+                eps: self.eps.map(|e| slope.scale_tangent(e)),
+            }
+        }
+
         /// Component by component, the product rule with each elementary product guarded.
         #[inline]
         fn scale_tangent(self, tangent: Self) -> Self {
@@ -46,6 +77,14 @@ mod sealed {
             }
         }
     }
+}
+
+pub(crate) use sealed::Smooth;
+
+/// `F`'s value at `x`, computed in `f64` with tangents by `F`'s slope on dual numbers.
+#[inline(always)]
+pub(crate) fn smooth<F: Smooth, T: Float>(x: T) -> T {
+    sealed::Sealed::smooth::<F>(x)
 }
 
 /// `d · tangent` for the chain rule, with 0 wherever the tangent is exactly 0 (also when

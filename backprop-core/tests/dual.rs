@@ -764,78 +764,10 @@ fn second_derivatives_by_nesting() {
 /// The rules whose implementation is not differentiable through dual numbers: the
 /// operation, the parts that fail, the points where they fail (empty: at every point
 /// tested), and why. The test below checks that exactly these fail, so the list stays
-/// true. The rules themselves are not this file's to change.
-const NOT_DIFFERENTIABLE: &[(&str, &str, &[&[f64]], &str)] = &[
-    (
-        "erf",
-        "ab",
-        &[],
-        "erf and erf_grad compute in f64 through to_f64/from_f64, which drop the tangents",
-    ),
-    (
-        "erfc",
-        "ab",
-        &[],
-        "erfc and erfc_grad compute in f64 through to_f64/from_f64, which drop the tangents",
-    ),
-    (
-        "gelu",
-        "ab",
-        &[],
-        "gelu and gelu_grad compute in f64 through to_f64/from_f64, which drop the tangents",
-    ),
-    (
-        "sigmoid",
-        "a",
-        &[&[0.0]],
-        "sigmoid_fwd computes e = exp(-|x|); at x = 0 the tangent of |x| is 0 (abs'(0) = 0), \
-         so sigmoid'(0) comes out 0 instead of 0.25",
-    ),
-    (
-        "softplus",
-        "ab",
-        &[&[0.0]],
-        "softplus_fwd and softplus_grad go through exp(-|x|) and the branch on x > 0: at \
-         x = 0 the tangent is 0 instead of 0.5, and softplus'' is 0 instead of 0.25",
-    ),
-    (
-        "log_sigmoid",
-        "ab",
-        &[&[0.0]],
-        "log_sigmoid and log_sigmoid_grad (sigmoid_pair) go through exp(-|x|): at x = 0 the \
-         tangent is 0 instead of 0.5, and the second derivative 0 instead of -0.25",
-    ),
-    (
-        "silu",
-        "b",
-        &[&[0.0]],
-        "silu_grad's sigmoid_pair goes through exp(-|x|): at x = 0 the tangent of σ(x) is \
-         lost, so silu''(0) comes out 0.25 instead of 0.5",
-    ),
-    (
-        "gelu_tanh",
-        "b",
-        &[&[0.0]],
-        "gelu_tanh_grad's sigmoid_pair goes through exp(-|t|): at x = 0 the tangent of σ(t) \
-         is lost, so the second derivative comes out half of √(2/π)·2",
-    ),
-    (
-        "powf",
-        "b",
-        &[&[2.0, 0.0]],
-        "powf_grad returns the constant 0 as the partial by x where e == 0 (its convention \
-         for 0·inf at x = 0), also at x ≠ 0, so the mixed second derivative ∂²(x^e)/∂e∂x = \
-         1/x is lost there (0 instead of 0.5 at x = 2); Dual::powf itself keeps it",
-    ),
-    (
-        "logaddexp",
-        "ab",
-        &[&[0.8, 0.8]],
-        "at a tie (a == b) logaddexp returns a + ln 2, whose tangent is a's alone (1, 0) \
-         instead of (0.5, 0.5), and logaddexp_grad returns the constants (0.5, 0.5), whose \
-         tangents (the second derivatives ±0.25) are 0",
-    ),
-];
+/// true. It is empty: `erf`, `erfc` and `gelu` compute in `f64` through `Smooth`, which
+/// carries the tangents, and the rules built on exp(−|x|) take its branch with their own
+/// test of x's sign, so the tangent at 0 is the smooth function's.
+const NOT_DIFFERENTIABLE: &[(&str, &str, &[&[f64]], &str)] = &[];
 
 /// Whether `name`'s part `part` is known to fail at `x`.
 fn known_failure(name: &str, part: char, x: &[f64]) -> bool {

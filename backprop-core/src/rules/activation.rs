@@ -6,18 +6,32 @@
 //! that neither 1 − σ nor 1 + tanh ever cancels.
 
 use super::special::{norm_cdf_f64, norm_pdf_f64};
+use crate::float::{smooth, Smooth};
 use crate::Float;
 
 /// (σ(t), σ(−t)) from the one exponential exp(−|t|), both to full relative accuracy.
 #[inline(always)]
 fn sigmoid_pair<T: Float>(t: T) -> (T, T) {
-    let e = (-t.abs()).exp();
+    let e = exp_neg_abs(t, t >= T::ZERO);
     let d = T::ONE + e;
     let (big, small) = (T::ONE / d, e / d);
     if t >= T::ZERO {
         (big, small)
     } else {
         (small, big)
+    }
+}
+
+/// exp(−|x|), written as exp(−x) where `positive` (the caller's own test of x's sign)
+/// holds and exp(x) elsewhere: the same number, but on dual numbers its tangent at 0 is
+/// that of the branch the caller takes, not abs'(0) = 0, so the caller's formula is
+/// differentiated as the smooth function it is.
+#[inline(always)]
+fn exp_neg_abs<T: Float>(x: T, positive: bool) -> T {
+    if positive {
+        (-x).exp()
+    } else {
+        x.exp()
     }
 }
 
@@ -88,18 +102,44 @@ pub fn silu_grad<T: Float>(x: T, dout: T) -> T {
 /// ```
 #[inline(always)]
 pub fn gelu<T: Float>(x: T) -> T {
-    let x = x.to_f64();
-    T::from_f64(times_vanishing(x, norm_cdf_f64(x)))
+    smooth::<Gelu, T>(x)
+}
+
+/// gelu in `f64`, with its derivative for dual numbers.
+struct Gelu;
+
+impl Smooth for Gelu {
+    fn value(x: f64) -> f64 {
+        times_vanishing(x, norm_cdf_f64(x))
+    }
+    fn slope<T: Float>(x: T) -> T {
+        gelu_grad(x, T::ONE)
+    }
+}
+
+/// gelu′ = Φ + x·φ in `f64`, with its derivative φ·(2 − x²) for dual numbers.
+struct GeluSlope;
+
+impl Smooth for GeluSlope {
+    fn value(x: f64) -> f64 {
+        let cdf = norm_cdf_f64(x);
+        let pdf = norm_pdf_f64(x);
+        // φ vanishes before x·φ could be NaN (x infinite): Φ alone is the limit there.
+        if pdf == 0.0 {
+            cdf
+        } else {
+            cdf + x * pdf
+        }
+    }
+    fn slope<T: Float>(x: T) -> T {
+        let pdf = (-(x * x) * T::HALF).exp() * T::from_f64(0.398_942_280_401_432_7);
+        pdf * (T::TWO - x * x)
+    }
 }
 /// Derivative rule of [`gelu`] (example there).
 #[inline(always)]
 pub fn gelu_grad<T: Float>(x: T, dout: T) -> T {
-    let x = x.to_f64();
-    let cdf = norm_cdf_f64(x);
-    let pdf = norm_pdf_f64(x);
-    // φ vanishes before x·φ could be NaN (x infinite): Φ alone is the limit there.
-    let d = if pdf == 0.0 { cdf } else { cdf + x * pdf };
-    dout * T::from_f64(d)
+    dout * smooth::<GeluSlope, T>(x)
 }
 
 /// √(2/π).
@@ -224,7 +264,7 @@ pub fn leaky_relu_grad<T: Float>(x: T, slope: T, dout: T) -> (T, T) {
 #[inline(always)]
 pub fn log_sigmoid<T: Float>(x: T) -> T {
     let negative = if x < T::ZERO { x } else { T::ZERO };
-    negative - (-x.abs()).exp().ln_1p()
+    negative - exp_neg_abs(x, x >= T::ZERO).ln_1p()
 }
 /// Derivative rule of [`log_sigmoid`] (example there).
 #[inline(always)]
@@ -248,17 +288,20 @@ pub fn log_sigmoid_grad<T: Float>(x: T, dout: T) -> T {
 #[inline(always)]
 pub fn logaddexp<T: Float>(a: T, b: T) -> T {
     if a == b {
-        // Also ±inf, where a − b would be NaN.
-        a + T::LN_2
+        // Also ±inf, where a − b would be NaN. Halves rather than `a`, so that on dual
+        // numbers the tie splits the tangent 0.5 / 0.5 as the gradient does.
+        a * T::HALF + b * T::HALF + T::LN_2
     } else {
         let larger = if a > b { a } else { b };
-        larger + (-(a - b).abs()).exp().ln_1p()
+        let t = a - b;
+        larger + exp_neg_abs(t, t >= T::ZERO).ln_1p()
     }
 }
 /// Derivative rule of [`logaddexp`] (example there).
 #[inline(always)]
 pub fn logaddexp_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
-    if a == b {
+    // A finite tie goes through σ(0) = 0.5 too, whose derivative the second order needs.
+    if a == b && !a.is_finite() {
         let half = dout * T::HALF;
         (half, half)
     } else {
@@ -286,7 +329,7 @@ pub fn logaddexp_grad<T: Float>(a: T, b: T, dout: T) -> (T, T) {
 /// ```
 #[inline(always)]
 pub fn sigmoid_fwd<T: Float>(x: T) -> (T, T) {
-    let e = (-x.abs()).exp();
+    let e = exp_neg_abs(x, x >= T::ZERO);
     let s = if x >= T::ZERO {
         T::ONE / (T::ONE + e)
     } else {
@@ -362,7 +405,7 @@ pub fn relu_grad<T: Float>(x: T, dout: T) -> T {
 /// ```
 #[inline(always)]
 pub fn softplus_fwd<T: Float>(x: T) -> (T, T) {
-    let e = (-x.abs()).exp();
+    let e = exp_neg_abs(x, x > T::ZERO);
     let positive = if x > T::ZERO { x } else { T::ZERO };
     (positive + e.ln_1p(), e)
 }
@@ -382,7 +425,8 @@ pub fn softplus<T: Float>(x: T) -> T {
 /// [`softplus_fwd`] shows it).
 #[inline(always)]
 pub fn softplus_grad<T: Float>(x: T, e: T, dout: T) -> T {
-    let s = if x >= T::ZERO {
+    // The branch `softplus_fwd` took for e (at 0 both give 0.5).
+    let s = if x > T::ZERO {
         T::ONE / (T::ONE + e)
     } else {
         e / (T::ONE + e)

@@ -52,10 +52,15 @@ pub fn powf<T: Float>(x: T, e: T) -> T {
 /// Derivative rule of [`powf`], whose example shows both.
 #[inline(always)]
 pub fn powf_grad<T: Float>(x: T, e: T, out: T, dout: T) -> (T, T) {
-    let dx = if e == T::ZERO {
-        T::ZERO
+    let slope = x.powf(e - T::ONE);
+    // At e = 0 the partial is 0, also where x^(e−1) is infinite (x = 0); elsewhere it is
+    // computed (+0 keeps it +0), so that on dual numbers ∂²/∂x∂e = 1/x survives.
+    let dx = if e != T::ZERO {
+        dout * e * slope
+    } else if slope.is_finite() {
+        dout * e * slope + T::ZERO
     } else {
-        dout * e * x.powf(e - T::ONE)
+        T::ZERO
     };
     let de = if x == T::ZERO && e >= T::ZERO {
         T::ZERO

@@ -6,6 +6,7 @@
 
 use core::f64::consts::{FRAC_1_SQRT_2, FRAC_2_SQRT_PI};
 
+use crate::float::{smooth, Smooth};
 use crate::Float;
 
 /// The error function erf x = (2/√π)·∫₀ˣ exp(−t²) dt. Derivative (2/√π)·exp(−x²).
@@ -23,13 +24,37 @@ use crate::Float;
 /// ```
 #[inline(always)]
 pub fn erf<T: Float>(x: T) -> T {
-    T::from_f64(erf_f64(x.to_f64()))
+    smooth::<Erf, T>(x)
+}
+
+/// erf in `f64`, with its derivative for dual numbers.
+struct Erf;
+
+impl Smooth for Erf {
+    fn value(x: f64) -> f64 {
+        erf_f64(x)
+    }
+    fn slope<T: Float>(x: T) -> T {
+        erf_grad(x, T::ONE)
+    }
+}
+
+/// erf′ = (2/√π)·exp(−x²) in `f64`, with its derivative −2x·erf′ for dual numbers.
+struct ErfSlope;
+
+impl Smooth for ErfSlope {
+    fn value(x: f64) -> f64 {
+        FRAC_2_SQRT_PI * exp_neg_scaled_square(x, 1.0)
+    }
+    fn slope<T: Float>(x: T) -> T {
+        -(x + x) * smooth::<ErfSlope, T>(x)
+    }
 }
 /// Derivative rule of [`erf`]: (2/√π)·exp(−x²), with the rounding error of x² compensated
 /// so that the tail keeps full relative accuracy (example there).
 #[inline(always)]
 pub fn erf_grad<T: Float>(x: T, dout: T) -> T {
-    dout * T::from_f64(FRAC_2_SQRT_PI * exp_neg_scaled_square(x.to_f64(), 1.0))
+    dout * smooth::<ErfSlope, T>(x)
 }
 
 /// The complementary error function erfc x = 1 − erf x, without the cancellation: it
@@ -47,7 +72,19 @@ pub fn erf_grad<T: Float>(x: T, dout: T) -> T {
 /// ```
 #[inline(always)]
 pub fn erfc<T: Float>(x: T) -> T {
-    T::from_f64(erfc_f64(x.to_f64()))
+    smooth::<Erfc, T>(x)
+}
+
+/// erfc in `f64`, with its derivative for dual numbers.
+struct Erfc;
+
+impl Smooth for Erfc {
+    fn value(x: f64) -> f64 {
+        erfc_f64(x)
+    }
+    fn slope<T: Float>(x: T) -> T {
+        -erf_grad(x, T::ONE)
+    }
 }
 /// Derivative rule of [`erfc`]: −(2/√π)·exp(−x²) (example there).
 #[inline(always)]
