@@ -9,7 +9,13 @@
 //! with the dependencies built beforehand. Then it runs each binary. The cases: the mixed
 //! shape at 1,000 to 30,000 operations (for the exponent of the end-to-end time), and
 //! the two deep shapes at 10,000 and 30,000 operations: a flat sum `x0 * x1 + x1 * x2 +
-//! ...` and a chain of method calls `x.sin().cos()...`.
+//! ...` and a chain of method calls `x.sin().cos()...`; and a loss that calls a
+//! 20-operation `#[differentiable]` function 1,000 times (`calls-1000`) against the same
+//! loss with the function written out in the `grad!` body (`inline-1000`), both from the
+//! sources of the `calls` run-time bench (`benches/support/calls/`). Besides the build
+//! times it reports the size of each binary's `.text` section, and the size of the crate
+//! after macro expansion (`rustc -Z unpretty=expanded`, through `RUSTC_BOOTSTRAP=1` on
+//! stable, in a target directory of its own so that the timed builds are not disturbed).
 //!
 //! In-process: the expansion alone, measured inside the macro crate by its ignored test
 //! `expansion_scaling` (see `backprop-macro/src/scaling.rs`), which this runs.
@@ -23,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 8] = [
+const CASES: [(&str, usize); 10] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
@@ -32,7 +38,22 @@ const CASES: [(&str, usize); 8] = [
     ("flat", 30_000),
     ("chain", 10_000),
     ("chain", 30_000),
+    ("calls", 1_000),
+    ("inline", 1_000),
 ];
+
+/// The loss of the `calls` bench, copied verbatim into the crates of the two call cases.
+const CALLS_UNIT: &str = include_str!("support/calls/unit.rs");
+const CALLS_WITH_CALLS: &str = include_str!("support/calls/with_calls.rs");
+const CALLS_INLINE: &str = include_str!("support/calls/inline.rs");
+
+/// The operations of a case as written out: the calls' function has 20.
+fn operations(shape: &str, n: usize) -> usize {
+    match shape {
+        "calls" | "inline" => 20 * n,
+        _ => n,
+    }
+}
 
 fn main() {
     let filters: Vec<String> = std::env::args()
@@ -51,10 +72,14 @@ fn main() {
     let work = target.join("compile-time");
     let mut failed = false;
 
-    let cases: Vec<(String, String)> = CASES
+    let cases: Vec<Case> = CASES
         .iter()
-        .map(|&(shape, ops)| (format!("{shape}-{ops}"), program(shape, ops)))
-        .filter(|(name, _)| wanted(name))
+        .filter(|&&(shape, n)| wanted(&format!("{shape}-{n}")))
+        .map(|&(shape, n)| Case {
+            name: format!("{shape}-{n}"),
+            ops: operations(shape, n),
+            files: sources(shape, n),
+        })
         .collect();
     if !cases.is_empty() {
         failed |= !end_to_end(root, &work, &cases);
@@ -100,6 +125,49 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
+/// One crate to build: its name, its operations, and its files (paths under the crate).
+struct Case {
+    name: String,
+    ops: usize,
+    files: Vec<(String, String)>,
+}
+
+/// The files of a case: `src/main.rs`, and for the call cases the modules of the `calls`
+/// bench it uses.
+fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
+    let loss = match shape {
+        "calls" => ("with_calls", CALLS_WITH_CALLS),
+        "inline" => ("inline", CALLS_INLINE),
+        _ => return vec![("src/main.rs".to_string(), program(shape, n))],
+    };
+    assert_eq!(
+        n, 1_000,
+        "the sources of the `calls` bench make 1,000 calls"
+    );
+    let mut main = String::new();
+    let _ = writeln!(main, "mod unit;\nmod {};\n", loss.0);
+    let _ = writeln!(main, "fn main() {{");
+    let _ = writeln!(
+        main,
+        "    let f = {}::grad_fn(std::hint::black_box(unit::data()));",
+        loss.0
+    );
+    let _ = writeln!(main, "    let w = std::hint::black_box(unit::W);");
+    let _ = writeln!(
+        main,
+        "    let (value, grad) = backprop::Differentiable::value_and_grad(&f, w);"
+    );
+    let _ = writeln!(
+        main,
+        "    println!(\"{{value}} {{}}\", grad.iter().sum::<f64>());\n}}"
+    );
+    vec![
+        ("src/main.rs".to_string(), main),
+        ("src/unit.rs".to_string(), CALLS_UNIT.to_string()),
+        (format!("src/{}.rs", loss.0), loss.1.to_string()),
+    ]
+}
+
 /// `main.rs` of a case: one `grad!`, called once on inputs the optimizer cannot see.
 fn program(shape: &str, ops: usize) -> String {
     let (inputs, closure) = match shape {
@@ -141,9 +209,9 @@ fn write(path: &Path, contents: &str) {
 }
 
 /// Builds every case in both profiles and prints the table; `false` if any failed.
-fn end_to_end(root: &Path, work: &Path, cases: &[(String, String)]) -> bool {
+fn end_to_end(root: &Path, work: &Path, cases: &[Case]) -> bool {
     let mut members = vec!["\"warmup\"".to_string()];
-    members.extend(cases.iter().map(|(name, _)| format!("\"{name}\"")));
+    members.extend(cases.iter().map(|case| format!("\"{}\"", case.name)));
     write(
         &work.join("Cargo.toml"),
         &format!(
@@ -151,15 +219,19 @@ fn end_to_end(root: &Path, work: &Path, cases: &[(String, String)]) -> bool {
             members.join(", ")
         ),
     );
-    let crates = std::iter::once(("warmup".to_string(), program("mixed", 10)));
-    for (name, main) in crates.chain(cases.iter().cloned()) {
+    let warmup = vec![("src/main.rs".to_string(), program("mixed", 10))];
+    let crates = std::iter::once(("warmup", &warmup))
+        .chain(cases.iter().map(|case| (case.name.as_str(), &case.files)));
+    for (name, files) in crates {
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\nbackprop = {{ path = {:?} }}\n",
             root.display().to_string()
         );
-        write(&work.join(&name).join("Cargo.toml"), &manifest);
-        write(&work.join(&name).join("src/main.rs"), &main);
+        write(&work.join(name).join("Cargo.toml"), &manifest);
+        for (path, contents) in files {
+            write(&work.join(name).join(path), contents);
+        }
     }
     println!("End to end: `cargo build` of a crate holding one `grad!` (dependencies prebuilt)\n");
     for profile in ["dev", "release"] {
@@ -168,17 +240,26 @@ fn end_to_end(root: &Path, work: &Path, cases: &[(String, String)]) -> bool {
             return false;
         }
     }
-    println!("| case | operations | debug build | release build | runs |");
-    println!("|---|---:|---:|---:|---|");
+    let baseline: Vec<String> = ["debug", "release"]
+        .iter()
+        .map(|dir| text_size(&work.join("target").join(dir).join("warmup")).map_or("—".into(), kib))
+        .collect();
+    println!(
+        "For scale, `.text` of a crate holding a 10-operation `grad!` (std included): {} debug, \
+         {} release.\n",
+        baseline[0], baseline[1]
+    );
+    println!(
+        "| case | operations | debug build | release build | `.text` debug | `.text` release \
+         | expanded source | runs |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
     let mut ok = true;
     let mut fit = Vec::new();
-    for (name, _) in cases {
-        let ops: f64 = name
-            .rsplit('-')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0.0);
+    for case in cases {
+        let (name, ops) = (&case.name, case.ops as f64);
         let mut cells = Vec::new();
+        let mut texts = Vec::new();
         let mut runs = "yes";
         for profile in ["dev", "release"] {
             match build(work, name, profile) {
@@ -189,6 +270,7 @@ fn end_to_end(root: &Path, work: &Path, cases: &[(String, String)]) -> bool {
                     }
                     let dir = if profile == "dev" { "debug" } else { "release" };
                     let exe = work.join("target").join(dir).join(name);
+                    texts.push(text_size(&exe).map_or("—".into(), kib));
                     if !Command::new(&exe)
                         .output()
                         .is_ok_and(|o| o.status.success())
@@ -199,12 +281,23 @@ fn end_to_end(root: &Path, work: &Path, cases: &[(String, String)]) -> bool {
                 }
                 Err(error) => {
                     cells.push("failed".into());
+                    texts.push("—".into());
                     eprintln!("{name} ({profile}):\n{error}");
                     ok = false;
                 }
             }
         }
-        println!("| {name} | {ops} | {} | {} | {runs} |", cells[0], cells[1]);
+        let expanded = match expanded_size(work, name) {
+            Ok((bytes, lines)) => format!("{} in {lines} lines", kib(bytes)),
+            Err(error) => {
+                eprintln!("{name} (expansion):\n{error}");
+                "—".into()
+            }
+        };
+        println!(
+            "| {name} | {ops} | {} | {} | {} | {} | {expanded} | {runs} |",
+            cells[0], cells[1], texts[0], texts[1]
+        );
     }
     for profile in ["dev", "release"] {
         let points: Vec<(f64, f64)> = fit
@@ -230,8 +323,11 @@ fn build(work: &Path, name: &str, profile: &str) -> Result<f64, String> {
     let started = Instant::now();
     // Without incremental compilation (on by default in debug), which would replay the
     // previous build of the same source instead of measuring a first build.
+    // The target directory under `work` that the binaries are looked for in, even when
+    // this bench runs with `CARGO_TARGET_DIR` set (which the child would inherit).
     let output = Command::new(cargo())
         .current_dir(work)
+        .env("CARGO_TARGET_DIR", work.join("target"))
         .env("CARGO_INCREMENTAL", "0")
         .args(["build", "--quiet", "--profile", profile, "-p", name])
         .output()
@@ -244,6 +340,56 @@ fn build(work: &Path, name: &str, profile: &str) -> Result<f64, String> {
         let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
         Err(tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
     }
+}
+
+/// The crate after macro expansion, pretty-printed by rustc: its bytes and lines. Built
+/// in `<work>/target-expand`: `RUSTC_BOOTSTRAP` would otherwise change the fingerprints
+/// of dependencies that read it (proc-macro2's build script does) and make the next timed
+/// build rebuild them.
+fn expanded_size(work: &Path, name: &str) -> Result<(u64, usize), String> {
+    let output = Command::new(cargo())
+        .current_dir(work)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(["rustc", "--quiet", "--profile", "check", "-p", name])
+        .arg("--target-dir")
+        .arg(work.join("target-expand"))
+        .args(["--", "-Zunpretty=expanded"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
+    Ok((output.stdout.len() as u64, lines))
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.0} KiB", bytes as f64 / 1024.0)
+}
+
+/// The size of the `.text` section of a 64-bit little-endian ELF file (what Linux builds),
+/// read from its section headers; `None` for anything else.
+fn text_size(path: &Path) -> Option<u64> {
+    let elf = std::fs::read(path).ok()?;
+    let u16_at = |at: usize| Some(u16::from_le_bytes(elf.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(elf.get(at..at + 4)?.try_into().ok()?));
+    let u64_at = |at: usize| Some(u64::from_le_bytes(elf.get(at..at + 8)?.try_into().ok()?));
+    if elf.get(..6)? != b"\x7fELF\x02\x01" {
+        return None;
+    }
+    let table = usize::try_from(u64_at(0x28)?).ok()?;
+    let (entry, count, names) = (
+        usize::from(u16_at(0x3a)?),
+        usize::from(u16_at(0x3c)?),
+        usize::from(u16_at(0x3e)?),
+    );
+    let header = |k: usize| table + k * entry;
+    let strings = usize::try_from(u64_at(header(names) + 0x18)?).ok()?;
+    (0..count).find_map(|k| {
+        let name = strings + usize::try_from(u32_at(header(k))?).ok()?;
+        let end = name + elf.get(name..)?.iter().position(|&b| b == 0)?;
+        (&elf[name..end] == b".text").then(|| u64_at(header(k) + 0x20))?
+    })
 }
 
 /// The slope of the least-squares line through (ln x, ln y).
