@@ -6,8 +6,8 @@
 //! that a function without the attribute (which has no companion type) is reported once,
 //! on its name.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{quote, ToTokens};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
 
 use super::body::Stmt;
 use super::code::{nest, private, Code};
@@ -125,43 +125,56 @@ impl Code<'_> {
         quote!(<#alias as #private::Callee>::placeholder::<#s>())
     }
 
-    /// The backward step of a call: its pullback, pulled back by the call's adjoint, taken
-    /// apart into one local per argument scalar that some contribution reads. Returns
-    /// the expression of each contribution.
+    /// The backward step of a call: its pullback, pulled back by the call's adjoint, bound
+    /// to one local (a `let`, so that a thousand calls are declared in groups), whose
+    /// entries the contributions read. Returns the expression of each contribution.
     pub fn call_step(&mut self, step: &Step, stmts: &mut Vec<Stmt>) -> Vec<TokenStream> {
         let v = step.value;
-        let Def::Call { call, args } = &self.program.values[v].def else {
+        let Def::Call { call, .. } = &self.program.values[v].def else {
             return Vec::new();
         };
         let callee = self.program.calls[*call].callee;
         let value_name = self.names().value(v).to_owned();
-        let mut parts: Vec<Option<Ident>> = vec![None; args.len()];
-        for c in &step.contributions {
-            if let Term::Part(p) = c.term {
-                parts[p] = Some(local(&self.fresh(&format!("g_{value_name}_{p}"))));
+        let parts = local(&self.fresh(&format!("g_{value_name}")));
+        // Each argument scalar's place in the parts: the argument, then its index.
+        let mut places = Vec::new();
+        for (k, arg) in self.program.calls[*call].args.iter().enumerate() {
+            let field = Literal::usize_unsuffixed(k);
+            match arg {
+                Arg::Values(shape) => {
+                    for flat in 0..arg.len() {
+                        let index = unflatten(flat, shape)
+                            .into_iter()
+                            .map(Literal::usize_unsuffixed);
+                        places.push(quote!(#parts.#field #([#index])*));
+                    }
+                }
+                Arg::Constant => places.push(TokenStream::new()),
             }
         }
-        let pattern = self.call_args(
-            *call,
-            args,
-            &|p, _| match &parts[p] {
-                Some(name) => name.to_token_stream(),
-                None => quote!(_),
-            },
-            &|_| quote!(_),
-        );
         let alias = alias(callee);
         let pullback = self.aux(v);
         let d = local(self.names().adjoint(v));
-        stmts.push(Stmt::Raw(
-            quote!(let (#(#pattern,)*) = #alias::__parts(&#pullback, #d);),
-        ));
+        stmts.push(Stmt::Let {
+            names: vec![Some((parts, false))],
+            expr: quote!(#alias::__parts(&#pullback, #d)),
+        });
         step.contributions
             .iter()
             .map(|c: &Contribution| match c.term {
-                Term::Part(p) => parts[p].to_token_stream(),
+                Term::Part(p) => places[p].clone(),
                 _ => TokenStream::new(),
             })
             .collect()
     }
+}
+
+/// The multi-index of the `flat`-th element of an array of `shape`, row-major.
+fn unflatten(mut flat: usize, shape: &[usize]) -> Vec<usize> {
+    let mut index = vec![0; shape.len()];
+    for (k, &len) in shape.iter().enumerate().rev() {
+        index[k] = flat % len.max(1);
+        flat /= len.max(1);
+    }
+    index
 }

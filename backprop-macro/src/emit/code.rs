@@ -296,17 +296,20 @@ impl<'a> Code<'a> {
     /// for inputs the expression never reads (so they raise no unused-variable warning).
     fn prologue(&self, body: &mut Body) {
         let (s, bound, private) = (self.scalar(), self.scalar_bound(), private());
+        // `let`s, so that thousands of captured constants are declared in groups.
         for (k, name) in self.names.captured.iter().enumerate() {
             let field = local(name);
-            body.push(Stmt::Raw(match self.program.captured[k].ty {
-                Type::Float if self.generic => {
-                    quote!(let #field = <#s as #bound>::lit(self.#field);)
-                }
+            let expr = match self.program.captured[k].ty {
+                Type::Float if self.generic => quote!(<#s as #bound>::lit(self.#field)),
                 Type::Opaque(..) if self.generic => {
-                    quote!(let #field = #private::Promote::<#s>::promote(self.#field);)
+                    quote!(#private::Promote::<#s>::promote(self.#field))
                 }
-                _ => quote!(let #field = self.#field;),
-            }));
+                _ => quote!(self.#field),
+            };
+            body.push(Stmt::Let {
+                names: vec![Some((field, false))],
+                expr,
+            });
         }
         let read = self.inputs_read();
         let mut at = 0;
