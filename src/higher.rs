@@ -18,22 +18,12 @@
 //!
 //! A function with a custom derivative (`#[differentiable(grad = ..)]`) gives first
 //! derivatives only: [`jvp`] goes through it, and [`hvp`], [`hessian`] and
-//! [`gradgradcheck`] are a compile error that names it.
+//! [`gradgradcheck`] are a compile error that names it (the bound
+//! `F::Twice: DifferentiableTwice`, which `cargo check` reports too).
 
 use core::fmt;
 
-use backprop_core::{numeric, Dual, Float, HigherOrder, Scalar};
-
-/// Fails the build, naming the function, when `F` cannot be differentiated twice.
-struct Twice<F: ?Sized, T, const N: usize>(core::marker::PhantomData<(*const F, T)>);
-
-impl<T: Float, F: HigherOrder<T, N> + ?Sized, const N: usize> Twice<F, T, N> {
-    const CHECK: () = {
-        if let Some(why) = F::ONCE_ONLY {
-            panic!("{}", why);
-        }
-    };
-}
+use backprop_core::{numeric, DifferentiableTwice, Dual, Float, HigherOrder, Scalar};
 
 /// The value and the directional derivative ∇f(x)·v, in one forward-mode pass. The value
 /// is `f.value(x)`'s, bit for bit.
@@ -68,8 +58,10 @@ pub fn hvp<T: Scalar<T>, F: HigherOrder<T, N> + ?Sized, const N: usize>(
     f: &F,
     x: [T; N],
     v: [T; N],
-) -> [T; N] {
-    let () = Twice::<F, T, N>::CHECK;
+) -> [T; N]
+where
+    F::Twice: DifferentiableTwice,
+{
     let input = core::array::from_fn(|i| Dual::<T, 1>::new(x[i], [v[i]]));
     let (_, gradient) = f.value_and_grad_in(input);
     gradient.map(|g| g.eps[0])
@@ -86,12 +78,43 @@ pub fn hvp<T: Scalar<T>, F: HigherOrder<T, N> + ?Sized, const N: usize>(
 pub fn hessian<T: Scalar<T>, F: HigherOrder<T, N> + ?Sized, const N: usize>(
     f: &F,
     x: [T; N],
-) -> [[T; N]; N] {
-    let () = Twice::<F, T, N>::CHECK;
+) -> [[T; N]; N]
+where
+    F::Twice: DifferentiableTwice,
+{
     let input = core::array::from_fn(|i| Dual::<T, N>::variable(x[i], i));
     let (_, gradient) = f.value_and_grad_in(input);
-    let mut h = gradient.map(|g| g.eps);
-    // Each entry with its transpose: two indices into one matrix.
+    symmetric(gradient.map(|g| g.eps))
+}
+
+/// The value, the gradient and the Hessian from the one pass [`hessian`] makes, for a
+/// Newton step that needs all three.
+///
+/// ```
+/// let f = backprop::grad!(|x: f64, y: f64| x * x * y);
+/// let (value, gradient, h) = backprop::value_grad_hessian(&f, [3.0, 2.0]);
+/// assert_eq!((value, gradient), (18.0, [12.0, 9.0]));
+/// assert_eq!(h, backprop::hessian(&f, [3.0, 2.0]));
+/// ```
+pub fn value_grad_hessian<T: Scalar<T>, F: HigherOrder<T, N> + ?Sized, const N: usize>(
+    f: &F,
+    x: [T; N],
+) -> (T, [T; N], [[T; N]; N])
+where
+    F::Twice: DifferentiableTwice,
+{
+    let input = core::array::from_fn(|i| Dual::<T, N>::variable(x[i], i));
+    let (value, gradient) = f.value_and_grad_in(input);
+    (
+        value.re,
+        gradient.map(|g| g.re),
+        symmetric(gradient.map(|g| g.eps)),
+    )
+}
+
+/// Each entry averaged with its transpose.
+fn symmetric<T: Float, const N: usize>(mut h: [[T; N]; N]) -> [[T; N]; N] {
+    // Two indices into one matrix.
     #[allow(clippy::needless_range_loop)]
     for i in 0..N {
         for j in i + 1..N {
@@ -115,8 +138,10 @@ pub fn hessian<T: Scalar<T>, F: HigherOrder<T, N> + ?Sized, const N: usize>(
 pub fn gradgradcheck<T: Scalar<T>, F: HigherOrder<T, N> + ?Sized, const N: usize>(
     f: &F,
     x: [T; N],
-) -> GradGradReport<T, N> {
-    let () = Twice::<F, T, N>::CHECK;
+) -> GradGradReport<T, N>
+where
+    F::Twice: DifferentiableTwice,
+{
     let settings = backprop_core::GradCheck::<T>::new();
     let names = f.inputs();
     let mut analytic = [[T::ZERO; N]; N];
@@ -195,13 +220,24 @@ impl<T: Float, const N: usize> fmt::Display for GradGradReport<T, N> {
         let verdict = if self.passed() { "passed" } else { "FAILED" };
         writeln!(
             f,
-            "gradgradcheck {verdict}: worst ∂²/∂{}∂{}: hvp {}, numeric {} ({} in units of tolerance)",
-            self.names[i], self.names[j], self.analytic[i][j], self.numeric[i][j], self.worst_error
+            "gradgradcheck {verdict}: worst ∂²/∂{}∂{}: hvp {:.6e}, numeric {:.6e} ({:.2e} in \
+             units of tolerance)",
+            self.names[i],
+            self.names[j],
+            self.analytic[i][j].to_f64(),
+            self.numeric[i][j].to_f64(),
+            self.worst_error.to_f64()
         )?;
+        writeln!(f, "  row by row, hvp (numeric):")?;
         for (r, row) in self.analytic.iter().enumerate() {
-            write!(f, "  {:>10}", self.names[r])?;
+            write!(f, "  {:>8}", self.names[r])?;
             for (c, a) in row.iter().enumerate() {
-                write!(f, "  {a:>12} ({:>12})", self.numeric[r][c])?;
+                write!(
+                    f,
+                    "  {:>10.3e} ({:>10.3e})",
+                    a.to_f64(),
+                    self.numeric[r][c].to_f64()
+                )?;
             }
             writeln!(f)?;
         }

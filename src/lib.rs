@@ -81,7 +81,7 @@ extern crate self as backprop;
 pub use backprop_core::*;
 
 pub mod higher;
-pub use higher::{gradgradcheck, hessian, hvp, jvp, GradGradReport};
+pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradReport};
 
 /// Reverse-mode differentiation of a scalar expression, at compile time.
 ///
@@ -387,8 +387,8 @@ pub mod __private {
     pub use backprop_core::Trace;
     pub use backprop_core::Var;
     pub use backprop_core::{
-        rules, Callee, Differentiable, Float, Graph, HigherOrder, Lift, Op, Param, Promote,
-        Pullback, Scalar,
+        rules, Both, Callee, Differentiable, Float, Graph, HigherOrder, Lift, No, Op, Param,
+        Promote, Pullback, Scalar, Yes,
     };
 }
 

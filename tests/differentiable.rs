@@ -411,3 +411,10 @@ fn a_custom_derivative_used_on_constants_only_is_no_dead_code() {
     let f = grad!(|x: f64| x * only_constants(3.0));
     assert_eq!(f.grad(2.0), [9.0]);
 }
+
+#[test]
+fn the_rules_called_by_their_path_are_operations() {
+    let f = grad!(|b: f64| backprop::rules::sigmoid(b) * 2.0);
+    let s = backprop::rules::sigmoid(0.5);
+    assert_eq!(f.grad(0.5), [2.0 * s * (1.0 - s)]);
+}

@@ -38,14 +38,55 @@ pub trait Callee {
     /// The pullback the callee's forward pass returns, over scalars `S`.
     type Pullback<S: Scalar<Self::Elem>>: Copy + fmt::Debug;
 
-    /// Why the function cannot be differentiated twice, if it cannot: it has, or calls, a
-    /// custom derivative, which gives first derivatives only.
-    const ONCE_ONLY: Option<&'static str>;
+    /// [`Yes`] if the function can be differentiated twice, [`No`] naming the function
+    /// with a custom derivative (its companion) that it has or calls, which gives first
+    /// derivatives only.
+    type Twice;
 
     /// A pullback that stands in for one in the arm of a branch not taken; it is never
     /// pulled back.
     fn placeholder<S: Scalar<Self::Elem>>() -> Self::Pullback<S>;
 }
+
+/// Differentiable twice: what [`Callee::Twice`] and [`HigherOrder::Twice`] are when no
+/// custom derivative is called.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Yes;
+
+/// Differentiable once only, because of the function whose companion `F` is: it has a
+/// custom derivative, which gives first derivatives only.
+#[doc(hidden)]
+pub struct No<F: ?Sized>(PhantomData<*const F>);
+
+/// The conjunction of two [`Yes`]/[`No`] answers; the first [`No`] wins.
+#[doc(hidden)]
+pub trait Both<B> {
+    /// The answer for both.
+    type Out;
+}
+
+impl<B> Both<B> for Yes {
+    type Out = B;
+}
+
+impl<F: ?Sized, B> Both<B> for No<F> {
+    type Out = No<F>;
+}
+
+/// The answer [`Yes`]: a function whose `Twice` implements this can be differentiated a
+/// second time (`hvp`, `hessian`, `gradgradcheck`). For `No<f>` the compiler reports the
+/// function `f`, whose custom derivative gives first derivatives only.
+#[diagnostic::on_unimplemented(
+    message = "second derivatives through a custom derivative: `{Self}` names the function \
+               whose `#[differentiable(grad = ..)]` gives first derivatives only",
+    label = "this function calls a function with a custom derivative",
+    note = "`jvp` and `gradcheck` go through a custom derivative; `hvp`, `hessian` and \
+            `gradgradcheck` need the second derivatives it does not give"
+)]
+pub trait DifferentiableTwice {}
+
+impl DifferentiableTwice for Yes {}
 
 /// A scalar the generated code computes with: the element type `T` itself, or a dual
 /// number over it, so that one generated body serves first order, forward mode and
@@ -255,9 +296,10 @@ pub trait Differentiable<T: Float, const N: usize> {
 /// numbers included: what forward mode and second order need. Every `grad!` implements
 /// it; [`GraphFn`] cannot (its closure computes on graph handles of one type).
 pub trait HigherOrder<T: Float, const N: usize>: Differentiable<T, N> {
-    /// Why the function cannot be differentiated twice, if it cannot: it calls a function
-    /// with a custom derivative, which gives first derivatives only.
-    const ONCE_ONLY: Option<&'static str>;
+    /// [`Yes`] if the function can be differentiated twice; else [`No`], naming the
+    /// function with a custom derivative it calls, which gives first derivatives only.
+    /// Second order requires `Twice: `[`DifferentiableTwice`], a compile error otherwise.
+    type Twice;
 
     /// The value, computed over scalars `S`.
     #[doc(hidden)]

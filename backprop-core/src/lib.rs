@@ -19,8 +19,8 @@ pub use draw::DrawOptions;
 pub use dual::Dual;
 pub use float::Float;
 pub use function::{
-    Callee, Differentiable, GraphFn, HigherOrder, Lift, Param, Promote, Pullback, Scalar,
-    ScaledGradient,
+    Both, Callee, Differentiable, DifferentiableTwice, GraphFn, HigherOrder, Lift, No, Param,
+    Promote, Pullback, Scalar, ScaledGradient, Yes,
 };
 pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};
 pub use graph::{Call, Gradients, Graph, GraphError, Node, NodeKind, Var};

@@ -378,14 +378,18 @@ fn elem_tokens(elem: Elem) -> TokenStream {
     quote!(::core::primitive::#name)
 }
 
-/// The companion struct itself, with the function's visibility.
+/// The companion struct itself.
+///
+/// It is `pub` whatever the function's visibility: a caller's `grad!` names it in the
+/// associated types of its trait impls (`Twice`), which may not mention a private type.
+/// So the companion of a private function in a public module is reachable, hidden from
+/// the docs and named with leading underscores, as the generated code's own items are.
 fn companion_struct(function: &syn::ItemFn) -> TokenStream {
-    let vis = &function.vis;
     let name = &function.sig.ident;
     quote! {
         #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        #vis struct #name {}
+        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+        pub struct #name {}
     }
 }
 
@@ -490,8 +494,7 @@ fn generated_companion(
             impl #private::Callee for #name {
                 type Elem = #elem;
                 type Pullback<#s: #bound> = #pullback<#s>;
-                const ONCE_ONLY: ::core::option::Option<&'static ::core::primitive::str> =
-                    #once_only;
+                type Twice = #once_only;
 
                 fn placeholder<#s: #bound>() -> #pullback<#s> {
                     #placeholder
@@ -583,11 +586,6 @@ fn custom_companion(
     let derivation = format!(
         "{name_text} has a custom derivative: its gradient is `{grad_text}(..., out, dout)`\n"
     );
-    let once_only = format!(
-        "`{name_text}` has a custom derivative (`grad = {grad_text}`), which gives first \
-         derivatives only: `jvp` and `gradcheck` go through it, `hvp`, `hessian` and \
-         `gradgradcheck` cannot"
-    );
     quote! {
         #strukt
 
@@ -663,8 +661,7 @@ fn custom_companion(
             impl #private::Callee for #name {
                 type Elem = #elem;
                 type Pullback<#s: #bound> = #pullback<#s>;
-                const ONCE_ONLY: ::core::option::Option<&'static ::core::primitive::str> =
-                    ::core::option::Option::Some(#once_only);
+                type Twice = #private::No<custom_derivative::#name>;
 
                 fn placeholder<#s: #bound>() -> #pullback<#s> {
                     let scalar = ::core::marker::PhantomData;
@@ -673,6 +670,13 @@ fn custom_companion(
             }
 
             #params_impls
+
+            // The function's name, for the compiler's message when second order is asked
+            // through it; public, so that a private function's `Twice` can name it too.
+            mod custom_derivative {
+                #[allow(non_camel_case_types, dead_code)]
+                pub struct #name {}
+            }
         };
     }
 }

@@ -266,19 +266,17 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         ::core::fmt::Debug
     );
 
-    // Why this function cannot be differentiated twice, if a callee says so.
-    let once_only = program.callees.iter().enumerate().rev().fold(
-        quote!(::core::option::Option::None),
-        |rest, (k, _)| {
-            let alias = call::alias(k);
-            quote! {
-                match <#alias as #private::Callee>::ONCE_ONLY {
-                    ::core::option::Option::Some(why) => ::core::option::Option::Some(why),
-                    ::core::option::Option::None => #rest,
-                }
-            }
-        },
-    );
+    // `Yes`, or the first callee's `No<f>`: whether it can be differentiated twice.
+    let once_only =
+        program
+            .callees
+            .iter()
+            .enumerate()
+            .rev()
+            .fold(quote!(#private::Yes), |rest, (k, _)| {
+                let alias = call::alias(k);
+                quote!(<<#alias as #private::Callee>::Twice as #private::Both<#rest>>::Out)
+            });
     let flat_s = quote!([#s; #n]);
     let flat_value_and_grad_s = flat_from_shaped(quote!(#grad_local));
 
@@ -439,7 +437,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
         #[allow(non_snake_case)]
         impl #private::HigherOrder<#elem, #n> for #grad_ty {
-            const ONCE_ONLY: ::core::option::Option<&'static #str> = #once_only;
+            type Twice = #once_only;
 
             #[inline]
             fn value_in<#s: #bound>(&self, #args: #flat_s) -> #s {
@@ -471,7 +469,7 @@ pub struct Emitted {
     /// A pullback of zeros over the scalar parameter, for the companion of a
     /// `#[differentiable]` function.
     pub placeholder: TokenStream,
-    /// `Option<&str>`: why the function cannot be differentiated twice, if it cannot.
+    /// `Yes`, or `No<f>` naming a function with a custom derivative it calls.
     pub once_only: TokenStream,
 }
 

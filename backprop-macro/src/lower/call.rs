@@ -312,7 +312,7 @@ fn is_number(expr: &Expr) -> bool {
     }
 }
 
-/// The operation name of a called path: `sin` or `f64::sin`.
+/// The operation name of a called path: `sin`, `f64::sin` or `backprop::rules::sin`.
 fn operation_name(path: &syn::Path) -> Option<&Ident> {
     if let Some(ident) = path.get_ident() {
         return Some(ident);
@@ -324,6 +324,13 @@ fn operation_name(path: &syn::Path) -> Option<&Ident> {
                 && (ty.ident == "f64" || ty.ident == "f32")
                 && ty.arguments.is_none()
                 && op.arguments.is_none() =>
+        {
+            Some(&op.ident)
+        }
+        // The rule functions themselves, as a differentiable function's body calls them:
+        // `backprop::rules::sigmoid(x)`, `rules::sigmoid(x)`.
+        [.., module, op]
+            if module.ident == "rules" && module.arguments.is_none() && op.arguments.is_none() =>
         {
             Some(&op.ident)
         }
