@@ -1,6 +1,7 @@
 //! Runs every example and checks what it prints, so none can rot: the seed's numbers, the
 //! gradient checks, the fitted neuron, the XOR loss target, the Greeks, Rosenbrock's
-//! minimum, Kepler's equation and its derivatives, and the pictures they write.
+//! minimum, Kepler's equation and its derivatives, the logistic regression on the iris
+//! data, and the pictures they write.
 //!
 //! The examples run as the binaries Cargo builds for `cargo test`. A `cargo build
 //! --examples` first makes sure they are current when this test runs alone
@@ -12,7 +13,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// Every example, by the name `cargo run --example` takes.
-const EXAMPLES: [&str; 8] = [
+const EXAMPLES: [&str; 9] = [
     "seed",
     "chain_rule",
     "neuron",
@@ -21,6 +22,7 @@ const EXAMPLES: [&str; 8] = [
     "rosenbrock",
     "robust_regression",
     "kepler",
+    "logistic_newton",
 ];
 
 /// `<target>/<profile>`, the directory this test binary was built into (its `deps/`).
@@ -449,6 +451,169 @@ fn kepler_solves_the_equation_and_differentiates_the_position() {
     assert!(out.contains("  d_m = d_big_e * ∂big_e/∂m\n"), "{out}");
     assert!(
         out.contains("its gradient is `kepler_grad(..., out, dout)`"),
+        "{out}"
+    );
+}
+
+/// The iris rows the example fits: standardised features (population standard deviation)
+/// and labels, 1 for virginica.
+fn iris() -> Vec<([f64; 4], f64)> {
+    let csv = include_str!("../examples/data/iris-versicolor-virginica.csv");
+    let mut rows: Vec<([f64; 4], f64)> = csv
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with("sepal_length"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            let x = [0, 1, 2, 3].map(|j| fields[j].parse::<f64>().expect("a number"));
+            (x, f64::from(u8::from(fields[4] == "Iris-virginica")))
+        })
+        .collect();
+    assert_eq!(rows.len(), 100);
+    let n = rows.len() as f64;
+    for j in 0..4 {
+        let mean = rows.iter().map(|(x, _)| x[j]).sum::<f64>() / n;
+        let var = rows.iter().map(|(x, _)| (x[j] - mean).powi(2)).sum::<f64>() / n;
+        for (x, _) in &mut rows {
+            x[j] = (x[j] - mean) / var.sqrt();
+        }
+    }
+    rows
+}
+
+/// The ridge-regularised logistic regression fitted by Newton's method with the closed
+/// forms, x̃ = (x, 1) and λ on the weights only:
+/// g = (1/n) Σ (p − y) x̃ + λ (w, 0),  H = (1/n) Σ p(1 − p) x̃ x̃ᵀ + λ diag(1, 1, 1, 1, 0),
+/// each step solved by Gaussian elimination with partial pivoting. Returns the parameters
+/// (w, b) and the objective's value there.
+fn logistic_fit(rows: &[([f64; 4], f64)], lambda: f64) -> ([f64; 5], f64) {
+    let n = rows.len() as f64;
+    let mut theta = [0.0; 5];
+    for _ in 0..50 {
+        let mut g = [0.0; 5];
+        let mut h = [[0.0; 5]; 5];
+        for (x, y) in rows {
+            let xt = [x[0], x[1], x[2], x[3], 1.0];
+            let z: f64 = xt.iter().zip(&theta).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            for i in 0..5 {
+                g[i] += (p - y) * xt[i] / n;
+                for j in 0..5 {
+                    h[i][j] += p * (1.0 - p) * xt[i] * xt[j] / n;
+                }
+            }
+        }
+        for i in 0..4 {
+            g[i] += lambda * theta[i];
+            h[i][i] += lambda;
+        }
+        if g.iter().map(|v| v * v).sum::<f64>().sqrt() < 1e-13 {
+            break;
+        }
+        // Gaussian elimination on [H | g].
+        for col in 0..5 {
+            let pivot = (col..5)
+                .max_by(|&a, &b| h[a][col].abs().total_cmp(&h[b][col].abs()))
+                .expect("a row");
+            h.swap(col, pivot);
+            g.swap(col, pivot);
+            for r in col + 1..5 {
+                let factor = h[r][col] / h[col][col];
+                let pivot_row = h[col];
+                for (entry, p) in h[r][col..].iter_mut().zip(&pivot_row[col..]) {
+                    *entry -= factor * p;
+                }
+                g[r] -= factor * g[col];
+            }
+        }
+        let mut delta = [0.0; 5];
+        for r in (0..5).rev() {
+            let rest: f64 = (r + 1..5).map(|c| h[r][c] * delta[c]).sum();
+            delta[r] = (g[r] - rest) / h[r][r];
+        }
+        for i in 0..5 {
+            theta[i] -= delta[i];
+        }
+    }
+    let loss = rows
+        .iter()
+        .map(|(x, y)| {
+            let z = x.iter().zip(&theta).map(|(a, b)| a * b).sum::<f64>() + theta[4];
+            (1.0 + z.exp()).ln() - y * z
+        })
+        .sum::<f64>()
+        / n
+        + 0.5 * lambda * theta[..4].iter().map(|w| w * w).sum::<f64>();
+    (theta, loss)
+}
+
+#[test]
+fn logistic_newton_fits_iris_in_a_handful_of_newton_steps() {
+    let out = run("logistic_newton", &[]);
+    let rows = iris();
+    let (expected, loss) = logistic_fit(&rows, 0.01);
+
+    // The parameters, against the closed-form fit.
+    let w = &out[out.find("  w = [").expect("the weights") + "  w = [".len()..];
+    let w: Vec<f64> = w[..w.find(']').expect("the weights' end")]
+        .split(", ")
+        .map(|v| v.parse().expect("a number"))
+        .collect();
+    let b = number_after(&out, "  b =");
+    assert_eq!(w.len(), 4, "{out}");
+    for (i, got) in w.iter().chain([&b]).enumerate() {
+        assert!(
+            (got - expected[i]).abs() < 1e-6,
+            "parameter {i}: printed {got}, closed form {}\n{out}",
+            expected[i]
+        );
+    }
+    // The objective at the fit: the last row of Newton's table.
+    let table = &out[out.find("Newton's method\n").expect("Newton's table")..];
+    let table = &table[..table.find("converged after").expect("the table's end")];
+    let last: Vec<&str> = table
+        .lines()
+        .last()
+        .expect("a row")
+        .split_whitespace()
+        .collect();
+    let printed_loss: f64 = last[1].parse().expect("the loss");
+    assert!(
+        (printed_loss - loss).abs() < 1e-12,
+        "{printed_loss} against {loss}"
+    );
+
+    // The training accuracy, counted here.
+    let correct = rows
+        .iter()
+        .filter(|(x, y)| {
+            let z = x.iter().zip(&expected).map(|(a, b)| a * b).sum::<f64>() + expected[4];
+            (z > 0.0) == (*y == 1.0)
+        })
+        .count();
+    assert!(
+        out.contains(&format!("training accuracy: {correct}/100 = {correct}%")),
+        "{correct} correct here\n{out}"
+    );
+
+    // Newton's method in a handful of iterations, gradient descent in 100 times as many.
+    let newton = number_after(&out, "converged after");
+    assert!((1.0..=10.0).contains(&newton), "{newton} Newton iterations");
+    assert!(
+        out.contains("gradient descent reached |gradient| < 1e-10 after"),
+        "{out}"
+    );
+    let descent = number_after(&out, "gradient descent reached |gradient| < 1e-10 after");
+    assert!(
+        descent >= 100.0 * newton,
+        "gradient descent took {descent} steps, Newton's method {newton}"
+    );
+    // The sums ran on rayon, and the Hessian passed its check.
+    assert!(
+        out.contains("with rayon (par_iter().map().reduce()"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the first sample's Hessian at the fit: gradgradcheck passed"),
         "{out}"
     );
 }
