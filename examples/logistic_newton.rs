@@ -45,7 +45,7 @@
 use std::time::Instant;
 
 use backprop::rules::sigmoid;
-use backprop::{grad, gradgradcheck, hessian, Differentiable, HigherOrder};
+use backprop::{grad, gradgradcheck, hessian, Differentiable, SecondOrder};
 use rayon::prelude::*;
 
 /// The data: a comment line, a header, then `sepal_length,sepal_width,petal_length,
@@ -208,7 +208,7 @@ fn main() {
 /// One sample's term of the objective, softplus(z) − y z + (λ/2)|w|² with z = w·x + b, as
 /// a function of the five parameters; the sample's features `x` and label `y` are
 /// constants of the closure.
-fn sample_loss(x: [f64; 4], y: f64) -> impl HigherOrder<f64, P> {
+fn sample_loss(x: [f64; 4], y: f64) -> impl SecondOrder<f64, P> {
     grad!(|w: [f64; 4], b: f64| {
         let mut z = b;
         let mut ridge = 0.0;
@@ -216,15 +216,9 @@ fn sample_loss(x: [f64; 4], y: f64) -> impl HigherOrder<f64, P> {
             z += w[j] * x[j];
             ridge += w[j] * w[j];
         }
-        // softplus(z) = ln(1 + e^z), which neither overflows nor loses digits: the same
-        // formula as `z.softplus()`, written out because that one's second derivative on
-        // dual numbers is 0 at exactly z = 0, where θ = 0 puts every sample.
-        let softplus = if z > 0.0 {
-            z + (-z).exp().ln_1p()
-        } else {
-            z.exp().ln_1p()
-        };
-        softplus - y * z + 0.5 * LAMBDA * ridge
+        // softplus(z) = ln(1 + e^z), which neither overflows nor loses digits; at θ = 0
+        // every z is exactly 0, where its second derivative is 1/4.
+        z.softplus() - y * z + 0.5 * LAMBDA * ridge
     })
 }
 

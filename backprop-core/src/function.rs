@@ -48,9 +48,8 @@ pub trait Callee {
     fn placeholder<S: Scalar<Self::Elem>>() -> Self::Pullback<S>;
 }
 
-/// Differentiable twice: what [`Callee::Twice`] and [`HigherOrder::Twice`] are when no
-/// custom derivative is called.
-#[doc(hidden)]
+/// Differentiable twice: what [`HigherOrder::Twice`] is when no custom derivative is
+/// called.
 #[derive(Clone, Copy, Debug)]
 pub struct Yes;
 
@@ -309,6 +308,13 @@ pub trait HigherOrder<T: Float, const N: usize>: Differentiable<T, N> {
     #[doc(hidden)]
     fn value_and_grad_in<S: Scalar<T>>(&self, x: [S; N]) -> (S, [S; N]);
 }
+
+/// A [`HigherOrder`] function that can be differentiated twice: its `Twice` is [`Yes`].
+/// Every `grad!` that calls no custom derivative is one; name it so to return one from a
+/// function (`fn loss(..) -> impl SecondOrder<f64, 5>`) and still call `hessian` on it.
+pub trait SecondOrder<T: Float, const N: usize>: HigherOrder<T, N, Twice = Yes> {}
+
+impl<T: Float, F: HigherOrder<T, N, Twice = Yes> + ?Sized, const N: usize> SecondOrder<T, N> for F {}
 
 /// A pullback that holds a whole gradient and scales it by `dout`, used by [`GraphFn`],
 /// which runs its reverse sweep eagerly.

@@ -20,7 +20,7 @@ pub use dual::Dual;
 pub use float::Float;
 pub use function::{
     Both, Callee, Differentiable, DifferentiableTwice, GraphFn, HigherOrder, Lift, No, Param,
-    Promote, Pullback, Scalar, ScaledGradient, Yes,
+    Promote, Pullback, Scalar, ScaledGradient, SecondOrder, Yes,
 };
 pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};
 pub use graph::{Call, Gradients, Graph, GraphError, Node, NodeKind, Var};
