@@ -30,7 +30,16 @@
 //!   program written over graph handles (`reference`, with real loops, calling each
 //!   function's `_ref` twin, where a custom derivative's formula is differentiated by the
 //!   graph itself), give the same value and gradient to a few ulps;
-//! - `gradcheck` passes at the flat point: the gradient agrees with central differences.
+//! - `gradcheck` passes at the flat point: the gradient agrees with central differences;
+//! - forward mode: `jvp` at the flat point along a fixed direction (values ±k/8) gives
+//!   the value of the inherent `value`, bit for bit, and the directional derivative
+//!   Σ grad_i·v_i to about 1e-12 of 1 + Σ |grad_i·v_i| (through a custom derivative too);
+//! - second order, in the cases that call no custom derivative (directly or through
+//!   another function; a custom derivative gives first derivatives only, and `hvp`,
+//!   `hessian` and `gradgradcheck` refuse it at compile time): `gradgradcheck` passes
+//!   (`hvp` along each unit vector against central differences of the gradient), and
+//!   `hessian` is exactly symmetric, its column j `hvp(e_j)` to about 1e-12 of 1 + its
+//!   largest entry.
 //!
 //! A change to the generator makes its test `checked_in_call_corpus_is_current` fail until
 //! this file is regenerated.
@@ -49,7 +58,7 @@
     clippy::unnecessary_cast
 )]
 
-use backprop::{gradcheck, Differentiable, Graph};
+use backprop::{gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, HigherOrder};
 
 /// Agreement to a few roundings: the graph applies the same rules but may accumulate a
 /// gradient's terms in another order.
@@ -112,9 +121,67 @@ where
     gradcheck(f, at).assert_passed();
 }
 
-/// `f0([f64; 3])`, loops nested 1 deep, 13 operations; the closure has 63 operations unrolled.
+/// `a` and `b` within 4096 ulps (about 1e-12) of `scale`, and as much absolutely: forward
+/// mode and second order sum the same derivatives as first order in another order, and a
+/// dual number rounds its tangent once more per operation. The absolute part is for
+/// cancellation inside the program, which `scale` does not see: in
+/// `s.sin() + (1.5 * (x + s)).tanh() - s.sin()` both modes round `cos(s)·ds` (about 1)
+/// before it cancels, leaving a derivative of 1e-7 with an error of 1e-17 either way.
+#[track_caller]
+fn assert_near(a: f64, b: f64, scale: f64, what: &str) {
+    let allowed = 4096.0 * f64::EPSILON * (scale + 1.0);
+    assert!(
+        a == b || (a - b).abs() <= allowed,
+        "{what}: {a:?} against {b:?}, {:?} apart, {allowed:?} allowed",
+        (a - b).abs()
+    );
+}
+
+/// Forward mode along `v`: the value is `value` (the inherent `value`'s) and
+/// `Differentiable::value`'s, bit for bit, and the tangent is Σ grad_i·v_i.
+#[track_caller]
+fn check_jvp<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N], v: [f64; N], value: f64) {
+    let (jvp_value, tangent) = jvp(f, at, v);
+    assert_eq!(
+        jvp_value.to_bits(),
+        value.to_bits(),
+        "jvp value against value"
+    );
+    assert_eq!(
+        jvp_value.to_bits(),
+        f.value(at).to_bits(),
+        "jvp value against Differentiable::value"
+    );
+    let grad = f.grad(at);
+    let dot: f64 = (0..N).map(|k| grad[k] * v[k]).sum();
+    let size: f64 = (0..N).map(|k| (grad[k] * v[k]).abs()).sum();
+    assert_near(tangent, dot, size, "jvp tangent against grad·v");
+}
+
+/// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
+/// `hvp(e_j)`.
+#[track_caller]
+fn check_second<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
+    gradgradcheck(f, at).assert_passed();
+    let h = hessian(f, at);
+    let largest = h.iter().flatten().fold(0.0_f64, |m, e| m.max(e.abs()));
+    for j in 0..N {
+        let unit = core::array::from_fn(|i| if i == j { 1.0 } else { 0.0 });
+        let column = hvp(f, at, unit);
+        for i in 0..N {
+            assert_eq!(
+                h[i][j].to_bits(),
+                h[j][i].to_bits(),
+                "hessian[{i}][{j}] against hessian[{j}][{i}]"
+            );
+            assert_near(h[i][j], column[i], largest, "hessian against hvp");
+        }
+    }
+}
+
+/// `f0([f64; 3])`, loops nested 1 deep, 13 operations; the closure has 63 operations unrolled; checked to first and second order.
 mod case_00 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -316,12 +383,15 @@ mod case_00 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
         );
+        let direction: [f64; 6] = [1.0, -0.375, -1.0, -1.0, -0.625, 0.75];
+        check_jvp(&f, at, direction, f.value(w));
+        check_second(&f, at);
     }
 }
 
-/// `g0([f64; 3])`, custom derivative; `f1([[f64; 2]; 2], [[f64; 2]; 2], [f64; 2])`, loops nested 1 deep, 46 operations; `g2(f64, f64)`, custom derivative; the closure has 59 operations unrolled.
+/// `g0([f64; 3])`, custom derivative; `f1([[f64; 2]; 2], [[f64; 2]; 2], [f64; 2])`, loops nested 1 deep, 46 operations; `g2(f64, f64)`, custom derivative; the closure has 59 operations unrolled; checked to first order and `jvp` only.
 mod case_01 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -571,12 +641,14 @@ mod case_01 {
             plain(w, c),
             [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
         );
+        let direction: [f64; 5] = [0.25, 0.5, -0.125, 0.5, 0.75];
+        check_jvp(&f, at, direction, f.value(w, c));
     }
 }
 
-/// `f0([f64; 4])`, loops nested 1 deep, 43 operations; `g1(f64, f64)`, custom derivative; the closure has 54 operations unrolled.
+/// `f0([f64; 4])`, loops nested 1 deep, 43 operations; `g1(f64, f64)`, custom derivative; the closure has 54 operations unrolled; checked to first order and `jvp` only.
 mod case_02 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -784,12 +856,14 @@ mod case_02 {
             plain(x, b),
             [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.1[2], g.1[3]],
         );
+        let direction: [f64; 7] = [-0.75, 0.375, -0.875, 0.75, -0.5, 0.75, 0.5];
+        check_jvp(&f, at, direction, f.value(x, b));
     }
 }
 
-/// `g0([[f64; 2]; 2])`, custom derivative; `g1(f64)`, custom derivative; `f2([f64; 3])`, loops nested 1 deep, 47 operations; the closure has 46 operations unrolled.
+/// `g0([[f64; 2]; 2])`, custom derivative; `g1(f64)`, custom derivative; `f2([f64; 3])`, loops nested 1 deep, 47 operations; the closure has 46 operations unrolled; checked to first order and `jvp` only.
 mod case_03 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::softplus;
     use backprop::{grad, GraphFn, Var};
 
@@ -959,12 +1033,14 @@ mod case_03 {
                 g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.1[2], g.2,
             ],
         );
+        let direction: [f64; 8] = [-0.125, -0.25, -0.125, -0.125, 0.625, -0.125, -1.0, 0.5];
+        check_jvp(&f, at, direction, f.value(w, b, c));
     }
 }
 
-/// `f0(f64, [f64; 2])`, loops nested 1 deep, 26 operations; `g1(f64, f64)`, custom derivative; the closure has 66 operations unrolled.
+/// `f0(f64, [f64; 2])`, loops nested 1 deep, 26 operations; `g1(f64, f64)`, custom derivative; the closure has 66 operations unrolled; checked to first order and `jvp` only.
 mod case_04 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -1180,12 +1256,14 @@ mod case_04 {
             plain(x, b, c),
             [g.0[0], g.0[1], g.1[0], g.1[1], g.2],
         );
+        let direction: [f64; 5] = [-0.375, 0.125, 0.375, -0.5, -0.125];
+        check_jvp(&f, at, direction, f.value(x, b, c));
     }
 }
 
-/// `f0([f64; 2], f64)`, loops nested 1 deep, 28 operations; `f1([f64; 4], [f64; 3])`, loops nested 1 deep, 45 operations; the closure has 59 operations unrolled.
+/// `f0([f64; 2], f64)`, loops nested 1 deep, 28 operations; `f1([f64; 4], [f64; 3])`, loops nested 1 deep, 45 operations; the closure has 59 operations unrolled; checked to first and second order.
 mod case_05 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -1475,12 +1553,15 @@ mod case_05 {
                 g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1,
             ],
         );
+        let direction: [f64; 7] = [-0.125, -1.0, 0.125, 0.25, -0.875, -1.0, 0.375];
+        check_jvp(&f, at, direction, f.value(w, c));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 4])`, loops nested 1 deep, 41 operations; `f1(f64)`, loops nested 1 deep, 31 operations; `f2([[f64; 2]; 3])`, loops nested 1 deep, 29 operations; the closure has 31 operations unrolled.
+/// `f0([f64; 4])`, loops nested 1 deep, 41 operations; `f1(f64)`, loops nested 1 deep, 31 operations; `f2([[f64; 2]; 3])`, loops nested 1 deep, 29 operations; the closure has 31 operations unrolled; checked to first and second order.
 mod case_06 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -1770,12 +1851,15 @@ mod case_06 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
         );
+        let direction: [f64; 6] = [0.875, 0.125, -0.375, -0.875, -0.625, -0.75];
+        check_jvp(&f, at, direction, f.value(w));
+        check_second(&f, at);
     }
 }
 
-/// `g0([[f64; 2]; 2])`, custom derivative; `g1([f64; 5])`, custom derivative; the closure has 59 operations unrolled.
+/// `g0([[f64; 2]; 2])`, custom derivative; `g1([f64; 5])`, custom derivative; the closure has 59 operations unrolled; checked to first order and `jvp` only.
 mod case_07 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::softplus;
     use backprop::{grad, GraphFn, Var};
 
@@ -1924,12 +2008,14 @@ mod case_07 {
             plain(x, c),
             [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
         );
+        let direction: [f64; 6] = [1.0, 0.5, 0.25, 1.0, 1.0, 0.75];
+        check_jvp(&f, at, direction, f.value(x, c));
     }
 }
 
-/// `f0([f64; 3])`, loops nested 1 deep, 35 operations; `g1(f64, f64)`, custom derivative; `g2(f64)`, custom derivative; the closure has 33 operations unrolled.
+/// `f0([f64; 3])`, loops nested 1 deep, 35 operations; `g1(f64, f64)`, custom derivative; `g2(f64)`, custom derivative; the closure has 33 operations unrolled; checked to first order and `jvp` only.
 mod case_08 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -2124,12 +2210,16 @@ mod case_08 {
                 g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2],
             ],
         );
+        let direction: [f64; 12] = [
+            -1.0, -0.25, -1.0, -0.75, -0.375, 1.0, -0.5, 0.375, 0.125, 1.0, 0.25, 0.875,
+        ];
+        check_jvp(&f, at, direction, f.value(x, w));
     }
 }
 
-/// `g0(f64, f64)`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; `f2([f64; 3])`, loops nested 1 deep, 49 operations; the closure has 51 operations unrolled.
+/// `g0(f64, f64)`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; `f2([f64; 3])`, loops nested 1 deep, 49 operations; the closure has 51 operations unrolled; checked to first order and `jvp` only.
 mod case_09 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::sigmoid;
     use backprop::{grad, GraphFn, Var};
 
@@ -2306,12 +2396,14 @@ mod case_09 {
         assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
         let g = f.grad(x);
         check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+        let direction: [f64; 3] = [-0.75, -0.375, -0.875];
+        check_jvp(&f, at, direction, f.value(x));
     }
 }
 
-/// `f0([f64; 4])`, loops nested 1 deep, 39 operations; `g1([f64; 2], f64)`, custom derivative; the closure has 66 operations unrolled.
+/// `f0([f64; 4])`, loops nested 1 deep, 39 operations; `g1([f64; 2], f64)`, custom derivative; the closure has 66 operations unrolled; checked to first order and `jvp` only.
 mod case_10 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -2541,12 +2633,14 @@ mod case_10 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1]],
         );
+        let direction: [f64; 4] = [-0.5, -0.125, 0.375, -0.375];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `g0([f64; 3])`, custom derivative; `g1(f64)`, custom derivative; the closure has 54 operations unrolled.
+/// `g0([f64; 3])`, custom derivative; `g1(f64)`, custom derivative; the closure has 54 operations unrolled; checked to first order and `jvp` only.
 mod case_11 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::sigmoid;
     use backprop::{grad, GraphFn, Var};
 
@@ -2688,12 +2782,14 @@ mod case_11 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
         );
+        let direction: [f64; 6] = [0.25, 0.875, -0.125, 0.625, -0.125, -0.875];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `f0([[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 23 operations; the closure has 59 operations unrolled.
+/// `f0([[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 23 operations; the closure has 59 operations unrolled; checked to first and second order.
 mod case_12 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -2940,12 +3036,15 @@ mod case_12 {
                 g.2,
             ],
         );
+        let direction: [f64; 9] = [0.75, 0.75, -0.875, 0.375, -0.5, 0.375, 0.875, 0.25, 0.875];
+        check_jvp(&f, at, direction, f.value(w, b, c));
+        check_second(&f, at);
     }
 }
 
-/// `g0([f64; 4])`, custom derivative; the closure has 69 operations unrolled.
+/// `g0([f64; 4])`, custom derivative; the closure has 69 operations unrolled; checked to first order and `jvp` only.
 mod case_13 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -3156,12 +3255,17 @@ mod case_13 {
                 g.2[2][2],
             ],
         );
+        let direction: [f64; 18] = [
+            0.5, -0.5, 1.0, -0.125, 0.125, 0.625, 0.5, -0.875, 0.375, -0.625, 0.75, -0.75, 0.5,
+            -0.5, 0.125, -0.25, 0.625, -0.625,
+        ];
+        check_jvp(&f, at, direction, f.value(x, b, w));
     }
 }
 
-/// `g0(f64)`, custom derivative; the closure has 68 operations unrolled.
+/// `g0(f64)`, custom derivative; the closure has 68 operations unrolled; checked to first order and `jvp` only.
 mod case_14 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -3328,12 +3432,14 @@ mod case_14 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1]],
         );
+        let direction: [f64; 4] = [0.125, -0.75, 0.25, -0.75];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `f0([[f64; 2]; 2], f64)`, loops nested 1 deep, 37 operations; `g1(f64, f64)`, custom derivative; `f2([f64; 3], [[f64; 2]; 2])`, loops nested 1 deep, 23 operations; the closure has 67 operations unrolled.
+/// `f0([[f64; 2]; 2], f64)`, loops nested 1 deep, 37 operations; `g1(f64, f64)`, custom derivative; `f2([f64; 3], [[f64; 2]; 2])`, loops nested 1 deep, 23 operations; the closure has 67 operations unrolled; checked to first order and `jvp` only.
 mod case_15 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -3622,12 +3728,14 @@ mod case_15 {
                 g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1],
             ],
         );
+        let direction: [f64; 7] = [0.25, -0.625, 1.0, 1.0, -0.875, 0.125, -0.75];
+        check_jvp(&f, at, direction, f.value(x, w));
     }
 }
 
-/// `f0([f64; 4], [[f64; 3]; 2])`, loops nested 1 deep, 28 operations; the closure has 67 operations unrolled.
+/// `f0([f64; 4], [[f64; 3]; 2])`, loops nested 1 deep, 28 operations; the closure has 67 operations unrolled; checked to first and second order.
 mod case_16 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -3904,12 +4012,17 @@ mod case_16 {
                 g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2], g.2,
             ],
         );
+        let direction: [f64; 13] = [
+            -0.875, 0.875, -0.625, 0.375, 1.0, 0.125, -0.375, 0.375, 0.125, 1.0, -1.0, -0.125, 0.25,
+        ];
+        check_jvp(&f, at, direction, f.value(x, w, c));
+        check_second(&f, at);
     }
 }
 
-/// `g0([[f64; 2]; 2])`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; the closure has 60 operations unrolled.
+/// `g0([[f64; 2]; 2])`, custom derivative; `g1([[f64; 2]; 2])`, custom derivative; the closure has 60 operations unrolled; checked to first order and `jvp` only.
 mod case_17 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable(grad = g0_grad)]
@@ -4065,12 +4178,14 @@ mod case_17 {
             plain(x, b, c),
             [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1], g.2],
         );
+        let direction: [f64; 6] = [-0.75, 0.75, 1.0, -0.25, -0.125, -0.625];
+        check_jvp(&f, at, direction, f.value(x, b, c));
     }
 }
 
-/// `f0([[f64; 2]; 3], [[f64; 2]; 3], [f64; 3])`, loops nested 1 deep, 25 operations; `g1(f64, f64)`, custom derivative; the closure has 62 operations unrolled.
+/// `f0([[f64; 2]; 3], [[f64; 2]; 3], [f64; 3])`, loops nested 1 deep, 25 operations; `g1(f64, f64)`, custom derivative; the closure has 62 operations unrolled; checked to first order and `jvp` only.
 mod case_18 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -4285,12 +4400,14 @@ mod case_18 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
         );
+        let direction: [f64; 6] = [-0.125, -0.75, 0.25, 0.5, -1.0, 0.875];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `f0([[f64; 2]; 2], [[f64; 2]; 2], f64)`, loops nested 1 deep, 30 operations; `g1([f64; 2])`, custom derivative; the closure has 42 operations unrolled.
+/// `f0([[f64; 2]; 2], [[f64; 2]; 2], f64)`, loops nested 1 deep, 30 operations; `g1([f64; 2])`, custom derivative; the closure has 42 operations unrolled; checked to first order and `jvp` only.
 mod case_19 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::softplus;
     use backprop::{grad, GraphFn, Var};
 
@@ -4475,12 +4592,14 @@ mod case_19 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1]],
         );
+        let direction: [f64; 4] = [-1.0, 0.625, 0.125, -0.25];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `g0(f64, f64)`, custom derivative; the closure has 49 operations unrolled.
+/// `g0(f64, f64)`, custom derivative; the closure has 49 operations unrolled; checked to first order and `jvp` only.
 mod case_20 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::{grad, GraphFn, Var};
 
     #[backprop::differentiable(grad = g0_grad)]
@@ -4555,12 +4674,14 @@ mod case_20 {
         assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
         let g = f.grad(x);
         check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+        let direction: [f64; 5] = [-0.125, -0.625, 0.375, -0.875, -0.5];
+        check_jvp(&f, at, direction, f.value(x));
     }
 }
 
-/// `f0([f64; 2])`, loops nested 1 deep, 37 operations; the closure has 70 operations unrolled.
+/// `f0([f64; 2])`, loops nested 1 deep, 37 operations; the closure has 70 operations unrolled; checked to first and second order.
 mod case_21 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -4707,12 +4828,15 @@ mod case_21 {
             plain(x, b, c),
             [g.0[0], g.0[1], g.0[2], g.0[3], g.1[0], g.1[1], g.2],
         );
+        let direction: [f64; 7] = [-0.375, -0.375, -0.5, -0.875, -0.125, 0.125, 1.0];
+        check_jvp(&f, at, direction, f.value(x, b, c));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 3])`, loops nested 1 deep, 19 operations; the closure has 61 operations unrolled.
+/// `f0([f64; 3])`, loops nested 1 deep, 19 operations; the closure has 61 operations unrolled; checked to first and second order.
 mod case_22 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -4857,12 +4981,15 @@ mod case_22 {
         assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
         let g = f.grad(x);
         check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+        let direction: [f64; 5] = [0.25, -1.0, 0.375, 0.25, -0.125];
+        check_jvp(&f, at, direction, f.value(x));
+        check_second(&f, at);
     }
 }
 
-/// `f0(f64)`, loops nested 1 deep, 47 operations; `f1([f64; 4], [[f64; 2]; 3])`, loops nested 1 deep, 34 operations; the closure has 60 operations unrolled.
+/// `f0(f64)`, loops nested 1 deep, 47 operations; `f1([f64; 4], [[f64; 2]; 3])`, loops nested 1 deep, 34 operations; the closure has 60 operations unrolled; checked to first and second order.
 mod case_23 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -5079,12 +5206,17 @@ mod case_23 {
                 g.1[2], g.1[3],
             ],
         );
+        let direction: [f64; 10] = [
+            -0.125, 0.5, 0.375, -0.625, 0.625, -0.25, 0.75, -1.0, 0.125, 0.875,
+        ];
+        check_jvp(&f, at, direction, f.value(w, b));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 2], f64)`, loops nested 2 deep, 49 operations; `f1([f64; 2], [f64; 4], f64)`, loops nested 2 deep, 39 operations; `g2(f64, f64)`, custom derivative; the closure has 51 operations unrolled.
+/// `f0([f64; 2], f64)`, loops nested 2 deep, 49 operations; `f1([f64; 2], [f64; 4], f64)`, loops nested 2 deep, 39 operations; `g2(f64, f64)`, custom derivative; the closure has 51 operations unrolled; checked to first order and `jvp` only.
 mod case_24 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -5402,12 +5534,17 @@ mod case_24 {
                 g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2], g.2[2][0], g.2[2][1], g.2[2][2], g.3,
             ],
         );
+        let direction: [f64; 17] = [
+            0.375, 0.75, 0.125, -0.75, 0.125, -0.75, -0.5, -0.5, -0.5, 0.875, 0.25, -0.5, 0.25,
+            -0.625, 0.125, 0.875, 0.375,
+        ];
+        check_jvp(&f, at, direction, f.value(x, b, w, c));
     }
 }
 
-/// `f0([[f64; 3]; 2])`, loops nested 1 deep, 46 operations; `f1([f64; 4])`, loops nested 1 deep, 31 operations; the closure has 36 operations unrolled.
+/// `f0([[f64; 3]; 2])`, loops nested 1 deep, 46 operations; `f1([f64; 4])`, loops nested 1 deep, 31 operations; the closure has 36 operations unrolled; checked to first and second order.
 mod case_25 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::softplus;
     use backprop::{grad, GraphFn, Var};
 
@@ -5615,12 +5752,15 @@ mod case_25 {
             plain(w),
             [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
         );
+        let direction: [f64; 6] = [-0.125, 0.625, 0.625, -0.875, -0.875, 0.125];
+        check_jvp(&f, at, direction, f.value(w));
+        check_second(&f, at);
     }
 }
 
-/// `f0([[f64; 2]; 3], [f64; 4])`, loops nested 1 deep, 46 operations; `f1([[f64; 2]; 3])`, loops nested 1 deep, 39 operations; the closure has 47 operations unrolled.
+/// `f0([[f64; 2]; 3], [f64; 4])`, loops nested 1 deep, 46 operations; `f1([[f64; 2]; 3])`, loops nested 1 deep, 39 operations; the closure has 47 operations unrolled; checked to first and second order.
 mod case_26 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -5898,12 +6038,17 @@ mod case_26 {
                 g.2[1][1], g.2[2][0], g.2[2][1],
             ],
         );
+        let direction: [f64; 12] = [
+            1.0, 0.125, -0.625, 0.375, -0.5, -0.375, -0.375, 1.0, -0.25, 0.875, -0.625, -0.5,
+        ];
+        check_jvp(&f, at, direction, f.value(x, b, w));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 2], [f64; 2], f64)`, loops nested 1 deep, 15 operations; the closure has 63 operations unrolled.
+/// `f0([f64; 2], [f64; 2], f64)`, loops nested 1 deep, 15 operations; the closure has 63 operations unrolled; checked to first and second order.
 mod case_27 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -6027,12 +6172,15 @@ mod case_27 {
         assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
         let g = f.grad(x);
         check(&f, &reference, at, plain(x), [g[0], g[1]]);
+        let direction: [f64; 2] = [-0.25, 0.875];
+        check_jvp(&f, at, direction, f.value(x));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 2], [f64; 2], f64)`, loops nested 1 deep, 41 operations; the closure has 65 operations unrolled.
+/// `f0([f64; 2], [f64; 2], f64)`, loops nested 1 deep, 41 operations; the closure has 65 operations unrolled; checked to first and second order.
 mod case_28 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::sigmoid;
     use backprop::{grad, GraphFn, Var};
 
@@ -6205,12 +6353,15 @@ mod case_28 {
             plain(x, b),
             [g.0[0], g.0[1], g.1[0], g.1[1], g.1[2], g.1[3]],
         );
+        let direction: [f64; 6] = [-0.375, 0.25, 0.5, 1.0, -0.25, -0.125];
+        check_jvp(&f, at, direction, f.value(x, b));
+        check_second(&f, at);
     }
 }
 
-/// `f0(f64)`, loops nested 3 deep, 45 operations; `g1([[f64; 2]; 2])`, custom derivative; the closure has 27 operations unrolled.
+/// `f0(f64)`, loops nested 3 deep, 45 operations; `g1([[f64; 2]; 2])`, custom derivative; the closure has 27 operations unrolled; checked to first order and `jvp` only.
 mod case_29 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::sigmoid;
     use backprop::{grad, GraphFn, Var};
 
@@ -6379,12 +6530,14 @@ mod case_29 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1]],
         );
+        let direction: [f64; 4] = [-1.0, 0.125, 0.625, -1.0];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `f0([[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 46 operations; `f1([f64; 2], [[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 28 operations; `g2(f64, f64)`, custom derivative; the closure has 34 operations unrolled.
+/// `f0([[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 46 operations; `f1([f64; 2], [[f64; 2]; 3], [[f64; 2]; 3])`, loops nested 1 deep, 28 operations; `g2(f64, f64)`, custom derivative; the closure has 34 operations unrolled; checked to first order and `jvp` only.
 mod case_30 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -6638,12 +6791,14 @@ mod case_30 {
                 g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1[0], g.1[1],
             ],
         );
+        let direction: [f64; 8] = [-0.5, 0.75, -0.25, 0.625, -0.375, -0.75, 0.625, 0.625];
+        check_jvp(&f, at, direction, f.value(w, b));
     }
 }
 
-/// `f0([f64; 4], f64, [f64; 3])`, loops nested 2 deep, 40 operations; `f1([f64; 4], [f64; 5])`, loops nested 1 deep, 36 operations; `g2(f64, f64)`, custom derivative; the closure has 62 operations unrolled.
+/// `f0([f64; 4], f64, [f64; 3])`, loops nested 2 deep, 40 operations; `f1([f64; 4], [f64; 5])`, loops nested 1 deep, 36 operations; `g2(f64, f64)`, custom derivative; the closure has 62 operations unrolled; checked to first order and `jvp` only.
 mod case_31 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -6999,12 +7154,14 @@ mod case_31 {
         assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
         let g = f.grad(x);
         check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+        let direction: [f64; 5] = [-0.375, -0.5, 0.625, 1.0, 0.5];
+        check_jvp(&f, at, direction, f.value(x));
     }
 }
 
-/// `f0([[f64; 2]; 3], [f64; 2], [[f64; 2]; 2])`, loops nested 1 deep, 36 operations; the closure has 61 operations unrolled.
+/// `f0([[f64; 2]; 3], [f64; 2], [[f64; 2]; 2])`, loops nested 1 deep, 36 operations; the closure has 61 operations unrolled; checked to first and second order.
 mod case_32 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -7290,12 +7447,15 @@ mod case_32 {
                 g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
             ],
         );
+        let direction: [f64; 7] = [-0.5, 0.25, -0.5, -0.5, -0.25, -0.5, 0.875];
+        check_jvp(&f, at, direction, f.value(w, c));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 4], [f64; 3])`, loops nested 2 deep, 35 operations; `f1(f64, f64, [f64; 2])`, loops nested 1 deep, 46 operations; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled.
+/// `f0([f64; 4], [f64; 3])`, loops nested 2 deep, 35 operations; `f1(f64, f64, [f64; 2])`, loops nested 1 deep, 46 operations; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled; checked to first order and `jvp` only.
 mod case_33 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -7555,12 +7715,14 @@ mod case_33 {
         assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
         let g = f.grad(x);
         check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
+        let direction: [f64; 4] = [-0.875, -0.875, 0.25, 0.25];
+        check_jvp(&f, at, direction, f.value(x));
     }
 }
 
-/// `f0([[f64; 2]; 2])`, loops nested 1 deep, 44 operations; `f1([[f64; 2]; 2])`, loops nested 1 deep, 24 operations; the closure has 16 operations unrolled.
+/// `f0([[f64; 2]; 2])`, loops nested 1 deep, 44 operations; `f1([[f64; 2]; 2])`, loops nested 1 deep, 24 operations; the closure has 16 operations unrolled; checked to first and second order.
 mod case_34 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::softplus;
     use backprop::{grad, GraphFn, Var};
 
@@ -7792,12 +7954,15 @@ mod case_34 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1]],
         );
+        let direction: [f64; 4] = [-0.125, 1.0, -1.0, -0.625];
+        check_jvp(&f, at, direction, f.value(w));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 3], [[f64; 2]; 2], [f64; 3])`, loops nested 1 deep, 28 operations; `f1(f64, f64, [[f64; 3]; 2])`, loops nested 1 deep, 34 operations; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled.
+/// `f0([f64; 3], [[f64; 2]; 2], [f64; 3])`, loops nested 1 deep, 28 operations; `f1(f64, f64, [[f64; 3]; 2])`, loops nested 1 deep, 34 operations; `g2(f64, f64)`, custom derivative; the closure has 50 operations unrolled; checked to first order and `jvp` only.
 mod case_35 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -8087,12 +8252,14 @@ mod case_35 {
             plain(w, c),
             [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
         );
+        let direction: [f64; 5] = [-0.125, -0.375, -0.625, 0.375, -0.625];
+        check_jvp(&f, at, direction, f.value(w, c));
     }
 }
 
-/// `g0(f64)`, custom derivative; `f1([f64; 2])`, loops nested 1 deep, 25 operations; `f2([f64; 2], f64, [f64; 2])`, loops nested 1 deep, 24 operations; the closure has 55 operations unrolled.
+/// `g0(f64)`, custom derivative; `f1([f64; 2])`, loops nested 1 deep, 25 operations; `f2([f64; 2], f64, [f64; 2])`, loops nested 1 deep, 24 operations; the closure has 55 operations unrolled; checked to first order and `jvp` only.
 mod case_36 {
-    use super::check;
+    use super::{check, check_jvp};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -8352,12 +8519,14 @@ mod case_36 {
                 g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
             ],
         );
+        let direction: [f64; 9] = [-1.0, 0.25, -0.125, 0.25, 0.75, 0.5, 0.625, -0.5, -0.375];
+        check_jvp(&f, at, direction, f.value(w));
     }
 }
 
-/// `f0([[f64; 2]; 2])`, loops nested 2 deep, 38 operations; the closure has 28 operations unrolled.
+/// `f0([[f64; 2]; 2])`, loops nested 2 deep, 38 operations; the closure has 28 operations unrolled; checked to first and second order.
 mod case_37 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -8525,12 +8694,15 @@ mod case_37 {
             plain(w),
             [g[0][0], g[0][1], g[1][0], g[1][1]],
         );
+        let direction: [f64; 4] = [0.25, 0.75, 0.5, 1.0];
+        check_jvp(&f, at, direction, f.value(w));
+        check_second(&f, at);
     }
 }
 
-/// `f0(f64, [[f64; 3]; 3])`, loops nested 2 deep, 46 operations; the closure has 36 operations unrolled.
+/// `f0(f64, [[f64; 3]; 3])`, loops nested 2 deep, 46 operations; the closure has 36 operations unrolled; checked to first and second order.
 mod case_38 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -8747,12 +8919,15 @@ mod case_38 {
                 g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
             ],
         );
+        let direction: [f64; 9] = [-1.0, -1.0, -0.5, 0.75, 0.75, -0.875, -0.875, 0.25, 0.375];
+        check_jvp(&f, at, direction, f.value(w));
+        check_second(&f, at);
     }
 }
 
-/// `f0([f64; 3])`, loops nested 2 deep, 35 operations; the closure has 70 operations unrolled.
+/// `f0([f64; 3])`, loops nested 2 deep, 35 operations; the closure has 70 operations unrolled; checked to first and second order.
 mod case_39 {
-    use super::check;
+    use super::{check, check_jvp, check_second};
     use backprop::rules::{sigmoid, softplus};
     use backprop::{grad, GraphFn, Var};
 
@@ -8940,5 +9115,8 @@ mod case_39 {
                 g.0[0], g.0[1], g.0[2], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.2,
             ],
         );
+        let direction: [f64; 8] = [0.125, 0.375, 0.375, -0.75, 0.5, 0.25, -0.625, 0.125];
+        check_jvp(&f, at, direction, f.value(x, w, c));
+        check_second(&f, at);
     }
 }

@@ -24,13 +24,22 @@
 //! - `gradcheck` passes: the gradient agrees with central differences (and with the
 //!   graph) within its default tolerances;
 //! - `trace` is the same pass: its value and gradient are `value_and_grad`'s, bit for
-//!   bit, and it has one step per line of `derivation()`.
+//!   bit, and it has one step per line of `derivation()`;
+//! - forward mode: `jvp` along a fixed direction `v` (values ±k/8) gives the value, bit
+//!   for bit, and the directional derivative Σ grad_i·v_i to a few thousand ulps of
+//!   1 + Σ |grad_i·v_i|;
+//! - second order: `gradgradcheck` passes (`hvp` along each unit vector against central
+//!   differences of the gradient), and `hessian` is exactly symmetric, its column j
+//!   `hvp(e_j)` to a few thousand ulps of 1 + its largest entry.
 //!
 //! A change to the generator or to the table of operations makes the generator's test
 //! `checked_in_corpus_is_current` fail until this file is regenerated. A bug found here
 //! deserves a minimal reproduction of its own in `tests/corpus_regressions.rs`.
 
-use backprop::{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback, Trace};
+use backprop::{
+    grad, gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Float, Graph, GraphFn,
+    HigherOrder, Pullback, Scalar, Trace,
+};
 
 /// Constants reached through a field, captured by `grad!` where it is written.
 struct Params<T> {
@@ -136,6 +145,76 @@ fn check_trace<T: Float>(trace: Trace<T>, value: T, grad: &[T]) {
     assert!(trace.first_non_finite().is_none(), "{trace}");
 }
 
+/// The tolerance of forward mode and second order against first order, relative: a few
+/// thousand ulps (about 1e-12 in `f64`, 5e-4 in `f32`). The same derivative is summed in
+/// another order, and a dual number rounds its tangent once more per operation.
+fn loose<T: Float>() -> T {
+    T::from_f64(4096.0) * T::EPSILON
+}
+
+/// `a` and `b` within `loose()` of `scale`, and as much absolutely, for cancellation
+/// inside the expression, which `scale` does not see (in `sin(s) + tanh(x + s) - sin(s)`
+/// both modes round `cos(s)·ds` before it cancels).
+#[track_caller]
+fn assert_near<T: Float>(a: T, b: T, scale: T, what: &str) {
+    let allowed = loose::<T>() * (scale + T::ONE);
+    assert!(
+        a == b || (a - b).abs() <= allowed,
+        "{what}: {a:?} against {b:?}, {:?} apart, {allowed:?} allowed",
+        (a - b).abs()
+    );
+}
+
+/// Forward mode along `v`: the value is `value` (the inherent `value`'s) and
+/// `Differentiable::value`'s, bit for bit, and the tangent is Σ grad_i·v_i.
+#[track_caller]
+fn check_jvp<T, F, const N: usize>(f: &F, at: [T; N], v: [T; N], value: T, grad: [T; N])
+where
+    T: Scalar<T>,
+    F: HigherOrder<T, N>,
+{
+    let (jvp_value, tangent) = jvp(f, at, v);
+    assert_eq!(bits(jvp_value), bits(value), "jvp value against value");
+    assert_eq!(
+        bits(jvp_value),
+        bits(f.value(at)),
+        "jvp value against Differentiable::value"
+    );
+    let (mut dot, mut size) = (T::ZERO, T::ZERO);
+    for k in 0..N {
+        dot += grad[k] * v[k];
+        size += (grad[k] * v[k]).abs();
+    }
+    assert_near(tangent, dot, size, "jvp tangent against grad·v");
+}
+
+/// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
+/// `hvp(e_j)`.
+#[track_caller]
+// Two indices into one matrix, as in `hessian` itself.
+#[allow(clippy::needless_range_loop)]
+fn check_second<T, F, const N: usize>(f: &F, at: [T; N])
+where
+    T: Scalar<T>,
+    F: HigherOrder<T, N>,
+{
+    gradgradcheck(f, at).assert_passed();
+    let h = hessian(f, at);
+    let largest = h.iter().flatten().fold(T::ZERO, |m, e| m.max(e.abs()));
+    for j in 0..N {
+        let unit = core::array::from_fn(|i| if i == j { T::ONE } else { T::ZERO });
+        let column = hvp(f, at, unit);
+        for i in 0..N {
+            assert_eq!(
+                bits(h[i][j]),
+                bits(h[j][i]),
+                "hessian[{i}][{j}] against hessian[{j}][{i}]"
+            );
+            assert_near(h[i][j], column[i], largest, "hessian against hvp");
+        }
+    }
+}
+
 /// Closure form, f32, depth 5.
 #[test]
 fn case_000() {
@@ -160,6 +239,9 @@ fn case_000() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [1.0, -0.375, -1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6, `let` bindings.
@@ -190,6 +272,9 @@ fn case_001() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [0.25, 0.5, -0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -205,6 +290,9 @@ fn case_002() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -223,6 +311,9 @@ fn case_003() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.125, -0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4.
@@ -242,6 +333,9 @@ fn case_004() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.375, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -257,6 +351,9 @@ fn case_005() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -275,6 +372,9 @@ fn case_006() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -297,6 +397,9 @@ fn case_007() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4, `let` bindings.
@@ -329,6 +432,9 @@ fn case_008() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 4] = [-1.0, -0.25, -1.0, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3, `let` bindings.
@@ -355,6 +461,9 @@ fn case_009() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -380,6 +489,9 @@ fn case_010() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.5, -0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3.
@@ -400,6 +512,9 @@ fn case_011() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [0.25, 0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -426,6 +541,9 @@ fn case_012() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [0.75, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -461,6 +579,9 @@ fn case_013() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.5, -0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -476,6 +597,9 @@ fn case_014() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -493,6 +617,9 @@ fn case_015() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -525,6 +652,9 @@ fn case_016() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [-0.875, 0.875, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -543,6 +673,9 @@ fn case_017() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.75, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -563,6 +696,9 @@ fn case_018() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4, `let` bindings.
@@ -589,6 +725,9 @@ fn case_019() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -609,6 +748,9 @@ fn case_020() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.125, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3.
@@ -628,6 +770,9 @@ fn case_021() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -650,6 +795,9 @@ fn case_022() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.25, -1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6.
@@ -673,6 +821,9 @@ fn case_023() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.125, 0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -688,6 +839,9 @@ fn case_024() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6.
@@ -723,6 +877,9 @@ fn case_025() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.125, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -738,6 +895,9 @@ fn case_026() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -766,6 +926,9 @@ fn case_027() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.25, 0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3.
@@ -781,6 +944,9 @@ fn case_028() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -800,6 +966,9 @@ fn case_029() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-1.0, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4, `let` bindings.
@@ -825,6 +994,9 @@ fn case_030() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.5, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -846,6 +1018,9 @@ fn case_031() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -880,6 +1055,9 @@ fn case_032() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-0.5, 0.25, -0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6, `let` bindings.
@@ -920,6 +1098,9 @@ fn case_033() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -943,6 +1124,9 @@ fn case_034() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.125, 1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3, `let` bindings.
@@ -967,6 +1151,9 @@ fn case_035() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.125, -0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -993,6 +1180,9 @@ fn case_036() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-1.0, 0.25, -0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -1014,6 +1204,9 @@ fn case_037() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.25, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -1033,6 +1226,9 @@ fn case_038() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-1.0, -1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -1071,6 +1267,9 @@ fn case_039() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.125, 0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -1086,6 +1285,9 @@ fn case_040() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -1104,6 +1306,9 @@ fn case_041() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.375, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1119,6 +1324,9 @@ fn case_042() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -1134,6 +1342,9 @@ fn case_043() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -1165,6 +1376,9 @@ fn case_044() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-0.125, 0.125, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -1183,6 +1397,9 @@ fn case_045() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -1213,6 +1430,9 @@ fn case_046() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.5, 0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -1231,6 +1451,9 @@ fn case_047() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -1269,6 +1492,9 @@ fn case_048() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.25, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -1289,6 +1515,9 @@ fn case_049() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.875, 0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1304,6 +1533,9 @@ fn case_050() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -1322,6 +1554,9 @@ fn case_051() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.875, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1340,6 +1575,9 @@ fn case_052() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -1357,6 +1595,9 @@ fn case_053() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -1372,6 +1613,9 @@ fn case_054() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -1399,6 +1643,9 @@ fn case_055() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.375, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -1438,6 +1685,9 @@ fn case_056() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 4] = [-0.75, 0.875, -1.0, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -1453,6 +1703,9 @@ fn case_057() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -1471,6 +1724,9 @@ fn case_058() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3.
@@ -1491,6 +1747,9 @@ fn case_059() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.25, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -1513,6 +1772,9 @@ fn case_060() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [1.0, 0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1531,6 +1793,9 @@ fn case_061() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1546,6 +1811,9 @@ fn case_062() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4, `let` bindings.
@@ -1574,6 +1842,9 @@ fn case_063() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 4] = [-0.375, 1.0, -0.375, 1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -1589,6 +1860,9 @@ fn case_064() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -1604,6 +1878,9 @@ fn case_065() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -1622,6 +1899,9 @@ fn case_066() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -1646,6 +1926,9 @@ fn case_067() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -1670,6 +1953,9 @@ fn case_068() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [0.5, -0.25, 0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6.
@@ -1697,6 +1983,9 @@ fn case_069() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-0.125, -0.375, 0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1712,6 +2001,9 @@ fn case_070() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -1733,6 +2025,9 @@ fn case_071() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [1.0, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -1751,6 +2046,9 @@ fn case_072() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [0.5, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -1767,6 +2065,9 @@ fn case_073() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -1782,6 +2083,9 @@ fn case_074() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -1797,6 +2101,9 @@ fn case_075() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6, `let` bindings.
@@ -1836,6 +2143,9 @@ fn case_076() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 4] = [0.875, -0.625, 1.0, -0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -1856,6 +2166,9 @@ fn case_077() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.125, -0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1871,6 +2184,9 @@ fn case_078() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -1886,6 +2202,9 @@ fn case_079() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -1902,6 +2221,9 @@ fn case_080() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -1917,6 +2239,9 @@ fn case_081() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -1955,6 +2280,9 @@ fn case_082() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -1970,6 +2298,9 @@ fn case_083() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -1986,6 +2317,9 @@ fn case_084() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3.
@@ -2001,6 +2335,9 @@ fn case_085() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -2028,6 +2365,9 @@ fn case_086() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5, `let` bindings.
@@ -2057,6 +2397,9 @@ fn case_087() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [0.75, 0.875, -0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -2081,6 +2424,9 @@ fn case_088() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [0.125, 1.0, -1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -2096,6 +2442,9 @@ fn case_089() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -2111,6 +2460,9 @@ fn case_090() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -2134,6 +2486,9 @@ fn case_091() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [0.375, 0.375, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -2149,6 +2504,9 @@ fn case_092() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3.
@@ -2165,6 +2523,9 @@ fn case_093() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -2180,6 +2541,9 @@ fn case_094() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4.
@@ -2200,6 +2564,9 @@ fn case_095() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-0.5, 0.5, -0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -2215,6 +2582,9 @@ fn case_096() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -2248,6 +2618,9 @@ fn case_097() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -2266,6 +2639,9 @@ fn case_098() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.25, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -2299,6 +2675,9 @@ fn case_099() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.125, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -2320,6 +2699,9 @@ fn case_100() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.875, 1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -2343,6 +2725,9 @@ fn case_101() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-0.125, -0.125, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -2361,6 +2746,9 @@ fn case_102() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.875, 0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6, `let` bindings.
@@ -2387,6 +2775,9 @@ fn case_103() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [-0.625, -0.5, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5, `let` bindings.
@@ -2411,6 +2802,9 @@ fn case_104() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -2433,6 +2827,9 @@ fn case_105() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -2451,6 +2848,9 @@ fn case_106() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.25, -0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -2466,6 +2866,9 @@ fn case_107() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -2487,6 +2890,9 @@ fn case_108() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.5, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -2508,6 +2914,9 @@ fn case_109() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -2534,6 +2943,9 @@ fn case_110() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -2552,6 +2964,9 @@ fn case_111() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [1.0, -0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4.
@@ -2578,6 +2993,9 @@ fn case_112() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-0.375, -0.75, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -2594,6 +3012,9 @@ fn case_113() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -2609,6 +3030,9 @@ fn case_114() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -2624,6 +3048,9 @@ fn case_115() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -2639,6 +3066,9 @@ fn case_116() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -2672,6 +3102,9 @@ fn case_117() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -2687,6 +3120,9 @@ fn case_118() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -2713,6 +3149,9 @@ fn case_119() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -2728,6 +3167,9 @@ fn case_120() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -2747,6 +3189,9 @@ fn case_121() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -2776,6 +3221,9 @@ fn case_122() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.125, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -2798,6 +3246,9 @@ fn case_123() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -2827,6 +3278,9 @@ fn case_124() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.75, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5, `let` bindings.
@@ -2862,6 +3316,9 @@ fn case_125() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 4] = [0.375, 0.25, -0.25, -0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -2877,6 +3334,9 @@ fn case_126() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -2892,6 +3352,9 @@ fn case_127() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -2910,6 +3373,9 @@ fn case_128() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -2938,6 +3404,9 @@ fn case_129() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 4] = [0.375, 0.625, -0.625, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4.
@@ -2962,6 +3431,9 @@ fn case_130() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [0.375, -0.75, 0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -2977,6 +3449,9 @@ fn case_131() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5, `let` bindings.
@@ -3022,6 +3497,9 @@ fn case_132() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [-0.25, 0.75, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3042,6 +3520,9 @@ fn case_133() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.5, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -3062,6 +3543,9 @@ fn case_134() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [-0.625, -0.125, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3082,6 +3566,9 @@ fn case_135() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -3100,6 +3587,9 @@ fn case_136() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.625, 0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -3115,6 +3605,9 @@ fn case_137() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3130,6 +3623,9 @@ fn case_138() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6.
@@ -3158,6 +3654,9 @@ fn case_139() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -3175,6 +3674,9 @@ fn case_140() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -3195,6 +3697,9 @@ fn case_141() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [-0.375, 0.375, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -3221,6 +3726,9 @@ fn case_142() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 4] = [0.25, -0.375, 0.25, -0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -3242,6 +3750,9 @@ fn case_143() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-1.0, -0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -3257,6 +3768,9 @@ fn case_144() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -3275,6 +3789,9 @@ fn case_145() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -3290,6 +3807,9 @@ fn case_146() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3316,6 +3836,9 @@ fn case_147() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.25, -0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -3335,6 +3858,9 @@ fn case_148() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [0.75, -0.125, 1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -3361,6 +3887,9 @@ fn case_149() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6.
@@ -3387,6 +3916,9 @@ fn case_150() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [-1.0, 0.75, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6.
@@ -3419,6 +3951,9 @@ fn case_151() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 4] = [-0.375, 0.375, -1.0, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3443,6 +3978,9 @@ fn case_152() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.75, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -3461,6 +3999,9 @@ fn case_153() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.75, -0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -3490,6 +4031,9 @@ fn case_154() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.5, -0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3511,6 +4055,9 @@ fn case_155() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -3526,6 +4073,9 @@ fn case_156() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4, `let` bindings.
@@ -3548,6 +4098,9 @@ fn case_157() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -3566,6 +4119,9 @@ fn case_158() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -3584,6 +4140,9 @@ fn case_159() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -3602,6 +4161,9 @@ fn case_160() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.5, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -3617,6 +4179,9 @@ fn case_161() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -3636,6 +4201,9 @@ fn case_162() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 3] = [0.75, 0.5, -0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3654,6 +4222,9 @@ fn case_163() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -3671,6 +4242,9 @@ fn case_164() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -3689,6 +4263,9 @@ fn case_165() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6, `let` bindings.
@@ -3718,6 +4295,9 @@ fn case_166() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [0.25, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -3733,6 +4313,9 @@ fn case_167() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 5.
@@ -3755,6 +4338,9 @@ fn case_168() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [-0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -3770,6 +4356,9 @@ fn case_169() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 6.
@@ -3790,6 +4379,9 @@ fn case_170() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.625, 0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -3813,6 +4405,9 @@ fn case_171() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 4] = [1.0, -0.5, 0.375, -0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -3830,6 +4425,9 @@ fn case_172() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 3, `let` bindings.
@@ -3854,6 +4452,9 @@ fn case_173() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [0.375, -1.0];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -3874,6 +4475,9 @@ fn case_174() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.25, -0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4.
@@ -3894,6 +4498,9 @@ fn case_175() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.25, 0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -3912,6 +4519,9 @@ fn case_176() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 4.
@@ -3932,6 +4542,9 @@ fn case_177() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.375, 0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -3968,6 +4581,9 @@ fn case_178() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.125, -0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -3990,6 +4606,9 @@ fn case_179() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [0.75, 0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5.
@@ -4011,6 +4630,9 @@ fn case_180() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [0.25, -0.875, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 2.
@@ -4026,6 +4648,9 @@ fn case_181() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -4043,6 +4668,9 @@ fn case_182() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 4.
@@ -4058,6 +4686,9 @@ fn case_183() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6.
@@ -4074,6 +4705,9 @@ fn case_184() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f32, depth 2.
@@ -4092,6 +4726,9 @@ fn case_185() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f32; 2] = [-0.625, -0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -4112,6 +4749,9 @@ fn case_186() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -4127,6 +4767,9 @@ fn case_187() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -4142,6 +4785,9 @@ fn case_188() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3, `let` bindings.
@@ -4164,6 +4810,9 @@ fn case_189() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -4179,6 +4828,9 @@ fn case_190() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.25];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 6.
@@ -4209,6 +4861,9 @@ fn case_191() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.125];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 4, `let` bindings.
@@ -4237,6 +4892,9 @@ fn case_192() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2], at[3]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 4] = [-0.875, 0.5, -0.625, -0.75];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 2.
@@ -4255,6 +4913,9 @@ fn case_193() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.375, -0.5];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 5, `let` bindings.
@@ -4276,6 +4937,9 @@ fn case_194() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 3.
@@ -4291,6 +4955,9 @@ fn case_195() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6, `let` bindings.
@@ -4321,6 +4988,9 @@ fn case_196() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [-0.375];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 6.
@@ -4341,6 +5011,9 @@ fn case_197() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1], at[2]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 3] = [0.25, -0.125, 0.625];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Closure form, f64, depth 3.
@@ -4359,6 +5032,9 @@ fn case_198() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0], at[1]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 2] = [-0.75, -0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }
 
 /// Expression form, f64, depth 5.
@@ -4378,4 +5054,7 @@ fn case_199() {
     assert!(!f.derivation().is_empty());
     check_trace(f.trace(at[0]), value, &grad);
     check(&f, &reference, at);
+    let direction: [f64; 1] = [0.875];
+    check_jvp(&f, at, direction, value, grad);
+    check_second(&f, at);
 }

@@ -23,7 +23,13 @@
 //! - the function recorded onto the runtime graph by `record`, and the same program
 //!   written over graph handles (`reference`, with real loops), give the same value and
 //!   gradient to a few ulps;
-//! - `gradcheck` passes at the flat point: the gradient agrees with central differences.
+//! - `gradcheck` passes at the flat point: the gradient agrees with central differences;
+//! - forward mode: `jvp` at the flat point along a fixed direction (values ±k/8) gives
+//!   the value of the inherent `value`, bit for bit, and the directional derivative
+//!   Σ grad_i·v_i to about 1e-12 of 1 + Σ |grad_i·v_i|;
+//! - second order: `gradgradcheck` passes (`hvp` along each unit vector against central
+//!   differences of the gradient), and `hessian` is exactly symmetric, its column j
+//!   `hvp(e_j)` to about 1e-12 of 1 + its largest entry.
 //!
 //! A change to the generator makes its test `checked_in_loop_corpus_is_current` fail until
 //! this file is regenerated.
@@ -45,7 +51,9 @@
     clippy::unnecessary_cast
 )]
 
-use backprop::{grad, gradcheck, Differentiable, Graph, GraphFn};
+use backprop::{
+    grad, gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, GraphFn, HigherOrder,
+};
 
 /// `sigmoid` and `softplus` as methods of `f64`, so the plain closures compile; each is
 /// the value `grad!` computes for them.
@@ -122,6 +130,64 @@ where
         }
     }
     gradcheck(f, at).assert_passed();
+}
+
+/// `a` and `b` within 4096 ulps (about 1e-12) of `scale`, and as much absolutely: forward
+/// mode and second order sum the same derivatives as first order in another order, and a
+/// dual number rounds its tangent once more per operation. The absolute part is for
+/// cancellation inside the program, which `scale` does not see: in
+/// `s.sin() + (1.5 * (x + s)).tanh() - s.sin()` both modes round `cos(s)·ds` (about 1)
+/// before it cancels, leaving a derivative of 1e-7 with an error of 1e-17 either way.
+#[track_caller]
+fn assert_near(a: f64, b: f64, scale: f64, what: &str) {
+    let allowed = 4096.0 * f64::EPSILON * (scale + 1.0);
+    assert!(
+        a == b || (a - b).abs() <= allowed,
+        "{what}: {a:?} against {b:?}, {:?} apart, {allowed:?} allowed",
+        (a - b).abs()
+    );
+}
+
+/// Forward mode along `v`: the value is `value` (the inherent `value`'s) and
+/// `Differentiable::value`'s, bit for bit, and the tangent is Σ grad_i·v_i.
+#[track_caller]
+fn check_jvp<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N], v: [f64; N], value: f64) {
+    let (jvp_value, tangent) = jvp(f, at, v);
+    assert_eq!(
+        jvp_value.to_bits(),
+        value.to_bits(),
+        "jvp value against value"
+    );
+    assert_eq!(
+        jvp_value.to_bits(),
+        f.value(at).to_bits(),
+        "jvp value against Differentiable::value"
+    );
+    let grad = f.grad(at);
+    let dot: f64 = (0..N).map(|k| grad[k] * v[k]).sum();
+    let size: f64 = (0..N).map(|k| (grad[k] * v[k]).abs()).sum();
+    assert_near(tangent, dot, size, "jvp tangent against grad·v");
+}
+
+/// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
+/// `hvp(e_j)`.
+#[track_caller]
+fn check_second<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
+    gradgradcheck(f, at).assert_passed();
+    let h = hessian(f, at);
+    let largest = h.iter().flatten().fold(0.0_f64, |m, e| m.max(e.abs()));
+    for j in 0..N {
+        let unit = core::array::from_fn(|i| if i == j { 1.0 } else { 0.0 });
+        let column = hvp(f, at, unit);
+        for i in 0..N {
+            assert_eq!(
+                h[i][j].to_bits(),
+                h[j][i].to_bits(),
+                "hessian[{i}][{j}] against hessian[{j}][{i}]"
+            );
+            assert_near(h[i][j], column[i], largest, "hessian against hvp");
+        }
+    }
 }
 
 /// [f64; 5]; loops nested 1 deep, 35 operations unrolled.
@@ -244,6 +310,9 @@ fn case_000() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]", "x[4]"]);
     let g = f.grad(x);
     check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3], g[4]]);
+    let direction: [f64; 5] = [1.0, -0.375, -1.0, -1.0, -0.625];
+    check_jvp(&f, at, direction, f.value(x));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 2], [f64; 2]; loops nested 1 deep, 38 operations unrolled.
@@ -347,6 +416,9 @@ fn case_001() {
             g.0[0][0], g.0[0][1], g.0[0][2], g.0[1][0], g.0[1][1], g.0[1][2], g.1[0], g.1[1],
         ],
     );
+    let direction: [f64; 8] = [0.25, 0.5, -0.125, 0.5, 0.75, -0.875, 0.25, -0.75];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [f64; 2], f64; loops nested 1 deep, 112 operations unrolled.
@@ -466,6 +538,9 @@ fn case_002() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
     let g = f.grad(x, c);
     check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
+    let direction: [f64; 3] = [-0.75, 0.375, -0.875];
+    check_jvp(&f, at, direction, f.value(x, c));
+    check_second(&f, at);
 }
 
 /// [f64; 3], [[f64; 3]; 2]; loops nested 1 deep, 63 operations unrolled.
@@ -584,6 +659,11 @@ fn case_003() {
             g.1[1][2],
         ],
     );
+    let direction: [f64; 9] = [
+        -0.125, -0.25, -0.125, -0.125, 0.625, -0.125, -1.0, 0.5, 0.625,
+    ];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 1 deep, 66 operations unrolled.
@@ -676,6 +756,9 @@ fn case_004() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [-0.375, 0.125, 0.375, -0.5, -0.125, 0.75];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], f64; loops nested 2 deep, 95 operations unrolled.
@@ -796,6 +879,9 @@ fn case_005() {
         plain(w, c),
         [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
     );
+    let direction: [f64; 5] = [-0.125, -1.0, 0.125, 0.25, -0.875];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], [f64; 2], f64; loops nested 1 deep, 42 operations unrolled.
@@ -914,6 +1000,9 @@ fn case_006() {
             g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.2,
         ],
     );
+    let direction: [f64; 7] = [0.875, 0.125, -0.375, -0.875, -0.625, -0.75, 0.125];
+    check_jvp(&f, at, direction, f.value(w, b, c));
+    check_second(&f, at);
 }
 
 /// [f64; 4], [[f64; 2]; 3]; loops nested 1 deep, 51 operations unrolled.
@@ -1030,6 +1119,9 @@ fn case_007() {
             g.1[2][1],
         ],
     );
+    let direction: [f64; 10] = [1.0, 0.5, 0.25, 1.0, 1.0, 0.75, -1.0, 0.5, -1.0, -0.75];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [f64; 3], f64; loops nested 2 deep, 42 operations unrolled.
@@ -1137,6 +1229,9 @@ fn case_008() {
         plain(x, c),
         [g.0[0], g.0[1], g.0[2], g.1],
     );
+    let direction: [f64; 4] = [-1.0, -0.25, -1.0, -0.75];
+    check_jvp(&f, at, direction, f.value(x, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3], f64; loops nested 1 deep, 96 operations unrolled.
@@ -1297,6 +1392,11 @@ fn case_009() {
             g.0[2][2], g.1,
         ],
     );
+    let direction: [f64; 10] = [
+        -0.75, -0.375, -0.875, 0.625, 0.875, -0.375, 0.875, 1.0, 1.0, 0.125,
+    ];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], [f64; 2]; loops nested 1 deep, 20 operations unrolled.
@@ -1379,6 +1479,9 @@ fn case_010() {
         plain(w, b),
         [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1]],
     );
+    let direction: [f64; 6] = [-0.5, -0.125, 0.375, -0.375, -0.125, 0.25];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 1 deep, 24 operations unrolled.
@@ -1456,6 +1559,9 @@ fn case_011() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [0.25, 0.875, -0.125, 0.625, -0.125, -0.875];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 3]; loops nested 1 deep, 29 operations unrolled.
@@ -1507,6 +1613,9 @@ fn case_012() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
     let g = f.grad(x);
     check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+    let direction: [f64; 3] = [0.75, 0.75, -0.875];
+    check_jvp(&f, at, direction, f.value(x));
+    check_second(&f, at);
 }
 
 /// [f64; 3], [f64; 2]; loops nested 1 deep, 33 operations unrolled.
@@ -1581,6 +1690,9 @@ fn case_013() {
         plain(x, b),
         [g.0[0], g.0[1], g.0[2], g.1[0], g.1[1]],
     );
+    let direction: [f64; 5] = [0.5, -0.5, 1.0, -0.125, 0.125];
+    check_jvp(&f, at, direction, f.value(x, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], f64; loops nested 1 deep, 47 operations unrolled.
@@ -1680,6 +1792,9 @@ fn case_014() {
         plain(w, c),
         [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
     );
+    let direction: [f64; 5] = [0.125, -0.75, 0.25, -0.75, -0.625];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [f64; 4], [[f64; 3]; 2], f64; loops nested 1 deep, 67 operations unrolled.
@@ -1777,6 +1892,11 @@ fn case_015() {
             g.1[1][2], g.2,
         ],
     );
+    let direction: [f64; 11] = [
+        0.25, -0.625, 1.0, 1.0, -0.875, 0.125, -0.75, 0.125, 0.125, 1.0, -0.875,
+    ];
+    check_jvp(&f, at, direction, f.value(x, w, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3], f64; loops nested 1 deep, 30 operations unrolled.
@@ -1896,6 +2016,9 @@ fn case_016() {
             g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
         ],
     );
+    let direction: [f64; 7] = [-0.875, 0.875, -0.625, 0.375, 1.0, 0.125, -0.375];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [f64; 5], [f64; 4], f64; loops nested 1 deep, 104 operations unrolled.
@@ -2046,6 +2169,11 @@ fn case_017() {
             g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2], g.1[3], g.2,
         ],
     );
+    let direction: [f64; 10] = [
+        -0.75, 0.75, 1.0, -0.25, -0.125, -0.625, 0.375, 0.5, 0.125, -1.0,
+    ];
+    check_jvp(&f, at, direction, f.value(x, b, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3], [f64; 3]; loops nested 1 deep, 61 operations unrolled.
@@ -2158,6 +2286,11 @@ fn case_018() {
             g.0[2][2], g.1[0], g.1[1], g.1[2],
         ],
     );
+    let direction: [f64; 12] = [
+        -0.125, -0.75, 0.25, 0.5, -1.0, 0.875, -0.5, 0.5, 0.375, -0.375, 0.875, -1.0,
+    ];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3]; loops nested 1 deep, 15 operations unrolled.
@@ -2247,6 +2380,9 @@ fn case_019() {
             g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
         ],
     );
+    let direction: [f64; 9] = [-1.0, 0.625, 0.125, -0.25, -0.875, -0.25, 0.25, 0.875, 1.0];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 2], [[f64; 2]; 3]; loops nested 1 deep, 53 operations unrolled.
@@ -2335,6 +2471,9 @@ fn case_020() {
             g.0[0], g.0[1], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1], g.1[2][0], g.1[2][1],
         ],
     );
+    let direction: [f64; 8] = [-0.125, -0.625, 0.375, -0.875, -0.5, -0.875, 0.375, -0.875];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3]; loops nested 3 deep, 77 operations unrolled.
@@ -2517,6 +2656,9 @@ fn case_021() {
             g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
         ],
     );
+    let direction: [f64; 9] = [-0.375, -0.375, -0.5, -0.875, -0.125, 0.125, 1.0, 1.0, 0.875];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 2 deep, 62 operations unrolled.
@@ -2616,6 +2758,9 @@ fn case_022() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [0.25, -1.0, 0.375, 0.25, -0.125, 0.25];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 2], [f64; 3], [[f64; 3]; 3]; loops nested 1 deep, 37 operations unrolled.
@@ -2743,6 +2888,11 @@ fn case_023() {
             g.2[1][1], g.2[1][2], g.2[2][0], g.2[2][1], g.2[2][2],
         ],
     );
+    let direction: [f64; 14] = [
+        -0.125, 0.5, 0.375, -0.625, 0.625, -0.25, 0.75, -1.0, 0.125, 0.875, -0.5, 0.75, 0.25, -1.0,
+    ];
+    check_jvp(&f, at, direction, f.value(x, b, w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2]; loops nested 1 deep, 49 operations unrolled.
@@ -2862,6 +3012,9 @@ fn case_024() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1]],
     );
+    let direction: [f64; 4] = [0.375, 0.75, 0.125, -0.75];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 2 deep, 70 operations unrolled.
@@ -3001,6 +3154,9 @@ fn case_025() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [-0.125, 0.625, 0.625, -0.875, -0.875, 0.125];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 3], [f64; 4], [[f64; 3]; 2]; loops nested 1 deep, 25 operations unrolled.
@@ -3120,6 +3276,11 @@ fn case_026() {
             g.2[0][2], g.2[1][0], g.2[1][1], g.2[1][2],
         ],
     );
+    let direction: [f64; 13] = [
+        1.0, 0.125, -0.625, 0.375, -0.5, -0.375, -0.375, 1.0, -0.25, 0.875, -0.625, -0.5, -0.75,
+    ];
+    check_jvp(&f, at, direction, f.value(x, b, w));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3]; loops nested 2 deep, 52 operations unrolled.
@@ -3241,6 +3402,9 @@ fn case_027() {
             g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
         ],
     );
+    let direction: [f64; 9] = [-0.25, 0.875, -0.375, -0.625, -0.625, 1.0, 0.25, 0.5, 0.25];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 2], [f64; 3]; loops nested 1 deep, 38 operations unrolled.
@@ -3360,6 +3524,9 @@ fn case_028() {
             g.1[2],
         ],
     );
+    let direction: [f64; 9] = [-0.375, 0.25, 0.5, 1.0, -0.25, -0.125, 0.75, 0.375, -0.875];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [f64; 3], [[f64; 3]; 2]; loops nested 1 deep, 37 operations unrolled.
@@ -3490,6 +3657,9 @@ fn case_029() {
             g.1[1][2],
         ],
     );
+    let direction: [f64; 9] = [-1.0, 0.125, 0.625, -1.0, 0.625, 0.875, 1.0, 0.75, -0.125];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 2 deep, 80 operations unrolled.
@@ -3677,6 +3847,9 @@ fn case_030() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [-0.5, 0.75, -0.25, 0.625, -0.375, -0.75];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 4], [[f64; 3]; 3]; loops nested 1 deep, 106 operations unrolled.
@@ -3821,6 +3994,11 @@ fn case_031() {
             g.1[1][2], g.1[2][0], g.1[2][1], g.1[2][2],
         ],
     );
+    let direction: [f64; 13] = [
+        -0.375, -0.5, 0.625, 1.0, 0.5, -0.375, -0.75, 1.0, 0.75, -0.375, -0.5, 0.375, 0.25,
+    ];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [f64; 5], [f64; 3], f64; loops nested 1 deep, 34 operations unrolled.
@@ -3929,6 +4107,9 @@ fn case_032() {
             g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1[0], g.1[1], g.1[2], g.2,
         ],
     );
+    let direction: [f64; 9] = [-0.5, 0.25, -0.5, -0.5, -0.25, -0.5, 0.875, 0.75, 0.25];
+    check_jvp(&f, at, direction, f.value(x, b, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], [f64; 2]; loops nested 1 deep, 49 operations unrolled.
@@ -4064,6 +4245,9 @@ fn case_033() {
         plain(w, b),
         [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1]],
     );
+    let direction: [f64; 6] = [-0.875, -0.875, 0.25, 0.25, 1.0, -0.75];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], f64; loops nested 2 deep, 37 operations unrolled.
@@ -4202,6 +4386,9 @@ fn case_034() {
         plain(w, c),
         [g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1],
     );
+    let direction: [f64; 5] = [-0.125, 1.0, -1.0, -0.625, 0.625];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2]; loops nested 1 deep, 27 operations unrolled.
@@ -4276,6 +4463,9 @@ fn case_035() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1]],
     );
+    let direction: [f64; 4] = [-0.125, -0.375, -0.625, 0.375];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 2], [f64; 3]; loops nested 2 deep, 54 operations unrolled.
@@ -4432,6 +4622,9 @@ fn case_036() {
             g.1[2],
         ],
     );
+    let direction: [f64; 9] = [-1.0, 0.25, -0.125, 0.25, 0.75, 0.5, 0.625, -0.5, -0.375];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2], [f64; 2], f64; loops nested 2 deep, 82 operations unrolled.
@@ -4599,6 +4792,9 @@ fn case_037() {
             g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.1[0], g.1[1], g.2,
         ],
     );
+    let direction: [f64; 7] = [0.25, 0.75, 0.5, 1.0, 1.0, 0.25, 1.0];
+    check_jvp(&f, at, direction, f.value(w, b, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3], f64; loops nested 1 deep, 47 operations unrolled.
@@ -4743,6 +4939,9 @@ fn case_038() {
             g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
         ],
     );
+    let direction: [f64; 7] = [-1.0, -1.0, -0.5, 0.75, 0.75, -0.875, -0.875];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 1 deep, 59 operations unrolled.
@@ -4863,6 +5062,9 @@ fn case_039() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [0.125, 0.375, 0.375, -0.75, 0.5, 0.25];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 1 deep, 89 operations unrolled.
@@ -5010,6 +5212,9 @@ fn case_040() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [-0.625, -0.75, 0.5, 0.625, 0.125, -0.375];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 2], f64; loops nested 2 deep, 64 operations unrolled.
@@ -5150,6 +5355,9 @@ fn case_041() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
     let g = f.grad(x, c);
     check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
+    let direction: [f64; 3] = [0.375, -0.625, 1.0];
+    check_jvp(&f, at, direction, f.value(x, c));
+    check_second(&f, at);
 }
 
 /// [f64; 4]; loops nested 1 deep, 109 operations unrolled.
@@ -5249,6 +5457,9 @@ fn case_042() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
     let g = f.grad(x);
     check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
+    let direction: [f64; 4] = [-0.625, 0.125, 0.5, -1.0];
+    check_jvp(&f, at, direction, f.value(x));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2]; loops nested 1 deep, 24 operations unrolled.
@@ -5341,6 +5552,9 @@ fn case_043() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1]],
     );
+    let direction: [f64; 4] = [-0.625, -0.625, 0.625, 0.25];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3]; loops nested 1 deep, 34 operations unrolled.
@@ -5428,6 +5642,9 @@ fn case_044() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1], g[2][0], g[2][1]],
     );
+    let direction: [f64; 6] = [-0.125, 0.125, 0.125, 0.75, -0.875, -0.875];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 5], f64; loops nested 1 deep, 101 operations unrolled.
@@ -5520,6 +5737,9 @@ fn case_045() {
         plain(x, c),
         [g.0[0], g.0[1], g.0[2], g.0[3], g.0[4], g.1],
     );
+    let direction: [f64; 6] = [0.625, 0.875, -0.75, -1.0, -0.375, -0.75];
+    check_jvp(&f, at, direction, f.value(x, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3]; loops nested 3 deep, 56 operations unrolled.
@@ -5660,6 +5880,9 @@ fn case_046() {
             g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2], g[2][0], g[2][1], g[2][2],
         ],
     );
+    let direction: [f64; 9] = [-0.5, 0.25, -0.375, 0.625, 1.0, 0.75, 0.625, -0.375, -0.875];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 5], [[f64; 3]; 2]; loops nested 2 deep, 86 operations unrolled.
@@ -5826,6 +6049,11 @@ fn case_047() {
             g.1[1][1], g.1[1][2],
         ],
     );
+    let direction: [f64; 11] = [
+        -0.875, 1.0, -0.75, -0.25, 1.0, -1.0, 0.375, -0.625, 0.625, -0.25, 0.375,
+    ];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [f64; 2]; loops nested 2 deep, 63 operations unrolled.
@@ -5977,6 +6205,9 @@ fn case_048() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]"]);
     let g = f.grad(x);
     check(&f, &reference, at, plain(x), [g[0], g[1]]);
+    let direction: [f64; 2] = [-0.25, 0.625];
+    check_jvp(&f, at, direction, f.value(x));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 2], [f64; 4]; loops nested 2 deep, 65 operations unrolled.
@@ -6097,6 +6328,11 @@ fn case_049() {
             g.1[2], g.1[3],
         ],
     );
+    let direction: [f64; 10] = [
+        -0.875, 0.375, 1.0, 0.75, 0.875, -0.75, 0.75, -0.875, -0.25, 1.0,
+    ];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 3], f64; loops nested 3 deep, 78 operations unrolled.
@@ -6267,6 +6503,9 @@ fn case_050() {
             g.0[0][0], g.0[0][1], g.0[1][0], g.0[1][1], g.0[2][0], g.0[2][1], g.1,
         ],
     );
+    let direction: [f64; 7] = [0.5, -0.875, -0.875, -0.5, -0.125, 0.125, -1.0];
+    check_jvp(&f, at, direction, f.value(w, c));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 2]; loops nested 1 deep, 32 operations unrolled.
@@ -6354,6 +6593,9 @@ fn case_051() {
         plain(w),
         [g[0][0], g[0][1], g[0][2], g[1][0], g[1][1], g[1][2]],
     );
+    let direction: [f64; 6] = [0.875, 0.625, 0.75, -0.5, -0.625, 0.625];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 2], [f64; 4], f64; loops nested 1 deep, 76 operations unrolled.
@@ -6491,6 +6733,11 @@ fn case_052() {
             g.1[2], g.1[3], g.2,
         ],
     );
+    let direction: [f64; 11] = [
+        0.25, 0.75, 0.125, 0.375, 0.5, 0.875, 1.0, -0.25, 0.125, 1.0, -0.125,
+    ];
+    check_jvp(&f, at, direction, f.value(w, b, c));
+    check_second(&f, at);
 }
 
 /// [f64; 2], [[f64; 2]; 2]; loops nested 2 deep, 117 operations unrolled.
@@ -6680,6 +6927,9 @@ fn case_053() {
         plain(x, w),
         [g.0[0], g.0[1], g.1[0][0], g.1[0][1], g.1[1][0], g.1[1][1]],
     );
+    let direction: [f64; 6] = [-0.375, -0.375, 0.25, 0.25, 0.125, -0.625];
+    check_jvp(&f, at, direction, f.value(x, w));
+    check_second(&f, at);
 }
 
 /// [f64; 3], f64; loops nested 1 deep, 65 operations unrolled.
@@ -6770,6 +7020,9 @@ fn case_054() {
         plain(x, c),
         [g.0[0], g.0[1], g.0[2], g.1],
     );
+    let direction: [f64; 4] = [-0.125, -0.25, 0.75, 0.375];
+    check_jvp(&f, at, direction, f.value(x, c));
+    check_second(&f, at);
 }
 
 /// [f64; 2], f64; loops nested 1 deep, 72 operations unrolled.
@@ -6859,6 +7112,9 @@ fn case_055() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "c"]);
     let g = f.grad(x, c);
     check(&f, &reference, at, plain(x, c), [g.0[0], g.0[1], g.1]);
+    let direction: [f64; 3] = [0.375, -0.625, -0.25];
+    check_jvp(&f, at, direction, f.value(x, c));
+    check_second(&f, at);
 }
 
 /// [f64; 3]; loops nested 1 deep, 37 operations unrolled.
@@ -6942,6 +7198,9 @@ fn case_056() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]"]);
     let g = f.grad(x);
     check(&f, &reference, at, plain(x), [g[0], g[1], g[2]]);
+    let direction: [f64; 3] = [-0.75, 0.875, -1.0];
+    check_jvp(&f, at, direction, f.value(x));
+    check_second(&f, at);
 }
 
 /// [[f64; 3]; 3], [f64; 2]; loops nested 1 deep, 48 operations unrolled.
@@ -7107,6 +7366,11 @@ fn case_057() {
             g.0[2][2], g.1[0], g.1[1],
         ],
     );
+    let direction: [f64; 11] = [
+        0.125, 0.375, -1.0, -0.875, 0.375, 1.0, 0.75, 0.875, -0.25, 0.75, 0.875,
+    ];
+    check_jvp(&f, at, direction, f.value(w, b));
+    check_second(&f, at);
 }
 
 /// [[f64; 2]; 2]; loops nested 2 deep, 98 operations unrolled.
@@ -7246,6 +7510,9 @@ fn case_058() {
         plain(w),
         [g[0][0], g[0][1], g[1][0], g[1][1]],
     );
+    let direction: [f64; 4] = [-0.125, 0.75, 0.875, -0.875];
+    check_jvp(&f, at, direction, f.value(w));
+    check_second(&f, at);
 }
 
 /// [f64; 4]; loops nested 1 deep, 79 operations unrolled.
@@ -7377,4 +7644,7 @@ fn case_059() {
     assert_eq!(f.inputs(), ["x[0]", "x[1]", "x[2]", "x[3]"]);
     let g = f.grad(x);
     check(&f, &reference, at, plain(x), [g[0], g[1], g[2], g[3]]);
+    let direction: [f64; 4] = [-0.25, 0.125, -0.25, 1.0];
+    check_jvp(&f, at, direction, f.value(x));
+    check_second(&f, at);
 }

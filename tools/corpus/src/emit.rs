@@ -10,7 +10,7 @@ use crate::print;
 pub fn file(cases: &[Case], seed: u64, command: &str) -> String {
     let mut out = header(cases.len(), seed, command);
     for (index, case) in cases.iter().enumerate() {
-        out.push_str(&test(index, case));
+        out.push_str(&test(index, case, seed));
     }
     out
 }
@@ -43,13 +43,22 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 //! - `gradcheck` passes: the gradient agrees with central differences (and with the
 //!   graph) within its default tolerances;
 //! - `trace` is the same pass: its value and gradient are `value_and_grad`'s, bit for
-//!   bit, and it has one step per line of `derivation()`.
+//!   bit, and it has one step per line of `derivation()`;
+//! - forward mode: `jvp` along a fixed direction `v` (values ±k/8) gives the value, bit
+//!   for bit, and the directional derivative Σ grad_i·v_i to a few thousand ulps of
+//!   1 + Σ |grad_i·v_i|;
+//! - second order: `gradgradcheck` passes (`hvp` along each unit vector against central
+//!   differences of the gradient), and `hessian` is exactly symmetric, its column j
+//!   `hvp(e_j)` to a few thousand ulps of 1 + its largest entry.
 //!
 //! A change to the generator or to the table of operations makes the generator's test
 //! `checked_in_corpus_is_current` fail until this file is regenerated. A bug found here
 //! deserves a minimal reproduction of its own in `tests/corpus_regressions.rs`.
 
-use backprop::{{grad, gradcheck, Differentiable, Float, Graph, GraphFn, Pullback, Trace}};
+use backprop::{{
+    grad, gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Float, Graph, GraphFn,
+    HigherOrder, Pullback, Scalar, Trace,
+}};
 
 /// Constants reached through a field, captured by `grad!` where it is written.
 struct Params<T> {{
@@ -133,11 +142,73 @@ fn check_trace<T: Float>(trace: Trace<T>, value: T, grad: &[T]) {{
     assert_eq!(traced, expected, "trace gradient");
     assert!(trace.first_non_finite().is_none(), "{{trace}}");
 }}
+
+/// The tolerance of forward mode and second order against first order, relative: a few
+/// thousand ulps (about 1e-12 in `f64`, 5e-4 in `f32`). The same derivative is summed in
+/// another order, and a dual number rounds its tangent once more per operation.
+fn loose<T: Float>() -> T {{
+    T::from_f64(4096.0) * T::EPSILON
+}}
+
+/// `a` and `b` within `loose()` of `scale`, and as much absolutely, for cancellation
+/// inside the expression, which `scale` does not see (in `sin(s) + tanh(x + s) - sin(s)`
+/// both modes round `cos(s)·ds` before it cancels).
+#[track_caller]
+fn assert_near<T: Float>(a: T, b: T, scale: T, what: &str) {{
+    let allowed = loose::<T>() * (scale + T::ONE);
+    assert!(
+        a == b || (a - b).abs() <= allowed,
+        "{{what}}: {{a:?}} against {{b:?}}, {{:?}} apart, {{allowed:?}} allowed",
+        (a - b).abs()
+    );
+}}
+
+/// Forward mode along `v`: the value is `value` (the inherent `value`'s) and
+/// `Differentiable::value`'s, bit for bit, and the tangent is Σ grad_i·v_i.
+#[track_caller]
+fn check_jvp<T, F, const N: usize>(f: &F, at: [T; N], v: [T; N], value: T, grad: [T; N])
+where
+    T: Scalar<T>,
+    F: HigherOrder<T, N>,
+{{
+    let (jvp_value, tangent) = jvp(f, at, v);
+    assert_eq!(bits(jvp_value), bits(value), "jvp value against value");
+    assert_eq!(bits(jvp_value), bits(f.value(at)), "jvp value against Differentiable::value");
+    let (mut dot, mut size) = (T::ZERO, T::ZERO);
+    for k in 0..N {{
+        dot += grad[k] * v[k];
+        size += (grad[k] * v[k]).abs();
+    }}
+    assert_near(tangent, dot, size, "jvp tangent against grad·v");
+}}
+
+/// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
+/// `hvp(e_j)`.
+#[track_caller]
+// Two indices into one matrix, as in `hessian` itself.
+#[allow(clippy::needless_range_loop)]
+fn check_second<T, F, const N: usize>(f: &F, at: [T; N])
+where
+    T: Scalar<T>,
+    F: HigherOrder<T, N>,
+{{
+    gradgradcheck(f, at).assert_passed();
+    let h = hessian(f, at);
+    let largest = h.iter().flatten().fold(T::ZERO, |m, e| m.max(e.abs()));
+    for j in 0..N {{
+        let unit = core::array::from_fn(|i| if i == j {{ T::ONE }} else {{ T::ZERO }});
+        let column = hvp(f, at, unit);
+        for i in 0..N {{
+            assert_eq!(bits(h[i][j]), bits(h[j][i]), "hessian[{{i}}][{{j}}] against hessian[{{j}}][{{i}}]");
+            assert_near(h[i][j], column[i], largest, "hessian against hvp");
+        }}
+    }}
+}}
 "#
     )
 }
 
-fn test(index: usize, case: &Case) -> String {
+fn test(index: usize, case: &Case, seed: u64) -> String {
     let elem = case.elem.name();
     let n = case.inputs.len();
     let mut out = String::new();
@@ -204,6 +275,17 @@ fn test(index: usize, case: &Case) -> String {
     let _ = writeln!(out, "    assert!(!f.derivation().is_empty());");
     let _ = writeln!(out, "    check_trace(f.trace({args}), value, &grad);");
     let _ = writeln!(out, "    check(&f, &reference, at);");
+    let v: Vec<String> = crate::rng::direction(seed, index, n)
+        .into_iter()
+        .map(typed)
+        .collect();
+    let _ = writeln!(
+        out,
+        "    let direction: [{elem}; {n}] = [{}];",
+        v.join(", ")
+    );
+    let _ = writeln!(out, "    check_jvp(&f, at, direction, value, grad);");
+    let _ = writeln!(out, "    check_second(&f, at);");
     out.push_str("}\n");
     out
 }

@@ -50,9 +50,40 @@ impl Rng {
     }
 }
 
+/// The direction of a case's `jvp`: `n` values `±k/8`, `k` in `1..=8`, exact in `f32` and
+/// never zero. It is drawn from a generator of its own, seeded by the corpus seed and the
+/// case's index, so that adding it left every case of the checked-in corpora as it was.
+pub fn direction(seed: u64, index: usize, n: usize) -> Vec<f64> {
+    let mut rng = Rng::new(seed ^ (index as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    (0..n)
+        .map(|_| {
+            #[allow(clippy::cast_precision_loss)]
+            let k = (1 + rng.below(8)) as f64 / 8.0;
+            if rng.chance(0.5) {
+                -k
+            } else {
+                k
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Rng;
+    use super::{direction, Rng};
+
+    #[test]
+    fn directions_are_exact_nonzero_and_in_the_unit_interval() {
+        for index in 0..50 {
+            for v in direction(1, index, 6) {
+                assert!(v != 0.0 && v.abs() <= 1.0);
+                assert_eq!(f64::from(v as f32), v);
+                assert_eq!((v * 8.0).fract(), 0.0);
+            }
+        }
+        assert_ne!(direction(1, 0, 6), direction(1, 1, 6));
+        assert_ne!(direction(1, 0, 6), direction(2, 0, 6));
+    }
 
     #[test]
     fn known_first_output() {

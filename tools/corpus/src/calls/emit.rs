@@ -11,7 +11,7 @@ use crate::loops::prog::{Fun, Place, Program, Shape, E};
 pub fn file(cases: &[Case], seed: u64, command: &str) -> String {
     let mut out = header(cases.len(), seed, command);
     for (index, case) in cases.iter().enumerate() {
-        out.push_str(&module(index, case));
+        out.push_str(&module(index, case, seed));
     }
     out
 }
@@ -50,7 +50,16 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 //!   program written over graph handles (`reference`, with real loops, calling each
 //!   function's `_ref` twin, where a custom derivative's formula is differentiated by the
 //!   graph itself), give the same value and gradient to a few ulps;
-//! - `gradcheck` passes at the flat point: the gradient agrees with central differences.
+//! - `gradcheck` passes at the flat point: the gradient agrees with central differences;
+//! - forward mode: `jvp` at the flat point along a fixed direction (values ±k/8) gives
+//!   the value of the inherent `value`, bit for bit, and the directional derivative
+//!   Σ grad_i·v_i to about 1e-12 of 1 + Σ |grad_i·v_i| (through a custom derivative too);
+//! - second order, in the cases that call no custom derivative (directly or through
+//!   another function; a custom derivative gives first derivatives only, and `hvp`,
+//!   `hessian` and `gradgradcheck` refuse it at compile time): `gradgradcheck` passes
+//!   (`hvp` along each unit vector against central differences of the gradient), and
+//!   `hessian` is exactly symmetric, its column j `hvp(e_j)` to about 1e-12 of 1 + its
+//!   largest entry.
 //!
 //! A change to the generator makes its test `checked_in_call_corpus_is_current` fail until
 //! this file is regenerated.
@@ -69,7 +78,9 @@ fn header(count: usize, seed: u64, command: &str) -> String {
     clippy::unnecessary_cast
 )]
 
-use backprop::{{gradcheck, Differentiable, Graph}};
+use backprop::{{
+    gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, HigherOrder,
+}};
 
 /// Agreement to a few roundings: the graph applies the same rules but may accumulate a
 /// gradient's terms in another order.
@@ -115,7 +126,7 @@ where
     gradcheck(f, at).assert_passed();
 }}
 "#
-    )
+    ) + crate::loops::emit::HIGHER_ORDER
 }
 
 /// The flat gradient from the shaped one, `g`: `[g[0], g[1]]`, `[g.0[1][0], g.1]`.
@@ -195,19 +206,28 @@ fn describe(case: &Case) -> String {
             format!("`{}({})`, {kind}", f.name, shapes.join(", "))
         })
         .collect();
+    let order = if case.twice() {
+        "first and second order"
+    } else {
+        "first order and `jvp` only"
+    };
     format!(
-        "{}; the closure has {} operations unrolled.",
+        "{}; the closure has {} operations unrolled; checked to {order}.",
         functions.join("; "),
         case.ops
     )
 }
 
-fn module(index: usize, case: &Case) -> String {
+fn module(index: usize, case: &Case, seed: u64) -> String {
     let p = &case.closure;
     let mut out = String::new();
     let _ = writeln!(out, "\n/// {}", describe(case));
     let _ = writeln!(out, "mod case_{index:02} {{");
-    let _ = writeln!(out, "use super::check;");
+    if case.twice() {
+        let _ = writeln!(out, "use super::{{check, check_jvp, check_second}};");
+    } else {
+        let _ = writeln!(out, "use super::{{check, check_jvp}};");
+    }
     let uses_fun = |f: Fun| {
         let mut programs: Vec<&Program> = vec![p];
         programs.extend(case.functions.iter().filter_map(|f| match &f.body {
@@ -298,6 +318,12 @@ fn module(index: usize, case: &Case) -> String {
         "    check(&f, &reference, at, plain({args}), {});",
         flatten_gradient(p)
     );
+    let direction = crate::loops::emit::direction(seed, index, case.point.len());
+    let _ = writeln!(out, "    {direction}");
+    let _ = writeln!(out, "    check_jvp(&f, at, direction, f.value({args}));");
+    if case.twice() {
+        let _ = writeln!(out, "    check_second(&f, at);");
+    }
     out.push_str("}\n}\n");
     out
 }

@@ -58,6 +58,16 @@ pub struct Case {
     pub ops: usize,
 }
 
+impl Case {
+    /// Whether the case can be differentiated twice: it has no function with a custom
+    /// derivative (each function is reached from the closure, so one would be called).
+    pub fn twice(&self) -> bool {
+        self.functions
+            .iter()
+            .all(|f| matches!(f.body, Body::Program(_)))
+    }
+}
+
 const NO_XS: [f64; 5] = [0.0; 5];
 const NO_CM: [[f64; 3]; 3] = [[0.0; 3]; 3];
 
@@ -537,6 +547,14 @@ fn coverage_gaps(cases: &[Case], branches: bool) -> Vec<String> {
             Box::new(closure_arg(|a| matches!(a, Arg::Scalar(e) if has_apply(e)))),
         ),
     ];
+    features.push((
+        "second order (a case with no custom derivative)".into(),
+        Box::new(Case::twice),
+    ));
+    features.push((
+        "`jvp` through a custom derivative".into(),
+        Box::new(|c| !c.twice()),
+    ));
     if branches {
         features.push((
             "a call in a run-time branch".into(),

@@ -9,7 +9,7 @@ use super::{print, Case};
 pub fn file(cases: &[Case], seed: u64, command: &str) -> String {
     let mut out = header(cases.len(), seed, command);
     for (index, case) in cases.iter().enumerate() {
-        out.push_str(&test(index, case));
+        out.push_str(&test(index, case, seed));
     }
     out
 }
@@ -41,7 +41,13 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 //! - the function recorded onto the runtime graph by `record`, and the same program
 //!   written over graph handles (`reference`, with real loops), give the same value and
 //!   gradient to a few ulps;
-//! - `gradcheck` passes at the flat point: the gradient agrees with central differences.
+//! - `gradcheck` passes at the flat point: the gradient agrees with central differences;
+//! - forward mode: `jvp` at the flat point along a fixed direction (values ±k/8) gives
+//!   the value of the inherent `value`, bit for bit, and the directional derivative
+//!   Σ grad_i·v_i to about 1e-12 of 1 + Σ |grad_i·v_i|;
+//! - second order: `gradgradcheck` passes (`hvp` along each unit vector against central
+//!   differences of the gradient), and `hessian` is exactly symmetric, its column j
+//!   `hvp(e_j)` to about 1e-12 of 1 + its largest entry.
 //!
 //! A change to the generator makes its test `checked_in_loop_corpus_is_current` fail until
 //! this file is regenerated.
@@ -63,7 +69,10 @@ fn header(count: usize, seed: u64, command: &str) -> String {
     clippy::unnecessary_cast
 )]
 
-use backprop::{{grad, gradcheck, Differentiable, Graph, GraphFn}};
+use backprop::{{
+    grad, gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, GraphFn,
+    HigherOrder,
+}};
 
 /// `sigmoid` and `softplus` as methods of `f64`, so the plain closures compile; each is
 /// the value `grad!` computes for them.
@@ -125,7 +134,66 @@ where
     gradcheck(f, at).assert_passed();
 }}
 "#
-    )
+    ) + HIGHER_ORDER
+}
+
+/// The checks of forward mode and second order, shared with the call corpus (whose
+/// header is this one's, with calls).
+pub const HIGHER_ORDER: &str = r#"
+/// `a` and `b` within 4096 ulps (about 1e-12) of `scale`, and as much absolutely: forward
+/// mode and second order sum the same derivatives as first order in another order, and a
+/// dual number rounds its tangent once more per operation. The absolute part is for
+/// cancellation inside the program, which `scale` does not see: in
+/// `s.sin() + (1.5 * (x + s)).tanh() - s.sin()` both modes round `cos(s)·ds` (about 1)
+/// before it cancels, leaving a derivative of 1e-7 with an error of 1e-17 either way.
+#[track_caller]
+fn assert_near(a: f64, b: f64, scale: f64, what: &str) {
+    let allowed = 4096.0 * f64::EPSILON * (scale + 1.0);
+    assert!(
+        a == b || (a - b).abs() <= allowed,
+        "{what}: {a:?} against {b:?}, {:?} apart, {allowed:?} allowed",
+        (a - b).abs()
+    );
+}
+
+/// Forward mode along `v`: the value is `value` (the inherent `value`'s) and
+/// `Differentiable::value`'s, bit for bit, and the tangent is Σ grad_i·v_i.
+#[track_caller]
+fn check_jvp<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N], v: [f64; N], value: f64) {
+    let (jvp_value, tangent) = jvp(f, at, v);
+    assert_eq!(jvp_value.to_bits(), value.to_bits(), "jvp value against value");
+    assert_eq!(jvp_value.to_bits(), f.value(at).to_bits(), "jvp value against Differentiable::value");
+    let grad = f.grad(at);
+    let dot: f64 = (0..N).map(|k| grad[k] * v[k]).sum();
+    let size: f64 = (0..N).map(|k| (grad[k] * v[k]).abs()).sum();
+    assert_near(tangent, dot, size, "jvp tangent against grad·v");
+}
+
+/// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
+/// `hvp(e_j)`.
+#[track_caller]
+fn check_second<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
+    gradgradcheck(f, at).assert_passed();
+    let h = hessian(f, at);
+    let largest = h.iter().flatten().fold(0.0_f64, |m, e| m.max(e.abs()));
+    for j in 0..N {
+        let unit = core::array::from_fn(|i| if i == j { 1.0 } else { 0.0 });
+        let column = hvp(f, at, unit);
+        for i in 0..N {
+            assert_eq!(h[i][j].to_bits(), h[j][i].to_bits(), "hessian[{i}][{j}] against hessian[{j}][{i}]");
+            assert_near(h[i][j], column[i], largest, "hessian against hvp");
+        }
+    }
+}
+"#;
+
+/// The `let` of case `index`'s direction for `jvp`, of `n` scalars.
+pub fn direction(seed: u64, index: usize, n: usize) -> String {
+    let v: Vec<String> = crate::rng::direction(seed, index, n)
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect();
+    format!("let direction: [f64; {n}] = [{}];", v.join(", "))
 }
 
 /// The flat gradient from the shaped one, `g`: `[g[0], g[1]]`, `[g.0[1][0], g.1]`.
@@ -151,7 +219,7 @@ fn flatten_gradient(case: &Case) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn test(index: usize, case: &Case) -> String {
+fn test(index: usize, case: &Case, seed: u64) -> String {
     let p = &case.program;
     let mut out = String::new();
     let shapes: Vec<String> = p
@@ -233,6 +301,9 @@ fn test(index: usize, case: &Case) -> String {
         "    check(&f, &reference, at, plain({args}), {});",
         flatten_gradient(case)
     );
+    let _ = writeln!(out, "    {}", direction(seed, index, case.point.len()));
+    let _ = writeln!(out, "    check_jvp(&f, at, direction, f.value({args}));");
+    let _ = writeln!(out, "    check_second(&f, at);");
     out.push_str("}\n");
     out
 }

@@ -8,7 +8,7 @@
 //! with `gradcheck`. With `--branches`, bodies also branch on values at run time, and the
 //! checked-in file is written with it.
 
-mod emit;
+pub mod emit;
 pub mod eval;
 pub mod gen;
 pub mod print;
