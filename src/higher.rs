@@ -128,7 +128,7 @@ fn symmetric<T: Float, const N: usize>(mut h: [[T; N]; N]) -> [[T; N]; N] {
 
 /// The second-order check: each column of the Hessian, by [`hvp`] along a unit vector,
 /// against central differences of the gradient, in the manner of
-/// `torch.autograd.gradgradcheck`. The tolerances are [`gradcheck`](crate::gradcheck)'s
+/// `torch.autograd.gradgradcheck`. The tolerances are [`gradcheck`](crate::gradcheck())'s
 /// (for `f64`: step 1e-6, |a − n| ≤ 1e-5 + 1e-3·|n|).
 ///
 /// ```

@@ -61,9 +61,13 @@
 //!
 //! # Where things are
 //!
-//! - [`grad!`]: the macro.
+//! - [`grad!`]: the macro; [`macro@differentiable`]: functions that `grad!` bodies call,
+//!   and custom derivatives.
 //! - [`Differentiable`] and [`Pullback`]: the traits through which generic code takes any
 //!   `grad!` function (or a [`GraphFn`] closure over the graph).
+//! - [`jvp`], [`hvp`], [`hessian`], [`value_grad_hessian`] and [`gradgradcheck`]: forward
+//!   mode and second order on [`Dual`] numbers, over any [`HigherOrder`] function (every
+//!   `grad!`); [`SecondOrder`] names one that can be differentiated twice.
 //! - [`OPS`] and [`ops`]: the table of operations; [`rules`]: each operation's forward and
 //!   derivative rule; [`nodes`]: the teaching nodes.
 //! - [`Graph`], [`Var`], [`Gradients`]: the runtime graph.
@@ -311,8 +315,8 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 /// # Limitations
 ///
 /// One scalar output; only the operations above and [`macro@differentiable`] functions
-/// may be applied to inputs; first
-/// derivatives only; `f32` or `f64`, written as such. Loops are unrolled, up to 100,000
+/// may be applied to inputs; second order through [`hessian`] and [`hvp`], not nested
+/// `grad!`s; `f32` or `f64`, written as such. Loops are unrolled, up to 100,000
 /// iterations in one `grad!`, and array lengths are literals. A captured constant must
 /// have the element type (convert an integer with `as f64`), except the `i32` exponent of
 /// `powi`. The generated code reaches this crate as `::backprop`, so a dependency renamed
