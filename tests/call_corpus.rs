@@ -58,7 +58,9 @@
     clippy::unnecessary_cast
 )]
 
-use backprop::{gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, HigherOrder};
+use backprop::{
+    gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, HigherOrder, SecondOrder,
+};
 
 /// Agreement to a few roundings: the graph applies the same rules but may accumulate a
 /// gradient's terms in another order.
@@ -161,7 +163,7 @@ fn check_jvp<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N], v: [f6
 /// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
 /// `hvp(e_j)`.
 #[track_caller]
-fn check_second<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
+fn check_second<F: SecondOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
     gradgradcheck(f, at).assert_passed();
     let h = hessian(f, at);
     let largest = h.iter().flatten().fold(0.0_f64, |m, e| m.max(e.abs()));

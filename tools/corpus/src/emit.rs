@@ -57,7 +57,7 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 
 use backprop::{{
     grad, gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Float, Graph, GraphFn,
-    HigherOrder, Pullback, Scalar, Trace,
+    HigherOrder, SecondOrder, Pullback, Scalar, Trace,
 }};
 
 /// Constants reached through a field, captured by `grad!` where it is written.
@@ -190,7 +190,7 @@ where
 fn check_second<T, F, const N: usize>(f: &F, at: [T; N])
 where
     T: Scalar<T>,
-    F: HigherOrder<T, N>,
+    F: SecondOrder<T, N>,
 {{
     gradgradcheck(f, at).assert_passed();
     let h = hessian(f, at);

@@ -79,7 +79,7 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 )]
 
 use backprop::{{
-    gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, HigherOrder,
+    gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, HigherOrder, SecondOrder,
 }};
 
 /// Agreement to a few roundings: the graph applies the same rules but may accumulate a

@@ -71,7 +71,7 @@ fn header(count: usize, seed: u64, command: &str) -> String {
 
 use backprop::{{
     grad, gradcheck, gradgradcheck, hessian, hvp, jvp, Differentiable, Graph, GraphFn,
-    HigherOrder,
+    HigherOrder, SecondOrder,
 }};
 
 /// `sigmoid` and `softplus` as methods of `f64`, so the plain closures compile; each is
@@ -172,7 +172,7 @@ fn check_jvp<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N], v: [f6
 /// Second order: `gradgradcheck` passes, and `hessian` is exactly symmetric with column j
 /// `hvp(e_j)`.
 #[track_caller]
-fn check_second<F: HigherOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
+fn check_second<F: SecondOrder<f64, N>, const N: usize>(f: &F, at: [f64; N]) {
     gradgradcheck(f, at).assert_passed();
     let h = hessian(f, at);
     let largest = h.iter().flatten().fold(0.0_f64, |m, e| m.max(e.abs()));
