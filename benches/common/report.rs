@@ -32,7 +32,7 @@ fn criterion_dir() -> Option<PathBuf> {
 }
 
 /// The median of one benchmark's latest run, in nanoseconds.
-fn median(function: &str, id: &str) -> Option<f64> {
+pub fn median(function: &str, id: &str) -> Option<f64> {
     let path = criterion_dir()?
         .join(function)
         .join(id)
@@ -45,7 +45,7 @@ fn median(function: &str, id: &str) -> Option<f64> {
     value[..end].trim().parse().ok()
 }
 
-fn time(ns: Option<f64>) -> String {
+pub fn time(ns: Option<f64>) -> String {
     match ns {
         None => "—".into(),
         Some(ns) if ns < 1e3 => format!("{ns:.2} ns"),
@@ -54,7 +54,7 @@ fn time(ns: Option<f64>) -> String {
     }
 }
 
-fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+pub fn ratio(a: Option<f64>, b: Option<f64>) -> String {
     match (a, b) {
         (Some(a), Some(b)) => format!("{:.2}", a / b),
         _ => "—".into(),
