@@ -22,12 +22,21 @@ pub type Contribute<'c, 'a> =
 impl<'a> Code<'a> {
     /// The body of `backward`: the plan's statements, ending in the gradient.
     pub fn backward_body(&mut self) -> TokenStream {
+        let generic = self.generic;
+        if generic {
+            self.begin_literals();
+        }
         let items = self.backward_items(&mut |code, c, expr, items| {
             items.push((c.guard, code.accumulate(c, expr)));
         });
         let stmts = self.render_backward(items).render();
         let gradient = self.gradient();
-        quote!(#stmts #gradient)
+        let lets = if generic {
+            self.end_literals()
+        } else {
+            TokenStream::new()
+        };
+        quote!(#lets #stmts #gradient)
     }
 
     /// The statements of every step of the plan, each at its arm.

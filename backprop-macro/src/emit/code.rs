@@ -32,7 +32,10 @@ pub struct Code<'a> {
     input_values: Vec<ValueId>,
     /// Whether the code being written is generic over the scalar (`value`, `forward`,
     /// `backward`, `value_and_grad`) rather than in the element type (`trace`, `record`).
-    generic: bool,
+    pub(super) generic: bool,
+    /// While a generic body is written, the literals it uses, each made a scalar once at
+    /// the body's top (by bits, with its local), rather than at every use.
+    literals: std::cell::RefCell<Option<Vec<(u64, Ident)>>>,
 }
 
 /// The saved values of the pullback, split by type.
@@ -58,7 +61,36 @@ impl<'a> Code<'a> {
             names,
             input_values,
             generic: false,
+            literals: std::cell::RefCell::new(None),
         }
+    }
+
+    /// Starts collecting the literals of a generic body.
+    pub(super) fn begin_literals(&self) {
+        *self.literals.borrow_mut() = Some(Vec::new());
+    }
+
+    /// Ends a generic body: `let __litK = S::lit(..);` for each literal it used.
+    pub(super) fn end_literals(&self) -> TokenStream {
+        let used = self.literals.borrow_mut().take().unwrap_or_default();
+        let (s, bound) = (self.scalar(), self.scalar_bound());
+        used.into_iter()
+            .map(|(bits, name)| {
+                let lit = self.plain_literal(f64::from_bits(bits));
+                quote!(let #name = <#s as #bound>::lit(#lit);)
+            })
+            .collect()
+    }
+
+    /// The body `stmts` written with its literals made scalars at its top.
+    pub fn with_literals(&self, body: impl FnOnce() -> TokenStream) -> TokenStream {
+        if !self.generic {
+            return body();
+        }
+        self.begin_literals();
+        let stmts = body();
+        let lets = self.end_literals();
+        quote!(#lets #stmts)
     }
 
     /// Writes the code that follows generic over the scalar, or in the element type.
@@ -117,26 +149,39 @@ impl<'a> Code<'a> {
         }
     }
 
-    /// A literal of the element type; a negative one as `-` and a positive literal.
+    /// A literal of the element type; in generic code, a scalar made from it: the local a
+    /// body's top makes once (inside `with_literals`), or `S::lit(..)` in place.
     pub fn literal(&self, v: f64) -> TokenStream {
+        if !self.generic {
+            return self.plain_literal(v);
+        }
+        if let Some(used) = self.literals.borrow_mut().as_mut() {
+            let bits = v.to_bits();
+            if let Some((_, name)) = used.iter().find(|(b, _)| *b == bits) {
+                return name.to_token_stream();
+            }
+            let name = local(&format!("__lit{}", used.len()));
+            used.push((bits, name.clone()));
+            return name.into_token_stream();
+        }
+        let lit = self.plain_literal(v);
+        let (s, bound) = (self.scalar(), self.scalar_bound());
+        quote!(<#s as #bound>::lit(#lit))
+    }
+
+    /// A literal of the element type; a negative one as `-` and a positive literal.
+    fn plain_literal(&self, v: f64) -> TokenStream {
         let magnitude = match self.program.elem {
             Elem::F64 => Literal::f64_suffixed(v.abs()),
             // Exact: the value was rounded to f32 when it was lowered.
             #[allow(clippy::cast_possible_truncation)]
             Elem::F32 => Literal::f32_suffixed(v.abs() as f32),
         };
-        let lit = if v.is_sign_negative() {
+        if v.is_sign_negative() {
             let minus = Punct::new('-', Spacing::Alone);
             quote!(#minus #magnitude)
         } else {
             magnitude.into_token_stream()
-        };
-        if self.generic {
-            let s = self.scalar();
-            let bound = self.scalar_bound();
-            quote!(<#s as #bound>::lit(#lit))
-        } else {
-            lit
         }
     }
 
@@ -359,6 +404,10 @@ impl<'a> Code<'a> {
 
     /// The body of `value`: the forward statements with the output as the tail.
     pub fn value_body(&self) -> TokenStream {
+        self.with_literals(|| self.value_body_inner())
+    }
+
+    fn value_body_inner(&self) -> TokenStream {
         let mut body = Body::default();
         self.prologue(&mut body);
         let mut items = self.forward_items(Mode::Value, &mut |_, _, _| {});
@@ -381,11 +430,14 @@ impl<'a> Code<'a> {
     /// The forward statements (keeping auxiliary values, and binding every saved value at
     /// the top), and the output's name.
     pub fn forward_body(&self) -> (TokenStream, TokenStream) {
-        let mut body = Body::default();
-        self.prologue(&mut body);
-        let items = self.forward_items(Mode::Forward, &mut |_, _, _| {});
-        body.extend(self.render_forward(items, Mode::Forward, &self.plan.saved));
-        (body.render(), self.value(self.program.output))
+        let stmts = self.with_literals(|| {
+            let mut body = Body::default();
+            self.prologue(&mut body);
+            let items = self.forward_items(Mode::Forward, &mut |_, _, _| {});
+            body.extend(self.render_forward(items, Mode::Forward, &self.plan.saved));
+            body.render()
+        });
+        (stmts, self.value(self.program.output))
     }
 
     /// The names of what the forward pass saves, in the plan's order, by type.
