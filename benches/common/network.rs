@@ -2,7 +2,7 @@
 //! four XOR points, as a function of its 9 parameters `[w11, w12, w21, w22, b1, b2, v1,
 //! v2, c]`. The data is captured, not an input.
 
-use backprop::{grad, Differentiable, HigherOrder, Var};
+use backprop::{grad, Differentiable, SecondOrder, Var};
 
 /// The four XOR points, `[x1, x2, target]`.
 pub type Data = [[f64; 3]; 4];
@@ -68,9 +68,9 @@ pub fn hand(p: [f64; 9], data: &Data) -> (f64, [f64; 9]) {
     (loss, g)
 }
 
-/// `HigherOrder` (which includes `Differentiable`) so that the second-order bench of
+/// `SecondOrder` (which includes `Differentiable`) so that the second-order bench of
 /// `bench/` can take the Hessian of the very function the first-order benches time.
-pub fn grad_fn(d: Data) -> impl HigherOrder<f64, 9> + Copy {
+pub fn grad_fn(d: Data) -> impl SecondOrder<f64, 9> + Copy {
     grad!(|w11, w12, w21, w22, b1, b2, v1, v2, c| {
         let h1 = (w11 * d[0][0] + w12 * d[0][1] + b1).tanh();
         let h2 = (w21 * d[0][0] + w22 * d[0][1] + b2).tanh();

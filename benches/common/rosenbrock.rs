@@ -4,7 +4,7 @@
 //! all compute the same floating-point number: the benchmark compares ways of
 //! differentiating one computation, not two association orders of a sum.
 
-use backprop::{grad, Differentiable, HigherOrder, Var};
+use backprop::{grad, Differentiable, SecondOrder, Var};
 
 pub const X: [f64; 10] = [-1.2, 1.0, -0.8, 0.9, 0.5, -0.3, 1.1, 0.7, -0.6, 0.4];
 
@@ -33,9 +33,9 @@ pub fn hand(x: [f64; 10]) -> (f64, [f64; 10]) {
     (f, g)
 }
 
-/// `HigherOrder` (which includes `Differentiable`) so that the second-order bench of
+/// `SecondOrder` (which includes `Differentiable`) so that the second-order bench of
 /// `bench/` can take the Hessian of the very function the first-order benches time.
-pub fn grad_fn() -> impl HigherOrder<f64, 10> + Copy {
+pub fn grad_fn() -> impl SecondOrder<f64, 10> + Copy {
     grad!(
         |x0, x1, x2, x3, x4, x5, x6, x7, x8, x9| (100.0 * (x1 - x0 * x0).powi(2)
             + (1.0 - x0).powi(2))

@@ -17,7 +17,7 @@ mod with_num_dual;
 
 use std::hint::black_box;
 
-use backprop::HigherOrder;
+use backprop::SecondOrder;
 use criterion::Criterion;
 use nalgebra::SVector;
 use num_dual::Dual2SVec64;
@@ -86,7 +86,7 @@ fn contenders<const N: usize>(
     x: [f64; N],
     value: impl Fn([f64; N]) -> f64,
     gradient: impl Fn([f64; N]) -> (f64, [f64; N]),
-    f: impl HigherOrder<f64, N>,
+    f: impl SecondOrder<f64, N>,
     num_dual: impl Fn(SVector<Dual2SVec64<N>, N>) -> Dual2SVec64<N>,
     hand_hessian: impl Fn([f64; N]) -> [[f64; N]; N],
 ) {
@@ -137,7 +137,7 @@ fn check<const N: usize>(
     v: [f64; N],
     value: &impl Fn([f64; N]) -> f64,
     gradient: &impl Fn([f64; N]) -> (f64, [f64; N]),
-    f: &impl HigherOrder<f64, N>,
+    f: &impl SecondOrder<f64, N>,
     num_dual_hessian: &impl Fn([f64; N]) -> (f64, [[f64; N]; N]),
     hand_hessian: &impl Fn([f64; N]) -> [[f64; N]; N],
 ) {
