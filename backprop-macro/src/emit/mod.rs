@@ -45,6 +45,7 @@ mod body;
 mod call;
 mod code;
 mod forward;
+mod trace;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
