@@ -253,66 +253,8 @@ fn module(index: usize, case: &Case, seed: u64) -> String {
 
     let _ = writeln!(out, "\n#[test]\nfn case() {{");
     let uses = |c: usize| p.uses(Place::Const(c));
-    if uses(0) {
-        let xs: Vec<String> = case.xs.iter().map(|v| format!("{v:?}")).collect();
-        let _ = writeln!(out, "    let xs: [f64; 5] = [{}];", xs.join(", "));
-    }
-    if uses(1) {
-        let rows: Vec<String> = case
-            .cm
-            .iter()
-            .map(|row| {
-                let row: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
-                format!("[{}]", row.join(", "))
-            })
-            .collect();
-        let _ = writeln!(out, "    let cm: [[f64; 3]; 3] = [{}];", rows.join(", "));
-    }
-    let params = print::parameters(p);
-    let body = print::body(p);
-    let _ = writeln!(out, "    let f = grad!(|{params}| {{ {body} }});");
-    let _ = writeln!(out, "    let plain = |{params}| -> f64 {{ {body} }};");
-    let _ = writeln!(out, "    let reference = {};", print::reference(p));
-
-    // The point, as the parameters and flat.
-    let mut flat = case.point.iter();
-    for q in &p.params {
-        let mut next = || format!("{:?}", flat.next().expect("a value per scalar"));
-        let value = match q.shape {
-            Shape::Scalar => next(),
-            Shape::Vector(n) => {
-                let v: Vec<String> = (0..n).map(|_| next()).collect();
-                format!("[{}]", v.join(", "))
-            }
-            Shape::Matrix(r, c) => {
-                let rows: Vec<String> = (0..r)
-                    .map(|_| {
-                        let v: Vec<String> = (0..c).map(|_| next()).collect();
-                        format!("[{}]", v.join(", "))
-                    })
-                    .collect();
-                format!("[{}]", rows.join(", "))
-            }
-        };
-        let _ = writeln!(
-            out,
-            "    let {}: {} = {value};",
-            q.name,
-            print::shape_type(q.shape)
-        );
-    }
-    let at: Vec<String> = case.point.iter().map(|v| format!("{v:?}")).collect();
-    let _ = writeln!(
-        out,
-        "    let at: [f64; {}] = [{}];",
-        at.len(),
-        at.join(", ")
-    );
-    let names: Vec<String> = p.input_names().iter().map(|n| format!("{n:?}")).collect();
-    let _ = writeln!(out, "    assert_eq!(f.inputs(), [{}]);", names.join(", "));
-    let args: Vec<&str> = p.params.iter().map(|q| q.name).collect();
-    let args = args.join(", ");
-    let _ = writeln!(out, "    let g = f.grad({args});");
+    let args =
+        crate::loops::emit::test_prelude(&mut out, p, &case.xs, &case.cm, &case.point, &uses);
     let _ = writeln!(
         out,
         "    check(&f, &reference, at, plain({args}), {});",

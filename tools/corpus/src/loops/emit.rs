@@ -219,30 +219,24 @@ fn flatten_gradient(case: &Case) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn test(index: usize, case: &Case, seed: u64) -> String {
-    let p = &case.program;
-    let mut out = String::new();
-    let shapes: Vec<String> = p
-        .params
-        .iter()
-        .map(|q| print::shape_type(q.shape))
-        .collect();
-    let _ = writeln!(
-        out,
-        "\n/// {}; loops nested {} deep, {} operations unrolled.",
-        shapes.join(", "),
-        p.loop_depth(),
-        case.ops
-    );
-    let _ = writeln!(out, "#[test]\nfn case_{index:03}() {{");
-    let uses = |c: usize| p.any_expr(|e| matches!(e, E::Read(Place::Const(d), _) if *d == c));
+/// The start of a case's test, shared with the call corpus: the captured data it reads
+/// (`uses(c)` for constant array `c`), the `grad!`, the plain closure and the graph
+/// reference of `p`, the point as the parameters and flat (`at`), the input names, and
+/// `let g = f.grad(..)`. Returns the parameters as arguments, `x, w`.
+pub(crate) fn test_prelude(
+    out: &mut String,
+    p: &super::prog::Program,
+    xs: &[f64],
+    cm: &[[f64; 3]; 3],
+    point: &[f64],
+    uses: &dyn Fn(usize) -> bool,
+) -> String {
     if uses(0) {
-        let xs: Vec<String> = case.xs.iter().map(|v| format!("{v:?}")).collect();
+        let xs: Vec<String> = xs.iter().map(|v| format!("{v:?}")).collect();
         let _ = writeln!(out, "    let xs: [f64; 5] = [{}];", xs.join(", "));
     }
     if uses(1) {
-        let rows: Vec<String> = case
-            .cm
+        let rows: Vec<String> = cm
             .iter()
             .map(|row| {
                 let row: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
@@ -258,7 +252,7 @@ fn test(index: usize, case: &Case, seed: u64) -> String {
     let _ = writeln!(out, "    let reference = {};", print::reference(p));
 
     // The point, as the parameters and flat.
-    let mut flat = case.point.iter();
+    let mut flat = point.iter();
     for q in &p.params {
         let mut next = || format!("{:?}", flat.next().expect("a value per scalar"));
         let value = match q.shape {
@@ -284,7 +278,7 @@ fn test(index: usize, case: &Case, seed: u64) -> String {
             print::shape_type(q.shape)
         );
     }
-    let at: Vec<String> = case.point.iter().map(|v| format!("{v:?}")).collect();
+    let at: Vec<String> = point.iter().map(|v| format!("{v:?}")).collect();
     let _ = writeln!(
         out,
         "    let at: [f64; {}] = [{}];",
@@ -296,6 +290,27 @@ fn test(index: usize, case: &Case, seed: u64) -> String {
     let args: Vec<&str> = p.params.iter().map(|q| q.name).collect();
     let args = args.join(", ");
     let _ = writeln!(out, "    let g = f.grad({args});");
+    args
+}
+
+fn test(index: usize, case: &Case, seed: u64) -> String {
+    let p = &case.program;
+    let mut out = String::new();
+    let shapes: Vec<String> = p
+        .params
+        .iter()
+        .map(|q| print::shape_type(q.shape))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n/// {}; loops nested {} deep, {} operations unrolled.",
+        shapes.join(", "),
+        p.loop_depth(),
+        case.ops
+    );
+    let _ = writeln!(out, "#[test]\nfn case_{index:03}() {{");
+    let uses = |c: usize| p.any_expr(|e| matches!(e, E::Read(Place::Const(d), _) if *d == c));
+    let args = test_prelude(&mut out, p, &case.xs, &case.cm, &case.point, &uses);
     let _ = writeln!(
         out,
         "    check(&f, &reference, at, plain({args}), {});",
