@@ -183,6 +183,14 @@ where
 
 /// The outcome of [`gradgradcheck`]: the Hessian by [`hvp`] and by central differences of
 /// the gradient, and the worst entry in units of tolerance (passed when at most 1).
+///
+/// ```
+/// let f = backprop::grad!(|x: f64, y: f64| x * x * y);
+/// let report = backprop::gradgradcheck(&f, [3.0, 2.0]);
+/// assert!(report.passed());
+/// assert_eq!(report.analytic, [[4.0, 6.0], [6.0, 0.0]]);
+/// assert!((report.numeric[0][1] - 6.0).abs() < 1e-6);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct GradGradReport<T, const N: usize> {
     /// The input names.

@@ -49,7 +49,21 @@ pub trait Callee {
 }
 
 /// Differentiable twice: what [`HigherOrder::Twice`] is when no custom derivative is
-/// called.
+/// called. [`Both`] combines the answers of a function's callees; the first [`No`] wins.
+///
+/// ```
+/// use backprop_core::{Both, DifferentiableTwice, No, Yes};
+///
+/// fn twice<A: DifferentiableTwice>() {}
+/// twice::<<Yes as Both<Yes>>::Out>();
+/// // The first `No` wins: `No<f>` and `Yes` give `No<f>`, which does not implement it.
+/// struct F;
+/// fn same<A>(_: core::marker::PhantomData<A>, _: core::marker::PhantomData<A>) {}
+/// same(
+///     core::marker::PhantomData::<<No<F> as Both<Yes>>::Out>,
+///     core::marker::PhantomData::<No<F>>,
+/// );
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Yes;
 
@@ -294,6 +308,44 @@ pub trait Differentiable<T: Float, const N: usize> {
 /// A [`Differentiable`] function that runs on any [`Scalar`] over its element type, dual
 /// numbers included: what forward mode and second order need. Every `grad!` implements
 /// it; [`GraphFn`] cannot (its closure computes on graph handles of one type).
+///
+/// ```
+/// use backprop_core::{Differentiable, Dual, Float, Graph, HigherOrder, Pullback, Scalar};
+/// use backprop_core::{ScaledGradient, Var, Yes};
+///
+/// /// x², written by hand over any scalar (a `grad!` generates all of this).
+/// struct Square;
+///
+/// impl Differentiable<f64, 1> for Square {
+///     type Pullback = ScaledGradient<f64, 1>;
+///     fn value(&self, [x]: [f64; 1]) -> f64 {
+///         x * x
+///     }
+///     fn forward(&self, [x]: [f64; 1]) -> (f64, Self::Pullback) {
+///         (x * x, ScaledGradient([2.0 * x]))
+///     }
+///     fn inputs(&self) -> [&'static str; 1] {
+///         ["x"]
+///     }
+///     fn record<'g>(&self, _: &'g Graph<f64>, [x]: [Var<'g, f64>; 1]) -> Var<'g, f64> {
+///         x * x
+///     }
+/// }
+///
+/// impl HigherOrder<f64, 1> for Square {
+///     type Twice = Yes;
+///     fn value_in<S: Scalar<f64>>(&self, [x]: [S; 1]) -> S {
+///         x * x
+///     }
+///     fn value_and_grad_in<S: Scalar<f64>>(&self, [x]: [S; 1]) -> (S, [S; 1]) {
+///         (x * x, [S::lit(2.0) * x])
+///     }
+/// }
+///
+/// // On a dual number with tangent 1 the gradient's tangent is the second derivative.
+/// let (_, [g]) = Square.value_and_grad_in([Dual::<f64, 1>::variable(3.0, 0)]);
+/// assert_eq!((g.re, g.eps), (6.0, [2.0]));
+/// ```
 pub trait HigherOrder<T: Float, const N: usize>: Differentiable<T, N> {
     /// [`Yes`] if the function can be differentiated twice; else [`No`], naming the
     /// function with a custom derivative it calls, which gives first derivatives only.
@@ -312,6 +364,28 @@ pub trait HigherOrder<T: Float, const N: usize>: Differentiable<T, N> {
 /// A [`HigherOrder`] function that can be differentiated twice: its `Twice` is [`Yes`].
 /// Every `grad!` that calls no custom derivative is one; name it so to return one from a
 /// function (`fn loss(..) -> impl SecondOrder<f64, 5>`) and still call `hessian` on it.
+///
+/// ```
+/// use backprop_core::{HigherOrder, SecondOrder, Yes};
+///
+/// // A bound that only functions differentiable twice meet.
+/// fn twice<F: SecondOrder<f64, 1>>(_: &F) {}
+/// // `grad!`s are the usual ones; the example on `HigherOrder` writes one by hand.
+/// # struct Plain;
+/// # impl backprop_core::Differentiable<f64, 1> for Plain {
+/// #     type Pullback = backprop_core::ScaledGradient<f64, 1>;
+/// #     fn value(&self, [x]: [f64; 1]) -> f64 { x }
+/// #     fn forward(&self, [x]: [f64; 1]) -> (f64, Self::Pullback) { (x, backprop_core::ScaledGradient([1.0])) }
+/// #     fn inputs(&self) -> [&'static str; 1] { ["x"] }
+/// #     fn record<'g>(&self, _: &'g backprop_core::Graph<f64>, [x]: [backprop_core::Var<'g, f64>; 1]) -> backprop_core::Var<'g, f64> { x }
+/// # }
+/// # impl HigherOrder<f64, 1> for Plain {
+/// #     type Twice = Yes;
+/// #     fn value_in<S: backprop_core::Scalar<f64>>(&self, [x]: [S; 1]) -> S { x }
+/// #     fn value_and_grad_in<S: backprop_core::Scalar<f64>>(&self, [x]: [S; 1]) -> (S, [S; 1]) { (x, [S::lit(1.0)]) }
+/// # }
+/// twice(&Plain);
+/// ```
 pub trait SecondOrder<T: Float, const N: usize>: HigherOrder<T, N, Twice = Yes> {}
 
 impl<T: Float, F: HigherOrder<T, N, Twice = Yes> + ?Sized, const N: usize> SecondOrder<T, N> for F {}
