@@ -17,6 +17,10 @@
 //! after macro expansion (`rustc -Z unpretty=expanded`, through `RUSTC_BOOTSTRAP=1` on
 //! stable, in a target directory of its own so that the timed builds are not disturbed).
 //!
+//! With `-- --first-order`, the crates depend on `backprop` without its default
+//! `second-order` feature (so the passes are written in the element type only), in a
+//! directory of their own, `<target>/compile-time-first-order/`.
+//!
 //! In-process: the expansion alone, measured inside the macro crate by its ignored test
 //! `expansion_scaling` (see `backprop-macro/src/scaling.rs`), which this runs.
 
@@ -69,7 +73,12 @@ fn main() {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target = target_dir(root);
-    let work = target.join("compile-time");
+    let first_order = std::env::args().any(|a| a == "--first-order");
+    let work = target.join(if first_order {
+        "compile-time-first-order"
+    } else {
+        "compile-time"
+    });
     let mut failed = false;
 
     let cases: Vec<Case> = CASES
@@ -82,7 +91,7 @@ fn main() {
         })
         .collect();
     if !cases.is_empty() {
-        failed |= !end_to_end(root, &work, &cases);
+        failed |= !end_to_end(root, &work, &cases, first_order);
     }
     if wanted("expansion") {
         println!("\nExpansion alone, in-process (backprop-macro's `expansion_scaling`):\n");
@@ -209,7 +218,7 @@ fn write(path: &Path, contents: &str) {
 }
 
 /// Builds every case in both profiles and prints the table; `false` if any failed.
-fn end_to_end(root: &Path, work: &Path, cases: &[Case]) -> bool {
+fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bool {
     let mut members = vec!["\"warmup\"".to_string()];
     members.extend(cases.iter().map(|case| format!("\"{}\"", case.name)));
     write(
@@ -222,10 +231,15 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case]) -> bool {
     let warmup = vec![("src/main.rs".to_string(), program("mixed", 10))];
     let crates = std::iter::once(("warmup", &warmup))
         .chain(cases.iter().map(|case| (case.name.as_str(), &case.files)));
+    let features = if first_order {
+        ", default-features = false"
+    } else {
+        ""
+    };
     for (name, files) in crates {
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nbackprop = {{ path = {:?} }}\n",
+             [dependencies]\nbackprop = {{ path = {:?}{features} }}\n",
             root.display().to_string()
         );
         write(&work.join(name).join("Cargo.toml"), &manifest);

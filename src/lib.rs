@@ -84,7 +84,9 @@ extern crate self as backprop;
 
 pub use backprop_core::*;
 
+#[cfg(feature = "second-order")]
 pub mod higher;
+#[cfg(feature = "second-order")]
 pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradReport};
 
 /// Reverse-mode differentiation of a scalar expression, at compile time.

@@ -105,15 +105,20 @@ impl Code<'_> {
         let keeps_pullback = self.plan.saved.contains(&Operand::Aux(v));
         let alias = alias(callee);
         let s = self.scalar();
+        let turbofish = if self.generic {
+            quote!(::<#s>)
+        } else {
+            TokenStream::new()
+        };
         if mode == Mode::Value || !keeps_pullback {
             return Some(Stmt::Let {
                 names: vec![name],
-                expr: quote!(#alias::__value::<#s>(#(#shaped),*)),
+                expr: quote!(#alias::__value #turbofish(#(#shaped),*)),
             });
         }
         Some(Stmt::Let {
             names: vec![name, Some((self.aux(v), false))],
-            expr: quote!(#alias::__forward::<#s>(#(#shaped),*)),
+            expr: quote!(#alias::__forward #turbofish(#(#shaped),*)),
         })
     }
 

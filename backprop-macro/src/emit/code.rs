@@ -23,6 +23,48 @@ pub fn rule(name: &str) -> TokenStream {
     quote!(#private::rules::#name)
 }
 
+/// Whether the generated passes are generic over the scalar, so that the facade's forward
+/// mode and second order run them on dual numbers: the `second-order` feature, on by
+/// default. Without it they are written in the element type, as a person would write
+/// them, which type-checks and builds faster (BENCHMARKS.md).
+pub const SECOND_ORDER: bool = cfg!(feature = "second-order");
+
+/// How the generated passes name their scalar: `<__BackpropS: Scalar<T>>`, `::<S>` and
+/// `S` when they are generic over it ([`SECOND_ORDER`]), nothing, nothing and the element
+/// type when they are not.
+pub struct ScalarSyntax {
+    /// The type the passes compute with.
+    pub ty: TokenStream,
+    /// The passes' generic parameters.
+    pub generics: TokenStream,
+    /// The turbofish of a call of a pass in the scalar.
+    pub turbofish: TokenStream,
+    /// The turbofish of a call of a pass in the element type.
+    pub turbofish_elem: TokenStream,
+}
+
+impl ScalarSyntax {
+    /// The syntax for passes over `elem`, whose scalar bound is `bound`.
+    pub fn new(elem: &TokenStream, bound: &TokenStream) -> Self {
+        if SECOND_ORDER {
+            let s = Code::scalar_param();
+            ScalarSyntax {
+                ty: s.to_token_stream(),
+                generics: quote!(<#s: #bound>),
+                turbofish: quote!(::<#s>),
+                turbofish_elem: quote!(::<#elem>),
+            }
+        } else {
+            ScalarSyntax {
+                ty: elem.clone(),
+                generics: TokenStream::new(),
+                turbofish: TokenStream::new(),
+                turbofish_elem: TokenStream::new(),
+            }
+        }
+    }
+}
+
 pub struct Code<'a> {
     pub(super) program: &'a Program,
     pub(super) plan: &'a Plan,

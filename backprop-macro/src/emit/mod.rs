@@ -55,7 +55,7 @@ use crate::ir::Program;
 use crate::names::{local, ValueNames};
 use crate::sweep::Plan;
 
-pub use code::{nest, private, Code};
+pub use code::{nest, private, Code, ScalarSyntax, SECOND_ORDER};
 
 /// Up to this many operations, `value_and_grad` runs the statements of `forward` and of
 /// `backward(1)` written out in one body; above it, it calls the two.
@@ -91,11 +91,21 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let grad = code.grad_type();
     let one = code.literal(1.0);
     // `value`, `forward`, `backward` and `value_and_grad` are written once, generic over
-    // the scalar: the element type for first order, dual numbers for forward mode and
-    // second order. `trace` and `record` are in the element type.
-    code.set_generic(true);
-    let s = Code::scalar_param();
+    // the scalar (with the `second-order` feature): the element type for first order,
+    // dual numbers for forward mode and second order. `trace` and `record` are in the
+    // element type.
+    code.set_generic(SECOND_ORDER);
     let bound = code.scalar_bound();
+    let syntax = ScalarSyntax::new(&elem, &bound);
+    let ScalarSyntax {
+        ty: s,
+        generics,
+        turbofish,
+        turbofish_elem,
+    } = &syntax;
+    // The pullback's own type parameter, which `Callee::Pullback<S>` names whether or not
+    // the passes are generic.
+    let sp = Code::scalar_param();
     let params_s = code.params();
     let grad_s = code.grad_type();
     let one_s = code.literal(1.0);
@@ -133,7 +143,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         let field = local(&format!("calls{k}"));
         let alias = call::alias(k);
         let len = Literal::usize_unsuffixed(pullbacks.len());
-        calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback<#s>; #len],));
+        calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback<#sp>; #len],));
         calls_init.extend(quote!(#field: [#(#pullbacks),*],));
         calls_read.extend(quote!(let [#(#pullbacks),*] = self.#field;));
     }
@@ -183,7 +193,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         }
     };
 
-    code.set_generic(true);
+    code.set_generic(SECOND_ORDER);
     let dout = local(&code.names().dout);
     let value_and_grad_body = if program.ops().count() <= FUSED_LIMIT {
         quote! {
@@ -195,7 +205,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         let value = local("value");
         let pullback = local("pullback");
         quote! {
-            let (#value, #pullback) = self.__forward::<#s>(#(#param_idents),*);
+            let (#value, #pullback) = self.__forward #turbofish(#(#param_idents),*);
             (#value, #pullback.backward(#one_s))
         }
     };
@@ -205,7 +215,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         (quote!(), quote!(), quote!())
     } else {
         (
-            quote!(saved: [#s; #saved_len],),
+            quote!(saved: [#sp; #saved_len],),
             quote!(saved: [#(#saved_names),*],),
             quote!(let [#(#saved_names),*] = self.saved;),
         )
@@ -224,7 +234,9 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let flat_backward = flat_from_shaped(quote!(#pullback_ty::<#elem>::backward(self, #dout)));
     let flat_value_and_grad = flat_from_shaped(quote!(#grad_local));
     let bools_len = Literal::usize_unsuffixed(bools.len());
-    // A pullback that is never pulled back, for a caller's arm not taken.
+    // A pullback that is never pulled back, for a caller's arm not taken: generic over
+    // the scalar whatever the passes are, as `Callee::placeholder` is.
+    code.set_generic(true);
     let placeholder = {
         let zero = code.literal(0.0);
         let mut fields = TokenStream::new();
@@ -247,6 +259,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         }
         quote!(#pullback_ty { #fields scalar: ::core::marker::PhantomData })
     };
+    code.set_generic(SECOND_ORDER);
     let (bools_field, bools_init, bools_read) = if bools.is_empty() {
         (quote!(), quote!(), quote!())
     } else {
@@ -280,6 +293,30 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             });
     let flat_s = quote!([#s; #n]);
     let flat_value_and_grad_s = flat_from_shaped(quote!(#grad_local));
+    let higher_order = if SECOND_ORDER {
+        quote! {
+            #[allow(non_snake_case)]
+            impl #private::HigherOrder<#elem, #n> for #grad_ty {
+                type Twice = #once_only;
+
+                #[inline]
+                fn value_in #generics(&self, #args: #flat_s) -> #s {
+                    let [#(#flat),*] = #args;
+                    #grad_ty::__value::<#s>(self, #(#shaped_args),*)
+                }
+
+                #[inline]
+                fn value_and_grad_in #generics(&self, #args: #flat_s) -> (#s, #flat_s) {
+                    let [#(#flat),*] = #args;
+                    let (#value_local, #grad_local) =
+                        #grad_ty::__value_and_grad::<#s>(self, #(#shaped_args),*);
+                    (#value_local, #flat_value_and_grad_s)
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
 
     let items = quote! {
         #aliases
@@ -288,9 +325,9 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         pub struct #grad_ty { #fields }
 
         #[derive(#derives)]
-        pub struct #pullback_ty<#s: #bound = #elem> {
+        pub struct #pullback_ty<#sp: #bound = #elem> {
             #saved_field #ints_field #bools_field #calls_field
-            scalar: ::core::marker::PhantomData<#s>,
+            scalar: ::core::marker::PhantomData<#sp>,
         }
 
         // The inputs are the user's names, so their case and count are the user's choice;
@@ -309,21 +346,21 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             #[inline]
             #[must_use]
             pub fn value(&self, #params) -> #elem {
-                self.__value::<#elem>(#(#param_idents),*)
+                self.__value #turbofish_elem(#(#param_idents),*)
             }
 
             /// The value and a pullback holding the saved intermediates.
             #[inline]
             #[must_use]
             pub fn forward(&self, #params) -> (#elem, #pullback_ty) {
-                self.__forward::<#elem>(#(#param_idents),*)
+                self.__forward #turbofish_elem(#(#param_idents),*)
             }
 
             /// The value and the gradient: `forward`, then `backward(1)`.
             #[inline]
             #[must_use]
             pub fn value_and_grad(&self, #params) -> (#elem, #grad) {
-                self.__value_and_grad::<#elem>(#(#param_idents),*)
+                self.__value_and_grad #turbofish_elem(#(#param_idents),*)
             }
 
             /// The gradient.
@@ -355,13 +392,13 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
             #[doc(hidden)]
             #[inline]
-            pub fn __value<#s: #bound>(&self, #params_s) -> #s {
+            pub fn __value #generics(&self, #params_s) -> #s {
                 #value_body
             }
 
             #[doc(hidden)]
             #[inline]
-            pub fn __forward<#s: #bound>(&self, #params_s) -> (#s, #pullback_ty<#s>) {
+            pub fn __forward #generics(&self, #params_s) -> (#s, #pullback_ty<#s>) {
                 #forward_stmts
                 (#out, #pullback_ty {
                     #saved_init #ints_init #bools_init #calls_init
@@ -371,7 +408,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
 
             #[doc(hidden)]
             #[inline]
-            pub fn __value_and_grad<#s: #bound>(&self, #params_s) -> (#s, #grad_s) {
+            pub fn __value_and_grad #generics(&self, #params_s) -> (#s, #grad_s) {
                 #value_and_grad_body
             }
         }
@@ -380,7 +417,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         // `neg_multiply`: a literal -1 of the body, or an unrolled `-(i as f64)`, is
         // multiplied as written.
         #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref, clippy::neg_multiply)]
-        impl<#s: #bound> #pullback_ty<#s> {
+        impl #generics #pullback_ty<#s> {
             /// Each input's gradient times `dout`.
             #[inline]
             #[must_use]
@@ -436,24 +473,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             }
         }
 
-        #[allow(non_snake_case)]
-        impl #private::HigherOrder<#elem, #n> for #grad_ty {
-            type Twice = #once_only;
-
-            #[inline]
-            fn value_in<#s: #bound>(&self, #args: #flat_s) -> #s {
-                let [#(#flat),*] = #args;
-                #grad_ty::__value::<#s>(self, #(#shaped_args),*)
-            }
-
-            #[inline]
-            fn value_and_grad_in<#s: #bound>(&self, #args: #flat_s) -> (#s, #flat_s) {
-                let [#(#flat),*] = #args;
-                let (#value_local, #grad_local) =
-                    #grad_ty::__value_and_grad::<#s>(self, #(#shaped_args),*);
-                (#value_local, #flat_value_and_grad_s)
-            }
-        }
+        #higher_order
     };
     Emitted {
         items,

@@ -25,10 +25,11 @@ pub(super) fn custom_companion(
         elem: elem_tokens(elem),
     };
     let elem = &shapes.elem;
-    let (s, bound) = scalar(elem);
+    let (sp, bound, syntax) = scalar(elem);
+    let (s, generics, turbofish) = (&syntax.ty, &syntax.generics, &syntax.turbofish);
     let over_s = Shapes {
         params,
-        elem: s.to_token_stream(),
+        elem: s.clone(),
     };
     let name = &function.sig.ident;
     let name_text = unraw(name);
@@ -54,7 +55,10 @@ pub(super) fn custom_companion(
     let (record_params, flatten) = hygienic.record_params(&shapes);
     let shaped_values = shapes.per_param("x");
     // The arguments' values, without tangents, rebound to the parameters' names.
-    let real: Vec<TokenStream> = flat_values.iter().map(|x| quote!(#x.re())).collect();
+    let real: Vec<TokenStream> = flat_values
+        .iter()
+        .map(|x| quote!(<#s as #bound>::re(#x)))
+        .collect();
     let shaped_real = {
         let mut at = 0;
         params
@@ -96,17 +100,17 @@ pub(super) fn custom_companion(
             // The arguments and the output, without tangents: a custom derivative gives
             // first derivatives only, so nothing pulls back a tangent through it.
             #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
-            pub struct #pullback<#s> {
+            pub struct #pullback<#sp> {
                 args: (#(#types,)*),
                 out: #elem,
-                scalar: ::core::marker::PhantomData<#s>,
+                scalar: ::core::marker::PhantomData<#sp>,
             }
 
             #[allow(non_snake_case, clippy::too_many_arguments)]
             impl #name {
                 /// The value by the function itself, with tangents from the derivative.
                 #[inline]
-                fn __call<#s: #bound>(#args_s) -> (#s, (#(#types,)*), #elem) {
+                fn __call #generics(#args_s) -> (#s, (#(#types,)*), #elem) {
                     let (#(#shaped_values,)*) = (#(#idents,)*);
                     let #inputs = [#(#flat_values),*];
                     let (#(#idents,)*) = (#(#shaped_real,)*);
@@ -121,21 +125,21 @@ pub(super) fn custom_companion(
                 }
 
                 #[inline]
-                pub fn __value<#s: #bound>(#args_s) -> #s {
-                    Self::__call::<#s>(#(#idents),*).0
+                pub fn __value #generics(#args_s) -> #s {
+                    Self::__call #turbofish(#(#idents),*).0
                 }
 
                 #[inline]
-                pub fn __forward<#s: #bound>(#args_s) -> (#s, #pullback<#s>) {
-                    let (value, args, #out) = Self::__call::<#s>(#(#idents),*);
+                pub fn __forward #generics(#args_s) -> (#s, #pullback<#s>) {
+                    let (value, args, #out) = Self::__call #turbofish(#(#idents),*);
                     let scalar = ::core::marker::PhantomData;
                     (value, #pullback { args, out: #out, scalar })
                 }
 
                 #[inline]
-                pub fn __parts<#s: #bound>(#pb: &#pullback<#s>, #dout: #s) -> #parts_s {
+                pub fn __parts #generics(#pb: &#pullback<#s>, #dout: #s) -> #parts_s {
                     let (#(#idents,)*) = #pb.args;
-                    let #shaped = #derivative(#(#idents,)* #pb.out, #dout.re());
+                    let #shaped = #derivative(#(#idents,)* #pb.out, <#s as #bound>::re(#dout));
                     (#(#private::Promote::<#s>::promote(#per_param),)*)
                 }
 
@@ -157,10 +161,10 @@ pub(super) fn custom_companion(
 
             impl #private::Callee for #name {
                 type Elem = #elem;
-                type Pullback<#s: #bound> = #pullback<#s>;
+                type Pullback<#sp: #bound> = #pullback<#sp>;
                 type Twice = #private::No<custom_derivative::#name>;
 
-                fn placeholder<#s: #bound>() -> #pullback<#s> {
+                fn placeholder<#sp: #bound>() -> #pullback<#sp> {
                     let scalar = ::core::marker::PhantomData;
                     #pullback { args: (#(#zeros,)*), out: #zero, scalar }
                 }

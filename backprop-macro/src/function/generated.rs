@@ -2,7 +2,7 @@
 //! for the same parameters and body, and the associated functions callers use.
 
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::quote;
 
 use super::{companion_struct, elem_tokens, param_impls, scalar, Hygienic, Shapes};
 use crate::emit::private;
@@ -65,10 +65,11 @@ pub(super) fn generated_companion(
         ..
     } = &hygienic;
     let (record_params, flatten) = hygienic.record_params(&shapes);
-    let (s, bound) = scalar(elem);
+    let (sp, bound, syntax) = scalar(elem);
+    let (s, generics, turbofish) = (&syntax.ty, &syntax.generics, &syntax.turbofish);
     let over_s = Shapes {
         params: &params,
-        elem: s.to_token_stream(),
+        elem: s.clone(),
     };
     let args_s = over_s.params();
     let parts_s = over_s.parts_type();
@@ -82,17 +83,17 @@ pub(super) fn generated_companion(
             #[allow(non_snake_case, clippy::too_many_arguments)]
             impl #name {
                 #[inline]
-                pub fn __value<#s: #bound>(#args_s) -> #s {
-                    (#ctor).__value::<#s>(#(#idents),*)
+                pub fn __value #generics(#args_s) -> #s {
+                    (#ctor).__value #turbofish(#(#idents),*)
                 }
 
                 #[inline]
-                pub fn __forward<#s: #bound>(#args_s) -> (#s, #pullback<#s>) {
-                    (#ctor).__forward::<#s>(#(#idents),*)
+                pub fn __forward #generics(#args_s) -> (#s, #pullback<#s>) {
+                    (#ctor).__forward #turbofish(#(#idents),*)
                 }
 
                 #[inline]
-                pub fn __parts<#s: #bound>(#pb: &#pullback<#s>, #dout: #s) -> #parts_s {
+                pub fn __parts #generics(#pb: &#pullback<#s>, #dout: #s) -> #parts_s {
                     let #shaped = #pb.backward(#dout);
                     (#(#per_param,)*)
                 }
@@ -111,10 +112,10 @@ pub(super) fn generated_companion(
 
             impl #private::Callee for #name {
                 type Elem = #elem;
-                type Pullback<#s: #bound> = #pullback<#s>;
+                type Pullback<#sp: #bound> = #pullback<#sp>;
                 type Twice = #once_only;
 
-                fn placeholder<#s: #bound>() -> #pullback<#s> {
+                fn placeholder<#sp: #bound>() -> #pullback<#sp> {
                     #placeholder
                 }
             }

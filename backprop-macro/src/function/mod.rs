@@ -370,13 +370,13 @@ fn param_impls(shapes: &Shapes<'_>, name: &Ident) -> TokenStream {
     quote!(#(#impls)*)
 }
 
-/// The scalar type parameter of the generated functions, and its bound.
-fn scalar(elem: &TokenStream) -> (Ident, TokenStream) {
+/// The scalar type parameter of the generated pullbacks, its bound, and how the passes
+/// name their scalar (generic over it with the `second-order` feature).
+fn scalar(elem: &TokenStream) -> (Ident, TokenStream, crate::emit::ScalarSyntax) {
     let private = private();
-    (
-        crate::emit::Code::scalar_param(),
-        quote!(#private::Scalar<#elem>),
-    )
+    let bound = quote!(#private::Scalar<#elem>);
+    let syntax = crate::emit::ScalarSyntax::new(elem, &bound);
+    (crate::emit::Code::scalar_param(), bound, syntax)
 }
 
 fn elem_tokens(elem: Elem) -> TokenStream {
