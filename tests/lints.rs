@@ -256,3 +256,28 @@ fn extreme_exponents_and_literals() {
     let f = grad!(|w: f32| w * 340_282_350_000_000_000_000_000_000_000_000_000_000.0 + 1e-45);
     assert!(f.grad(1.0)[0] > 0.0);
 }
+
+#[test]
+fn loops_that_stay_loops() {
+    // Names the generated loop also uses, an invariant, a subtraction and an f32 body.
+    let f = grad!(|x: [f64; 1001], acc: f64| {
+        let mut s = acc;
+        for i in 0..1000 {
+            let e = acc * x[i] - x[i + 1];
+            s -= e * e;
+        }
+        s
+    });
+    let (value, (dx, dacc)) = f.value_and_grad([1.0; 1001], 2.0);
+    assert!(close(value, 2.0 - 1000.0));
+    assert!(close(dacc, 1.0 - 2000.0));
+    assert!(close(dx[0], -4.0) && close(dx[1000], 2.0));
+    let g = grad!(|x: [f32; 1000]| {
+        let mut s = 0.0;
+        for i in 0..1000 {
+            s += x[i] * x[i];
+        }
+        s
+    });
+    assert!(g.grad([0.5; 1000])[999] > 0.99);
+}

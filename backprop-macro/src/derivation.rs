@@ -162,6 +162,13 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                     }
                     let n = arg.len();
                     match arg {
+                        // A whole array parameter by its name: `f(x)`, not its elements.
+                        Arg::Values(shape) if !shape.is_empty() => {
+                            match whole_param(program, &args[at..at + n]) {
+                                Some(name) => rhs.text(&name),
+                                None => nested(&mut rhs, shape, &args[at..at + n], &bind),
+                            }
+                        }
                         Arg::Values(shape) => nested(&mut rhs, shape, &args[at..at + n], &bind),
                         // A constant passed whole reads as written.
                         Arg::Constant => match program.values[args[at]].def {
@@ -320,6 +327,26 @@ fn write_nodes(
 }
 
 /// The scalars of one argument of a call, nested like its shape: `x`, `[a, b]`.
+/// The name of the array parameter whose elements, all of them in order, are `args`.
+fn whole_param(program: &Program, args: &[ValueId]) -> Option<String> {
+    let inputs: Vec<usize> = args
+        .iter()
+        .map(|&a| match program.values[a].def {
+            Def::Input(k) => Some(k),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let first = *inputs.first()?;
+    let param = program.inputs[first].param;
+    let whole = program.params[param].len() == inputs.len()
+        && inputs
+            .iter()
+            .enumerate()
+            .all(|(j, &k)| k == first + j && program.inputs[k].param == param)
+        && program.inputs[first].index.iter().all(|&i| i == 0);
+    whole.then(|| crate::names::unraw(&program.params[param].ident))
+}
+
 fn nested(rhs: &mut Rhs, shape: &[usize], args: &[ValueId], bind: &dyn Fn(ValueId) -> Binding) {
     match shape.split_first() {
         None => {

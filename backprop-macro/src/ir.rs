@@ -107,6 +107,34 @@ pub struct Callee {
     pub text: String,
 }
 
+/// A loop that stays a loop (`lower/roll.rs`): in the program, one call of a generated
+/// function whose arguments are the accumulator before the loop, the scalars the body
+/// reads, and the arrays it reads at the loop variable, passed whole.
+pub struct Rolled {
+    /// The callee that stands for it.
+    pub callee: CalleeId,
+    /// The generated function's name.
+    pub ident: Ident,
+    /// The range, `start..end`, ascending by one.
+    pub start: i64,
+    pub end: i64,
+    /// `s -= e` rather than `s += e`.
+    pub subtract: bool,
+    /// The arrays passed whole, by name, with their lengths, in argument order after the
+    /// accumulator and the invariants.
+    pub arrays: Vec<(String, usize)>,
+    /// The body's first inputs, each an element `x[i + offset]` of array `array`: the
+    /// array, the offset, the body's parameter, and how it reads.
+    pub gathers: Vec<(usize, i64, Ident, String)>,
+    /// How many scalars of the enclosing body the body reads: its inputs after the
+    /// gathered elements, and the call's arguments after the accumulator.
+    pub invariants: usize,
+    /// One iteration: the term `e`, a program of its own.
+    pub body: Program,
+    /// How the loop reads in the derivation.
+    pub text: String,
+}
+
 /// The operation of a condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CondOp {
@@ -218,6 +246,8 @@ pub struct Program {
     /// The calls of `#[differentiable]` functions, and the functions they call.
     pub calls: Vec<Call>,
     pub callees: Vec<Callee>,
+    /// The loops that stay loops, each one of the callees.
+    pub rolled: Vec<Rolled>,
 }
 
 impl Program {

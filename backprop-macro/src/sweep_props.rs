@@ -76,6 +76,7 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
         values,
         calls: Vec::new(),
         callees: Vec::new(),
+        rolled: Vec::new(),
     })
 }
 

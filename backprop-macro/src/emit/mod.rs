@@ -45,6 +45,7 @@ mod body;
 mod call;
 mod code;
 mod forward;
+mod rolled;
 mod trace;
 
 use proc_macro2::{Literal, TokenStream};
@@ -79,13 +80,30 @@ const TRACE_LIMIT: usize = 2_000;
 
 /// The whole expansion of one `grad!`.
 pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -> Emitted {
+    emit_named(program, plan, names, lines, "__Backprop")
+}
+
+/// The expansion of a program whose two types are `{prefix}Grad` and
+/// `{prefix}Pullback`: one `grad!`'s, or the body of a loop that stays a loop.
+fn emit_named(
+    program: &Program,
+    plan: &Plan,
+    names: ValueNames,
+    lines: &[Line],
+    prefix: &str,
+) -> Emitted {
     let derivation = crate::derivation::text(program, &names, lines);
     let mut code = Code::new(program, plan, names);
     let elem = code.elem();
     let n = Literal::usize_unsuffixed(program.inputs.len());
     let private = code::private();
-    let grad_ty = local("__BackpropGrad");
-    let pullback_ty = local("__BackpropPullback");
+    let grad_ty = local(&format!("{prefix}Grad"));
+    let pullback_ty = local(&format!("{prefix}Pullback"));
+    let rolled_items: TokenStream = program
+        .rolled
+        .iter()
+        .map(|r| rolled::items(r, &elem))
+        .collect();
 
     let params = code.params();
     let grad = code.grad_type();
@@ -295,7 +313,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     let flat_value_and_grad_s = flat_from_shaped(quote!(#grad_local));
     let higher_order = if SECOND_ORDER {
         quote! {
-            #[allow(non_snake_case)]
+            #[allow(non_snake_case, clippy::large_stack_arrays)]
             impl #private::HigherOrder<#elem, #n> for #grad_ty {
                 type Twice = #once_only;
 
@@ -319,6 +337,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
     };
 
     let items = quote! {
+        #rolled_items
         #aliases
 
         #[derive(#derives)]
@@ -339,7 +358,8 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             clippy::many_single_char_names,
             clippy::unused_self,
             clippy::trivially_copy_pass_by_ref,
-            clippy::neg_multiply
+            clippy::neg_multiply,
+            clippy::large_stack_arrays
         )]
         impl #grad_ty {
             /// The expression's value.
@@ -416,7 +436,13 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
         // The saved values include inputs, bound by the user's names.
         // `neg_multiply`: a literal -1 of the body, or an unrolled `-(i as f64)`, is
         // multiplied as written.
-        #[allow(non_snake_case, clippy::trivially_copy_pass_by_ref, clippy::neg_multiply)]
+        // `large_stack_arrays`: a pullback holds the tape of a loop that stays a loop.
+        #[allow(
+            non_snake_case,
+            clippy::trivially_copy_pass_by_ref,
+            clippy::neg_multiply,
+            clippy::large_stack_arrays
+        )]
         impl #generics #pullback_ty<#s> {
             /// Each input's gradient times `dout`.
             #[inline]
@@ -437,7 +463,7 @@ pub fn emit(program: &Program, plan: &Plan, names: ValueNames, lines: &[Line]) -
             }
         }
 
-        #[allow(non_snake_case)]
+        #[allow(non_snake_case, clippy::large_stack_arrays)]
         impl #private::Differentiable<#elem, #n> for #grad_ty {
             type Pullback = #pullback_ty<#elem>;
 

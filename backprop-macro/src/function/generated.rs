@@ -80,7 +80,7 @@ pub(super) fn generated_companion(
         const _: () = {
             #items
 
-            #[allow(non_snake_case, clippy::too_many_arguments)]
+            #[allow(non_snake_case, clippy::too_many_arguments, clippy::large_stack_arrays)]
             impl #name {
                 #[inline]
                 pub fn __value #generics(#args_s) -> #s {

@@ -85,5 +85,6 @@ pub fn remove(program: Program) -> Program {
         values,
         calls: program.calls,
         callees: program.callees,
+        rolled: program.rolled,
     }
 }

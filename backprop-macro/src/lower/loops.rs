@@ -37,6 +37,15 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         };
+        if values.len() >= super::roll::ROLL_THRESHOLD
+            && values.windows(2).all(|w| w[1] == w[0] + 1)
+            && values[0] >= 0
+        {
+            let (start, end) = (values[0], values[values.len() - 1] + 1);
+            if self.try_roll(for_loop, var, start, end, tasks) {
+                return;
+            }
+        }
         self.unrolled += values.len();
         if self.unrolled > UNROLL_LIMIT {
             if !self.unroll_reported {

@@ -16,6 +16,7 @@ mod call;
 pub(crate) mod dead_code;
 mod konst;
 mod loops;
+pub(crate) mod roll;
 mod scope;
 mod stmt;
 
@@ -162,6 +163,8 @@ struct Lowerer<'a, 'e> {
     /// The calls of `#[differentiable]` functions, and the functions, by path text.
     calls: Vec<Call>,
     callees: Vec<Callee>,
+    /// The loops that stay loops, each a callee.
+    rolled: Vec<crate::ir::Rolled>,
     /// The `#[differentiable]` function being lowered, if any.
     function: Option<&'a Ident>,
     _body: std::marker::PhantomData<&'a ()>,
@@ -188,6 +191,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             unroll_reported: false,
             calls: Vec::new(),
             callees: Vec::new(),
+            rolled: Vec::new(),
             function: input.function.as_ref(),
             _body: std::marker::PhantomData,
         };
@@ -298,6 +302,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             arms: self.arms,
             calls: self.calls,
             callees: self.callees,
+            rolled: self.rolled,
         }
     }
 

@@ -1,0 +1,312 @@
+//! A loop that stays a loop (`lower/roll.rs`), as the callee the enclosing program calls:
+//! the body's own generated items, and a companion with the associated functions of
+//! every callee (`__value`, `__forward`, `__parts`, `__record`, `__derivation`) that run
+//! the loop at run time.
+//!
+//! For `for i in 0..n { s += e(x[i], x[i + 1], w) }` (abridged; `S` the scalar):
+//!
+//! ```text
+//! fn __forward(acc: S, w: S, a0: [S; n + 1]) -> (S, Pullback<S>) {
+//!     let body = Body {};
+//!     let mut acc = acc;
+//!     let tape = from_fn(|j| {                // j = 0, 1, ..., n - 1, in order
+//!         let i = j + 0;
+//!         let (e, pb) = body.__forward(a0[i], a0[i + 1], w);
+//!         acc = acc + e;
+//!         pb
+//!     });
+//!     (acc, Pullback { tape })
+//! }
+//! fn __parts(pb: &Pullback<S>, dout: S) -> (S, S, [S; n + 1]) {
+//!     let (mut d_w, mut d_a0) = (0, [0; n + 1]);
+//!     for j in (0..n).rev() {
+//!         let i = j + 0;
+//!         let g = pb.tape[j].backward(dout);  // d e / d (x[i], x[i + 1], w)
+//!         d_a0[i] = d_a0[i] + g[0];
+//!         d_a0[i + 1] = d_a0[i + 1] + g[1];
+//!         d_w = d_w + g[2];
+//!     }
+//!     (dout, d_w, d_a0)
+//! }
+//! ```
+//!
+//! The forward pass keeps one pullback of the body per iteration, in an array of fixed
+//! size: no allocation. The value is computed in the same order as the unrolled loop's,
+//! so it is the same bit for bit.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{private, ScalarSyntax, SECOND_ORDER};
+use crate::ir::{Elem, Rolled};
+use crate::names::local;
+
+/// The items of one loop that stays a loop.
+pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
+    let body = &rolled.body;
+    let plan = crate::sweep::plan(body);
+    let names = crate::names::ValueNames::new(body);
+    let lines = crate::derivation::lines(body, &plan, &names);
+    let prefix = format!("{}Body", rolled.ident);
+    let mut body_text = crate::derivation::text(body, &names, &lines);
+    // The body's inputs that stand for elements read as they are written: `x[i + 1]`.
+    // Longest first, so that `__backprop_elem1` does not replace part of
+    // `__backprop_elem10`.
+    let mut gathers: Vec<&(usize, i64, Ident, String)> = rolled.gathers.iter().collect();
+    gathers.sort_by_key(|g| std::cmp::Reverse(g.2.to_string().len()));
+    for (_, _, ident, text) in gathers {
+        body_text = body_text.replace(&ident.to_string(), text);
+    }
+    let emitted = super::emit_named(body, &plan, names, &lines, &prefix);
+    let (body_items, body_ctor, body_placeholder, once_only) = (
+        emitted.items,
+        emitted.ctor,
+        emitted.placeholder,
+        emitted.once_only,
+    );
+
+    let private = private();
+    let bound = quote!(#private::Scalar<#elem>);
+    let syntax = ScalarSyntax::new(elem, &bound);
+    let ScalarSyntax {
+        ty: s,
+        generics,
+        turbofish,
+        ..
+    } = &syntax;
+    let sp = super::Code::scalar_param();
+    let name = &rolled.ident;
+    let pullback = format_ident!("{}Pullback", rolled.ident);
+    let body_pullback = format_ident!("{}Pullback", prefix);
+    let trips = usize::try_from(rolled.end - rolled.start).unwrap_or(0);
+    let trip_count = Literal::usize_unsuffixed(trips);
+    let start = Literal::usize_unsuffixed(usize::try_from(rolled.start).unwrap_or(0));
+
+    // The arguments: the accumulator, the invariants, the arrays.
+    let acc = local("acc");
+    let invariants: Vec<Ident> = (0..rolled.invariants)
+        .map(|k| local(&format!("inv{k}")))
+        .collect();
+    let arrays: Vec<Ident> = (0..rolled.arrays.len())
+        .map(|k| local(&format!("arr{k}")))
+        .collect();
+    let lens: Vec<Literal> = rolled
+        .arrays
+        .iter()
+        .map(|(_, len)| Literal::usize_unsuffixed(*len))
+        .collect();
+    let params_over = |ty: &TokenStream| {
+        quote! {
+            #acc: #ty, #(#invariants: #ty,)* #(#arrays: [#ty; #lens],)*
+        }
+    };
+    let params_s = params_over(s);
+    let i = local("i");
+    let j = local("j");
+    let (e, body_var, tape, zero, d_e) = (
+        local("e"),
+        local("body"),
+        local("tape"),
+        local("zero"),
+        local("d_e"),
+    );
+    // The body's arguments in one iteration: the elements, then the invariants.
+    let elements: Vec<TokenStream> = rolled
+        .gathers
+        .iter()
+        .map(|(array, offset, _, _)| {
+            let array = &arrays[*array];
+            index(array, &i, *offset)
+        })
+        .collect();
+    let body_args = quote!(#(#elements,)* #(#invariants,)*);
+    let combine = if rolled.subtract {
+        quote!(#acc = #acc - #e;)
+    } else {
+        quote!(#acc = #acc + #e;)
+    };
+
+    // The backward sweep of one iteration: the body's gradient, added into the arrays'
+    // and the invariants' adjoints.
+    let elem_zero = match rolled.body.elem {
+        Elem::F64 => quote!(0.0_f64),
+        Elem::F32 => quote!(0.0_f32),
+    };
+    let zero_value = if SECOND_ORDER {
+        quote!(<#s as #bound>::lit(#elem_zero))
+    } else {
+        elem_zero
+    };
+    let d_invariants: Vec<Ident> = (0..rolled.invariants)
+        .map(|k| local(&format!("d_inv{k}")))
+        .collect();
+    let d_arrays: Vec<Ident> = (0..rolled.arrays.len())
+        .map(|k| local(&format!("d_arr{k}")))
+        .collect();
+    let g = local("g");
+    let mut adds = TokenStream::new();
+    for (k, (array, offset, _, _)) in rolled.gathers.iter().enumerate() {
+        let place = index(&d_arrays[*array], &i, *offset);
+        let k = Literal::usize_unsuffixed(k);
+        adds.extend(quote!(#place = #place + #g[#k];));
+    }
+    for (k, d) in d_invariants.iter().enumerate() {
+        let at = Literal::usize_unsuffixed(rolled.gathers.len() + k);
+        adds.extend(quote!(#d = #d + #g[#at];));
+    }
+    let dout = local("dout");
+    let pb = local("pb");
+    let d_e_value = if rolled.subtract {
+        quote!(-#dout)
+    } else {
+        quote!(#dout)
+    };
+    let parts_type = {
+        let arrays = lens.iter().map(|len| quote!([#s; #len]));
+        let scalars = std::iter::repeat_n(s, rolled.invariants);
+        quote!((#s, #(#scalars,)* #(#arrays,)*))
+    };
+
+    // The runtime graph: the body recorded once per iteration, inside one call.
+    let graph = local("graph");
+    let var = quote!(#private::Var<'g, #elem>);
+    let record_params = params_over(&var);
+    let inputs = local("inputs");
+    let record_elements: Vec<TokenStream> = rolled
+        .gathers
+        .iter()
+        .map(|(array, offset, _, _)| index(&arrays[*array], &i, *offset))
+        .collect();
+    let call_name = format!("loop{}", rolled.callee);
+    let derivation = format!(
+        "{}, kept a loop: the backward pass runs its iterations in reverse, adding each \
+         one's gradient into the arrays at the loop variable's indices. One iteration:\n  \
+         e = body({})\n{}",
+        rolled.text,
+        rolled
+            .gathers
+            .iter()
+            .map(|g| g.3.clone())
+            .chain((0..rolled.invariants).map(|k| {
+                crate::names::unraw(&rolled.body.params[rolled.gathers.len() + k].ident)
+            }))
+            .collect::<Vec<_>>()
+            .join(", "),
+        indent(&body_text)
+    );
+
+    quote! {
+        #body_items
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
+        pub struct #name {}
+
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+        pub struct #pullback<#sp: #bound = #elem> {
+            tape: [#body_pullback<#sp>; #trip_count],
+        }
+
+        // `large_stack_arrays`: the tape and the arrays' adjoints are as long as the
+        // loop and the arrays, on the stack by design (no allocation).
+        #[allow(
+            non_snake_case,
+            clippy::too_many_arguments,
+            clippy::needless_range_loop,
+            clippy::assign_op_pattern,
+            clippy::large_stack_arrays
+        )]
+        impl #name {
+            #[inline]
+            pub fn __value #generics(#params_s) -> #s {
+                let #body_var = #body_ctor;
+                let mut #acc = #acc;
+                for #i in #start..#start + #trip_count {
+                    let #e = #body_var.__value #turbofish(#body_args);
+                    #combine
+                }
+                #acc
+            }
+
+            #[inline]
+            pub fn __forward #generics(#params_s) -> (#s, #pullback<#s>) {
+                let #body_var = #body_ctor;
+                let mut #acc = #acc;
+                let #tape = ::core::array::from_fn(|#j| {
+                    let #i = #j + #start;
+                    let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
+                    #combine
+                    #pb
+                });
+                (#acc, #pullback { tape: #tape })
+            }
+
+            #[inline]
+            pub fn __parts #generics(#pb: &#pullback<#s>, #dout: #s) -> #parts_type {
+                let #zero = #zero_value;
+                #(let mut #d_invariants = #zero;)*
+                #(let mut #d_arrays = [#zero; #lens];)*
+                let #d_e = #d_e_value;
+                for #j in (0..#trip_count).rev() {
+                    let #i = #j + #start;
+                    let #g = #pb.tape[#j].backward(#d_e);
+                    #adds
+                }
+                (#dout, #(#d_invariants,)* #(#d_arrays,)*)
+            }
+
+            pub fn __record<'g>(#graph: &'g #private::Graph<#elem>, #record_params) -> #var {
+                let mut #inputs = ::std::vec::Vec::new();
+                #inputs.push(#acc);
+                #(#inputs.push(#invariants);)*
+                #(#inputs.extend(#arrays);)*
+                #graph.call(#call_name, &#inputs, |#graph, _| {
+                    let #body_var = #body_ctor;
+                    let mut #acc = #acc;
+                    for #i in #start..#start + #trip_count {
+                        let #e = #private::Differentiable::record(
+                            &#body_var,
+                            #graph,
+                            [#(#record_elements,)* #(#invariants,)*],
+                        );
+                        #combine
+                    }
+                    #acc
+                })
+            }
+
+            pub fn __derivation() -> &'static ::core::primitive::str {
+                #derivation
+            }
+        }
+
+        #[allow(clippy::large_stack_arrays)]
+        impl #private::Callee for #name {
+            type Elem = #elem;
+            type Pullback<#sp: #bound> = #pullback<#sp>;
+            type Twice = #once_only;
+
+            fn placeholder<#sp: #bound>() -> #pullback<#sp> {
+                #pullback { tape: [#body_placeholder; #trip_count] }
+            }
+        }
+    }
+}
+
+/// `array[i + offset]`, the offset written as a literal added or subtracted.
+fn index(array: &Ident, i: &Ident, offset: i64) -> TokenStream {
+    let magnitude = Literal::usize_unsuffixed(usize::try_from(offset.unsigned_abs()).unwrap_or(0));
+    match offset {
+        0 => quote!(#array[#i]),
+        c if c > 0 => quote!(#array[#i + #magnitude]),
+        _ => quote!(#array[#i - #magnitude]),
+    }
+}
+
+/// `text` with each line indented by four spaces.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

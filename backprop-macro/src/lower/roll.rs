@@ -1,0 +1,490 @@
+//! Loops that stay loops: a long `for` loop that accumulates into one scalar is lowered
+//! to a single call of a generated function that runs the loop at run time, instead of
+//! being unrolled.
+//!
+//! The loop must have the form
+//!
+//! ```text
+//! for i in a..b {
+//!     let t = ...;       // any number of immutable `let`s
+//!     s += e;            // or `s -= e`, last
+//! }
+//! ```
+//!
+//! where `s` is a `let mut` scalar of the body declared before the loop, `e` and the
+//! `let`s do not read `s`, and the loop variable appears only in indices `x[i]`,
+//! `x[i + c]`, `x[i - c]` of one-dimensional arrays of the body (parameters or local
+//! arrays), each in bounds for every iteration. The names they read are the body's
+//! scalars (parameters and `let`s), literals and paths of constants
+//! (`std::f64::consts::PI`). Anything else is unrolled as before, and reports its errors
+//! there.
+//!
+//! One iteration's work, `e` with its `let`s, becomes a program of its own (the *body*),
+//! whose inputs are the array elements it reads (`x[i]`, `x[i + 1]`) and the scalars it
+//! reads. The loop itself is a call, in the enclosing program, of a generated function
+//! of the accumulator's value before the loop, those scalars and those arrays
+//! (see `emit/rolled.rs`); its value is the accumulator after the loop.
+
+use proc_macro2::{Ident, Span};
+use syn::visit_mut::VisitMut;
+use syn::{BinOp, Expr};
+
+use super::konst::{self, Const};
+use super::scope::{Binding, Scope};
+use super::{Lowerer, Task};
+use crate::errors::Errors;
+use crate::input::{Form, Input, Param};
+use crate::ir::{Arg, Call, Callee, Rolled, ValueId};
+use crate::names::unraw;
+
+/// A loop of at least this many iterations whose body has the form above stays a loop.
+/// Below it, unrolled code is faster to run and, at these sizes, quick to build
+/// (BENCHMARKS.md, "Loops that stay loops").
+pub const ROLL_THRESHOLD: usize = 1_000;
+
+impl<'a> Lowerer<'a, '_> {
+    /// Lowers `for_loop`, over `start..end`, as a loop that stays a loop, if its body has
+    /// the form this module describes; `false` (with nothing lowered) if it does not.
+    pub(super) fn try_roll(
+        &mut self,
+        for_loop: &'a syn::ExprForLoop,
+        var: Option<&'a Ident>,
+        start: i64,
+        end: i64,
+        tasks: &mut Vec<Task<'a>>,
+    ) -> bool {
+        let Some(form) = LoopForm::of(&for_loop.body) else {
+            return false;
+        };
+        let Some(Binding::Scalar {
+            value: acc_value,
+            mutable: true,
+            param: false,
+        }) = self.scope.get(form.acc).cloned()
+        else {
+            return false;
+        };
+        let mut rewrite = Rewrite {
+            var,
+            acc: form.acc,
+            scope: &self.scope,
+            locals: Vec::new(),
+            start,
+            end,
+            arrays: Vec::new(),
+            gathers: Vec::new(),
+            invariants: Vec::new(),
+            ok: true,
+        };
+        let mut stmts = Vec::new();
+        for local in &form.lets {
+            let mut init = (*local.init).clone();
+            rewrite.visit_expr_mut(&mut init);
+            stmts.push(syn::Stmt::Local(syn::Local {
+                init: Some(syn::LocalInit {
+                    eq_token: Default::default(),
+                    expr: Box::new(init),
+                    diverge: None,
+                }),
+                ..local.local.clone()
+            }));
+            rewrite.locals.push(unraw(local.ident));
+        }
+        let mut expr = form.expr.clone();
+        rewrite.visit_expr_mut(&mut expr);
+        if !rewrite.ok || rewrite.gathers.is_empty() {
+            return false;
+        }
+        stmts.push(syn::Stmt::Expr(expr, None));
+        let Rewrite {
+            arrays,
+            gathers,
+            invariants,
+            ..
+        } = rewrite;
+
+        // The body: one iteration's `e`, a function of the gathered elements and the
+        // scalars it reads.
+        let mut params: Vec<Param> = gathers
+            .iter()
+            .map(|g| Param::scalar(g.ident.clone()))
+            .collect();
+        params.extend(
+            invariants
+                .iter()
+                .map(|(ident, _)| Param::scalar(ident.clone())),
+        );
+        let input = Input {
+            form: Form::Closure,
+            params,
+            elem: self.elem,
+            body: Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: syn::Block {
+                    brace_token: for_loop.body.brace_token,
+                    stmts,
+                },
+            }),
+            function: None,
+        };
+        // Errors in the body are reported by the unrolled lowering, in context.
+        let mut scratch = Errors::default();
+        let Some(body) = crate::lower::lower(&input, &mut scratch) else {
+            return false;
+        };
+        if !scratch.is_empty() || !body.callees.is_empty() {
+            return false;
+        }
+
+        let k = self.rolled.len();
+        let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
+        let var_text = var.map_or_else(|| "_".to_owned(), unraw);
+        let text = format!(
+            "for {var_text} in {start}..{end} {{ {} {}= e }}",
+            unraw(form.acc),
+            if form.subtract { "-" } else { "+" }
+        );
+        self.callees.push(Callee {
+            path: syn::Path::from(ident.clone()),
+            text: format!("loop{k}"),
+        });
+        let callee = self.callees.len() - 1;
+        let mut args = vec![Arg::Values(Vec::new()); 1 + invariants.len()];
+        let mut leaves: Vec<ValueId> = vec![acc_value];
+        leaves.extend(invariants.iter().map(|&(_, v)| v));
+        for array in &arrays {
+            args.push(Arg::Values(vec![array.elems.len()]));
+            leaves.extend(&array.elems);
+        }
+        self.calls.push(Call { callee, args });
+        self.rolled.push(Rolled {
+            callee,
+            ident,
+            start,
+            end,
+            subtract: form.subtract,
+            arrays: arrays
+                .into_iter()
+                .map(|a| (a.name, a.elems.len()))
+                .collect(),
+            gathers: gathers
+                .into_iter()
+                .map(|g| (g.array, g.offset, g.ident, g.text))
+                .collect(),
+            invariants: invariants.len(),
+            body,
+            text,
+        });
+        // Pushed in reverse: the arguments, the call, then the assignment of its value.
+        tasks.push(Task::Assign {
+            place: form.acc_expr,
+            op: None,
+        });
+        tasks.push(Task::DiffCall(self.calls.len() - 1));
+        tasks.push(Task::PushAll(leaves));
+        true
+    }
+}
+
+/// The shape of a loop body that can stay a loop.
+struct LoopForm<'a> {
+    lets: Vec<LetStmt<'a>>,
+    acc: &'a Ident,
+    acc_expr: &'a Expr,
+    subtract: bool,
+    expr: &'a Expr,
+}
+
+struct LetStmt<'a> {
+    local: &'a syn::Local,
+    ident: &'a Ident,
+    init: &'a Expr,
+}
+
+impl<'a> LoopForm<'a> {
+    fn of(block: &'a syn::Block) -> Option<Self> {
+        let (last, lets) = block.stmts.split_last()?;
+        let lets = lets
+            .iter()
+            .map(|stmt| {
+                let syn::Stmt::Local(local) = stmt else {
+                    return None;
+                };
+                let init = local.init.as_ref()?;
+                if init.diverge.is_some() || !local.attrs.is_empty() {
+                    return None;
+                }
+                let pat = match &local.pat {
+                    syn::Pat::Type(t) => &*t.pat,
+                    pat => pat,
+                };
+                let syn::Pat::Ident(p) = pat else {
+                    return None;
+                };
+                if p.by_ref.is_some() || p.mutability.is_some() || p.subpat.is_some() {
+                    return None;
+                }
+                Some(LetStmt {
+                    local,
+                    ident: &p.ident,
+                    init: &init.expr,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let syn::Stmt::Expr(Expr::Binary(binary), _) = last else {
+            return None;
+        };
+        let subtract = match binary.op {
+            BinOp::AddAssign(_) => false,
+            BinOp::SubAssign(_) => true,
+            _ => return None,
+        };
+        let Expr::Path(path) = &*binary.left else {
+            return None;
+        };
+        let acc = path.path.get_ident()?;
+        if lets.iter().any(|l| unraw(l.ident) == unraw(acc)) {
+            return None;
+        }
+        Some(LoopForm {
+            lets,
+            acc,
+            acc_expr: &binary.left,
+            subtract,
+            expr: &binary.right,
+        })
+    }
+}
+
+/// An array the loop reads at indices of the loop variable: passed whole.
+struct ArrayArg {
+    name: String,
+    elems: Vec<ValueId>,
+}
+
+/// One element the body reads, `x[i + offset]`: an input of the body.
+struct Gather {
+    array: usize,
+    offset: i64,
+    ident: Ident,
+    /// How it reads in the derivation: `x[i + 1]`.
+    text: String,
+}
+
+/// Rewrites a copy of the loop body for the body program: each `x[i + c]` becomes an
+/// input of its own; checks that nothing else reads the loop variable or the
+/// accumulator, and collects the scalars of the enclosing body that it reads.
+struct Rewrite<'s> {
+    var: Option<&'s Ident>,
+    acc: &'s Ident,
+    scope: &'s Scope,
+    /// The body's own `let`s so far.
+    locals: Vec<String>,
+    start: i64,
+    end: i64,
+    arrays: Vec<ArrayArg>,
+    gathers: Vec<Gather>,
+    /// The scalars of the enclosing body it reads, by name, with their values.
+    invariants: Vec<(Ident, ValueId)>,
+    ok: bool,
+}
+
+impl Rewrite<'_> {
+    fn is_var(&self, ident: &Ident) -> bool {
+        self.var.is_some_and(|v| unraw(v) == unraw(ident))
+    }
+
+    /// The offset `c` of an index `i`, `i + c`, `c + i` or `i - c`, with `c` known at
+    /// expansion.
+    fn offset(&self, index: &Expr) -> Option<i64> {
+        let known = |e: &Expr| match konst::eval(e, self.scope) {
+            Ok(Some(Const::Int(n))) if !mentions(e, self.var) => Some(n),
+            _ => None,
+        };
+        match index {
+            Expr::Paren(p) => self.offset(&p.expr),
+            Expr::Group(g) => self.offset(&g.expr),
+            Expr::Path(p) => p.path.get_ident().filter(|i| self.is_var(i)).map(|_| 0),
+            Expr::Binary(b) => {
+                let left_var = matches!(&*b.left, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_var(i)));
+                let right_var = matches!(&*b.right, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_var(i)));
+                match b.op {
+                    BinOp::Add(_) if left_var => known(&b.right),
+                    BinOp::Add(_) if right_var => known(&b.left),
+                    BinOp::Sub(_) if left_var => known(&b.right).map(|n| -n),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The input of the body that stands for `base[index]`, if it is an element of a
+    /// one-dimensional array read at the loop variable, in bounds on every iteration.
+    fn gather(&mut self, base: &Expr, index: &Expr) -> Option<Ident> {
+        let Expr::Path(path) = base else {
+            return None;
+        };
+        let name = path.path.get_ident()?;
+        if self.locals.contains(&unraw(name)) {
+            return None;
+        }
+        let Some(Binding::Array { shape, elems, .. }) = self.scope.get(name) else {
+            return None;
+        };
+        if shape.len() != 1 {
+            return None;
+        }
+        let offset = self.offset(index)?;
+        let len = i64::try_from(elems.len()).ok()?;
+        if self.start + offset < 0 || self.end - 1 + offset >= len {
+            return None;
+        }
+        let name_text = unraw(name);
+        let array = match self.arrays.iter().position(|a| a.name == name_text) {
+            Some(k) => k,
+            None => {
+                self.arrays.push(ArrayArg {
+                    name: name_text.clone(),
+                    elems: elems.clone(),
+                });
+                self.arrays.len() - 1
+            }
+        };
+        if let Some(g) = self
+            .gathers
+            .iter()
+            .find(|g| g.array == array && g.offset == offset)
+        {
+            return Some(g.ident.clone());
+        }
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        let text = match offset {
+            0 => format!("{name_text}[{var}]"),
+            c if c > 0 => format!("{name_text}[{var} + {c}]"),
+            c => format!("{name_text}[{var} - {}]", -c),
+        };
+        let ident = Ident::new(
+            &format!("__backprop_elem{}", self.gathers.len()),
+            Span::mixed_site(),
+        );
+        self.gathers.push(Gather {
+            array,
+            offset,
+            ident: ident.clone(),
+            text,
+        });
+        Some(ident)
+    }
+
+    /// A name the body reads: its own `let`, a scalar of the enclosing body (an
+    /// invariant), or something the loop cannot keep.
+    fn name(&mut self, ident: &Ident) {
+        let text = unraw(ident);
+        if self.is_var(ident) || text == unraw(self.acc) {
+            self.ok = false;
+            return;
+        }
+        if self.locals.contains(&text) {
+            return;
+        }
+        match self.scope.get(ident) {
+            Some(Binding::Scalar { value, .. }) => {
+                if !self.invariants.iter().any(|(i, _)| unraw(i) == text) {
+                    self.invariants.push((ident.clone(), *value));
+                }
+            }
+            // A whole array, a loop variable of an enclosing loop, or a constant captured
+            // from the user's scope: unrolled.
+            _ => self.ok = false,
+        }
+    }
+}
+
+impl VisitMut for Rewrite<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if !self.ok {
+            return;
+        }
+        match expr {
+            Expr::Index(index) => {
+                if let Some(ident) = self.gather(&index.expr, &index.index) {
+                    *expr = Expr::Path(syn::ExprPath {
+                        attrs: Vec::new(),
+                        qself: None,
+                        path: syn::Path::from(ident),
+                    });
+                } else {
+                    self.ok = false;
+                }
+            }
+            Expr::Path(path) => {
+                if path.qself.is_some() {
+                    self.ok = false;
+                } else if let Some(ident) = path.path.get_ident() {
+                    let ident = ident.clone();
+                    self.name(&ident);
+                }
+                // Longer paths are constants (`std::f64::consts::PI`) or functions.
+            }
+            Expr::Call(call) => {
+                // The function's name is not a value: only the arguments are read.
+                for arg in &mut call.args {
+                    self.visit_expr_mut(arg);
+                }
+            }
+            Expr::Macro(_)
+            | Expr::Closure(_)
+            | Expr::ForLoop(_)
+            | Expr::While(_)
+            | Expr::Loop(_)
+            | Expr::Assign(_)
+            | Expr::Match(_)
+            | Expr::Unsafe(_)
+            | Expr::Reference(_)
+            | Expr::Field(_)
+            | Expr::Struct(_)
+            | Expr::Tuple(_)
+            | Expr::Array(_)
+            | Expr::Repeat(_)
+            | Expr::Range(_)
+            | Expr::Return(_)
+            | Expr::Break(_)
+            | Expr::Continue(_) => self.ok = false,
+            Expr::Binary(b) if is_assign(b.op) => self.ok = false,
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+}
+
+fn is_assign(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    )
+}
+
+/// Whether `expr` mentions the loop variable.
+fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
+    let Some(var) = var else {
+        return false;
+    };
+    fn any(tokens: proc_macro2::TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
+            proc_macro2::TokenTree::Group(g) => any(g.stream(), name),
+            _ => false,
+        })
+    }
+    any(quote::ToTokens::to_token_stream(expr), &unraw(var))
+}

@@ -1,0 +1,309 @@
+//! Loops that stay loops: a long accumulating `for` loop is emitted as a run-time loop
+//! with a fixed-size tape instead of being unrolled. Each case is checked against an
+//! unrolled twin of the same function (the same range split into loops below the
+//! threshold, which the macro unrolls), bit for bit on the value; against the gradient
+//! worked out by hand; and against the runtime graph and central differences through
+//! `gradcheck`.
+
+use backprop::{grad, gradcheck, Differentiable, Graph};
+
+const LEN: usize = 1200;
+
+fn point() -> [f64; LEN] {
+    core::array::from_fn(|k| 0.5 + 0.37 * ((k * 7919) % 23) as f64 / 23.0 - 0.1 * (k % 3) as f64)
+}
+
+fn rosenbrock_by_hand(x: &[f64; LEN]) -> (f64, [f64; LEN]) {
+    let mut s = 0.0;
+    let mut g = [0.0; LEN];
+    for i in 0..LEN - 1 {
+        let t = x[i + 1] - x[i] * x[i];
+        s += 100.0 * t.powi(2) + (1.0 - x[i]).powi(2);
+        g[i] += -400.0 * t * x[i] - 2.0 * (1.0 - x[i]);
+        g[i + 1] += 200.0 * t;
+    }
+    (s, g)
+}
+
+fn close(a: f64, b: f64, tolerance: f64) -> bool {
+    (a - b).abs() <= tolerance * b.abs().max(1.0)
+}
+
+#[test]
+fn rosenbrock_stays_a_loop_and_matches_its_unrolled_twin() {
+    let rolled = grad!(|x: [f64; 1200]| {
+        let mut s = 0.0;
+        for i in 0..1199 {
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        s
+    });
+    // The same sum in the same order, in two loops short enough to be unrolled.
+    let unrolled = grad!(|x: [f64; 1200]| {
+        let mut s = 0.0;
+        for i in 0..600 {
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        for i in 600..1199 {
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        s
+    });
+    assert!(rolled
+        .derivation()
+        .contains("for i in 0..1199 { s += e }, kept a loop"));
+    assert!(!unrolled.derivation().contains("kept a loop"));
+
+    let x = point();
+    let (by_hand, expected) = rosenbrock_by_hand(&x);
+    let (value, gradient) = rolled.value_and_grad(x);
+    let (twin_value, twin_gradient) = unrolled.value_and_grad(x);
+    assert_eq!(value.to_bits(), twin_value.to_bits());
+    assert_eq!(value.to_bits(), by_hand.to_bits());
+    assert_eq!(rolled.value(x).to_bits(), value.to_bits());
+    let (forward_value, pullback) = rolled.forward(x);
+    assert_eq!(forward_value.to_bits(), value.to_bits());
+    let doubled = pullback.backward(2.0);
+    for k in 0..LEN {
+        assert!(close(gradient[k], twin_gradient[k], 1e-14), "x[{k}]");
+        assert!(close(gradient[k], expected[k], 1e-12), "x[{k}]");
+        assert_eq!(doubled[k], 2.0 * gradient[k], "x[{k}]");
+    }
+}
+
+#[test]
+fn gradcheck_through_the_graph_and_central_differences() {
+    let f = grad!(|x: [f64; 1001], w: f64| {
+        let mut s = w * w;
+        for i in 0..1000 {
+            let u = w * x[i] - x[i + 1];
+            s -= (u * 0.5).tanh() * x[i];
+        }
+        s
+    });
+    assert!(f.derivation().contains("for i in 0..1000 { s -= e }"));
+    let mut args = [0.0; 1002];
+    for (k, a) in args.iter_mut().enumerate() {
+        *a = ((k * 37) % 19) as f64 / 19.0 - 0.4;
+    }
+    gradcheck(&f, args).assert_passed();
+
+    // The runtime graph records the loop as one call.
+    let g = Graph::new();
+    let vars: [_; 1002] = core::array::from_fn(|k| g.input("a", args[k]));
+    let out = f.record(&g, vars);
+    assert_eq!(
+        out.value().to_bits(),
+        Differentiable::value(&f, args).to_bits()
+    );
+    let names: Vec<_> = g.calls().iter().map(|c| c.name).collect();
+    assert_eq!(names, ["loop0"]);
+}
+
+#[test]
+fn invariants_local_arrays_and_branches_in_the_body() {
+    let f = grad!(|x: [f64; 1500], w: f64, b: f64| {
+        let mut y = [0.0; 1500];
+        for k in 0..1500 {
+            y[k] = x[k].sin();
+        }
+        let scale = w * 2.0;
+        let mut s = b;
+        for i in 1..1500 {
+            let z = scale * y[i] + b - y[i - 1];
+            s += if z > 0.0 { z } else { 0.01 * z };
+        }
+        s
+    });
+    assert!(f
+        .derivation()
+        .contains("for i in 1..1500 { s += e }, kept a loop"));
+    let x: [f64; 1500] = core::array::from_fn(|k| ((k * 31) % 17) as f64 / 8.0 - 1.0);
+    let (w, b) = (0.7, -0.2);
+    let (value, (dx, dw, db)) = f.value_and_grad(x, w, b);
+
+    let y: Vec<f64> = x.iter().map(|v| v.sin()).collect();
+    let mut s = b;
+    let (mut ex, mut ew, mut eb) = ([0.0; 1500], 0.0, 1.0);
+    for i in 1..1500 {
+        let z = w * 2.0 * y[i] + b - y[i - 1];
+        s += if z > 0.0 { z } else { 0.01 * z };
+        let slope = if z > 0.0 { 1.0 } else { 0.01 };
+        ew += slope * 2.0 * y[i];
+        eb += slope;
+        ex[i] += slope * w * 2.0 * x[i].cos();
+        ex[i - 1] -= slope * x[i - 1].cos();
+    }
+    assert_eq!(value.to_bits(), s.to_bits());
+    assert!(
+        close(dw, ew, 1e-12) && close(db, eb, 1e-12),
+        "{dw} {ew} {db} {eb}"
+    );
+    for k in 0..1500 {
+        assert!(close(dx[k], ex[k], 1e-12), "x[{k}]: {} {}", dx[k], ex[k]);
+    }
+}
+
+#[cfg(feature = "second-order")]
+#[test]
+fn forward_mode_and_second_order_go_through_the_loop() {
+    use backprop::{hvp, jvp};
+
+    let f = grad!(|x: [f64; 1200]| {
+        let mut s = 0.0;
+        for i in 0..1199 {
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        s
+    });
+    let x = point();
+    let v: [f64; LEN] = core::array::from_fn(|k| ((k * 13) % 7) as f64 / 7.0 - 0.5);
+    let (value, slope) = jvp(&f, x, v);
+    let (by_hand, gradient) = rosenbrock_by_hand(&x);
+    assert_eq!(value.to_bits(), by_hand.to_bits());
+    let dot: f64 = gradient.iter().zip(&v).map(|(g, v)| g * v).sum();
+    assert!(close(slope, dot, 1e-11), "{slope} {dot}");
+
+    // H·v in closed form: the Hessian of each term is a 2×2 block on (x[i], x[i+1]).
+    let hv = hvp(&f, x, v);
+    let mut expected = [0.0; LEN];
+    for i in 0..LEN - 1 {
+        let t = x[i + 1] - x[i] * x[i];
+        let (a, b, c) = (-400.0 * t + 800.0 * x[i] * x[i] + 2.0, -400.0 * x[i], 200.0);
+        expected[i] += a * v[i] + b * v[i + 1];
+        expected[i + 1] += b * v[i] + c * v[i + 1];
+    }
+    for k in 0..LEN {
+        assert!(
+            close(hv[k], expected[k], 1e-11),
+            "x[{k}]: {} {}",
+            hv[k],
+            expected[k]
+        );
+    }
+}
+
+#[backprop::differentiable]
+fn chain_energy(x: [f64; 1100], k: f64) -> f64 {
+    let mut e = 0.0;
+    for i in 0..1099 {
+        let stretch = x[i + 1] - x[i] - 1.0;
+        e += k * stretch * stretch;
+    }
+    e
+}
+
+#[test]
+fn a_differentiable_function_keeps_its_loop() {
+    let f = grad!(|x: [f64; 1100], k: f64| chain_energy(x, k).sqrt());
+    let x: [f64; 1100] = core::array::from_fn(|j| j as f64 * 1.01 + ((j * 5) % 3) as f64 * 0.01);
+    let k = 3.0;
+    let (value, (dx, dk)) = f.value_and_grad(x, k);
+    let mut e = 0.0;
+    let mut de = [0.0; 1100];
+    for i in 0..1099 {
+        let stretch = x[i + 1] - x[i] - 1.0;
+        e += k * stretch * stretch;
+        de[i + 1] += 2.0 * k * stretch;
+        de[i] -= 2.0 * k * stretch;
+    }
+    assert_eq!(value.to_bits(), e.sqrt().to_bits());
+    let outer = 0.5 / e.sqrt();
+    assert!(close(dk, outer * e / k, 1e-12));
+    for j in 0..1100 {
+        assert!(close(dx[j], outer * de[j], 1e-12), "x[{j}]");
+    }
+    assert!(f
+        .derivation()
+        .contains("for i in 0..1099 { e += e }, kept a loop"));
+}
+
+#[test]
+fn a_body_that_reads_its_accumulator_is_unrolled() {
+    // `s` on the right: a recurrence, not a sum of independent terms. Unrolled, and right.
+    let f = grad!(|x: [f64; 1000]| {
+        let mut s = 0.0;
+        for i in 0..1000 {
+            s += 0.001 * s + x[i];
+        }
+        s
+    });
+    assert!(!f.derivation().contains("kept a loop"));
+    let x: [f64; 1000] = core::array::from_fn(|k| k as f64 * 0.001);
+    let mut s = 0.0;
+    for v in &x {
+        s += 0.001 * s + v;
+    }
+    let (value, gradient) = f.value_and_grad(x);
+    assert_eq!(value.to_bits(), s.to_bits());
+    // d s_final / d x[i] = 1.001^(999 - i).
+    for (i, g) in gradient.iter().enumerate() {
+        assert!(close(*g, 1.001_f64.powi(999 - i as i32), 1e-12), "x[{i}]");
+    }
+}
+
+#[test]
+fn the_trace_gives_the_same_value_and_gradient() {
+    let f = grad!(|x: [f64; 1200]| {
+        let mut s = 0.0;
+        for i in 0..1199 {
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        s
+    });
+    let x = point();
+    let trace = f.trace(x);
+    let (value, gradient) = f.value_and_grad(x);
+    assert_eq!(trace.value().to_bits(), value.to_bits());
+    assert_eq!(trace.gradient(), &gradient[..]);
+}
+
+#[test]
+fn a_loop_inside_a_branch_and_inside_an_unrolled_loop() {
+    let f = grad!(|x: [f64; 1000], w: f64| {
+        let mut s = 0.0;
+        if w > 0.0 {
+            for i in 0..1000 {
+                s += w * x[i] * x[i];
+            }
+        } else {
+            s = -w;
+        }
+        for _ in 0..2 {
+            for i in 0..1000 {
+                s += x[i];
+            }
+        }
+        s
+    });
+    let text = f.derivation();
+    assert!(text.contains("loop0:") && text.contains("loop1:") && text.contains("loop2:"));
+    let x: [f64; 1000] = core::array::from_fn(|k| (k % 10) as f64 * 0.1);
+    let squares: f64 = x.iter().map(|v| v * v).sum();
+    for w in [1.5, -1.5] {
+        let (value, (dx, dw)) = f.value_and_grad(x, w);
+        let mut s = 0.0;
+        if w > 0.0 {
+            for v in &x {
+                s += w * v * v;
+            }
+        } else {
+            s = -w;
+        }
+        for _ in 0..2 {
+            for v in &x {
+                s += v;
+            }
+        }
+        assert_eq!(value.to_bits(), s.to_bits(), "w = {w}");
+        let (ew, slope) = if w > 0.0 {
+            (squares, 2.0 * w)
+        } else {
+            (-1.0, 0.0)
+        };
+        assert!(close(dw, ew, 1e-12), "w = {w}: {dw} {ew}");
+        for k in 0..1000 {
+            assert!(close(dx[k], slope * x[k] + 2.0, 1e-12), "w = {w}, x[{k}]");
+        }
+    }
+}
