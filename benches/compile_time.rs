@@ -12,7 +12,12 @@
 //! ...` and a chain of method calls `x.sin().cos()...`; and a loss that calls a
 //! 20-operation `#[differentiable]` function 1,000 times (`calls-1000`) against the same
 //! loss with the function written out in the `grad!` body (`inline-1000`), both from the
-//! sources of the `calls` run-time bench (`benches/support/calls/`). Besides the build
+//! sources of the `calls` run-time bench (`benches/support/calls/`); and loops that stay
+//! loops: Rosenbrock as a loop over N = 10 and N = 10,000 variables at the default
+//! threshold (`rosenbrock-10` is unrolled, `rosenbrock-10000` stays a loop), and the
+//! same loop of 300, 1,000 and 3,000 terms built both ways (`rolled-*` and `unrolled-*`,
+//! through `BACKPROP_ROLL_THRESHOLD`), whose binaries also time their gradient against a
+//! hand-written one. Besides the build
 //! times it reports the size of each binary's `.text` section, and the size of the crate
 //! after macro expansion (`rustc -Z unpretty=expanded`, through `RUSTC_BOOTSTRAP=1` on
 //! stable, in a target directory of its own so that the timed builds are not disturbed).
@@ -33,7 +38,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 10] = [
+const CASES: [(&str, usize); 18] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
@@ -44,6 +49,17 @@ const CASES: [(&str, usize); 10] = [
     ("chain", 30_000),
     ("calls", 1_000),
     ("inline", 1_000),
+    // Loops that stay loops: Rosenbrock as a loop of N - 1 terms, at the default
+    // threshold (N = 10 is unrolled, N = 10,000 stays a loop).
+    ("rosenbrock", 10),
+    ("rosenbrock", 10_000),
+    // Both sides of the threshold: the same loop of n terms kept a loop, and unrolled.
+    ("rolled", 300),
+    ("unrolled", 300),
+    ("rolled", 1_000),
+    ("unrolled", 1_000),
+    ("rolled", 3_000),
+    ("unrolled", 3_000),
 ];
 
 /// The loss of the `calls` bench, copied verbatim into the crates of the two call cases.
@@ -55,7 +71,20 @@ const CALLS_INLINE: &str = include_str!("support/calls/inline.rs");
 fn operations(shape: &str, n: usize) -> usize {
     match shape {
         "calls" | "inline" => 20 * n,
+        // Seven operations a term, written out.
+        "rosenbrock" => 7 * (n - 1),
+        "rolled" | "unrolled" => 7 * n,
         _ => n,
+    }
+}
+
+/// The loop threshold a case's build is given (`BACKPROP_ROLL_THRESHOLD`), if any: 1 keeps
+/// every loop a loop, a million unrolls every one.
+fn threshold(shape: &str) -> Option<&'static str> {
+    match shape {
+        "rolled" => Some("1"),
+        "unrolled" => Some("1000000"),
+        _ => None,
     }
 }
 
@@ -88,6 +117,7 @@ fn main() {
             name: format!("{shape}-{n}"),
             ops: operations(shape, n),
             files: sources(shape, n),
+            threshold: threshold(shape),
         })
         .collect();
     if !cases.is_empty() {
@@ -139,6 +169,8 @@ struct Case {
     name: String,
     ops: usize,
     files: Vec<(String, String)>,
+    /// `BACKPROP_ROLL_THRESHOLD` for its build, if set.
+    threshold: Option<&'static str>,
 }
 
 /// The files of a case: `src/main.rs`, and for the call cases the modules of the `calls`
@@ -147,6 +179,8 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
     let loss = match shape {
         "calls" => ("with_calls", CALLS_WITH_CALLS),
         "inline" => ("inline", CALLS_INLINE),
+        "rosenbrock" => return vec![("src/main.rs".to_string(), loop_program(n - 1))],
+        "rolled" | "unrolled" => return vec![("src/main.rs".to_string(), loop_program(n))],
         _ => return vec![("src/main.rs".to_string(), program(shape, n))],
     };
     assert_eq!(
@@ -175,6 +209,75 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
         ("src/unit.rs".to_string(), CALLS_UNIT.to_string()),
         (format!("src/{}.rs", loss.0), loss.1.to_string()),
     ]
+}
+
+/// `main.rs` of a loop case: Rosenbrock as a loop of `terms` terms over `terms + 1`
+/// variables, checked against a hand-written gradient, then both timed in the same
+/// binary: it prints `timing <grad! ns> <hand-written ns>`.
+fn loop_program(terms: usize) -> String {
+    let len = terms + 1;
+    format!(
+        r#"use std::hint::black_box;
+use std::time::Instant;
+
+fn hand(x: &[f64; {len}]) -> (f64, [f64; {len}]) {{
+    let mut s = 0.0;
+    let mut g = [0.0; {len}];
+    for i in 0..{terms} {{
+        let t = x[i + 1] - x[i] * x[i];
+        let u = 1.0 - x[i];
+        s += 100.0 * (t * t) + u * u;
+        g[i] += -400.0 * t * x[i] - 2.0 * u;
+        g[i + 1] += 200.0 * t;
+    }}
+    (s, g)
+}}
+
+/// Nanoseconds a call: the median of 21 batches of at least 10 ms each.
+fn time<R>(mut f: impl FnMut() -> R) -> f64 {{
+    let mut reps = 1_u32;
+    loop {{
+        let started = Instant::now();
+        for _ in 0..reps {{
+            black_box(f());
+        }}
+        if started.elapsed().as_millis() >= 10 {{
+            break;
+        }}
+        reps *= 2;
+    }}
+    let mut samples: Vec<f64> = (0..21)
+        .map(|_| {{
+            let started = Instant::now();
+            for _ in 0..reps {{
+                black_box(f());
+            }}
+            started.elapsed().as_nanos() as f64 / f64::from(reps)
+        }})
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[10]
+}}
+
+fn main() {{
+    let f = backprop::grad!(|x: [f64; {len}]| {{
+        let mut s = 0.0;
+        for i in 0..{terms} {{
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }}
+        s
+    }});
+    let x: [f64; {len}] = black_box(core::array::from_fn(|k| 0.5 + 0.001 * k as f64));
+    let (value, grad) = f.value_and_grad(x);
+    let (v, g) = hand(&x);
+    assert!((value - v).abs() <= 1e-12 * v.abs());
+    assert!(grad.iter().zip(&g).all(|(a, b)| (a - b).abs() <= 1e-9 * b.abs().max(1.0)));
+    let grad_ns = time(|| f.value_and_grad(black_box(x)));
+    let hand_ns = time(|| hand(black_box(&x)));
+    println!("timing {{grad_ns}} {{hand_ns}}");
+}}
+"#
+    )
 }
 
 /// `main.rs` of a case: one `grad!`, called once on inputs the optimizer cannot see.
@@ -249,7 +352,7 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bo
     }
     println!("End to end: `cargo build` of a crate holding one `grad!` (dependencies prebuilt)\n");
     for profile in ["dev", "release"] {
-        if build(work, "warmup", profile).is_err() {
+        if build(work, "warmup", profile, None).is_err() {
             eprintln!("the dependencies do not build");
             return false;
         }
@@ -270,13 +373,14 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bo
     println!("|---|---:|---:|---:|---:|---:|---:|---|");
     let mut ok = true;
     let mut fit = Vec::new();
+    let mut timings: Vec<(String, String)> = Vec::new();
     for case in cases {
         let (name, ops) = (&case.name, case.ops as f64);
         let mut cells = Vec::new();
         let mut texts = Vec::new();
         let mut runs = "yes";
         for profile in ["dev", "release"] {
-            match build(work, name, profile) {
+            match build(work, name, profile, case.threshold) {
                 Ok(seconds) => {
                     cells.push(format!("{seconds:.1} s"));
                     if name.starts_with("mixed") {
@@ -285,12 +389,19 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bo
                     let dir = if profile == "dev" { "debug" } else { "release" };
                     let exe = work.join("target").join(dir).join(name);
                     texts.push(text_size(&exe).map_or("—".into(), kib));
-                    if !Command::new(&exe)
-                        .output()
-                        .is_ok_and(|o| o.status.success())
-                    {
-                        runs = "no";
-                        ok = false;
+                    match Command::new(&exe).output() {
+                        Ok(o) if o.status.success() => {
+                            let stdout = String::from_utf8_lossy(&o.stdout);
+                            if let Some(line) = stdout.lines().find(|l| l.starts_with("timing ")) {
+                                if profile == "release" {
+                                    timings.push((name.clone(), line[7..].to_string()));
+                                }
+                            }
+                        }
+                        _ => {
+                            runs = "no";
+                            ok = false;
+                        }
                     }
                 }
                 Err(error) => {
@@ -301,7 +412,7 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bo
                 }
             }
         }
-        let expanded = match expanded_size(work, name) {
+        let expanded = match expanded_size(work, name, case.threshold) {
             Ok((bytes, lines)) => format!("{} in {lines} lines", kib(bytes)),
             Err(error) => {
                 eprintln!("{name} (expansion):\n{error}");
@@ -312,6 +423,26 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bo
             "| {name} | {ops} | {} | {} | {} | {} | {expanded} | {runs} |",
             cells[0], cells[1], texts[0], texts[1]
         );
+    }
+    if !timings.is_empty() {
+        println!(
+            "\nRun time of the loop cases' release binaries, in the same binary: \
+             `value_and_grad` and a hand-written gradient (median of 21 batches)\n"
+        );
+        println!("| case | `grad!` | hand-written | ratio |");
+        println!("|---|---:|---:|---:|");
+        for (name, line) in &timings {
+            let numbers: Vec<f64> = line
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            if let [grad, hand] = numbers[..] {
+                println!(
+                    "| {name} | {grad:.0} ns | {hand:.0} ns | {:.2} |",
+                    grad / hand
+                );
+            }
+        }
     }
     for profile in ["dev", "release"] {
         let points: Vec<(f64, f64)> = fit
@@ -330,7 +461,7 @@ fn end_to_end(root: &Path, work: &Path, cases: &[Case], first_order: bool) -> bo
 }
 
 /// Touches the case's source and builds it; the wall time in seconds, or cargo's stderr.
-fn build(work: &Path, name: &str, profile: &str) -> Result<f64, String> {
+fn build(work: &Path, name: &str, profile: &str, threshold: Option<&str>) -> Result<f64, String> {
     let main = work.join(name).join("src/main.rs");
     let contents = std::fs::read(&main).map_err(|e| e.to_string())?;
     std::fs::write(&main, contents).map_err(|e| e.to_string())?;
@@ -339,13 +470,14 @@ fn build(work: &Path, name: &str, profile: &str) -> Result<f64, String> {
     // previous build of the same source instead of measuring a first build.
     // The target directory under `work` that the binaries are looked for in, even when
     // this bench runs with `CARGO_TARGET_DIR` set (which the child would inherit).
-    let output = Command::new(cargo())
+    let mut command = Command::new(cargo());
+    command
         .current_dir(work)
         .env("CARGO_TARGET_DIR", work.join("target"))
         .env("CARGO_INCREMENTAL", "0")
-        .args(["build", "--quiet", "--profile", profile, "-p", name])
-        .output()
-        .map_err(|e| e.to_string())?;
+        .args(["build", "--quiet", "--profile", profile, "-p", name]);
+    set_threshold(&mut command, threshold);
+    let output = command.output().map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
     if output.status.success() {
         Ok(seconds)
@@ -360,21 +492,30 @@ fn build(work: &Path, name: &str, profile: &str) -> Result<f64, String> {
 /// in `<work>/target-expand`: `RUSTC_BOOTSTRAP` would otherwise change the fingerprints
 /// of dependencies that read it (proc-macro2's build script does) and make the next timed
 /// build rebuild them.
-fn expanded_size(work: &Path, name: &str) -> Result<(u64, usize), String> {
-    let output = Command::new(cargo())
+fn expanded_size(work: &Path, name: &str, threshold: Option<&str>) -> Result<(u64, usize), String> {
+    let mut command = Command::new(cargo());
+    command
         .current_dir(work)
         .env("RUSTC_BOOTSTRAP", "1")
         .args(["rustc", "--quiet", "--profile", "check", "-p", name])
         .arg("--target-dir")
         .arg(work.join("target-expand"))
-        .args(["--", "-Zunpretty=expanded"])
-        .output()
-        .map_err(|e| e.to_string())?;
+        .args(["--", "-Zunpretty=expanded"]);
+    set_threshold(&mut command, threshold);
+    let output = command.output().map_err(|e| e.to_string())?;
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     let lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
     Ok((output.stdout.len() as u64, lines))
+}
+
+/// Passes the loop threshold on to the macro, or makes sure none is inherited.
+fn set_threshold(command: &mut Command, threshold: Option<&str>) {
+    match threshold {
+        Some(t) => command.env("BACKPROP_ROLL_THRESHOLD", t),
+        None => command.env_remove("BACKPROP_ROLL_THRESHOLD"),
+    };
 }
 
 fn kib(bytes: u64) -> String {

@@ -75,6 +75,14 @@
 //!   check.
 //! - [`draw`]: the graph as Graphviz DOT or as SVG.
 //!
+//! # Features
+//!
+//! - `second-order` (on by default): [`jvp`], [`hvp`], [`hessian`],
+//!   [`value_grad_hessian`] and [`gradgradcheck`]. With it, the passes `grad!` writes are
+//!   generic over the scalar, so that they run on [`Dual`] numbers too; without it
+//!   (`default-features = false`), they are written in the element type, which builds
+//!   faster where no second order is needed. The first-order API is the same either way.
+//!
 //! The repository's README has a guided tour, the examples, how the macro works, how it
 //! compares with other approaches, and its limitations.
 #![deny(missing_docs)]

@@ -37,7 +37,7 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         };
-        if values.len() >= super::roll::ROLL_THRESHOLD
+        if values.len() >= super::roll::roll_threshold()
             && values.windows(2).all(|w| w[1] == w[0] + 1)
             && values[0] >= 0
         {

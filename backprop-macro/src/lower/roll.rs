@@ -42,6 +42,16 @@ use crate::names::unraw;
 /// (BENCHMARKS.md, "Loops that stay loops").
 pub const ROLL_THRESHOLD: usize = 1_000;
 
+/// The threshold in force: [`ROLL_THRESHOLD`], or the value of the environment variable
+/// `BACKPROP_ROLL_THRESHOLD` where the macro runs (for measuring both sides of it; cargo
+/// does not rebuild a crate when it changes).
+pub fn roll_threshold() -> usize {
+    std::env::var("BACKPROP_ROLL_THRESHOLD")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(ROLL_THRESHOLD)
+}
+
 impl<'a> Lowerer<'a, '_> {
     /// Lowers `for_loop`, over `start..end`, as a loop that stays a loop, if its body has
     /// the form this module describes; `false` (with nothing lowered) if it does not.
