@@ -164,8 +164,8 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                     match arg {
                         // A whole array parameter by its name: `f(x)`, not its elements.
                         Arg::Values(shape) if !shape.is_empty() => {
-                            match whole_param(program, &args[at..at + n]) {
-                                Some(name) => rhs.text(&name),
+                            match program.whole_arg(&args[at..at + n]) {
+                                Some(p) => rhs.text(&crate::names::unraw(&program.params[p].ident)),
                                 None => nested(&mut rhs, shape, &args[at..at + n], &bind),
                             }
                         }
@@ -327,26 +327,6 @@ fn write_nodes(
 }
 
 /// The scalars of one argument of a call, nested like its shape: `x`, `[a, b]`.
-/// The name of the array parameter whose elements, all of them in order, are `args`.
-fn whole_param(program: &Program, args: &[ValueId]) -> Option<String> {
-    let inputs: Vec<usize> = args
-        .iter()
-        .map(|&a| match program.values[a].def {
-            Def::Input(k) => Some(k),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    let first = *inputs.first()?;
-    let param = program.inputs[first].param;
-    let whole = program.params[param].len() == inputs.len()
-        && inputs
-            .iter()
-            .enumerate()
-            .all(|(j, &k)| k == first + j && program.inputs[k].param == param)
-        && program.inputs[first].index.iter().all(|&i| i == 0);
-    whole.then(|| crate::names::unraw(&program.params[param].ident))
-}
-
 fn nested(rhs: &mut Rhs, shape: &[usize], args: &[ValueId], bind: &dyn Fn(ValueId) -> Binding) {
     match shape.split_first() {
         None => {

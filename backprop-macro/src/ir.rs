@@ -261,6 +261,79 @@ impl Program {
 }
 
 impl Program {
+    /// The one-dimensional array parameter whose inputs, all of them in order, are `args`:
+    /// an argument that passes a parameter whole.
+    pub fn whole_arg(&self, args: &[ValueId]) -> Option<usize> {
+        let first = match self.values[*args.first()?].def {
+            Def::Input(k) => k,
+            _ => return None,
+        };
+        let param = self.inputs[first].param;
+        let whole = self.params[param].shape.len() == 1
+            && self.params[param].len() == args.len()
+            && self.inputs[first].index == [0]
+            && args
+                .iter()
+                .enumerate()
+                .all(|(j, &a)| matches!(self.values[a].def, Def::Input(k) if k == first + j));
+        whole.then_some(param)
+    }
+
+    /// For each parameter, whether it is read only whole: a one-dimensional array passed,
+    /// all of it, as arguments of calls outside any run-time branch (a loop that stays a
+    /// loop reads its arrays so), and read nowhere else. The generated code then passes
+    /// it on as it came, and takes its gradient from the calls whole, instead of element
+    /// by element.
+    pub fn whole_params(&self) -> Vec<bool> {
+        let mut whole: Vec<bool> = self.params.iter().map(|p| p.shape.len() == 1).collect();
+        let mut passed = vec![false; self.params.len()];
+        let read = |whole: &mut Vec<bool>, v: ValueId| {
+            if let Def::Input(k) = self.values[v].def {
+                whole[self.inputs[k].param] = false;
+            }
+        };
+        for value in &self.values {
+            match &value.def {
+                Def::Call { call, args } => {
+                    let mut at = 0;
+                    for arg in &self.calls[*call].args {
+                        let slice = &args[at..at + arg.len()];
+                        at += arg.len();
+                        match self.whole_arg(slice) {
+                            Some(p) if value.guard.is_none() => passed[p] = true,
+                            _ => slice.iter().for_each(|&a| read(&mut whole, a)),
+                        }
+                    }
+                }
+                Def::Op { args, .. } | Def::Cond { args, .. } => {
+                    args.iter().for_each(|&a| read(&mut whole, a));
+                }
+                Def::Select {
+                    then, otherwise, ..
+                } => {
+                    read(&mut whole, *then);
+                    read(&mut whole, *otherwise);
+                }
+                _ => {}
+            }
+        }
+        read(&mut whole, self.output);
+        whole.iter().zip(&passed).map(|(&w, &p)| w && p).collect()
+    }
+
+    /// The index of the first scalar input of each parameter.
+    pub fn param_offsets(&self) -> Vec<usize> {
+        let mut at = 0;
+        self.params
+            .iter()
+            .map(|p| {
+                let here = at;
+                at += p.len().max(1);
+                here
+            })
+            .collect()
+    }
+
     /// Whether every parameter is a scalar, so the gradient is one flat array.
     pub fn all_scalar(&self) -> bool {
         self.params.iter().all(|p| p.shape.is_empty())

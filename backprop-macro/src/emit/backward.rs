@@ -22,6 +22,9 @@ pub type Contribute<'c, 'a> =
 impl<'a> Code<'a> {
     /// The body of `backward`: the plan's statements, ending in the gradient.
     pub fn backward_body(&mut self) -> TokenStream {
+        for grads in self.whole_grads.borrow_mut().iter_mut() {
+            grads.clear();
+        }
         let generic = self.generic;
         if generic {
             self.begin_literals();
@@ -113,7 +116,10 @@ impl<'a> Code<'a> {
             let exprs = self.call_step(step, &mut stmts);
             items.extend(stmts.into_iter().map(|stmt| (guard, stmt)));
             for (c, expr) in step.contributions.iter().zip(exprs) {
-                contribute(self, c, expr, items);
+                // An element of a parameter read whole: its gradient is taken whole.
+                if !self.is_whole_element(c.target) {
+                    contribute(self, c, expr, items);
+                }
             }
             return;
         }

@@ -58,6 +58,17 @@ impl Code<'_> {
                 let here = at;
                 at += n;
                 match arg {
+                    // A parameter read whole, passed on as it came.
+                    Arg::Values(_)
+                        if self
+                            .program
+                            .whole_arg(&args[here..here + n])
+                            .is_some_and(|p| self.whole[p]) =>
+                    {
+                        let p = self.program.whole_arg(&args[here..here + n]).unwrap_or(0);
+                        let ident = &self.program.params[p].ident;
+                        quote!(#ident)
+                    }
                     Arg::Values(shape) => {
                         let items: Vec<TokenStream> = (here..here + n)
                             .map(|position| item(position, args[position]))
@@ -143,9 +154,27 @@ impl Code<'_> {
         let parts = local(&self.fresh(&format!("g_{value_name}")));
         // Each argument scalar's place in the parts: the argument, then its index.
         let mut places = Vec::new();
+        let call_args = match &self.program.values[v].def {
+            Def::Call { args, .. } => args.clone(),
+            _ => Vec::new(),
+        };
+        let mut at = 0;
         for (k, arg) in self.program.calls[*call].args.iter().enumerate() {
             let field = Literal::usize_unsuffixed(k);
+            let here = at;
+            at += arg.len();
+            let whole = self
+                .program
+                .whole_arg(&call_args[here..at])
+                .filter(|&p| self.whole[p]);
             match arg {
+                // The gradient of a parameter read whole, taken whole.
+                Arg::Values(_) if whole.is_some() => {
+                    if let Some(p) = whole {
+                        self.whole_grads.borrow_mut()[p].push(quote!(#parts.#field));
+                    }
+                    places.extend(std::iter::repeat_n(TokenStream::new(), arg.len()));
+                }
                 Arg::Values(shape) => {
                     for flat in 0..arg.len() {
                         let index = unflatten(flat, shape)

@@ -77,6 +77,13 @@ pub struct Code<'a> {
     /// While a generic body is written, the literals it uses, each made a scalar once at
     /// the body's top (by bits, with its local), rather than at every use.
     literals: std::cell::RefCell<Option<Vec<(u64, Ident)>>>,
+    /// For each parameter, whether it is read only whole ([`Program::whole_params`]).
+    pub(super) whole: Vec<bool>,
+    /// The index of each parameter's first scalar input.
+    pub(super) offsets: Vec<usize>,
+    /// While `backward` is written, the gradients of each parameter read whole: one
+    /// array expression per call it is passed to.
+    pub(super) whole_grads: std::cell::RefCell<Vec<Vec<TokenStream>>>,
 }
 
 /// The saved values of the pullback, split by type.
@@ -103,7 +110,109 @@ impl<'a> Code<'a> {
             input_values,
             generic: false,
             literals: std::cell::RefCell::new(None),
+            whole: program.whole_params(),
+            offsets: program.param_offsets(),
+            whole_grads: std::cell::RefCell::new(vec![Vec::new(); program.params.len()]),
         }
+    }
+
+    /// Whether any parameter is read only whole.
+    pub fn any_whole(&self) -> bool {
+        self.whole.iter().any(|&w| w)
+    }
+
+    /// Whether `v` is an element of a parameter read only whole, which the generated code
+    /// never names.
+    pub(super) fn is_whole_element(&self, v: ValueId) -> bool {
+        match self.program.values[v].def {
+            Def::Input(k) => self.whole[self.program.inputs[k].param],
+            _ => false,
+        }
+    }
+
+    /// The pattern that takes the flat inputs apart: each input's local, `_` for the
+    /// elements of a parameter read whole (and, with `read`, for inputs not read).
+    pub fn flat_pattern(&self, read: Option<&[bool]>) -> Vec<TokenStream> {
+        (0..self.program.inputs.len())
+            .map(|k| {
+                let unread = read.is_some_and(|r| !r[k]);
+                if unread || self.whole[self.program.inputs[k].param] {
+                    quote!(_)
+                } else {
+                    self.input_token(k)
+                }
+            })
+            .collect()
+    }
+
+    /// The parameters from the flat inputs `args` taken apart by [`Code::flat_pattern`]:
+    /// a parameter read whole is copied out of `args` in one expression.
+    pub fn shaped_args(&self, args: &Ident) -> Vec<TokenStream> {
+        let flat = self.input_tokens();
+        let mut shaped = self.per_param(&flat);
+        for (p, whole) in self.whole.iter().enumerate() {
+            if *whole {
+                let offset = Literal::usize_unsuffixed(self.offsets[p]);
+                let len = Literal::usize_unsuffixed(self.program.params[p].len());
+                let j = local("j");
+                shaped[p] = quote!(::core::array::from_fn::<_, #len, _>(|#j| #args[#offset + #j]));
+            }
+        }
+        shaped
+    }
+
+    /// The flat array of the gradient `expr`, shaped like the parameters.
+    pub fn flat_from_shaped(&self, expr: TokenStream) -> TokenStream {
+        if self.program.all_scalar() {
+            return expr;
+        }
+        let flat = self.input_tokens();
+        let mut per_param = self.per_param(&flat);
+        let wholes: Vec<(usize, Ident)> = (0..self.whole.len())
+            .filter(|&p| self.whole[p])
+            .map(|p| (p, local(&format!("__whole{p}"))))
+            .collect();
+        for (p, name) in &wholes {
+            per_param[*p] = name.to_token_stream();
+        }
+        let pattern = match per_param.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*)),
+        };
+        if wholes.is_empty() {
+            return quote!({
+                let #pattern = #expr;
+                [#(#flat),*]
+            });
+        }
+        // Element `k` of the flat array, by the parameter it falls in.
+        let k = local("k");
+        let mut arms = TokenStream::new();
+        for (p, param) in self.program.params.iter().enumerate() {
+            let offset = self.offsets[p];
+            let n = param.len().max(1);
+            if self.whole[p] {
+                let (first, last) = (
+                    Literal::usize_unsuffixed(offset),
+                    Literal::usize_unsuffixed(offset + n - 1),
+                );
+                let name = local(&format!("__whole{p}"));
+                arms.extend(quote!(#first..=#last => #name[#k - #first],));
+            } else {
+                for (j, item) in flat[offset..offset + n].iter().enumerate() {
+                    let at = Literal::usize_unsuffixed(offset + j);
+                    arms.extend(quote!(#at => #item,));
+                }
+            }
+        }
+        let n = Literal::usize_unsuffixed(flat.len());
+        quote!({
+            let #pattern = #expr;
+            ::core::array::from_fn::<_, #n, _>(|#k| match #k {
+                #arms
+                _ => ::core::unreachable!(),
+            })
+        })
     }
 
     /// Starts collecting the literals of a generic body.
@@ -399,11 +508,13 @@ impl<'a> Code<'a> {
         }
         let read = self.inputs_read();
         let mut at = 0;
-        for param in &self.program.params {
+        for (p, param) in self.program.params.iter().enumerate() {
             let n = param.len().max(1);
             let ident = &param.ident;
             let used = &read[at..at + n];
-            if !used.iter().any(|&r| r) {
+            if self.whole[p] {
+                // Passed on whole, as it came.
+            } else if !used.iter().any(|&r| r) {
                 body.push(Stmt::Raw(quote!(let _ = #ident;)));
             } else if !param.shape.is_empty() {
                 // The elements of an array parameter, each a scalar input.
@@ -521,9 +632,31 @@ impl<'a> Code<'a> {
         }
     }
 
-    /// The gradient, shaped like the parameters: each input's adjoint, or 0.
+    /// The gradient, shaped like the parameters: each input's adjoint, or 0; for a
+    /// parameter read whole, the sum of the gradients its calls give.
     pub fn gradient(&self) -> TokenStream {
-        self.shaped(&self.gradient_flat())
+        if !self.any_whole() {
+            return self.shaped(&self.gradient_flat());
+        }
+        let mut per_param = self.per_param(&self.gradient_flat());
+        let grads = self.whole_grads.borrow();
+        for (p, whole) in self.whole.iter().enumerate() {
+            if !whole {
+                continue;
+            }
+            per_param[p] = match grads[p].as_slice() {
+                [one] => one.clone(),
+                [first, rest @ ..] => {
+                    let j = local("j");
+                    quote!(::core::array::from_fn(|#j| #first[#j] #(+ #rest[#j])*))
+                }
+                [] => TokenStream::new(),
+            };
+        }
+        match per_param.as_slice() {
+            [one] => one.clone(),
+            many => quote!((#(#many),*)),
+        }
     }
 
     /// Each input's adjoint, or 0, in input order.
@@ -531,7 +664,9 @@ impl<'a> Code<'a> {
         self.plan
             .gradient
             .iter()
-            .map(|v| match v {
+            .enumerate()
+            .map(|(k, v)| match v {
+                _ if self.whole[self.program.inputs[k].param] => quote!(_),
                 Some(v) => local(self.names.adjoint(*v)).into_token_stream(),
                 None => self.literal(0.0),
             })
@@ -545,12 +680,19 @@ impl<'a> Code<'a> {
         let args = local(&self.names.inputs);
         let mut body = Body::default();
         let read = self.inputs_read();
-        let pattern = self
-            .input_tokens()
-            .into_iter()
-            .enumerate()
-            .map(|(k, input)| if read[k] { input } else { quote!(_) });
+        let pattern = self.flat_pattern(Some(&read));
         body.push(Stmt::Raw(quote!(let [#(#pattern),*] = #args;)));
+        for (p, param) in self.program.params.iter().enumerate() {
+            if self.whole[p] {
+                let ident = &param.ident;
+                let offset = Literal::usize_unsuffixed(self.offsets[p]);
+                let len = Literal::usize_unsuffixed(param.len());
+                let j = local("j");
+                body.push(Stmt::Raw(quote!(
+                    let #ident = ::core::array::from_fn::<_, #len, _>(|#j| #args[#offset + #j]);
+                )));
+            }
+        }
         for (k, captured) in self.program.captured.iter().enumerate() {
             let field = local(&self.names.captured[k]);
             // Constants of the element type are graph nodes; integers are part of the

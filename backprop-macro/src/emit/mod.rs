@@ -132,19 +132,9 @@ fn emit_named(
     let input_names = (0..program.inputs.len()).map(|k| program.input_name(k));
     // The flat view of the `Differentiable` impl: the inputs' locals, and the parameters
     // built from them, or the gradient taken apart into them.
-    let flat = code.input_tokens();
-    let shaped_args = code.per_param(&flat);
-    let shaped_pattern = code.shaped(&flat);
-    let flat_from_shaped = |expr: TokenStream| -> TokenStream {
-        if program.all_scalar() {
-            return expr;
-        }
-        let pattern = &shaped_pattern;
-        quote!({
-            let #pattern = #expr;
-            [#(#flat),*]
-        })
-    };
+    let args = local(&code.names().inputs);
+    let flat = code.flat_pattern(None);
+    let shaped_args = code.shaped_args(&args);
 
     let value_body = code.value_body();
     let (forward_stmts, out) = code.forward_body();
@@ -188,9 +178,35 @@ fn emit_named(
         }
     };
     code.set_generic(false);
+    let str_ty = quote!(::core::primitive::str);
     let record_body = code.record_body();
-    let trace_body = if program.ops().count() <= TRACE_LIMIT {
+    let trace_body = if program.ops().count() <= TRACE_LIMIT && !code.any_whole() {
         code.trace_body(lines)
+    } else if code.any_whole() {
+        // The value and gradient of value_and_grad, the inputs read out of the parameters
+        // in one expression each.
+        let steps = Literal::usize_unsuffixed(lines.len());
+        let (value, gradient, names, values) = (
+            local("value"),
+            local("gradient"),
+            local("names"),
+            local("values"),
+        );
+        let params = match param_idents.as_slice() {
+            [one] => quote!(#one),
+            many => quote!((#(#many),*)),
+        };
+        let flat_values = code.flat_from_shaped(params);
+        let flat = code.flat_from_shaped(quote!(#gradient));
+        let k = local("k");
+        quote! {
+            let #names = self.inputs();
+            let #values: [#elem; #n] = #flat_values;
+            let inputs: [(&'static #str_ty, #elem); #n] =
+                ::core::array::from_fn(|#k| (#names[#k], #values[#k]));
+            let (#value, #gradient) = self.value_and_grad(#(#param_idents),*);
+            #private::Trace::untraced(&inputs, #one, #steps).finish(#value, &#flat)
+        }
     } else {
         // The value and gradient of value_and_grad, and how many steps went untraced.
         let inputs = (0..program.inputs.len()).map(|k| {
@@ -203,7 +219,7 @@ fn emit_named(
         let steps = Literal::usize_unsuffixed(lines.len());
         let value = local("value");
         let gradient = local("gradient");
-        let flat = flat_from_shaped(quote!(#gradient));
+        let flat = code.flat_from_shaped(quote!(#gradient));
         quote! {
             let inputs = [#(#inputs),*];
             let (#value, #gradient) = self.value_and_grad(#(#param_idents),*);
@@ -249,8 +265,8 @@ fn emit_named(
     };
     let value_local = local("value");
     let grad_local = local("gradient");
-    let flat_backward = flat_from_shaped(quote!(#pullback_ty::<#elem>::backward(self, #dout)));
-    let flat_value_and_grad = flat_from_shaped(quote!(#grad_local));
+    let flat_backward = code.flat_from_shaped(quote!(#pullback_ty::<#elem>::backward(self, #dout)));
+    let flat_value_and_grad = code.flat_from_shaped(quote!(#grad_local));
     let bools_len = Literal::usize_unsuffixed(bools.len());
     // A pullback that is never pulled back, for a caller's arm not taken: generic over
     // the scalar whatever the passes are, as `Callee::placeholder` is.
@@ -288,7 +304,6 @@ fn emit_named(
         )
     };
     let (fields, init) = code.captured_fields();
-    let args = local(&code.names().inputs);
     let graph = local(&code.names().graph);
 
     let str = quote!(::core::primitive::str);
@@ -310,7 +325,7 @@ fn emit_named(
                 quote!(<<#alias as #private::Callee>::Twice as #private::Both<#rest>>::Out)
             });
     let flat_s = quote!([#s; #n]);
-    let flat_value_and_grad_s = flat_from_shaped(quote!(#grad_local));
+    let flat_value_and_grad_s = code.flat_from_shaped(quote!(#grad_local));
     let higher_order = if SECOND_ORDER {
         quote! {
             #[allow(non_snake_case, clippy::large_stack_arrays)]
