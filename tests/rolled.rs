@@ -49,10 +49,16 @@ fn rosenbrock_stays_a_loop_and_matches_its_unrolled_twin() {
         }
         s
     });
-    assert!(rolled
-        .derivation()
-        .contains("for i in 0..1199 { s += e }, kept a loop"));
+    let text = rolled.derivation();
+    assert!(text.contains("for i in 0..1199 { s += e }, kept a loop"));
+    // The array is passed on whole, and its gradient taken whole.
+    assert!(text.contains("out = loop0(0, x)"), "{text}");
+    assert!(text.contains("d_x = dout * ∂out/∂x\n"), "{text}");
+    assert!(!text.contains("d_x[5] ="), "{text}");
     assert!(!unrolled.derivation().contains("kept a loop"));
+    let names = rolled.inputs();
+    assert_eq!((names[0], names[1199]), ("x[0]", "x[1199]"));
+    assert_eq!(names, unrolled.inputs());
 
     let x = point();
     let (by_hand, expected) = rosenbrock_by_hand(&x);
@@ -306,4 +312,45 @@ fn a_loop_inside_a_branch_and_inside_an_unrolled_loop() {
             assert!(close(dx[k], slope * x[k] + 2.0, 1e-12), "w = {w}, x[{k}]");
         }
     }
+}
+
+#[test]
+fn an_array_read_whole_by_two_loops_sums_their_gradients() {
+    let f = grad!(|x: [f64; 1001], c: f64| {
+        let mut s = c;
+        for i in 0..1000 {
+            s += (x[i] * x[i + 1]).sin();
+        }
+        for i in 1..1001 {
+            s -= c * x[i] * x[i];
+        }
+        s
+    });
+    assert!(f.derivation().contains("d_x += "), "{}", f.derivation());
+    let x: [f64; 1001] = core::array::from_fn(|k| ((k * 17) % 13) as f64 / 13.0 - 0.3);
+    let c = 0.25;
+    let (value, (dx, dc)) = f.value_and_grad(x, c);
+    let mut s = c;
+    let mut ex = [0.0; 1001];
+    let mut ec = 1.0;
+    for i in 0..1000 {
+        s += (x[i] * x[i + 1]).sin();
+        let d = (x[i] * x[i + 1]).cos();
+        ex[i] += d * x[i + 1];
+        ex[i + 1] += d * x[i];
+    }
+    for i in 1..1001 {
+        s -= c * x[i] * x[i];
+        ec -= x[i] * x[i];
+        ex[i] -= 2.0 * c * x[i];
+    }
+    assert_eq!(value.to_bits(), s.to_bits());
+    assert!(close(dc, ec, 1e-12), "{dc} {ec}");
+    for k in 0..1001 {
+        assert!(close(dx[k], ex[k], 1e-12), "x[{k}]: {} {}", dx[k], ex[k]);
+    }
+    let mut args = [0.0; 1002];
+    args[..1001].copy_from_slice(&x);
+    args[1001] = c;
+    gradcheck(&f, args).assert_passed();
 }

@@ -221,6 +221,9 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
         push(&mut rhs, bind(program.output));
         lines.push(rhs.line(Kind::OutputIsInput, "out".to_owned(), false));
     }
+    // A parameter read whole takes its gradient from each call whole: one line a call.
+    let whole = program.whole_params();
+    let mut whole_seen = vec![false; program.params.len()];
     for step in &plan.steps {
         let v = step.value;
         let mut bindings = match &program.values[v].def {
@@ -231,6 +234,22 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
         let d = || Binding::Slot(Slot::Adjoint(v), names.display_adjoint(v));
         for c in &step.contributions {
             let mut rhs = Rhs::default();
+            if let Def::Input(k) = program.values[c.target].def {
+                let p = program.inputs[k].param;
+                if whole[p] {
+                    if program.inputs[k].index == [0] {
+                        let name = crate::names::unraw(&program.params[p].ident);
+                        push(&mut rhs, d());
+                        rhs.text(&format!(" * ∂{}/∂{name}", names.display(v)));
+                        let kind = Kind::Contribution(v, c.position);
+                        let mut line = rhs.line(kind, format!("d_{name}"), whole_seen[p]);
+                        whole_seen[p] = true;
+                        line.guard = c.guard;
+                        lines.push(line);
+                    }
+                    continue;
+                }
+            }
             match c.term {
                 Term::Pass => push(&mut rhs, d()),
                 Term::Negate => {

@@ -145,7 +145,69 @@ impl<'a> Code<'a> {
             .collect()
     }
 
-    /// The parameters from the flat inputs `args` taken apart by [`Code::flat_pattern`]:
+    /// The statement that takes the flat inputs `args` apart into the inputs' locals
+    /// (those `read`, if given): a pattern, or, where a parameter is read whole, one
+    /// index each for the other inputs.
+    pub fn flat_bindings(&self, args: &Ident, read: Option<&[bool]>) -> TokenStream {
+        if !self.any_whole() {
+            let pattern = self.flat_pattern(read);
+            return quote!(let [#(#pattern),*] = #args;);
+        }
+        let (names, reads): (Vec<TokenStream>, Vec<TokenStream>) = (0..self.program.inputs.len())
+            .filter(|&k| read.is_none_or(|r| r[k]) && !self.whole[self.program.inputs[k].param])
+            .map(|k| {
+                let at = Literal::usize_unsuffixed(k);
+                (self.input_token(k), quote!(#args[#at]))
+            })
+            .unzip();
+        if names.is_empty() {
+            return quote!(let _ = #args;);
+        }
+        quote!(let (#(#names,)*) = (#(#reads,)*);)
+    }
+
+    /// The body of `inputs()`: the names as one array; where a parameter is read whole,
+    /// built once, on first use, so that its elements' names are not written out.
+    pub fn inputs_body(&self) -> TokenStream {
+        let n = Literal::usize_unsuffixed(self.program.inputs.len());
+        if !self.any_whole() {
+            let names = (0..self.program.inputs.len()).map(|k| self.program.input_name(k));
+            return quote!([#(#names),*]);
+        }
+        let names = local("names");
+        let mut pushes = TokenStream::new();
+        for (p, param) in self.program.params.iter().enumerate() {
+            if self.whole[p] {
+                let len = Literal::usize_unsuffixed(param.len());
+                let format = format!("{}[{{}}]", crate::names::unraw(&param.ident));
+                let j = local("j");
+                pushes.extend(quote! {
+                    for #j in 0..#len {
+                        #names.push(::std::format!(#format, #j));
+                    }
+                });
+            } else {
+                let offset = self.offsets[p];
+                for k in offset..offset + param.len().max(1) {
+                    let name = self.program.input_name(k);
+                    pushes.extend(quote!(#names.push(::std::string::String::from(#name));));
+                }
+            }
+        }
+        let k = local("k");
+        quote! {
+            static NAMES: ::std::sync::OnceLock<::std::vec::Vec<::std::string::String>> =
+                ::std::sync::OnceLock::new();
+            let #names = NAMES.get_or_init(|| {
+                let mut #names = ::std::vec::Vec::with_capacity(#n);
+                #pushes
+                #names
+            });
+            ::core::array::from_fn(|#k| #names[#k].as_str())
+        }
+    }
+
+    /// The parameters from the flat inputs `args` taken apart by [`Code::flat_bindings`]:
     /// a parameter read whole is copied out of `args` in one expression.
     pub fn shaped_args(&self, args: &Ident) -> Vec<TokenStream> {
         let flat = self.input_tokens();
@@ -680,8 +742,7 @@ impl<'a> Code<'a> {
         let args = local(&self.names.inputs);
         let mut body = Body::default();
         let read = self.inputs_read();
-        let pattern = self.flat_pattern(Some(&read));
-        body.push(Stmt::Raw(quote!(let [#(#pattern),*] = #args;)));
+        body.push(Stmt::Raw(self.flat_bindings(&args, Some(&read))));
         for (p, param) in self.program.params.iter().enumerate() {
             if self.whole[p] {
                 let ident = &param.ident;

@@ -129,11 +129,11 @@ fn emit_named(
     let one_s = code.literal(1.0);
     let flat_grad = quote!([#elem; #n]);
     let param_idents: Vec<&proc_macro2::Ident> = program.params.iter().map(|p| &p.ident).collect();
-    let input_names = (0..program.inputs.len()).map(|k| program.input_name(k));
+    let inputs_body = code.inputs_body();
     // The flat view of the `Differentiable` impl: the inputs' locals, and the parameters
     // built from them, or the gradient taken apart into them.
     let args = local(&code.names().inputs);
-    let flat = code.flat_pattern(None);
+    let flat_bindings = code.flat_bindings(&args, None);
     let shaped_args = code.shaped_args(&args);
 
     let value_body = code.value_body();
@@ -334,13 +334,13 @@ fn emit_named(
 
                 #[inline]
                 fn value_in #generics(&self, #args: #flat_s) -> #s {
-                    let [#(#flat),*] = #args;
+                    #flat_bindings
                     #grad_ty::__value::<#s>(self, #(#shaped_args),*)
                 }
 
                 #[inline]
                 fn value_and_grad_in #generics(&self, #args: #flat_s) -> (#s, #flat_s) {
-                    let [#(#flat),*] = #args;
+                    #flat_bindings
                     let (#value_local, #grad_local) =
                         #grad_ty::__value_and_grad::<#s>(self, #(#shaped_args),*);
                     (#value_local, #flat_value_and_grad_s)
@@ -408,7 +408,7 @@ fn emit_named(
             /// The input names, in argument order.
             #[must_use]
             pub fn inputs(&self) -> [&'static #str; #n] {
-                [#(#input_names),*]
+                #inputs_body
             }
 
             /// The unrolled forward and backward steps, as text.
@@ -484,19 +484,19 @@ fn emit_named(
 
             #[inline]
             fn value(&self, #args: [#elem; #n]) -> #elem {
-                let [#(#flat),*] = #args;
+                #flat_bindings
                 #grad_ty::value(self, #(#shaped_args),*)
             }
 
             #[inline]
             fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty<#elem>) {
-                let [#(#flat),*] = #args;
+                #flat_bindings
                 #grad_ty::forward(self, #(#shaped_args),*)
             }
 
             #[inline]
             fn value_and_grad(&self, #args: [#elem; #n]) -> (#elem, #flat_grad) {
-                let [#(#flat),*] = #args;
+                #flat_bindings
                 let (#value_local, #grad_local) = #grad_ty::value_and_grad(self, #(#shaped_args),*);
                 (#value_local, #flat_value_and_grad)
             }
