@@ -44,6 +44,7 @@ mod backward;
 mod body;
 mod call;
 mod code;
+mod flat;
 mod forward;
 mod rolled;
 mod trace;
