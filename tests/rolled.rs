@@ -354,3 +354,57 @@ fn an_array_read_whole_by_two_loops_sums_their_gradients() {
     args[1001] = c;
     gradcheck(&f, args).assert_passed();
 }
+
+#[test]
+fn data_read_at_the_loop_variable_is_captured_once_for_the_loop() {
+    // Least squares over 2,000 points: the data are the user's, read as `xs[i]`.
+    let xs: Vec<f64> = (0..2_001).map(|k| k as f64 / 2_000.0).collect();
+    let ys: Vec<f64> = xs
+        .iter()
+        .map(|x| 3.0 * x - 1.0 + (x * 40.0).sin() * 0.1)
+        .collect();
+    let f = grad!(|w: f64, b: f64| {
+        let mut loss = 0.0;
+        for i in 0..2_000 {
+            let r = w * xs[i + 1] + b - ys[i];
+            loss += r * r;
+        }
+        loss
+    });
+    let text = f.derivation();
+    assert!(
+        text.contains("for i in 0..2000 { loss += e }, kept a loop"),
+        "{text}"
+    );
+    assert!(
+        text.contains("xs[1..2001]") && text.contains("ys[i]"),
+        "{text}"
+    );
+    let (w, b) = (2.5, -0.5);
+    let (value, [dw, db]) = f.value_and_grad(w, b);
+    let mut loss = 0.0;
+    let (mut ew, mut eb) = (0.0, 0.0);
+    for i in 0..2_000 {
+        let r = w * xs[i + 1] + b - ys[i];
+        loss += r * r;
+        ew += 2.0 * r * xs[i + 1];
+        eb += 2.0 * r;
+    }
+    assert_eq!(value.to_bits(), loss.to_bits());
+    assert!(
+        close(dw, ew, 1e-12) && close(db, eb, 1e-12),
+        "{dw} {ew} {db} {eb}"
+    );
+    gradcheck(&f, [w, b]).assert_passed();
+    #[cfg(feature = "second-order")]
+    {
+        // The Hessian in closed form: 2 Σ [[x², x], [x, 1]].
+        let h = backprop::hessian(&f, [w, b]);
+        let (sxx, sx): (f64, f64) = (xs[1..].iter().map(|x| x * x).sum(), xs[1..].iter().sum());
+        assert!(close(h[0][0], 2.0 * sxx, 1e-12) && close(h[0][1], 2.0 * sx, 1e-12));
+        assert!(
+            close(h[1][1], 4_000.0, 1e-12) && h[0][1] == h[1][0],
+            "{h:?}"
+        );
+    }
+}

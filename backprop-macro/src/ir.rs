@@ -129,6 +129,10 @@ pub struct Rolled {
     /// How many scalars of the enclosing body the body reads: its inputs after the
     /// gathered elements, and the call's arguments after the accumulator.
     pub invariants: usize,
+    /// How each piece of data the body reads reads (`xs[i]`): its inputs after the
+    /// invariants, and the call's last arguments, constants captured as arrays as long
+    /// as the loop.
+    pub data: Vec<String>,
     /// One iteration: the term `e`, a program of its own.
     pub body: Program,
     /// How the loop reads in the derivation.

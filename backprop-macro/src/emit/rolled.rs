@@ -49,13 +49,24 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     let lines = crate::derivation::lines(body, &plan, &names);
     let prefix = format!("{}Body", rolled.ident);
     let mut body_text = crate::derivation::text(body, &names, &lines);
-    // The body's inputs that stand for elements read as they are written: `x[i + 1]`.
-    // Longest first, so that `__backprop_elem1` does not replace part of
-    // `__backprop_elem10`.
-    let mut gathers: Vec<&(usize, i64, Ident, String)> = rolled.gathers.iter().collect();
-    gathers.sort_by_key(|g| std::cmp::Reverse(g.2.to_string().len()));
-    for (_, _, ident, text) in gathers {
-        body_text = body_text.replace(&ident.to_string(), text);
+    // The body's inputs that stand for elements and data read as they are written:
+    // `x[i + 1]`, `xs[i]`. Longest first, so that `__backprop_elem1` does not replace
+    // part of `__backprop_elem10`.
+    let data_first = rolled.gathers.len() + rolled.invariants;
+    let mut shown: Vec<(String, &str)> =
+        rolled
+            .gathers
+            .iter()
+            .map(|(_, _, ident, text)| (ident.to_string(), text.as_str()))
+            .chain(
+                rolled.data.iter().enumerate().map(|(k, text)| {
+                    (body.params[data_first + k].ident.to_string(), text.as_str())
+                }),
+            )
+            .collect();
+    shown.sort_by_key(|(ident, _)| std::cmp::Reverse(ident.len()));
+    for (ident, text) in shown {
+        body_text = body_text.replace(&ident, text);
     }
     let emitted = super::emit_named(body, &plan, names, &lines, &prefix);
     let (body_items, body_ctor, body_placeholder, once_only) = (
@@ -95,9 +106,15 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
         .iter()
         .map(|(_, len)| Literal::usize_unsuffixed(*len))
         .collect();
+    let datas: Vec<Ident> = (0..rolled.data.len())
+        .map(|k| local(&format!("data{k}")))
+        .collect();
     let params_over = |ty: &TokenStream| {
         quote! {
-            #acc: #ty, #(#invariants: #ty,)* #(#arrays: [#ty; #lens],)*
+            #acc: #ty,
+            #(#invariants: #ty,)*
+            #(#arrays: [#ty; #lens],)*
+            #(#datas: [#ty; #trip_count],)*
         }
     };
     let params_s = params_over(s);
@@ -119,7 +136,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             index(array, &i, *offset)
         })
         .collect();
-    let body_args = quote!(#(#elements,)* #(#invariants,)*);
+    let body_args = quote!(#(#elements,)* #(#invariants,)* #(#datas[#j],)*);
     let combine = if rolled.subtract {
         quote!(#acc = #acc - #e;)
     } else {
@@ -190,11 +207,22 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             .chain((0..rolled.invariants).map(|k| {
                 crate::names::unraw(&rolled.body.params[rolled.gathers.len() + k].ident)
             }))
+            .chain(rolled.data.iter().cloned())
             .collect::<Vec<_>>()
             .join(", "),
         indent(&body_text)
     );
 
+    // The type of each piece of data, a constant argument captured as an array.
+    let param_impls = (0..rolled.data.len()).map(|k| {
+        let position = Literal::usize_unsuffixed(1 + rolled.invariants + rolled.arrays.len() + k);
+        quote! {
+            impl #private::Param<#position> for #name {
+                type Type = [#elem; #trip_count];
+            }
+        }
+    });
+    let param_impls = quote!(#(#param_impls)*);
     quote! {
         #body_items
 
@@ -221,7 +249,8 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             pub fn __value #generics(#params_s) -> #s {
                 let #body_var = #body_ctor;
                 let mut #acc = #acc;
-                for #i in #start..#start + #trip_count {
+                for #j in 0..#trip_count {
+                    let #i = #j + #start;
                     let #e = #body_var.__value #turbofish(#body_args);
                     #combine
                 }
@@ -263,11 +292,12 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 #graph.call(#call_name, &#inputs, |#graph, _| {
                     let #body_var = #body_ctor;
                     let mut #acc = #acc;
-                    for #i in #start..#start + #trip_count {
+                    for #j in 0..#trip_count {
+                        let #i = #j + #start;
                         let #e = #private::Differentiable::record(
                             &#body_var,
                             #graph,
-                            [#(#record_elements,)* #(#invariants,)*],
+                            [#(#record_elements,)* #(#invariants,)* #(#datas[#j],)*],
                         );
                         #combine
                     }
@@ -279,6 +309,8 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 #derivation
             }
         }
+
+        #param_impls
 
         #[allow(clippy::large_stack_arrays)]
         impl #private::Callee for #name {

@@ -14,10 +14,11 @@
 //! where `s` is a `let mut` scalar of the body declared before the loop, `e` and the
 //! `let`s do not read `s`, and the loop variable appears only in indices `x[i]`,
 //! `x[i + c]`, `x[i - c]` of one-dimensional arrays of the body (parameters or local
-//! arrays), each in bounds for every iteration. The names they read are the body's
-//! scalars (parameters and `let`s), literals and paths of constants
-//! (`std::f64::consts::PI`). Anything else is unrolled as before, and reports its errors
-//! there.
+//! arrays), each in bounds for every iteration, or of data from the user's scope
+//! (`xs[i]`, in the closure form: captured once, as an array as long as the loop). The
+//! names they read are the body's scalars (parameters and `let`s), literals and paths of
+//! constants (`std::f64::consts::PI`). Anything else is unrolled as before, and reports
+//! its errors there.
 //!
 //! One iteration's work, `e` with its `let`s, becomes a program of its own (the *body*),
 //! whose inputs are the array elements it reads (`x[i]`, `x[i + 1]`) and the scalars it
@@ -34,7 +35,7 @@ use super::scope::{Binding, Scope};
 use super::{Lowerer, Task};
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
-use crate::ir::{Arg, Call, Callee, Rolled, ValueId};
+use crate::ir::{Arg, Call, Callee, Rolled, Type, ValueId};
 use crate::names::unraw;
 
 /// A loop of at least this many iterations whose body has the form above stays a loop.
@@ -84,6 +85,8 @@ impl<'a> Lowerer<'a, '_> {
             arrays: Vec::new(),
             gathers: Vec::new(),
             invariants: Vec::new(),
+            data: Vec::new(),
+            closure: self.form == Form::Closure,
             ok: true,
         };
         let mut stmts = Vec::new();
@@ -102,7 +105,7 @@ impl<'a> Lowerer<'a, '_> {
         }
         let mut expr = form.expr.clone();
         rewrite.visit_expr_mut(&mut expr);
-        if !rewrite.ok || rewrite.gathers.is_empty() {
+        if !rewrite.ok || (rewrite.gathers.is_empty() && rewrite.data.is_empty()) {
             return false;
         }
         stmts.push(syn::Stmt::Expr(expr, None));
@@ -110,6 +113,7 @@ impl<'a> Lowerer<'a, '_> {
             arrays,
             gathers,
             invariants,
+            data,
             ..
         } = rewrite;
 
@@ -124,6 +128,7 @@ impl<'a> Lowerer<'a, '_> {
                 .iter()
                 .map(|(ident, _)| Param::scalar(ident.clone())),
         );
+        params.extend(data.iter().map(|d| Param::scalar(d.ident.clone())));
         let input = Input {
             form: Form::Closure,
             params,
@@ -167,6 +172,26 @@ impl<'a> Lowerer<'a, '_> {
             args.push(Arg::Values(vec![array.elems.len()]));
             leaves.extend(&array.elems);
         }
+        // Each piece of data the loop reads, `xs[i + c]` for every iteration, captured
+        // once where `grad!` is written, as an array as long as the loop.
+        let trips = usize::try_from(end - start).unwrap_or(0);
+        for d in &data {
+            let position = args.len();
+            let (name, first) = (&d.name, start + d.offset);
+            let trip_lit = proc_macro2::Literal::usize_unsuffixed(trips);
+            let first_lit =
+                proc_macro2::Literal::usize_unsuffixed(usize::try_from(first).unwrap_or(0));
+            let j = crate::names::local("j");
+            let expr: Expr = syn::parse_quote!(
+                ::core::array::from_fn::<_, #trip_lit, _>(|#j| #name[#j + #first_lit])
+            );
+            let v = self.capture(&expr, None, Type::Opaque(callee, position));
+            if let crate::ir::Def::Captured(c) = self.values[v].def {
+                self.captured[c].text = format!("{}[{first}..{}]", unraw(name), end + d.offset);
+            }
+            args.push(Arg::Constant);
+            leaves.push(v);
+        }
         self.calls.push(Call { callee, args });
         self.rolled.push(Rolled {
             callee,
@@ -183,6 +208,7 @@ impl<'a> Lowerer<'a, '_> {
                 .map(|g| (g.array, g.offset, g.ident, g.text))
                 .collect(),
             invariants: invariants.len(),
+            data: data.into_iter().map(|d| d.text).collect(),
             body,
             text,
         });
@@ -297,7 +323,20 @@ struct Rewrite<'s> {
     gathers: Vec<Gather>,
     /// The scalars of the enclosing body it reads, by name, with their values.
     invariants: Vec<(Ident, ValueId)>,
+    /// The data it reads, captured arrays indexed by the loop variable.
+    data: Vec<DataGather>,
+    /// Whether the body is a closure's, where names from outside are constants.
+    closure: bool,
     ok: bool,
+}
+
+/// Data the body reads, `xs[i + offset]` with `xs` from the user's scope: an input of the
+/// body, its values captured as one array for the whole loop.
+struct DataGather {
+    name: Ident,
+    offset: i64,
+    ident: Ident,
+    text: String,
 }
 
 impl Rewrite<'_> {
@@ -340,6 +379,9 @@ impl Rewrite<'_> {
         if self.locals.contains(&unraw(name)) {
             return None;
         }
+        if self.scope.get(name).is_none() && self.closure {
+            return self.data_gather(name, index);
+        }
         let Some(Binding::Array { shape, elems, .. }) = self.scope.get(name) else {
             return None;
         };
@@ -381,6 +423,41 @@ impl Rewrite<'_> {
         );
         self.gathers.push(Gather {
             array,
+            offset,
+            ident: ident.clone(),
+            text,
+        });
+        Some(ident)
+    }
+
+    /// The input of the body that stands for `name[index]`, data from the user's scope read
+    /// at the loop variable (at a non-negative index on every iteration; its upper bound
+    /// is checked where the data is captured, as Rust checks it).
+    fn data_gather(&mut self, name: &Ident, index: &Expr) -> Option<Ident> {
+        let offset = self.offset(index)?;
+        if self.start + offset < 0 {
+            return None;
+        }
+        let name_text = unraw(name);
+        if let Some(d) = self
+            .data
+            .iter()
+            .find(|d| unraw(&d.name) == name_text && d.offset == offset)
+        {
+            return Some(d.ident.clone());
+        }
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        let text = match offset {
+            0 => format!("{name_text}[{var}]"),
+            c if c > 0 => format!("{name_text}[{var} + {c}]"),
+            c => format!("{name_text}[{var} - {}]", -c),
+        };
+        let ident = Ident::new(
+            &format!("__backprop_data{}", self.data.len()),
+            Span::mixed_site(),
+        );
+        self.data.push(DataGather {
+            name: name.clone(),
             offset,
             ident: ident.clone(),
             text,
