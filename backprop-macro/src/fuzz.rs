@@ -231,6 +231,12 @@ fn expression() -> impl Strategy<Value = String> {
                 .prop_map(|(a, bound, b)| format!(
                     "{{ let mut s = {a}; for i in {bound} {{ s += {b} * i as f64; }} s }}"
                 )),
+            // A loop that stays a loop where `a` is long enough, unrolled where it is
+            // short or `*=` makes it a product.
+            1 => (inner.clone(), inner.clone(), prop::sample::select(&["+=", "-=", "*="][..]))
+                .prop_map(|(a, b, op)| format!(
+                    "{{ let mut s = {a}; for i in 0..a.len() - 1 {{ let t = a[i + 1] - {b}; s {op} t * a[i]; }} s }}"
+                )),
             2 => (inner.clone(), prop::sample::select(INDICES), inner.clone())
                 .prop_map(|(a, index, b)| format!(
                     "{{ let mut h = [{a}; 3]; h[{index}] = {b}; h[0] * h[2] }}"
@@ -253,6 +259,7 @@ fn invocation() -> impl Strategy<Value = String> {
             "a: [[f64; 2]; 3]",
             "a: [f64; N]",
             "a: [f32; 3]",
+            "a: [f64; 1001]",
         ][..],
     );
     prop_oneof![
