@@ -208,6 +208,7 @@ pub fn array_shape(
     errors: &mut Errors,
 ) -> Vec<usize> {
     let mut shape = Vec::new();
+    let array_type = ty;
     let mut ty = ty;
     loop {
         match ty {
@@ -221,8 +222,23 @@ pub fn array_shape(
         }
     }
     check_type(ty, elem, errors);
+    let elements = shape.iter().try_fold(1_usize, |n, &len| n.checked_mul(len));
+    if elements.is_none_or(|n| n > MAX_ELEMENTS) {
+        errors.error(
+            array_type,
+            format!(
+                "this array parameter has more than {MAX_ELEMENTS} elements: a parameter \
+                 holds at most {MAX_ELEMENTS} scalars"
+            ),
+        );
+        return vec![0];
+    }
     shape
 }
+
+/// The most scalars one array parameter may hold: a million `f64` are 8 MB, the main
+/// thread's whole stack, and the macro's own work grows with the count.
+const MAX_ELEMENTS: usize = 1_000_000;
 
 /// An array length written as an integer literal; anything else is an error on it.
 fn array_length(len: &syn::Expr, errors: &mut Errors) -> Option<usize> {
