@@ -267,7 +267,10 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 ///   `+= -= *= /=`; each assignment is a new value of the SSA list;
 /// - **`for` loops** over `a..b`, `a..=b`, `.rev()`, `.step_by(k)`, nested, with bounds
 ///   known at expansion (literals, loop variables, `x.len()`), unrolled; the loop variable
-///   is a `usize` (`i as f64` to compute with it, `i as i32` for `powi`);
+///   is a `usize` (`i as f64` to compute with it, `i as i32` for `powi`). A sum of at
+///   least 1,000 terms, `for i in a..b { let t = ..; s += e; }` with the loop variable
+///   only in indices `x[i ± c]`, stays a loop instead, with a tape of fixed size (the
+///   README's "Loops that stay loops");
 /// - **`if` / `else if` / `else`**, as a value or as a statement, comparing with
 ///   `< <= > >= == !=` and combining with `&& || !`. A condition on loop variables is
 ///   decided at expansion; one on inputs at run time, on every call: the value and the
@@ -326,8 +329,9 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 ///
 /// One scalar output; only the operations above and [`macro@differentiable`] functions
 /// may be applied to inputs; second order through [`hessian`] and [`hvp`], not nested
-/// `grad!`s; `f32` or `f64`, written as such. Loops are unrolled, up to 100,000
-/// iterations in one `grad!`, and array lengths are literals. A captured constant must
+/// `grad!`s; `f32` or `f64`, written as such. Loops other than long sums are unrolled,
+/// up to 100,000 iterations in one `grad!`; array lengths are literals, at most
+/// 1,000,000 scalars a parameter. A captured constant must
 /// have the element type (convert an integer with `as f64`), except the `i32` exponent of
 /// `powi`. The generated code reaches this crate as `::backprop`, so a dependency renamed
 /// in `Cargo.toml` needs `extern crate renamed as backprop;` at the crate root.
