@@ -280,4 +280,14 @@ fn loops_that_stay_loops() {
         s
     });
     assert!(g.grad([0.5; 1000])[999] > 0.99);
+    // Data only, no array of the body: the loop variable indexes nothing generated.
+    let xs = [0.5; 1001];
+    let h = grad!(|w: f64| {
+        let mut s = 0.0;
+        for i in 0..1000 {
+            s += w * xs[i + 1];
+        }
+        s
+    });
+    assert!(close(h.grad(2.0)[0], 500.0));
 }

@@ -223,6 +223,13 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
         }
     });
     let param_impls = quote!(#(#param_impls)*);
+    // The loop variable, where an element of an array is read at it (data are read at
+    // the iteration's index `j`).
+    let bind_i = if rolled.gathers.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(let #i = #j + #start;)
+    };
     quote! {
         #body_items
 
@@ -250,7 +257,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 let #body_var = #body_ctor;
                 let mut #acc = #acc;
                 for #j in 0..#trip_count {
-                    let #i = #j + #start;
+                    #bind_i
                     let #e = #body_var.__value #turbofish(#body_args);
                     #combine
                 }
@@ -262,7 +269,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 let #body_var = #body_ctor;
                 let mut #acc = #acc;
                 let #tape = ::core::array::from_fn(|#j| {
-                    let #i = #j + #start;
+                    #bind_i
                     let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
                     #combine
                     #pb
@@ -277,7 +284,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 #(let mut #d_arrays = [#zero; #lens];)*
                 let #d_e = #d_e_value;
                 for #j in (0..#trip_count).rev() {
-                    let #i = #j + #start;
+                    #bind_i
                     let #g = #pb.tape[#j].backward(#d_e);
                     #adds
                 }
@@ -293,7 +300,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                     let #body_var = #body_ctor;
                     let mut #acc = #acc;
                     for #j in 0..#trip_count {
-                        let #i = #j + #start;
+                        #bind_i
                         let #e = #private::Differentiable::record(
                             &#body_var,
                             #graph,
