@@ -408,3 +408,63 @@ fn data_read_at_the_loop_variable_is_captured_once_for_the_loop() {
         );
     }
 }
+
+const TERMS: usize = 1199;
+const SHORT: usize = 3;
+
+#[test]
+fn named_constant_bounds_stay_a_loop_at_any_length() {
+    // `0..TERMS` is not known to the macro: the compiler evaluates it.
+    let f = grad!(|x: [f64; 1200]| {
+        let mut s = 0.0;
+        for i in 0..TERMS {
+            s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
+        }
+        s
+    });
+    assert!(f
+        .derivation()
+        .contains("for i in 0..TERMS { s += e }, kept a loop"));
+    let x = point();
+    let (by_hand, expected) = rosenbrock_by_hand(&x);
+    let (value, gradient) = f.value_and_grad(x);
+    assert_eq!(value.to_bits(), by_hand.to_bits());
+    for k in 0..LEN {
+        assert!(close(gradient[k], expected[k], 1e-12), "x[{k}]");
+    }
+    // A short one too: a named bound is never unrolled.
+    let g = grad!(|x: [f64; 4], w: f64| {
+        let mut s = w;
+        for i in 1..SHORT + 1 {
+            s -= w * x[i] * x[i - 1];
+        }
+        s
+    });
+    assert!(g
+        .derivation()
+        .contains("for i in 1..SHORT + 1 { s -= e }, kept a loop"));
+    let x4 = [0.5, -1.0, 2.0, 0.25];
+    let (value, (dx, dw)) = g.value_and_grad(x4, 3.0);
+    let plain = 3.0 - 3.0 * x4[1] * x4[0] - 3.0 * x4[2] * x4[1] - 3.0 * x4[3] * x4[2];
+    assert_eq!(value.to_bits(), plain.to_bits());
+    assert!(close(
+        dw,
+        1.0 - (x4[1] * x4[0] + x4[2] * x4[1] + x4[3] * x4[2]),
+        1e-15
+    ));
+    assert!(close(dx[0], -3.0 * x4[1], 1e-15) && close(dx[3], -3.0 * x4[2], 1e-15));
+    gradcheck(&g, [0.5, -1.0, 2.0, 0.25, 3.0]).assert_passed();
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds")]
+fn an_index_past_the_end_with_named_bounds_panics_as_rust_does() {
+    let f = grad!(|x: [f64; 3]| {
+        let mut s = 0.0;
+        for i in 0..SHORT {
+            s += x[i + 1];
+        }
+        s
+    });
+    let _ = f.value([1.0, 2.0, 3.0]);
+}

@@ -20,6 +20,11 @@ impl Errors {
         self.errors.push(error);
     }
 
+    /// Records every error of `other`.
+    pub fn append(&mut self, other: Errors) {
+        self.errors.extend(other.errors);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

@@ -116,8 +116,8 @@ pub struct Rolled {
     /// The generated function's name.
     pub ident: Ident,
     /// The range, `start..end`, ascending by one.
-    pub start: i64,
-    pub end: i64,
+    pub start: Bound,
+    pub end: Bound,
     /// `s -= e` rather than `s += e`.
     pub subtract: bool,
     /// The arrays passed whole, by name, with their lengths, in argument order after the
@@ -137,6 +137,37 @@ pub struct Rolled {
     pub body: Program,
     /// How the loop reads in the derivation.
     pub text: String,
+}
+
+/// A bound of a loop that stays a loop: known at expansion, or an integer expression of
+/// named constants (`N - 1`), which the compiler evaluates.
+#[derive(Clone, Debug)]
+pub enum Bound {
+    Known(i64),
+    Named {
+        /// The expression as written, with the user's spans.
+        code: proc_macro2::TokenStream,
+        /// How it reads in the derivation.
+        text: String,
+    },
+}
+
+impl Bound {
+    /// The value, where it is known at expansion.
+    pub fn known(&self) -> Option<i64> {
+        match self {
+            Bound::Known(n) => Some(*n),
+            Bound::Named { .. } => None,
+        }
+    }
+
+    /// How it reads in the derivation.
+    pub fn text(&self) -> String {
+        match self {
+            Bound::Known(n) => n.to_string(),
+            Bound::Named { text, .. } => text.clone(),
+        }
+    }
 }
 
 /// The operation of a condition.

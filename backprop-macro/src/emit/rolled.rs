@@ -89,9 +89,8 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     let name = &rolled.ident;
     let pullback = format_ident!("{}Pullback", rolled.ident);
     let body_pullback = format_ident!("{}Pullback", prefix);
-    let trips = usize::try_from(rolled.end - rolled.start).unwrap_or(0);
-    let trip_count = Literal::usize_unsuffixed(trips);
-    let start = Literal::usize_unsuffixed(usize::try_from(rolled.start).unwrap_or(0));
+    let trip_count = crate::lower::roll::trip_tokens(&rolled.start, &rolled.end);
+    let start = crate::lower::roll::bound_tokens(&rolled.start);
 
     // The arguments: the accumulator, the invariants, the arrays.
     let acc = local("acc");

@@ -5,6 +5,7 @@ use syn::Expr;
 
 use super::konst::{self, Const};
 use super::{Lowerer, Task};
+use crate::ir::Bound;
 
 /// How many loop iterations one `grad!` may unroll: past it, the generated code would take
 /// minutes to build (BENCHMARKS.md).
@@ -30,6 +31,18 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         };
+        if let Some((start, end)) = self.named_range(&for_loop.expr) {
+            if !self.try_roll(for_loop, var, start, end, true, tasks) {
+                self.errors.error(
+                    &for_loop.expr,
+                    "a loop over named constants is not unrolled, so it must stay a loop: \
+                     its body must be `let`s and then `s += e;` (or `s -= e;`) into a \
+                     local declared before it, with `e` not reading `s` and the loop \
+                     variable only in indices such as `x[i]` and `x[i + 1]`",
+                );
+            }
+            return;
+        }
         let values = match self.range(&for_loop.expr) {
             Ok(values) => values,
             Err(e) => {
@@ -42,7 +55,14 @@ impl<'a> Lowerer<'a, '_> {
             && values[0] >= 0
         {
             let (start, end) = (values[0], values[values.len() - 1] + 1);
-            if self.try_roll(for_loop, var, start, end, tasks) {
+            if self.try_roll(
+                for_loop,
+                var,
+                Bound::Known(start),
+                Bound::Known(end),
+                false,
+                tasks,
+            ) {
                 return;
             }
         }
@@ -67,6 +87,62 @@ impl<'a> Lowerer<'a, '_> {
             if let Some(var) = var {
                 tasks.push(Task::BindLoop(var, n));
             }
+        }
+    }
+
+    /// The bounds of a range `a..b` of which one at least is an integer expression of
+    /// named constants (`0..N - 1`), the other known at expansion or such an expression;
+    /// `None` for any other range.
+    fn named_range(&self, expr: &Expr) -> Option<(Bound, Bound)> {
+        let Expr::Range(range) = expr else {
+            return None;
+        };
+        if !matches!(range.limits, syn::RangeLimits::HalfOpen(_)) {
+            return None;
+        }
+        let bound = |e: &Expr| -> Option<Bound> {
+            match konst::eval(e, &self.scope) {
+                Ok(Some(Const::Int(n))) => Some(Bound::Known(n)),
+                Ok(None) if self.named_int(e) => Some(Bound::Named {
+                    code: quote::ToTokens::to_token_stream(e),
+                    text: crate::constant::source_text(e),
+                }),
+                _ => None,
+            }
+        };
+        let (start, end) = (
+            bound(range.start.as_deref()?)?,
+            bound(range.end.as_deref()?)?,
+        );
+        let named = matches!(start, Bound::Named { .. }) || matches!(end, Bound::Named { .. });
+        (named && start.known().is_none_or(|n| n >= 0)).then_some((start, end))
+    }
+
+    /// Whether `expr` is an integer expression of named constants and literals: paths that
+    /// are no name of the body, `+ - * /` and parentheses.
+    fn named_int(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Paren(p) => self.named_int(&p.expr),
+            Expr::Group(g) => self.named_int(&g.expr),
+            Expr::Lit(lit) => matches!(lit.lit, syn::Lit::Int(_)),
+            Expr::Path(path) => {
+                path.qself.is_none()
+                    && path
+                        .path
+                        .get_ident()
+                        .is_none_or(|ident| self.scope.get(ident).is_none())
+            }
+            Expr::Binary(b) => {
+                matches!(
+                    b.op,
+                    syn::BinOp::Add(_)
+                        | syn::BinOp::Sub(_)
+                        | syn::BinOp::Mul(_)
+                        | syn::BinOp::Div(_)
+                ) && self.named_int(&b.left)
+                    && self.named_int(&b.right)
+            }
+            _ => false,
         }
     }
 

@@ -20,6 +20,11 @@
 //! constants (`std::f64::consts::PI`). Anything else is unrolled as before, and reports
 //! its errors there.
 //!
+//! The bounds are known at expansion (the loop stays a loop from [`ROLL_THRESHOLD`]
+//! iterations on), or integer expressions of named constants (`0..N - 1`), which the
+//! compiler evaluates: such a loop always stays a loop, and its indices are checked at
+//! run time, as Rust checks them.
+//!
 //! One iteration's work, `e` with its `let`s, becomes a program of its own (the *body*),
 //! whose inputs are the array elements it reads (`x[i]`, `x[i + 1]`) and the scalars it
 //! reads. The loop itself is a call, in the enclosing program, of a generated function
@@ -35,7 +40,7 @@ use super::scope::{Binding, Scope};
 use super::{Lowerer, Task};
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
-use crate::ir::{Arg, Call, Callee, Rolled, Type, ValueId};
+use crate::ir::{Arg, Bound, Call, Callee, Rolled, Type, ValueId};
 use crate::names::unraw;
 
 /// A loop of at least this many iterations whose body has the form above stays a loop.
@@ -56,12 +61,15 @@ pub fn roll_threshold() -> usize {
 impl<'a> Lowerer<'a, '_> {
     /// Lowers `for_loop`, over `start..end`, as a loop that stays a loop, if its body has
     /// the form this module describes; `false` (with nothing lowered) if it does not.
+    /// With `report`, a body of the form whose own lowering fails has its errors reported
+    /// (and `true` returned): such a loop cannot be unrolled instead.
     pub(super) fn try_roll(
         &mut self,
         for_loop: &'a syn::ExprForLoop,
         var: Option<&'a Ident>,
-        start: i64,
-        end: i64,
+        start: Bound,
+        end: Bound,
+        report: bool,
         tasks: &mut Vec<Task<'a>>,
     ) -> bool {
         let Some(form) = LoopForm::of(&for_loop.body) else {
@@ -80,8 +88,7 @@ impl<'a> Lowerer<'a, '_> {
             acc: form.acc,
             scope: &self.scope,
             locals: Vec::new(),
-            start,
-            end,
+            range: start.known().zip(end.known()),
             arrays: Vec::new(),
             gathers: Vec::new(),
             invariants: Vec::new(),
@@ -143,20 +150,35 @@ impl<'a> Lowerer<'a, '_> {
             }),
             function: None,
         };
-        // Errors in the body are reported by the unrolled lowering, in context.
+        // Errors in the body are reported by the unrolled lowering, in context; a loop
+        // over named constants cannot be unrolled, so they are reported here.
         let mut scratch = Errors::default();
-        let Some(body) = crate::lower::lower(&input, &mut scratch) else {
-            return false;
+        let body = crate::lower::lower(&input, &mut scratch);
+        let calls = body.as_ref().is_some_and(|b| !b.callees.is_empty());
+        let body = match body {
+            Some(body) if scratch.is_empty() && !calls => body,
+            _ if !report => return false,
+            _ => {
+                if calls {
+                    scratch.error(
+                        &for_loop.body,
+                        "a loop that stays a loop cannot call a `#[differentiable]` \
+                         function yet: write the call's body out, or use literal bounds \
+                         so that the loop is unrolled",
+                    );
+                }
+                self.errors.append(scratch);
+                return true;
+            }
         };
-        if !scratch.is_empty() || !body.callees.is_empty() {
-            return false;
-        }
 
         let k = self.rolled.len();
         let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
         let var_text = var.map_or_else(|| "_".to_owned(), unraw);
         let text = format!(
-            "for {var_text} in {start}..{end} {{ {} {}= e }}",
+            "for {var_text} in {}..{} {{ {} {}= e }}",
+            start.text(),
+            end.text(),
             unraw(form.acc),
             if form.subtract { "-" } else { "+" }
         );
@@ -174,20 +196,23 @@ impl<'a> Lowerer<'a, '_> {
         }
         // Each piece of data the loop reads, `xs[i + c]` for every iteration, captured
         // once where `grad!` is written, as an array as long as the loop.
-        let trips = usize::try_from(end - start).unwrap_or(0);
+        let trips = trip_tokens(&start, &end);
         for d in &data {
             let position = args.len();
-            let (name, first) = (&d.name, start + d.offset);
-            let trip_lit = proc_macro2::Literal::usize_unsuffixed(trips);
-            let first_lit =
-                proc_macro2::Literal::usize_unsuffixed(usize::try_from(first).unwrap_or(0));
+            let name = &d.name;
+            let first = offset_tokens(&start, d.offset);
             let j = crate::names::local("j");
             let expr: Expr = syn::parse_quote!(
-                ::core::array::from_fn::<_, #trip_lit, _>(|#j| #name[#j + #first_lit])
+                ::core::array::from_fn::<_, #trips, _>(|#j| #name[#j + #first])
             );
             let v = self.capture(&expr, None, Type::Opaque(callee, position));
             if let crate::ir::Def::Captured(c) = self.values[v].def {
-                self.captured[c].text = format!("{}[{first}..{}]", unraw(name), end + d.offset);
+                self.captured[c].text = match (start.known(), end.known()) {
+                    (Some(a), Some(b)) => {
+                        format!("{}[{}..{}]", unraw(name), a + d.offset, b + d.offset)
+                    }
+                    _ => format!("{}[{}.. for each i]", unraw(name), d.text),
+                };
             }
             args.push(Arg::Constant);
             leaves.push(v);
@@ -317,8 +342,9 @@ struct Rewrite<'s> {
     scope: &'s Scope,
     /// The body's own `let`s so far.
     locals: Vec<String>,
-    start: i64,
-    end: i64,
+    /// The range, where its bounds are known at expansion: indices are checked against
+    /// it there; with named bounds they are checked at run time, as Rust checks them.
+    range: Option<(i64, i64)>,
     arrays: Vec<ArrayArg>,
     gathers: Vec<Gather>,
     /// The scalars of the enclosing body it reads, by name, with their values.
@@ -390,8 +416,10 @@ impl Rewrite<'_> {
         }
         let offset = self.offset(index)?;
         let len = i64::try_from(elems.len()).ok()?;
-        if self.start + offset < 0 || self.end - 1 + offset >= len {
-            return None;
+        if let Some((start, end)) = self.range {
+            if start + offset < 0 || end - 1 + offset >= len {
+                return None;
+            }
         }
         let name_text = unraw(name);
         let array = match self.arrays.iter().position(|a| a.name == name_text) {
@@ -435,8 +463,11 @@ impl Rewrite<'_> {
     /// is checked where the data is captured, as Rust checks it).
     fn data_gather(&mut self, name: &Ident, index: &Expr) -> Option<Ident> {
         let offset = self.offset(index)?;
-        if self.start + offset < 0 {
-            return None;
+        match self.range {
+            Some((start, _)) if start + offset < 0 => return None,
+            // The first index is `start + offset` in `usize`.
+            None if offset < 0 => return None,
+            _ => {}
         }
         let name_text = unraw(name);
         if let Some(d) = self
@@ -574,4 +605,47 @@ fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
         })
     }
     any(quote::ToTokens::to_token_stream(expr), &unraw(var))
+}
+
+/// The trip count of `start..end` as a `usize` expression: a literal where both are
+/// known, else the difference in parentheses, which the compiler evaluates (it is an
+/// array length in the generated types, and a loop's bound).
+pub fn trip_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
+    match (start.known(), end.known()) {
+        (Some(a), Some(b)) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(b - a).unwrap_or(0));
+            quote::quote!(#n)
+        }
+        _ => {
+            let (a, b) = (bound_tokens(start), bound_tokens(end));
+            quote::quote!((#b - #a))
+        }
+    }
+}
+
+/// A bound as a `usize` expression: a literal, or the named expression in parentheses.
+pub fn bound_tokens(bound: &Bound) -> proc_macro2::TokenStream {
+    match bound {
+        Bound::Known(n) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(*n).unwrap_or(0));
+            quote::quote!(#n)
+        }
+        Bound::Named { code, .. } => quote::quote!((#code)),
+    }
+}
+
+/// `start + offset` as a `usize` expression, for an offset that keeps it non-negative.
+fn offset_tokens(start: &Bound, offset: i64) -> proc_macro2::TokenStream {
+    match start.known() {
+        Some(a) => {
+            let n =
+                proc_macro2::Literal::usize_unsuffixed(usize::try_from(a + offset).unwrap_or(0));
+            quote::quote!(#n)
+        }
+        None => {
+            let a = bound_tokens(start);
+            let c = proc_macro2::Literal::usize_unsuffixed(usize::try_from(offset).unwrap_or(0));
+            quote::quote!((#a + #c))
+        }
+    }
 }
