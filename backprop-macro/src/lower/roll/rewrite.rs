@@ -1,0 +1,301 @@
+//! The body of a loop that stays a loop, rewritten for a program of its own: each element
+//! `x[i + c]` and each piece of data `xs[i + c]` becomes an input, and everything else
+//! it reads is checked to be something the loop can keep.
+
+use proc_macro2::{Ident, Span};
+use syn::visit_mut::VisitMut;
+use syn::{BinOp, Expr};
+
+use super::super::konst::{self, Const};
+use super::super::scope::{Binding, Scope};
+use crate::ir::ValueId;
+use crate::names::unraw;
+
+/// An array the loop reads at indices of the loop variable: passed whole.
+pub(super) struct ArrayArg {
+    pub(super) name: String,
+    pub(super) elems: Vec<ValueId>,
+}
+
+/// One element the body reads, `x[i + offset]`: an input of the body.
+pub(super) struct Gather {
+    pub(super) array: usize,
+    pub(super) offset: i64,
+    pub(super) ident: Ident,
+    /// How it reads in the derivation: `x[i + 1]`.
+    pub(super) text: String,
+}
+
+/// Rewrites a copy of the loop body for the body program: each `x[i + c]` becomes an
+/// input of its own; checks that nothing else reads the loop variable or the
+/// accumulator, and collects the scalars of the enclosing body that it reads.
+pub(super) struct Rewrite<'s> {
+    pub(super) var: Option<&'s Ident>,
+    pub(super) acc: &'s Ident,
+    pub(super) scope: &'s Scope,
+    /// The body's own `let`s so far.
+    pub(super) locals: Vec<String>,
+    /// The range, where its bounds are known at expansion: indices are checked against
+    /// it there; with named bounds they are checked at run time, as Rust checks them.
+    pub(super) range: Option<(i64, i64)>,
+    pub(super) arrays: Vec<ArrayArg>,
+    pub(super) gathers: Vec<Gather>,
+    /// The scalars of the enclosing body it reads, by name, with their values.
+    pub(super) invariants: Vec<(Ident, ValueId)>,
+    /// The data it reads, captured arrays indexed by the loop variable.
+    pub(super) data: Vec<DataGather>,
+    /// Whether the body is a closure's, where names from outside are constants.
+    pub(super) closure: bool,
+    pub(super) ok: bool,
+}
+
+/// Data the body reads, `xs[i + offset]` with `xs` from the user's scope: an input of the
+/// body, its values captured as one array for the whole loop.
+pub(super) struct DataGather {
+    pub(super) name: Ident,
+    pub(super) offset: i64,
+    pub(super) ident: Ident,
+    pub(super) text: String,
+}
+
+impl Rewrite<'_> {
+    fn is_var(&self, ident: &Ident) -> bool {
+        self.var.is_some_and(|v| unraw(v) == unraw(ident))
+    }
+
+    /// The offset `c` of an index `i`, `i + c`, `c + i` or `i - c`, with `c` known at
+    /// expansion.
+    fn offset(&self, index: &Expr) -> Option<i64> {
+        let known = |e: &Expr| match konst::eval(e, self.scope) {
+            Ok(Some(Const::Int(n))) if !mentions(e, self.var) => Some(n),
+            _ => None,
+        };
+        match index {
+            Expr::Paren(p) => self.offset(&p.expr),
+            Expr::Group(g) => self.offset(&g.expr),
+            Expr::Path(p) => p.path.get_ident().filter(|i| self.is_var(i)).map(|_| 0),
+            Expr::Binary(b) => {
+                let left_var = matches!(&*b.left, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_var(i)));
+                let right_var = matches!(&*b.right, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_var(i)));
+                match b.op {
+                    BinOp::Add(_) if left_var => known(&b.right),
+                    BinOp::Add(_) if right_var => known(&b.left),
+                    BinOp::Sub(_) if left_var => known(&b.right).map(|n| -n),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The input of the body that stands for `base[index]`, if it is an element of a
+    /// one-dimensional array read at the loop variable, in bounds on every iteration.
+    fn gather(&mut self, base: &Expr, index: &Expr) -> Option<Ident> {
+        let Expr::Path(path) = base else {
+            return None;
+        };
+        let name = path.path.get_ident()?;
+        if self.locals.contains(&unraw(name)) {
+            return None;
+        }
+        if self.scope.get(name).is_none() && self.closure {
+            return self.data_gather(name, index);
+        }
+        let Some(Binding::Array { shape, elems, .. }) = self.scope.get(name) else {
+            return None;
+        };
+        if shape.len() != 1 {
+            return None;
+        }
+        let offset = self.offset(index)?;
+        let len = i64::try_from(elems.len()).ok()?;
+        if let Some((start, end)) = self.range {
+            if start + offset < 0 || end - 1 + offset >= len {
+                return None;
+            }
+        }
+        let name_text = unraw(name);
+        let array = match self.arrays.iter().position(|a| a.name == name_text) {
+            Some(k) => k,
+            None => {
+                self.arrays.push(ArrayArg {
+                    name: name_text.clone(),
+                    elems: elems.clone(),
+                });
+                self.arrays.len() - 1
+            }
+        };
+        if let Some(g) = self
+            .gathers
+            .iter()
+            .find(|g| g.array == array && g.offset == offset)
+        {
+            return Some(g.ident.clone());
+        }
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        let text = match offset {
+            0 => format!("{name_text}[{var}]"),
+            c if c > 0 => format!("{name_text}[{var} + {c}]"),
+            c => format!("{name_text}[{var} - {}]", -c),
+        };
+        let ident = Ident::new(
+            &format!("__backprop_elem{}", self.gathers.len()),
+            Span::mixed_site(),
+        );
+        self.gathers.push(Gather {
+            array,
+            offset,
+            ident: ident.clone(),
+            text,
+        });
+        Some(ident)
+    }
+
+    /// The input of the body that stands for `name[index]`, data from the user's scope read
+    /// at the loop variable (at a non-negative index on every iteration; its upper bound
+    /// is checked where the data is captured, as Rust checks it).
+    fn data_gather(&mut self, name: &Ident, index: &Expr) -> Option<Ident> {
+        let offset = self.offset(index)?;
+        match self.range {
+            Some((start, _)) if start + offset < 0 => return None,
+            // The first index is `start + offset` in `usize`.
+            None if offset < 0 => return None,
+            _ => {}
+        }
+        let name_text = unraw(name);
+        if let Some(d) = self
+            .data
+            .iter()
+            .find(|d| unraw(&d.name) == name_text && d.offset == offset)
+        {
+            return Some(d.ident.clone());
+        }
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        let text = match offset {
+            0 => format!("{name_text}[{var}]"),
+            c if c > 0 => format!("{name_text}[{var} + {c}]"),
+            c => format!("{name_text}[{var} - {}]", -c),
+        };
+        let ident = Ident::new(
+            &format!("__backprop_data{}", self.data.len()),
+            Span::mixed_site(),
+        );
+        self.data.push(DataGather {
+            name: name.clone(),
+            offset,
+            ident: ident.clone(),
+            text,
+        });
+        Some(ident)
+    }
+
+    /// A name the body reads: its own `let`, a scalar of the enclosing body (an
+    /// invariant), or something the loop cannot keep.
+    fn name(&mut self, ident: &Ident) {
+        let text = unraw(ident);
+        if self.is_var(ident) || text == unraw(self.acc) {
+            self.ok = false;
+            return;
+        }
+        if self.locals.contains(&text) {
+            return;
+        }
+        match self.scope.get(ident) {
+            Some(Binding::Scalar { value, .. }) => {
+                if !self.invariants.iter().any(|(i, _)| unraw(i) == text) {
+                    self.invariants.push((ident.clone(), *value));
+                }
+            }
+            // A whole array, a loop variable of an enclosing loop, or a constant captured
+            // from the user's scope: unrolled.
+            _ => self.ok = false,
+        }
+    }
+}
+
+impl VisitMut for Rewrite<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if !self.ok {
+            return;
+        }
+        match expr {
+            Expr::Index(index) => {
+                if let Some(ident) = self.gather(&index.expr, &index.index) {
+                    *expr = Expr::Path(syn::ExprPath {
+                        attrs: Vec::new(),
+                        qself: None,
+                        path: syn::Path::from(ident),
+                    });
+                } else {
+                    self.ok = false;
+                }
+            }
+            Expr::Path(path) => {
+                if path.qself.is_some() {
+                    self.ok = false;
+                } else if let Some(ident) = path.path.get_ident() {
+                    let ident = ident.clone();
+                    self.name(&ident);
+                }
+                // Longer paths are constants (`std::f64::consts::PI`) or functions.
+            }
+            Expr::Call(call) => {
+                // The function's name is not a value: only the arguments are read.
+                for arg in &mut call.args {
+                    self.visit_expr_mut(arg);
+                }
+            }
+            Expr::Macro(_)
+            | Expr::Closure(_)
+            | Expr::ForLoop(_)
+            | Expr::While(_)
+            | Expr::Loop(_)
+            | Expr::Assign(_)
+            | Expr::Match(_)
+            | Expr::Unsafe(_)
+            | Expr::Reference(_)
+            | Expr::Field(_)
+            | Expr::Struct(_)
+            | Expr::Tuple(_)
+            | Expr::Array(_)
+            | Expr::Repeat(_)
+            | Expr::Range(_)
+            | Expr::Return(_)
+            | Expr::Break(_)
+            | Expr::Continue(_) => self.ok = false,
+            Expr::Binary(b) if is_assign(b.op) => self.ok = false,
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+}
+
+fn is_assign(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    )
+}
+
+/// Whether `expr` mentions the loop variable.
+fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
+    let Some(var) = var else {
+        return false;
+    };
+    fn any(tokens: proc_macro2::TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
+            proc_macro2::TokenTree::Group(g) => any(g.stream(), name),
+            _ => false,
+        })
+    }
+    any(quote::ToTokens::to_token_stream(expr), &unraw(var))
+}
