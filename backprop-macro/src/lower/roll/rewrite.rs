@@ -132,12 +132,7 @@ impl Rewrite<'_> {
         {
             return Some(g.ident.clone());
         }
-        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
-        let text = match offset {
-            0 => format!("{name_text}[{var}]"),
-            c if c > 0 => format!("{name_text}[{var} + {c}]"),
-            c => format!("{name_text}[{var} - {}]", -c),
-        };
+        let text = self.index_text(&name_text, offset);
         let ident = Ident::new(
             &format!("__backprop_elem{}", self.gathers.len()),
             Span::mixed_site(),
@@ -149,6 +144,16 @@ impl Rewrite<'_> {
             text,
         });
         Some(ident)
+    }
+
+    /// How `name[i + offset]` reads in the derivation: `x[i]`, `x[i + 1]`, `x[i - 1]`.
+    fn index_text(&self, name: &str, offset: i64) -> String {
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        match offset {
+            0 => format!("{name}[{var}]"),
+            c if c > 0 => format!("{name}[{var} + {c}]"),
+            c => format!("{name}[{var} - {}]", -c),
+        }
     }
 
     /// The input of the body that stands for `name[index]`, data from the user's scope read
@@ -170,12 +175,7 @@ impl Rewrite<'_> {
         {
             return Some(d.ident.clone());
         }
-        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
-        let text = match offset {
-            0 => format!("{name_text}[{var}]"),
-            c if c > 0 => format!("{name_text}[{var} + {c}]"),
-            c => format!("{name_text}[{var} - {}]", -c),
-        };
+        let text = self.index_text(&name_text, offset);
         let ident = Ident::new(
             &format!("__backprop_data{}", self.data.len()),
             Span::mixed_site(),
@@ -263,26 +263,10 @@ impl VisitMut for Rewrite<'_> {
             | Expr::Return(_)
             | Expr::Break(_)
             | Expr::Continue(_) => self.ok = false,
-            Expr::Binary(b) if is_assign(b.op) => self.ok = false,
+            Expr::Binary(b) if crate::constant::is_assignment(&b.op) => self.ok = false,
             _ => syn::visit_mut::visit_expr_mut(self, expr),
         }
     }
-}
-
-fn is_assign(op: BinOp) -> bool {
-    matches!(
-        op,
-        BinOp::AddAssign(_)
-            | BinOp::SubAssign(_)
-            | BinOp::MulAssign(_)
-            | BinOp::DivAssign(_)
-            | BinOp::RemAssign(_)
-            | BinOp::BitXorAssign(_)
-            | BinOp::BitAndAssign(_)
-            | BinOp::BitOrAssign(_)
-            | BinOp::ShlAssign(_)
-            | BinOp::ShrAssign(_)
-    )
 }
 
 /// Whether `expr` mentions the loop variable.
