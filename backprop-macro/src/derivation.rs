@@ -170,6 +170,7 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                             }
                         }
                         Arg::Values(shape) => nested(&mut rhs, shape, &args[at..at + n], &bind),
+                        Arg::Param(p) => rhs.text(&crate::names::unraw(&program.params[*p].ident)),
                         // A constant passed whole reads as written.
                         Arg::Constant => match program.values[args[at]].def {
                             Def::Captured(c) => rhs.text(&program.captured[c].text),
@@ -287,6 +288,23 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
             let mut line = rhs.line(kind, names.display_adjoint(c.target), !c.first);
             line.guard = c.guard;
             lines.push(line);
+        }
+        // An array of named length passed whole has no values: its line follows the
+        // contributions, at a position past the call's values.
+        if let Def::Call { call, args } = &program.values[v].def {
+            for (k, arg) in program.calls[*call].args.iter().enumerate() {
+                if let Arg::Param(p) = arg {
+                    let name = crate::names::unraw(&program.params[*p].ident);
+                    let mut rhs = Rhs::default();
+                    push(&mut rhs, d());
+                    rhs.text(&format!(" * ∂{}/∂{name}", names.display(v)));
+                    let kind = Kind::Contribution(v, args.len() + k);
+                    let mut line = rhs.line(kind, format!("d_{name}"), whole_seen[*p]);
+                    whole_seen[*p] = true;
+                    line.guard = program.values[v].guard;
+                    lines.push(line);
+                }
+            }
         }
     }
     if let Def::Input(_) = program.values[program.output].def {

@@ -18,13 +18,35 @@ pub enum Form {
     Closure,
 }
 
-/// A parameter of the closure form: a scalar, or an array of any depth with literal
-/// lengths (`[[f64; 2]; 3]` has the shape `[3, 2]`).
+/// A parameter of the closure form: a scalar, an array of any depth with literal lengths
+/// (`[[f64; 2]; 3]` has the shape `[3, 2]`), or a one-dimensional array whose length is
+/// an integer expression of named constants (`[f64; N]`, `[f64; 2 * N]`).
 #[derive(Clone)]
 pub struct Param {
     pub ident: Ident,
-    /// The lengths, outermost first; empty for a scalar.
+    /// The lengths, outermost first; empty for a scalar, `[0]` for a named length.
     pub shape: Vec<usize>,
+    /// The length, where it is named: the compiler evaluates it, and the array is read
+    /// only whole, by loops that stay loops.
+    pub named: Option<NamedLen>,
+}
+
+/// An array length written as an integer expression of named constants and literals.
+#[derive(Clone, Debug)]
+pub struct NamedLen {
+    /// The expression as written, with the user's spans.
+    pub code: TokenStream,
+    /// How it reads in the derivation.
+    pub text: String,
+}
+
+impl NamedLen {
+    /// The length as a `usize` expression, in braces, so that it stands as an array
+    /// length and as a const generic argument alike.
+    pub fn tokens(&self) -> TokenStream {
+        let code = &self.code;
+        quote::quote!({ #code })
+    }
 }
 
 impl Param {
@@ -32,12 +54,36 @@ impl Param {
         Param {
             ident,
             shape: Vec::new(),
+            named: None,
         }
     }
 
-    /// How many scalars the parameter holds.
+    /// How many scalars the parameter holds, where its length is known (0 for a named
+    /// length).
     pub fn len(&self) -> usize {
         self.shape.iter().product()
+    }
+
+    /// How many scalar inputs of the program the parameter is: one for a scalar, one per
+    /// element of an array of literal lengths, none for a named length (the array is read
+    /// only whole).
+    pub fn scalars(&self) -> usize {
+        if self.named.is_some() {
+            0
+        } else {
+            self.len().max(1)
+        }
+    }
+
+    /// The outermost length as a `usize` expression: a literal, or the named length.
+    pub fn len_tokens(&self) -> TokenStream {
+        match &self.named {
+            Some(named) => named.tokens(),
+            None => {
+                let n = proc_macro2::Literal::usize_unsuffixed(self.len());
+                quote::quote!(#n)
+            }
+        }
     }
 }
 
@@ -141,7 +187,10 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
             syn::Pat::Type(typed) => (plain_ident(&typed.pat, errors), Some(&*typed.ty)),
             other => (plain_ident(other, errors), None),
         };
-        let shape = ty.map_or_else(Vec::new, |ty| array_shape(ty, &mut elem, errors));
+        let (shape, named) = ty.map_or_else(
+            || (Vec::new(), None),
+            |ty| array_shape(ty, &mut elem, errors),
+        );
         if let Some(ident) = ident {
             if params.iter().any(|p| unraw(&p.ident) == unraw(&ident)) {
                 errors.error(
@@ -149,7 +198,11 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
                     format!("parameter `{ident}` is repeated: each input needs its own name"),
                 );
             } else {
-                params.push(Param { ident, shape });
+                params.push(Param {
+                    ident,
+                    shape,
+                    named,
+                });
             }
         }
     }
@@ -201,19 +254,22 @@ pub fn is_path_keyword(ident: &Ident) -> bool {
 }
 
 /// The shape of a parameter's type, `[[f64; 2]; 3]` giving `[3, 2]`, after checking its
-/// element type as [`check_type`] does; each length must be an integer literal.
+/// element type as [`check_type`] does; each length must be an integer literal, except
+/// that of a one-dimensional array, which may be an integer expression of named constants
+/// (`[f64; N]`: the shape `[0]` and the named length).
 pub fn array_shape(
     ty: &syn::Type,
     elem: &mut Option<(Elem, Span)>,
     errors: &mut Errors,
-) -> Vec<usize> {
+) -> (Vec<usize>, Option<NamedLen>) {
     let mut shape = Vec::new();
     let array_type = ty;
     let mut ty = ty;
+    let mut lengths = Vec::new();
     loop {
         match ty {
             syn::Type::Array(array) => {
-                shape.push(array_length(&array.len, errors).unwrap_or(0));
+                lengths.push(&array.len);
                 ty = &array.elem;
             }
             syn::Type::Paren(inner) => ty = &inner.elem,
@@ -222,6 +278,18 @@ pub fn array_shape(
         }
     }
     check_type(ty, elem, errors);
+    if let [len] = lengths.as_slice() {
+        if named_length(len) {
+            let named = NamedLen {
+                code: quote::ToTokens::to_token_stream(len),
+                text: crate::constant::source_text(len),
+            };
+            return (vec![0], Some(named));
+        }
+    }
+    for len in lengths {
+        shape.push(array_length(len, errors).unwrap_or(0));
+    }
     let elements = shape.iter().try_fold(1_usize, |n, &len| n.checked_mul(len));
     if elements.is_none_or(|n| n > MAX_ELEMENTS) {
         errors.error(
@@ -231,9 +299,45 @@ pub fn array_shape(
                  holds at most {MAX_ELEMENTS} scalars"
             ),
         );
-        return vec![0];
+        return (vec![0], None);
     }
-    shape
+    (shape, None)
+}
+
+/// Whether an array length is an integer expression of named constants and literals, with
+/// one name at least (`N`, `2 * N`, `N + 1`, `consts::N`): paths, integer literals,
+/// `+ - * /` and parentheses.
+fn named_length(len: &syn::Expr) -> bool {
+    fn walk(e: &syn::Expr, names: &mut bool) -> bool {
+        match e {
+            syn::Expr::Paren(p) => walk(&p.expr, names),
+            syn::Expr::Group(g) => walk(&g.expr, names),
+            syn::Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+                syn::Stmt::Expr(e, None) => walk(e, names),
+                _ => false,
+            },
+            syn::Expr::Lit(lit) => {
+                matches!(&lit.lit, syn::Lit::Int(i) if matches!(i.suffix(), "" | "usize"))
+            }
+            syn::Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+                *names = true;
+                path.path.segments.iter().all(|s| s.arguments.is_none())
+            }
+            syn::Expr::Binary(b) => {
+                matches!(
+                    b.op,
+                    syn::BinOp::Add(_)
+                        | syn::BinOp::Sub(_)
+                        | syn::BinOp::Mul(_)
+                        | syn::BinOp::Div(_)
+                ) && walk(&b.left, names)
+                    && walk(&b.right, names)
+            }
+            _ => false,
+        }
+    }
+    let mut names = false;
+    walk(len, &mut names) && names
 }
 
 /// The most scalars one array parameter may hold: a million `f64` are 8 MB, the main
@@ -262,7 +366,9 @@ fn array_length(len: &syn::Expr, errors: &mut Errors) -> Option<usize> {
         len,
         format!(
             "the length `{}` is not an integer literal: grad! unrolls the loops over an \
-             array, so it must see the length, as in `[f64; 10]`",
+             array, so it must see the length, as in `[f64; 10]` (a one-dimensional array \
+             may have a length of named constants, `[f64; N]`, read by loops that stay \
+             loops)",
             crate::constant::source_text(len)
         ),
     );

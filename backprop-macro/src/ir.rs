@@ -87,6 +87,9 @@ pub enum Arg {
     Values(Vec<usize>),
     /// One captured constant of type `Opaque`, passed whole.
     Constant,
+    /// The parameter of this position, an array of named length, passed whole: it takes
+    /// none of the call's values.
+    Param(usize),
 }
 
 impl Arg {
@@ -95,6 +98,7 @@ impl Arg {
         match self {
             Arg::Values(shape) => shape.iter().product(),
             Arg::Constant => 1,
+            Arg::Param(_) => 0,
         }
     }
 }
@@ -120,15 +124,16 @@ pub struct Rolled {
     pub end: Bound,
     /// `s -= e` rather than `s += e`.
     pub subtract: bool,
-    /// The arrays passed whole, by name, with their lengths, in argument order after the
-    /// accumulator and the invariants.
-    pub arrays: Vec<(String, usize)>,
+    /// The arrays passed whole, by name, with their lengths (`usize` expressions), in
+    /// argument order after the accumulator and the invariants.
+    pub arrays: Vec<(String, proc_macro2::TokenStream)>,
     /// The body's first inputs, each an element `x[i + offset]` of array `array`: the
     /// array, the offset, the body's parameter, and how it reads.
     pub gathers: Vec<(usize, i64, Ident, String)>,
-    /// How many scalars of the enclosing body the body reads: its inputs after the
-    /// gathered elements, and the call's arguments after the accumulator.
-    pub invariants: usize,
+    /// The scalars of the enclosing body the body reads, as they read (`w`, `c[1]`): its
+    /// inputs after the gathered elements, and the call's arguments after the
+    /// accumulator.
+    pub invariants: Vec<String>,
     /// How each piece of data the body reads reads (`xs[i]`): its inputs after the
     /// invariants, and the call's last arguments, constants captured as arrays as long
     /// as the loop.
@@ -319,9 +324,11 @@ impl Program {
     /// loop reads its arrays so), and read nowhere else. The generated code then passes
     /// it on as it came, and takes its gradient from the calls whole, instead of element
     /// by element.
+    ///
+    /// A parameter of named length is always read whole: nothing else may read it.
     pub fn whole_params(&self) -> Vec<bool> {
         let mut whole: Vec<bool> = self.params.iter().map(|p| p.shape.len() == 1).collect();
-        let mut passed = vec![false; self.params.len()];
+        let mut passed: Vec<bool> = self.params.iter().map(|p| p.named.is_some()).collect();
         let read = |whole: &mut Vec<bool>, v: ValueId| {
             if let Def::Input(k) = self.values[v].def {
                 whole[self.inputs[k].param] = false;
@@ -363,15 +370,67 @@ impl Program {
             .iter()
             .map(|p| {
                 let here = at;
-                at += p.len().max(1);
+                at += p.scalars();
                 here
             })
             .collect()
     }
 
+    /// The parameters a call passes whole, as the values `args` of its arguments.
+    pub fn whole_arg_positions(&self, call: CallId, args: &[ValueId]) -> Vec<usize> {
+        let mut at = 0;
+        let mut found = Vec::new();
+        for arg in &self.calls[call].args {
+            let n = arg.len();
+            if let Some(p) = self.whole_arg(&args[at..at + n]) {
+                found.push(p);
+            }
+            at += n;
+        }
+        found
+    }
+
+    /// Whether a call passes a parameter of named length.
+    pub fn passes_named(&self, call: CallId) -> bool {
+        self.calls[call]
+            .args
+            .iter()
+            .any(|a| matches!(a, Arg::Param(_)))
+    }
+
+    /// Whether a parameter's length is named, so that the flat inputs' count and
+    /// positions are expressions the compiler evaluates.
+    pub fn any_named(&self) -> bool {
+        self.params.iter().any(|p| p.named.is_some())
+    }
+
+    /// The count of the flat inputs, `[T; M]`, as a `usize` expression: a literal, or a
+    /// sum with the named lengths, in braces.
+    pub fn flat_len_tokens(&self) -> proc_macro2::TokenStream {
+        self.flat_position(self.params.len())
+    }
+
+    /// The position in the flat inputs of parameter `p`'s first scalar, as a `usize`
+    /// expression (for `p` the count of parameters, the count of the flat inputs).
+    pub fn flat_position(&self, p: usize) -> proc_macro2::TokenStream {
+        let known: usize = self.params[..p].iter().map(Param::scalars).sum();
+        let known_lit = proc_macro2::Literal::usize_unsuffixed(known);
+        let named: Vec<proc_macro2::TokenStream> = self.params[..p]
+            .iter()
+            .filter_map(|p| p.named.as_ref().map(|n| n.tokens()))
+            .collect();
+        if named.is_empty() {
+            quote::quote!(#known_lit)
+        } else {
+            quote::quote!({ #known_lit #(+ #named)* })
+        }
+    }
+
     /// Whether every parameter is a scalar, so the gradient is one flat array.
     pub fn all_scalar(&self) -> bool {
-        self.params.iter().all(|p| p.shape.is_empty())
+        self.params
+            .iter()
+            .all(|p| p.shape.is_empty() && p.named.is_none())
     }
 
     /// How an input reads in the derivation and `inputs()`: `x`, `w[1][2]`.

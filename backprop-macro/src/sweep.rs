@@ -107,7 +107,9 @@ fn needed(program: &Program) -> Vec<bool> {
             Def::Select {
                 then, otherwise, ..
             } => needed[*then] || needed[*otherwise],
-            Def::Call { args, .. } => value.active && args.iter().any(|&a| needed[a]),
+            Def::Call { call, args } => {
+                value.active && (args.iter().any(|&a| needed[a]) || program.passes_named(*call))
+            }
             _ => false,
         };
     }

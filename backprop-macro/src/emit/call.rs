@@ -75,6 +75,10 @@ impl Code<'_> {
                             .collect();
                         nest(shape, &items)
                     }
+                    Arg::Param(p) => {
+                        let ident = &self.program.params[*p].ident;
+                        quote!(#ident)
+                    }
                     Arg::Constant => constant(args[here]),
                 }
             })
@@ -182,6 +186,9 @@ impl Code<'_> {
                             .map(Literal::usize_unsuffixed);
                         places.push(quote!(#parts.#field #([#index])*));
                     }
+                }
+                Arg::Param(p) => {
+                    self.whole_grads.borrow_mut()[*p].push(quote!(#parts.#field));
                 }
                 Arg::Constant => places.push(TokenStream::new()),
             }

@@ -240,15 +240,19 @@ impl<'a> Code<'a> {
     pub fn params(&self) -> TokenStream {
         let params = self.program.params.iter().map(|p| {
             let ident = &p.ident;
-            let ty = self.param_type(&p.shape);
+            let ty = self.param_type(p);
             quote!(#ident: #ty)
         });
         quote!(#(#params),*)
     }
 
-    /// The type of a parameter of `shape`: `f64`, `[f64; 3]`, `[[f64; 2]; 3]`.
-    pub fn param_type(&self, shape: &[usize]) -> TokenStream {
-        shape.iter().rev().fold(self.scalar(), |inner, &len| {
+    /// The type of a parameter: `f64`, `[f64; 3]`, `[[f64; 2]; 3]`, `[f64; { N }]`.
+    pub fn param_type(&self, param: &crate::ir::Param) -> TokenStream {
+        if param.named.is_some() {
+            let (s, len) = (self.scalar(), param.len_tokens());
+            return quote!([#s; #len]);
+        }
+        param.shape.iter().rev().fold(self.scalar(), |inner, &len| {
             let len = Literal::usize_unsuffixed(len);
             quote!([#inner; #len])
         })
@@ -266,7 +270,7 @@ impl<'a> Code<'a> {
             .program
             .params
             .iter()
-            .map(|p| self.param_type(&p.shape))
+            .map(|p| self.param_type(p))
             .collect();
         match types.as_slice() {
             [one] => one.clone(),
@@ -294,7 +298,7 @@ impl<'a> Code<'a> {
             .params
             .iter()
             .map(|p| {
-                let n = p.len().max(1);
+                let n = p.scalars();
                 let items = &flat[at..at + n];
                 at += n;
                 nest(&p.shape, items)
@@ -364,6 +368,19 @@ impl<'a> Code<'a> {
         local(self.names.aux[v].as_deref().unwrap_or("_"))
     }
 
+    /// Whether parameter `p` is passed whole to a call.
+    pub(super) fn passed(&self, p: usize) -> bool {
+        self.program.values.iter().any(|value| match &value.def {
+            Def::Call { call, args } => {
+                self.program.calls[*call]
+                    .args
+                    .contains(&crate::ir::Arg::Param(p))
+                    || self.program.whole_arg_positions(*call, args).contains(&p)
+            }
+            _ => false,
+        })
+    }
+
     /// Which inputs the expression reads: an operation's argument, or the output itself.
     pub(super) fn inputs_read(&self) -> Vec<bool> {
         let mut read = vec![false; self.program.inputs.len()];
@@ -410,11 +427,15 @@ impl<'a> Code<'a> {
         let read = self.inputs_read();
         let mut at = 0;
         for (p, param) in self.program.params.iter().enumerate() {
-            let n = param.len().max(1);
+            let n = param.scalars();
             let ident = &param.ident;
             let used = &read[at..at + n];
             if self.whole[p] {
-                // Passed on whole, as it came.
+                // Passed on whole, as it came; an array of named length may be read by
+                // nothing.
+                if !self.passed(p) {
+                    body.push(Stmt::Raw(quote!(let _ = #ident;)));
+                }
             } else if !used.iter().any(|&r| r) {
                 body.push(Stmt::Raw(quote!(let _ = #ident;)));
             } else if !param.shape.is_empty() {
@@ -551,7 +572,11 @@ impl<'a> Code<'a> {
                     let j = local("j");
                     quote!(::core::array::from_fn(|#j| #first[#j] #(+ #rest[#j])*))
                 }
-                [] => TokenStream::new(),
+                // An array of named length that nothing reads.
+                [] => {
+                    let (zero, len) = (self.literal(0.0), self.program.params[p].len_tokens());
+                    quote!([#zero; #len])
+                }
             };
         }
         match per_param.as_slice() {
@@ -583,10 +608,10 @@ impl<'a> Code<'a> {
         let read = self.inputs_read();
         body.push(Stmt::Raw(self.flat_bindings(&args, Some(&read))));
         for (p, param) in self.program.params.iter().enumerate() {
-            if self.whole[p] {
+            if self.whole[p] && self.passed(p) {
                 let ident = &param.ident;
-                let offset = Literal::usize_unsuffixed(self.offsets[p]);
-                let len = Literal::usize_unsuffixed(param.len());
+                let offset = self.program.flat_position(p);
+                let len = param.len_tokens();
                 let j = local("j");
                 body.push(Stmt::Raw(quote!(
                     let #ident = ::core::array::from_fn::<_, #len, _>(|#j| #args[#offset + #j]);

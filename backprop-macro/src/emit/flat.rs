@@ -16,6 +16,18 @@ impl Code<'_> {
         self.whole.iter().any(|&w| w)
     }
 
+    /// The position of scalar input `k` in the flat inputs, as a `usize` expression: `k`
+    /// itself, plus the named lengths of the parameters before its own.
+    pub(super) fn flat_index(&self, k: usize) -> TokenStream {
+        let p = self.program.inputs[k].param;
+        let at = Literal::usize_unsuffixed(k);
+        let named: Vec<TokenStream> = self.program.params[..p]
+            .iter()
+            .filter_map(|p| p.named.as_ref().map(crate::input::NamedLen::tokens))
+            .collect();
+        quote!(#at #(+ #named)*)
+    }
+
     /// Whether `v` is an element of a parameter read only whole, which the generated code
     /// never names.
     pub(super) fn is_whole_element(&self, v: ValueId) -> bool {
@@ -51,7 +63,7 @@ impl Code<'_> {
         let (names, reads): (Vec<TokenStream>, Vec<TokenStream>) = (0..self.program.inputs.len())
             .filter(|&k| read.is_none_or(|r| r[k]) && !self.whole[self.program.inputs[k].param])
             .map(|k| {
-                let at = Literal::usize_unsuffixed(k);
+                let at = self.flat_index(k);
                 (self.input_token(k), quote!(#args[#at]))
             })
             .unzip();
@@ -64,7 +76,7 @@ impl Code<'_> {
     /// The body of `inputs()`: the names as one array; where a parameter is read whole,
     /// built once, on first use, so that its elements' names are not written out.
     pub fn inputs_body(&self) -> TokenStream {
-        let n = Literal::usize_unsuffixed(self.program.inputs.len());
+        let n = self.program.flat_len_tokens();
         if !self.any_whole() {
             let names = (0..self.program.inputs.len()).map(|k| self.program.input_name(k));
             return quote!([#(#names),*]);
@@ -73,17 +85,17 @@ impl Code<'_> {
         let mut pushes = TokenStream::new();
         for (p, param) in self.program.params.iter().enumerate() {
             if self.whole[p] {
-                let len = Literal::usize_unsuffixed(param.len());
+                let len = param.len_tokens();
                 let format = format!("{}[{{}}]", crate::names::unraw(&param.ident));
                 let j = local("j");
                 pushes.extend(quote! {
-                    for #j in 0..#len {
+                    for #j in 0..(#len) {
                         #names.push(::std::format!(#format, #j));
                     }
                 });
             } else {
                 let offset = self.offsets[p];
-                for k in offset..offset + param.len().max(1) {
+                for k in offset..offset + param.scalars() {
                     let name = self.program.input_name(k);
                     pushes.extend(quote!(#names.push(::std::string::String::from(#name));));
                 }
@@ -109,8 +121,8 @@ impl Code<'_> {
         let mut shaped = self.per_param(&flat);
         for (p, whole) in self.whole.iter().enumerate() {
             if *whole {
-                let offset = Literal::usize_unsuffixed(self.offsets[p]);
-                let len = Literal::usize_unsuffixed(self.program.params[p].len());
+                let offset = self.program.flat_position(p);
+                let len = self.program.params[p].len_tokens();
                 let j = local("j");
                 shaped[p] = quote!(::core::array::from_fn::<_, #len, _>(|#j| #args[#offset + #j]));
             }
@@ -147,7 +159,24 @@ impl Code<'_> {
         let mut arms = TokenStream::new();
         for (p, param) in self.program.params.iter().enumerate() {
             let offset = self.offsets[p];
-            let n = param.len().max(1);
+            let n = param.scalars();
+            if self.program.any_named() {
+                // Positions that are expressions: arms with guards, in order.
+                let (first, end) = (
+                    self.program.flat_position(p),
+                    self.program.flat_position(p + 1),
+                );
+                if self.whole[p] {
+                    let name = local(&format!("__whole{p}"));
+                    arms.extend(quote!(#k if #k < #end => #name[#k - #first],));
+                } else {
+                    for (j, item) in flat[offset..offset + n].iter().enumerate() {
+                        let j = Literal::usize_unsuffixed(j);
+                        arms.extend(quote!(#k if #k == #first + #j => #item,));
+                    }
+                }
+                continue;
+            }
             if self.whole[p] {
                 let (first, last) = (
                     Literal::usize_unsuffixed(offset),
@@ -162,7 +191,7 @@ impl Code<'_> {
                 }
             }
         }
-        let n = Literal::usize_unsuffixed(flat.len());
+        let n = self.program.flat_len_tokens();
         quote!({
             let #pattern = #expr;
             ::core::array::from_fn::<_, #n, _>(|#k| match #k {

@@ -96,7 +96,7 @@ fn emit_named(
     let derivation = crate::derivation::text(program, &names, lines);
     let mut code = Code::new(program, plan, names);
     let elem = code.elem();
-    let n = Literal::usize_unsuffixed(program.inputs.len());
+    let n = program.flat_len_tokens();
     let private = code::private();
     let grad_ty = local(&format!("{prefix}Grad"));
     let pullback_ty = local(&format!("{prefix}Pullback"));

@@ -52,7 +52,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     // The body's inputs that stand for elements and data read as they are written:
     // `x[i + 1]`, `xs[i]`. Longest first, so that `__backprop_elem1` does not replace
     // part of `__backprop_elem10`.
-    let data_first = rolled.gathers.len() + rolled.invariants;
+    let data_first = rolled.gathers.len() + rolled.invariants.len();
     let mut shown: Vec<(String, &str)> =
         rolled
             .gathers
@@ -63,6 +63,10 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                     (body.params[data_first + k].ident.to_string(), text.as_str())
                 }),
             )
+            .chain(rolled.invariants.iter().enumerate().map(|(k, text)| {
+                let ident = &body.params[rolled.gathers.len() + k].ident;
+                (ident.to_string(), text.as_str())
+            }))
             .collect();
     shown.sort_by_key(|(ident, _)| std::cmp::Reverse(ident.len()));
     for (ident, text) in shown {
@@ -94,17 +98,13 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
 
     // The arguments: the accumulator, the invariants, the arrays.
     let acc = local("acc");
-    let invariants: Vec<Ident> = (0..rolled.invariants)
+    let invariants: Vec<Ident> = (0..rolled.invariants.len())
         .map(|k| local(&format!("inv{k}")))
         .collect();
     let arrays: Vec<Ident> = (0..rolled.arrays.len())
         .map(|k| local(&format!("arr{k}")))
         .collect();
-    let lens: Vec<Literal> = rolled
-        .arrays
-        .iter()
-        .map(|(_, len)| Literal::usize_unsuffixed(*len))
-        .collect();
+    let lens: Vec<&TokenStream> = rolled.arrays.iter().map(|(_, len)| len).collect();
     let datas: Vec<Ident> = (0..rolled.data.len())
         .map(|k| local(&format!("data{k}")))
         .collect();
@@ -153,7 +153,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     } else {
         elem_zero
     };
-    let d_invariants: Vec<Ident> = (0..rolled.invariants)
+    let d_invariants: Vec<Ident> = (0..rolled.invariants.len())
         .map(|k| local(&format!("d_inv{k}")))
         .collect();
     let d_arrays: Vec<Ident> = (0..rolled.arrays.len())
@@ -179,7 +179,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     };
     let parts_type = {
         let arrays = lens.iter().map(|len| quote!([#s; #len]));
-        let scalars = std::iter::repeat_n(s, rolled.invariants);
+        let scalars = std::iter::repeat_n(s, rolled.invariants.len());
         quote!((#s, #(#scalars,)* #(#arrays,)*))
     };
 
@@ -203,9 +203,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             .gathers
             .iter()
             .map(|g| g.3.clone())
-            .chain((0..rolled.invariants).map(|k| {
-                crate::names::unraw(&rolled.body.params[rolled.gathers.len() + k].ident)
-            }))
+            .chain(rolled.invariants.iter().cloned())
             .chain(rolled.data.iter().cloned())
             .collect::<Vec<_>>()
             .join(", "),
@@ -214,7 +212,8 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
 
     // The type of each piece of data, a constant argument captured as an array.
     let param_impls = (0..rolled.data.len()).map(|k| {
-        let position = Literal::usize_unsuffixed(1 + rolled.invariants + rolled.arrays.len() + k);
+        let position =
+            Literal::usize_unsuffixed(1 + rolled.invariants.len() + rolled.arrays.len() + k);
         quote! {
             impl #private::Param<#position> for #name {
                 type Type = [#elem; #trip_count];

@@ -190,12 +190,26 @@ fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Par
                 continue;
             }
         };
-        let shape = input::array_shape(&typed.ty, &mut elem, errors);
+        let (shape, named) = input::array_shape(&typed.ty, &mut elem, errors);
+        if let Some(named) = &named {
+            errors.error(
+                &named.code,
+                format!(
+                    "the length `{}` is not an integer literal: a `#[differentiable]` \
+                     function's array parameters have literal lengths, as in `[f64; 10]`",
+                    named.text
+                ),
+            );
+        }
         if let Some(ident) = input::plain_ident(&typed.pat, errors) {
             if params.iter().any(|p| unraw(&p.ident) == unraw(&ident)) {
                 errors.error(&ident, format!("parameter `{ident}` is repeated"));
             } else {
-                params.push(Param { ident, shape });
+                params.push(Param {
+                    ident,
+                    shape,
+                    named: None,
+                });
             }
         }
     }

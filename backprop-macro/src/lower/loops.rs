@@ -103,8 +103,8 @@ impl<'a> Lowerer<'a, '_> {
         let bound = |e: &Expr| -> Option<Bound> {
             match konst::eval(e, &self.scope) {
                 Ok(Some(Const::Int(n))) => Some(Bound::Known(n)),
-                Ok(None) if self.named_int(e) => Some(Bound::Named {
-                    code: quote::ToTokens::to_token_stream(e),
+                Ok(None) => self.named_code(e).map(|code| Bound::Named {
+                    code,
                     text: crate::constant::source_text(e),
                 }),
                 _ => None,
@@ -118,31 +118,49 @@ impl<'a> Lowerer<'a, '_> {
         (named && start.known().is_none_or(|n| n >= 0)).then_some((start, end))
     }
 
-    /// Whether `expr` is an integer expression of named constants and literals: paths that
-    /// are no name of the body, `+ - * /` and parentheses.
-    fn named_int(&self, expr: &Expr) -> bool {
+    /// `expr` as a `usize` expression, if it is an integer expression of named constants
+    /// and literals: paths that are no name of the body, `x.len()` of an array parameter
+    /// of named length (its length), `+ - * /` and parentheses.
+    fn named_code(&self, expr: &Expr) -> Option<proc_macro2::TokenStream> {
+        use quote::{quote, ToTokens};
         match expr {
-            Expr::Paren(p) => self.named_int(&p.expr),
-            Expr::Group(g) => self.named_int(&g.expr),
-            Expr::Lit(lit) => matches!(lit.lit, syn::Lit::Int(_)),
+            Expr::Paren(p) => {
+                let inner = self.named_code(&p.expr)?;
+                Some(quote!((#inner)))
+            }
+            Expr::Group(g) => self.named_code(&g.expr),
+            Expr::Lit(lit) if matches!(lit.lit, syn::Lit::Int(_)) => Some(lit.to_token_stream()),
             Expr::Path(path) => {
-                path.qself.is_none()
+                let free = path.qself.is_none()
                     && path
                         .path
                         .get_ident()
-                        .is_none_or(|ident| self.scope.get(ident).is_none())
+                        .is_none_or(|ident| self.scope.get(ident).is_none());
+                free.then(|| path.to_token_stream())
             }
-            Expr::Binary(b) => {
-                matches!(
+            Expr::MethodCall(call) if call.method == "len" && call.args.is_empty() => {
+                let Expr::Path(path) = &*call.receiver else {
+                    return None;
+                };
+                match self.scope.get(path.path.get_ident()?)? {
+                    super::scope::Binding::Named { len, .. } => Some(len.tokens()),
+                    _ => None,
+                }
+            }
+            Expr::Binary(b)
+                if matches!(
                     b.op,
                     syn::BinOp::Add(_)
                         | syn::BinOp::Sub(_)
                         | syn::BinOp::Mul(_)
                         | syn::BinOp::Div(_)
-                ) && self.named_int(&b.left)
-                    && self.named_int(&b.right)
+                ) =>
+            {
+                let (left, right) = (self.named_code(&b.left)?, self.named_code(&b.right)?);
+                let op = &b.op;
+                Some(quote!(#left #op #right))
             }
-            _ => false,
+            _ => None,
         }
     }
 

@@ -37,10 +37,23 @@ use crate::{constant, literal, unsupported};
 use konst::Const;
 use scope::{Binding, Scope};
 
+/// The error for a read of an array of named length outside a loop that stays a loop.
+pub(crate) fn named_read(ident: &Ident, len: &crate::input::NamedLen) -> String {
+    format!(
+        "`{ident}` has the named length `{}`, so grad! does not see its elements: it is \
+         read only in a loop that stays a loop, as in `for i in 0..{} {{ s += {ident}[i]; }}`",
+        len.text, len.text
+    )
+}
+
 /// Lowers `input`, or returns `None` after recording every error found.
 pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
     // A parameter whose length was rejected has no elements to check the body against.
-    if input.params.iter().any(|p| p.shape.contains(&0)) {
+    if input
+        .params
+        .iter()
+        .any(|p| p.shape.contains(&0) && p.named.is_none())
+    {
         return None;
     }
     let mut lowerer = Lowerer::new(input, errors);
@@ -54,7 +67,7 @@ pub fn lower(input: &Input, errors: &mut Errors) -> Option<Program> {
 }
 
 fn check_has_inputs(program: &Program, body: &Expr, errors: &mut Errors) -> Option<()> {
-    if program.inputs.is_empty() {
+    if program.inputs.is_empty() && !program.any_named() {
         errors.error(
             body,
             "this expression has no inputs: grad! differentiates by its variables, such as \
@@ -230,7 +243,11 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                     let n = self.calls[call].args.iter().map(Arg::len).sum::<usize>();
                     let at = self.stack.len().saturating_sub(n);
                     let args = self.stack.split_off(at);
-                    let active = args.iter().any(|&a| self.values[a].active);
+                    let active = args.iter().any(|&a| self.values[a].active)
+                        || self.calls[call]
+                            .args
+                            .iter()
+                            .any(|a| matches!(a, Arg::Param(_)));
                     let v = self.value(Def::Call { call, args }, Type::Float, active);
                     self.stack.push(v);
                 }
@@ -357,7 +374,16 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     /// A parameter: one scalar input, or one per element of an array.
     fn param(&mut self, param: Param) -> Binding {
         let p = self.params.len();
-        let elems: Vec<ValueId> = (0..param.len().max(1))
+        if let Some(len) = &param.named {
+            let binding = Binding::Named {
+                param: p,
+                len: len.clone(),
+            };
+            self.scope.bind(&param.ident, binding.clone());
+            self.params.push(param);
+            return binding;
+        }
+        let elems: Vec<ValueId> = (0..param.scalars())
             .map(|flat| {
                 let index = unflatten(flat, &param.shape);
                 let v = self.value(Def::Input(self.inputs.len()), Type::Float, true);
@@ -483,6 +509,10 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                         self.elem.name()
                     ),
                 );
+                self.placeholder();
+            }
+            Binding::Named { len, .. } => {
+                self.errors.error(ident, named_read(ident, &len));
                 self.placeholder();
             }
         }

@@ -5,6 +5,7 @@
 use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 use quote::ToTokens;
 
+use crate::input::NamedLen;
 use crate::ir::ValueId;
 use crate::names::unraw;
 
@@ -27,13 +28,18 @@ pub enum Binding {
     },
     /// A loop variable: a `usize` known at expansion, in the current iteration.
     Loop(i64),
+    /// An array parameter of named length (`x: [f64; N]`), the program's parameter
+    /// `param`: read only whole, by loops that stay loops.
+    Named { param: usize, len: NamedLen },
 }
 
 impl Binding {
     pub fn is_param(&self) -> bool {
         matches!(
             self,
-            Binding::Scalar { param: true, .. } | Binding::Array { param: true, .. }
+            Binding::Scalar { param: true, .. }
+                | Binding::Array { param: true, .. }
+                | Binding::Named { .. }
         )
     }
 }

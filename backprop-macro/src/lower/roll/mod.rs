@@ -136,7 +136,7 @@ impl<'a> Lowerer<'a, '_> {
         params.extend(
             invariants
                 .iter()
-                .map(|(ident, _)| Param::scalar(ident.clone())),
+                .map(|(ident, _, _)| Param::scalar(ident.clone())),
         );
         params.extend(data.iter().map(|d| Param::scalar(d.ident.clone())));
         let input = Input {
@@ -192,10 +192,15 @@ impl<'a> Lowerer<'a, '_> {
         let callee = self.callees.len() - 1;
         let mut args = vec![Arg::Values(Vec::new()); 1 + invariants.len()];
         let mut leaves: Vec<ValueId> = vec![acc_value];
-        leaves.extend(invariants.iter().map(|&(_, v)| v));
+        leaves.extend(invariants.iter().map(|&(_, v, _)| v));
         for array in &arrays {
-            args.push(Arg::Values(vec![array.elems.len()]));
-            leaves.extend(&array.elems);
+            match &array.named {
+                Some((p, _)) => args.push(Arg::Param(*p)),
+                None => {
+                    args.push(Arg::Values(vec![array.elems.len()]));
+                    leaves.extend(&array.elems);
+                }
+            }
         }
         // Each piece of data the loop reads, `xs[i + c]` for every iteration, captured
         // once where `grad!` is written, as an array as long as the loop.
@@ -205,9 +210,11 @@ impl<'a> Lowerer<'a, '_> {
             let name = &d.name;
             let first = offset_tokens(&start, d.offset);
             let j = crate::names::local("j");
-            let expr: Expr = syn::parse_quote!(
-                ::core::array::from_fn::<_, #trips, _>(|#j| #name[#j + #first])
-            );
+            let Ok(expr) = syn::parse2::<Expr>(quote::quote!(
+                ::core::array::from_fn::<_, { #trips }, _>(|#j| #name[#j + #first])
+            )) else {
+                return false;
+            };
             let v = self.capture(&expr, None, Type::Opaque(callee, position));
             if let crate::ir::Def::Captured(c) = self.values[v].def {
                 self.captured[c].text = match (start.known(), end.known()) {
@@ -229,13 +236,22 @@ impl<'a> Lowerer<'a, '_> {
             subtract: form.subtract,
             arrays: arrays
                 .into_iter()
-                .map(|a| (a.name, a.elems.len()))
+                .map(|a| {
+                    let len = match &a.named {
+                        Some((_, len)) => len.tokens(),
+                        None => {
+                            let n = proc_macro2::Literal::usize_unsuffixed(a.elems.len());
+                            quote::quote!(#n)
+                        }
+                    };
+                    (a.name, len)
+                })
                 .collect(),
             gathers: gathers
                 .into_iter()
                 .map(|g| (g.array, g.offset, g.ident, g.text))
                 .collect(),
-            invariants: invariants.len(),
+            invariants: invariants.into_iter().map(|(_, _, text)| text).collect(),
             data: data.into_iter().map(|d| d.text).collect(),
             body,
             text,

@@ -8,13 +8,17 @@ use syn::{BinOp, Expr};
 
 use super::super::konst::{self, Const};
 use super::super::scope::{Binding, Scope};
+use crate::input::NamedLen;
 use crate::ir::ValueId;
 use crate::names::unraw;
 
 /// An array the loop reads at indices of the loop variable: passed whole.
 pub(super) struct ArrayArg {
     pub(super) name: String,
+    /// Its elements, for an array of literal length.
     pub(super) elems: Vec<ValueId>,
+    /// The parameter and its length, for a parameter of named length.
+    pub(super) named: Option<(usize, NamedLen)>,
 }
 
 /// One element the body reads, `x[i + offset]`: an input of the body.
@@ -40,8 +44,9 @@ pub(super) struct Rewrite<'s> {
     pub(super) range: Option<(i64, i64)>,
     pub(super) arrays: Vec<ArrayArg>,
     pub(super) gathers: Vec<Gather>,
-    /// The scalars of the enclosing body it reads, by name, with their values.
-    pub(super) invariants: Vec<(Ident, ValueId)>,
+    /// The scalars of the enclosing body it reads, by the body's name for them, with
+    /// their values and how they read (`a`, or an element at a constant index, `c[1]`).
+    pub(super) invariants: Vec<(Ident, ValueId, String)>,
     /// The data it reads, captured arrays indexed by the loop variable.
     pub(super) data: Vec<DataGather>,
     /// Whether the body is a closure's, where names from outside are constants.
@@ -101,15 +106,15 @@ impl Rewrite<'_> {
         if self.scope.get(name).is_none() && self.closure {
             return self.data_gather(name, index);
         }
-        let Some(Binding::Array { shape, elems, .. }) = self.scope.get(name) else {
-            return None;
+        let (elems, named) = match self.scope.get(name) {
+            Some(Binding::Array { shape, elems, .. }) if shape.len() == 1 => (elems.clone(), None),
+            // Its indices are checked at run time, as Rust checks them.
+            Some(Binding::Named { param, len }) => (Vec::new(), Some((*param, len.clone()))),
+            _ => return None,
         };
-        if shape.len() != 1 {
-            return None;
-        }
         let offset = self.offset(index)?;
-        let len = i64::try_from(elems.len()).ok()?;
-        if let Some((start, end)) = self.range {
+        if let (Some((start, end)), None) = (self.range, &named) {
+            let len = i64::try_from(elems.len()).ok()?;
             if start + offset < 0 || end - 1 + offset >= len {
                 return None;
             }
@@ -120,7 +125,8 @@ impl Rewrite<'_> {
             None => {
                 self.arrays.push(ArrayArg {
                     name: name_text.clone(),
-                    elems: elems.clone(),
+                    elems,
+                    named,
                 });
                 self.arrays.len() - 1
             }
@@ -189,6 +195,55 @@ impl Rewrite<'_> {
         Some(ident)
     }
 
+    /// The input of the body that stands for an element of an array of the enclosing body
+    /// at indices known at expansion (`c[1]`, `w[0][2]`, not reading the loop variable):
+    /// an invariant.
+    fn constant_element(&mut self, expr: &Expr) -> Option<Ident> {
+        let mut indices = Vec::new();
+        let mut base = expr;
+        while let Expr::Index(index) = base {
+            indices.push(&*index.index);
+            base = &index.expr;
+        }
+        indices.reverse();
+        let Expr::Path(path) = base else {
+            return None;
+        };
+        let name = path.path.get_ident()?;
+        if self.locals.contains(&unraw(name)) {
+            return None;
+        }
+        let Some(Binding::Array { shape, elems, .. }) = self.scope.get(name) else {
+            return None;
+        };
+        if indices.len() != shape.len() {
+            return None;
+        }
+        let mut flat = 0;
+        let mut text = unraw(name);
+        for (index, &len) in indices.iter().zip(shape) {
+            if mentions(index, self.var) {
+                return None;
+            }
+            let Ok(Some(Const::Int(n))) = konst::eval(index, self.scope) else {
+                return None;
+            };
+            let n = usize::try_from(n).ok().filter(|&n| n < len)?;
+            flat = flat * len + n;
+            text.push_str(&format!("[{n}]"));
+        }
+        let value = elems[flat];
+        if let Some((ident, _, _)) = self.invariants.iter().find(|(_, _, t)| *t == text) {
+            return Some(ident.clone());
+        }
+        let ident = Ident::new(
+            &format!("__backprop_inv{}", self.invariants.len()),
+            Span::mixed_site(),
+        );
+        self.invariants.push((ident.clone(), value, text));
+        Some(ident)
+    }
+
     /// A name the body reads: its own `let`, a scalar of the enclosing body (an
     /// invariant), or something the loop cannot keep.
     fn name(&mut self, ident: &Ident) {
@@ -202,8 +257,8 @@ impl Rewrite<'_> {
         }
         match self.scope.get(ident) {
             Some(Binding::Scalar { value, .. }) => {
-                if !self.invariants.iter().any(|(i, _)| unraw(i) == text) {
-                    self.invariants.push((ident.clone(), *value));
+                if !self.invariants.iter().any(|(i, _, _)| unraw(i) == text) {
+                    self.invariants.push((ident.clone(), *value, text));
                 }
             }
             // A whole array, a loop variable of an enclosing loop, or a constant captured
@@ -220,7 +275,10 @@ impl VisitMut for Rewrite<'_> {
         }
         match expr {
             Expr::Index(index) => {
-                if let Some(ident) = self.gather(&index.expr, &index.index) {
+                let read = self
+                    .gather(&index.expr, &index.index)
+                    .or_else(|| self.constant_element(expr));
+                if let Some(ident) = read {
                     *expr = Expr::Path(syn::ExprPath {
                         attrs: Vec::new(),
                         qself: None,
