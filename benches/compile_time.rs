@@ -14,7 +14,9 @@
 //! loss with the function written out in the `grad!` body (`inline-1000`), both from the
 //! sources of the `calls` run-time bench (`benches/support/calls/`); and loops that stay
 //! loops: Rosenbrock as a loop over N = 10 and N = 10,000 variables at the default
-//! threshold (`rosenbrock-10` is unrolled, `rosenbrock-10000` stays a loop), and the
+//! threshold (`rosenbrock-10` is unrolled, `rosenbrock-10000` stays a loop), the same
+//! with the length a named constant (`named-10`, `named-10000`: `const N`, `[f64; N]`,
+//! a loop at any N), and the
 //! same loop of 300, 1,000 and 3,000 terms built both ways (`rolled-*` and `unrolled-*`,
 //! through `BACKPROP_ROLL_THRESHOLD`), whose binaries also time their gradient against a
 //! hand-written one. Besides the build
@@ -38,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 18] = [
+const CASES: [(&str, usize); 20] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
@@ -53,6 +55,10 @@ const CASES: [(&str, usize); 18] = [
     // threshold (N = 10 is unrolled, N = 10,000 stays a loop).
     ("rosenbrock", 10),
     ("rosenbrock", 10_000),
+    // The same with the length a named constant, `const N: usize`, `[f64; N]` and
+    // `0..N - 1`: a loop at any N.
+    ("named", 10),
+    ("named", 10_000),
     // Both sides of the threshold: the same loop of n terms kept a loop, and unrolled.
     ("rolled", 300),
     ("unrolled", 300),
@@ -72,7 +78,7 @@ fn operations(shape: &str, n: usize) -> usize {
     match shape {
         "calls" | "inline" => 20 * n,
         // Seven operations a term, written out.
-        "rosenbrock" => 7 * (n - 1),
+        "rosenbrock" | "named" => 7 * (n - 1),
         "rolled" | "unrolled" => 7 * n,
         _ => n,
     }
@@ -179,8 +185,9 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
     let loss = match shape {
         "calls" => ("with_calls", CALLS_WITH_CALLS),
         "inline" => ("inline", CALLS_INLINE),
-        "rosenbrock" => return vec![("src/main.rs".to_string(), loop_program(n - 1))],
-        "rolled" | "unrolled" => return vec![("src/main.rs".to_string(), loop_program(n))],
+        "rosenbrock" => return vec![("src/main.rs".to_string(), loop_program(n - 1, false))],
+        "named" => return vec![("src/main.rs".to_string(), loop_program(n - 1, true))],
+        "rolled" | "unrolled" => return vec![("src/main.rs".to_string(), loop_program(n, false))],
         _ => return vec![("src/main.rs".to_string(), program(shape, n))],
     };
     assert_eq!(
@@ -213,12 +220,21 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
 
 /// `main.rs` of a loop case: Rosenbrock as a loop of `terms` terms over `terms + 1`
 /// variables, checked against a hand-written gradient, then both timed in the same
-/// binary: it prints `timing <grad! ns> <hand-written ns>`.
-fn loop_program(terms: usize) -> String {
+/// binary: it prints `timing <grad! ns> <hand-written ns>`. With `named`, the `grad!`
+/// sees the length only as `const N: usize`.
+fn loop_program(terms: usize, named: bool) -> String {
     let len = terms + 1;
+    let (ty, bound) = if named {
+        ("[f64; N]".to_string(), "N - 1".to_string())
+    } else {
+        (format!("[f64; {len}]"), terms.to_string())
+    };
     format!(
         r#"use std::hint::black_box;
 use std::time::Instant;
+
+#[allow(dead_code)]
+const N: usize = {len};
 
 fn hand(x: &[f64; {len}]) -> (f64, [f64; {len}]) {{
     let mut s = 0.0;
@@ -260,9 +276,9 @@ fn time<R>(mut f: impl FnMut() -> R) -> f64 {{
 }}
 
 fn main() {{
-    let f = backprop::grad!(|x: [f64; {len}]| {{
+    let f = backprop::grad!(|x: {ty}| {{
         let mut s = 0.0;
-        for i in 0..{terms} {{
+        for i in 0..{bound} {{
             s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2);
         }}
         s
