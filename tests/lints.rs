@@ -291,7 +291,7 @@ fn loops_that_stay_loops() {
     });
     assert!(close(h.grad(2.0)[0], 500.0));
     // A named length, with a scalar and a literal array after it and one read by nothing.
-    let k = grad!(
+    let named = grad!(
         |x: [f64; LINT_N], w: f64, c: [f64; 2], unread: [f64; LINT_N]| {
             let mut s = w;
             for i in 0..x.len() - 1 {
@@ -301,10 +301,22 @@ fn loops_that_stay_loops() {
         }
     );
     let (value, (dx, dw, dc, dunread)) =
-        k.value_and_grad([1.0; LINT_N], 2.0, [3.0, 0.5], [0.0; LINT_N]);
+        named.value_and_grad([1.0; LINT_N], 2.0, [3.0, 0.5], [0.0; LINT_N]);
     assert!(close(value, 3.0 * (2.0 + 0.5 * 2.0)));
     assert!(close(dw, 3.0) && close(dx[1], 3.0) && close(dc[0], 3.0));
     assert!(close(dunread[0], 0.0));
+    // A recurrence, over data and a named number of steps.
+    let xs = [0.5; LINT_STEPS];
+    let rnn = grad!(|w: f64| {
+        let mut h = 0.0;
+        for i in 0..LINT_STEPS {
+            h = (w * h + xs[i]).tanh();
+        }
+        h
+    });
+    assert!(rnn.grad(0.5)[0] > 0.0);
 }
+
+const LINT_STEPS: usize = 20;
 
 const LINT_N: usize = 3;

@@ -231,8 +231,8 @@ fn expression() -> impl Strategy<Value = String> {
                 .prop_map(|(a, bound, b)| format!(
                     "{{ let mut s = {a}; for i in {bound} {{ s += {b} * i as f64; }} s }}"
                 )),
-            // A loop that stays a loop where `a` is long enough, unrolled where it is
-            // short or `*=` makes it a product.
+            // A loop that stays a loop where `a` is long enough (a sum, or with `*=` a
+            // recurrence), unrolled where it is short.
             1 => (inner.clone(), inner.clone(), prop::sample::select(&["+=", "-=", "*="][..]))
                 .prop_map(|(a, b, op)| format!(
                     "{{ let mut s = {a}; for i in 0..a.len() - 1 {{ let t = a[i + 1] - {b}; s {op} t * a[i]; }} s }}"

@@ -124,6 +124,10 @@ pub struct Rolled {
     pub end: Bound,
     /// `s -= e` rather than `s += e`.
     pub subtract: bool,
+    /// A recurrence: the body computes the new `s` from the old one, its first input
+    /// (`s = e`, `s *= e`, or `s += e` with `e` reading `s`), and the backward pass
+    /// carries the adjoint of `s` from iteration to iteration.
+    pub carried: bool,
     /// The arrays passed whole, by name, with their lengths (`usize` expressions), in
     /// argument order after the accumulator and the invariants.
     pub arrays: Vec<(String, proc_macro2::TokenStream)>,

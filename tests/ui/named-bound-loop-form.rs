@@ -3,13 +3,15 @@ use backprop::grad;
 const N: usize = 3;
 
 fn main() {
-    // Over named constants a loop is never unrolled, and this body is no sum.
+    // Over named constants a loop is never unrolled, and this body updates two locals.
     let _ = grad!(|x: [f64; 3]| {
         let mut p = 1.0;
+        let mut s = 0.0;
         for i in 0..N {
             p *= x[i];
+            s += x[i];
         }
-        p
+        p + s
     });
 }
 

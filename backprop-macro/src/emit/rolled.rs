@@ -52,7 +52,9 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     // The body's inputs that stand for elements and data read as they are written:
     // `x[i + 1]`, `xs[i]`. Longest first, so that `__backprop_elem1` does not replace
     // part of `__backprop_elem10`.
-    let data_first = rolled.gathers.len() + rolled.invariants.len();
+    // A recurrence's body takes the old `s` first.
+    let shift = usize::from(rolled.carried);
+    let data_first = shift + rolled.gathers.len() + rolled.invariants.len();
     let mut shown: Vec<(String, &str)> =
         rolled
             .gathers
@@ -64,7 +66,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 }),
             )
             .chain(rolled.invariants.iter().enumerate().map(|(k, text)| {
-                let ident = &body.params[rolled.gathers.len() + k].ident;
+                let ident = &body.params[shift + rolled.gathers.len() + k].ident;
                 (ident.to_string(), text.as_str())
             }))
             .collect();
@@ -135,8 +137,15 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             index(array, &i, *offset)
         })
         .collect();
-    let body_args = quote!(#(#elements,)* #(#invariants,)* #(#datas[#j],)*);
-    let combine = if rolled.subtract {
+    let carried_acc = if rolled.carried {
+        quote!(#acc,)
+    } else {
+        TokenStream::new()
+    };
+    let body_args = quote!(#carried_acc #(#elements,)* #(#invariants,)* #(#datas[#j],)*);
+    let combine = if rolled.carried {
+        quote!(#acc = #e;)
+    } else if rolled.subtract {
         quote!(#acc = #acc - #e;)
     } else {
         quote!(#acc = #acc + #e;)
@@ -163,19 +172,37 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     let mut adds = TokenStream::new();
     for (k, (array, offset, _, _)) in rolled.gathers.iter().enumerate() {
         let place = index(&d_arrays[*array], &i, *offset);
-        let k = Literal::usize_unsuffixed(k);
+        let k = Literal::usize_unsuffixed(shift + k);
         adds.extend(quote!(#place = #place + #g[#k];));
     }
     for (k, d) in d_invariants.iter().enumerate() {
-        let at = Literal::usize_unsuffixed(rolled.gathers.len() + k);
+        let at = Literal::usize_unsuffixed(shift + rolled.gathers.len() + k);
         adds.extend(quote!(#d = #d + #g[#at];));
     }
     let dout = local("dout");
     let pb = local("pb");
-    let d_e_value = if rolled.subtract {
+    // The adjoint each iteration is pulled back by: the same `dout` (negated for `-=`)
+    // for a sum; for a recurrence, the adjoint of its new `s`, which the iteration
+    // carries back to the old one.
+    let d_e_value = if rolled.carried {
+        quote!(#dout)
+    } else if rolled.subtract {
         quote!(-#dout)
     } else {
         quote!(#dout)
+    };
+    let (d_e_decl, carry_back, d_acc_out) = if rolled.carried {
+        (
+            quote!(let mut #d_e = #d_e_value;),
+            quote!(#d_e = #g[0];),
+            quote!(#d_e),
+        )
+    } else {
+        (
+            quote!(let #d_e = #d_e_value;),
+            TokenStream::new(),
+            quote!(#dout),
+        )
     };
     let parts_type = {
         let arrays = lens.iter().map(|len| quote!([#s; #len]));
@@ -194,15 +221,27 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
         .map(|(array, offset, _, _)| index(&arrays[*array], &i, *offset))
         .collect();
     let call_name = format!("loop{}", rolled.callee);
+    let carry = if rolled.carried {
+        format!(
+            ", and carrying the adjoint of `{0}` from each iteration back to the one \
+             before",
+            crate::names::unraw(&rolled.body.params[0].ident)
+        )
+    } else {
+        String::new()
+    };
     let derivation = format!(
         "{}, kept a loop: the backward pass runs its iterations in reverse, adding each \
-         one's gradient into the arrays at the loop variable's indices. One iteration:\n  \
-         e = body({})\n{}",
+         one's gradient into the arrays at the loop variable's indices{carry}. One \
+         iteration:\n  e = body({})\n{}",
         rolled.text,
         rolled
-            .gathers
+            .body
+            .params
             .iter()
-            .map(|g| g.3.clone())
+            .take(shift)
+            .map(|p| crate::names::unraw(&p.ident))
+            .chain(rolled.gathers.iter().map(|g| g.3.clone()))
             .chain(rolled.invariants.iter().cloned())
             .chain(rolled.data.iter().cloned())
             .collect::<Vec<_>>()
@@ -280,13 +319,14 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 let #zero = #zero_value;
                 #(let mut #d_invariants = #zero;)*
                 #(let mut #d_arrays = [#zero; #lens];)*
-                let #d_e = #d_e_value;
+                #d_e_decl
                 for #j in (0..#trip_count).rev() {
                     #bind_i
                     let #g = #pb.tape[#j].backward(#d_e);
                     #adds
+                    #carry_back
                 }
-                (#dout, #(#d_invariants,)* #(#d_arrays,)*)
+                (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
             }
 
             pub fn __record<'g>(#graph: &'g #private::Graph<#elem>, #record_params) -> #var {
@@ -302,7 +342,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                         let #e = #private::Differentiable::record(
                             &#body_var,
                             #graph,
-                            [#(#record_elements,)* #(#invariants,)* #(#datas[#j],)*],
+                            [#carried_acc #(#record_elements,)* #(#invariants,)* #(#datas[#j],)*],
                         );
                         #combine
                     }

@@ -36,9 +36,10 @@ impl<'a> Lowerer<'a, '_> {
                 self.errors.error(
                     &for_loop.expr,
                     "a loop over named constants is not unrolled, so it must stay a loop: \
-                     its body must be `let`s and then `s += e;` (or `s -= e;`) into a \
-                     local declared before it, with `e` not reading `s` and the loop \
-                     variable only in indices such as `x[i]` and `x[i + 1]`",
+                     its body must be `let`s and then one update of a scalar local \
+                     declared before it (`s += e;`, `s -= e;`, `s *= e;`, `s /= e;` or \
+                     `s = e;`), with the loop variable only in indices such as `x[i]` and \
+                     `x[i + 1]`",
                 );
             }
             return;

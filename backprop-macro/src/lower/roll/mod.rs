@@ -1,35 +1,38 @@
-//! Loops that stay loops: a long `for` loop that accumulates into one scalar is lowered
-//! to a single call of a generated function that runs the loop at run time, instead of
-//! being unrolled.
+//! Loops that stay loops: a long `for` loop that updates one scalar is lowered to a
+//! single call of a generated function that runs the loop at run time, instead of being
+//! unrolled.
 //!
 //! The loop must have the form
 //!
 //! ```text
 //! for i in a..b {
 //!     let t = ...;       // any number of immutable `let`s
-//!     s += e;            // or `s -= e`, last
-//! }
+//!     s += e;            // or `s -= e`: a sum; or `s = e`, `s *= e`, `s /= e`, or
+//! }                      // `s += e` with `e` reading `s`: a recurrence
 //! ```
 //!
-//! where `s` is a `let mut` scalar of the body declared before the loop, `e` and the
-//! `let`s do not read `s`, and the loop variable appears only in indices `x[i]`,
-//! `x[i + c]`, `x[i - c]` of one-dimensional arrays of the body (parameters or local
-//! arrays), each in bounds for every iteration, or of data from the user's scope
-//! (`xs[i]`, in the closure form: captured once, as an array as long as the loop). The
-//! names they read are the body's scalars (parameters and `let`s), literals and paths of
-//! constants (`std::f64::consts::PI`). Anything else is unrolled as before, and reports
-//! its errors there.
+//! where `s` is a `let mut` scalar of the body declared before the loop, and the loop
+//! variable appears only in indices `x[i]`, `x[i + c]`, `x[i - c]` of one-dimensional
+//! arrays of the body (parameters, of literal or named length, or local arrays), each in
+//! bounds for every iteration, or of data from the user's scope (`xs[i]`, in the closure
+//! form: captured once, as an array as long as the loop). The names they read are the
+//! body's scalars (parameters and `let`s) and elements of its arrays at constant indices
+//! (`c[1]`), literals and paths of constants (`std::f64::consts::PI`). Anything else is
+//! unrolled as before, and reports its errors there.
 //!
 //! The bounds are known at expansion (the loop stays a loop from [`ROLL_THRESHOLD`]
-//! iterations on), or integer expressions of named constants (`0..N - 1`), which the
-//! compiler evaluates: such a loop always stays a loop, and its indices are checked at
-//! run time, as Rust checks them.
+//! iterations on), or integer expressions of named constants (`0..N - 1`, `0..x.len()`
+//! of an array of named length), which the compiler evaluates: such a loop always stays
+//! a loop, and its indices are checked at run time, as Rust checks them.
 //!
 //! One iteration's work, `e` with its `let`s, becomes a program of its own (the *body*),
-//! whose inputs are the array elements it reads (`x[i]`, `x[i + 1]`) and the scalars it
-//! reads. The loop itself is a call, in the enclosing program, of a generated function
-//! of the accumulator's value before the loop, those scalars and those arrays
-//! (see `emit/rolled.rs`); its value is the accumulator after the loop.
+//! whose inputs are, for a recurrence, the old `s`, then the array elements it reads
+//! (`x[i]`, `x[i + 1]`), the scalars it reads and its data. The loop itself is a call, in
+//! the enclosing program, of a generated function of the accumulator's value before the
+//! loop, those scalars and those arrays (see `emit/rolled.rs`); its value is the
+//! accumulator after the loop. A sum's body computes `e`, which the loop adds; a
+//! recurrence's computes the new `s` (`s * (e)` for `s *= e`), so the value is the
+//! unrolled form's, bit for bit.
 
 use proc_macro2::{Ident, Span};
 use syn::visit_mut::VisitMut;
@@ -86,9 +89,11 @@ impl<'a> Lowerer<'a, '_> {
         else {
             return false;
         };
+        let carried = form.carried();
         let mut rewrite = Rewrite {
             var,
             acc: form.acc,
+            carried,
             scope: &self.scope,
             locals: Vec::new(),
             range: start.known().zip(end.known()),
@@ -113,9 +118,15 @@ impl<'a> Lowerer<'a, '_> {
             }));
             rewrite.locals.push(unraw(local.ident));
         }
-        let mut expr = form.expr.clone();
+        let mut expr = if carried {
+            form.carried_expr()
+        } else {
+            form.expr.clone()
+        };
         rewrite.visit_expr_mut(&mut expr);
-        if !rewrite.ok || (rewrite.gathers.is_empty() && rewrite.data.is_empty()) {
+        // A sum that reads nothing at the loop variable adds the same term each time; a
+        // recurrence is worth a loop whatever it reads.
+        if !rewrite.ok || (!carried && rewrite.gathers.is_empty() && rewrite.data.is_empty()) {
             return false;
         }
         stmts.push(syn::Stmt::Expr(expr, None));
@@ -127,12 +138,13 @@ impl<'a> Lowerer<'a, '_> {
             ..
         } = rewrite;
 
-        // The body: one iteration's `e`, a function of the gathered elements and the
-        // scalars it reads.
-        let mut params: Vec<Param> = gathers
-            .iter()
-            .map(|g| Param::scalar(g.ident.clone()))
-            .collect();
+        // The body: one iteration's `e` (for a recurrence, the new `s`), a function of
+        // the old `s` for a recurrence, the gathered elements and the scalars it reads.
+        let mut params: Vec<Param> = Vec::new();
+        if carried {
+            params.push(Param::scalar(form.acc.clone()));
+        }
+        params.extend(gathers.iter().map(|g| Param::scalar(g.ident.clone())));
         params.extend(
             invariants
                 .iter()
@@ -178,13 +190,21 @@ impl<'a> Lowerer<'a, '_> {
         let k = self.rolled.len();
         let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
         let var_text = var.map_or_else(|| "_".to_owned(), unraw);
-        let text = format!(
-            "for {var_text} in {}..{} {{ {} {}= e }}",
-            start.text(),
-            end.text(),
-            unraw(form.acc),
-            if form.subtract { "-" } else { "+" }
-        );
+        let acc_text = unraw(form.acc);
+        let text = if carried {
+            format!(
+                "for {var_text} in {}..{} {{ {acc_text} = e({acc_text}) }}",
+                start.text(),
+                end.text(),
+            )
+        } else {
+            format!(
+                "for {var_text} in {}..{} {{ {acc_text} {}= e }}",
+                start.text(),
+                end.text(),
+                if form.subtract() { "-" } else { "+" }
+            )
+        };
         self.callees.push(Callee {
             path: syn::Path::from(ident.clone()),
             text: format!("loop{k}"),
@@ -221,7 +241,12 @@ impl<'a> Lowerer<'a, '_> {
                     (Some(a), Some(b)) => {
                         format!("{}[{}..{}]", unraw(name), a + d.offset, b + d.offset)
                     }
-                    _ => format!("{}[{}.. for each i]", unraw(name), d.text),
+                    _ => format!(
+                        "{} for {var_text} in {}..{}",
+                        d.text,
+                        start.text(),
+                        end.text()
+                    ),
                 };
             }
             args.push(Arg::Constant);
@@ -233,7 +258,8 @@ impl<'a> Lowerer<'a, '_> {
             ident,
             start,
             end,
-            subtract: form.subtract,
+            subtract: form.subtract(),
+            carried,
             arrays: arrays
                 .into_iter()
                 .map(|a| {
@@ -272,8 +298,51 @@ struct LoopForm<'a> {
     lets: Vec<LetStmt<'a>>,
     acc: &'a Ident,
     acc_expr: &'a Expr,
-    subtract: bool,
+    /// The last statement's operator: `+=`, `-=`, `*=`, `/=`, or `None` for `s = e`.
+    op: Option<BinOp>,
     expr: &'a Expr,
+}
+
+impl LoopForm<'_> {
+    /// `s -= e`, accumulated.
+    fn subtract(&self) -> bool {
+        matches!(self.op, Some(BinOp::SubAssign(_)))
+    }
+
+    /// Whether the update is a recurrence, whose new `s` the body computes from the old
+    /// one: `s = e`, `s *= e`, `s /= e`, or `s += e` with `e` reading `s`.
+    fn carried(&self) -> bool {
+        !matches!(self.op, Some(BinOp::AddAssign(_) | BinOp::SubAssign(_)))
+            || rewrite::mentions(self.expr, Some(self.acc))
+            || self
+                .lets
+                .iter()
+                .any(|l| rewrite::mentions(l.init, Some(self.acc)))
+    }
+
+    /// The expression of the new `s`, for a recurrence: `e`, or `s op (e)`.
+    fn carried_expr(&self) -> Expr {
+        let Some(op) = self.op else {
+            return self.expr.clone();
+        };
+        let op = match op {
+            BinOp::AddAssign(t) => BinOp::Add(syn::Token![+](t.spans[0])),
+            BinOp::SubAssign(t) => BinOp::Sub(syn::Token![-](t.spans[0])),
+            BinOp::MulAssign(t) => BinOp::Mul(syn::Token![*](t.spans[0])),
+            BinOp::DivAssign(t) => BinOp::Div(syn::Token![/](t.spans[0])),
+            other => other,
+        };
+        Expr::Binary(syn::ExprBinary {
+            attrs: Vec::new(),
+            left: Box::new(self.acc_expr.clone()),
+            op,
+            right: Box::new(Expr::Paren(syn::ExprParen {
+                attrs: Vec::new(),
+                paren_token: syn::token::Paren::default(),
+                expr: Box::new(self.expr.clone()),
+            })),
+        })
+    }
 }
 
 struct LetStmt<'a> {
@@ -312,15 +381,18 @@ impl<'a> LoopForm<'a> {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        let syn::Stmt::Expr(Expr::Binary(binary), _) = last else {
-            return None;
-        };
-        let subtract = match binary.op {
-            BinOp::AddAssign(_) => false,
-            BinOp::SubAssign(_) => true,
+        let (left, op, expr) = match last {
+            syn::Stmt::Expr(Expr::Binary(binary), _) => match binary.op {
+                BinOp::AddAssign(_)
+                | BinOp::SubAssign(_)
+                | BinOp::MulAssign(_)
+                | BinOp::DivAssign(_) => (&*binary.left, Some(binary.op), &*binary.right),
+                _ => return None,
+            },
+            syn::Stmt::Expr(Expr::Assign(assign), _) => (&*assign.left, None, &*assign.right),
             _ => return None,
         };
-        let Expr::Path(path) = &*binary.left else {
+        let Expr::Path(path) = left else {
             return None;
         };
         let acc = path.path.get_ident()?;
@@ -330,9 +402,9 @@ impl<'a> LoopForm<'a> {
         Some(LoopForm {
             lets,
             acc,
-            acc_expr: &binary.left,
-            subtract,
-            expr: &binary.right,
+            acc_expr: left,
+            op,
+            expr,
         })
     }
 }

@@ -36,6 +36,8 @@ pub(super) struct Gather {
 pub(super) struct Rewrite<'s> {
     pub(super) var: Option<&'s Ident>,
     pub(super) acc: &'s Ident,
+    /// A recurrence: the body reads the accumulator, an input of its own.
+    pub(super) carried: bool,
     pub(super) scope: &'s Scope,
     /// The body's own `let`s so far.
     pub(super) locals: Vec<String>,
@@ -248,6 +250,9 @@ impl Rewrite<'_> {
     /// invariant), or something the loop cannot keep.
     fn name(&mut self, ident: &Ident) {
         let text = unraw(ident);
+        if text == unraw(self.acc) && self.carried {
+            return;
+        }
         if self.is_var(ident) || text == unraw(self.acc) {
             self.ok = false;
             return;
@@ -327,8 +332,8 @@ impl VisitMut for Rewrite<'_> {
     }
 }
 
-/// Whether `expr` mentions the loop variable.
-fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
+/// Whether `expr` mentions `var` (the loop variable, or the accumulator).
+pub(super) fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
     let Some(var) = var else {
         return false;
     };
