@@ -1,38 +1,60 @@
-//! A loop that stays a loop (`lower/roll.rs`), as the callee the enclosing program calls:
+//! A loop that stays a loop (`lower/roll/`), as the callee the enclosing program calls:
 //! the body's own generated items, and a companion with the associated functions of
 //! every callee (`__value`, `__forward`, `__parts`, `__record`, `__derivation`) that run
 //! the loop at run time.
 //!
-//! For `for i in 0..n { s += e(x[i], x[i + 1], w) }` (abridged; `S` the scalar):
+//! A sum, `for i in 0..n { s += e(x[i], x[i + 1], w) }` (abridged; `S` the scalar). Its
+//! gradient is the sum of the terms' gradients, times the adjoint the call receives, so
+//! the forward pass adds the terms' gradients for an adjoint of 1 as it goes, in one
+//! pass, as a hand-written gradient does, and the pullback keeps only those sums:
 //!
 //! ```text
 //! fn __forward(acc: S, w: S, a0: [S; n + 1]) -> (S, Pullback<S>) {
-//!     let body = Body {};
-//!     let mut acc = acc;
-//!     let tape = from_fn(|j| {                // j = 0, 1, ..., n - 1, in order
+//!     let (mut acc, mut d_w, mut d_a0) = (acc, 0, [0; n + 1]);
+//!     for j in 0..n {
 //!         let i = j + 0;
-//!         let (e, pb) = body.__forward(a0[i], a0[i + 1], w);
+//!         let (e, g) = body.__value_and_grad(a0[i], a0[i + 1], w);
 //!         acc = acc + e;
-//!         pb
-//!     });
-//!     (acc, Pullback { tape })
-//! }
-//! fn __parts(pb: &Pullback<S>, dout: S) -> (S, S, [S; n + 1]) {
-//!     let (mut d_w, mut d_a0) = (0, [0; n + 1]);
-//!     for j in (0..n).rev() {
-//!         let i = j + 0;
-//!         let g = pb.tape[j].backward(dout);  // d e / d (x[i], x[i + 1], w)
 //!         d_a0[i] = d_a0[i] + g[0];
 //!         d_a0[i + 1] = d_a0[i + 1] + g[1];
 //!         d_w = d_w + g[2];
 //!     }
-//!     (dout, d_w, d_a0)
+//!     (acc, Pullback { inv: [d_w], arr0: d_a0 })
+//! }
+//! fn __parts(pb: &Pullback<S>, dout: S) -> (S, S, [S; n + 1]) {
+//!     (dout, dout * pb.inv[0], from_fn(|m| dout * pb.arr0[m]))
 //! }
 //! ```
 //!
-//! The forward pass keeps one pullback of the body per iteration, in an array of fixed
-//! size: no allocation. The value is computed in the same order as the unrolled loop's,
-//! so it is the same bit for bit.
+//! A recurrence, `for i in 0..n { h = e(h, x[i], w) }`: each iteration's gradient needs
+//! the adjoint of its new `h`, known only once the later iterations are pulled back. The
+//! forward pass keeps one pullback of the body per iteration, in an array of fixed size
+//! (no allocation); the backward pass is the reversed loop, carrying `d_h`:
+//!
+//! ```text
+//! fn __forward(acc: S, w: S, a0: [S; n]) -> (S, Pullback<S>) {
+//!     let mut acc = acc;
+//!     let tape = from_fn(|j| {                // j = 0, 1, ..., n - 1, in order
+//!         let (e, pb) = body.__forward(acc, a0[j], w);
+//!         acc = e;
+//!         pb
+//!     });
+//!     (acc, Pullback { tape })
+//! }
+//! fn __parts(pb: &Pullback<S>, dout: S) -> (S, S, [S; n]) {
+//!     let (mut d_h, mut d_w, mut d_a0) = (dout, 0, [0; n]);
+//!     for j in (0..n).rev() {
+//!         let g = pb.tape[j].backward(d_h);   // d new h / d (h, x[i], w)
+//!         d_a0[j] = d_a0[j] + g[1];
+//!         d_w = d_w + g[2];
+//!         d_h = g[0];
+//!     }
+//!     (d_h, d_w, d_a0)
+//! }
+//! ```
+//!
+//! Either way the value is computed in the same order as the unrolled loop's, so it is
+//! the same bit for bit.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -160,7 +182,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     let zero_value = if SECOND_ORDER {
         quote!(<#s as #bound>::lit(#elem_zero))
     } else {
-        elem_zero
+        elem_zero.clone()
     };
     let d_invariants: Vec<Ident> = (0..rolled.invariants.len())
         .map(|k| local(&format!("d_inv{k}")))
@@ -267,6 +289,93 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     } else {
         quote!(let #i = #j + #start;)
     };
+
+    // The pullback, its forward pass and its backward parts. A recurrence keeps one
+    // pullback of the body per iteration, and its backward pass is the reversed loop. A
+    // sum's gradient is linear in the adjoint its call receives, and each term's
+    // gradient is independent of the others: its forward pass adds up the terms'
+    // gradients for an adjoint of 1 as it goes (one pass, as a hand-written gradient
+    // does), and keeps only those sums; its backward pass scales them.
+    let unit = local("unit");
+    let (pullback_fields, forward_body, parts_body, placeholder_init) = if rolled.carried {
+        (
+            quote!(tape: [#body_pullback<#sp>; #trip_count],),
+            quote! {
+                let #body_var = #body_ctor;
+                let mut #acc = #acc;
+                let #tape = ::core::array::from_fn(|#j| {
+                    #bind_i
+                    let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
+                    #combine
+                    #pb
+                });
+                (#acc, #pullback { tape: #tape })
+            },
+            quote! {
+                let #zero = #zero_value;
+                #(let mut #d_invariants = #zero;)*
+                #(let mut #d_arrays = [#zero; #lens];)*
+                #d_e_decl
+                for #j in (0..#trip_count).rev() {
+                    #bind_i
+                    let #g = #pb.tape[#j].backward(#d_e);
+                    #adds
+                    #carry_back
+                }
+                (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
+            },
+            quote!(tape: [#body_placeholder; #trip_count],),
+        )
+    } else {
+        let accumulate = if rolled.subtract {
+            quote!(-)
+        } else {
+            quote!(+)
+        };
+        let mut unit_adds = TokenStream::new();
+        for (k, (array, offset, _, _)) in rolled.gathers.iter().enumerate() {
+            let place = index(&d_arrays[*array], &i, *offset);
+            let k = Literal::usize_unsuffixed(k);
+            unit_adds.extend(quote!(#place = #place #accumulate #g[#k];));
+        }
+        for (k, d) in d_invariants.iter().enumerate() {
+            let at = Literal::usize_unsuffixed(rolled.gathers.len() + k);
+            unit_adds.extend(quote!(#d = #d #accumulate #g[#at];));
+        }
+        let n_inv = Literal::usize_unsuffixed(rolled.invariants.len());
+        let fields: Vec<Ident> = (0..rolled.arrays.len())
+            .map(|k| local(&format!("arr{k}")))
+            .collect();
+        let m = local("m");
+        let invs = (0..rolled.invariants.len()).map(Literal::usize_unsuffixed);
+        let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
+        (
+            quote!(inv: [#sp; #n_inv], #(#fields: [#sp; #lens],)*),
+            quote! {
+                let #body_var = #body_ctor;
+                let mut #acc = #acc;
+                let #zero = #zero_value;
+                #(let mut #d_invariants = #zero;)*
+                #(let mut #d_arrays = [#zero; #lens];)*
+                for #j in 0..#trip_count {
+                    #bind_i
+                    let (#e, #g) = #body_var.__value_and_grad #turbofish(#body_args);
+                    #combine
+                    #unit_adds
+                }
+                (#acc, #pullback { inv: [#(#d_invariants),*], #(#fields: #d_arrays,)* })
+            },
+            quote! {
+                let #unit = #pb;
+                (
+                    #dout,
+                    #(#dout * #unit.inv[#invs],)*
+                    #(::core::array::from_fn(|#m| #dout * #unit.#fields[#m]),)*
+                )
+            },
+            quote!(inv: [#placeholder_zero; #n_inv], #(#fields: [#placeholder_zero; #lens],)*),
+        )
+    };
     quote! {
         #body_items
 
@@ -276,7 +385,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
 
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         pub struct #pullback<#sp: #bound = #elem> {
-            tape: [#body_pullback<#sp>; #trip_count],
+            #pullback_fields
         }
 
         // `large_stack_arrays`: the tape and the arrays' adjoints are as long as the
@@ -303,30 +412,12 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
 
             #[inline]
             pub fn __forward #generics(#params_s) -> (#s, #pullback<#s>) {
-                let #body_var = #body_ctor;
-                let mut #acc = #acc;
-                let #tape = ::core::array::from_fn(|#j| {
-                    #bind_i
-                    let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
-                    #combine
-                    #pb
-                });
-                (#acc, #pullback { tape: #tape })
+                #forward_body
             }
 
             #[inline]
             pub fn __parts #generics(#pb: &#pullback<#s>, #dout: #s) -> #parts_type {
-                let #zero = #zero_value;
-                #(let mut #d_invariants = #zero;)*
-                #(let mut #d_arrays = [#zero; #lens];)*
-                #d_e_decl
-                for #j in (0..#trip_count).rev() {
-                    #bind_i
-                    let #g = #pb.tape[#j].backward(#d_e);
-                    #adds
-                    #carry_back
-                }
-                (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
+                #parts_body
             }
 
             pub fn __record<'g>(#graph: &'g #private::Graph<#elem>, #record_params) -> #var {
@@ -364,7 +455,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             type Twice = #once_only;
 
             fn placeholder<#sp: #bound>() -> #pullback<#sp> {
-                #pullback { tape: [#body_placeholder; #trip_count] }
+                #pullback { #placeholder_init }
             }
         }
     }
