@@ -17,7 +17,7 @@
 //! threshold (`rosenbrock-10` is unrolled, `rosenbrock-10000` stays a loop), the same
 //! with the length a named constant (`named-10`, `named-10000`: `const N`, `[f64; N]`,
 //! a loop at any N), and the
-//! same loop of 300, 1,000 and 3,000 terms built both ways (`rolled-*` and `unrolled-*`,
+//! same loop of 30, 100, 300, 1,000 and 3,000 terms built both ways (`rolled-*` and `unrolled-*`,
 //! through `BACKPROP_ROLL_THRESHOLD`), whose binaries also time their gradient against a
 //! hand-written one. Besides the build
 //! times it reports the size of each binary's `.text` section, and the size of the crate
@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 20] = [
+const CASES: [(&str, usize); 24] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
@@ -60,6 +60,10 @@ const CASES: [(&str, usize); 20] = [
     ("named", 10),
     ("named", 10_000),
     // Both sides of the threshold: the same loop of n terms kept a loop, and unrolled.
+    ("rolled", 30),
+    ("unrolled", 30),
+    ("rolled", 100),
+    ("unrolled", 100),
     ("rolled", 300),
     ("unrolled", 300),
     ("rolled", 1_000),
