@@ -469,3 +469,65 @@ fn an_index_past_the_end_with_named_bounds_panics_as_rust_does() {
     });
     let _ = f.value([1.0, 2.0, 3.0]);
 }
+
+#[backprop::differentiable]
+fn pair(a: f64, b: f64) -> f64 {
+    100.0 * (b - a * a).powi(2) + (1.0 - a).powi(2)
+}
+
+#[backprop::differentiable]
+fn cell(h: f64, x: f64, w: f64) -> f64 {
+    (w * h + x).tanh()
+}
+
+#[test]
+fn differentiable_calls_inside_loops_that_stay_loops() {
+    // A sum whose term is a call: Rosenbrock again, the pair written once.
+    let f = grad!(|x: [f64; LEN]| {
+        let mut s = 0.0;
+        for i in 0..TERMS {
+            s += pair(x[i], x[i + 1]);
+        }
+        s
+    });
+    assert!(f.derivation().contains("out = pair(x[i], x[i + 1])"));
+    let x = point();
+    let (by_hand, expected) = rosenbrock_by_hand(&x);
+    let (value, gradient) = f.value_and_grad(x);
+    let plain = (0..TERMS).fold(0.0, |s, i| s + pair(x[i], x[i + 1]));
+    assert_eq!(value.to_bits(), plain.to_bits());
+    assert!(close(value, by_hand, 1e-14));
+    for k in 0..LEN {
+        assert!(close(gradient[k], expected[k], 1e-12), "x[{k}]");
+    }
+    gradcheck(&f, x).assert_passed();
+
+    // A recurrence whose step is a call, over data.
+    let xs: [f64; 1500] = core::array::from_fn(|k| (k as f64 * 0.37).sin());
+    let g = grad!(|w: f64| {
+        let mut h = 0.0;
+        for i in 0..1500 {
+            h = cell(h, xs[i], w);
+        }
+        h
+    });
+    assert!(g.derivation().contains("h = e(h) }, kept a loop"));
+    let w = 0.7;
+    let mut states = vec![0.0_f64];
+    for x in &xs {
+        let h = *states.last().unwrap();
+        states.push(cell(h, *x, w));
+    }
+    let (mut d_h, mut d_w) = (1.0, 0.0);
+    for i in (0..1500).rev() {
+        let d_pre = d_h * (1.0 - states[i + 1] * states[i + 1]);
+        d_w += d_pre * states[i];
+        d_h = d_pre * w;
+    }
+    let (value, [dw]) = g.value_and_grad(w);
+    assert_eq!(value.to_bits(), states[1500].to_bits());
+    assert!(close(dw, d_w, 1e-13));
+    gradcheck(&g, [w]).assert_passed();
+    #[cfg(feature = "second-order")]
+    backprop::gradgradcheck(&g, [w]).assert_passed();
+}

@@ -16,16 +16,18 @@ use crate::ir::{Arg, CalleeId, Def, ValueId};
 use crate::names::local;
 use crate::sweep::{Contribution, Operand, Step, Term};
 
-/// The local alias of callee `k`'s companion type.
-pub fn alias(k: CalleeId) -> Ident {
-    local(&format!("__BackpropCall{k}"))
-}
-
 impl Code<'_> {
+    /// The local alias of callee `k`'s companion type, `{prefix}Call{k}`: each program
+    /// (a `grad!`'s, or the body of a loop that stays a loop, emitted in the same block)
+    /// has its own.
+    pub fn alias(&self, k: CalleeId) -> Ident {
+        local(&format!("{}Call{k}", self.prefix))
+    }
+
     /// `type __BackpropCall0 = sq_dist;`, one per callee.
     pub fn callee_aliases(&self) -> TokenStream {
         let aliases = self.program.callees.iter().enumerate().map(|(k, callee)| {
-            let alias = alias(k);
+            let alias = self.alias(k);
             let path = &callee.path;
             quote!(type #alias = #path;)
         });
@@ -109,7 +111,7 @@ impl Code<'_> {
                 quote!(#private::Lift::lift(#value, #graph))
             };
             let shaped = self.call_args(*call, args, &var, &lift);
-            let alias = alias(callee);
+            let alias = self.alias(callee);
             return Some(Stmt::Let {
                 names: vec![name],
                 expr: quote!(#alias::__record(#graph, #(#shaped),*)),
@@ -118,7 +120,7 @@ impl Code<'_> {
         let value = |_, a: ValueId| self.value(a);
         let shaped = self.call_args(*call, args, &value, &|a| self.value(a));
         let keeps_pullback = self.plan.saved.contains(&Operand::Aux(v));
-        let alias = alias(callee);
+        let alias = self.alias(callee);
         let s = self.scalar();
         let turbofish = if self.generic {
             quote!(::<#s>)
@@ -140,7 +142,7 @@ impl Code<'_> {
     /// A pullback for the arm of a branch not taken.
     pub fn pullback_placeholder(&self, callee: CalleeId) -> TokenStream {
         let private = private();
-        let alias = alias(callee);
+        let alias = self.alias(callee);
         let s = self.scalar();
         quote!(<#alias as #private::Callee>::placeholder::<#s>())
     }
@@ -193,7 +195,7 @@ impl Code<'_> {
                 Arg::Constant => places.push(TokenStream::new()),
             }
         }
-        let alias = alias(callee);
+        let alias = self.alias(callee);
         let pullback = self.aux(v);
         let d = local(self.names().adjoint(v));
         stmts.push(Stmt::Let {

@@ -84,6 +84,9 @@ pub struct Code<'a> {
     /// While `backward` is written, the gradients of each parameter read whole: one
     /// array expression per call it is passed to.
     pub(super) whole_grads: std::cell::RefCell<Vec<Vec<TokenStream>>>,
+    /// The prefix of the generated types' names (`__Backprop`), which the callees'
+    /// aliases share.
+    pub(super) prefix: String,
 }
 
 /// The saved values of the pullback, split by type.
@@ -96,7 +99,7 @@ pub struct Saved {
 }
 
 impl<'a> Code<'a> {
-    pub fn new(program: &'a Program, plan: &'a Plan, names: ValueNames) -> Self {
+    pub fn new(program: &'a Program, plan: &'a Plan, names: ValueNames, prefix: &str) -> Self {
         let mut input_values = vec![0; program.inputs.len()];
         for (v, value) in program.values.iter().enumerate() {
             if let Def::Input(k) = value.def {
@@ -113,6 +116,7 @@ impl<'a> Code<'a> {
             whole: program.whole_params(),
             offsets: program.param_offsets(),
             whole_grads: std::cell::RefCell::new(vec![Vec::new(); program.params.len()]),
+            prefix: prefix.to_owned(),
         }
     }
 
@@ -193,7 +197,7 @@ impl<'a> Code<'a> {
             Type::Bool => quote!(::core::primitive::bool),
             Type::Opaque(callee, k) => {
                 let private = private();
-                let alias = super::call::alias(callee);
+                let alias = self.alias(callee);
                 let k = Literal::usize_unsuffixed(k);
                 quote!(<#alias as #private::Param<#k>>::Type)
             }

@@ -94,7 +94,7 @@ fn emit_named(
     prefix: &str,
 ) -> Emitted {
     let derivation = crate::derivation::text(program, &names, lines);
-    let mut code = Code::new(program, plan, names);
+    let mut code = Code::new(program, plan, names, prefix);
     let elem = code.elem();
     let n = program.flat_len_tokens();
     let private = code::private();
@@ -150,7 +150,7 @@ fn emit_named(
             continue;
         }
         let field = local(&format!("calls{k}"));
-        let alias = call::alias(k);
+        let alias = code.alias(k);
         let len = Literal::usize_unsuffixed(pullbacks.len());
         calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback<#sp>; #len],));
         calls_init.extend(quote!(#field: [#(#pullbacks),*],));
@@ -162,7 +162,7 @@ fn emit_named(
     } else {
         // The caller's steps, then each callee's own, built once on first use.
         let sections = program.callees.iter().enumerate().map(|(k, callee)| {
-            let alias = call::alias(k);
+            let alias = code.alias(k);
             let header = format!("\n{}:\n", callee.text);
             quote! {
                 text.push_str(#header);
@@ -322,7 +322,7 @@ fn emit_named(
             .enumerate()
             .rev()
             .fold(quote!(#private::Yes), |rest, (k, _)| {
-                let alias = call::alias(k);
+                let alias = code.alias(k);
                 quote!(<<#alias as #private::Callee>::Twice as #private::Both<#rest>>::Out)
             });
     let flat_s = quote!([#s; #n]);

@@ -252,10 +252,19 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     } else {
         String::new()
     };
+    let how = if rolled.carried {
+        format!(
+            "the backward pass runs its iterations in reverse, adding each one's gradient \
+             into the arrays at the loop variable's indices{carry}"
+        )
+    } else {
+        "the forward pass adds each term's gradient into the arrays at the loop \
+         variable's indices as it goes, and the backward pass scales those sums by the \
+         adjoint"
+            .to_owned()
+    };
     let derivation = format!(
-        "{}, kept a loop: the backward pass runs its iterations in reverse, adding each \
-         one's gradient into the arrays at the loop variable's indices{carry}. One \
-         iteration:\n  e = body({})\n{}",
+        "{}, kept a loop: {how}. One iteration:\n  e = body({})\n{}",
         rolled.text,
         rolled
             .body

@@ -186,19 +186,10 @@ impl<'a> Lowerer<'a, '_> {
         // over named constants cannot be unrolled, so they are reported here.
         let mut scratch = Errors::default();
         let body = crate::lower::lower(&input, &mut scratch);
-        let calls = body.as_ref().is_some_and(|b| !b.callees.is_empty());
         let body = match body {
-            Some(body) if scratch.is_empty() && !calls => body,
+            Some(body) if scratch.is_empty() => body,
             _ if !report => return false,
             _ => {
-                if calls {
-                    scratch.error(
-                        &for_loop.body,
-                        "a loop that stays a loop cannot call a `#[differentiable]` \
-                         function yet: write the call's body out, or use literal bounds \
-                         so that the loop is unrolled",
-                    );
-                }
                 self.errors.append(scratch);
                 return true;
             }
