@@ -531,3 +531,43 @@ fn differentiable_calls_inside_loops_that_stay_loops() {
     #[cfg(feature = "second-order")]
     backprop::gradgradcheck(&g, [w]).assert_passed();
 }
+
+#[test]
+fn the_loop_variable_as_a_number() {
+    // Weights from the index, `(i + 1) as f64`, and `i as f64` alone, in a sum over an
+    // array; then a sum over the index alone (the Basel series, times w²).
+    let f = grad!(|x: [f64; LEN], w: f64| {
+        let mut s = 0.0;
+        for i in 0..LEN {
+            s += (i + 1) as f64 * x[i] * x[i] + w * (i as f64);
+        }
+        s
+    });
+    assert!(f
+        .derivation()
+        .contains("for i in 0..LEN { s += e }, kept a loop"));
+    assert!(f.derivation().contains("(i + 1) as f64"));
+    assert!(!f.derivation().contains("d_i as f64"));
+    let x = point();
+    let (value, (dx, dw)) = f.value_and_grad(x, 0.5);
+    let plain = (0..LEN).fold(0.0, |s, i| {
+        s + (i + 1) as f64 * x[i] * x[i] + 0.5 * (i as f64)
+    });
+    assert_eq!(value.to_bits(), plain.to_bits());
+    for k in 0..LEN {
+        assert_eq!(dx[k], 2.0 * (k + 1) as f64 * x[k], "x[{k}]");
+    }
+    assert_eq!(dw, (0..LEN).map(|i| i as f64).sum::<f64>());
+    let g = grad!(|w: f64| {
+        let mut s = 0.0;
+        for i in 0..TERMS {
+            s += w * w / ((i + 1) as f64).powi(2);
+        }
+        s
+    });
+    let basel = (0..TERMS).fold(0.0, |s, i| s + 0.5 * 0.5 / ((i + 1) as f64).powi(2));
+    let (value, [dw]) = g.value_and_grad(0.5);
+    assert_eq!(value.to_bits(), basel.to_bits());
+    assert!(close(dw, 2.0 * basel / 0.5, 1e-14));
+    gradcheck(&g, [0.5]).assert_passed();
+}

@@ -142,6 +142,9 @@ pub struct Rolled {
     /// invariants, and the call's last arguments, constants captured as arrays as long
     /// as the loop.
     pub data: Vec<String>,
+    /// The loop variable as a number, `(i + offset) as T`, each with how it reads: the
+    /// body's last inputs, which the loop computes on every iteration.
+    pub counters: Vec<(i64, String)>,
     /// One iteration: the term `e`, a program of its own.
     pub body: Program,
     /// How the loop reads in the derivation.

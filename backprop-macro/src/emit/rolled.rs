@@ -91,11 +91,32 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 let ident = &body.params[shift + rolled.gathers.len() + k].ident;
                 (ident.to_string(), text.as_str())
             }))
+            .chain(rolled.counters.iter().enumerate().map(|(k, (_, text))| {
+                let ident = &body.params[data_first + rolled.data.len() + k].ident;
+                (ident.to_string(), text.as_str())
+            }))
             .collect();
     shown.sort_by_key(|(ident, _)| std::cmp::Reverse(ident.len()));
     for (ident, text) in shown {
         body_text = body_text.replace(&ident, text);
     }
+    // Data and the loop variable as a number are constants of the loop: the body's
+    // gradients by them, which the loop drops, are not shown.
+    let constants: Vec<String> = rolled
+        .data
+        .iter()
+        .chain(rolled.counters.iter().map(|c| &c.1))
+        .map(|text| format!("d_{text} "))
+        .collect();
+    body_text = body_text
+        .lines()
+        .filter(|line| {
+            !constants
+                .iter()
+                .any(|c| line.trim_start().starts_with(c.as_str()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let emitted = super::emit_named(body, &plan, names, &lines, &prefix);
     let (body_items, body_ctor, body_placeholder, once_only) = (
         emitted.items,
@@ -164,7 +185,29 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let body_args = quote!(#carried_acc #(#elements,)* #(#invariants,)* #(#datas[#j],)*);
+    // The loop variable as a number, `(i + c) as T`, computed as the unrolled form's
+    // literal is (through `i64`, so `i - 1` at 0 is -1).
+    let counter_values: Vec<TokenStream> = rolled
+        .counters
+        .iter()
+        .map(|(offset, _)| {
+            let off = Literal::i64_unsuffixed(*offset);
+            quote!(((#i as ::core::primitive::i64 + #off) as #elem))
+        })
+        .collect();
+    let counters_s: Vec<TokenStream> = counter_values
+        .iter()
+        .map(|v| {
+            if SECOND_ORDER {
+                quote!(<#s as #bound>::lit(#v))
+            } else {
+                v.clone()
+            }
+        })
+        .collect();
+    let body_args = quote!(
+        #carried_acc #(#elements,)* #(#invariants,)* #(#datas[#j],)* #(#counters_s,)*
+    );
     let combine = if rolled.carried {
         quote!(#acc = #e;)
     } else if rolled.subtract {
@@ -275,6 +318,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             .chain(rolled.gathers.iter().map(|g| g.3.clone()))
             .chain(rolled.invariants.iter().cloned())
             .chain(rolled.data.iter().cloned())
+            .chain(rolled.counters.iter().map(|c| c.1.clone()))
             .collect::<Vec<_>>()
             .join(", "),
         indent(&body_text)
@@ -293,7 +337,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     let param_impls = quote!(#(#param_impls)*);
     // The loop variable, where an element of an array is read at it (data are read at
     // the iteration's index `j`).
-    let bind_i = if rolled.gathers.is_empty() {
+    let bind_i = if rolled.gathers.is_empty() && rolled.counters.is_empty() {
         TokenStream::new()
     } else {
         quote!(let #i = #j + #start;)
@@ -442,7 +486,10 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                         let #e = #private::Differentiable::record(
                             &#body_var,
                             #graph,
-                            [#carried_acc #(#record_elements,)* #(#invariants,)* #(#datas[#j],)*],
+                            [
+                                #carried_acc #(#record_elements,)* #(#invariants,)*
+                                #(#datas[#j],)* #(#graph.constant(#counter_values),)*
+                            ],
                         );
                         #combine
                     }

@@ -118,6 +118,8 @@ impl<'a> Lowerer<'a, '_> {
             gathers: Vec::new(),
             invariants: Vec::new(),
             data: Vec::new(),
+            counters: Vec::new(),
+            elem: self.elem,
             closure: self.form == Form::Closure,
             ok: true,
         };
@@ -143,7 +145,9 @@ impl<'a> Lowerer<'a, '_> {
         rewrite.visit_expr_mut(&mut expr);
         // A sum that reads nothing at the loop variable adds the same term each time; a
         // recurrence is worth a loop whatever it reads.
-        if !rewrite.ok || (!carried && rewrite.gathers.is_empty() && rewrite.data.is_empty()) {
+        let reads_nothing_per_iteration =
+            rewrite.gathers.is_empty() && rewrite.data.is_empty() && rewrite.counters.is_empty();
+        if !rewrite.ok || (!carried && reads_nothing_per_iteration) {
             return false;
         }
         stmts.push(syn::Stmt::Expr(expr, None));
@@ -152,6 +156,7 @@ impl<'a> Lowerer<'a, '_> {
             gathers,
             invariants,
             data,
+            counters,
             ..
         } = rewrite;
 
@@ -168,6 +173,7 @@ impl<'a> Lowerer<'a, '_> {
                 .map(|(ident, _, _)| Param::scalar(ident.clone())),
         );
         params.extend(data.iter().map(|d| Param::scalar(d.ident.clone())));
+        params.extend(counters.iter().map(|c| Param::scalar(c.ident.clone())));
         let input = Input {
             form: Form::Closure,
             params,
@@ -287,6 +293,7 @@ impl<'a> Lowerer<'a, '_> {
                 .collect(),
             invariants: invariants.into_iter().map(|(_, _, text)| text).collect(),
             data: data.into_iter().map(|d| d.text).collect(),
+            counters: counters.into_iter().map(|c| (c.offset, c.text)).collect(),
             body,
             text,
         });

@@ -51,6 +51,11 @@ pub(super) struct Rewrite<'s> {
     pub(super) invariants: Vec<(Ident, ValueId, String)>,
     /// The data it reads, captured arrays indexed by the loop variable.
     pub(super) data: Vec<DataGather>,
+    /// The loop variable as a number, `i as f64`, `(i + 1) as f64`: each an input of the
+    /// body, which the loop gives it on every iteration.
+    pub(super) counters: Vec<Counter>,
+    /// The element type, which `i as f64` must name to be a counter.
+    pub(super) elem: crate::ir::Elem,
     /// Whether the body is a closure's, where names from outside are constants.
     pub(super) closure: bool,
     pub(super) ok: bool,
@@ -65,7 +70,42 @@ pub(super) struct DataGather {
     pub(super) text: String,
 }
 
+/// The loop variable as a number, `(i + offset) as T`: an input of the body.
+pub(super) struct Counter {
+    pub(super) offset: i64,
+    pub(super) ident: Ident,
+    /// How it reads in the derivation: `(i + 1) as f64`.
+    pub(super) text: String,
+}
+
 impl Rewrite<'_> {
+    /// The input of the body that stands for `(i + c) as T`, with T the element type.
+    fn counter(&mut self, cast: &syn::ExprCast) -> Option<Ident> {
+        if crate::input::elem_of(&cast.ty) != Some(self.elem) {
+            return None;
+        }
+        let offset = self.offset(&cast.expr)?;
+        if let Some(c) = self.counters.iter().find(|c| c.offset == offset) {
+            return Some(c.ident.clone());
+        }
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        let text = match offset {
+            0 => format!("{var} as {}", self.elem.name()),
+            c if c > 0 => format!("({var} + {c}) as {}", self.elem.name()),
+            c => format!("({var} - {}) as {}", -c, self.elem.name()),
+        };
+        let ident = Ident::new(
+            &format!("__backprop_counter{}", self.counters.len()),
+            Span::mixed_site(),
+        );
+        self.counters.push(Counter {
+            offset,
+            ident: ident.clone(),
+            text,
+        });
+        Some(ident)
+    }
+
     fn is_var(&self, ident: &Ident) -> bool {
         self.var.is_some_and(|v| unraw(v) == unraw(ident))
     }
@@ -291,6 +331,15 @@ impl VisitMut for Rewrite<'_> {
                     });
                 } else {
                     self.ok = false;
+                }
+            }
+            Expr::Cast(cast) if self.counter(cast).is_some() => {
+                if let Some(ident) = self.counter(cast) {
+                    *expr = Expr::Path(syn::ExprPath {
+                        attrs: Vec::new(),
+                        qself: None,
+                        path: syn::Path::from(ident),
+                    });
                 }
             }
             Expr::Path(path) => {
