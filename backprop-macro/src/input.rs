@@ -98,6 +98,10 @@ pub struct Input {
     /// The name of the `#[differentiable]` function whose body this is, if any: a call of
     /// it in its own body is recursion.
     pub function: Option<Ident>,
+    /// How many of the last parameters are constants: inputs that are never
+    /// differentiated (the data and the loop variable a loop that stays a loop gives its
+    /// body on every iteration), so nothing is computed or saved for their gradient.
+    pub constants: usize,
 }
 
 /// Parses the invocation. Problems with the closure's parameters are collected in `errors`
@@ -135,6 +139,7 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
             elem: Elem::F64,
             body,
             function: None,
+            constants: 0,
         }),
     }
 }
@@ -215,6 +220,7 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
         elem: elem.map_or(Elem::F64, |(e, _)| e),
         body: *closure.body,
         function: None,
+        constants: 0,
     }
 }
 

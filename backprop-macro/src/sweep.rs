@@ -96,7 +96,8 @@ fn needed(program: &Program) -> Vec<bool> {
     let mut needed = vec![false; program.values.len()];
     for (v, value) in program.values.iter().enumerate() {
         needed[v] = match &value.def {
-            Def::Input(_) => true,
+            // A constant of a loop's body is an input with no gradient.
+            Def::Input(_) => value.active,
             Def::Op { info, args } => {
                 value.active
                     && args

@@ -29,6 +29,7 @@ pub(super) fn generated_companion(
             block: (*function.block).clone(),
         }),
         function: Some(function.sig.ident.clone()),
+        constants: 0,
     };
     let program = crate::lower::lower(&input, errors)?;
     let plan = crate::sweep::plan(&program);

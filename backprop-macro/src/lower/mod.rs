@@ -208,8 +208,16 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             function: input.function.as_ref(),
             _body: std::marker::PhantomData,
         };
-        for param in &input.params {
+        let first_constant = input.params.len().saturating_sub(input.constants);
+        for (p, param) in input.params.iter().enumerate() {
             lowerer.param(param.clone());
+            if p >= first_constant {
+                // A constant of the body: an input with no gradient.
+                if let Some(Binding::Scalar { value, .. }) = lowerer.scope.get(&param.ident) {
+                    let value = *value;
+                    lowerer.values[value].active = false;
+                }
+            }
         }
         lowerer
     }

@@ -187,6 +187,7 @@ impl<'a> Lowerer<'a, '_> {
                 },
             }),
             function: None,
+            constants: data.len() + counters.len(),
         };
         // Errors in the body are reported by the unrolled lowering, in context; a loop
         // over named constants cannot be unrolled, so they are reported here.
