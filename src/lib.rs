@@ -364,6 +364,28 @@ pub use backprop_macro::grad;
 /// assert_eq!(f.grad([4.0, 5.0]), [6.0, 8.0]);
 /// ```
 ///
+/// # Const generic lengths
+///
+/// The function may be generic over the lengths of its arrays: each const parameter is
+/// the length of an array parameter, and the arguments of a call give it. Its loops over
+/// `0..N` stay loops.
+///
+/// ```
+/// use backprop::{differentiable, grad};
+///
+/// #[differentiable]
+/// fn sum_sq<const N: usize>(x: [f64; N]) -> f64 {
+///     let mut s = 0.0;
+///     for i in 0..N {
+///         s += x[i] * x[i];
+///     }
+///     s
+/// }
+///
+/// let f = grad!(|x: [f64; 3], y: [f64; 2]| sum_sq(x) + sum_sq(y));
+/// assert_eq!(f.grad([1.0, 2.0, 3.0], [4.0, 5.0]), ([2.0, 4.0, 6.0], [8.0, 10.0]));
+/// ```
+///
 /// # Custom derivatives
 ///
 /// With `grad = path`, the body is any Rust and is not parsed, and `path` gives the
@@ -409,8 +431,8 @@ pub mod __private {
     pub use backprop_core::Trace;
     pub use backprop_core::Var;
     pub use backprop_core::{
-        rules, Both, Callee, Differentiable, Float, Graph, HigherOrder, Lift, No, Op, Param,
-        Promote, Pullback, Scalar, Yes,
+        rules, Both, Callee, ConstantArg, Differentiable, Float, Graph, HigherOrder, Lift, No, Op,
+        Param, Promote, Pullback, Resolve, Scalar, Yes,
     };
 }
 

@@ -319,4 +319,35 @@ fn loops_that_stay_loops() {
 
 const LINT_STEPS: usize = 20;
 
+#[backprop::differentiable]
+fn lint_generic<const N: usize>(w: f64, x: [f64; N]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..N - 1 {
+        s += w * x[i] * x[i + 1];
+    }
+    let mut h = s;
+    for i in 0..N {
+        h = (h * w + x[i]).tanh();
+    }
+    h
+}
+
+#[test]
+fn const_generic_functions() {
+    let f = grad!(|w: f64, x: [f64; 4]| lint_generic(w, x));
+    let named = grad!(|x: [f64; LINT_N]| lint_generic(0.5, x));
+    let (value, (dw, _)) = f.value_and_grad(0.5, [1.0; 4]);
+    assert!(value.is_finite() && dw.is_finite());
+    assert!(named.grad([1.0; LINT_N])[0].is_finite());
+    // The loop variable as a number, in a loop that stays a loop.
+    let counted = grad!(|x: [f64; LINT_N]| {
+        let mut s = 0.0;
+        for i in 0..LINT_N {
+            s += (i + 1) as f64 * x[i];
+        }
+        s
+    });
+    assert!(close(counted.grad([1.0; LINT_N])[2], 3.0));
+}
+
 const LINT_N: usize = 3;

@@ -227,6 +227,33 @@ pub trait Param<const K: usize> {
     type Type;
 }
 
+/// The companion a call of a `#[differentiable]` function reaches, by the shapes of its
+/// arguments: `Shapes` is a tuple with one entry per argument, `()` for a scalar, an
+/// array of `()` shaped like an array argument (`[(); 3]`), [`ConstantArg`] for a
+/// constant. A function without const generics answers its own companion for any
+/// shapes; one with them (`fn f<const N: usize>(x: [f64; N])`) the companion of the `N`
+/// its arguments give. Implemented by the attribute; not meant to be implemented by hand.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the arguments of this call do not give `{Self}` its const lengths",
+    label = "a const length of `{Self}` is given by no argument",
+    note = "an argument whose length is a const parameter (`x: [f64; N]`) gives `N` when it \
+            is an array of the body or a parameter; a constant captured from outside (data) \
+            does not, since grad! does not see its type: pass the data where another \
+            argument also has length `N`, or make it a parameter"
+)]
+pub trait Resolve<Shapes> {
+    /// The companion, which implements [`Callee`] and whose associated functions the
+    /// caller's generated code calls.
+    type Companion;
+}
+
+/// The shape [`Resolve`] is given for a constant argument, whose type the caller does not
+/// see.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct ConstantArg;
+
 /// A constant argument put on the runtime graph: a number becomes a constant node, an
 /// array an array of them, so that a call records on handles alone.
 #[doc(hidden)]

@@ -19,8 +19,8 @@ pub use draw::DrawOptions;
 pub use dual::Dual;
 pub use float::Float;
 pub use function::{
-    Both, Callee, Differentiable, DifferentiableTwice, GraphFn, HigherOrder, Lift, No, Param,
-    Promote, Pullback, Scalar, ScaledGradient, SecondOrder, Yes,
+    Both, Callee, ConstantArg, Differentiable, DifferentiableTwice, GraphFn, HigherOrder, Lift, No,
+    Param, Promote, Pullback, Resolve, Scalar, ScaledGradient, SecondOrder, Yes,
 };
 pub use gradcheck::{gradcheck, GradCheck, GradCheckReport, InputCheck};
 pub use graph::{Call, Gradients, Graph, GraphError, Node, NodeKind, Var};

@@ -102,6 +102,10 @@ pub struct Input {
     /// differentiated (the data and the loop variable a loop that stays a loop gives its
     /// body on every iteration), so nothing is computed or saved for their gradient.
     pub constants: usize,
+    /// The const generic parameters of the `#[differentiable]` function whose body this
+    /// is (`N` of `fn f<const N: usize>`): lengths of its array parameters, which every
+    /// generated item is generic over.
+    pub generics: Vec<Ident>,
 }
 
 /// Parses the invocation. Problems with the closure's parameters are collected in `errors`
@@ -140,6 +144,7 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Input> {
             body,
             function: None,
             constants: 0,
+            generics: Vec::new(),
         }),
     }
 }
@@ -221,6 +226,7 @@ fn parse_closure(closure: syn::ExprClosure, errors: &mut Errors) -> Input {
         body: *closure.body,
         function: None,
         constants: 0,
+        generics: Vec::new(),
     }
 }
 

@@ -279,6 +279,9 @@ pub struct ScalarInput {
 /// The whole lowered expression.
 pub struct Program {
     pub elem: Elem,
+    /// The const generic parameters every generated item is generic over (those of a
+    /// `#[differentiable]` function; none for a `grad!`).
+    pub generics: Vec<Ident>,
     /// The parameters as written, in order.
     pub params: Vec<Param>,
     /// The scalar inputs in argument order, each array parameter's elements row-major.

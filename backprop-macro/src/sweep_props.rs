@@ -77,6 +77,7 @@ fn program(inputs: usize, ops: &[Gen]) -> Program {
         calls: Vec::new(),
         callees: Vec::new(),
         rolled: Vec::new(),
+        generics: Vec::new(),
     })
 }
 

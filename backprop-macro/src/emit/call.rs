@@ -24,12 +24,74 @@ impl Code<'_> {
         local(&format!("{}Call{k}", self.prefix))
     }
 
-    /// `type __BackpropCall0 = sq_dist;`, one per callee.
+    /// Whether callee `k` is a loop that stays a loop, generic over the program's const
+    /// parameters like every item of the program.
+    fn generic_callee(&self, k: CalleeId) -> bool {
+        self.is_generic_item() && self.program.rolled.iter().any(|r| r.callee == k)
+    }
+
+    /// The alias in a type: `Call0<N>` for a generic loop, else `Call0`.
+    pub fn alias_ty(&self, k: CalleeId) -> TokenStream {
+        let alias = self.alias(k);
+        if self.generic_callee(k) {
+            self.item_ty(&alias)
+        } else {
+            quote!(#alias)
+        }
+    }
+
+    /// The alias in an expression: `Call0::<N>` for a generic loop, else `Call0`.
+    pub fn alias_path(&self, k: CalleeId) -> TokenStream {
+        let alias = self.alias(k);
+        if self.generic_callee(k) {
+            self.item_path(&alias)
+        } else {
+            quote!(#alias)
+        }
+    }
+
+    /// `type __BackpropCall0 = <sq_dist as Resolve<((), [(); 2])>>::Companion;`, one per
+    /// callee: the companion its arguments' shapes reach (for a function with const
+    /// generics, the one of their lengths), by the shapes of its first call. A loop that
+    /// stays a loop is its own companion.
     pub fn callee_aliases(&self) -> TokenStream {
+        let private = private();
         let aliases = self.program.callees.iter().enumerate().map(|(k, callee)| {
             let alias = self.alias(k);
             let path = &callee.path;
-            quote!(type #alias = #path;)
+            if self.program.rolled.iter().any(|r| r.callee == k) {
+                let (gp, ga) = (&self.item_params, &self.item_args);
+                return if gp.is_empty() {
+                    quote!(type #alias = #path;)
+                } else {
+                    quote!(type #alias<#gp> = #path<#ga>;)
+                };
+            }
+            let shapes = self
+                .program
+                .calls
+                .iter()
+                .find(|c| c.callee == k)
+                .map(|c| {
+                    c.args
+                        .iter()
+                        .map(|arg| match arg {
+                            Arg::Values(shape) => {
+                                shape.iter().rev().fold(quote!(()), |inner, &len| {
+                                    let len = Literal::usize_unsuffixed(len);
+                                    quote!([#inner; #len])
+                                })
+                            }
+                            Arg::Param(p) => {
+                                let len = self.program.params[*p].len_tokens();
+                                quote!([(); #len])
+                            }
+                            Arg::Constant => quote!(#private::ConstantArg),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            quote!(type #alias = <#path as #private::Resolve<(#(#shapes,)*)>>::Companion;)
         });
         quote!(#(#aliases)*)
     }
@@ -111,7 +173,7 @@ impl Code<'_> {
                 quote!(#private::Lift::lift(#value, #graph))
             };
             let shaped = self.call_args(*call, args, &var, &lift);
-            let alias = self.alias(callee);
+            let alias = self.alias_path(callee);
             return Some(Stmt::Let {
                 names: vec![name],
                 expr: quote!(#alias::__record(#graph, #(#shaped),*)),
@@ -120,7 +182,7 @@ impl Code<'_> {
         let value = |_, a: ValueId| self.value(a);
         let shaped = self.call_args(*call, args, &value, &|a| self.value(a));
         let keeps_pullback = self.plan.saved.contains(&Operand::Aux(v));
-        let alias = self.alias(callee);
+        let alias = self.alias_path(callee);
         let s = self.scalar();
         let turbofish = if self.generic {
             quote!(::<#s>)
@@ -142,7 +204,7 @@ impl Code<'_> {
     /// A pullback for the arm of a branch not taken.
     pub fn pullback_placeholder(&self, callee: CalleeId) -> TokenStream {
         let private = private();
-        let alias = self.alias(callee);
+        let alias = self.alias_ty(callee);
         let s = self.scalar();
         quote!(<#alias as #private::Callee>::placeholder::<#s>())
     }
@@ -195,7 +257,7 @@ impl Code<'_> {
                 Arg::Constant => places.push(TokenStream::new()),
             }
         }
-        let alias = self.alias(callee);
+        let alias = self.alias_path(callee);
         let pullback = self.aux(v);
         let d = local(self.names().adjoint(v));
         stmts.push(Stmt::Let {

@@ -87,6 +87,10 @@ pub struct Code<'a> {
     /// The prefix of the generated types' names (`__Backprop`), which the callees'
     /// aliases share.
     pub(super) prefix: String,
+    /// The const generic parameters every generated item is generic over, `const N:
+    /// usize,` (empty for a `grad!`), and their arguments, `N,`.
+    pub(super) item_params: TokenStream,
+    pub(super) item_args: TokenStream,
 }
 
 /// The saved values of the pullback, split by type.
@@ -117,6 +121,49 @@ impl<'a> Code<'a> {
             offsets: program.param_offsets(),
             whole_grads: std::cell::RefCell::new(vec![Vec::new(); program.params.len()]),
             prefix: prefix.to_owned(),
+            item_params: {
+                let g = &program.generics;
+                quote!(#(const #g: ::core::primitive::usize,)*)
+            },
+            item_args: {
+                let g = &program.generics;
+                quote!(#(#g,)*)
+            },
+        }
+    }
+
+    /// Whether the generated items are generic over const parameters.
+    pub fn is_generic_item(&self) -> bool {
+        !self.program.generics.is_empty()
+    }
+
+    /// `<const N: usize>` for an item's definition, or nothing.
+    pub fn item_generics(&self) -> TokenStream {
+        let params = &self.item_params;
+        if self.is_generic_item() {
+            quote!(<#params>)
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    /// A generated item in a type: `X<N>`, or `X`.
+    pub fn item_ty(&self, ident: &Ident) -> TokenStream {
+        let args = &self.item_args;
+        if self.is_generic_item() {
+            quote!(#ident<#args>)
+        } else {
+            quote!(#ident)
+        }
+    }
+
+    /// A generated item in an expression: `X::<N>`, or `X`.
+    pub fn item_path(&self, ident: &Ident) -> TokenStream {
+        let args = &self.item_args;
+        if self.is_generic_item() {
+            quote!(#ident::<#args>)
+        } else {
+            quote!(#ident)
         }
     }
 
@@ -197,7 +244,7 @@ impl<'a> Code<'a> {
             Type::Bool => quote!(::core::primitive::bool),
             Type::Opaque(callee, k) => {
                 let private = private();
-                let alias = self.alias(callee);
+                let alias = self.alias_ty(callee);
                 let k = Literal::usize_unsuffixed(k);
                 quote!(<#alias as #private::Param<#k>>::Type)
             }
@@ -606,7 +653,6 @@ impl<'a> Code<'a> {
     /// The body of `record`: the same operations, recorded onto the runtime graph; only
     /// the arm a branch takes is recorded.
     pub fn record_body(&self) -> TokenStream {
-        let graph = local(&self.names.graph);
         let args = local(&self.names.inputs);
         let mut body = Body::default();
         let read = self.inputs_read();
@@ -622,6 +668,44 @@ impl<'a> Code<'a> {
                 )));
             }
         }
+        self.record_rest(body)
+    }
+
+    /// The body of `__record_shaped`, which records from the parameters as written (the
+    /// companion of a function with const generics, which has no flat view, calls it).
+    pub fn record_shaped_body(&self) -> TokenStream {
+        let mut body = Body::default();
+        let read = self.inputs_read();
+        for (p, param) in self.program.params.iter().enumerate() {
+            let ident = &param.ident;
+            if self.whole[p] {
+                if !self.passed(p) {
+                    body.push(Stmt::Raw(quote!(let _ = #ident;)));
+                }
+            } else if !param.shape.is_empty() {
+                let offset = self.offsets[p];
+                let elems: Vec<TokenStream> = (offset..offset + param.scalars())
+                    .map(|k| {
+                        if read[k] {
+                            self.input_token(k)
+                        } else {
+                            quote!(_)
+                        }
+                    })
+                    .collect();
+                let pattern = nest(&param.shape, &elems);
+                body.push(Stmt::Raw(quote!(let #pattern = #ident;)));
+            } else if !read[self.offsets[p]] {
+                body.push(Stmt::Raw(quote!(let _ = #ident;)));
+            }
+        }
+        self.record_rest(body)
+    }
+
+    /// The recording itself, after the inputs are bound: the captured constants, the
+    /// operations, the output.
+    fn record_rest(&self, mut body: Body) -> TokenStream {
+        let graph = local(&self.names.graph);
         for (k, captured) in self.program.captured.iter().enumerate() {
             let field = local(&self.names.captured[k]);
             // Constants of the element type are graph nodes; integers are part of the

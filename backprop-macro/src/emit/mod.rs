@@ -103,7 +103,7 @@ fn emit_named(
     let rolled_items: TokenStream = program
         .rolled
         .iter()
-        .map(|r| rolled::items(r, &elem))
+        .map(|r| rolled::items(r, &elem, &code.item_params, &code.item_args))
         .collect();
 
     let params = code.params();
@@ -150,7 +150,7 @@ fn emit_named(
             continue;
         }
         let field = local(&format!("calls{k}"));
-        let alias = code.alias(k);
+        let alias = code.alias_ty(k);
         let len = Literal::usize_unsuffixed(pullbacks.len());
         calls_field.extend(quote!(#field: [<#alias as #private::Callee>::Pullback<#sp>; #len],));
         calls_init.extend(quote!(#field: [#(#pullbacks),*],));
@@ -161,8 +161,21 @@ fn emit_named(
         quote!(#derivation)
     } else {
         // The caller's steps, then each callee's own, built once on first use.
-        let sections = program.callees.iter().enumerate().map(|(k, callee)| {
-            let alias = code.alias(k);
+        // One section per function: a function with const generics called at two
+        // lengths is two callees of the same text.
+        let mut seen = Vec::new();
+        let firsts: Vec<(usize, &crate::ir::Callee)> = program
+            .callees
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                let first = !seen.contains(&&c.text);
+                seen.push(&c.text);
+                first
+            })
+            .collect();
+        let sections = firsts.into_iter().map(|(k, callee)| {
+            let alias = code.alias_path(k);
             let header = format!("\n{}:\n", callee.text);
             quote! {
                 text.push_str(#header);
@@ -181,6 +194,38 @@ fn emit_named(
     code.set_generic(false);
     let str_ty = quote!(::core::primitive::str);
     let record_body = code.record_body();
+    // Without a flat view, the companion of a function with const generics records
+    // through the parameters as written.
+    let record_shaped = if code.is_generic_item() {
+        let body = code.record_shaped_body();
+        let var = quote!(#private::Var<'g, #elem>);
+        let params = program.params.iter().map(|p| {
+            let ident = &p.ident;
+            let ty = if p.named.is_some() {
+                let len = p.len_tokens();
+                quote!([#var; #len])
+            } else {
+                p.shape.iter().rev().fold(var.clone(), |inner, &len| {
+                    let len = Literal::usize_unsuffixed(len);
+                    quote!([#inner; #len])
+                })
+            };
+            quote!(#ident: #ty)
+        });
+        let graph = local(&code.names().graph);
+        quote! {
+            #[doc(hidden)]
+            pub fn __record_shaped<'g>(
+                &self,
+                #graph: &'g #private::Graph<#elem>,
+                #(#params),*
+            ) -> #var {
+                #body
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     let trace_body = if program.ops().count() <= TRACE_LIMIT && !code.any_whole() {
         code.trace_body(lines)
     } else if code.any_whole() {
@@ -322,7 +367,7 @@ fn emit_named(
             .enumerate()
             .rev()
             .fold(quote!(#private::Yes), |rest, (k, _)| {
-                let alias = code.alias(k);
+                let alias = code.alias_ty(k);
                 quote!(<<#alias as #private::Callee>::Twice as #private::Both<#rest>>::Out)
             });
     let flat_s = quote!([#s; #n]);
@@ -352,15 +397,99 @@ fn emit_named(
         TokenStream::new()
     };
 
+    // The const generic parameters of a `#[differentiable]` function, which every item is
+    // generic over; its flat view (`Differentiable<T, M>`) would need `M` computed from
+    // them, which a stable compiler does not allow in a type, so it has none.
+    let (gp, ga) = (&code.item_params, &code.item_args);
+    let item_generics = code.item_generics();
+    let grad_ty_t = code.item_ty(&grad_ty);
+    let grad_path = code.item_path(&grad_ty);
+    let pullback_default = code.item_ty(&pullback_ty);
+    let impl_s = if SECOND_ORDER {
+        quote!(<#gp #sp: #bound>)
+    } else {
+        code.item_generics()
+    };
+    let flat = !code.is_generic_item();
+    let flat_methods = if flat {
+        quote! {
+            /// The input names, in argument order.
+            #[must_use]
+            pub fn inputs(&self) -> [&'static #str; #n] {
+                #inputs_body
+            }
+
+            /// One forward and one backward pass at this point, each step of the
+            /// derivation with its numbers; the same statements as `value_and_grad`.
+            #[inline]
+            #[must_use]
+            pub fn trace(&self, #params) -> #private::Trace<#elem> {
+                #trace_body
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let flat_impls = if flat {
+        quote! {
+            impl #private::Pullback<#elem, #n> for #pullback_ty<#elem> {
+                #[inline]
+                fn backward(&self, #dout: #elem) -> #flat_grad {
+                    #flat_backward
+                }
+            }
+
+            #[allow(non_snake_case, clippy::large_stack_arrays)]
+            impl #private::Differentiable<#elem, #n> for #grad_ty {
+                type Pullback = #pullback_ty<#elem>;
+
+                #[inline]
+                fn value(&self, #args: [#elem; #n]) -> #elem {
+                    #flat_bindings
+                    #grad_ty::value(self, #(#shaped_args),*)
+                }
+
+                #[inline]
+                fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty<#elem>) {
+                    #flat_bindings
+                    #grad_ty::forward(self, #(#shaped_args),*)
+                }
+
+                #[inline]
+                fn value_and_grad(&self, #args: [#elem; #n]) -> (#elem, #flat_grad) {
+                    #flat_bindings
+                    let (#value_local, #grad_local) = #grad_ty::value_and_grad(self, #(#shaped_args),*);
+                    (#value_local, #flat_value_and_grad)
+                }
+
+                fn inputs(&self) -> [&'static #str; #n] {
+                    #grad_ty::inputs(self)
+                }
+
+                fn record<'g>(
+                    &self,
+                    #graph: &'g #private::Graph<#elem>,
+                    #args: [#private::Var<'g, #elem>; #n],
+                ) -> #private::Var<'g, #elem> {
+                    #record_body
+                }
+            }
+
+            #higher_order
+        }
+    } else {
+        TokenStream::new()
+    };
+
     let items = quote! {
         #rolled_items
         #aliases
 
         #[derive(#derives)]
-        pub struct #grad_ty { #fields }
+        pub struct #grad_ty #item_generics { #fields }
 
         #[derive(#derives)]
-        pub struct #pullback_ty<#sp: #bound = #elem> {
+        pub struct #pullback_ty<#gp #sp: #bound = #elem> {
             #saved_field #ints_field #bools_field #calls_field
             scalar: ::core::marker::PhantomData<#sp>,
         }
@@ -377,7 +506,7 @@ fn emit_named(
             clippy::neg_multiply,
             clippy::large_stack_arrays
         )]
-        impl #grad_ty {
+        impl #item_generics #grad_ty_t {
             /// The expression's value.
             #[inline]
             #[must_use]
@@ -388,7 +517,7 @@ fn emit_named(
             /// The value and a pullback holding the saved intermediates.
             #[inline]
             #[must_use]
-            pub fn forward(&self, #params) -> (#elem, #pullback_ty) {
+            pub fn forward(&self, #params) -> (#elem, #pullback_default) {
                 self.__forward #turbofish_elem(#(#param_idents),*)
             }
 
@@ -406,24 +535,13 @@ fn emit_named(
                 self.value_and_grad(#(#param_idents),*).1
             }
 
-            /// The input names, in argument order.
-            #[must_use]
-            pub fn inputs(&self) -> [&'static #str; #n] {
-                #inputs_body
-            }
+            #flat_methods
+            #record_shaped
 
             /// The unrolled forward and backward steps, as text.
             #[must_use]
             pub fn derivation(&self) -> &'static #str {
                 #derivation
-            }
-
-            /// One forward and one backward pass at this point, each step of the
-            /// derivation with its numbers; the same statements as `value_and_grad`.
-            #[inline]
-            #[must_use]
-            pub fn trace(&self, #params) -> #private::Trace<#elem> {
-                #trace_body
             }
 
             #[doc(hidden)]
@@ -434,7 +552,7 @@ fn emit_named(
 
             #[doc(hidden)]
             #[inline]
-            pub fn __forward #generics(&self, #params_s) -> (#s, #pullback_ty<#s>) {
+            pub fn __forward #generics(&self, #params_s) -> (#s, #pullback_ty<#ga #s>) {
                 #forward_stmts
                 (#out, #pullback_ty {
                     #saved_init #ints_init #bools_init #calls_init
@@ -459,7 +577,7 @@ fn emit_named(
             clippy::neg_multiply,
             clippy::large_stack_arrays
         )]
-        impl #generics #pullback_ty<#s> {
+        impl #impl_s #pullback_ty<#ga #s> {
             /// Each input's gradient times `dout`.
             #[inline]
             #[must_use]
@@ -472,54 +590,11 @@ fn emit_named(
             }
         }
 
-        impl #private::Pullback<#elem, #n> for #pullback_ty<#elem> {
-            #[inline]
-            fn backward(&self, #dout: #elem) -> #flat_grad {
-                #flat_backward
-            }
-        }
-
-        #[allow(non_snake_case, clippy::large_stack_arrays)]
-        impl #private::Differentiable<#elem, #n> for #grad_ty {
-            type Pullback = #pullback_ty<#elem>;
-
-            #[inline]
-            fn value(&self, #args: [#elem; #n]) -> #elem {
-                #flat_bindings
-                #grad_ty::value(self, #(#shaped_args),*)
-            }
-
-            #[inline]
-            fn forward(&self, #args: [#elem; #n]) -> (#elem, #pullback_ty<#elem>) {
-                #flat_bindings
-                #grad_ty::forward(self, #(#shaped_args),*)
-            }
-
-            #[inline]
-            fn value_and_grad(&self, #args: [#elem; #n]) -> (#elem, #flat_grad) {
-                #flat_bindings
-                let (#value_local, #grad_local) = #grad_ty::value_and_grad(self, #(#shaped_args),*);
-                (#value_local, #flat_value_and_grad)
-            }
-
-            fn inputs(&self) -> [&'static #str; #n] {
-                #grad_ty::inputs(self)
-            }
-
-            fn record<'g>(
-                &self,
-                #graph: &'g #private::Graph<#elem>,
-                #args: [#private::Var<'g, #elem>; #n],
-            ) -> #private::Var<'g, #elem> {
-                #record_body
-            }
-        }
-
-        #higher_order
+        #flat_impls
     };
     Emitted {
         items,
-        ctor: quote!(#grad_ty { #init }),
+        ctor: quote!(#grad_path { #init }),
         placeholder,
         once_only,
     }

@@ -64,7 +64,14 @@ use crate::ir::{Elem, Rolled};
 use crate::names::local;
 
 /// The items of one loop that stays a loop.
-pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
+/// `gp` and `ga` are the enclosing program's const generic parameters (`const N: usize,`)
+/// and their arguments (`N,`), which every item of the loop is generic over too.
+pub fn items(
+    rolled: &Rolled,
+    elem: &TokenStream,
+    gp: &TokenStream,
+    ga: &TokenStream,
+) -> TokenStream {
     let body = &rolled.body;
     let plan = crate::sweep::plan(body);
     let names = crate::names::ValueNames::new(body);
@@ -136,9 +143,15 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     } = &syntax;
     let sp = super::Code::scalar_param();
     let name = &rolled.ident;
+    let (item_generics, name_t) = if gp.is_empty() {
+        (TokenStream::new(), quote!(#name))
+    } else {
+        (quote!(<#gp>), quote!(#name<#ga>))
+    };
     let pullback = format_ident!("{}Pullback", rolled.ident);
     let body_pullback = format_ident!("{}Pullback", prefix);
     let trip_count = crate::lower::roll::trip_tokens(&rolled.start, &rolled.end);
+    let trip_type = crate::lower::roll::trip_type_tokens(&rolled.start, &rolled.end);
     let start = crate::lower::roll::bound_tokens(&rolled.start);
 
     // The arguments: the accumulator, the invariants, the arrays.
@@ -158,7 +171,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             #acc: #ty,
             #(#invariants: #ty,)*
             #(#arrays: [#ty; #lens],)*
-            #(#datas: [#ty; #trip_count],)*
+            #(#datas: [#ty; #trip_type],)*
         }
     };
     let params_s = params_over(s);
@@ -329,8 +342,8 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
         let position =
             Literal::usize_unsuffixed(1 + rolled.invariants.len() + rolled.arrays.len() + k);
         quote! {
-            impl #private::Param<#position> for #name {
-                type Type = [#elem; #trip_count];
+            impl #item_generics #private::Param<#position> for #name_t {
+                type Type = [#elem; #trip_type];
             }
         }
     });
@@ -352,7 +365,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
     let unit = local("unit");
     let (pullback_fields, forward_body, parts_body, placeholder_init) = if rolled.carried {
         (
-            quote!(tape: [#body_pullback<#sp>; #trip_count],),
+            quote!(tape: [#body_pullback<#sp>; #trip_type],),
             quote! {
                 let #body_var = #body_ctor;
                 let mut #acc = #acc;
@@ -377,7 +390,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
                 }
                 (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
             },
-            quote!(tape: [#body_placeholder; #trip_count],),
+            quote!(tape: [#body_placeholder; #trip_type],),
         )
     } else {
         let accumulate = if rolled.subtract {
@@ -434,10 +447,10 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
 
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code, unreachable_pub)]
-        pub struct #name {}
+        pub struct #name #item_generics {}
 
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
-        pub struct #pullback<#sp: #bound = #elem> {
+        pub struct #pullback<#gp #sp: #bound = #elem> {
             #pullback_fields
         }
 
@@ -450,7 +463,7 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             clippy::assign_op_pattern,
             clippy::large_stack_arrays
         )]
-        impl #name {
+        impl #item_generics #name_t {
             #[inline]
             pub fn __value #generics(#params_s) -> #s {
                 let #body_var = #body_ctor;
@@ -464,12 +477,12 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
             }
 
             #[inline]
-            pub fn __forward #generics(#params_s) -> (#s, #pullback<#s>) {
+            pub fn __forward #generics(#params_s) -> (#s, #pullback<#ga #s>) {
                 #forward_body
             }
 
             #[inline]
-            pub fn __parts #generics(#pb: &#pullback<#s>, #dout: #s) -> #parts_type {
+            pub fn __parts #generics(#pb: &#pullback<#ga #s>, #dout: #s) -> #parts_type {
                 #parts_body
             }
 
@@ -505,12 +518,12 @@ pub fn items(rolled: &Rolled, elem: &TokenStream) -> TokenStream {
         #param_impls
 
         #[allow(clippy::large_stack_arrays)]
-        impl #private::Callee for #name {
+        impl #item_generics #private::Callee for #name_t {
             type Elem = #elem;
-            type Pullback<#sp: #bound> = #pullback<#sp>;
+            type Pullback<#sp: #bound> = #pullback<#ga #sp>;
             type Twice = #once_only;
 
-            fn placeholder<#sp: #bound>() -> #pullback<#sp> {
+            fn placeholder<#sp: #bound>() -> #pullback<#ga #sp> {
                 #pullback { #placeholder_init }
             }
         }

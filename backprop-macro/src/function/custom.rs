@@ -36,7 +36,7 @@ pub(super) fn custom_companion(
     let pullback = local("__BackpropPullback");
     let args_s = over_s.params();
     let idents = shapes.idents();
-    let types: Vec<TokenStream> = params.iter().map(|p| shapes.param_type(&p.shape)).collect();
+    let types: Vec<TokenStream> = params.iter().map(|p| shapes.param_type(p)).collect();
     let grad_type = shapes.grad_type();
     let parts_s = over_s.parts_type();
     let shaped = shapes.shaped("g");

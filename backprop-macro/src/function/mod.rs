@@ -78,13 +78,19 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let signature = check_signature(&function.sig, &mut errors);
-    let companion = signature.and_then(|(params, elem)| {
+    let companion = signature.and_then(|(params, elem, generics)| {
+        if let (Some(_), Some(first)) = (&custom, function.sig.generics.params.first()) {
+            errors.error(
+                first,
+                "a function with a custom derivative takes no generic parameters",
+            );
+        }
         if !errors.is_empty() {
             return None;
         }
         match &custom {
             Some(grad) => Some(custom_companion(&function, &params, elem, grad)),
-            None => generated_companion(&function, params, elem, &mut errors),
+            None => generated_companion(&function, params, elem, &generics, &mut errors),
         }
     });
     let errors = errors.into_items();
@@ -138,7 +144,10 @@ fn first_token(item: &TokenStream) -> TokenStream {
 /// The parameters and the element type, after checking the signature has the shape the
 /// design allows: a free function of `f32`/`f64` scalars or arrays, returning the element
 /// type.
-fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Param>, Elem)> {
+fn check_signature(
+    sig: &syn::Signature,
+    errors: &mut Errors,
+) -> Option<(Vec<Param>, Elem, Vec<Ident>)> {
     if let Some(asyncness) = &sig.asyncness {
         errors.error(
             asyncness,
@@ -163,10 +172,27 @@ fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Par
             "a `#[backprop::differentiable]` function is not variadic",
         );
     }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    // Const generic parameters, `<const N: usize>`, the lengths of array parameters.
+    let mut generics: Vec<Ident> = Vec::new();
+    for param in &sig.generics.params {
+        match param {
+            syn::GenericParam::Const(c)
+                if c.default.is_none()
+                    && matches!(&c.ty, syn::Type::Path(p) if p.path.is_ident("usize")) =>
+            {
+                generics.push(c.ident.clone());
+            }
+            other => errors.error(
+                other,
+                "a `#[backprop::differentiable]` function takes no generic parameters but \
+                 const lengths, `<const N: usize>`, of its array parameters (`[f64; N]`)",
+            ),
+        }
+    }
+    if let Some(clause) = &sig.generics.where_clause {
         errors.error(
-            &sig.generics,
-            "a `#[backprop::differentiable]` function takes no generic parameters",
+            clause,
+            "a `#[backprop::differentiable]` function takes no `where` clause",
         );
     }
     if sig.inputs.is_empty() {
@@ -191,12 +217,16 @@ fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Par
             }
         };
         let (shape, named) = input::array_shape(&typed.ty, &mut elem, errors);
-        if let Some(named) = &named {
+        let generic_length = named.as_ref().is_some_and(|named| {
+            syn::parse2::<Ident>(named.code.clone()).is_ok_and(|n| generics.contains(&n))
+        });
+        if let (Some(named), false) = (&named, generic_length) {
             errors.error(
                 &named.code,
                 format!(
-                    "the length `{}` is not an integer literal: a `#[differentiable]` \
-                     function's array parameters have literal lengths, as in `[f64; 10]`",
+                    "the length `{}` is neither an integer literal nor a const generic \
+                     parameter: a `#[differentiable]` function's array parameters have \
+                     lengths such as `[f64; 10]`, or `[f64; N]` with `<const N: usize>`",
                     named.text
                 ),
             );
@@ -208,8 +238,29 @@ fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Par
                 params.push(Param {
                     ident,
                     shape,
-                    named: None,
+                    named: named.filter(|_| generic_length),
                 });
+            }
+        }
+    }
+    // Each const parameter is fixed by an argument's length: a caller's arguments give it.
+    for param in &sig.generics.params {
+        if let syn::GenericParam::Const(c) = param {
+            let fixed = params.iter().any(|p| {
+                p.named.as_ref().is_some_and(|n| {
+                    syn::parse2::<Ident>(n.code.clone()).is_ok_and(|n| n == c.ident)
+                })
+            });
+            if !fixed {
+                errors.error(
+                    &c.ident,
+                    format!(
+                        "`{}` is the length of no array parameter: a const parameter of a \
+                         `#[backprop::differentiable]` function is the length of one, as in \
+                         `x: [f64; {}]`, so that a call's arguments give it",
+                        c.ident, c.ident
+                    ),
+                );
             }
         }
     }
@@ -221,7 +272,7 @@ fn check_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<(Vec<Par
              `-> f64` (or `-> f32`)",
         ),
     }
-    Some((params, elem.map_or(Elem::F64, |(e, _)| e)))
+    Some((params, elem.map_or(Elem::F64, |(e, _)| e), generics))
 }
 
 /// What both kinds of companion need: the types and names of the parameters.
@@ -231,18 +282,26 @@ struct Shapes<'p> {
 }
 
 impl Shapes<'_> {
-    fn param_type(&self, shape: &[usize]) -> TokenStream {
-        shape.iter().rev().fold(self.elem.clone(), |inner, &len| {
-            let len = Literal::usize_unsuffixed(len);
-            quote!([#inner; #len])
-        })
+    fn param_type(&self, param: &Param) -> TokenStream {
+        if param.named.is_some() {
+            let (elem, len) = (&self.elem, param.len_tokens());
+            return quote!([#elem; #len]);
+        }
+        param
+            .shape
+            .iter()
+            .rev()
+            .fold(self.elem.clone(), |inner, &len| {
+                let len = Literal::usize_unsuffixed(len);
+                quote!([#inner; #len])
+            })
     }
 
     /// `a: [f64; 2], b: f64`.
     fn params(&self) -> TokenStream {
         let params = self.params.iter().map(|p| {
             let ident = &p.ident;
-            let ty = self.param_type(&p.shape);
+            let ty = self.param_type(p);
             quote!(#ident: #ty)
         });
         quote!(#(#params),*)
@@ -254,7 +313,7 @@ impl Shapes<'_> {
 
     /// `([f64; 2], f64,)`: one entry per parameter, the form `__parts` returns.
     fn parts_type(&self) -> TokenStream {
-        let types = self.params.iter().map(|p| self.param_type(&p.shape));
+        let types = self.params.iter().map(|p| self.param_type(p));
         quote!((#(#types,)*))
     }
 
@@ -270,11 +329,7 @@ impl Shapes<'_> {
             let n = Literal::usize_unsuffixed(n);
             return quote!([#elem; #n]);
         }
-        let types: Vec<TokenStream> = self
-            .params
-            .iter()
-            .map(|p| self.param_type(&p.shape))
-            .collect();
+        let types: Vec<TokenStream> = self.params.iter().map(|p| self.param_type(p)).collect();
         match types.as_slice() {
             [one] => one.clone(),
             many => quote!((#(#many),*)),
@@ -291,12 +346,17 @@ impl Shapes<'_> {
         self.params
             .iter()
             .map(|p| {
-                let n = p.len().max(1);
+                // An array of const generic length is one local, taken whole.
+                let n = if p.named.is_some() { 1 } else { p.len().max(1) };
                 let items: Vec<TokenStream> = (at..at + n)
                     .map(|k| local(&format!("{base}{k}")).into_token_stream())
                     .collect();
                 at += n;
-                nest(&p.shape, &items)
+                if p.named.is_some() {
+                    items[0].clone()
+                } else {
+                    nest(&p.shape, &items)
+                }
             })
             .collect()
     }
@@ -356,7 +416,7 @@ impl Hygienic {
         let args: Vec<Ident> = (0..shapes.params.len())
             .map(|k| local(&format!("arg{k}")))
             .collect();
-        let types = shapes.params.iter().map(|p| vars.param_type(&p.shape));
+        let types = shapes.params.iter().map(|p| vars.param_type(p));
         let per_param = shapes.per_param("v");
         let flat = shapes.flat("v");
         (
@@ -369,19 +429,27 @@ impl Hygienic {
     }
 }
 
-/// `impl Param<K> for name { type Type = ..; }` for each parameter.
+/// `impl Param<K> for name { type Type = ..; }` for each parameter, and the `Resolve`
+/// impl of a function without const generics: whatever its arguments' shapes, its
+/// companion is itself.
 fn param_impls(shapes: &Shapes<'_>, name: &Ident) -> TokenStream {
     let private = private();
     let impls = shapes.params.iter().enumerate().map(|(k, p)| {
         let k = Literal::usize_unsuffixed(k);
-        let ty = shapes.param_type(&p.shape);
+        let ty = shapes.param_type(p);
         quote! {
             impl #private::Param<#k> for #name {
                 type Type = #ty;
             }
         }
     });
-    quote!(#(#impls)*)
+    let shapes_param = local("Shapes");
+    quote! {
+        #(#impls)*
+        impl<#shapes_param> #private::Resolve<#shapes_param> for #name {
+            type Companion = #name;
+        }
+    }
 }
 
 /// The scalar type parameter of the generated pullbacks, its bound, and how the passes

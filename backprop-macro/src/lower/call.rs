@@ -120,23 +120,28 @@ impl<'a> Lowerer<'a, '_> {
         }
         let text =
             crate::constant::source_text(&Expr::Verbatim(quote::ToTokens::to_token_stream(path)));
-        let callee = match self.callees.iter().position(|c| c.text == text) {
-            Some(k) => k,
-            None => {
-                self.callees.push(Callee {
-                    path: path.clone(),
-                    text,
-                });
-                self.callees.len() - 1
+        // How each argument is passed, first without lowering anything: the callee is one
+        // per path and shapes of the arguments, since a function with const generics is
+        // a different companion at each length.
+        enum Pass<'e> {
+            Named(usize),
+            Part(Vec<usize>, Vec<ValueId>),
+            Constant,
+            Literal(&'e Expr),
+        }
+        let mut passes = Vec::new();
+        for arg in &call.args {
+            if let Expr::Path(p) = arg {
+                if let Some(Binding::Named { param, .. }) =
+                    p.path.get_ident().and_then(|i| self.scope.get(i))
+                {
+                    passes.push(Pass::Named(*param));
+                    continue;
+                }
             }
-        };
-        let mut args = Vec::new();
-        let mut leaves = Vec::new();
-        for (position, arg) in call.args.iter().enumerate() {
             match self.array_part(arg) {
                 Ok(Some((shape, elems))) => {
-                    args.push(Arg::Values(shape));
-                    leaves.push(Task::PushAll(elems));
+                    passes.push(Pass::Part(shape, elems));
                     continue;
                 }
                 Ok(None) => {}
@@ -151,20 +156,60 @@ impl<'a> Lowerer<'a, '_> {
                 && !is_number(arg)
                 && constant::capturable(arg)
             {
-                // A constant, captured whole with the parameter's type, which may be an
-                // array: `xs[i]`, a row of data.
-                let v = self.capture(arg, None, Type::Opaque(callee, position));
-                args.push(Arg::Constant);
-                leaves.push(Task::Push(v));
-                continue;
+                passes.push(Pass::Constant);
+            } else {
+                passes.push(Pass::Literal(arg));
             }
-            match self.array_literal(arg, &mut leaves) {
-                Ok(shape) => args.push(Arg::Values(shape.unwrap_or_default())),
-                Err(e) => {
-                    self.errors.push(e);
-                    self.placeholder();
-                    return;
+        }
+        let shapes: Vec<String> = passes
+            .iter()
+            .map(|pass| match pass {
+                Pass::Named(p) => format!("{:?}", self.params[*p].named.as_ref().map(|n| &n.text)),
+                Pass::Part(shape, _) => format!("{shape:?}"),
+                Pass::Constant => "constant".to_owned(),
+                Pass::Literal(arg) => format!("{:?}", literal_shape(arg)),
+            })
+            .collect();
+        let callee = match self
+            .callees
+            .iter()
+            .zip(&self.callee_shapes)
+            .position(|(c, s)| c.text == text && *s == shapes)
+        {
+            Some(k) => k,
+            None => {
+                self.callees.push(Callee {
+                    path: path.clone(),
+                    text,
+                });
+                self.callee_shapes.push(shapes);
+                self.callees.len() - 1
+            }
+        };
+        let mut args = Vec::new();
+        let mut leaves = Vec::new();
+        for (position, (arg, pass)) in call.args.iter().zip(passes).enumerate() {
+            match pass {
+                Pass::Named(p) => args.push(Arg::Param(p)),
+                Pass::Part(shape, elems) => {
+                    args.push(Arg::Values(shape));
+                    leaves.push(Task::PushAll(elems));
                 }
+                Pass::Constant => {
+                    // A constant, captured whole with the parameter's type, which may be
+                    // an array: `xs[i]`, a row of data.
+                    let v = self.capture(arg, None, Type::Opaque(callee, position));
+                    args.push(Arg::Constant);
+                    leaves.push(Task::Push(v));
+                }
+                Pass::Literal(arg) => match self.array_literal(arg, &mut leaves) {
+                    Ok(shape) => args.push(Arg::Values(shape.unwrap_or_default())),
+                    Err(e) => {
+                        self.errors.push(e);
+                        self.placeholder();
+                        return;
+                    }
+                },
             }
         }
         self.calls.push(Call { callee, args });
@@ -335,5 +380,32 @@ fn operation_name(path: &syn::Path) -> Option<&Ident> {
             Some(&op.ident)
         }
         _ => None,
+    }
+}
+
+/// The shape of an array literal argument, `[[a, b], [c, d]]` giving `[2, 2]`, as far as
+/// its first elements tell (the lowering checks the rest); empty for anything else.
+fn literal_shape(arg: &Expr) -> Vec<usize> {
+    match arg {
+        Expr::Paren(p) => literal_shape(&p.expr),
+        Expr::Array(array) => {
+            let mut shape = vec![array.elems.len()];
+            if let Some(first) = array.elems.first() {
+                shape.extend(literal_shape(first));
+            }
+            shape
+        }
+        Expr::Repeat(repeat) => match &*repeat.len {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            }) => {
+                let mut shape = vec![n.base10_parse().unwrap_or(0)];
+                shape.extend(literal_shape(&repeat.expr));
+                shape
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }

@@ -86,5 +86,6 @@ pub fn remove(program: Program) -> Program {
         calls: program.calls,
         callees: program.callees,
         rolled: program.rolled,
+        generics: program.generics,
     }
 }

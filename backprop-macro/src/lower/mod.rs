@@ -180,6 +180,11 @@ struct Lowerer<'a, 'e> {
     rolled: Vec<crate::ir::Rolled>,
     /// The `#[differentiable]` function being lowered, if any.
     function: Option<&'a Ident>,
+    /// Its const generic parameters.
+    generics: Vec<Ident>,
+    /// For each callee, the shapes of its arguments (as text), which with its path tell
+    /// callees apart.
+    callee_shapes: Vec<Vec<String>>,
     _body: std::marker::PhantomData<&'a ()>,
 }
 
@@ -206,6 +211,8 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             callees: Vec::new(),
             rolled: Vec::new(),
             function: input.function.as_ref(),
+            generics: input.generics.clone(),
+            callee_shapes: Vec::new(),
             _body: std::marker::PhantomData,
         };
         let first_constant = input.params.len().saturating_sub(input.constants);
@@ -328,6 +335,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             calls: self.calls,
             callees: self.callees,
             rolled: self.rolled,
+            generics: self.generics,
         }
     }
 

@@ -188,6 +188,7 @@ impl<'a> Lowerer<'a, '_> {
             }),
             function: None,
             constants: data.len() + counters.len(),
+            generics: Vec::new(),
         };
         // Errors in the body are reported by the unrolled lowering, in context; a loop
         // over named constants cannot be unrolled, so they are reported here.
@@ -202,6 +203,27 @@ impl<'a> Lowerer<'a, '_> {
             }
         };
 
+        // A recurrence's tape is an array as long as the loop: in a function generic over
+        // `N`, its length must be `N` itself.
+        let bare = |b: &Bound| match b {
+            Bound::Named { code, .. } => syn::parse2::<Ident>(code.clone())
+                .is_ok_and(|n| self.generics.iter().any(|g| unraw(g) == unraw(&n))),
+            Bound::Known(_) => false,
+        };
+        if carried
+            && !self.generics.is_empty()
+            && !(matches!(start, Bound::Known(0)) && bare(&end))
+            && (start.known().is_none() || end.known().is_none())
+        {
+            self.errors.error(
+                &for_loop.expr,
+                "in a function generic over a const length, a recurrence that stays a loop \
+                 runs over `0..N` with `N` a const parameter: its tape is an array as long \
+                 as the loop, and a stable compiler does not allow an array length computed \
+                 from `N`",
+            );
+            return true;
+        }
         let k = self.rolled.len();
         let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
         let var_text = var.map_or_else(|| "_".to_owned(), unraw);
@@ -224,6 +246,7 @@ impl<'a> Lowerer<'a, '_> {
             path: syn::Path::from(ident.clone()),
             text: format!("loop{k}"),
         });
+        self.callee_shapes.push(Vec::new());
         let callee = self.callees.len() - 1;
         let mut args = vec![Arg::Values(Vec::new()); 1 + invariants.len()];
         let mut leaves: Vec<ValueId> = vec![acc_value];
@@ -438,6 +461,16 @@ pub fn trip_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
             let (a, b) = (bound_tokens(start), bound_tokens(end));
             quote::quote!((#b - #a))
         }
+    }
+}
+
+/// The trip count as an array length in a type: [`trip_tokens`], except that `0..N`
+/// gives `{ N }`, which a type generic over a const `N` may hold (a computed length such
+/// as `{ N - 1 }` it may not, on a stable compiler).
+pub fn trip_type_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
+    match (start, end) {
+        (Bound::Known(0), Bound::Named { code, .. }) => quote::quote!({ #code }),
+        _ => trip_tokens(start, end),
     }
 }
 
