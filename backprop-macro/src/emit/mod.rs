@@ -46,6 +46,8 @@ mod call;
 mod code;
 mod flat;
 mod forward;
+mod generics;
+mod record;
 mod rolled;
 mod trace;
 
