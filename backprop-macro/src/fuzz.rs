@@ -96,6 +96,8 @@ const VALID_FUNCTIONS: &[&str] = &[
     "pub fn layer(w: [[f32; 2]; 2], x: f32) -> f32 { let mut s = 0.0; for j in 0..2 { s += (w[j][0] * x + w[j][1]).tanh(); } s }",
     "pub(crate) fn outer(x: f64, y: f64) -> f64 { if x > y { inner(x) * y } else { x } }",
     "fn j0(x: f64) -> f64 { libm::j0(x) }",
+    "fn rosen<const N: usize>(x: [f64; N]) -> f64 { let mut s = 0.0; for i in 0..N - 1 { s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2); } s }",
+    "fn rnn<const T: usize>(w: f64, xs: [f64; T]) -> f64 { let mut h = 0.0; for t in 0..T { h = (w * h + xs[t]).tanh(); } h }",
 ];
 
 /// Arguments of the attribute: none, a custom derivative, and mistakes.
