@@ -18,7 +18,8 @@
 //! with the length a named constant (`named-10`, `named-10000`: `const N`, `[f64; N]`,
 //! a loop at any N), and the
 //! same loop of 30, 100, 300, 1,000 and 3,000 terms built both ways (`rolled-*` and `unrolled-*`,
-//! through `BACKPROP_ROLL_THRESHOLD`), whose binaries also time their gradient against a
+//! through `BACKPROP_ROLL_THRESHOLD`), and a tanh RNN of 300, 1,000 and 3,000 steps built
+//! both ways (`rnn-*`, `rnnunrolled-*`), whose binaries also time their gradient against a
 //! hand-written one. Besides the build
 //! times it reports the size of each binary's `.text` section, and the size of the crate
 //! after macro expansion (`rustc -Z unpretty=expanded`, through `RUSTC_BOOTSTRAP=1` on
@@ -40,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 24] = [
+const CASES: [(&str, usize); 30] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
@@ -70,6 +71,14 @@ const CASES: [(&str, usize); 24] = [
     ("unrolled", 1_000),
     ("rolled", 3_000),
     ("unrolled", 3_000),
+    // The same for a recurrence, a tanh RNN over data (`h = (w * h + u * xs[t]).tanh()`),
+    // which keeps a tape: kept a loop (`rnn-*`) and unrolled (`rnnunrolled-*`).
+    ("rnn", 300),
+    ("rnnunrolled", 300),
+    ("rnn", 1_000),
+    ("rnnunrolled", 1_000),
+    ("rnn", 3_000),
+    ("rnnunrolled", 3_000),
 ];
 
 /// The loss of the `calls` bench, copied verbatim into the crates of the two call cases.
@@ -84,6 +93,7 @@ fn operations(shape: &str, n: usize) -> usize {
         // Seven operations a term, written out.
         "rosenbrock" | "named" => 7 * (n - 1),
         "rolled" | "unrolled" => 7 * n,
+        "rnn" | "rnnunrolled" => 4 * n,
         _ => n,
     }
 }
@@ -92,8 +102,8 @@ fn operations(shape: &str, n: usize) -> usize {
 /// every loop a loop, a million unrolls every one.
 fn threshold(shape: &str) -> Option<&'static str> {
     match shape {
-        "rolled" => Some("1"),
-        "unrolled" => Some("1000000"),
+        "rolled" | "rnn" => Some("1"),
+        "unrolled" | "rnnunrolled" => Some("1000000"),
         _ => None,
     }
 }
@@ -192,6 +202,7 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
         "rosenbrock" => return vec![("src/main.rs".to_string(), loop_program(n - 1, false))],
         "named" => return vec![("src/main.rs".to_string(), loop_program(n - 1, true))],
         "rolled" | "unrolled" => return vec![("src/main.rs".to_string(), loop_program(n, false))],
+        "rnn" | "rnnunrolled" => return vec![("src/main.rs".to_string(), recurrence_program(n))],
         _ => return vec![("src/main.rs".to_string(), program(shape, n))],
     };
     assert_eq!(
@@ -294,6 +305,75 @@ fn main() {{
     assert!(grad.iter().zip(&g).all(|(a, b)| (a - b).abs() <= 1e-9 * b.abs().max(1.0)));
     let grad_ns = time(|| f.value_and_grad(black_box(x)));
     let hand_ns = time(|| hand(black_box(&x)));
+    println!("timing {{grad_ns}} {{hand_ns}}");
+}}
+"#
+    )
+}
+
+/// `main.rs` of a recurrence case: a tanh RNN of `steps` steps over data, checked against
+/// backpropagation through time written by hand, then both timed in the same binary.
+fn recurrence_program(steps: usize) -> String {
+    format!(
+        r#"use std::hint::black_box;
+use std::time::Instant;
+
+fn hand(w: f64, u: f64, xs: &[f64; {steps}]) -> (f64, [f64; 2]) {{
+    let mut hs = [0.0; {steps} + 1];
+    for t in 0..{steps} {{
+        hs[t + 1] = (w * hs[t] + u * xs[t]).tanh();
+    }}
+    let (mut d_h, mut d_w, mut d_u) = (1.0, 0.0, 0.0);
+    for t in (0..{steps}).rev() {{
+        let d_pre = d_h * (1.0 - hs[t + 1] * hs[t + 1]);
+        d_w += d_pre * hs[t];
+        d_u += d_pre * xs[t];
+        d_h = d_pre * w;
+    }}
+    (hs[{steps}], [d_w, d_u])
+}}
+
+/// Nanoseconds a call: the median of 21 batches of at least 10 ms each.
+fn time<R>(mut f: impl FnMut() -> R) -> f64 {{
+    let mut reps = 1_u32;
+    loop {{
+        let started = Instant::now();
+        for _ in 0..reps {{
+            black_box(f());
+        }}
+        if started.elapsed().as_millis() >= 10 {{
+            break;
+        }}
+        reps *= 2;
+    }}
+    let mut samples: Vec<f64> = (0..21)
+        .map(|_| {{
+            let started = Instant::now();
+            for _ in 0..reps {{
+                black_box(f());
+            }}
+            started.elapsed().as_nanos() as f64 / f64::from(reps)
+        }})
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[10]
+}}
+
+fn main() {{
+    let xs: [f64; {steps}] = black_box(core::array::from_fn(|k| (k as f64 * 0.37).sin()));
+    let f = backprop::grad!(|w: f64, u: f64| {{
+        let mut h = 0.0;
+        for t in 0..{steps} {{
+            h = (w * h + u * xs[t]).tanh();
+        }}
+        h
+    }});
+    let (value, grad) = f.value_and_grad(0.8, 0.5);
+    let (v, g) = hand(0.8, 0.5, &xs);
+    assert!((value - v).abs() <= 1e-12 * v.abs());
+    assert!(grad.iter().zip(&g).all(|(a, b)| (a - b).abs() <= 1e-9 * b.abs().max(1.0)));
+    let grad_ns = time(|| f.value_and_grad(black_box(0.8), black_box(0.5)));
+    let hand_ns = time(|| hand(black_box(0.8), black_box(0.5), black_box(&xs)));
     println!("timing {{grad_ns}} {{hand_ns}}");
 }}
 "#
