@@ -269,10 +269,9 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 ///   known at expansion (literals, loop variables, `x.len()`), unrolled; the loop variable
 ///   is a `usize` (`i as f64` to compute with it, `i as i32` for `powi`). A loop that
 ///   updates one local, `for i in a..b { let t = ..; s += e; }`, with the loop variable
-///   only in indices `x[i ± c]`, stays a loop instead: a sum (`s += e`, `s -= e`) of at
-///   least 300 terms, computed in one pass with no tape, or a recurrence (`s = e`,
-///   `s *= e`, `s /= e`, `e` reading `s`) of at least 1,000 iterations, with a tape of
-///   fixed size. So does such a loop over bounds that are named constants (`0..N - 1`),
+///   only in indices `x[i ± c]`, stays a loop instead from 300 iterations on: a sum
+///   (`s += e`, `s -= e`), computed in one pass with no tape, or a recurrence (`s = e`,
+///   `s *= e`, `s /= e`, `e` reading `s`), with a tape of fixed size. So does such a loop over bounds that are named constants (`0..N - 1`),
 ///   at any length, and only such loops read an array parameter of named length,
 ///   `[f64; N]` (the README's "Loops that stay loops");
 /// - **`if` / `else if` / `else`**, as a value or as a statement, comparing with

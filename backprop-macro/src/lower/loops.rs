@@ -51,7 +51,7 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         };
-        if values.len() >= super::roll::roll_threshold(false).min(super::roll::roll_threshold(true))
+        if values.len() >= super::roll::roll_threshold()
             && values.windows(2).all(|w| w[1] == w[0] + 1)
             && values[0] >= 0
         {

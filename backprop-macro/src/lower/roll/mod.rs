@@ -20,8 +20,8 @@
 //! (`c[1]`), literals and paths of constants (`std::f64::consts::PI`). Anything else is
 //! unrolled as before, and reports its errors there.
 //!
-//! The bounds are known at expansion (the loop stays a loop from [`SUM_THRESHOLD`]
-//! iterations on for a sum, [`RECURRENCE_THRESHOLD`] for a recurrence), or integer expressions of named constants (`0..N - 1`, `0..x.len()`
+//! The bounds are known at expansion (the loop stays a loop from [`ROLL_THRESHOLD`]
+//! iterations on), or integer expressions of named constants (`0..N - 1`, `0..x.len()`
 //! of an array of named length), which the compiler evaluates: such a loop always stays
 //! a loop, and its indices are checked at run time, as Rust checks them.
 //!
@@ -49,30 +49,22 @@ use crate::input::{Form, Input, Param};
 use crate::ir::{Arg, Bound, Call, Callee, Rolled, Type, ValueId};
 use crate::names::unraw;
 
-/// A sum of at least this many terms stays a loop. Below it, unrolled code is faster to
-/// run (at 100 terms of Rosenbrock, 299 ns unrolled against 358 ns kept a loop; at 300,
-/// 1.31 µs against 1.04 µs) and, at these sizes, quick to build (BENCHMARKS.md, "Loops
-/// that stay loops").
-pub const SUM_THRESHOLD: usize = 300;
+/// A loop of at least this many iterations stays a loop (BENCHMARKS.md, "Loops that stay
+/// loops"). Below it, unrolled code may run faster: at 100 terms of Rosenbrock, a sum,
+/// 299 ns unrolled against 358 ns kept a loop; at 300, 1.31 µs against 1.04 µs. A
+/// recurrence (a tanh RNN) runs in the same time either way at 300, 1,000 and 3,000 steps
+/// (it waits on each step's `tanh`), and kept a loop builds 4 to 100 times faster, so the
+/// same threshold serves it.
+pub const ROLL_THRESHOLD: usize = 300;
 
-/// A recurrence of at least this many iterations stays a loop. It keeps a tape, as every
-/// loop that stayed a loop did when the threshold of both was measured at 1,000: unrolled
-/// code ran faster at 300 iterations, the loop from 1,000 on.
-pub const RECURRENCE_THRESHOLD: usize = 1_000;
-
-/// The threshold in force for a sum (or, with `carried`, a recurrence): the constant, or
-/// the value of the environment variable `BACKPROP_ROLL_THRESHOLD` where the macro runs,
-/// for both (for measuring both sides of it; cargo does not rebuild a crate when it
-/// changes).
-pub fn roll_threshold(carried: bool) -> usize {
+/// The threshold in force: [`ROLL_THRESHOLD`], or the value of the environment variable
+/// `BACKPROP_ROLL_THRESHOLD` where the macro runs (for measuring both sides of it; cargo
+/// does not rebuild a crate when it changes).
+pub fn roll_threshold() -> usize {
     std::env::var("BACKPROP_ROLL_THRESHOLD")
         .ok()
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(if carried {
-            RECURRENCE_THRESHOLD
-        } else {
-            SUM_THRESHOLD
-        })
+        .unwrap_or(ROLL_THRESHOLD)
 }
 
 impl<'a> Lowerer<'a, '_> {
@@ -101,12 +93,6 @@ impl<'a> Lowerer<'a, '_> {
             return false;
         };
         let carried = form.carried();
-        // Known bounds: long enough for its form to stay a loop.
-        if let (Some(a), Some(b)) = (start.known(), end.known()) {
-            if usize::try_from(b - a).unwrap_or(0) < roll_threshold(carried) {
-                return false;
-            }
-        }
         let mut rewrite = Rewrite {
             var,
             acc: form.acc,
