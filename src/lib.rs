@@ -268,12 +268,14 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 /// - **`for` loops** over `a..b`, `a..=b`, `.rev()`, `.step_by(k)`, nested, with bounds
 ///   known at expansion (literals, loop variables, `x.len()`), unrolled; the loop variable
 ///   is a `usize` (`i as f64` to compute with it, `i as i32` for `powi`). A loop that
-///   updates one local, `for i in a..b { let t = ..; s += e; }`, with the loop variable
-///   only in indices `x[i ± c]`, stays a loop instead from 300 iterations on: a sum
-///   (`s += e`, `s -= e`), computed in one pass with no tape, or a recurrence (`s = e`,
-///   `s *= e`, `s /= e`, `e` reading `s`), with a tape of fixed size. So does such a loop over bounds that are named constants (`0..N - 1`),
-///   at any length, and only such loops read an array parameter of named length,
-///   `[f64; N]` (the README's "Loops that stay loops");
+///   ends by updating one local, `for i in a..b { let t = ..; s += e; }`, with the loop
+///   variable only in indices `x[i ± c]` (or `x[i + k]` with `k` of a short inner loop)
+///   and as `i as f64`, stays a loop instead from 300 iterations on: a sum (`s += e`,
+///   `s -= e`), computed in one pass with no tape, or a recurrence (`s = e`, `s *= e`,
+///   `s /= e`, `e` reading `s`), with a tape of fixed size. So does such a loop over
+///   bounds that are named constants (`0..N - 1`), at any length, and only such loops
+///   read an array parameter of named length, `[f64; N]` (the README's "Loops that stay
+///   loops");
 /// - **`if` / `else if` / `else`**, as a value or as a statement, comparing with
 ///   `< <= > >= == !=` and combining with `&& || !`. A condition on loop variables is
 ///   decided at expansion; one on inputs at run time, on every call: the value and the

@@ -239,6 +239,11 @@ fn expression() -> impl Strategy<Value = String> {
                 .prop_map(|(a, b, op)| format!(
                     "{{ let mut s = {a}; for i in 0..a.len() - 1 {{ let t = a[i + 1] - {b}; s {op} t * a[i]; }} s }}"
                 )),
+            // A body with a short inner loop, read through a window, and a statement `if`.
+            1 => (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!(
+                    "{{ let mut s = {a}; for i in 0..a.len() - 2 {{ let mut t = {b}; for k in 0..3 {{ t += a[i + k]; }} if t < {b} {{ t = -t; }} s += t * t; }} s }}"
+                )),
             2 => (inner.clone(), prop::sample::select(INDICES), inner.clone())
                 .prop_map(|(a, index, b)| format!(
                     "{{ let mut h = [{a}; 3]; h[{index}] = {b}; h[0] * h[2] }}"

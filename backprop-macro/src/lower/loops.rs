@@ -36,10 +36,11 @@ impl<'a> Lowerer<'a, '_> {
                 self.errors.error(
                     &for_loop.expr,
                     "a loop over named constants is not unrolled, so it must stay a loop: \
-                     its body must be `let`s and then one update of a scalar local \
-                     declared before it (`s += e;`, `s -= e;`, `s *= e;`, `s /= e;` or \
-                     `s = e;`), with the loop variable only in indices such as `x[i]` and \
-                     `x[i + 1]`",
+                     its body ends with one update of a scalar local declared before it \
+                     (`s += e;`, `s -= e;`, `s *= e;`, `s /= e;` or `s = e;`), writes \
+                     nothing else of the enclosing body, holds no loop over named \
+                     constants, and uses the loop variable only in indices such as `x[i]`, \
+                     `x[i + 1]` and `x[i + k]` (`k` of a short inner loop), or as `i as f64`",
                 );
             }
             return;

@@ -99,6 +99,9 @@ impl<'a> Lowerer<'a, '_> {
             carried,
             scope: &self.scope,
             locals: Vec::new(),
+            inner: Vec::new(),
+            prelude: Vec::new(),
+            windows: Vec::new(),
             range: start.known().zip(end.known()),
             arrays: Vec::new(),
             gathers: Vec::new(),
@@ -110,18 +113,10 @@ impl<'a> Lowerer<'a, '_> {
             ok: true,
         };
         let mut stmts = Vec::new();
-        for local in &form.lets {
-            let mut init = (*local.init).clone();
-            rewrite.visit_expr_mut(&mut init);
-            stmts.push(syn::Stmt::Local(syn::Local {
-                init: Some(syn::LocalInit {
-                    eq_token: Default::default(),
-                    expr: Box::new(init),
-                    diverge: None,
-                }),
-                ..local.local.clone()
-            }));
-            rewrite.locals.push(unraw(local.ident));
+        for stmt in form.stmts {
+            let mut stmt = stmt.clone();
+            rewrite.visit_stmt_mut(&mut stmt);
+            stmts.push(stmt);
         }
         let mut expr = if carried {
             form.carried_expr()
@@ -137,6 +132,11 @@ impl<'a> Lowerer<'a, '_> {
             return false;
         }
         stmts.push(syn::Stmt::Expr(expr, None));
+        // The windows and arrays the body reads at indices of short loops, bound first.
+        let stmts: Vec<syn::Stmt> = std::mem::take(&mut rewrite.prelude)
+            .into_iter()
+            .chain(stmts)
+            .collect();
         let Rewrite {
             arrays,
             gathers,
@@ -320,7 +320,9 @@ impl<'a> Lowerer<'a, '_> {
 
 /// The shape of a loop body that can stay a loop.
 struct LoopForm<'a> {
-    lets: Vec<LetStmt<'a>>,
+    /// The statements before the update: `let`s (`let mut` too), assignments to them,
+    /// short loops, `if`s; the rewrite checks what they read and write.
+    stmts: &'a [syn::Stmt],
     acc: &'a Ident,
     acc_expr: &'a Expr,
     /// The last statement's operator: `+=`, `-=`, `*=`, `/=`, or `None` for `s = e`.
@@ -339,10 +341,10 @@ impl LoopForm<'_> {
     fn carried(&self) -> bool {
         !matches!(self.op, Some(BinOp::AddAssign(_) | BinOp::SubAssign(_)))
             || rewrite::mentions(self.expr, Some(self.acc))
-            || self
-                .lets
-                .iter()
-                .any(|l| rewrite::mentions(l.init, Some(self.acc)))
+            || self.stmts.iter().any(|stmt| {
+                let expr = syn::Expr::Verbatim(quote::ToTokens::to_token_stream(stmt));
+                rewrite::mentions(&expr, Some(self.acc))
+            })
     }
 
     /// The expression of the new `s`, for a recurrence: `e`, or `s op (e)`.
@@ -370,42 +372,20 @@ impl LoopForm<'_> {
     }
 }
 
-struct LetStmt<'a> {
-    local: &'a syn::Local,
-    ident: &'a Ident,
-    init: &'a Expr,
-}
-
 impl<'a> LoopForm<'a> {
     fn of(block: &'a syn::Block) -> Option<Self> {
-        let (last, lets) = block.stmts.split_last()?;
-        let lets = lets
-            .iter()
-            .map(|stmt| {
-                let syn::Stmt::Local(local) = stmt else {
-                    return None;
-                };
-                let init = local.init.as_ref()?;
-                if init.diverge.is_some() || !local.attrs.is_empty() {
-                    return None;
-                }
+        let (last, stmts) = block.stmts.split_last()?;
+        // The accumulator is a local of the enclosing body, not one the loop declares.
+        let declares = |stmt: &syn::Stmt, name: &str| match stmt {
+            syn::Stmt::Local(local) => {
                 let pat = match &local.pat {
                     syn::Pat::Type(t) => &*t.pat,
                     pat => pat,
                 };
-                let syn::Pat::Ident(p) = pat else {
-                    return None;
-                };
-                if p.by_ref.is_some() || p.mutability.is_some() || p.subpat.is_some() {
-                    return None;
-                }
-                Some(LetStmt {
-                    local,
-                    ident: &p.ident,
-                    init: &init.expr,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
+                matches!(pat, syn::Pat::Ident(p) if unraw(&p.ident) == name)
+            }
+            _ => false,
+        };
         let (left, op, expr) = match last {
             syn::Stmt::Expr(Expr::Binary(binary), _) => match binary.op {
                 BinOp::AddAssign(_)
@@ -421,11 +401,11 @@ impl<'a> LoopForm<'a> {
             return None;
         };
         let acc = path.path.get_ident()?;
-        if lets.iter().any(|l| unraw(l.ident) == unraw(acc)) {
+        if stmts.iter().any(|stmt| declares(stmt, &unraw(acc))) {
             return None;
         }
         Some(LoopForm {
-            lets,
+            stmts,
             acc,
             acc_expr: left,
             op,
