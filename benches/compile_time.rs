@@ -233,6 +233,35 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
     ]
 }
 
+/// The timing helper of the loop cases' binaries: nanoseconds a call, the median of 21
+/// batches of at least 10 ms each.
+const TIME_FN: &str = r#"/// Nanoseconds a call: the median of 21 batches of at least 10 ms each.
+fn time<R>(mut f: impl FnMut() -> R) -> f64 {
+    let mut reps = 1_u32;
+    loop {
+        let started = Instant::now();
+        for _ in 0..reps {
+            black_box(f());
+        }
+        if started.elapsed().as_millis() >= 10 {
+            break;
+        }
+        reps *= 2;
+    }
+    let mut samples: Vec<f64> = (0..21)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..reps {
+                black_box(f());
+            }
+            started.elapsed().as_nanos() as f64 / f64::from(reps)
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[10]
+}
+"#;
+
 /// `main.rs` of a loop case: Rosenbrock as a loop of `terms` terms over `terms + 1`
 /// variables, checked against a hand-written gradient, then both timed in the same
 /// binary: it prints `timing <grad! ns> <hand-written ns>`. With `named`, the `grad!`
@@ -244,6 +273,7 @@ fn loop_program(terms: usize, named: bool) -> String {
     } else {
         (format!("[f64; {len}]"), terms.to_string())
     };
+    let time_fn = TIME_FN;
     format!(
         r#"use std::hint::black_box;
 use std::time::Instant;
@@ -264,32 +294,7 @@ fn hand(x: &[f64; {len}]) -> (f64, [f64; {len}]) {{
     (s, g)
 }}
 
-/// Nanoseconds a call: the median of 21 batches of at least 10 ms each.
-fn time<R>(mut f: impl FnMut() -> R) -> f64 {{
-    let mut reps = 1_u32;
-    loop {{
-        let started = Instant::now();
-        for _ in 0..reps {{
-            black_box(f());
-        }}
-        if started.elapsed().as_millis() >= 10 {{
-            break;
-        }}
-        reps *= 2;
-    }}
-    let mut samples: Vec<f64> = (0..21)
-        .map(|_| {{
-            let started = Instant::now();
-            for _ in 0..reps {{
-                black_box(f());
-            }}
-            started.elapsed().as_nanos() as f64 / f64::from(reps)
-        }})
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[10]
-}}
-
+{time_fn}
 fn main() {{
     let f = backprop::grad!(|x: {ty}| {{
         let mut s = 0.0;
@@ -314,6 +319,7 @@ fn main() {{
 /// `main.rs` of a recurrence case: a tanh RNN of `steps` steps over data, checked against
 /// backpropagation through time written by hand, then both timed in the same binary.
 fn recurrence_program(steps: usize) -> String {
+    let time_fn = TIME_FN;
     format!(
         r#"use std::hint::black_box;
 use std::time::Instant;
@@ -333,32 +339,7 @@ fn hand(w: f64, u: f64, xs: &[f64; {steps}]) -> (f64, [f64; 2]) {{
     (hs[{steps}], [d_w, d_u])
 }}
 
-/// Nanoseconds a call: the median of 21 batches of at least 10 ms each.
-fn time<R>(mut f: impl FnMut() -> R) -> f64 {{
-    let mut reps = 1_u32;
-    loop {{
-        let started = Instant::now();
-        for _ in 0..reps {{
-            black_box(f());
-        }}
-        if started.elapsed().as_millis() >= 10 {{
-            break;
-        }}
-        reps *= 2;
-    }}
-    let mut samples: Vec<f64> = (0..21)
-        .map(|_| {{
-            let started = Instant::now();
-            for _ in 0..reps {{
-                black_box(f());
-            }}
-            started.elapsed().as_nanos() as f64 / f64::from(reps)
-        }})
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[10]
-}}
-
+{time_fn}
 fn main() {{
     let xs: [f64; {steps}] = black_box(core::array::from_fn(|k| (k as f64 * 0.37).sin()));
     let f = backprop::grad!(|w: f64, u: f64| {{

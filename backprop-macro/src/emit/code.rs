@@ -440,6 +440,13 @@ impl<'a> Code<'a> {
                 expr,
             });
         }
+        self.param_bindings(body);
+    }
+
+    /// The parameters taken apart into the inputs' locals: each array parameter's
+    /// elements (those read), `let _ = x;` for a parameter nothing reads; a parameter
+    /// read whole stays as it came.
+    pub(super) fn param_bindings(&self, body: &mut Body) {
         let read = self.inputs_read();
         let mut at = 0;
         for (p, param) in self.program.params.iter().enumerate() {

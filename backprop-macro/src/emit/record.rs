@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::body::{Body, Stmt};
-use super::code::{nest, Code};
+use super::code::Code;
 use super::forward::Mode;
 use crate::ir::{Def, Type};
 use crate::names::local;
@@ -37,30 +37,7 @@ impl Code<'_> {
     /// companion of a function with const generics, which has no flat view, calls it).
     pub fn record_shaped_body(&self) -> TokenStream {
         let mut body = Body::default();
-        let read = self.inputs_read();
-        for (p, param) in self.program.params.iter().enumerate() {
-            let ident = &param.ident;
-            if self.whole[p] {
-                if !self.passed(p) {
-                    body.push(Stmt::Raw(quote!(let _ = #ident;)));
-                }
-            } else if !param.shape.is_empty() {
-                let offset = self.offsets[p];
-                let elems: Vec<TokenStream> = (offset..offset + param.scalars())
-                    .map(|k| {
-                        if read[k] {
-                            self.input_token(k)
-                        } else {
-                            quote!(_)
-                        }
-                    })
-                    .collect();
-                let pattern = nest(&param.shape, &elems);
-                body.push(Stmt::Raw(quote!(let #pattern = #ident;)));
-            } else if !read[self.offsets[p]] {
-                body.push(Stmt::Raw(quote!(let _ = #ident;)));
-            }
-        }
+        self.param_bindings(&mut body);
         self.record_rest(body)
     }
 
