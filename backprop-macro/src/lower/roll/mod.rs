@@ -39,6 +39,7 @@ use syn::visit_mut::VisitMut;
 use syn::{BinOp, Expr};
 
 mod rewrite;
+mod window;
 
 use rewrite::Rewrite;
 
