@@ -494,6 +494,15 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                              `grad!(|w| w * self.scale)`, captures everything else"
                         ),
                     );
+                } else if syn::parse_str::<Ident>(&ident.to_string()).is_err() {
+                    // A reserved word (`try`, `yield`), which Rust accepts only as `r#try`.
+                    self.errors.error(
+                        ident,
+                        format!(
+                            "`{ident}` is a reserved word of Rust, so it cannot name an \
+                             input: write it `r#{ident}`, or choose another name"
+                        ),
+                    );
                 }
                 self.param(Param::scalar(ident.clone()))
             }
