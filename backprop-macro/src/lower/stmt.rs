@@ -469,7 +469,10 @@ impl<'a> Lowerer<'a, '_> {
         let shape = match self.scope.get(ident) {
             Some(Binding::Array { shape, .. }) => shape.clone(),
             Some(Binding::Named { len, .. }) => {
-                return Err(syn::Error::new_spanned(expr, super::named_read(ident, len)))
+                return Err(syn::Error::new_spanned(
+                    expr,
+                    super::leaf::named_read(ident, len),
+                ))
             }
             Some(_) => {
                 return Err(syn::Error::new_spanned(
