@@ -273,9 +273,10 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 ///   and as `i as f64`, stays a loop instead from 300 iterations on: a sum (`s += e`,
 ///   `s -= e`), computed in one pass with no tape, or a recurrence (`s = e`, `s *= e`,
 ///   `s /= e`, `e` reading `s`), with a tape of fixed size. So does such a loop over
-///   bounds that are named constants (`0..N - 1`), at any length, and only such loops
-///   read an array parameter of named length, `[f64; N]` (the README's "Loops that stay
-///   loops");
+///   bounds that are named constants (`0..N - 1`), at any length, and so does a nest of
+///   loops whose innermost body is a sum (`for i in 0..N { for j in i + 1..N { s += e; }
+///   }`, indices such as `w[i * M + j]` checked at run time). Only such loops read an
+///   array parameter of named length, `[f64; N]` (the README's "Loops that stay loops");
 /// - **`if` / `else if` / `else`**, as a value or as a statement, comparing with
 ///   `< <= > >= == !=` and combining with `&& || !`. A condition on loop variables is
 ///   decided at expansion; one on inputs at run time, on every call: the value and the

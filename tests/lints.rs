@@ -348,6 +348,25 @@ fn const_generic_functions() {
         s
     });
     assert!(close(counted.grad([1.0; LINT_N])[2], 3.0));
+    // A nest, with an inner range and an index computed from the outer variable, data,
+    // and counters of both loops; and one whose outer variable only the bounds read.
+    let ys = [0.25; LINT_N];
+    let nest = grad!(|x: [f64; LINT_N], w: [f64; LINT_N * LINT_N]| {
+        let mut s = 0.0;
+        for i in 0..LINT_N {
+            for j in 0..LINT_N {
+                s += w[i * LINT_N + j] * x[j] * ys[j] * (i + j) as f64;
+            }
+        }
+        for i in 0..LINT_N {
+            for j in i..LINT_N {
+                s -= x[j];
+            }
+        }
+        s
+    });
+    let (_, (dx, dw)) = nest.value_and_grad([1.0; LINT_N], [1.0; LINT_N * LINT_N]);
+    assert!(close(dw[4], 0.25 * 2.0) && close(dx[0], 0.25 * 3.0 - 1.0));
 }
 
 const LINT_N: usize = 3;

@@ -88,6 +88,7 @@ const VALID: &[&str] = &[
     "|p: [f64; 2], x| sq_dist(p, [x, 1.0]) + geometry::norm(p) * layer(x, k)",
     "|x| if x > 0.0 { f(x) } else { g(x, x) }",
     "|x: [f64; 2], b: [f64; 2]| { let m = [x, b]; m0([b, [x[0], 0.5]]) + m[0][0] * m[1][1] }",
+    "|x: [f64; N], w: [f64; N * M]| { let mut s = 0.0; for i in 0..N { for j in 0..M { s += w[i * M + j] * x[i] * ys[j]; } } for i in 0..N { for j in i + 1..N { s -= x[i] * x[j] / (j - i) as f64; } } s }",
 ];
 
 /// Valid `#[differentiable]` functions, the seeds of the attribute's mutations.
@@ -98,6 +99,7 @@ const VALID_FUNCTIONS: &[&str] = &[
     "fn j0(x: f64) -> f64 { libm::j0(x) }",
     "fn rosen<const N: usize>(x: [f64; N]) -> f64 { let mut s = 0.0; for i in 0..N - 1 { s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2); } s }",
     "fn rnn<const T: usize>(w: f64, xs: [f64; T]) -> f64 { let mut h = 0.0; for t in 0..T { h = (w * h + xs[t]).tanh(); } h }",
+    "fn pairs<const N: usize>(x: [f64; N]) -> f64 { let mut e = 0.0; for i in 0..N { for j in 0..i { e -= (x[i] - x[j]).powi(2) * (i * N + j) as f64; } } e }",
 ];
 
 /// Arguments of the attribute: none, a custom derivative, and mistakes.

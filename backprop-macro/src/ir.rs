@@ -119,7 +119,12 @@ pub struct Rolled {
     pub callee: CalleeId,
     /// The generated function's name.
     pub ident: Ident,
-    /// The range, `start..end`, ascending by one.
+    /// The loops it is nested in, outermost first, for a nest of loops that stays one
+    /// (`for i in 0..N { for j in 0..N { s += e } }`; a sum only). Their variables are
+    /// generated names, which the bounds of the loops inside them may read.
+    pub outer: Vec<Level>,
+    /// The range, `start..end`, ascending by one: for a nest, the innermost loop's, whose
+    /// bounds may read the outer loops' variables.
     pub start: Bound,
     pub end: Bound,
     /// `s -= e` rather than `s += e`.
@@ -131,9 +136,10 @@ pub struct Rolled {
     /// The arrays passed whole, by name, with their lengths (`usize` expressions), in
     /// argument order after the accumulator and the invariants.
     pub arrays: Vec<(String, proc_macro2::TokenStream)>,
-    /// The body's first inputs, each an element `x[i + offset]` of array `array`: the
-    /// array, the offset, the body's parameter, and how it reads.
-    pub gathers: Vec<(usize, i64, Ident, String)>,
+    /// The body's first inputs, each an element of array `array`: the array, the index (a
+    /// `usize` expression of the generated loop variables, `i + 1`), the body's
+    /// parameter, and how it reads (`x[i + 1]`).
+    pub gathers: Vec<(usize, proc_macro2::TokenStream, Ident, String)>,
     /// The scalars of the enclosing body the body reads, as they read (`w`, `c[1]`): its
     /// inputs after the gathered elements, and the call's arguments after the
     /// accumulator.
@@ -142,13 +148,24 @@ pub struct Rolled {
     /// invariants, and the call's last arguments, constants captured as arrays as long
     /// as the loop.
     pub data: Vec<String>,
-    /// The loop variable as a number, `(i + offset) as T`, each with how it reads: the
-    /// body's last inputs, which the loop computes on every iteration.
-    pub counters: Vec<(i64, String)>,
+    /// Loop variables as a number, `(i + 1) as T`: the integer (an `i64` expression of
+    /// the generated loop variables) and how it reads. The body's last inputs, which the
+    /// loop computes on every iteration.
+    pub counters: Vec<(proc_macro2::TokenStream, String)>,
     /// One iteration: the term `e`, a program of its own.
     pub body: Program,
     /// How the loop reads in the derivation.
     pub text: String,
+}
+
+/// A loop around the innermost one of a nest that stays a loop.
+pub struct Level {
+    /// Its variable, a generated name.
+    pub ident: Ident,
+    /// The user's name for it, as the derivation shows it (`_` for none).
+    pub text: String,
+    pub start: Bound,
+    pub end: Bound,
 }
 
 /// A bound of a loop that stays a loop: known at expansion, or an integer expression of

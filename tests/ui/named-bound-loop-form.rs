@@ -25,3 +25,16 @@ fn body_errors() {
         s
     });
 }
+
+fn nested_recurrence() {
+    // A nest stays a loop when its innermost body is a sum; this one is a product.
+    let _ = grad!(|x: [f64; N]| {
+        let mut p = 1.0;
+        for i in 0..N {
+            for j in 0..N {
+                p *= x[i] + x[j];
+            }
+        }
+        p
+    });
+}

@@ -188,9 +188,9 @@ pub fn items(
     let elements: Vec<TokenStream> = rolled
         .gathers
         .iter()
-        .map(|(array, offset, _, _)| {
+        .map(|(array, index, _, _)| {
             let array = &arrays[*array];
-            index(array, &i, *offset)
+            quote!(#array[#index])
         })
         .collect();
     let carried_acc = if rolled.carried {
@@ -203,10 +203,7 @@ pub fn items(
     let counter_values: Vec<TokenStream> = rolled
         .counters
         .iter()
-        .map(|(offset, _)| {
-            let off = Literal::i64_unsuffixed(*offset);
-            quote!(((#i as ::core::primitive::i64 + #off) as #elem))
-        })
+        .map(|(code, _)| quote!(((#code) as #elem)))
         .collect();
     let counters_s: Vec<TokenStream> = counter_values
         .iter()
@@ -248,8 +245,9 @@ pub fn items(
         .collect();
     let g = local("g");
     let mut adds = TokenStream::new();
-    for (k, (array, offset, _, _)) in rolled.gathers.iter().enumerate() {
-        let place = index(&d_arrays[*array], &i, *offset);
+    for (k, (array, index, _, _)) in rolled.gathers.iter().enumerate() {
+        let array = &d_arrays[*array];
+        let place = quote!(#array[#index]);
         let k = Literal::usize_unsuffixed(shift + k);
         adds.extend(quote!(#place = #place + #g[#k];));
     }
@@ -296,7 +294,10 @@ pub fn items(
     let record_elements: Vec<TokenStream> = rolled
         .gathers
         .iter()
-        .map(|(array, offset, _, _)| index(&arrays[*array], &i, *offset))
+        .map(|(array, index, _, _)| {
+            let array = &arrays[*array];
+            quote!(#array[#index])
+        })
         .collect();
     let call_name = format!("loop{}", rolled.callee);
     let carry = if rolled.carried {
@@ -356,6 +357,18 @@ pub fn items(
         quote!(let #i = #j + #start;)
     };
 
+    // A nest: the loops around the innermost one, outermost first.
+    let nest = |inner: TokenStream| {
+        rolled.outer.iter().rev().fold(inner, |inner, level| {
+            let (var, start, end) = (
+                &level.ident,
+                crate::lower::roll::bound_tokens(&level.start),
+                crate::lower::roll::bound_tokens(&level.end),
+            );
+            quote!(for #var in #start..#end { #inner })
+        })
+    };
+
     // The pullback, its forward pass and its backward parts. A recurrence keeps one
     // pullback of the body per iteration, and its backward pass is the reversed loop. A
     // sum's gradient is linear in the adjoint its call receives, and each term's
@@ -399,8 +412,9 @@ pub fn items(
             quote!(+)
         };
         let mut unit_adds = TokenStream::new();
-        for (k, (array, offset, _, _)) in rolled.gathers.iter().enumerate() {
-            let place = index(&d_arrays[*array], &i, *offset);
+        for (k, (array, index, _, _)) in rolled.gathers.iter().enumerate() {
+            let array = &d_arrays[*array];
+            let place = quote!(#array[#index]);
             let k = Literal::usize_unsuffixed(k);
             unit_adds.extend(quote!(#place = #place #accumulate #g[#k];));
         }
@@ -415,6 +429,14 @@ pub fn items(
         let m = local("m");
         let invs = (0..rolled.invariants.len()).map(Literal::usize_unsuffixed);
         let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
+        let sum_loop = nest(quote! {
+            for #j in 0..#trip_count {
+                #bind_i
+                let (#e, #g) = #body_var.__value_and_grad #turbofish(#body_args);
+                #combine
+                #unit_adds
+            }
+        });
         (
             quote!(inv: [#sp; #n_inv], #(#fields: [#sp; #lens],)*),
             quote! {
@@ -423,12 +445,7 @@ pub fn items(
                 let #zero = #zero_value;
                 #(let mut #d_invariants = #zero;)*
                 #(let mut #d_arrays = [#zero; #lens];)*
-                for #j in 0..#trip_count {
-                    #bind_i
-                    let (#e, #g) = #body_var.__value_and_grad #turbofish(#body_args);
-                    #combine
-                    #unit_adds
-                }
+                #sum_loop
                 (#acc, #pullback { inv: [#(#d_invariants),*], #(#fields: #d_arrays,)* })
             },
             quote! {
@@ -442,6 +459,27 @@ pub fn items(
             quote!(inv: [#placeholder_zero; #n_inv], #(#fields: [#placeholder_zero; #lens],)*),
         )
     };
+    let value_loop = nest(quote! {
+        for #j in 0..#trip_count {
+            #bind_i
+            let #e = #body_var.__value #turbofish(#body_args);
+            #combine
+        }
+    });
+    let record_loop = nest(quote! {
+        for #j in 0..#trip_count {
+            #bind_i
+            let #e = #private::Differentiable::record(
+                &#body_var,
+                #graph,
+                [
+                    #carried_acc #(#record_elements,)* #(#invariants,)*
+                    #(#datas[#j],)* #(#graph.constant(#counter_values),)*
+                ],
+            );
+            #combine
+        }
+    });
     quote! {
         #body_items
 
@@ -456,8 +494,10 @@ pub fn items(
 
         // `large_stack_arrays`: the tape and the arrays' adjoints are as long as the
         // loop and the arrays, on the stack by design (no allocation).
+        // `unused_variables`: a loop of a nest whose variable only its bounds read.
         #[allow(
             non_snake_case,
+            unused_variables,
             clippy::too_many_arguments,
             clippy::needless_range_loop,
             clippy::assign_op_pattern,
@@ -468,11 +508,7 @@ pub fn items(
             pub fn __value #generics(#params_s) -> #s {
                 let #body_var = #body_ctor;
                 let mut #acc = #acc;
-                for #j in 0..#trip_count {
-                    #bind_i
-                    let #e = #body_var.__value #turbofish(#body_args);
-                    #combine
-                }
+                #value_loop
                 #acc
             }
 
@@ -494,18 +530,7 @@ pub fn items(
                 #graph.call(#call_name, &#inputs, |#graph, _| {
                     let #body_var = #body_ctor;
                     let mut #acc = #acc;
-                    for #j in 0..#trip_count {
-                        #bind_i
-                        let #e = #private::Differentiable::record(
-                            &#body_var,
-                            #graph,
-                            [
-                                #carried_acc #(#record_elements,)* #(#invariants,)*
-                                #(#datas[#j],)* #(#graph.constant(#counter_values),)*
-                            ],
-                        );
-                        #combine
-                    }
+                    #record_loop
                     #acc
                 })
             }
@@ -527,16 +552,6 @@ pub fn items(
                 #pullback { #placeholder_init }
             }
         }
-    }
-}
-
-/// `array[i + offset]`, the offset written as a literal added or subtracted.
-fn index(array: &Ident, i: &Ident, offset: i64) -> TokenStream {
-    let magnitude = Literal::usize_unsuffixed(usize::try_from(offset.unsigned_abs()).unwrap_or(0));
-    match offset {
-        0 => quote!(#array[#i]),
-        c if c > 0 => quote!(#array[#i + #magnitude]),
-        _ => quote!(#array[#i - #magnitude]),
     }
 }
 

@@ -38,9 +38,11 @@ impl<'a> Lowerer<'a, '_> {
                     "a loop over named constants is not unrolled, so it must stay a loop: \
                      its body ends with one update of a scalar local declared before it \
                      (`s += e;`, `s -= e;`, `s *= e;`, `s /= e;` or `s = e;`), writes \
-                     nothing else of the enclosing body, holds no loop over named \
-                     constants, and uses the loop variable only in indices such as `x[i]`, \
-                     `x[i + 1]` and `x[i + k]` (`k` of a short inner loop), or as `i as f64`",
+                     nothing else of the enclosing body, and uses the loop variables only \
+                     in indices (`x[i]`, `x[i + 1]`, `x[i * N + j]`, `x[i + k]` with `k` of \
+                     a short inner loop) or as numbers (`i as f64`); or its body is one \
+                     loop, a nest, whose innermost body ends with a sum (`s += e;` or \
+                     `s -= e;`)",
                 );
             }
             return;
@@ -52,7 +54,11 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         };
-        if values.len() >= super::roll::roll_threshold()
+        // The unrolled size: the iterations of a nest whose inner ranges are known.
+        let size = values
+            .len()
+            .saturating_mul(self.nest_trips(for_loop, var).unwrap_or(1));
+        if size >= super::roll::roll_threshold()
             && values.windows(2).all(|w| w[1] == w[0] + 1)
             && values[0] >= 0
         {
@@ -92,6 +98,31 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// How many times the body of `for_loop` runs the innermost body of the nest it holds
+    /// (one loop in a block of its own, and so on down), where the inner ranges are known
+    /// at expansion and do not read the outer variables; `None` if there is no nest.
+    fn nest_trips(&self, for_loop: &syn::ExprForLoop, var: Option<&syn::Ident>) -> Option<usize> {
+        let mut vars: Vec<(String, syn::Ident)> = Vec::new();
+        let mut var = var;
+        let mut body = &for_loop.body;
+        let mut trips: Option<usize> = None;
+        while let Some(next) = super::roll::only_loop(body) {
+            let name = var.map_or_else(|| "_".to_owned(), crate::names::unraw);
+            vars.push((name, crate::names::local("outer")));
+            let (Bound::Known(a), Bound::Known(b)) = self.nest_range(&next.expr, &vars)? else {
+                return None;
+            };
+            let n = usize::try_from(b - a).unwrap_or(0);
+            trips = Some(trips.unwrap_or(1).saturating_mul(n));
+            var = match &*next.pat {
+                syn::Pat::Ident(p) => Some(&p.ident),
+                _ => None,
+            };
+            body = &next.body;
+        }
+        trips
+    }
+
     /// The bounds of a range `a..b` of which one at least is an integer expression of
     /// named constants (`0..N - 1`), the other known at expansion or such an expression;
     /// `None` for any other range.
@@ -105,7 +136,7 @@ impl<'a> Lowerer<'a, '_> {
         let bound = |e: &Expr| -> Option<Bound> {
             match konst::eval(e, &self.scope) {
                 Ok(Some(Const::Int(n))) => Some(Bound::Known(n)),
-                Ok(None) => self.named_code(e).map(|code| Bound::Named {
+                Ok(None) => self.named_code(e, &[]).map(|code| Bound::Named {
                     code,
                     text: crate::constant::source_text(e),
                 }),
@@ -120,19 +151,70 @@ impl<'a> Lowerer<'a, '_> {
         (named && start.known().is_none_or(|n| n >= 0)).then_some((start, end))
     }
 
+    /// The bounds of the range `a..b` of a loop inside a nest that stays a loop, where
+    /// `vars` are the outer loops' variables (the user's name, the generated one), which
+    /// the bounds may read: known at expansion where they read none of them, else
+    /// integer expressions of them, named constants and literals.
+    pub(super) fn nest_range(
+        &self,
+        expr: &Expr,
+        vars: &[(String, syn::Ident)],
+    ) -> Option<(Bound, Bound)> {
+        let Expr::Range(range) = expr else {
+            return None;
+        };
+        if !matches!(range.limits, syn::RangeLimits::HalfOpen(_)) {
+            return None;
+        }
+        let bound = |e: &Expr| -> Option<Bound> {
+            let reads_var = vars
+                .iter()
+                .any(|(name, _)| super::roll::mentions_name(e, name));
+            let named = || {
+                self.named_code(e, vars).map(|code| Bound::Named {
+                    code,
+                    text: crate::constant::source_text(e),
+                })
+            };
+            match konst::eval(e, &self.scope) {
+                Ok(Some(Const::Int(n))) if !reads_var => Some(Bound::Known(n)),
+                Ok(None) => named(),
+                _ if reads_var => named(),
+                _ => None,
+            }
+        };
+        let (start, end) = (
+            bound(range.start.as_deref()?)?,
+            bound(range.end.as_deref()?)?,
+        );
+        start.known().is_none_or(|n| n >= 0).then_some((start, end))
+    }
+
     /// `expr` as a `usize` expression, if it is an integer expression of named constants
     /// and literals: paths that are no name of the body, `x.len()` of an array parameter
-    /// of named length (its length), `+ - * /` and parentheses.
-    fn named_code(&self, expr: &Expr) -> Option<proc_macro2::TokenStream> {
+    /// of named length (its length), `+ - * /` and parentheses; and of `vars`, the
+    /// variables of the outer loops of a nest (the user's name, the generated one).
+    fn named_code(
+        &self,
+        expr: &Expr,
+        vars: &[(String, syn::Ident)],
+    ) -> Option<proc_macro2::TokenStream> {
         use quote::{quote, ToTokens};
         match expr {
             Expr::Paren(p) => {
-                let inner = self.named_code(&p.expr)?;
+                let inner = self.named_code(&p.expr, vars)?;
                 Some(quote!((#inner)))
             }
-            Expr::Group(g) => self.named_code(&g.expr),
+            Expr::Group(g) => self.named_code(&g.expr, vars),
             Expr::Lit(lit) if matches!(lit.lit, syn::Lit::Int(_)) => Some(lit.to_token_stream()),
             Expr::Path(path) => {
+                let var = path.path.get_ident().and_then(|ident| {
+                    let name = crate::names::unraw(ident);
+                    vars.iter().rev().find(|(n, _)| *n == name)
+                });
+                if let Some((_, generated)) = var {
+                    return Some(generated.to_token_stream());
+                }
                 let free = path.qself.is_none()
                     && path
                         .path
@@ -158,7 +240,10 @@ impl<'a> Lowerer<'a, '_> {
                         | syn::BinOp::Div(_)
                 ) =>
             {
-                let (left, right) = (self.named_code(&b.left)?, self.named_code(&b.right)?);
+                let (left, right) = (
+                    self.named_code(&b.left, vars)?,
+                    self.named_code(&b.right, vars)?,
+                );
                 let op = &b.op;
                 Some(quote!(#left #op #right))
             }

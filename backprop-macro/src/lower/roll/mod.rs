@@ -20,6 +20,13 @@
 //! (`c[1]`), literals and paths of constants (`std::f64::consts::PI`). Anything else is
 //! unrolled as before, and reports its errors there.
 //!
+//! A nest, `for i in a..b { for j in c..d { ..; s += e; } }` (each loop's body the one
+//! loop inside it), whose innermost body is a sum, stays a loop as a whole: its outer
+//! loops' variables are generated names, which the inner bounds (`i + 1..N`), indices
+//! (`w[i * M + j]`, checked at run time where a bound is a named constant) and counters
+//! (`(j - i) as f64`) may read. It stays a loop from [`ROLL_THRESHOLD`] iterations of the
+//! innermost body on, or over named constants.
+//!
 //! The bounds are known at expansion (the loop stays a loop from [`ROLL_THRESHOLD`]
 //! iterations on), or integer expressions of named constants (`0..N - 1`, `0..x.len()`
 //! of an array of named length), which the compiler evaluates: such a loop always stays
@@ -38,16 +45,18 @@ use proc_macro2::{Ident, Span};
 use syn::visit_mut::VisitMut;
 use syn::{BinOp, Expr};
 
+mod index;
 mod rewrite;
 mod window;
 
 use rewrite::Rewrite;
+pub(super) use window::mentions_name;
 
 use super::scope::Binding;
 use super::{Lowerer, Task};
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
-use crate::ir::{Arg, Bound, Call, Callee, Rolled, Type, ValueId};
+use crate::ir::{Arg, Bound, Call, Callee, Level, Rolled, Type, ValueId};
 use crate::names::unraw;
 
 /// A loop of at least this many iterations stays a loop (BENCHMARKS.md, "Loops that stay
@@ -82,9 +91,58 @@ impl<'a> Lowerer<'a, '_> {
         report: bool,
         tasks: &mut Vec<Task<'a>>,
     ) -> bool {
-        let Some(form) = LoopForm::of(&for_loop.body) else {
+        // A nest: a body that is one inner loop (and so on down) whose innermost body is a
+        // sum stays a loop as a whole. The outer loops' variables are generated names,
+        // which the inner bounds and the indices may read.
+        let mut outer: Vec<Level> = Vec::new();
+        let (mut var, mut start, mut end, mut body) = (var, start, end, &for_loop.body);
+        while let Some(next) = only_loop(body) {
+            if next.label.is_some() {
+                return false;
+            }
+            let next_var = match &*next.pat {
+                syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+                syn::Pat::Wild(_) => None,
+                _ => return false,
+            };
+            outer.push(Level {
+                ident: crate::names::local(&format!("outer{}", outer.len())),
+                text: var.map_or_else(|| "_".to_owned(), unraw),
+                start,
+                end,
+            });
+            let vars: Vec<(String, Ident)> = outer
+                .iter()
+                .map(|level| (level.text.clone(), level.ident.clone()))
+                .collect();
+            let Some((next_start, next_end)) = self.nest_range(&next.expr, &vars) else {
+                return false;
+            };
+            (var, start, end, body) = (next_var, next_start, next_end, &next.body);
+        }
+        let Some(form) = LoopForm::of(body) else {
             return false;
         };
+        if !outer.is_empty() && form.carried() {
+            return false;
+        }
+        let generated: Vec<&Ident> = outer.iter().map(|level| &level.ident).collect();
+        let bounds = || {
+            outer
+                .iter()
+                .flat_map(|level| [&level.start, &level.end])
+                .chain([&start, &end])
+        };
+        // An index that only the run time knows is checked as Rust checks it, where a
+        // bound is a named constant and the nest cannot be unrolled to check it here.
+        let runtime = bounds().any(|b| match b {
+            Bound::Named { code, .. } => reads_other(code, &generated),
+            Bound::Known(_) => false,
+        });
+        let fixed_inner = [&start, &end].into_iter().all(|b| match b {
+            Bound::Named { code, .. } => !reads_any(code, &generated),
+            Bound::Known(_) => true,
+        });
         let Some(Binding::Scalar {
             value: acc_value,
             mutable: true,
@@ -96,6 +154,16 @@ impl<'a> Lowerer<'a, '_> {
         let carried = form.carried();
         let mut rewrite = Rewrite {
             var,
+            outer: outer
+                .iter()
+                .map(|level| rewrite::Outer {
+                    name: level.text.clone(),
+                    ident: level.ident.clone(),
+                    range: level.start.known().zip(level.end.known()),
+                })
+                .collect(),
+            runtime,
+            fixed_inner,
             acc: form.acc,
             carried,
             scope: &self.scope,
@@ -169,7 +237,7 @@ impl<'a> Lowerer<'a, '_> {
                 attrs: Vec::new(),
                 label: None,
                 block: syn::Block {
-                    brace_token: for_loop.body.brace_token,
+                    brace_token: body.brace_token,
                     stmts,
                 },
             }),
@@ -215,15 +283,27 @@ impl<'a> Lowerer<'a, '_> {
         let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
         let var_text = var.map_or_else(|| "_".to_owned(), unraw);
         let acc_text = unraw(form.acc);
+        let opening: String = outer
+            .iter()
+            .map(|level| {
+                format!(
+                    "for {} in {}..{} {{ ",
+                    level.text,
+                    level.start.text(),
+                    level.end.text()
+                )
+            })
+            .collect();
+        let closing = " }".repeat(outer.len());
         let text = if carried {
             format!(
-                "for {var_text} in {}..{} {{ {acc_text} = e({acc_text}) }}",
+                "{opening}for {var_text} in {}..{} {{ {acc_text} = e({acc_text}) }}{closing}",
                 start.text(),
                 end.text(),
             )
         } else {
             format!(
-                "for {var_text} in {}..{} {{ {acc_text} {}= e }}",
+                "{opening}for {var_text} in {}..{} {{ {acc_text} {}= e }}{closing}",
                 start.text(),
                 end.text(),
                 if form.subtract() { "-" } else { "+" }
@@ -281,6 +361,7 @@ impl<'a> Lowerer<'a, '_> {
         self.rolled.push(Rolled {
             callee,
             ident,
+            outer,
             start,
             end,
             subtract: form.subtract(),
@@ -300,11 +381,11 @@ impl<'a> Lowerer<'a, '_> {
                 .collect(),
             gathers: gathers
                 .into_iter()
-                .map(|g| (g.array, g.offset, g.ident, g.text))
+                .map(|g| (g.array, g.index, g.ident, g.text))
                 .collect(),
             invariants: invariants.into_iter().map(|(_, _, text)| text).collect(),
             data: data.into_iter().map(|d| d.text).collect(),
-            counters: counters.into_iter().map(|c| (c.offset, c.text)).collect(),
+            counters: counters.into_iter().map(|c| (c.code, c.text)).collect(),
             body,
             text,
         });
@@ -415,6 +496,32 @@ impl<'a> LoopForm<'a> {
     }
 }
 
+/// The one loop a block holds, if it holds nothing else: a level of a nest.
+pub(super) fn only_loop(block: &syn::Block) -> Option<&syn::ExprForLoop> {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(Expr::ForLoop(for_loop), _)] => Some(for_loop),
+        _ => None,
+    }
+}
+
+/// Whether `code` names one of `idents`.
+fn reads_any(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => idents.iter().any(|g| **g == i),
+        proc_macro2::TokenTree::Group(g) => reads_any(&g.stream(), idents),
+        _ => false,
+    })
+}
+
+/// Whether `code` names anything but `idents`: a named constant.
+fn reads_other(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => !idents.iter().any(|g| **g == i),
+        proc_macro2::TokenTree::Group(g) => reads_other(&g.stream(), idents),
+        _ => false,
+    })
+}
+
 /// The trip count of `start..end` as a `usize` expression: a literal where both are
 /// known, else the difference in parentheses, which the compiler evaluates (it is an
 /// array length in the generated types, and a loop's bound).
@@ -425,8 +532,9 @@ pub fn trip_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
             quote::quote!(#n)
         }
         _ => {
+            // An empty range where it ends before it starts, as Rust's is.
             let (a, b) = (bound_tokens(start), bound_tokens(end));
-            quote::quote!((#b - #a))
+            quote::quote!(::core::primitive::usize::saturating_sub(#b, #a))
         }
     }
 }

@@ -22,13 +22,24 @@ pub(super) struct ArrayArg {
     pub(super) named: Option<(usize, NamedLen)>,
 }
 
-/// One element the body reads, `x[i + offset]`: an input of the body.
+/// One element the body reads, `x[i + 1]`: an input of the body.
 pub(super) struct Gather {
     pub(super) array: usize,
-    pub(super) offset: i64,
+    /// The index, a `usize` expression of the generated loop variables.
+    pub(super) index: proc_macro2::TokenStream,
     pub(super) ident: Ident,
-    /// How it reads in the derivation: `x[i + 1]`.
+    /// How it reads in the derivation, `x[i + 1]`; two reads of the same text are one.
     pub(super) text: String,
+}
+
+/// A loop around the innermost one, in a nest that stays a loop.
+pub(super) struct Outer {
+    /// The user's name for its variable.
+    pub(super) name: String,
+    /// The generated variable that stands for it.
+    pub(super) ident: Ident,
+    /// Its first and one-past-last value, where they are known at expansion.
+    pub(super) range: Option<(i64, i64)>,
 }
 
 /// Rewrites a copy of the loop body for the body program: each `x[i + c]` becomes an
@@ -36,6 +47,14 @@ pub(super) struct Gather {
 /// accumulator, and collects the scalars of the enclosing body that it reads.
 pub(super) struct Rewrite<'s> {
     pub(super) var: Option<&'s Ident>,
+    /// The loops around it, outermost first, for a nest.
+    pub(super) outer: Vec<Outer>,
+    /// Whether an index may be checked at run time, as Rust checks it: a bound of the
+    /// nest is a named constant, so the loop cannot be unrolled to check it at expansion.
+    pub(super) runtime: bool,
+    /// Whether the innermost loop runs over the same range on every iteration of the
+    /// outer ones, as data read at its variable must (it is captured as one array).
+    pub(super) fixed_inner: bool,
     pub(super) acc: &'s Ident,
     /// A recurrence: the body reads the accumulator, an input of its own.
     pub(super) carried: bool,
@@ -80,67 +99,120 @@ pub(super) struct DataGather {
     pub(super) text: String,
 }
 
-/// The loop variable as a number, `(i + offset) as T`: an input of the body.
+/// Loop variables as a number, `(i + 1) as T`: an input of the body.
 pub(super) struct Counter {
-    pub(super) offset: i64,
+    /// The integer, an `i64` expression of the generated loop variables.
+    pub(super) code: proc_macro2::TokenStream,
     pub(super) ident: Ident,
     /// How it reads in the derivation: `(i + 1) as f64`.
     pub(super) text: String,
 }
 
 impl Rewrite<'_> {
-    /// The input of the body that stands for `(i + c) as T`, with T the element type.
+    /// The input of the body that stands for `e as T`, with T the element type and `e` an
+    /// integer expression of the nest's variables (`i as f64`, `(i + 1) as f64`,
+    /// `(j - i) as f64`).
     fn counter(&mut self, cast: &syn::ExprCast) -> Option<Ident> {
-        if crate::input::elem_of(&cast.ty) != Some(self.elem) {
+        if crate::input::elem_of(&cast.ty) != Some(self.elem) || !self.reads_var(&cast.expr) {
             return None;
         }
-        let offset = self.offset(&cast.expr)?;
-        if let Some(c) = self.counters.iter().find(|c| c.offset == offset) {
+        // Computed in `i64`, as the unrolled form computes its literal (`i - 1` at 0 is
+        // -1).
+        let (code, text) = match self.var_offset(&cast.expr) {
+            Some((level, offset)) => {
+                let (var, name) = self.level_var(level);
+                let off = proc_macro2::Literal::i64_unsuffixed(offset);
+                let text = match offset {
+                    0 => format!("{name} as {}", self.elem.name()),
+                    c if c > 0 => format!("({name} + {c}) as {}", self.elem.name()),
+                    c => format!("({name} - {}) as {}", -c, self.elem.name()),
+                };
+                (quote::quote!((#var as ::core::primitive::i64 + #off)), text)
+            }
+            None => (
+                self.index_code(&cast.expr, true)?,
+                crate::constant::source_text(&Expr::Cast(cast.clone())),
+            ),
+        };
+        if let Some(c) = self.counters.iter().find(|c| c.text == text) {
             return Some(c.ident.clone());
         }
-        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
-        let text = match offset {
-            0 => format!("{var} as {}", self.elem.name()),
-            c if c > 0 => format!("({var} + {c}) as {}", self.elem.name()),
-            c => format!("({var} - {}) as {}", -c, self.elem.name()),
-        };
         let ident = Ident::new(
             &format!("__backprop_counter{}", self.counters.len()),
             Span::mixed_site(),
         );
         self.counters.push(Counter {
-            offset,
+            code,
             ident: ident.clone(),
             text,
         });
         Some(ident)
     }
 
+    /// The generated variable of a loop of the nest (`None`: the innermost) and the
+    /// user's name for it.
+    pub(super) fn level_var(&self, level: Option<usize>) -> (Ident, String) {
+        match level {
+            None => (
+                crate::names::local("i"),
+                self.var.map_or_else(|| "_".to_owned(), unraw),
+            ),
+            Some(k) => (self.outer[k].ident.clone(), self.outer[k].name.clone()),
+        }
+    }
+
+    /// The loop of the nest whose variable `ident` is (`None`: the innermost), if any.
+    pub(super) fn level_of(&self, ident: &Ident) -> Option<Option<usize>> {
+        if self.is_var(ident) {
+            return Some(None);
+        }
+        let name = unraw(ident);
+        self.outer.iter().rposition(|o| o.name == name).map(Some)
+    }
+
+    /// Whether `expr` reads a variable of the nest.
+    pub(super) fn reads_var(&self, expr: &Expr) -> bool {
+        mentions(expr, self.var)
+            || self
+                .outer
+                .iter()
+                .any(|o| super::window::mentions_name(expr, &o.name))
+    }
+
     pub(super) fn is_var(&self, ident: &Ident) -> bool {
         self.var.is_some_and(|v| unraw(v) == unraw(ident))
     }
 
-    /// The offset `c` of an index `i`, `i + c`, `c + i` or `i - c`, with `c` known at
-    /// expansion.
+    /// The offset `c` of an index `i`, `i + c`, `c + i` or `i - c` of the innermost loop's
+    /// variable, with `c` known at expansion.
     fn offset(&self, index: &Expr) -> Option<i64> {
+        match self.var_offset(index)? {
+            (None, offset) => Some(offset),
+            (Some(_), _) => None,
+        }
+    }
+
+    /// The loop of the nest (`None`: the innermost) and the offset `c` of an index `i`,
+    /// `i + c`, `c + i` or `i - c` of its variable, with `c` known at expansion.
+    fn var_offset(&self, index: &Expr) -> Option<(Option<usize>, i64)> {
         let known = |e: &Expr| match konst::eval(e, self.scope) {
-            Ok(Some(Const::Int(n))) if !mentions(e, self.var) => Some(n),
+            Ok(Some(Const::Int(n))) if !self.reads_var(e) => Some(n),
+            _ => None,
+        };
+        let var = |e: &Expr| match e {
+            Expr::Path(p) => p.path.get_ident().and_then(|i| self.level_of(i)),
             _ => None,
         };
         match index {
-            Expr::Paren(p) => self.offset(&p.expr),
-            Expr::Group(g) => self.offset(&g.expr),
-            Expr::Path(p) => p.path.get_ident().filter(|i| self.is_var(i)).map(|_| 0),
-            Expr::Binary(b) => {
-                let left_var = matches!(&*b.left, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_var(i)));
-                let right_var = matches!(&*b.right, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_var(i)));
-                match b.op {
-                    BinOp::Add(_) if left_var => known(&b.right),
-                    BinOp::Add(_) if right_var => known(&b.left),
-                    BinOp::Sub(_) if left_var => known(&b.right).map(|n| -n),
-                    _ => None,
-                }
-            }
+            Expr::Paren(p) => self.var_offset(&p.expr),
+            Expr::Group(g) => self.var_offset(&g.expr),
+            Expr::Path(_) => var(index).map(|level| (level, 0)),
+            Expr::Binary(b) => match (b.op, var(&b.left), var(&b.right)) {
+                (BinOp::Add(_), Some(level), _) => Some((level, known(&b.right)?)),
+                (BinOp::Add(_), None, Some(level)) => Some((level, known(&b.left)?)),
+                (BinOp::Sub(_), Some(level), _) => Some((level, -known(&b.right)?)),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -164,14 +236,42 @@ impl Rewrite<'_> {
             Some(Binding::Named { param, len }) => (Vec::new(), Some((*param, len.clone()))),
             _ => return None,
         };
-        let offset = self.offset(index)?;
-        if let (Some((start, end)), None) = (self.range, &named) {
-            let len = i64::try_from(elems.len()).ok()?;
-            if start + offset < 0 || end - 1 + offset >= len {
-                return None;
-            }
-        }
         let name_text = unraw(name);
+        let (code, text) = match self.var_offset(index) {
+            Some((level, offset)) => {
+                let range = match level {
+                    None => self.range,
+                    Some(k) => self.outer[k].range,
+                };
+                // In bounds on every iteration, where the range and the length are known;
+                // else checked at run time.
+                if let (Some((start, end)), None) = (range, &named) {
+                    let len = i64::try_from(elems.len()).ok()?;
+                    if start + offset < 0 || end - 1 + offset >= len {
+                        return None;
+                    }
+                }
+                let (var, var_name) = self.level_var(level);
+                let magnitude = proc_macro2::Literal::u64_unsuffixed(offset.unsigned_abs());
+                let code = match offset {
+                    0 => quote::quote!(#var),
+                    c if c > 0 => quote::quote!(#var + #magnitude),
+                    _ => quote::quote!(#var - #magnitude),
+                };
+                (code, index_text(&name_text, &var_name, offset))
+            }
+            // Any other index reads a loop variable (or is an element of an array of named
+            // length) and is checked at run time: only where the loop cannot be unrolled
+            // to check it at expansion.
+            None if (self.runtime || named.is_some())
+                && (self.reads_var(index) || named.is_some()) =>
+            {
+                let code = self.index_code(index, false)?;
+                let text = format!("{name_text}[{}]", crate::constant::source_text(index));
+                (code, text)
+            }
+            None => return None,
+        };
         let array = match self.arrays.iter().position(|a| a.name == name_text) {
             Some(k) => k,
             None => {
@@ -183,35 +283,20 @@ impl Rewrite<'_> {
                 self.arrays.len() - 1
             }
         };
-        if let Some(g) = self
-            .gathers
-            .iter()
-            .find(|g| g.array == array && g.offset == offset)
-        {
+        if let Some(g) = self.gathers.iter().find(|g| g.text == text) {
             return Some(g.ident.clone());
         }
-        let text = self.index_text(&name_text, offset);
         let ident = Ident::new(
             &format!("__backprop_elem{}", self.gathers.len()),
             Span::mixed_site(),
         );
         self.gathers.push(Gather {
             array,
-            offset,
+            index: code,
             ident: ident.clone(),
             text,
         });
         Some(ident)
-    }
-
-    /// How `name[i + offset]` reads in the derivation: `x[i]`, `x[i + 1]`, `x[i - 1]`.
-    fn index_text(&self, name: &str, offset: i64) -> String {
-        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
-        match offset {
-            0 => format!("{name}[{var}]"),
-            c if c > 0 => format!("{name}[{var} + {c}]"),
-            c => format!("{name}[{var} - {}]", -c),
-        }
     }
 
     /// The input of the body that stands for `name[index]`, data from the user's scope read
@@ -233,7 +318,11 @@ impl Rewrite<'_> {
         {
             return Some(d.ident.clone());
         }
-        let text = self.index_text(&name_text, offset);
+        if !self.fixed_inner {
+            return None;
+        }
+        let var = self.var.map_or_else(|| "_".to_owned(), unraw);
+        let text = index_text(&name_text, &var, offset);
         let ident = Ident::new(
             &format!("__backprop_data{}", self.data.len()),
             Span::mixed_site(),
@@ -274,7 +363,7 @@ impl Rewrite<'_> {
         let mut flat = 0;
         let mut text = unraw(name);
         for (index, &len) in indices.iter().zip(shape) {
-            if mentions(index, self.var) {
+            if self.reads_var(index) {
                 return None;
             }
             let Ok(Some(Const::Int(n))) = konst::eval(index, self.scope) else {
@@ -306,7 +395,7 @@ impl Rewrite<'_> {
         if text == unraw(self.acc) && self.carried {
             return;
         }
-        if self.is_var(ident) || text == unraw(self.acc) {
+        if self.level_of(ident).is_some() || text == unraw(self.acc) {
             self.ok = false;
             return;
         }
@@ -428,6 +517,15 @@ impl VisitMut for Rewrite<'_> {
             | Expr::Continue(_) => self.ok = false,
             _ => syn::visit_mut::visit_expr_mut(self, expr),
         }
+    }
+}
+
+/// How `name[var + offset]` reads in the derivation: `x[i]`, `x[i + 1]`, `x[i - 1]`.
+fn index_text(name: &str, var: &str, offset: i64) -> String {
+    match offset {
+        0 => format!("{name}[{var}]"),
+        c if c > 0 => format!("{name}[{var} + {c}]"),
+        c => format!("{name}[{var} - {}]", -c),
     }
 }
 

@@ -9,7 +9,7 @@ use syn::{BinOp, Expr};
 
 use super::super::konst::{self, Const};
 use super::super::scope::Binding;
-use super::rewrite::{mentions, Rewrite};
+use super::rewrite::Rewrite;
 use crate::names::unraw;
 
 /// An index as [`Rewrite::linear`] reads it: whether it reads the loop variable, the
@@ -37,6 +37,9 @@ impl Rewrite<'_> {
                     Some((true, Vec::new(), 0))
                 } else if let Some(range) = inner(ident) {
                     Some((false, vec![range], 0))
+                } else if self.level_of(ident).is_some() {
+                    // A variable of an outer loop of the nest.
+                    None
                 } else {
                     match konst::eval(index, self.scope) {
                         Ok(Some(Const::Int(n))) => Some((false, Vec::new(), n)),
@@ -62,7 +65,7 @@ impl Rewrite<'_> {
                 lr.extend(rr);
                 Some((lv || rv, lr, lc + rc))
             }
-            _ if !mentions(index, self.var)
+            _ if !self.reads_var(index)
                 && !self.inner.iter().any(|(n, _, _)| mentions_name(index, n)) =>
             {
                 match konst::eval(index, self.scope) {
@@ -250,7 +253,7 @@ impl Rewrite<'_> {
 }
 
 /// Whether `expr` mentions the name `name`.
-pub(super) fn mentions_name(expr: &Expr, name: &str) -> bool {
+pub(in crate::lower) fn mentions_name(expr: &Expr, name: &str) -> bool {
     fn any(tokens: proc_macro2::TokenStream, name: &str) -> bool {
         tokens.into_iter().any(|t| match t {
             proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,

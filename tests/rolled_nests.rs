@@ -1,0 +1,263 @@
+//! Nests of loops that stay loops: `for i in 0..N { for j in 0..N { s += e } }`, a sum
+//! over the pairs, kept as two loops (the macro cannot see `N`). Each case is checked
+//! against the same loops in plain Rust (the value, bit for bit), against gradients
+//! worked out by hand, and through `gradcheck` (the runtime graph and central
+//! differences).
+
+#![allow(clippy::needless_range_loop)] // indices of hand-written gradients read as formulas
+
+use backprop::{grad, gradcheck};
+
+const N: usize = 40;
+const M: usize = 7;
+
+fn point<const K: usize>() -> [f64; K] {
+    core::array::from_fn(|k| 0.5 + 0.37 * ((k * 7919) % 23) as f64 / 23.0 - 0.1 * (k % 3) as f64)
+}
+
+fn close(a: f64, b: f64, tolerance: f64) -> bool {
+    (a - b).abs() <= tolerance * b.abs().max(1.0)
+}
+
+#[test]
+fn a_sum_over_all_pairs() {
+    let f = grad!(|x: [f64; N], c: f64| {
+        let mut s = 0.0;
+        for i in 0..N {
+            for j in 0..N {
+                s += c * (x[i] - x[j]).powi(2);
+            }
+        }
+        s
+    });
+    let (x, c) = (point::<N>(), 0.75);
+    let mut plain = 0.0;
+    for i in 0..N {
+        for j in 0..N {
+            plain += c * (x[i] - x[j]).powi(2);
+        }
+    }
+    let (value, (dx, dc)) = f.value_and_grad(x, c);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    assert!(close(dc, plain / c, 1e-12));
+    for k in 0..N {
+        // d/dx_k of Σ_ij c (x_i - x_j)² is 4c Σ_j (x_k - x_j).
+        let expected: f64 = (0..N).map(|j| 4.0 * c * (x[k] - x[j])).sum();
+        assert!(
+            close(dx[k], expected, 1e-11),
+            "x[{k}]: {} {expected}",
+            dx[k]
+        );
+    }
+    assert!(f
+        .derivation()
+        .contains("for i in 0..N { for j in 0..N { s += e } }, kept a loop"));
+    let mut flat = [0.0; N + 1];
+    flat[..N].copy_from_slice(&x);
+    flat[N] = c;
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[test]
+fn an_inner_loop_from_the_outer_variable() {
+    let f = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            for j in i + 1..N {
+                s += x[i] * x[j] / (j - i) as f64;
+            }
+        }
+        s
+    });
+    let x = point::<N>();
+    let mut plain = 0.0;
+    let mut expected = [0.0; N];
+    for i in 0..N {
+        for j in i + 1..N {
+            let w = 1.0 / (j - i) as f64;
+            plain += x[i] * x[j] / (j - i) as f64;
+            expected[i] += w * x[j];
+            expected[j] += w * x[i];
+        }
+    }
+    let (value, dx) = f.value_and_grad(x);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    for k in 0..N {
+        assert!(close(dx[k], expected[k], 1e-12), "x[{k}]");
+    }
+    gradcheck(&f, x).assert_passed();
+}
+
+#[test]
+fn a_flat_matrix_read_at_a_computed_index() {
+    let f = grad!(|w: [f64; N * M], x: [f64; M]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            for j in 0..M {
+                s += w[i * M + j] * x[j] * (i + 1) as f64;
+            }
+        }
+        s
+    });
+    let (w, x) = (point::<{ N * M }>(), point::<M>());
+    let mut plain = 0.0;
+    for i in 0..N {
+        for j in 0..M {
+            plain += w[i * M + j] * x[j] * (i + 1) as f64;
+        }
+    }
+    let (value, (dw, dx)) = f.value_and_grad(w, x);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    for i in 0..N {
+        for j in 0..M {
+            assert!(close(dw[i * M + j], x[j] * (i + 1) as f64, 1e-14));
+        }
+    }
+    for j in 0..M {
+        let expected: f64 = (0..N).map(|i| w[i * M + j] * (i + 1) as f64).sum();
+        assert!(close(dx[j], expected, 1e-12));
+    }
+}
+
+#[test]
+fn data_read_at_the_inner_variable_and_f32() {
+    let ys: [f32; M] = core::array::from_fn(|k| 0.25 * k as f32 - 0.5);
+    let f = grad!(|x: [f32; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            for j in 0..M {
+                s -= (x[i] - ys[j]).powi(2);
+            }
+        }
+        s
+    });
+    let x: [f32; N] = core::array::from_fn(|k| (k % 5) as f32 * 0.3 - 0.6);
+    let mut plain = 0.0_f32;
+    for i in 0..N {
+        for j in 0..M {
+            plain -= (x[i] - ys[j]).powi(2);
+        }
+    }
+    let (value, dx) = f.value_and_grad(x);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    for k in 0..N {
+        let expected: f32 = (0..M).map(|j| -2.0 * (x[k] - ys[j])).sum();
+        assert!(
+            (dx[k] - expected).abs() <= 1e-4 * expected.abs().max(1.0),
+            "x[{k}]"
+        );
+    }
+    assert!(f.derivation().contains("ys[j]"));
+}
+
+#[test]
+fn a_nest_of_known_ranges_stays_a_loop_past_the_threshold() {
+    // 30 × 30 = 900 iterations: the nest stays a loop, though each loop is short.
+    let f = grad!(|x: [f64; 30]| {
+        let mut s = 0.0;
+        for i in 0..30 {
+            for j in 0..30 {
+                s += (x[i] * x[j]).sin();
+            }
+        }
+        s
+    });
+    let x: [f64; 30] = point();
+    let mut plain = 0.0;
+    for i in 0..30 {
+        for j in 0..30 {
+            plain += (x[i] * x[j]).sin();
+        }
+    }
+    let (value, dx) = f.value_and_grad(x);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    for k in 0..30 {
+        // Each pair (k, j) and (i, k) adds cos(x_i x_j) times the other factor.
+        let expected: f64 = (0..30).map(|j| 2.0 * (x[k] * x[j]).cos() * x[j]).sum();
+        assert!(close(dx[k], expected, 1e-12), "x[{k}]");
+    }
+    assert!(f
+        .derivation()
+        .contains("for i in 0..30 { for j in 0..30 { s += e } }, kept a loop"));
+    gradcheck(&f, x).assert_passed();
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds")]
+fn an_index_out_of_bounds_panics_as_rust_does() {
+    // x[i + j] passes the end for i + j >= N, as the same plain loop would.
+    let f = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            for j in 0..N {
+                s += x[i + j];
+            }
+        }
+        s
+    });
+    let _ = f.value(point());
+}
+
+#[backprop::differentiable]
+fn pair_energy<const K: usize>(x: [f64; K], strength: f64) -> f64 {
+    let mut e = 0.0;
+    for i in 0..K {
+        for j in i + 1..K {
+            e += strength / (1.0 + (x[i] - x[j]).powi(2));
+        }
+    }
+    e
+}
+
+#[test]
+fn a_nest_in_a_function_generic_over_its_length() {
+    let f = grad!(|x: [f64; N], k: f64| pair_energy(x, k) * 2.0);
+    let (x, k) = (point::<N>(), 1.25);
+    let (value, (dx, dk)) = f.value_and_grad(x, k);
+    assert_eq!(value.to_bits(), (pair_energy(x, k) * 2.0).to_bits());
+    assert!(close(dk, 2.0 * pair_energy(x, 1.0), 1e-12));
+    for m in 0..N {
+        // d/dx_m of k / (1 + d²) with d = x_m - x_j is -2kd / (1 + d²)².
+        let expected: f64 = (0..N)
+            .filter(|&j| j != m)
+            .map(|j| {
+                let d = x[m] - x[j];
+                -4.0 * k * d / (1.0 + d * d).powi(2)
+            })
+            .sum();
+        assert!(close(dx[m], expected, 1e-12), "x[{m}]");
+    }
+    let small = grad!(|x: [f64; 5]| pair_energy(x, 0.5));
+    gradcheck(&small, point::<5>()).assert_passed();
+}
+
+#[cfg(feature = "second-order")]
+#[test]
+fn second_order_through_a_nest() {
+    const K: usize = 4;
+    let f = grad!(|x: [f64; K], w: f64| {
+        let mut s = 0.0;
+        for i in 0..K {
+            for j in 0..K {
+                s += w * x[i] * x[j] * x[j];
+            }
+        }
+        s
+    });
+    let (x, w) = (point::<K>(), 0.8);
+    // f = w (Σ x)(Σ x²): ∂²f/∂x_a∂x_b = w (2 x_b + 2 x_a + 2 (Σ x) [a = b]).
+    let (sum, sum_sq): (f64, f64) = (x.iter().sum(), x.iter().map(|v| v * v).sum());
+    let flat = [x[0], x[1], x[2], x[3], w];
+    let h = backprop::hessian(&f, flat);
+    for a in 0..K {
+        for b in 0..K {
+            let diagonal = if a == b { 2.0 * sum } else { 0.0 };
+            let expected = w * (2.0 * x[b] + 2.0 * x[a] + diagonal);
+            assert!(close(h[a][b], expected, 1e-13), "h[{a}][{b}]");
+        }
+        // ∂²f/∂x_a∂w = Σ x² + 2 x_a Σ x.
+        assert!(close(h[a][K], sum_sq + 2.0 * x[a] * sum, 1e-13));
+    }
+    assert_eq!(h[K][K], 0.0);
+    backprop::gradgradcheck(&f, flat).assert_passed();
+}
