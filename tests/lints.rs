@@ -315,6 +315,36 @@ fn loops_that_stay_loops() {
         h
     });
     assert!(rnn.grad(0.5)[0] > 0.0);
+    // An inner sum, over named constants, and data read by the enclosing loop.
+    let ys = [0.25; LINT_STEPS];
+    let fit = grad!(|w: [f64; LINT_STEPS * LINT_N], x: [f64; LINT_N]| {
+        let mut s = 0.0;
+        for i in 0..LINT_STEPS {
+            let mut t = 0.0;
+            for j in 0..LINT_N {
+                t += w[i * LINT_N + j] * x[j];
+            }
+            s += (t - ys[i]).powi(2);
+        }
+        s
+    });
+    let (value, (dw, dx)) = fit.value_and_grad([0.0; LINT_STEPS * LINT_N], [1.0; LINT_N]);
+    assert!(close(value, 20.0 * 0.0625));
+    assert!(close(dw[0], -0.5) && close(dx[0], 0.0));
+    // An inner sum in a recurrence.
+    let rnn = grad!(|w: [f64; LINT_N], x: [f64; LINT_STEPS * LINT_N]| {
+        let mut h = 0.0;
+        for i in 0..LINT_STEPS {
+            let mut t = 0.0;
+            for j in 0..LINT_N {
+                t += w[j] * x[i * LINT_N + j];
+            }
+            h = (0.5 * h + t).tanh();
+        }
+        h
+    });
+    let (value, (dw, _)) = rnn.value_and_grad([0.0; LINT_N], [1.0; LINT_STEPS * LINT_N]);
+    assert!(close(value, 0.0) && dw[0] > 0.0);
 }
 
 const LINT_STEPS: usize = 20;

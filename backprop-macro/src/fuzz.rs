@@ -89,6 +89,7 @@ const VALID: &[&str] = &[
     "|x| if x > 0.0 { f(x) } else { g(x, x) }",
     "|x: [f64; 2], b: [f64; 2]| { let m = [x, b]; m0([b, [x[0], 0.5]]) + m[0][0] * m[1][1] }",
     "|x: [f64; N], w: [f64; N * M]| { let mut s = 0.0; for i in 0..N { for j in 0..M { s += w[i * M + j] * x[i] * ys[j]; } } for i in 0..N { for j in i + 1..N { s -= x[i] * x[j] / (j - i) as f64; } } s }",
+    "|w: [f64; N * M], x: [f64; M], c: f64| { let mut s = 0.0; for i in 0..N { let mut t = 0.5; for j in 0..M { t += c * w[i * M + j] * x[j]; } let mut u = 0.0; for k in 0..i + 1 { u -= x[k % M]; } s -= (t + ys[i]).tanh() * u; } s }",
 ];
 
 /// Valid `#[differentiable]` functions, the seeds of the attribute's mutations.
@@ -100,6 +101,7 @@ const VALID_FUNCTIONS: &[&str] = &[
     "fn rosen<const N: usize>(x: [f64; N]) -> f64 { let mut s = 0.0; for i in 0..N - 1 { s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2); } s }",
     "fn rnn<const T: usize>(w: f64, xs: [f64; T]) -> f64 { let mut h = 0.0; for t in 0..T { h = (w * h + xs[t]).tanh(); } h }",
     "fn pairs<const N: usize>(x: [f64; N]) -> f64 { let mut e = 0.0; for i in 0..N { for j in 0..i { e -= (x[i] - x[j]).powi(2) * (i * N + j) as f64; } } e }",
+    "fn rows<const N: usize>(x: [f64; N]) -> f64 { let mut e = 0.0; for i in 0..N { let mut t = 0.0; for j in 0..N { t += x[i] * x[j] / (1 + i + j) as f64; } e += t.tanh(); } e }",
 ];
 
 /// Arguments of the attribute: none, a custom derivative, and mistakes.
@@ -245,6 +247,11 @@ fn expression() -> impl Strategy<Value = String> {
             1 => (inner.clone(), inner.clone())
                 .prop_map(|(a, b)| format!(
                     "{{ let mut s = {a}; for i in 0..a.len() - 2 {{ let mut t = {b}; for k in 0..3 {{ t += a[i + k]; }} if t < {b} {{ t = -t; }} s += t * t; }} s }}"
+                )),
+            // An inner sum, long enough to stay a loop inside the loop.
+            1 => (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!(
+                    "{{ let mut s = {a}; for i in 0..a.len() - 1 {{ let mut t = 0.0; for j in 0..a.len() {{ t += a[j] * {b}; }} s += t * a[i + 1]; }} s }}"
                 )),
             2 => (inner.clone(), prop::sample::select(INDICES), inner.clone())
                 .prop_map(|(a, index, b)| format!(

@@ -140,10 +140,15 @@ pub struct Rolled {
     /// `usize` expression of the generated loop variables, `i + 1`), the body's
     /// parameter, and how it reads (`x[i + 1]`).
     pub gathers: Vec<(usize, proc_macro2::TokenStream, Ident, String)>,
-    /// The scalars of the enclosing body the body reads, as they read (`w`, `c[1]`): its
-    /// inputs after the gathered elements, and the call's arguments after the
-    /// accumulator.
+    /// The scalars of the enclosing body the loop reads, as they read (`w`, `c[1]`): the
+    /// call's arguments after the accumulator. The first `body_invariants` are the body's
+    /// inputs after the gathered elements; the rest only inner sums read.
     pub invariants: Vec<String>,
+    pub body_invariants: usize,
+    /// The inner sums of the body (`let mut t = 0.0; for j in 0..M { t += e }`), each an
+    /// input of the body after its invariants, which the loop computes on every
+    /// iteration.
+    pub inner: Vec<InnerSum>,
     /// How each piece of data the body reads reads (`xs[i]`): its inputs after the
     /// invariants, and the call's last arguments, constants captured as arrays as long
     /// as the loop.
@@ -153,6 +158,34 @@ pub struct Rolled {
     /// loop computes on every iteration.
     pub counters: Vec<(proc_macro2::TokenStream, String)>,
     /// One iteration: the term `e`, a program of its own.
+    pub body: Program,
+    /// How the loop reads in the derivation.
+    pub text: String,
+}
+
+/// An inner loop of the body of a loop that stays a loop (a sum), which sums a term into
+/// a local of the body declared just before it, from a literal: `let mut t = 0.0;
+/// for j in 0..M { t += e }`. The body reads the sum as an input; the loop computes it
+/// on every iteration, with a loop of its own.
+pub struct InnerSum {
+    /// The local, as the derivation shows it.
+    pub name: String,
+    /// Its first value, a literal.
+    pub init: f64,
+    /// Its variable, a generated name.
+    pub ident: Ident,
+    /// The range, whose bounds may read the enclosing loops' variables.
+    pub start: Bound,
+    pub end: Bound,
+    /// `t -= e` rather than `t += e`.
+    pub subtract: bool,
+    /// The term's inputs, as the enclosing loop's (`Rolled::gathers`): elements of the
+    /// loop's arrays, then its invariants (indices into `Rolled::invariants`), then
+    /// counters.
+    pub gathers: Vec<(usize, proc_macro2::TokenStream, Ident, String)>,
+    pub invariants: Vec<usize>,
+    pub counters: Vec<(proc_macro2::TokenStream, String)>,
+    /// The term `e`, a program of its own.
     pub body: Program,
     /// How the loop reads in the derivation.
     pub text: String,

@@ -38,3 +38,34 @@ fn nested_recurrence() {
         p
     });
 }
+
+fn inner_sum_reads_a_local() {
+    // An inner sum's term reads the enclosing body's values, not its locals (`a`).
+    let _ = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            let a = x[i] * 2.0;
+            let mut t = 0.0;
+            for j in 0..N {
+                t += a * x[j];
+            }
+            s += t * t;
+        }
+        s
+    });
+}
+
+fn inner_sum_errors() {
+    // An inner sum's own mistakes are reported as in any body.
+    let _ = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            let mut t = 0.0;
+            for j in 0..N {
+                t += (x[i] * x[j]).sinn();
+            }
+            s += t * t;
+        }
+        s
+    });
+}

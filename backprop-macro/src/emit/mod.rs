@@ -47,6 +47,7 @@ mod code;
 mod flat;
 mod forward;
 mod generics;
+mod inner;
 mod record;
 mod rolled;
 mod trace;

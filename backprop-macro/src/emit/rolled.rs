@@ -83,7 +83,7 @@ pub fn items(
     // part of `__backprop_elem10`.
     // A recurrence's body takes the old `s` first.
     let shift = usize::from(rolled.carried);
-    let data_first = shift + rolled.gathers.len() + rolled.invariants.len();
+    let data_first = shift + rolled.gathers.len() + rolled.body_invariants + rolled.inner.len();
     let mut shown: Vec<(String, &str)> =
         rolled
             .gathers
@@ -94,10 +94,17 @@ pub fn items(
                     (body.params[data_first + k].ident.to_string(), text.as_str())
                 }),
             )
-            .chain(rolled.invariants.iter().enumerate().map(|(k, text)| {
-                let ident = &body.params[shift + rolled.gathers.len() + k].ident;
-                (ident.to_string(), text.as_str())
-            }))
+            .chain(
+                rolled
+                    .invariants
+                    .iter()
+                    .take(rolled.body_invariants)
+                    .enumerate()
+                    .map(|(k, text)| {
+                        let ident = &body.params[shift + rolled.gathers.len() + k].ident;
+                        (ident.to_string(), text.as_str())
+                    }),
+            )
             .chain(rolled.counters.iter().enumerate().map(|(k, (_, text))| {
                 let ident = &body.params[data_first + rolled.data.len() + k].ident;
                 (ident.to_string(), text.as_str())
@@ -175,6 +182,12 @@ pub fn items(
         }
     };
     let params_s = params_over(s);
+    let d_invariants: Vec<Ident> = (0..rolled.invariants.len())
+        .map(|k| local(&format!("d_inv{k}")))
+        .collect();
+    let d_arrays: Vec<Ident> = (0..rolled.arrays.len())
+        .map(|k| local(&format!("d_arr{k}")))
+        .collect();
     let i = local("i");
     let j = local("j");
     let (e, body_var, tape, zero, d_e) = (
@@ -215,8 +228,36 @@ pub fn items(
             }
         })
         .collect();
+    let g = local("g");
+    let graph = local("graph");
+    let inner = super::inner::code(
+        rolled,
+        &super::inner::Context {
+            elem,
+            s,
+            bound: &bound,
+            turbofish,
+            arrays: &arrays,
+            invariants: &invariants,
+            d_arrays: &d_arrays,
+            d_invariants: &d_invariants,
+            g: &g,
+            first: shift + rolled.gathers.len() + rolled.body_invariants,
+            subtract: rolled.subtract && !rolled.carried,
+            graph: &graph,
+        },
+    );
+    let inner_bind = &inner.bind;
+    // Whether the loop can be differentiated twice: its body and every term can.
+    let once_only = inner.once_only.iter().fold(
+        once_only,
+        |rest, term| quote!(<#term as #private::Both<#rest>>::Out),
+    );
+    let body_invariants = &invariants[..rolled.body_invariants];
+    let sums = &inner.values;
     let body_args = quote!(
-        #carried_acc #(#elements,)* #(#invariants,)* #(#datas[#j],)* #(#counters_s,)*
+        #carried_acc #(#elements,)* #(#body_invariants,)* #(#sums,)* #(#datas[#j],)*
+        #(#counters_s,)*
     );
     let combine = if rolled.carried {
         quote!(#acc = #e;)
@@ -237,13 +278,6 @@ pub fn items(
     } else {
         elem_zero.clone()
     };
-    let d_invariants: Vec<Ident> = (0..rolled.invariants.len())
-        .map(|k| local(&format!("d_inv{k}")))
-        .collect();
-    let d_arrays: Vec<Ident> = (0..rolled.arrays.len())
-        .map(|k| local(&format!("d_arr{k}")))
-        .collect();
-    let g = local("g");
     let mut adds = TokenStream::new();
     for (k, (array, index, _, _)) in rolled.gathers.iter().enumerate() {
         let array = &d_arrays[*array];
@@ -251,7 +285,7 @@ pub fn items(
         let k = Literal::usize_unsuffixed(shift + k);
         adds.extend(quote!(#place = #place + #g[#k];));
     }
-    for (k, d) in d_invariants.iter().enumerate() {
+    for (k, d) in d_invariants.iter().take(rolled.body_invariants).enumerate() {
         let at = Literal::usize_unsuffixed(shift + rolled.gathers.len() + k);
         adds.extend(quote!(#d = #d + #g[#at];));
     }
@@ -287,7 +321,6 @@ pub fn items(
     };
 
     // The runtime graph: the body recorded once per iteration, inside one call.
-    let graph = local("graph");
     let var = quote!(#private::Var<'g, #elem>);
     let record_params = params_over(&var);
     let inputs = local("inputs");
@@ -321,7 +354,7 @@ pub fn items(
             .to_owned()
     };
     let derivation = format!(
-        "{}, kept a loop: {how}. One iteration:\n  e = body({})\n{}",
+        "{}, kept a loop: {how}. One iteration:\n  e = body({})\n{}{}",
         rolled.text,
         rolled
             .body
@@ -330,12 +363,20 @@ pub fn items(
             .take(shift)
             .map(|p| crate::names::unraw(&p.ident))
             .chain(rolled.gathers.iter().map(|g| g.3.clone()))
-            .chain(rolled.invariants.iter().cloned())
+            .chain(
+                rolled
+                    .invariants
+                    .iter()
+                    .take(rolled.body_invariants)
+                    .cloned()
+            )
+            .chain(rolled.inner.iter().map(|sum| sum.name.clone()))
             .chain(rolled.data.iter().cloned())
             .chain(rolled.counters.iter().map(|c| c.1.clone()))
             .collect::<Vec<_>>()
             .join(", "),
-        indent(&body_text)
+        indent(&body_text),
+        inner.derivation,
     );
 
     // The type of each piece of data, a constant argument captured as an array.
@@ -351,11 +392,12 @@ pub fn items(
     let param_impls = quote!(#(#param_impls)*);
     // The loop variable, where an element of an array is read at it (data are read at
     // the iteration's index `j`).
-    let bind_i = if rolled.gathers.is_empty() && rolled.counters.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(let #i = #j + #start;)
-    };
+    let bind_i =
+        if rolled.gathers.is_empty() && rolled.counters.is_empty() && rolled.inner.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(let #i = #j + #start;)
+        };
 
     // A nest: the loops around the innermost one, outermost first.
     let nest = |inner: TokenStream| {
@@ -377,20 +419,56 @@ pub fn items(
     // does), and keeps only those sums; its backward pass scales them.
     let unit = local("unit");
     let (pullback_fields, forward_body, parts_body, placeholder_init) = if rolled.carried {
+        // Inner sums are pulled back with their terms' gradients, computed again from
+        // the arrays and the invariants they read: the pullback keeps a copy of those.
+        let mut read: Vec<usize> = rolled
+            .inner
+            .iter()
+            .flat_map(|sum| sum.gathers.iter().map(|g| g.0))
+            .collect();
+        read.sort_unstable();
+        read.dedup();
+        let sources: Vec<Ident> = read.iter().map(|a| format_ident!("src{a}")).collect();
+        let read_arrays: Vec<&Ident> = read.iter().map(|&a| &arrays[a]).collect();
+        let read_lens: Vec<&TokenStream> = read.iter().map(|&a| lens[a]).collect();
+        let (keep_invariants, n_kept) = if rolled.inner.is_empty() {
+            (Vec::new(), 0)
+        } else {
+            (invariants.clone(), invariants.len())
+        };
+        let n_kept_lit = Literal::usize_unsuffixed(n_kept);
+        let kept_at = (0..n_kept).map(Literal::usize_unsuffixed);
+        let (compute, grads) = (&inner.compute, &inner.grads);
+        let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
         (
-            quote!(tape: [#body_pullback<#sp>; #trip_type],),
             quote! {
-                let #body_var = #body_ctor;
+                tape: [#body_pullback<#sp>; #trip_type],
+                #(#sources: [#sp; #read_lens],)*
+                srcinv: [#sp; #n_kept_lit],
+            },
+            quote! {
+                let #body_var = #body_ctor; #inner_bind
                 let mut #acc = #acc;
                 let #tape = ::core::array::from_fn(|#j| {
                     #bind_i
+                    #compute
                     let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
                     #combine
                     #pb
                 });
-                (#acc, #pullback { tape: #tape })
+                (
+                    #acc,
+                    #pullback {
+                        tape: #tape,
+                        #(#sources: #read_arrays,)*
+                        srcinv: [#(#keep_invariants),*],
+                    },
+                )
             },
             quote! {
+                #inner_bind
+                #(let #read_arrays = &#pb.#sources;)*
+                #(let #keep_invariants = #pb.srcinv[#kept_at];)*
                 let #zero = #zero_value;
                 #(let mut #d_invariants = #zero;)*
                 #(let mut #d_arrays = [#zero; #lens];)*
@@ -399,11 +477,16 @@ pub fn items(
                     #bind_i
                     let #g = #pb.tape[#j].backward(#d_e);
                     #adds
+                    #grads
                     #carry_back
                 }
                 (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
             },
-            quote!(tape: [#body_placeholder; #trip_type],),
+            quote! {
+                tape: [#body_placeholder; #trip_type],
+                #(#sources: [#placeholder_zero; #read_lens],)*
+                srcinv: [#placeholder_zero; #n_kept_lit],
+            },
         )
     } else {
         let accumulate = if rolled.subtract {
@@ -418,7 +501,7 @@ pub fn items(
             let k = Literal::usize_unsuffixed(k);
             unit_adds.extend(quote!(#place = #place #accumulate #g[#k];));
         }
-        for (k, d) in d_invariants.iter().enumerate() {
+        for (k, d) in d_invariants.iter().take(rolled.body_invariants).enumerate() {
             let at = Literal::usize_unsuffixed(rolled.gathers.len() + k);
             unit_adds.extend(quote!(#d = #d #accumulate #g[#at];));
         }
@@ -429,18 +512,21 @@ pub fn items(
         let m = local("m");
         let invs = (0..rolled.invariants.len()).map(Literal::usize_unsuffixed);
         let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
+        let (compute, grads) = (&inner.compute, &inner.grads);
         let sum_loop = nest(quote! {
             for #j in 0..#trip_count {
                 #bind_i
+                #compute
                 let (#e, #g) = #body_var.__value_and_grad #turbofish(#body_args);
                 #combine
                 #unit_adds
+                #grads
             }
         });
         (
             quote!(inv: [#sp; #n_inv], #(#fields: [#sp; #lens],)*),
             quote! {
-                let #body_var = #body_ctor;
+                let #body_var = #body_ctor; #inner_bind
                 let mut #acc = #acc;
                 let #zero = #zero_value;
                 #(let mut #d_invariants = #zero;)*
@@ -459,9 +545,11 @@ pub fn items(
             quote!(inv: [#placeholder_zero; #n_inv], #(#fields: [#placeholder_zero; #lens],)*),
         )
     };
+    let (compute, record) = (&inner.compute, &inner.record);
     let value_loop = nest(quote! {
         for #j in 0..#trip_count {
             #bind_i
+            #compute
             let #e = #body_var.__value #turbofish(#body_args);
             #combine
         }
@@ -469,19 +557,22 @@ pub fn items(
     let record_loop = nest(quote! {
         for #j in 0..#trip_count {
             #bind_i
+            #record
             let #e = #private::Differentiable::record(
                 &#body_var,
                 #graph,
                 [
-                    #carried_acc #(#record_elements,)* #(#invariants,)*
+                    #carried_acc #(#record_elements,)* #(#body_invariants,)* #(#sums,)*
                     #(#datas[#j],)* #(#graph.constant(#counter_values),)*
                 ],
             );
             #combine
         }
     });
+    let inner_items = &inner.items;
     quote! {
         #body_items
+        #inner_items
 
         #[doc(hidden)]
         #[allow(non_camel_case_types, dead_code, unreachable_pub)]
@@ -506,7 +597,7 @@ pub fn items(
         impl #item_generics #name_t {
             #[inline]
             pub fn __value #generics(#params_s) -> #s {
-                let #body_var = #body_ctor;
+                let #body_var = #body_ctor; #inner_bind
                 let mut #acc = #acc;
                 #value_loop
                 #acc
@@ -528,7 +619,7 @@ pub fn items(
                 #(#inputs.push(#invariants);)*
                 #(#inputs.extend(#arrays);)*
                 #graph.call(#call_name, &#inputs, |#graph, _| {
-                    let #body_var = #body_ctor;
+                    let #body_var = #body_ctor; #inner_bind
                     let mut #acc = #acc;
                     #record_loop
                     #acc

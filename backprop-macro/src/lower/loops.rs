@@ -40,9 +40,11 @@ impl<'a> Lowerer<'a, '_> {
                      (`s += e;`, `s -= e;`, `s *= e;`, `s /= e;` or `s = e;`), writes \
                      nothing else of the enclosing body, and uses the loop variables only \
                      in indices (`x[i]`, `x[i + 1]`, `x[i * N + j]`, `x[i + k]` with `k` of \
-                     a short inner loop) or as numbers (`i as f64`); or its body is one \
-                     loop, a nest, whose innermost body ends with a sum (`s += e;` or \
-                     `s -= e;`)",
+                     a short inner loop) or as numbers (`i as f64`); its body may hold \
+                     inner sums, each a local declared from a literal and summed by the \
+                     loop after it (`let mut t = 0.0; for j in 0..M { t += e; }`); or its \
+                     body is one loop, a nest, whose innermost body ends with a sum \
+                     (`s += e;` or `s -= e;`)",
                 );
             }
             return;
@@ -55,9 +57,11 @@ impl<'a> Lowerer<'a, '_> {
             }
         };
         // The unrolled size: the iterations of a nest whose inner ranges are known.
-        let size = values
-            .len()
-            .saturating_mul(self.nest_trips(for_loop, var).unwrap_or(1));
+        let size = values.len().saturating_mul(
+            self.nest_trips(for_loop, var)
+                .unwrap_or(1)
+                .max(self.inner_sum_trips(for_loop, var)),
+        );
         if size >= super::roll::roll_threshold()
             && values.windows(2).all(|w| w[1] == w[0] + 1)
             && values[0] >= 0
@@ -121,6 +125,38 @@ impl<'a> Lowerer<'a, '_> {
             body = &next.body;
         }
         trips
+    }
+
+    /// The threshold where the body of `for_loop` holds a loop that could be an inner sum
+    /// (`lower/roll/inner.rs`), one as long as the threshold or over named constants, and
+    /// more (a body that is one loop is a nest); 1 where it does not.
+    fn inner_sum_trips(&self, for_loop: &syn::ExprForLoop, var: Option<&syn::Ident>) -> usize {
+        if super::roll::only_loop(&for_loop.body).is_some() {
+            return 1;
+        }
+        let name = var.map_or_else(|| "_".to_owned(), crate::names::unraw);
+        let generated = crate::names::local("outer");
+        let vars = [(name, generated.clone())];
+        let threshold = super::roll::roll_threshold();
+        let long = |inner: &syn::ExprForLoop| match self.nest_range(&inner.expr, &vars) {
+            Some((Bound::Known(a), Bound::Known(b))) => {
+                usize::try_from(b - a).unwrap_or(0) >= threshold
+            }
+            Some((start, end)) => [start, end].iter().any(|b| match b {
+                Bound::Named { code, .. } => super::roll::reads_other(code, &[&generated]),
+                Bound::Known(_) => false,
+            }),
+            None => false,
+        };
+        let holds = for_loop.body.stmts.iter().any(|stmt| match stmt {
+            syn::Stmt::Expr(Expr::ForLoop(inner), _) => long(inner),
+            _ => false,
+        });
+        if holds {
+            threshold
+        } else {
+            1
+        }
     }
 
     /// The bounds of a range `a..b` of which one at least is an integer expression of

@@ -27,6 +27,10 @@
 //! (`(j - i) as f64`) may read. It stays a loop from [`ROLL_THRESHOLD`] iterations of the
 //! innermost body on, or over named constants.
 //!
+//! The body may hold inner sums (`inner.rs`): `let mut t = 0.0; for j in 0..M { t +=
+//! e }`, over named constants or at least [`ROLL_THRESHOLD`] iterations, with more work
+//! after it. Each term is a program of its own, and `t` an input of the body.
+//!
 //! The bounds are known at expansion (the loop stays a loop from [`ROLL_THRESHOLD`]
 //! iterations on), or integer expressions of named constants (`0..N - 1`, `0..x.len()`
 //! of an array of named length), which the compiler evaluates: such a loop always stays
@@ -46,6 +50,7 @@ use syn::visit_mut::VisitMut;
 use syn::{BinOp, Expr};
 
 mod index;
+mod inner;
 mod rewrite;
 mod window;
 
@@ -152,8 +157,19 @@ impl<'a> Lowerer<'a, '_> {
             return false;
         };
         let carried = form.carried();
+        // The inner sums of the body (`let mut t = 0.0; for j in 0..M { t += e }`),
+        // each summed by a loop of its own; the body reads them as inputs.
+        let var_text = var.map_or_else(|| "_".to_owned(), unraw);
+        let i = crate::names::local("i");
+        let mut vars: Vec<(String, Ident)> = outer
+            .iter()
+            .map(|level| (level.text.clone(), level.ident.clone()))
+            .collect();
+        vars.push((var_text.clone(), i.clone()));
+        let (kept, specs) = self.split_inner_sums(form.stmts, &vars, form.acc);
         let mut rewrite = Rewrite {
             var,
+            var_ident: i.clone(),
             outer: outer
                 .iter()
                 .map(|level| rewrite::Outer {
@@ -167,7 +183,7 @@ impl<'a> Lowerer<'a, '_> {
             acc: form.acc,
             carried,
             scope: &self.scope,
-            locals: Vec::new(),
+            locals: specs.iter().map(|spec| unraw(spec.acc)).collect(),
             inner: Vec::new(),
             prelude: Vec::new(),
             windows: Vec::new(),
@@ -182,7 +198,7 @@ impl<'a> Lowerer<'a, '_> {
             ok: true,
         };
         let mut stmts = Vec::new();
-        for stmt in form.stmts {
+        for stmt in kept {
             let mut stmt = stmt.clone();
             rewrite.visit_stmt_mut(&mut stmt);
             stmts.push(stmt);
@@ -195,8 +211,10 @@ impl<'a> Lowerer<'a, '_> {
         rewrite.visit_expr_mut(&mut expr);
         // A sum that reads nothing at the loop variable adds the same term each time; a
         // recurrence is worth a loop whatever it reads.
-        let reads_nothing_per_iteration =
-            rewrite.gathers.is_empty() && rewrite.data.is_empty() && rewrite.counters.is_empty();
+        let reads_nothing_per_iteration = rewrite.gathers.is_empty()
+            && rewrite.data.is_empty()
+            && rewrite.counters.is_empty()
+            && specs.is_empty();
         if !rewrite.ok || (!carried && reads_nothing_per_iteration) {
             return false;
         }
@@ -206,14 +224,132 @@ impl<'a> Lowerer<'a, '_> {
             .into_iter()
             .chain(stmts)
             .collect();
+        let inner_outer: Vec<rewrite::Outer> = rewrite
+            .outer
+            .iter()
+            .map(|o| rewrite::Outer {
+                name: o.name.clone(),
+                ident: o.ident.clone(),
+                range: o.range,
+            })
+            .chain([rewrite::Outer {
+                name: var_text.clone(),
+                ident: i.clone(),
+                range: start.known().zip(end.known()),
+            }])
+            .collect();
         let Rewrite {
-            arrays,
+            mut arrays,
             gathers,
-            invariants,
+            mut invariants,
             data,
             counters,
             ..
         } = rewrite;
+        let body_invariants = invariants.len();
+
+        // Each inner sum's term, a program of its own, reading the loop's arrays and
+        // invariants (those only it reads are added to them).
+        let mut sums: Vec<crate::ir::InnerSum> = Vec::new();
+        for (k, spec) in specs.iter().enumerate() {
+            let ident = crate::names::local(&format!("inner{k}"));
+            let Some(term) = self.inner_term(spec, &ident, inner_outer.clone(), runtime) else {
+                return false;
+            };
+            let mut params: Vec<Param> = term
+                .gathers
+                .iter()
+                .map(|g| Param::scalar(g.ident.clone()))
+                .collect();
+            params.extend(
+                term.invariants
+                    .iter()
+                    .map(|(ident, _, _)| Param::scalar(ident.clone())),
+            );
+            params.extend(term.counters.iter().map(|c| Param::scalar(c.ident.clone())));
+            let input = Input {
+                form: Form::Closure,
+                params,
+                elem: self.elem,
+                body: Expr::Block(syn::ExprBlock {
+                    attrs: Vec::new(),
+                    label: None,
+                    block: syn::Block {
+                        brace_token: spec.form.block_brace,
+                        stmts: term.stmts,
+                    },
+                }),
+                function: None,
+                constants: term.counters.len(),
+                generics: Vec::new(),
+            };
+            let mut scratch = Errors::default();
+            let program = match crate::lower::lower(&input, &mut scratch) {
+                Some(program) if scratch.is_empty() => program,
+                _ if !report => return false,
+                _ => {
+                    self.errors.append(scratch);
+                    return true;
+                }
+            };
+            // The term's arrays and invariants, as the loop's.
+            let gathers = term
+                .gathers
+                .into_iter()
+                .map(|g| {
+                    let array = &term.arrays[g.array];
+                    let at = match arrays.iter().position(|a| a.name == array.name) {
+                        Some(at) => at,
+                        None => {
+                            arrays.push(rewrite::ArrayArg {
+                                name: array.name.clone(),
+                                elems: array.elems.clone(),
+                                named: array.named.clone(),
+                            });
+                            arrays.len() - 1
+                        }
+                    };
+                    (at, g.index, g.ident, g.text)
+                })
+                .collect();
+            let term_invariants = term
+                .invariants
+                .into_iter()
+                .map(|(ident, value, text)| {
+                    match invariants.iter().position(|(_, _, t)| *t == text) {
+                        Some(at) => at,
+                        None => {
+                            invariants.push((ident, value, text));
+                            invariants.len() - 1
+                        }
+                    }
+                })
+                .collect();
+            let inner_var = spec.var.map_or_else(|| "_".to_owned(), unraw);
+            let acc_text = unraw(spec.acc);
+            sums.push(crate::ir::InnerSum {
+                name: acc_text.clone(),
+                init: spec.init,
+                ident,
+                text: format!(
+                    "for {inner_var} in {}..{} {{ {acc_text} {}= e }}",
+                    spec.start.text(),
+                    spec.end.text(),
+                    if spec.form.subtract() { "-" } else { "+" }
+                ),
+                start: spec.start.clone(),
+                end: spec.end.clone(),
+                subtract: spec.form.subtract(),
+                gathers,
+                invariants: term_invariants,
+                counters: term
+                    .counters
+                    .into_iter()
+                    .map(|c| (c.code, c.text))
+                    .collect(),
+                body: program,
+            });
+        }
 
         // The body: one iteration's `e` (for a recurrence, the new `s`), a function of
         // the old `s` for a recurrence, the gathered elements and the scalars it reads.
@@ -223,10 +359,11 @@ impl<'a> Lowerer<'a, '_> {
         }
         params.extend(gathers.iter().map(|g| Param::scalar(g.ident.clone())));
         params.extend(
-            invariants
+            invariants[..body_invariants]
                 .iter()
                 .map(|(ident, _, _)| Param::scalar(ident.clone())),
         );
+        params.extend(specs.iter().map(|spec| Param::scalar(spec.acc.clone())));
         params.extend(data.iter().map(|d| Param::scalar(d.ident.clone())));
         params.extend(counters.iter().map(|c| Param::scalar(c.ident.clone())));
         let input = Input {
@@ -281,7 +418,6 @@ impl<'a> Lowerer<'a, '_> {
         }
         let k = self.rolled.len();
         let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
-        let var_text = var.map_or_else(|| "_".to_owned(), unraw);
         let acc_text = unraw(form.acc);
         let opening: String = outer
             .iter()
@@ -384,6 +520,8 @@ impl<'a> Lowerer<'a, '_> {
                 .map(|g| (g.array, g.index, g.ident, g.text))
                 .collect(),
             invariants: invariants.into_iter().map(|(_, _, text)| text).collect(),
+            body_invariants,
+            inner: sums,
             data: data.into_iter().map(|d| d.text).collect(),
             counters: counters.into_iter().map(|c| (c.code, c.text)).collect(),
             body,
@@ -410,6 +548,8 @@ struct LoopForm<'a> {
     /// The last statement's operator: `+=`, `-=`, `*=`, `/=`, or `None` for `s = e`.
     op: Option<BinOp>,
     expr: &'a Expr,
+    /// The braces of the loop's body.
+    block_brace: syn::token::Brace,
 }
 
 impl LoopForm<'_> {
@@ -492,6 +632,7 @@ impl<'a> LoopForm<'a> {
             acc_expr: left,
             op,
             expr,
+            block_brace: block.brace_token,
         })
     }
 }
@@ -514,7 +655,7 @@ fn reads_any(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
 }
 
 /// Whether `code` names anything but `idents`: a named constant.
-fn reads_other(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
+pub(super) fn reads_other(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
     code.clone().into_iter().any(|t| match t {
         proc_macro2::TokenTree::Ident(i) => !idents.iter().any(|g| **g == i),
         proc_macro2::TokenTree::Group(g) => reads_other(&g.stream(), idents),

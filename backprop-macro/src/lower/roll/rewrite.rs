@@ -33,6 +33,7 @@ pub(super) struct Gather {
 }
 
 /// A loop around the innermost one, in a nest that stays a loop.
+#[derive(Clone)]
 pub(super) struct Outer {
     /// The user's name for its variable.
     pub(super) name: String,
@@ -47,6 +48,8 @@ pub(super) struct Outer {
 /// accumulator, and collects the scalars of the enclosing body that it reads.
 pub(super) struct Rewrite<'s> {
     pub(super) var: Option<&'s Ident>,
+    /// The generated variable that stands for it in the loop's code.
+    pub(super) var_ident: Ident,
     /// The loops around it, outermost first, for a nest.
     pub(super) outer: Vec<Outer>,
     /// Whether an index may be checked at run time, as Rust checks it: a bound of the
@@ -154,7 +157,7 @@ impl Rewrite<'_> {
     pub(super) fn level_var(&self, level: Option<usize>) -> (Ident, String) {
         match level {
             None => (
-                crate::names::local("i"),
+                self.var_ident.clone(),
                 self.var.map_or_else(|| "_".to_owned(), unraw),
             ),
             Some(k) => (self.outer[k].ident.clone(), self.outer[k].name.clone()),

@@ -1,0 +1,281 @@
+//! Inner sums in the body of a loop that stays a loop: a local declared from a literal
+//! and summed by the loop after it, over named constants or long,
+//!
+//! ```text
+//! for i in 0..N {
+//!     let mut t = 0.0;
+//!     for j in 0..M {
+//!         t += w[i * M + j] * x[j];
+//!     }
+//!     s += (t - y[i]).powi(2);
+//! }
+//! ```
+//!
+//! The term `e` of the inner loop becomes a program of its own, as the enclosing body
+//! does; the body reads `t` as an input, which the loop computes on every iteration with
+//! a loop of its own (`emit/rolled.rs`). The term reads what a body may read (elements
+//! of the arrays at indices of every loop variable, the enclosing body's scalars,
+//! counters), except the body's own locals and data from the user's scope.
+
+use proc_macro2::Ident;
+use syn::visit_mut::VisitMut;
+use syn::{BinOp, Expr};
+
+use super::rewrite::{mentions, Outer, Rewrite};
+use super::LoopForm;
+use crate::ir::Bound;
+use crate::names::unraw;
+
+/// An inner sum as written: `let mut t = c;` and the loop after it.
+pub(super) struct InnerSpec<'a> {
+    pub(super) acc: &'a Ident,
+    pub(super) init: f64,
+    pub(super) var: Option<&'a Ident>,
+    pub(super) start: Bound,
+    pub(super) end: Bound,
+    pub(super) form: LoopForm<'a>,
+}
+
+/// An inner sum's term, rewritten as a body is: what it reads, and the statements of its
+/// program.
+pub(super) struct InnerTerm {
+    pub(super) gathers: Vec<super::rewrite::Gather>,
+    pub(super) arrays: Vec<super::rewrite::ArrayArg>,
+    pub(super) invariants: Vec<(Ident, crate::ir::ValueId, String)>,
+    pub(super) counters: Vec<super::rewrite::Counter>,
+    pub(super) stmts: Vec<syn::Stmt>,
+}
+
+impl<'a> super::super::Lowerer<'a, '_> {
+    /// The statements of a loop body with its inner sums taken out, and the inner sums.
+    /// `vars` are the variables of the loops around the body (the user's name, the
+    /// generated one), which an inner sum's bounds may read.
+    pub(super) fn split_inner_sums(
+        &self,
+        stmts: &'a [syn::Stmt],
+        vars: &[(String, Ident)],
+        outer_acc: &Ident,
+    ) -> (Vec<&'a syn::Stmt>, Vec<InnerSpec<'a>>) {
+        // Every local the body declares: an inner sum's term may read none of them (nor
+        // the enclosing loop's accumulator), as it is a program of the enclosing body's
+        // values only.
+        let declared: Vec<String> = stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                syn::Stmt::Local(local) => local_name(local).map(|(name, _)| unraw(name)),
+                _ => None,
+            })
+            .collect();
+        let mut kept = Vec::new();
+        let mut specs = Vec::new();
+        let mut k = 0;
+        while k < stmts.len() {
+            if let Some(spec) = self.inner_sum_at(stmts, k, vars, outer_acc, &declared) {
+                specs.push(spec);
+                k += 2;
+            } else {
+                kept.push(&stmts[k]);
+                k += 1;
+            }
+        }
+        (kept, specs)
+    }
+
+    /// The inner sum that `stmts[k]` declares and `stmts[k + 1]` computes, if any.
+    fn inner_sum_at(
+        &self,
+        stmts: &'a [syn::Stmt],
+        k: usize,
+        vars: &[(String, Ident)],
+        outer_acc: &Ident,
+        declared: &[String],
+    ) -> Option<InnerSpec<'a>> {
+        let syn::Stmt::Local(local) = &stmts[k] else {
+            return None;
+        };
+        let (acc, mutable) = local_name(local)?;
+        if !mutable {
+            return None;
+        }
+        if let syn::Pat::Type(t) = &local.pat {
+            if crate::input::elem_of(&t.ty) != Some(self.elem) {
+                return None;
+            }
+        }
+        let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+        let init = self.literal_value(&init.expr)?;
+        let syn::Stmt::Expr(Expr::ForLoop(for_loop), _) = stmts.get(k + 1)? else {
+            return None;
+        };
+        if for_loop.label.is_some() {
+            return None;
+        }
+        let var = match &*for_loop.pat {
+            syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+            syn::Pat::Wild(_) => None,
+            _ => return None,
+        };
+        let form = LoopForm::of(&for_loop.body)?;
+        if unraw(form.acc) != unraw(acc)
+            || !matches!(form.op, Some(BinOp::AddAssign(_) | BinOp::SubAssign(_)))
+            || form.carried()
+        {
+            return None;
+        }
+        let (start, end) = self.nest_range(&for_loop.expr, vars)?;
+        // A short loop with known bounds is unrolled in the body, as before.
+        let long = match (start.known(), end.known()) {
+            (Some(a), Some(b)) => usize::try_from(b - a).unwrap_or(0) >= super::roll_threshold(),
+            _ => true,
+        };
+        if !long {
+            return None;
+        }
+        let as_expr = |stmt: &syn::Stmt| Expr::Verbatim(quote::ToTokens::to_token_stream(stmt));
+        let whole = as_expr(&stmts[k + 1]);
+        let acc_text = unraw(acc);
+        if mentions(&whole, Some(outer_acc))
+            || declared
+                .iter()
+                .any(|name| *name != acc_text && super::mentions_name(&whole, name))
+        {
+            return None;
+        }
+        // The sum is final after its loop: nothing after it assigns it.
+        if stmts[k + 2..]
+            .iter()
+            .any(|stmt| assigns(&as_expr(stmt), &acc_text))
+        {
+            return None;
+        }
+        Some(InnerSpec {
+            acc,
+            init,
+            var,
+            start,
+            end,
+            form,
+        })
+    }
+
+    /// The value of a literal in the element type, `0.0`, `1`, `-1.5`.
+    fn literal_value(&self, expr: &Expr) -> Option<f64> {
+        match expr {
+            Expr::Lit(lit) => crate::literal::value(&lit.lit, self.elem).ok(),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+                self.literal_value(&u.expr).map(|v| -v)
+            }
+            Expr::Paren(p) => self.literal_value(&p.expr),
+            _ => None,
+        }
+    }
+
+    /// The term of an inner sum, rewritten: `outer` are the loops around it, the
+    /// enclosing loop last; `runtime`, whether its indices may be checked at run time.
+    pub(super) fn inner_term(
+        &self,
+        spec: &InnerSpec<'a>,
+        ident: &Ident,
+        outer: Vec<Outer>,
+        runtime: bool,
+    ) -> Option<InnerTerm> {
+        let generated: Vec<&Ident> = outer.iter().map(|o| &o.ident).collect();
+        let fixed_inner = [&spec.start, &spec.end].into_iter().all(|b| match b {
+            Bound::Named { code, .. } => !super::reads_any(code, &generated),
+            Bound::Known(_) => true,
+        });
+        let mut rewrite = Rewrite {
+            var: spec.var,
+            var_ident: ident.clone(),
+            outer,
+            runtime: runtime
+                || [&spec.start, &spec.end]
+                    .into_iter()
+                    .any(|b| matches!(b, Bound::Named { .. })),
+            fixed_inner,
+            acc: spec.acc,
+            carried: false,
+            scope: &self.scope,
+            locals: Vec::new(),
+            inner: Vec::new(),
+            prelude: Vec::new(),
+            windows: Vec::new(),
+            range: spec.start.known().zip(spec.end.known()),
+            arrays: Vec::new(),
+            gathers: Vec::new(),
+            invariants: Vec::new(),
+            data: Vec::new(),
+            counters: Vec::new(),
+            elem: self.elem,
+            closure: self.form == crate::input::Form::Closure,
+            ok: true,
+        };
+        let mut stmts = Vec::new();
+        for stmt in spec.form.stmts {
+            let mut stmt = stmt.clone();
+            rewrite.visit_stmt_mut(&mut stmt);
+            stmts.push(stmt);
+        }
+        let mut expr = spec.form.expr.clone();
+        rewrite.visit_expr_mut(&mut expr);
+        // Data from the user's scope is captured as one array as long as the enclosing
+        // loop, not as long as an inner one.
+        if !rewrite.ok || !rewrite.data.is_empty() {
+            return None;
+        }
+        stmts.push(syn::Stmt::Expr(expr, None));
+        let stmts = std::mem::take(&mut rewrite.prelude)
+            .into_iter()
+            .chain(stmts)
+            .collect();
+        Some(InnerTerm {
+            gathers: rewrite.gathers,
+            arrays: rewrite.arrays,
+            invariants: rewrite.invariants,
+            counters: rewrite.counters,
+            stmts,
+        })
+    }
+}
+
+/// The name a `let` binds, and whether it is `mut`.
+fn local_name(local: &syn::Local) -> Option<(&Ident, bool)> {
+    let pat = match &local.pat {
+        syn::Pat::Type(t) => &*t.pat,
+        pat => pat,
+    };
+    match pat {
+        syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+            Some((&p.ident, p.mutability.is_some()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `expr` assigns the local `name` (`t = ..`, `t += ..`) anywhere in it.
+fn assigns(expr: &Expr, name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl VisitMut for Finder<'_> {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            let place = match expr {
+                Expr::Assign(a) => Some(&*a.left),
+                Expr::Binary(b) if crate::constant::is_assignment(&b.op) => Some(&*b.left),
+                _ => None,
+            };
+            if place.is_some_and(|p| super::mentions_name(p, self.name)) {
+                self.found = true;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    // A statement's tokens, parsed back as a block, to visit its expressions.
+    let Ok(mut block) = syn::parse2::<syn::Block>(quote::quote!({ #expr })) else {
+        return true;
+    };
+    let mut finder = Finder { name, found: false };
+    finder.visit_block_mut(&mut block);
+    finder.found
+}
