@@ -378,3 +378,40 @@ fn a_recurrence_with_an_inner_sum() {
     flat[M + N * M] = u;
     gradcheck(&f, flat).assert_passed();
 }
+
+#[test]
+fn the_same_loop_in_every_iteration_of_an_unrolled_one_is_one_callee() {
+    // The inner loop starts from no literal, so it is no inner sum, and the outer loop is
+    // unrolled; the loop inside it does not read its variable, so the three calls share
+    // one generated loop.
+    let f = grad!(|x: [f64; N], w: f64| {
+        let mut total = 0.0;
+        for k in 0..3 {
+            let mut s = w;
+            for i in 0..N {
+                s += w * x[i] * x[i];
+            }
+            total += s * (k + 1) as f64;
+        }
+        total
+    });
+    let (x, w) = (point::<N>(15), 0.4);
+    let mut plain = 0.0;
+    for k in 0..3 {
+        let mut s = w;
+        for i in 0..N {
+            s += w * x[i] * x[i];
+        }
+        plain += s * (k + 1) as f64;
+    }
+    let (value, (dx, dw)) = f.value_and_grad(x, w);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    let sum_sq: f64 = x.iter().map(|v| v * v).sum();
+    assert!(close(dw, 6.0 * (1.0 + sum_sq), 1e-12));
+    for i in 0..N {
+        assert!(close(dx[i], 12.0 * w * x[i], 1e-12), "x[{i}]");
+    }
+    let text = f.derivation();
+    assert_eq!(text.matches("kept a loop").count(), 1, "{text}");
+    assert_eq!(text.matches("loop0(").count(), 3, "{text}");
+}

@@ -78,19 +78,7 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         }
-        self.unrolled += values.len();
-        if self.unrolled > UNROLL_LIMIT {
-            if !self.unroll_reported {
-                self.unroll_reported = true;
-                self.errors.error(
-                    for_loop.for_token,
-                    format!(
-                        "this grad! unrolls more than {UNROLL_LIMIT} loop iterations: loops \
-                         are unrolled at expansion, and code this long takes minutes to \
-                         build; split the work over several grad! functions"
-                    ),
-                );
-            }
+        if !self.charge(values.len(), for_loop.for_token) {
             return;
         }
         for &n in values.iter().rev() {
@@ -100,6 +88,27 @@ impl<'a> Lowerer<'a, '_> {
                 tasks.push(Task::BindLoop(var, n));
             }
         }
+    }
+
+    /// Counts `n` iterations toward what one `grad!` may unroll: `false` past the limit,
+    /// which is reported once, at `at`.
+    pub(super) fn charge(&mut self, n: usize, at: impl quote::ToTokens) -> bool {
+        self.unrolled += n;
+        if self.unrolled <= UNROLL_LIMIT {
+            return true;
+        }
+        if !self.unroll_reported {
+            self.unroll_reported = true;
+            self.errors.error(
+                at,
+                format!(
+                    "this grad! unrolls more than {UNROLL_LIMIT} loop iterations: loops \
+                     are unrolled at expansion, and code this long takes minutes to \
+                     build; split the work over several grad! functions"
+                ),
+            );
+        }
+        false
     }
 
     /// How many times the body of `for_loop` runs the innermost body of the nest it holds

@@ -169,6 +169,8 @@ struct Lowerer<'a, 'e> {
     callees: Vec<Callee>,
     /// The loops that stay loops, each a callee.
     rolled: Vec<crate::ir::Rolled>,
+    /// What makes each of them the loop it is (`roll/key.rs`).
+    rolled_keys: Vec<String>,
     /// The `#[differentiable]` function being lowered, if any.
     function: Option<&'a Ident>,
     /// Its const generic parameters.
@@ -201,6 +203,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             calls: Vec::new(),
             callees: Vec::new(),
             rolled: Vec::new(),
+            rolled_keys: Vec::new(),
             function: input.function.as_ref(),
             generics: input.generics.clone(),
             callee_shapes: Vec::new(),

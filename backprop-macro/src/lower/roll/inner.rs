@@ -21,9 +21,11 @@ use proc_macro2::Ident;
 use syn::visit_mut::VisitMut;
 use syn::{BinOp, Expr};
 
-use super::rewrite::{mentions, Outer, Rewrite};
+use super::rewrite::{self, mentions, ArrayArg, Outer, Rewrite};
 use super::LoopForm;
-use crate::ir::Bound;
+use crate::errors::Errors;
+use crate::input::{Form, Input, Param};
+use crate::ir::{Bound, InnerSum};
 use crate::names::unraw;
 
 /// An inner sum as written: `let mut t = c;` and the loop after it.
@@ -39,10 +41,10 @@ pub(super) struct InnerSpec<'a> {
 /// An inner sum's term, rewritten as a body is: what it reads, and the statements of its
 /// program.
 pub(super) struct InnerTerm {
-    pub(super) gathers: Vec<super::rewrite::Gather>,
-    pub(super) arrays: Vec<super::rewrite::ArrayArg>,
+    pub(super) gathers: Vec<rewrite::Gather>,
+    pub(super) arrays: Vec<ArrayArg>,
     pub(super) invariants: Vec<(Ident, crate::ir::ValueId, String)>,
-    pub(super) counters: Vec<super::rewrite::Counter>,
+    pub(super) counters: Vec<rewrite::Counter>,
     pub(super) stmts: Vec<syn::Stmt>,
 }
 
@@ -170,6 +172,123 @@ impl<'a> super::super::Lowerer<'a, '_> {
         }
     }
 
+    /// Each inner sum's term, a program of its own, reading the loop's arrays and
+    /// invariants (those only it reads are added to them). `Err(reported)` where a term
+    /// is of no form that stays a loop (`false`) or its lowering fails (`true`, its errors
+    /// reported where `report` asks for them).
+    pub(super) fn inner_sums(
+        &mut self,
+        specs: &[InnerSpec<'a>],
+        inner_outer: &[Outer],
+        runtime: bool,
+        report: bool,
+        arrays: &mut Vec<ArrayArg>,
+        invariants: &mut Vec<(Ident, crate::ir::ValueId, String)>,
+    ) -> Result<Vec<InnerSum>, bool> {
+        let mut sums: Vec<InnerSum> = Vec::new();
+        for (k, spec) in specs.iter().enumerate() {
+            let ident = crate::names::local(&format!("inner{k}"));
+            let Some(term) = self.inner_term(spec, &ident, inner_outer.to_vec(), runtime) else {
+                return Err(false);
+            };
+            let mut params: Vec<Param> = term
+                .gathers
+                .iter()
+                .map(|g| Param::scalar(g.ident.clone()))
+                .collect();
+            params.extend(
+                term.invariants
+                    .iter()
+                    .map(|(ident, _, _)| Param::scalar(ident.clone())),
+            );
+            params.extend(term.counters.iter().map(|c| Param::scalar(c.ident.clone())));
+            let input = Input {
+                form: Form::Closure,
+                params,
+                elem: self.elem,
+                body: Expr::Block(syn::ExprBlock {
+                    attrs: Vec::new(),
+                    label: None,
+                    block: syn::Block {
+                        brace_token: spec.form.block_brace,
+                        stmts: term.stmts,
+                    },
+                }),
+                function: None,
+                constants: term.counters.len(),
+                generics: Vec::new(),
+            };
+            let mut scratch = Errors::default();
+            let program = match crate::lower::lower(&input, &mut scratch) {
+                Some(program) if scratch.is_empty() => program,
+                _ if !report => return Err(false),
+                _ => {
+                    self.errors.append(scratch);
+                    return Err(true);
+                }
+            };
+            // The term's arrays and invariants, as the loop's.
+            let gathers = term
+                .gathers
+                .into_iter()
+                .map(|g| {
+                    let array = &term.arrays[g.array];
+                    let at = match arrays.iter().position(|a| a.name == array.name) {
+                        Some(at) => at,
+                        None => {
+                            arrays.push(rewrite::ArrayArg {
+                                name: array.name.clone(),
+                                elems: array.elems.clone(),
+                                named: array.named.clone(),
+                            });
+                            arrays.len() - 1
+                        }
+                    };
+                    (at, g.index, g.ident, g.text)
+                })
+                .collect();
+            let term_invariants = term
+                .invariants
+                .into_iter()
+                .map(|(ident, value, text)| {
+                    match invariants.iter().position(|(_, _, t)| *t == text) {
+                        Some(at) => at,
+                        None => {
+                            invariants.push((ident, value, text));
+                            invariants.len() - 1
+                        }
+                    }
+                })
+                .collect();
+            let inner_var = spec.var.map_or_else(|| "_".to_owned(), unraw);
+            let acc_text = unraw(spec.acc);
+            sums.push(InnerSum {
+                name: acc_text.clone(),
+                init: spec.init,
+                ident,
+                text: format!(
+                    "for {inner_var} in {}..{} {{ {acc_text} {}= e }}",
+                    spec.start.text(),
+                    spec.end.text(),
+                    if spec.form.subtract() { "-" } else { "+" }
+                ),
+                start: spec.start.clone(),
+                end: spec.end.clone(),
+                subtract: spec.form.subtract(),
+                gathers,
+                invariants: term_invariants,
+                counters: term
+                    .counters
+                    .into_iter()
+                    .map(|c| (c.code, c.text))
+                    .collect(),
+                body: program,
+            });
+        }
+
+        Ok(sums)
+    }
+
     /// The term of an inner sum, rewritten: `outer` are the loops around it, the
     /// enclosing loop last; `runtime`, whether its indices may be checked at run time.
     pub(super) fn inner_term(
@@ -207,7 +326,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
             data: Vec::new(),
             counters: Vec::new(),
             elem: self.elem,
-            closure: self.form == crate::input::Form::Closure,
+            closure: self.form == Form::Closure,
             ok: true,
         };
         let mut stmts = Vec::new();

@@ -51,6 +51,7 @@ use syn::{BinOp, Expr};
 
 mod index;
 mod inner;
+mod key;
 mod rewrite;
 mod window;
 
@@ -250,107 +251,31 @@ impl<'a> Lowerer<'a, '_> {
 
         // Each inner sum's term, a program of its own, reading the loop's arrays and
         // invariants (those only it reads are added to them).
-        let mut sums: Vec<crate::ir::InnerSum> = Vec::new();
-        for (k, spec) in specs.iter().enumerate() {
-            let ident = crate::names::local(&format!("inner{k}"));
-            let Some(term) = self.inner_term(spec, &ident, inner_outer.clone(), runtime) else {
-                return false;
-            };
-            let mut params: Vec<Param> = term
-                .gathers
-                .iter()
-                .map(|g| Param::scalar(g.ident.clone()))
-                .collect();
-            params.extend(
-                term.invariants
-                    .iter()
-                    .map(|(ident, _, _)| Param::scalar(ident.clone())),
-            );
-            params.extend(term.counters.iter().map(|c| Param::scalar(c.ident.clone())));
-            let input = Input {
-                form: Form::Closure,
-                params,
-                elem: self.elem,
-                body: Expr::Block(syn::ExprBlock {
-                    attrs: Vec::new(),
-                    label: None,
-                    block: syn::Block {
-                        brace_token: spec.form.block_brace,
-                        stmts: term.stmts,
-                    },
-                }),
-                function: None,
-                constants: term.counters.len(),
-                generics: Vec::new(),
-            };
-            let mut scratch = Errors::default();
-            let program = match crate::lower::lower(&input, &mut scratch) {
-                Some(program) if scratch.is_empty() => program,
-                _ if !report => return false,
-                _ => {
-                    self.errors.append(scratch);
-                    return true;
-                }
-            };
-            // The term's arrays and invariants, as the loop's.
-            let gathers = term
-                .gathers
-                .into_iter()
-                .map(|g| {
-                    let array = &term.arrays[g.array];
-                    let at = match arrays.iter().position(|a| a.name == array.name) {
-                        Some(at) => at,
-                        None => {
-                            arrays.push(rewrite::ArrayArg {
-                                name: array.name.clone(),
-                                elems: array.elems.clone(),
-                                named: array.named.clone(),
-                            });
-                            arrays.len() - 1
-                        }
-                    };
-                    (at, g.index, g.ident, g.text)
-                })
-                .collect();
-            let term_invariants = term
-                .invariants
-                .into_iter()
-                .map(|(ident, value, text)| {
-                    match invariants.iter().position(|(_, _, t)| *t == text) {
-                        Some(at) => at,
-                        None => {
-                            invariants.push((ident, value, text));
-                            invariants.len() - 1
-                        }
-                    }
-                })
-                .collect();
-            let inner_var = spec.var.map_or_else(|| "_".to_owned(), unraw);
-            let acc_text = unraw(spec.acc);
-            sums.push(crate::ir::InnerSum {
-                name: acc_text.clone(),
-                init: spec.init,
-                ident,
-                text: format!(
-                    "for {inner_var} in {}..{} {{ {acc_text} {}= e }}",
-                    spec.start.text(),
-                    spec.end.text(),
-                    if spec.form.subtract() { "-" } else { "+" }
-                ),
-                start: spec.start.clone(),
-                end: spec.end.clone(),
-                subtract: spec.form.subtract(),
-                gathers,
-                invariants: term_invariants,
-                counters: term
-                    .counters
-                    .into_iter()
-                    .map(|c| (c.code, c.text))
-                    .collect(),
-                body: program,
-            });
-        }
-
+        let sums = match self.inner_sums(
+            &specs,
+            &inner_outer,
+            runtime,
+            report,
+            &mut arrays,
+            &mut invariants,
+        ) {
+            Ok(sums) => sums,
+            Err(reported) => return reported,
+        };
+        // The same loop again (a loop inside an unrolled one that does not read its
+        // variable): one callee serves every call of it.
+        let mut key = key::of(
+            (&start, &end),
+            &outer,
+            carried,
+            &stmts,
+            &arrays,
+            &gathers,
+            &invariants,
+            &data,
+            &counters,
+            &sums,
+        );
         // The body: one iteration's `e` (for a recurrence, the new `s`), a function of
         // the old `s` for a recurrence, the gathered elements and the scalars it reads.
         let mut params: Vec<Param> = Vec::new();
@@ -394,6 +319,13 @@ impl<'a> Lowerer<'a, '_> {
                 return true;
             }
         };
+        key.push_str(&key::program(&body));
+        let reused = self
+            .rolled
+            .iter()
+            .zip(&self.rolled_keys)
+            .find(|(_, k)| **k == key)
+            .map(|(r, _)| r.callee);
 
         // A recurrence's tape is an array as long as the loop: in a function generic over
         // `N`, its length must be `N` itself.
@@ -445,12 +377,14 @@ impl<'a> Lowerer<'a, '_> {
                 if form.subtract() { "-" } else { "+" }
             )
         };
-        self.callees.push(Callee {
-            path: syn::Path::from(ident.clone()),
-            text: format!("loop{k}"),
+        let callee = reused.unwrap_or_else(|| {
+            self.callees.push(Callee {
+                path: syn::Path::from(ident.clone()),
+                text: format!("loop{k}"),
+            });
+            self.callee_shapes.push(Vec::new());
+            self.callees.len() - 1
         });
-        self.callee_shapes.push(Vec::new());
-        let callee = self.callees.len() - 1;
         let mut args = vec![Arg::Values(Vec::new()); 1 + invariants.len()];
         let mut leaves: Vec<ValueId> = vec![acc_value];
         leaves.extend(invariants.iter().map(|&(_, v, _)| v));
@@ -494,6 +428,21 @@ impl<'a> Lowerer<'a, '_> {
             leaves.push(v);
         }
         self.calls.push(Call { callee, args });
+        // Pushed in reverse: the arguments, the call, then the assignment of its value.
+        tasks.push(Task::Assign {
+            place: form.acc_expr,
+            op: None,
+        });
+        tasks.push(Task::DiffCall(self.calls.len() - 1));
+        let leaves_len = leaves.len();
+        tasks.push(Task::PushAll(leaves));
+        if reused.is_some() {
+            // The same loop on every iteration of an unrolled one: each call passes its
+            // scalars, which count as unrolled work.
+            let _ = self.charge(leaves_len, for_loop.for_token);
+            return true;
+        }
+        self.rolled_keys.push(key);
         self.rolled.push(Rolled {
             callee,
             ident,
@@ -527,13 +476,6 @@ impl<'a> Lowerer<'a, '_> {
             body,
             text,
         });
-        // Pushed in reverse: the arguments, the call, then the assignment of its value.
-        tasks.push(Task::Assign {
-            place: form.acc_expr,
-            op: None,
-        });
-        tasks.push(Task::DiffCall(self.calls.len() - 1));
-        tasks.push(Task::PushAll(leaves));
         true
     }
 }
