@@ -89,8 +89,8 @@ fn one(rolled: &Rolled, sum: &InnerSum, k: usize, cx: &Context<'_>, code: &mut C
     let names = crate::names::ValueNames::new(body);
     let lines = crate::derivation::lines(body, &plan, &names);
     let prefix = format!("{}Inner{k}", rolled.ident);
-    let mut text = crate::derivation::text(body, &names, &lines);
-    let mut shown: Vec<(String, &str)> = sum
+    let text = crate::derivation::text(body, &names, &lines);
+    let shown: Vec<(String, &str)> = sum
         .gathers
         .iter()
         .map(|(_, _, ident, text)| (ident.to_string(), text.as_str()))
@@ -103,15 +103,8 @@ fn one(rolled: &Rolled, sum: &InnerSum, k: usize, cx: &Context<'_>, code: &mut C
             (ident.to_string(), text.as_str())
         }))
         .collect();
-    shown.sort_by_key(|(ident, _)| std::cmp::Reverse(ident.len()));
-    for (ident, shown) in shown {
-        text = text.replace(&ident, shown);
-    }
-    let constants: Vec<String> = sum.counters.iter().map(|c| format!("d_{} ", c.1)).collect();
-    let text: Vec<&str> = text
-        .lines()
-        .filter(|line| !constants.iter().any(|c| line.trim_start().starts_with(c)))
-        .collect();
+    let constants: Vec<&str> = sum.counters.iter().map(|c| c.1.as_str()).collect();
+    let text = super::shown::replace(text, shown, &constants);
     let inputs: Vec<&str> = sum
         .gathers
         .iter()
@@ -129,7 +122,7 @@ fn one(rolled: &Rolled, sum: &InnerSum, k: usize, cx: &Context<'_>, code: &mut C
         number(sum.init),
         sum.text,
         inputs.join(", "),
-        text.iter()
+        text.lines()
             .map(|line| format!("      {line}"))
             .collect::<Vec<_>>()
             .join("\n"),

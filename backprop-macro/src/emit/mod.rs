@@ -50,6 +50,7 @@ mod generics;
 mod inner;
 mod record;
 mod rolled;
+mod shown;
 mod trace;
 
 use proc_macro2::{Literal, TokenStream};

@@ -77,60 +77,9 @@ pub fn items(
     let names = crate::names::ValueNames::new(body);
     let lines = crate::derivation::lines(body, &plan, &names);
     let prefix = format!("{}Body", rolled.ident);
-    let mut body_text = crate::derivation::text(body, &names, &lines);
-    // The body's inputs that stand for elements and data read as they are written:
-    // `x[i + 1]`, `xs[i]`. Longest first, so that `__backprop_elem1` does not replace
-    // part of `__backprop_elem10`.
-    // A recurrence's body takes the old `s` first.
+    let body_text = crate::derivation::text(body, &names, &lines);
+    let body_text = super::shown::rolled_body(rolled, body_text);
     let shift = usize::from(rolled.carried);
-    let data_first = shift + rolled.gathers.len() + rolled.body_invariants + rolled.inner.len();
-    let mut shown: Vec<(String, &str)> =
-        rolled
-            .gathers
-            .iter()
-            .map(|(_, _, ident, text)| (ident.to_string(), text.as_str()))
-            .chain(
-                rolled.data.iter().enumerate().map(|(k, text)| {
-                    (body.params[data_first + k].ident.to_string(), text.as_str())
-                }),
-            )
-            .chain(
-                rolled
-                    .invariants
-                    .iter()
-                    .take(rolled.body_invariants)
-                    .enumerate()
-                    .map(|(k, text)| {
-                        let ident = &body.params[shift + rolled.gathers.len() + k].ident;
-                        (ident.to_string(), text.as_str())
-                    }),
-            )
-            .chain(rolled.counters.iter().enumerate().map(|(k, (_, text))| {
-                let ident = &body.params[data_first + rolled.data.len() + k].ident;
-                (ident.to_string(), text.as_str())
-            }))
-            .collect();
-    shown.sort_by_key(|(ident, _)| std::cmp::Reverse(ident.len()));
-    for (ident, text) in shown {
-        body_text = body_text.replace(&ident, text);
-    }
-    // Data and the loop variable as a number are constants of the loop: the body's
-    // gradients by them, which the loop drops, are not shown.
-    let constants: Vec<String> = rolled
-        .data
-        .iter()
-        .chain(rolled.counters.iter().map(|c| &c.1))
-        .map(|text| format!("d_{text} "))
-        .collect();
-    body_text = body_text
-        .lines()
-        .filter(|line| {
-            !constants
-                .iter()
-                .any(|c| line.trim_start().starts_with(c.as_str()))
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
     let emitted = super::emit_named(body, &plan, names, &lines, &prefix);
     let (body_items, body_ctor, body_placeholder, once_only) = (
         emitted.items,
@@ -375,7 +324,7 @@ pub fn items(
             .chain(rolled.counters.iter().map(|c| c.1.clone()))
             .collect::<Vec<_>>()
             .join(", "),
-        indent(&body_text),
+        super::shown::indent(&body_text),
         inner.derivation,
     );
 
@@ -644,12 +593,4 @@ pub fn items(
             }
         }
     }
-}
-
-/// `text` with each line indented by four spaces.
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|line| format!("    {line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -47,14 +47,16 @@
 
 use proc_macro2::{Ident, Span};
 use syn::visit_mut::VisitMut;
-use syn::{BinOp, Expr};
+use syn::Expr;
 
+mod form;
 mod index;
 mod inner;
 mod key;
 mod rewrite;
 mod window;
 
+use form::LoopForm;
 use rewrite::Rewrite;
 pub(super) use window::mentions_name;
 
@@ -477,105 +479,6 @@ impl<'a> Lowerer<'a, '_> {
             text,
         });
         true
-    }
-}
-
-/// The shape of a loop body that can stay a loop.
-struct LoopForm<'a> {
-    /// The statements before the update: `let`s (`let mut` too), assignments to them,
-    /// short loops, `if`s; the rewrite checks what they read and write.
-    stmts: &'a [syn::Stmt],
-    acc: &'a Ident,
-    acc_expr: &'a Expr,
-    /// The last statement's operator: `+=`, `-=`, `*=`, `/=`, or `None` for `s = e`.
-    op: Option<BinOp>,
-    expr: &'a Expr,
-    /// The braces of the loop's body.
-    block_brace: syn::token::Brace,
-}
-
-impl LoopForm<'_> {
-    /// `s -= e`, accumulated.
-    fn subtract(&self) -> bool {
-        matches!(self.op, Some(BinOp::SubAssign(_)))
-    }
-
-    /// Whether the update is a recurrence, whose new `s` the body computes from the old
-    /// one: `s = e`, `s *= e`, `s /= e`, or `s += e` with `e` reading `s`.
-    fn carried(&self) -> bool {
-        !matches!(self.op, Some(BinOp::AddAssign(_) | BinOp::SubAssign(_)))
-            || rewrite::mentions(self.expr, Some(self.acc))
-            || self.stmts.iter().any(|stmt| {
-                let expr = syn::Expr::Verbatim(quote::ToTokens::to_token_stream(stmt));
-                rewrite::mentions(&expr, Some(self.acc))
-            })
-    }
-
-    /// The expression of the new `s`, for a recurrence: `e`, or `s op (e)`.
-    fn carried_expr(&self) -> Expr {
-        let Some(op) = self.op else {
-            return self.expr.clone();
-        };
-        let op = match op {
-            BinOp::AddAssign(t) => BinOp::Add(syn::Token![+](t.spans[0])),
-            BinOp::SubAssign(t) => BinOp::Sub(syn::Token![-](t.spans[0])),
-            BinOp::MulAssign(t) => BinOp::Mul(syn::Token![*](t.spans[0])),
-            BinOp::DivAssign(t) => BinOp::Div(syn::Token![/](t.spans[0])),
-            other => other,
-        };
-        Expr::Binary(syn::ExprBinary {
-            attrs: Vec::new(),
-            left: Box::new(self.acc_expr.clone()),
-            op,
-            right: Box::new(Expr::Paren(syn::ExprParen {
-                attrs: Vec::new(),
-                paren_token: syn::token::Paren::default(),
-                expr: Box::new(self.expr.clone()),
-            })),
-        })
-    }
-}
-
-impl<'a> LoopForm<'a> {
-    fn of(block: &'a syn::Block) -> Option<Self> {
-        let (last, stmts) = block.stmts.split_last()?;
-        // The accumulator is a local of the enclosing body, not one the loop declares.
-        let declares = |stmt: &syn::Stmt, name: &str| match stmt {
-            syn::Stmt::Local(local) => {
-                let pat = match &local.pat {
-                    syn::Pat::Type(t) => &*t.pat,
-                    pat => pat,
-                };
-                matches!(pat, syn::Pat::Ident(p) if unraw(&p.ident) == name)
-            }
-            _ => false,
-        };
-        let (left, op, expr) = match last {
-            syn::Stmt::Expr(Expr::Binary(binary), _) => match binary.op {
-                BinOp::AddAssign(_)
-                | BinOp::SubAssign(_)
-                | BinOp::MulAssign(_)
-                | BinOp::DivAssign(_) => (&*binary.left, Some(binary.op), &*binary.right),
-                _ => return None,
-            },
-            syn::Stmt::Expr(Expr::Assign(assign), _) => (&*assign.left, None, &*assign.right),
-            _ => return None,
-        };
-        let Expr::Path(path) = left else {
-            return None;
-        };
-        let acc = path.path.get_ident()?;
-        if stmts.iter().any(|stmt| declares(stmt, &unraw(acc))) {
-            return None;
-        }
-        Some(LoopForm {
-            stmts,
-            acc,
-            acc_expr: left,
-            op,
-            expr,
-            block_brace: block.brace_token,
-        })
     }
 }
 

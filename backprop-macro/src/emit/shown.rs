@@ -1,0 +1,76 @@
+//! The derivation of a loop's body, as the loop reads it: the body's inputs that stand
+//! for elements, data, invariants and counters shown as they are written (`x[i + 1]`,
+//! `xs[i]`, `c[1]`, `i as f64`), and the lines of the gradients the loop drops not shown.
+
+use crate::ir::Rolled;
+
+/// The derivation `text` of `rolled`'s body, as the loop reads it.
+pub fn rolled_body(rolled: &Rolled, text: String) -> String {
+    let body = &rolled.body;
+    // A recurrence's body takes the old `s` first.
+    let shift = usize::from(rolled.carried);
+    let data_first = shift + rolled.gathers.len() + rolled.body_invariants + rolled.inner.len();
+    let shown: Vec<(String, &str)> =
+        rolled
+            .gathers
+            .iter()
+            .map(|(_, _, ident, text)| (ident.to_string(), text.as_str()))
+            .chain(
+                rolled.data.iter().enumerate().map(|(k, text)| {
+                    (body.params[data_first + k].ident.to_string(), text.as_str())
+                }),
+            )
+            .chain(
+                rolled
+                    .invariants
+                    .iter()
+                    .take(rolled.body_invariants)
+                    .enumerate()
+                    .map(|(k, text)| {
+                        let ident = &body.params[shift + rolled.gathers.len() + k].ident;
+                        (ident.to_string(), text.as_str())
+                    }),
+            )
+            .chain(rolled.counters.iter().enumerate().map(|(k, (_, text))| {
+                let ident = &body.params[data_first + rolled.data.len() + k].ident;
+                (ident.to_string(), text.as_str())
+            }))
+            .collect();
+    // Data and the loop variable as a number are constants of the loop: the body's
+    // gradients by them, which the loop drops, are not shown.
+    let constants: Vec<&str> = rolled
+        .data
+        .iter()
+        .chain(rolled.counters.iter().map(|c| &c.1))
+        .map(String::as_str)
+        .collect();
+    replace(text, shown, &constants)
+}
+
+/// `text` with each generated name of `shown` replaced by how it reads, and without the
+/// lines that compute the gradients by `constants`.
+pub fn replace(mut text: String, mut shown: Vec<(String, &str)>, constants: &[&str]) -> String {
+    // Longest first, so that `__backprop_elem1` does not replace part of
+    // `__backprop_elem10`.
+    shown.sort_by_key(|(ident, _)| std::cmp::Reverse(ident.len()));
+    for (ident, read) in shown {
+        text = text.replace(&ident, read);
+    }
+    let dropped: Vec<String> = constants.iter().map(|c| format!("d_{c} ")).collect();
+    text.lines()
+        .filter(|line| {
+            !dropped
+                .iter()
+                .any(|d| line.trim_start().starts_with(d.as_str()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `text` with each line indented by four spaces.
+pub fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
