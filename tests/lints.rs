@@ -345,6 +345,17 @@ fn loops_that_stay_loops() {
     });
     let (value, (dw, _)) = rnn.value_and_grad([0.0; LINT_N], [1.0; LINT_STEPS * LINT_N]);
     assert!(close(value, 0.0) && dw[0] > 0.0);
+    // A recurrence in a nest.
+    let epochs = grad!(|x: [f64; LINT_N], u: f64| {
+        let mut h = 0.0;
+        for _ in 0..LINT_STEPS {
+            for i in 0..LINT_N {
+                h = (u * h + x[i]).tanh();
+            }
+        }
+        h
+    });
+    assert!(epochs.grad([0.0; LINT_N], 0.5).1.abs() < 1e-300);
 }
 
 const LINT_STEPS: usize = 20;

@@ -261,3 +261,94 @@ fn second_order_through_a_nest() {
     assert_eq!(h[K][K], 0.0);
     backprop::gradgradcheck(&f, flat).assert_passed();
 }
+
+#[test]
+fn a_recurrence_in_a_nest() {
+    // Gradient descent on a line fit, epochs over the points: a recurrence of E × N
+    // steps in a nest over named constants, its tape as long as all of them.
+    const E: usize = 6;
+    let xs = point::<N>();
+    let f = grad!(|y: [f64; N], lr: f64| {
+        let mut w = 0.25;
+        for _ in 0..E {
+            for i in 0..N {
+                w -= lr * (w * xs[i] - y[i]) * xs[i];
+            }
+        }
+        w
+    });
+    let y: [f64; N] = core::array::from_fn(|k| 0.8 * xs[k] + 0.01 * (k % 3) as f64);
+    let lr = 0.05;
+    let mut ws = vec![0.25];
+    for _ in 0..E {
+        for i in 0..N {
+            let w = *ws.last().unwrap();
+            ws.push(w - lr * (w * xs[i] - y[i]) * xs[i]);
+        }
+    }
+    let (value, (dy, dlr)) = f.value_and_grad(y, lr);
+    assert_eq!(value.to_bits(), ws[E * N].to_bits());
+    // Backward by hand: w' = w (1 - lr x²) + lr y x.
+    let (mut dw, mut ey, mut elr) = (1.0, [0.0; N], 0.0);
+    for step in (0..E * N).rev() {
+        let (i, w) = (step % N, ws[step]);
+        ey[i] += dw * lr * xs[i];
+        elr -= dw * (w * xs[i] - y[i]) * xs[i];
+        dw *= 1.0 - lr * xs[i] * xs[i];
+    }
+    assert!(close(dlr, elr, 1e-12), "{dlr} {elr}");
+    for i in 0..N {
+        assert!(close(dy[i], ey[i], 1e-12), "y[{i}]");
+    }
+    assert!(f
+        .derivation()
+        .contains("for _ in 0..E { for i in 0..N { w = e(w) } }, kept a loop"));
+    let mut flat = [0.0; N + 1];
+    flat[..N].copy_from_slice(&y);
+    flat[N] = lr;
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[test]
+fn a_known_recurrence_in_a_nest() {
+    // 20 × 30 steps, known at expansion: a loop, as the 600 iterations pass the threshold.
+    let f = grad!(|x: [f64; 30], u: f64| {
+        let mut h = 0.0;
+        for _ in 0..20 {
+            for i in 0..30 {
+                h = (u * h + x[i]).tanh();
+            }
+        }
+        h
+    });
+    let (x, u) = (point::<30>(), 0.3);
+    let mut h = 0.0;
+    for _ in 0..20 {
+        for i in 0..30 {
+            h = (u * h + x[i]).tanh();
+        }
+    }
+    assert_eq!(f.value(x, u).to_bits(), h.to_bits());
+    assert!(f.derivation().contains("kept a loop"));
+    let mut flat = [0.0; 31];
+    flat[..30].copy_from_slice(&x);
+    flat[30] = u;
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[cfg(feature = "second-order")]
+#[test]
+fn second_order_through_a_recurrence_in_a_nest() {
+    const K: usize = 3;
+    let f = grad!(|x: [f64; K], u: f64| {
+        let mut h = 0.1;
+        for _ in 0..2 {
+            for i in 0..K {
+                h = (u * h + x[i]).sin();
+            }
+        }
+        h
+    });
+    let flat = [0.3, -0.2, 0.5, 0.7];
+    backprop::gradgradcheck(&f, flat).assert_passed();
+}

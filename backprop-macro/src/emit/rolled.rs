@@ -386,19 +386,47 @@ pub fn items(
             (invariants.clone(), invariants.len())
         };
         let n_kept_lit = Literal::usize_unsuffixed(n_kept);
+        // In a nest, the tape is as long as all its iterations, and each entry's loop
+        // variables are its index taken apart (innermost fastest).
+        let flat = local("flat");
+        let (tape_len, take_apart) = if rolled.outer.is_empty() {
+            (trip_type.clone(), quote!(let #j = #flat;))
+        } else {
+            let rest = local("rest");
+            let mut take_apart = quote! {
+                let #j = #flat % (#trip_count);
+                let #rest = #flat / (#trip_count);
+            };
+            for (k, level) in rolled.outer.iter().enumerate().rev() {
+                let (var, start) = (&level.ident, crate::lower::roll::bound_tokens(&level.start));
+                if k == 0 {
+                    take_apart.extend(quote!(let #var = #start + #rest;));
+                } else {
+                    let trips = crate::lower::roll::trip_tokens(&level.start, &level.end);
+                    take_apart.extend(quote! {
+                        let #var = #start + #rest % (#trips);
+                        let #rest = #rest / (#trips);
+                    });
+                }
+            }
+            let total =
+                crate::lower::roll::nest_trip_tokens(&rolled.outer, &rolled.start, &rolled.end);
+            (total, take_apart)
+        };
         let kept_at = (0..n_kept).map(Literal::usize_unsuffixed);
         let (compute, grads) = (&inner.compute, &inner.grads);
         let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
         (
             quote! {
-                tape: [#body_pullback<#sp>; #trip_type],
+                tape: [#body_pullback<#sp>; #tape_len],
                 #(#sources: [#sp; #read_lens],)*
                 srcinv: [#sp; #n_kept_lit],
             },
             quote! {
                 let #body_var = #body_ctor; #inner_bind
                 let mut #acc = #acc;
-                let #tape = ::core::array::from_fn(|#j| {
+                let #tape = ::core::array::from_fn(|#flat| {
+                    #take_apart
                     #bind_i
                     #compute
                     let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
@@ -422,9 +450,10 @@ pub fn items(
                 #(let mut #d_invariants = #zero;)*
                 #(let mut #d_arrays = [#zero; #lens];)*
                 #d_e_decl
-                for #j in (0..#trip_count).rev() {
+                for #flat in (0..#tape_len).rev() {
+                    #take_apart
                     #bind_i
-                    let #g = #pb.tape[#j].backward(#d_e);
+                    let #g = #pb.tape[#flat].backward(#d_e);
                     #adds
                     #grads
                     #carry_back
@@ -432,7 +461,7 @@ pub fn items(
                 (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
             },
             quote! {
-                tape: [#body_placeholder; #trip_type],
+                tape: [#body_placeholder; #tape_len],
                 #(#sources: [#placeholder_zero; #read_lens],)*
                 srcinv: [#placeholder_zero; #n_kept_lit],
             },

@@ -44,7 +44,8 @@ impl<'a> Lowerer<'a, '_> {
                      inner sums, each a local declared from a literal and summed by the \
                      loop after it (`let mut t = 0.0; for j in 0..M { t += e; }`); or its \
                      body is one loop, a nest, whose innermost body ends with a sum \
-                     (`s += e;` or `s -= e;`)",
+                     (`s += e;` or `s -= e;`), or with any of those updates where no \
+                     bound of the nest reads an outer loop's variable",
                 );
             }
             return;

@@ -21,7 +21,9 @@
 //! unrolled as before, and reports its errors there.
 //!
 //! A nest, `for i in a..b { for j in c..d { ..; s += e; } }` (each loop's body the one
-//! loop inside it), whose innermost body is a sum, stays a loop as a whole: its outer
+//! loop inside it), whose innermost body is a sum, or any update where no bound reads an
+//! outer variable (a recurrence's tape is as long as the whole nest), stays a loop as a
+//! whole: its outer
 //! loops' variables are generated names, which the inner bounds (`i + 1..N`), indices
 //! (`w[i * M + j]`, checked at run time where a bound is a named constant) and counters
 //! (`(j - i) as f64`) may read. It stays a loop from [`ROLL_THRESHOLD`] iterations of the
@@ -131,10 +133,23 @@ impl<'a> Lowerer<'a, '_> {
         let Some(form) = LoopForm::of(body) else {
             return false;
         };
-        if !outer.is_empty() && form.carried() {
-            return false;
-        }
         let generated: Vec<&Ident> = outer.iter().map(|level| &level.ident).collect();
+        // A recurrence in a nest keeps a tape as long as all its iterations: the nest is
+        // rectangular (no bound reads an outer variable), and outside a function generic
+        // over a length (where a stable compiler allows no computed array length).
+        if !outer.is_empty() && form.carried() {
+            let rectangular = outer
+                .iter()
+                .flat_map(|level| [&level.start, &level.end])
+                .chain([&start, &end])
+                .all(|b| match b {
+                    Bound::Named { code, .. } => !reads_any(code, &generated),
+                    Bound::Known(_) => true,
+                });
+            if !rectangular || !self.generics.is_empty() {
+                return false;
+            }
+        }
         let bounds = || {
             outer
                 .iter()
@@ -523,6 +538,30 @@ pub fn trip_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
             quote::quote!(::core::primitive::usize::saturating_sub(#b, #a))
         }
     }
+}
+
+/// The iterations of a whole nest as a `usize` expression: the product of its loops'
+/// trip counts (a literal where all are known), for a rectangular nest.
+pub fn nest_trip_tokens(outer: &[Level], start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
+    let known: Option<i64> = outer
+        .iter()
+        .map(|level| (&level.start, &level.end))
+        .chain([(start, end)])
+        .try_fold(1_i64, |product, (a, b)| {
+            Some(product.saturating_mul((b.known()? - a.known()?).max(0)))
+        });
+    if let Some(n) = known {
+        let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(n).unwrap_or(0));
+        return quote::quote!(#n);
+    }
+    let inner = trip_tokens(start, end);
+    outer
+        .iter()
+        .map(|level| trip_tokens(&level.start, &level.end))
+        .fold(
+            quote::quote!((#inner)),
+            |product, trips| quote::quote!((#trips) * #product),
+        )
 }
 
 /// The trip count as an array length in a type: [`trip_tokens`], except that `0..N`
