@@ -415,3 +415,44 @@ fn the_same_loop_in_every_iteration_of_an_unrolled_one_is_one_callee() {
     assert_eq!(text.matches("kept a loop").count(), 1, "{text}");
     assert_eq!(text.matches("loop0(").count(), 3, "{text}");
 }
+
+#[test]
+fn the_variable_of_an_unrolled_loop_in_bounds_indices_and_numbers() {
+    // `a` is the variable of a short loop, unrolled: its value is known in each
+    // iteration's loop, which reads it in a bound, an index and a number.
+    let f = grad!(|w: [f64; N * M], x: [f64; M]| {
+        let mut s = 0.0;
+        for a in 0..2 {
+            for i in 0..N {
+                let mut t = 0.0;
+                for j in 0..M - a {
+                    t += w[i * M + j] * x[j + a];
+                }
+                s += (t - 0.5).powi(2) * (a + 1) as f64;
+            }
+        }
+        s
+    });
+    let w: [f64; N * M] = core::array::from_fn(|k| 0.1 * (k % 5) as f64);
+    let x: [f64; M] = core::array::from_fn(|k| 0.3 + 0.1 * k as f64);
+    let mut plain = 0.0;
+    for a in 0..2 {
+        for i in 0..N {
+            let mut t = 0.0;
+            for j in 0..M - a {
+                t += w[i * M + j] * x[j + a];
+            }
+            plain += (t - 0.5).powi(2) * (a + 1) as f64;
+        }
+    }
+    assert_eq!(f.value(w, x).to_bits(), plain.to_bits());
+    let text = f.derivation();
+    assert!(
+        text.contains("loop1:") && !text.contains("loop2:"),
+        "{text}"
+    );
+    let mut flat = [0.0; N * M + M];
+    flat[..N * M].copy_from_slice(&w);
+    flat[N * M..].copy_from_slice(&x);
+    gradcheck(&f, flat).assert_passed();
+}

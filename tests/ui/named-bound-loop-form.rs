@@ -70,3 +70,36 @@ fn inner_sum_errors() {
         s
     });
 }
+
+fn inner_sum_reads_data() {
+    // Data from the user's scope is read at the enclosing loop's variable, not an inner
+    // sum's.
+    let ys = [1.0; N];
+    let _ = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            let mut t = 0.0;
+            for j in 0..N {
+                t += x[i] * ys[j];
+            }
+            s += t * t;
+        }
+        s
+    });
+}
+
+fn inner_sum_assigned_again() {
+    // An inner sum's local is read after its loop, not assigned.
+    let _ = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            let mut t = 0.0;
+            for j in 0..N {
+                t += x[i] * x[j];
+            }
+            t *= 2.0;
+            s += t;
+        }
+        s
+    });
+}

@@ -32,7 +32,12 @@ impl<'a> Lowerer<'a, '_> {
             }
         };
         if let Some((start, end)) = self.named_range(&for_loop.expr) {
+            self.roll_hint = None;
             if !self.try_roll(for_loop, var, start, end, true, tasks) {
+                if let Some(hint) = self.roll_hint.take() {
+                    self.errors.push(hint);
+                    return;
+                }
                 self.errors.error(
                     &for_loop.expr,
                     "a loop over named constants is not unrolled, so it must stay a loop: \
@@ -68,14 +73,16 @@ impl<'a> Lowerer<'a, '_> {
             && values[0] >= 0
         {
             let (start, end) = (values[0], values[values.len() - 1] + 1);
-            if self.try_roll(
+            let rolled = self.try_roll(
                 for_loop,
                 var,
                 Bound::Known(start),
                 Bound::Known(end),
                 false,
                 tasks,
-            ) {
+            );
+            self.roll_hint = None;
+            if rolled {
                 return;
             }
         }
@@ -238,8 +245,9 @@ impl<'a> Lowerer<'a, '_> {
 
     /// `expr` as a `usize` expression, if it is an integer expression of named constants
     /// and literals: paths that are no name of the body, `x.len()` of an array parameter
-    /// of named length (its length), `+ - * /` and parentheses; and of `vars`, the
-    /// variables of the outer loops of a nest (the user's name, the generated one).
+    /// of named length (its length), the variables of enclosing unrolled loops (their
+    /// values), `+ - * /` and parentheses; and of `vars`, the variables of the outer
+    /// loops of a nest (the user's name, the generated one).
     fn named_code(
         &self,
         expr: &Expr,
@@ -260,6 +268,15 @@ impl<'a> Lowerer<'a, '_> {
                 });
                 if let Some((_, generated)) = var {
                     return Some(generated.to_token_stream());
+                }
+                // The variable of an enclosing loop that is unrolled: its value.
+                if let Some(super::scope::Binding::Loop(n)) = path
+                    .path
+                    .get_ident()
+                    .and_then(|ident| self.scope.get(ident))
+                {
+                    let n = proc_macro2::Literal::u64_unsuffixed(u64::try_from(*n).ok()?);
+                    return Some(n.to_token_stream());
                 }
                 let free = path.qself.is_none()
                     && path

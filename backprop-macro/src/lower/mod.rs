@@ -164,6 +164,10 @@ struct Lowerer<'a, 'e> {
     /// Loop iterations unrolled so far, against the limit in `stmt.rs`.
     unrolled: usize,
     unroll_reported: bool,
+    /// Why the last loop over named constants could not stay a loop, where that is more
+    /// than its form (an inner sum that reads a local of the body, ...): the error to
+    /// report, at its token.
+    roll_hint: Option<syn::Error>,
     /// The calls of `#[differentiable]` functions, and the functions, by path text.
     calls: Vec<Call>,
     callees: Vec<Callee>,
@@ -200,6 +204,7 @@ impl<'a, 'e> Lowerer<'a, 'e> {
             open: Vec::new(),
             unrolled: 0,
             unroll_reported: false,
+            roll_hint: None,
             calls: Vec::new(),
             callees: Vec::new(),
             rolled: Vec::new(),

@@ -21,7 +21,7 @@ use proc_macro2::Ident;
 use syn::visit_mut::VisitMut;
 use syn::{BinOp, Expr};
 
-use super::rewrite::{self, mentions, ArrayArg, Outer, Rewrite};
+use super::rewrite::{self, ArrayArg, Outer, Rewrite};
 use super::LoopForm;
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
@@ -53,7 +53,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
     /// `vars` are the variables of the loops around the body (the user's name, the
     /// generated one), which an inner sum's bounds may read.
     pub(super) fn split_inner_sums(
-        &self,
+        &mut self,
         stmts: &'a [syn::Stmt],
         vars: &[(String, Ident)],
         outer_acc: &Ident,
@@ -85,7 +85,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
 
     /// The inner sum that `stmts[k]` declares and `stmts[k + 1]` computes, if any.
     fn inner_sum_at(
-        &self,
+        &mut self,
         stmts: &'a [syn::Stmt],
         k: usize,
         vars: &[(String, Ident)],
@@ -136,11 +136,26 @@ impl<'a> super::super::Lowerer<'a, '_> {
         let as_expr = |stmt: &syn::Stmt| Expr::Verbatim(quote::ToTokens::to_token_stream(stmt));
         let whole = as_expr(&stmts[k + 1]);
         let acc_text = unraw(acc);
-        if mentions(&whole, Some(outer_acc))
-            || declared
-                .iter()
-                .any(|name| *name != acc_text && super::mentions_name(&whole, name))
-        {
+        let tokens = quote::ToTokens::to_token_stream(&for_loop.body);
+        let read = std::iter::once(unraw(outer_acc))
+            .chain(declared.iter().filter(|name| **name != acc_text).cloned())
+            .find(|name| super::mentions_name(&whole, name));
+        if let Some(name) = read {
+            let at = first_ident(&tokens, &name).unwrap_or(for_loop.for_token.span);
+            let what = if name == unraw(outer_acc) {
+                "the value the loop updates"
+            } else {
+                "a local of the loop's body"
+            };
+            self.hint(syn::Error::new(
+                at,
+                format!(
+                    "the inner sum `{acc_text}` reads `{name}`, {what}: the term of an inner \
+                     sum reads what the body reads from outside it (the enclosing body's \
+                     values, elements of its arrays, the loop variables), so compute \
+                     `{name}` inside the inner loop"
+                ),
+            ));
             return None;
         }
         // The sum is final after its loop: nothing after it assigns it.
@@ -148,6 +163,13 @@ impl<'a> super::super::Lowerer<'a, '_> {
             .iter()
             .any(|stmt| assigns(&as_expr(stmt), &acc_text))
         {
+            self.hint(syn::Error::new(
+                acc.span(),
+                format!(
+                    "`{acc_text}` is summed by the loop after it, an inner sum, and assigned \
+                     again later: an inner sum's local is only read after its loop"
+                ),
+            ));
             return None;
         }
         Some(InnerSpec {
@@ -158,6 +180,14 @@ impl<'a> super::super::Lowerer<'a, '_> {
             end,
             form,
         })
+    }
+
+    /// Records why a loop over named constants cannot stay a loop, where the first
+    /// reason found says more than the loop's form.
+    fn hint(&mut self, error: syn::Error) {
+        if self.roll_hint.is_none() {
+            self.roll_hint = Some(error);
+        }
     }
 
     /// The value of a literal in the element type, `0.0`, `1`, `-1.5`.
@@ -188,8 +218,14 @@ impl<'a> super::super::Lowerer<'a, '_> {
         let mut sums: Vec<InnerSum> = Vec::new();
         for (k, spec) in specs.iter().enumerate() {
             let ident = crate::names::local(&format!("inner{k}"));
-            let Some(term) = self.inner_term(spec, &ident, inner_outer.to_vec(), runtime) else {
-                return Err(false);
+            let term = match self.inner_term(spec, &ident, inner_outer.to_vec(), runtime) {
+                Ok(term) => term,
+                Err(hint) => {
+                    if let Some(hint) = hint {
+                        self.hint(hint);
+                    }
+                    return Err(false);
+                }
             };
             let mut params: Vec<Param> = term
                 .gathers
@@ -297,7 +333,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
         ident: &Ident,
         outer: Vec<Outer>,
         runtime: bool,
-    ) -> Option<InnerTerm> {
+    ) -> Result<InnerTerm, Option<syn::Error>> {
         let generated: Vec<&Ident> = outer.iter().map(|o| &o.ident).collect();
         let fixed_inner = [&spec.start, &spec.end].into_iter().all(|b| match b {
             Bound::Named { code, .. } => !super::reads_any(code, &generated),
@@ -339,15 +375,27 @@ impl<'a> super::super::Lowerer<'a, '_> {
         rewrite.visit_expr_mut(&mut expr);
         // Data from the user's scope is captured as one array as long as the enclosing
         // loop, not as long as an inner one.
-        if !rewrite.ok || !rewrite.data.is_empty() {
-            return None;
+        if let Some(d) = rewrite.data.first() {
+            return Err(Some(syn::Error::new(
+                d.name.span(),
+                format!(
+                    "the inner sum `{}` reads `{}`, data from your scope: data is captured \
+                     as an array as long as the enclosing loop, and read at its variable, \
+                     so read it there (before the inner loop) or pass it as a parameter",
+                    unraw(spec.acc),
+                    d.text
+                ),
+            )));
+        }
+        if !rewrite.ok {
+            return Err(None);
         }
         stmts.push(syn::Stmt::Expr(expr, None));
         let stmts = std::mem::take(&mut rewrite.prelude)
             .into_iter()
             .chain(stmts)
             .collect();
-        Some(InnerTerm {
+        Ok(InnerTerm {
             gathers: rewrite.gathers,
             arrays: rewrite.arrays,
             invariants: rewrite.invariants,
@@ -355,6 +403,15 @@ impl<'a> super::super::Lowerer<'a, '_> {
             stmts,
         })
     }
+}
+
+/// The span of the first identifier `name` in `tokens`.
+fn first_ident(tokens: &proc_macro2::TokenStream, name: &str) -> Option<proc_macro2::Span> {
+    tokens.clone().into_iter().find_map(|t| match t {
+        proc_macro2::TokenTree::Ident(i) if unraw(&i) == name => Some(i.span()),
+        proc_macro2::TokenTree::Group(g) => first_ident(&g.stream(), name),
+        _ => None,
+    })
 }
 
 /// The name a `let` binds, and whether it is `mut`.

@@ -388,6 +388,24 @@ impl Rewrite<'_> {
         Some(ident)
     }
 
+    /// The value of an integer expression of the variables of enclosing loops that are
+    /// unrolled (and literals), reading no variable of the loop and no local of its body.
+    fn unrolled_number(&self, expr: &Expr) -> Option<proc_macro2::Literal> {
+        if self.reads_var(expr)
+            || self
+                .locals
+                .iter()
+                .chain(self.inner.iter().map(|(n, _, _)| n))
+                .any(|name| super::window::mentions_name(expr, name))
+        {
+            return None;
+        }
+        match konst::eval(expr, self.scope) {
+            Ok(Some(Const::Int(n))) => Some(proc_macro2::Literal::i64_unsuffixed(n)),
+            _ => None,
+        }
+    }
+
     /// A name the body reads: its own `let`, a scalar of the enclosing body (an
     /// invariant), or something the loop cannot keep.
     fn name(&mut self, ident: &Ident) {
@@ -485,6 +503,13 @@ impl VisitMut for Rewrite<'_> {
                         qself: None,
                         path: syn::Path::from(ident),
                     });
+                }
+            }
+            // A number of the variables of enclosing loops that are unrolled, `(k + 1) as
+            // f64`: the number, as the unrolled form computes it.
+            Expr::Cast(cast) if self.unrolled_number(&cast.expr).is_some() => {
+                if let Some(n) = self.unrolled_number(&cast.expr) {
+                    *cast.expr = syn::parse_quote!((#n));
                 }
             }
             Expr::Path(path) => {
