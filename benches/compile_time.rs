@@ -20,7 +20,8 @@
 //! same loop of 30, 100, 300, 1,000 and 3,000 terms built both ways (`rolled-*` and `unrolled-*`,
 //! through `BACKPROP_ROLL_THRESHOLD`), and a tanh RNN of 300, 1,000 and 3,000 steps built
 //! both ways (`rnn-*`, `rnnunrolled-*`), whose binaries also time their gradient against a
-//! hand-written one. Besides the build
+//! hand-written one; and least squares over named constants, `A` of 10 and 200 rows by
+//! 50 columns (`leastsq-*`), a loop with an inner sum. Besides the build
 //! times it reports the size of each binary's `.text` section, and the size of the crate
 //! after macro expansion (`rustc -Z unpretty=expanded`, through `RUSTC_BOOTSTRAP=1` on
 //! stable, in a target directory of its own so that the timed builds are not disturbed).
@@ -38,14 +39,14 @@ mod generate;
 #[path = "support/loop_programs.rs"]
 mod loop_programs;
 
-use loop_programs::{loop_program, recurrence_program};
+use loop_programs::{least_squares_program, loop_program, recurrence_program};
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CASES: [(&str, usize); 30] = [
+const CASES: [(&str, usize); 32] = [
     ("mixed", 1_000),
     ("mixed", 3_000),
     ("mixed", 10_000),
@@ -83,6 +84,9 @@ const CASES: [(&str, usize); 30] = [
     ("rnnunrolled", 1_000),
     ("rnn", 3_000),
     ("rnnunrolled", 3_000),
+    // Least squares over named constants, rows × 50: a loop with an inner sum.
+    ("leastsq", 10),
+    ("leastsq", 200),
 ];
 
 /// The loss of the `calls` bench, copied verbatim into the crates of the two call cases.
@@ -98,6 +102,7 @@ fn operations(shape: &str, n: usize) -> usize {
         "rosenbrock" | "named" => 7 * (n - 1),
         "rolled" | "unrolled" => 7 * n,
         "rnn" | "rnnunrolled" => 4 * n,
+        "leastsq" => 2 * 50 * n + 2 * n,
         _ => n,
     }
 }
@@ -207,6 +212,7 @@ fn sources(shape: &str, n: usize) -> Vec<(String, String)> {
         "named" => return vec![("src/main.rs".to_string(), loop_program(n - 1, true))],
         "rolled" | "unrolled" => return vec![("src/main.rs".to_string(), loop_program(n, false))],
         "rnn" | "rnnunrolled" => return vec![("src/main.rs".to_string(), recurrence_program(n))],
+        "leastsq" => return vec![("src/main.rs".to_string(), least_squares_program(n))],
         _ => return vec![("src/main.rs".to_string(), program(shape, n))],
     };
     assert_eq!(

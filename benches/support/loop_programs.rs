@@ -129,3 +129,62 @@ fn main() {{
 "#
     )
 }
+
+/// `main.rs` of a least-squares case: `|A x - y|²` with `A` of `rows` × 50 over named
+/// constants, a loop with an inner sum, checked against a gradient written by hand, then
+/// both timed in the same binary.
+pub fn least_squares_program(rows: usize) -> String {
+    let time_fn = TIME_FN;
+    format!(
+        r#"use std::hint::black_box;
+use std::time::Instant;
+
+const ROWS: usize = {rows};
+const COLS: usize = 50;
+
+fn hand(a: &[f64; ROWS * COLS], x: &[f64; COLS]) -> (f64, [f64; ROWS * COLS], [f64; COLS]) {{
+    let mut s = 0.0;
+    let mut da = [0.0; ROWS * COLS];
+    let mut dx = [0.0; COLS];
+    for i in 0..ROWS {{
+        let mut t = 0.0;
+        for j in 0..COLS {{
+            t += a[i * COLS + j] * x[j];
+        }}
+        let r = t - 1.0;
+        s += r * r;
+        for j in 0..COLS {{
+            da[i * COLS + j] += 2.0 * r * x[j];
+            dx[j] += 2.0 * r * a[i * COLS + j];
+        }}
+    }}
+    (s, da, dx)
+}}
+
+{time_fn}
+fn main() {{
+    let f = backprop::grad!(|a: [f64; ROWS * COLS], x: [f64; COLS]| {{
+        let mut s = 0.0;
+        for i in 0..ROWS {{
+            let mut t = 0.0;
+            for j in 0..COLS {{
+                t += a[i * COLS + j] * x[j];
+            }}
+            s += (t - 1.0).powi(2);
+        }}
+        s
+    }});
+    let a: [f64; ROWS * COLS] = black_box(core::array::from_fn(|k| 0.01 * (k % 17) as f64));
+    let x: [f64; COLS] = black_box(core::array::from_fn(|k| 0.5 - 0.01 * k as f64));
+    let (value, (da, dx)) = f.value_and_grad(a, x);
+    let (v, ha, hx) = hand(&a, &x);
+    assert!((value - v).abs() <= 1e-12 * v.abs());
+    assert!(da.iter().zip(&ha).all(|(p, q)| (p - q).abs() <= 1e-9 * q.abs().max(1.0)));
+    assert!(dx.iter().zip(&hx).all(|(p, q)| (p - q).abs() <= 1e-9 * q.abs().max(1.0)));
+    let grad_ns = time(|| f.value_and_grad(black_box(a), black_box(x)));
+    let hand_ns = time(|| hand(black_box(&a), black_box(&x)));
+    println!("timing {{grad_ns}} {{hand_ns}}");
+}}
+"#
+    )
+}

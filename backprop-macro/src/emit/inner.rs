@@ -18,6 +18,11 @@
 //!     d_a1[j] = d_a1[j] + d_t * h[1];
 //! }
 //! ```
+//!
+//! In a recurrence, each iteration computes its sums before the body's forward pass; the
+//! backward pass, once the body's pullback has given the adjoint of each sum, runs the
+//! inner loops for the terms' gradients from a copy of the arrays and invariants the
+//! terms read, which the pullback keeps (once, whatever the trip count).
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
