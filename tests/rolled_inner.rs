@@ -381,9 +381,9 @@ fn a_recurrence_with_an_inner_sum() {
 
 #[test]
 fn the_same_loop_in_every_iteration_of_an_unrolled_one_is_one_callee() {
-    // The inner loop starts from no literal, so it is no inner sum, and the outer loop is
-    // unrolled; the loop inside it does not read its variable, so the three calls share
-    // one generated loop.
+    // The inner loop's local is assigned after it, so it is no inner sum, and the outer
+    // loop is unrolled; the loop inside it does not read its variable, so the three calls
+    // share one generated loop.
     let f = grad!(|x: [f64; N], w: f64| {
         let mut total = 0.0;
         for k in 0..3 {
@@ -391,6 +391,7 @@ fn the_same_loop_in_every_iteration_of_an_unrolled_one_is_one_callee() {
             for i in 0..N {
                 s += w * x[i] * x[i];
             }
+            s *= 0.5;
             total += s * (k + 1) as f64;
         }
         total
@@ -402,14 +403,15 @@ fn the_same_loop_in_every_iteration_of_an_unrolled_one_is_one_callee() {
         for i in 0..N {
             s += w * x[i] * x[i];
         }
+        s *= 0.5;
         plain += s * (k + 1) as f64;
     }
     let (value, (dx, dw)) = f.value_and_grad(x, w);
     assert_eq!(value.to_bits(), plain.to_bits());
     let sum_sq: f64 = x.iter().map(|v| v * v).sum();
-    assert!(close(dw, 6.0 * (1.0 + sum_sq), 1e-12));
+    assert!(close(dw, 3.0 * (1.0 + sum_sq), 1e-12));
     for i in 0..N {
-        assert!(close(dx[i], 12.0 * w * x[i], 1e-12), "x[{i}]");
+        assert!(close(dx[i], 6.0 * w * x[i], 1e-12), "x[{i}]");
     }
     let text = f.derivation();
     assert_eq!(text.matches("kept a loop").count(), 1, "{text}");
@@ -454,5 +456,94 @@ fn the_variable_of_an_unrolled_loop_in_bounds_indices_and_numbers() {
     let mut flat = [0.0; N * M + M];
     flat[..N * M].copy_from_slice(&w);
     flat[N * M..].copy_from_slice(&x);
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[test]
+fn an_inner_sum_from_a_bias() {
+    // A layer: each sum starts from its bias, `let mut t = b[i];`, a program of its own.
+    let f = grad!(|w: [f64; N * M], x: [f64; M], b: [f64; N], c: f64| {
+        let mut s = 0.0;
+        for i in 0..N {
+            let mut t = b[i] * c;
+            for j in 0..M {
+                t -= w[i * M + j] * x[j];
+            }
+            s += t.tanh();
+        }
+        s
+    });
+    let (w, x, b, c) = (point::<{ N * M }>(16), point::<M>(17), point::<N>(18), 1.3);
+    let mut plain = 0.0;
+    let (mut dw, mut dx, mut db, mut dc) = ([0.0; N * M], [0.0; M], [0.0; N], 0.0);
+    for i in 0..N {
+        let mut t = b[i] * c;
+        for j in 0..M {
+            t -= w[i * M + j] * x[j];
+        }
+        plain += t.tanh();
+        let dt = 1.0 - t.tanh().powi(2);
+        db[i] += dt * c;
+        dc += dt * b[i];
+        for j in 0..M {
+            dw[i * M + j] -= dt * x[j];
+            dx[j] -= dt * w[i * M + j];
+        }
+    }
+    let (value, (gw, gx, gb, gc)) = f.value_and_grad(w, x, b, c);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    assert!(close(gc, dc, 1e-12));
+    for i in 0..N {
+        assert!(close(gb[i], db[i], 1e-12), "b[{i}]");
+        for j in 0..M {
+            assert!(close(gw[i * M + j], dw[i * M + j], 1e-12));
+        }
+    }
+    for j in 0..M {
+        assert!(close(gx[j], dx[j], 1e-12), "x[{j}]");
+    }
+    let text = f.derivation();
+    assert!(
+        text.contains("t = e0, then for j in 0..M { t -= e }"),
+        "{text}"
+    );
+    assert!(text.contains("e0 = first(b[i], c)"), "{text}");
+    let mut flat = [0.0; N * M + M + N + 1];
+    flat[..N * M].copy_from_slice(&w);
+    flat[N * M..N * M + M].copy_from_slice(&x);
+    flat[N * M + M..N * M + M + N].copy_from_slice(&b);
+    flat[N * M + M + N] = c;
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[test]
+fn a_recurrence_with_an_inner_sum_from_its_input() {
+    // h = tanh(u h + x_i · w), the sum starting from a bias `b[i]`, in a recurrence.
+    let f = grad!(|w: [f64; M], x: [f64; N * M], b: [f64; N], u: f64| {
+        let mut h = 0.0;
+        for i in 0..N {
+            let mut t = b[i];
+            for j in 0..M {
+                t += w[j] * x[i * M + j];
+            }
+            h = (u * h + t).tanh();
+        }
+        h
+    });
+    let (w, x, b, u) = (point::<M>(19), point::<{ N * M }>(20), point::<N>(21), 0.4);
+    let mut h = 0.0;
+    for i in 0..N {
+        let mut t = b[i];
+        for j in 0..M {
+            t += w[j] * x[i * M + j];
+        }
+        h = (u * h + t).tanh();
+    }
+    assert_eq!(f.value(w, x, b, u).to_bits(), h.to_bits());
+    let mut flat = [0.0; M + N * M + N + 1];
+    flat[..M].copy_from_slice(&w);
+    flat[M..M + N * M].copy_from_slice(&x);
+    flat[M + N * M..M + N * M + N].copy_from_slice(&b);
+    flat[M + N * M + N] = u;
     gradcheck(&f, flat).assert_passed();
 }

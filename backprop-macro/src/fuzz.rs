@@ -102,6 +102,7 @@ const VALID_FUNCTIONS: &[&str] = &[
     "fn rosen<const N: usize>(x: [f64; N]) -> f64 { let mut s = 0.0; for i in 0..N - 1 { s += 100.0 * (x[i + 1] - x[i] * x[i]).powi(2) + (1.0 - x[i]).powi(2); } s }",
     "fn rnn<const T: usize>(w: f64, xs: [f64; T]) -> f64 { let mut h = 0.0; for t in 0..T { h = (w * h + xs[t]).tanh(); } h }",
     "fn pairs<const N: usize>(x: [f64; N]) -> f64 { let mut e = 0.0; for i in 0..N { for j in 0..i { e -= (x[i] - x[j]).powi(2) * (i * N + j) as f64; } } e }",
+    "fn layer<const N: usize>(x: [f64; N], b: [f64; N]) -> f64 { let mut e = 0.0; for i in 0..N { let mut t = b[i] * 2.0; for j in 0..N { t -= x[i] * x[j]; } e += t.tanh(); } e }",
     "fn rows<const N: usize>(x: [f64; N]) -> f64 { let mut e = 0.0; for i in 0..N { let mut t = 0.0; for j in 0..N { t += x[i] * x[j] / (1 + i + j) as f64; } e += t.tanh(); } e }",
 ];
 

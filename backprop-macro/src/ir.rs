@@ -163,15 +163,16 @@ pub struct Rolled {
     pub text: String,
 }
 
-/// An inner loop of the body of a loop that stays a loop (a sum), which sums a term into
-/// a local of the body declared just before it, from a literal: `let mut t = 0.0;
-/// for j in 0..M { t += e }`. The body reads the sum as an input; the loop computes it
-/// on every iteration, with a loop of its own.
+/// An inner loop of the body of a loop that stays a loop, which sums a term into a local
+/// of the body declared just before it: `let mut t = 0.0; for j in 0..M { t += e }`, or
+/// from an expression of what the body reads, `let mut t = b[i];`. The body reads the
+/// sum as an input; the loop computes it on every iteration, with a loop of its own.
 pub struct InnerSum {
     /// The local, as the derivation shows it.
     pub name: String,
-    /// Its first value, a literal.
+    /// Its first value: a literal, or a program of its own (`b[i]`).
     pub init: f64,
+    pub start_term: Option<Term>,
     /// Its variable, a generated name.
     pub ident: Ident,
     /// The range, whose bounds may read the enclosing loops' variables.
@@ -179,16 +180,20 @@ pub struct InnerSum {
     pub end: Bound,
     /// `t -= e` rather than `t += e`.
     pub subtract: bool,
-    /// The term's inputs, as the enclosing loop's (`Rolled::gathers`): elements of the
-    /// loop's arrays, then its invariants (indices into `Rolled::invariants`), then
-    /// counters.
+    /// The term `e`.
+    pub term: Term,
+    /// How the loop reads in the derivation.
+    pub text: String,
+}
+
+/// A program of an inner sum (its term, or its first value), with its inputs as the
+/// enclosing loop's body has them (`Rolled::gathers`): elements of the loop's arrays,
+/// then its invariants (indices into `Rolled::invariants`), then counters.
+pub struct Term {
     pub gathers: Vec<(usize, proc_macro2::TokenStream, Ident, String)>,
     pub invariants: Vec<usize>,
     pub counters: Vec<(proc_macro2::TokenStream, String)>,
-    /// The term `e`, a program of its own.
     pub body: Program,
-    /// How the loop reads in the derivation.
-    pub text: String,
 }
 
 /// A loop around the innermost one of a nest that stays a loop.

@@ -373,7 +373,13 @@ pub fn items(
         let mut read: Vec<usize> = rolled
             .inner
             .iter()
-            .flat_map(|sum| sum.gathers.iter().map(|g| g.0))
+            .flat_map(|sum| {
+                sum.term
+                    .gathers
+                    .iter()
+                    .chain(sum.start_term.iter().flat_map(|t| &t.gathers))
+                    .map(|g| g.0)
+            })
             .collect();
         read.sort_unstable();
         read.dedup();

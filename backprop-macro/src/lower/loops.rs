@@ -46,8 +46,9 @@ impl<'a> Lowerer<'a, '_> {
                      nothing else of the enclosing body, and uses the loop variables only \
                      in indices (`x[i]`, `x[i + 1]`, `x[i * N + j]`, `x[i + k]` with `k` of \
                      a short inner loop) or as numbers (`i as f64`); its body may hold \
-                     inner sums, each a local declared from a literal and summed by the \
-                     loop after it (`let mut t = 0.0; for j in 0..M { t += e; }`); or its \
+                     inner sums, each a local declared from a literal or a value and \
+                     summed by the loop after it (`let mut t = 0.0; for j in 0..M { t += \
+                     e; }`); or its \
                      body is one loop, a nest, whose innermost body ends with a sum \
                      (`s += e;` or `s -= e;`), or with any of those updates where no \
                      bound of the nest reads an outer loop's variable",

@@ -1,5 +1,6 @@
 //! Inner sums in the body of a loop that stays a loop: a local declared from a literal
-//! and summed by the loop after it, over named constants or long,
+//! (or from an expression of what the body reads, `let mut t = b[i];`, a program of its
+//! own, like the term) and summed by the loop after it, over named constants or long,
 //!
 //! ```text
 //! for i in 0..N {
@@ -25,13 +26,15 @@ use super::rewrite::{self, ArrayArg, Outer, Rewrite};
 use super::LoopForm;
 use crate::errors::Errors;
 use crate::input::{Form, Input, Param};
-use crate::ir::{Bound, InnerSum};
+use crate::ir::{Bound, InnerSum, Term};
 use crate::names::unraw;
 
 /// An inner sum as written: `let mut t = c;` and the loop after it.
 pub(super) struct InnerSpec<'a> {
     pub(super) acc: &'a Ident,
+    /// Its first value: a literal, or an expression of what the body reads (`b[i]`).
     pub(super) init: f64,
+    pub(super) start_expr: Option<&'a Expr>,
     pub(super) var: Option<&'a Ident>,
     pub(super) start: Bound,
     pub(super) end: Bound,
@@ -104,8 +107,11 @@ impl<'a> super::super::Lowerer<'a, '_> {
                 return None;
             }
         }
-        let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
-        let init = self.literal_value(&init.expr)?;
+        let init_expr = &*local.init.as_ref().filter(|i| i.diverge.is_none())?.expr;
+        let (init, start_expr) = match self.literal_value(init_expr) {
+            Some(v) => (v, None),
+            None => (0.0, Some(init_expr)),
+        };
         let syn::Stmt::Expr(Expr::ForLoop(for_loop), _) = stmts.get(k + 1)? else {
             return None;
         };
@@ -134,9 +140,13 @@ impl<'a> super::super::Lowerer<'a, '_> {
             return None;
         }
         let as_expr = |stmt: &syn::Stmt| Expr::Verbatim(quote::ToTokens::to_token_stream(stmt));
-        let whole = as_expr(&stmts[k + 1]);
+        // The loop and the first value, which read only what the body reads from outside.
+        let mut tokens = quote::ToTokens::to_token_stream(&for_loop.body);
+        if let Some(e) = start_expr {
+            tokens.extend(quote::ToTokens::to_token_stream(e));
+        }
+        let whole = Expr::Verbatim(tokens.clone());
         let acc_text = unraw(acc);
-        let tokens = quote::ToTokens::to_token_stream(&for_loop.body);
         let read = std::iter::once(unraw(outer_acc))
             .chain(declared.iter().filter(|name| **name != acc_text).cloned())
             .find(|name| super::mentions_name(&whole, name));
@@ -175,6 +185,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
         Some(InnerSpec {
             acc,
             init,
+            start_expr,
             var,
             start,
             end,
@@ -202,10 +213,10 @@ impl<'a> super::super::Lowerer<'a, '_> {
         }
     }
 
-    /// Each inner sum's term, a program of its own, reading the loop's arrays and
-    /// invariants (those only it reads are added to them). `Err(reported)` where a term
-    /// is of no form that stays a loop (`false`) or its lowering fails (`true`, its errors
-    /// reported where `report` asks for them).
+    /// Each inner sum's term (and first value, where it is no literal), a program of its
+    /// own, reading the loop's arrays and invariants (those only it reads are added to
+    /// them). `Err(reported)` where a term is of no form that stays a loop (`false`) or
+    /// its lowering fails (`true`, its errors reported where `report` asks for them).
     pub(super) fn inner_sums(
         &mut self,
         specs: &[InnerSpec<'a>],
@@ -218,89 +229,32 @@ impl<'a> super::super::Lowerer<'a, '_> {
         let mut sums: Vec<InnerSum> = Vec::new();
         for (k, spec) in specs.iter().enumerate() {
             let ident = crate::names::local(&format!("inner{k}"));
-            let term = match self.inner_term(spec, &ident, inner_outer.to_vec(), runtime) {
-                Ok(term) => term,
+            let mut program = |this: &mut Self, first: bool| match this.inner_term(
+                spec,
+                &ident,
+                inner_outer.to_vec(),
+                runtime,
+                first,
+            ) {
+                Ok(term) => this.term(term, spec.form.block_brace, report, arrays, invariants),
                 Err(hint) => {
                     if let Some(hint) = hint {
-                        self.hint(hint);
+                        this.hint(hint);
                     }
-                    return Err(false);
+                    Err(false)
                 }
             };
-            let mut params: Vec<Param> = term
-                .gathers
-                .iter()
-                .map(|g| Param::scalar(g.ident.clone()))
-                .collect();
-            params.extend(
-                term.invariants
-                    .iter()
-                    .map(|(ident, _, _)| Param::scalar(ident.clone())),
-            );
-            params.extend(term.counters.iter().map(|c| Param::scalar(c.ident.clone())));
-            let input = Input {
-                form: Form::Closure,
-                params,
-                elem: self.elem,
-                body: Expr::Block(syn::ExprBlock {
-                    attrs: Vec::new(),
-                    label: None,
-                    block: syn::Block {
-                        brace_token: spec.form.block_brace,
-                        stmts: term.stmts,
-                    },
-                }),
-                function: None,
-                constants: term.counters.len(),
-                generics: Vec::new(),
+            let term = program(self, false)?;
+            let start_term = match spec.start_expr {
+                Some(_) => Some(program(self, true)?),
+                None => None,
             };
-            let mut scratch = Errors::default();
-            let program = match crate::lower::lower(&input, &mut scratch) {
-                Some(program) if scratch.is_empty() => program,
-                _ if !report => return Err(false),
-                _ => {
-                    self.errors.append(scratch);
-                    return Err(true);
-                }
-            };
-            // The term's arrays and invariants, as the loop's.
-            let gathers = term
-                .gathers
-                .into_iter()
-                .map(|g| {
-                    let array = &term.arrays[g.array];
-                    let at = match arrays.iter().position(|a| a.name == array.name) {
-                        Some(at) => at,
-                        None => {
-                            arrays.push(rewrite::ArrayArg {
-                                name: array.name.clone(),
-                                elems: array.elems.clone(),
-                                named: array.named.clone(),
-                            });
-                            arrays.len() - 1
-                        }
-                    };
-                    (at, g.index, g.ident, g.text)
-                })
-                .collect();
-            let term_invariants = term
-                .invariants
-                .into_iter()
-                .map(|(ident, value, text)| {
-                    match invariants.iter().position(|(_, _, t)| *t == text) {
-                        Some(at) => at,
-                        None => {
-                            invariants.push((ident, value, text));
-                            invariants.len() - 1
-                        }
-                    }
-                })
-                .collect();
             let inner_var = spec.var.map_or_else(|| "_".to_owned(), unraw);
             let acc_text = unraw(spec.acc);
             sums.push(InnerSum {
                 name: acc_text.clone(),
                 init: spec.init,
+                start_term,
                 ident,
                 text: format!(
                     "for {inner_var} in {}..{} {{ {acc_text} {}= e }}",
@@ -311,18 +265,100 @@ impl<'a> super::super::Lowerer<'a, '_> {
                 start: spec.start.clone(),
                 end: spec.end.clone(),
                 subtract: spec.form.subtract(),
-                gathers,
-                invariants: term_invariants,
-                counters: term
-                    .counters
-                    .into_iter()
-                    .map(|c| (c.code, c.text))
-                    .collect(),
-                body: program,
+                term,
             });
         }
-
         Ok(sums)
+    }
+
+    /// A rewritten term lowered to a program of its own, its arrays and invariants as the
+    /// loop's.
+    fn term(
+        &mut self,
+        term: InnerTerm,
+        brace: syn::token::Brace,
+        report: bool,
+        arrays: &mut Vec<ArrayArg>,
+        invariants: &mut Vec<(Ident, crate::ir::ValueId, String)>,
+    ) -> Result<Term, bool> {
+        let mut params: Vec<Param> = term
+            .gathers
+            .iter()
+            .map(|g| Param::scalar(g.ident.clone()))
+            .collect();
+        params.extend(
+            term.invariants
+                .iter()
+                .map(|(ident, _, _)| Param::scalar(ident.clone())),
+        );
+        params.extend(term.counters.iter().map(|c| Param::scalar(c.ident.clone())));
+        let input = Input {
+            form: Form::Closure,
+            params,
+            elem: self.elem,
+            body: Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: syn::Block {
+                    brace_token: brace,
+                    stmts: term.stmts,
+                },
+            }),
+            function: None,
+            constants: term.counters.len(),
+            generics: Vec::new(),
+        };
+        let mut scratch = Errors::default();
+        let body = match crate::lower::lower(&input, &mut scratch) {
+            Some(body) if scratch.is_empty() => body,
+            _ if !report => return Err(false),
+            _ => {
+                self.errors.append(scratch);
+                return Err(true);
+            }
+        };
+        let gathers = term
+            .gathers
+            .into_iter()
+            .map(|g| {
+                let array = &term.arrays[g.array];
+                let at = match arrays.iter().position(|a| a.name == array.name) {
+                    Some(at) => at,
+                    None => {
+                        arrays.push(rewrite::ArrayArg {
+                            name: array.name.clone(),
+                            elems: array.elems.clone(),
+                            named: array.named.clone(),
+                        });
+                        arrays.len() - 1
+                    }
+                };
+                (at, g.index, g.ident, g.text)
+            })
+            .collect();
+        let term_invariants = term
+            .invariants
+            .into_iter()
+            .map(
+                |(ident, value, text)| match invariants.iter().position(|(_, _, t)| *t == text) {
+                    Some(at) => at,
+                    None => {
+                        invariants.push((ident, value, text));
+                        invariants.len() - 1
+                    }
+                },
+            )
+            .collect();
+        Ok(Term {
+            gathers,
+            invariants: term_invariants,
+            counters: term
+                .counters
+                .into_iter()
+                .map(|c| (c.code, c.text))
+                .collect(),
+            body,
+        })
     }
 
     /// The term of an inner sum, rewritten: `outer` are the loops around it, the
@@ -333,14 +369,30 @@ impl<'a> super::super::Lowerer<'a, '_> {
         ident: &Ident,
         outer: Vec<Outer>,
         runtime: bool,
+        first: bool,
     ) -> Result<InnerTerm, Option<syn::Error>> {
+        // The first value is read once an iteration, before the inner loop: it reads no
+        // variable of its own.
+        let (var, range, body, last) = if first {
+            let Some(e) = spec.start_expr else {
+                return Err(None);
+            };
+            (None, None, &[][..], e)
+        } else {
+            (
+                spec.var,
+                spec.start.known().zip(spec.end.known()),
+                spec.form.stmts,
+                spec.form.expr,
+            )
+        };
         let generated: Vec<&Ident> = outer.iter().map(|o| &o.ident).collect();
         let fixed_inner = [&spec.start, &spec.end].into_iter().all(|b| match b {
             Bound::Named { code, .. } => !super::reads_any(code, &generated),
             Bound::Known(_) => true,
         });
         let mut rewrite = Rewrite {
-            var: spec.var,
+            var,
             var_ident: ident.clone(),
             outer,
             runtime: runtime
@@ -355,7 +407,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
             inner: Vec::new(),
             prelude: Vec::new(),
             windows: Vec::new(),
-            range: spec.start.known().zip(spec.end.known()),
+            range,
             arrays: Vec::new(),
             gathers: Vec::new(),
             invariants: Vec::new(),
@@ -366,12 +418,12 @@ impl<'a> super::super::Lowerer<'a, '_> {
             ok: true,
         };
         let mut stmts = Vec::new();
-        for stmt in spec.form.stmts {
+        for stmt in body {
             let mut stmt = stmt.clone();
             rewrite.visit_stmt_mut(&mut stmt);
             stmts.push(stmt);
         }
-        let mut expr = spec.form.expr.clone();
+        let mut expr = last.clone();
         rewrite.visit_expr_mut(&mut expr);
         // Data from the user's scope is captured as one array as long as the enclosing
         // loop, not as long as an inner one.

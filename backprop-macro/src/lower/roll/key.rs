@@ -61,19 +61,15 @@ pub(super) fn of(
         let _ = write!(key, "|{} {}", c.code, c.text);
     }
     for sum in sums {
-        let _ = write!(
-            key,
-            "|{} {} {:?} {}",
-            sum.text,
-            sum.init,
-            sum.invariants,
-            program(&sum.body)
-        );
-        for (array, index, _, text) in &sum.gathers {
-            let _ = write!(key, " {array} {index} {text}");
-        }
-        for (code, text) in &sum.counters {
-            let _ = write!(key, " {code} {text}");
+        let _ = write!(key, "|{} {}", sum.text, sum.init);
+        for term in std::iter::once(&sum.term).chain(&sum.start_term) {
+            let _ = write!(key, " {:?} {}", term.invariants, program(&term.body));
+            for (array, index, _, text) in &term.gathers {
+                let _ = write!(key, " {array} {index} {text}");
+            }
+            for (code, text) in &term.counters {
+                let _ = write!(key, " {code} {text}");
+            }
         }
         let _ = write!(
             key,
@@ -95,7 +91,10 @@ pub(super) fn program(program: &Program) -> String {
     for rolled in &program.rolled {
         let _ = write!(text, "|{} {}", rolled.text, self::program(&rolled.body));
         for sum in &rolled.inner {
-            let _ = write!(text, "|{} {}", sum.text, self::program(&sum.body));
+            let _ = write!(text, "|{} {}", sum.text, self::program(&sum.term.body));
+            if let Some(start) = &sum.start_term {
+                let _ = write!(text, " {}", self::program(&start.body));
+            }
         }
     }
     text
