@@ -103,3 +103,24 @@ fn inner_sum_assigned_again() {
         s
     });
 }
+
+fn inner_sums_of_one_name() {
+    // The second sum shadows the first: it stays in the body, where a loop over named
+    // constants cannot be.
+    let _ = grad!(|x: [f64; N]| {
+        let mut s = 0.0;
+        for i in 0..N {
+            let mut t = 0.0;
+            for j in 0..N {
+                t += x[i] * x[j];
+            }
+            let u = t;
+            let mut t = 0.0;
+            for j in 0..N {
+                t += x[j];
+            }
+            s += u * t;
+        }
+        s
+    });
+}

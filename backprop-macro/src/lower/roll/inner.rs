@@ -75,7 +75,25 @@ impl<'a> super::super::Lowerer<'a, '_> {
         let mut specs = Vec::new();
         let mut k = 0;
         while k < stmts.len() {
-            if let Some(spec) = self.inner_sum_at(stmts, k, vars, outer_acc, &declared) {
+            // Two sums of one name (the second shadowing the first) would be two inputs
+            // of the body of that name: the second stays in the body.
+            let mut spec = self.inner_sum_at(stmts, k, vars, outer_acc, &declared);
+            if let Some(again) = spec.as_ref().filter(|spec| {
+                specs
+                    .iter()
+                    .any(|s: &InnerSpec<'_>| unraw(s.acc) == unraw(spec.acc))
+            }) {
+                let name = unraw(again.acc);
+                self.hint(syn::Error::new(
+                    again.acc.span(),
+                    format!(
+                        "a second inner sum named `{name}` in the loop's body: each is an \
+                         input of the body, so give this one another name"
+                    ),
+                ));
+                spec = None;
+            }
+            if let Some(spec) = spec {
                 specs.push(spec);
                 k += 2;
             } else {
@@ -168,9 +186,16 @@ impl<'a> super::super::Lowerer<'a, '_> {
             ));
             return None;
         }
-        // The sum is final after its loop: nothing after it assigns it.
+        // The sum is final after its loop: nothing after it assigns it (up to a `let` that
+        // shadows it).
         if stmts[k + 2..]
             .iter()
+            .take_while(|stmt| match stmt {
+                syn::Stmt::Local(local) => {
+                    local_name(local).is_none_or(|(name, _)| unraw(name) != acc_text)
+                }
+                _ => true,
+            })
             .any(|stmt| assigns(&as_expr(stmt), &acc_text))
         {
             self.hint(syn::Error::new(
