@@ -352,3 +352,64 @@ fn second_order_through_a_recurrence_in_a_nest() {
     let flat = [0.3, -0.2, 0.5, 0.7];
     backprop::gradgradcheck(&f, flat).assert_passed();
 }
+
+#[test]
+fn known_nests_with_any_index_in_bounds() {
+    // Everything known at expansion: `w[i * 20 + j]` is in bounds over the whole nest,
+    // found by interval arithmetic, so the 400 iterations stay a loop.
+    let f = grad!(|w: [f64; 400], x: [f64; 20]| {
+        let mut s = 0.0;
+        for i in 0..20 {
+            for j in 0..20 {
+                s += w[i * 20 + j] * x[j] * x[(i + j) % 20];
+            }
+        }
+        s
+    });
+    let w: [f64; 400] = core::array::from_fn(|k| 0.01 * (k % 13) as f64);
+    let x = point::<20>();
+    let mut plain = 0.0;
+    let (mut dw, mut dx) = ([0.0; 400], [0.0; 20]);
+    for i in 0..20 {
+        for j in 0..20 {
+            let k = (i + j) % 20;
+            plain += w[i * 20 + j] * x[j] * x[k];
+            dw[i * 20 + j] += x[j] * x[k];
+            dx[j] += w[i * 20 + j] * x[k];
+            dx[k] += w[i * 20 + j] * x[j];
+        }
+    }
+    let (value, (gw, gx)) = f.value_and_grad(w, x);
+    assert_eq!(value.to_bits(), plain.to_bits());
+    assert!(f.derivation().contains("kept a loop"));
+    for k in 0..400 {
+        assert!(close(gw[k], dw[k], 1e-12), "w[{k}]");
+    }
+    for j in 0..20 {
+        assert!(close(gx[j], dx[j], 1e-12), "x[{j}]");
+    }
+    // Known least squares: 2 rows of 300, an inner sum.
+    let g = grad!(|a: [f64; 600], y: [f64; 300]| {
+        let mut s = 0.0;
+        for i in 0..2 {
+            let mut t = 0.0;
+            for j in 0..300 {
+                t += a[i * 300 + j] * y[j];
+            }
+            s += t * t;
+        }
+        s
+    });
+    let a: [f64; 600] = core::array::from_fn(|k| 0.001 * (k % 7) as f64);
+    let y = point::<300>();
+    let mut plain = 0.0;
+    for i in 0..2 {
+        let mut t = 0.0;
+        for j in 0..300 {
+            t += a[i * 300 + j] * y[j];
+        }
+        plain += t * t;
+    }
+    assert_eq!(g.value(a, y).to_bits(), plain.to_bits());
+    assert!(g.derivation().contains("kept a loop on every iteration"));
+}

@@ -273,6 +273,19 @@ impl Rewrite<'_> {
                 let text = format!("{name_text}[{}]", crate::constant::source_text(index));
                 (code, text)
             }
+            // Where everything is known at expansion, an index whose values over the
+            // iterations are in bounds (by interval arithmetic: an interval that may be
+            // wider than the values, never narrower); any other falls back to unrolling,
+            // which reports it.
+            None if self.reads_var(index)
+                && self.index_range(index).is_some_and(|(_, hi)| {
+                    usize::try_from(hi).is_ok_and(|hi| hi < elems.len())
+                }) =>
+            {
+                let code = self.index_code(index, false)?;
+                let text = format!("{name_text}[{}]", crate::constant::source_text(index));
+                (code, text)
+            }
             None => return None,
         };
         let array = match self.arrays.iter().position(|a| a.name == name_text) {
