@@ -425,22 +425,8 @@ impl<'a> super::super::Lowerer<'a, '_> {
                     .into_iter()
                     .any(|b| matches!(b, Bound::Named { .. })),
             fixed_inner,
-            acc: spec.acc,
-            carried: false,
-            scope: &self.scope,
-            locals: Vec::new(),
-            inner: Vec::new(),
-            prelude: Vec::new(),
-            windows: Vec::new(),
             range,
-            arrays: Vec::new(),
-            gathers: Vec::new(),
-            invariants: Vec::new(),
-            data: Vec::new(),
-            counters: Vec::new(),
-            elem: self.elem,
-            closure: self.form == Form::Closure,
-            ok: true,
+            ..Rewrite::empty(&self.scope, spec.acc, self.elem, self.form == Form::Closure)
         };
         let mut stmts = Vec::new();
         for stmt in body {

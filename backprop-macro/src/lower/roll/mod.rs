@@ -198,22 +198,10 @@ impl<'a> Lowerer<'a, '_> {
                 .collect(),
             runtime,
             fixed_inner,
-            acc: form.acc,
             carried,
-            scope: &self.scope,
             locals: specs.iter().map(|spec| unraw(spec.acc)).collect(),
-            inner: Vec::new(),
-            prelude: Vec::new(),
-            windows: Vec::new(),
             range: start.known().zip(end.known()),
-            arrays: Vec::new(),
-            gathers: Vec::new(),
-            invariants: Vec::new(),
-            data: Vec::new(),
-            counters: Vec::new(),
-            elem: self.elem,
-            closure: self.form == Form::Closure,
-            ok: true,
+            ..Rewrite::empty(&self.scope, form.acc, self.elem, self.form == Form::Closure)
         };
         let mut stmts = Vec::new();
         for stmt in kept {

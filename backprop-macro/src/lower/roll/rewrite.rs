@@ -111,6 +111,41 @@ pub(super) struct Counter {
     pub(super) text: String,
 }
 
+impl<'s> Rewrite<'s> {
+    /// A rewrite of a body that updates `acc`, with nothing collected yet: the innermost
+    /// loop's variable unnamed, no loops around it, its range unknown.
+    pub(super) fn empty(
+        scope: &'s Scope,
+        acc: &'s Ident,
+        elem: crate::ir::Elem,
+        closure: bool,
+    ) -> Self {
+        Rewrite {
+            var: None,
+            var_ident: crate::names::local("i"),
+            outer: Vec::new(),
+            runtime: false,
+            fixed_inner: true,
+            acc,
+            carried: false,
+            scope,
+            locals: Vec::new(),
+            inner: Vec::new(),
+            prelude: Vec::new(),
+            windows: Vec::new(),
+            range: None,
+            arrays: Vec::new(),
+            gathers: Vec::new(),
+            invariants: Vec::new(),
+            data: Vec::new(),
+            counters: Vec::new(),
+            elem,
+            closure,
+            ok: true,
+        }
+    }
+}
+
 impl Rewrite<'_> {
     /// The input of the body that stands for `e as T`, with T the element type and `e` an
     /// integer expression of the nest's variables (`i as f64`, `(i + 1) as f64`,
