@@ -282,51 +282,7 @@ pub fn items(
         })
         .collect();
     let call_name = format!("loop{}", rolled.callee);
-    let carry = if rolled.carried {
-        format!(
-            ", and carrying the adjoint of `{0}` from each iteration back to the one \
-             before",
-            crate::names::unraw(&rolled.body.params[0].ident)
-        )
-    } else {
-        String::new()
-    };
-    let how = if rolled.carried {
-        format!(
-            "the backward pass runs its iterations in reverse, adding each one's gradient \
-             into the arrays at the loop variable's indices{carry}"
-        )
-    } else {
-        "the forward pass adds each term's gradient into the arrays at the loop \
-         variable's indices as it goes, and the backward pass scales those sums by the \
-         adjoint"
-            .to_owned()
-    };
-    let derivation = format!(
-        "{}, kept a loop: {how}. One iteration:\n  e = body({})\n{}{}",
-        rolled.text,
-        rolled
-            .body
-            .params
-            .iter()
-            .take(shift)
-            .map(|p| crate::names::unraw(&p.ident))
-            .chain(rolled.gathers.iter().map(|g| g.3.clone()))
-            .chain(
-                rolled
-                    .invariants
-                    .iter()
-                    .take(rolled.body_invariants)
-                    .cloned()
-            )
-            .chain(rolled.inner.iter().map(|sum| sum.name.clone()))
-            .chain(rolled.data.iter().cloned())
-            .chain(rolled.counters.iter().map(|c| c.1.clone()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        super::shown::indent(&body_text),
-        inner.derivation,
-    );
+    let derivation = super::shown::rolled_derivation(rolled, &body_text, &inner.derivation);
 
     // The type of each piece of data, a constant argument captured as an array.
     let param_impls = (0..rolled.data.len()).map(|k| {

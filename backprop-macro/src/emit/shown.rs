@@ -4,6 +4,51 @@
 
 use crate::ir::Rolled;
 
+/// What `derivation()` shows of a loop that stays a loop: how it runs, and one
+/// iteration, its body's derivation `body_text` (as [`rolled_body`] shows it) and its
+/// inner sums' (`inner`).
+pub fn rolled_derivation(rolled: &Rolled, body_text: &str, inner: &str) -> String {
+    // A recurrence's body takes the old `s` first.
+    let shift = usize::from(rolled.carried);
+    let how = if rolled.carried {
+        format!(
+            "the backward pass runs its iterations in reverse, adding each one's gradient \
+             into the arrays at the loop variable's indices, and carrying the adjoint of \
+             `{}` from each iteration back to the one before",
+            crate::names::unraw(&rolled.body.params[0].ident)
+        )
+    } else {
+        "the forward pass adds each term's gradient into the arrays at the loop \
+         variable's indices as it goes, and the backward pass scales those sums by the \
+         adjoint"
+            .to_owned()
+    };
+    let inputs: Vec<String> = rolled
+        .body
+        .params
+        .iter()
+        .take(shift)
+        .map(|p| crate::names::unraw(&p.ident))
+        .chain(rolled.gathers.iter().map(|g| g.3.clone()))
+        .chain(
+            rolled
+                .invariants
+                .iter()
+                .take(rolled.body_invariants)
+                .cloned(),
+        )
+        .chain(rolled.inner.iter().map(|sum| sum.name.clone()))
+        .chain(rolled.data.iter().cloned())
+        .chain(rolled.counters.iter().map(|c| c.1.clone()))
+        .collect();
+    format!(
+        "{}, kept a loop: {how}. One iteration:\n  e = body({})\n{}{inner}",
+        rolled.text,
+        inputs.join(", "),
+        indent(body_text),
+    )
+}
+
 /// The derivation `text` of `rolled`'s body, as the loop reads it.
 pub fn rolled_body(rolled: &Rolled, text: String) -> String {
     let body = &rolled.body;

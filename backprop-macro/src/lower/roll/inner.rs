@@ -22,10 +22,10 @@ use proc_macro2::Ident;
 use syn::visit_mut::VisitMut;
 use syn::{BinOp, Expr};
 
-use super::rewrite::{self, ArrayArg, Outer, Rewrite};
+use super::reads::{self, ArrayArg, Outer};
+use super::rewrite::Rewrite;
 use super::LoopForm;
-use crate::errors::Errors;
-use crate::input::{Form, Input, Param};
+use crate::input::{Form, Param};
 use crate::ir::{Bound, InnerSum, Term};
 use crate::names::unraw;
 
@@ -44,10 +44,10 @@ pub(super) struct InnerSpec<'a> {
 /// An inner sum's term, rewritten as a body is: what it reads, and the statements of its
 /// program.
 pub(super) struct InnerTerm {
-    pub(super) gathers: Vec<rewrite::Gather>,
+    pub(super) gathers: Vec<reads::Gather>,
     pub(super) arrays: Vec<ArrayArg>,
     pub(super) invariants: Vec<(Ident, crate::ir::ValueId, String)>,
-    pub(super) counters: Vec<rewrite::Counter>,
+    pub(super) counters: Vec<reads::Counter>,
     pub(super) stmts: Vec<syn::Stmt>,
 }
 
@@ -317,31 +317,8 @@ impl<'a> super::super::Lowerer<'a, '_> {
                 .map(|(ident, _, _)| Param::scalar(ident.clone())),
         );
         params.extend(term.counters.iter().map(|c| Param::scalar(c.ident.clone())));
-        let input = Input {
-            form: Form::Closure,
-            params,
-            elem: self.elem,
-            body: Expr::Block(syn::ExprBlock {
-                attrs: Vec::new(),
-                label: None,
-                block: syn::Block {
-                    brace_token: brace,
-                    stmts: term.stmts,
-                },
-            }),
-            function: None,
-            constants: term.counters.len(),
-            generics: Vec::new(),
-        };
-        let mut scratch = Errors::default();
-        let body = match crate::lower::lower(&input, &mut scratch) {
-            Some(body) if scratch.is_empty() => body,
-            _ if !report => return Err(false),
-            _ => {
-                self.errors.append(scratch);
-                return Err(true);
-            }
-        };
+        let constants = term.counters.len();
+        let body = self.body_program(params, brace, term.stmts, constants, report)?;
         let gathers = term
             .gathers
             .into_iter()
@@ -350,7 +327,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
                 let at = match arrays.iter().position(|a| a.name == array.name) {
                     Some(at) => at,
                     None => {
-                        arrays.push(rewrite::ArrayArg {
+                        arrays.push(reads::ArrayArg {
                             name: array.name.clone(),
                             elems: array.elems.clone(),
                             named: array.named.clone(),

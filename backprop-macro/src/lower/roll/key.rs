@@ -6,7 +6,7 @@
 use quote::ToTokens;
 use std::fmt::Write;
 
-use super::rewrite::{ArrayArg, Counter, DataGather, Gather};
+use super::reads::{ArrayArg, Counter, DataGather, Gather};
 use crate::ir::{Bound, InnerSum, Level, Program};
 
 /// The text of everything the loop's generated code is made of: its range and its nest,

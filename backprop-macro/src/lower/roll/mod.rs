@@ -51,13 +51,17 @@ use proc_macro2::{Ident, Span};
 use syn::visit_mut::VisitMut;
 use syn::Expr;
 
+mod bounds;
 mod form;
 mod index;
 mod inner;
 mod key;
+mod reads;
 mod rewrite;
 mod window;
 
+use bounds::offset_tokens;
+pub use bounds::{bound_tokens, nest_trip_tokens, trip_tokens, trip_type_tokens};
 use form::LoopForm;
 use rewrite::Rewrite;
 pub(super) use window::mentions_name;
@@ -88,6 +92,43 @@ pub fn roll_threshold() -> usize {
 }
 
 impl<'a> Lowerer<'a, '_> {
+    /// One iteration's work (a loop's body, or an inner sum's term), lowered as a
+    /// program of its own of `params`, the last `constants` of them inputs with no
+    /// gradient. Its errors are reported by the unrolled lowering, in context, so
+    /// `Err(false)` drops them; a loop over named constants cannot be unrolled, so with
+    /// `report` they are reported here (`Err(true)`).
+    fn body_program(
+        &mut self,
+        params: Vec<Param>,
+        brace_token: syn::token::Brace,
+        stmts: Vec<syn::Stmt>,
+        constants: usize,
+        report: bool,
+    ) -> Result<crate::ir::Program, bool> {
+        let input = Input {
+            form: Form::Closure,
+            params,
+            elem: self.elem,
+            body: Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: syn::Block { brace_token, stmts },
+            }),
+            function: None,
+            constants,
+            generics: Vec::new(),
+        };
+        let mut scratch = Errors::default();
+        match crate::lower::lower(&input, &mut scratch) {
+            Some(body) if scratch.is_empty() => Ok(body),
+            _ if !report => Err(false),
+            _ => {
+                self.errors.append(scratch);
+                Err(true)
+            }
+        }
+    }
+
     /// Lowers `for_loop`, over `start..end`, as a loop that stays a loop, if its body has
     /// the form this module describes; `false` (with nothing lowered) if it does not.
     /// With `report`, a body of the form whose own lowering fails has its errors reported
@@ -190,7 +231,7 @@ impl<'a> Lowerer<'a, '_> {
             var_ident: i.clone(),
             outer: outer
                 .iter()
-                .map(|level| rewrite::Outer {
+                .map(|level| reads::Outer {
                     name: level.text.clone(),
                     ident: level.ident.clone(),
                     range: level.start.known().zip(level.end.known()),
@@ -230,15 +271,15 @@ impl<'a> Lowerer<'a, '_> {
             .into_iter()
             .chain(stmts)
             .collect();
-        let inner_outer: Vec<rewrite::Outer> = rewrite
+        let inner_outer: Vec<reads::Outer> = rewrite
             .outer
             .iter()
-            .map(|o| rewrite::Outer {
+            .map(|o| reads::Outer {
                 name: o.name.clone(),
                 ident: o.ident.clone(),
                 range: o.range,
             })
-            .chain([rewrite::Outer {
+            .chain([reads::Outer {
                 name: var_text.clone(),
                 ident: i.clone(),
                 range: start.known().zip(end.known()),
@@ -296,33 +337,10 @@ impl<'a> Lowerer<'a, '_> {
         params.extend(specs.iter().map(|spec| Param::scalar(spec.acc.clone())));
         params.extend(data.iter().map(|d| Param::scalar(d.ident.clone())));
         params.extend(counters.iter().map(|c| Param::scalar(c.ident.clone())));
-        let input = Input {
-            form: Form::Closure,
-            params,
-            elem: self.elem,
-            body: Expr::Block(syn::ExprBlock {
-                attrs: Vec::new(),
-                label: None,
-                block: syn::Block {
-                    brace_token: body.brace_token,
-                    stmts,
-                },
-            }),
-            function: None,
-            constants: data.len() + counters.len(),
-            generics: Vec::new(),
-        };
-        // Errors in the body are reported by the unrolled lowering, in context; a loop
-        // over named constants cannot be unrolled, so they are reported here.
-        let mut scratch = Errors::default();
-        let body = crate::lower::lower(&input, &mut scratch);
-        let body = match body {
-            Some(body) if scratch.is_empty() => body,
-            _ if !report => return false,
-            _ => {
-                self.errors.append(scratch);
-                return true;
-            }
+        let constants = data.len() + counters.len();
+        let body = match self.body_program(params, body.brace_token, stmts, constants, report) {
+            Ok(body) => body,
+            Err(reported) => return reported,
         };
         key.push_str(&key::program(&body));
         let reused = self
@@ -509,82 +527,4 @@ pub(super) fn reads_other(code: &proc_macro2::TokenStream, idents: &[&Ident]) ->
         proc_macro2::TokenTree::Group(g) => reads_other(&g.stream(), idents),
         _ => false,
     })
-}
-
-/// The trip count of `start..end` as a `usize` expression: a literal where both are
-/// known, else the difference in parentheses, which the compiler evaluates (it is an
-/// array length in the generated types, and a loop's bound).
-pub fn trip_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
-    match (start.known(), end.known()) {
-        (Some(a), Some(b)) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(b - a).unwrap_or(0));
-            quote::quote!(#n)
-        }
-        _ => {
-            // An empty range where it ends before it starts, as Rust's is.
-            let (a, b) = (bound_tokens(start), bound_tokens(end));
-            quote::quote!(::core::primitive::usize::saturating_sub(#b, #a))
-        }
-    }
-}
-
-/// The iterations of a whole nest as a `usize` expression: the product of its loops'
-/// trip counts (a literal where all are known), for a rectangular nest.
-pub fn nest_trip_tokens(outer: &[Level], start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
-    let known: Option<i64> = outer
-        .iter()
-        .map(|level| (&level.start, &level.end))
-        .chain([(start, end)])
-        .try_fold(1_i64, |product, (a, b)| {
-            Some(product.saturating_mul((b.known()? - a.known()?).max(0)))
-        });
-    if let Some(n) = known {
-        let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(n).unwrap_or(0));
-        return quote::quote!(#n);
-    }
-    let inner = trip_tokens(start, end);
-    outer
-        .iter()
-        .map(|level| trip_tokens(&level.start, &level.end))
-        .fold(
-            quote::quote!((#inner)),
-            |product, trips| quote::quote!((#trips) * #product),
-        )
-}
-
-/// The trip count as an array length in a type: [`trip_tokens`], except that `0..N`
-/// gives `{ N }`, which a type generic over a const `N` may hold (a computed length such
-/// as `{ N - 1 }` it may not, on a stable compiler).
-pub fn trip_type_tokens(start: &Bound, end: &Bound) -> proc_macro2::TokenStream {
-    match (start, end) {
-        (Bound::Known(0), Bound::Named { code, .. }) => quote::quote!({ #code }),
-        _ => trip_tokens(start, end),
-    }
-}
-
-/// A bound as a `usize` expression: a literal, or the named expression in parentheses.
-pub fn bound_tokens(bound: &Bound) -> proc_macro2::TokenStream {
-    match bound {
-        Bound::Known(n) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(*n).unwrap_or(0));
-            quote::quote!(#n)
-        }
-        Bound::Named { code, .. } => quote::quote!((#code)),
-    }
-}
-
-/// `start + offset` as a `usize` expression, for an offset that keeps it non-negative.
-fn offset_tokens(start: &Bound, offset: i64) -> proc_macro2::TokenStream {
-    match start.known() {
-        Some(a) => {
-            let n =
-                proc_macro2::Literal::usize_unsuffixed(usize::try_from(a + offset).unwrap_or(0));
-            quote::quote!(#n)
-        }
-        None => {
-            let a = bound_tokens(start);
-            let c = proc_macro2::Literal::usize_unsuffixed(usize::try_from(offset).unwrap_or(0));
-            quote::quote!((#a + #c))
-        }
-    }
 }

@@ -8,40 +8,10 @@ use syn::{BinOp, Expr};
 
 use super::super::konst::{self, Const};
 use super::super::scope::{Binding, Scope};
+use super::reads::{ArrayArg, Counter, DataGather, Gather, Outer};
 use super::window::base_of;
-use crate::input::NamedLen;
 use crate::ir::ValueId;
 use crate::names::unraw;
-
-/// An array the loop reads at indices of the loop variable: passed whole.
-pub(super) struct ArrayArg {
-    pub(super) name: String,
-    /// Its elements, for an array of literal length.
-    pub(super) elems: Vec<ValueId>,
-    /// The parameter and its length, for a parameter of named length.
-    pub(super) named: Option<(usize, NamedLen)>,
-}
-
-/// One element the body reads, `x[i + 1]`: an input of the body.
-pub(super) struct Gather {
-    pub(super) array: usize,
-    /// The index, a `usize` expression of the generated loop variables.
-    pub(super) index: proc_macro2::TokenStream,
-    pub(super) ident: Ident,
-    /// How it reads in the derivation, `x[i + 1]`; two reads of the same text are one.
-    pub(super) text: String,
-}
-
-/// A loop around the innermost one, in a nest that stays a loop.
-#[derive(Clone)]
-pub(super) struct Outer {
-    /// The user's name for its variable.
-    pub(super) name: String,
-    /// The generated variable that stands for it.
-    pub(super) ident: Ident,
-    /// Its first and one-past-last value, where they are known at expansion.
-    pub(super) range: Option<(i64, i64)>,
-}
 
 /// Rewrites a copy of the loop body for the body program: each `x[i + c]` becomes an
 /// input of its own; checks that nothing else reads the loop variable or the
@@ -91,24 +61,6 @@ pub(super) struct Rewrite<'s> {
     /// Whether the body is a closure's, where names from outside are constants.
     pub(super) closure: bool,
     pub(super) ok: bool,
-}
-
-/// Data the body reads, `xs[i + offset]` with `xs` from the user's scope: an input of the
-/// body, its values captured as one array for the whole loop.
-pub(super) struct DataGather {
-    pub(super) name: Ident,
-    pub(super) offset: i64,
-    pub(super) ident: Ident,
-    pub(super) text: String,
-}
-
-/// Loop variables as a number, `(i + 1) as T`: an input of the body.
-pub(super) struct Counter {
-    /// The integer, an `i64` expression of the generated loop variables.
-    pub(super) code: proc_macro2::TokenStream,
-    pub(super) ident: Ident,
-    /// How it reads in the derivation: `(i + 1) as f64`.
-    pub(super) text: String,
 }
 
 impl<'s> Rewrite<'s> {
