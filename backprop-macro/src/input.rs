@@ -334,6 +334,7 @@ fn named_length(len: &syn::Expr) -> bool {
             syn::Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
                 *names = true;
                 path.path.segments.iter().all(|s| s.arguments.is_none())
+                    && !crate::names::names_a_module(&path.path)
             }
             syn::Expr::Binary(b) => {
                 matches!(

@@ -234,3 +234,11 @@ fn not_keyword(name: String) -> String {
         name
     }
 }
+
+/// Whether a path ends in `crate`, `self` or `super`: it names a module, not a constant,
+/// and is no value (`0..crate` cannot be written back as a range).
+pub fn names_a_module(path: &syn::Path) -> bool {
+    path.segments
+        .last()
+        .is_some_and(|last| matches!(last.ident.to_string().as_str(), "crate" | "self" | "super"))
+}

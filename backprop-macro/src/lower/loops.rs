@@ -279,11 +279,14 @@ impl<'a> Lowerer<'a, '_> {
                     let n = proc_macro2::Literal::u64_unsuffixed(u64::try_from(*n).ok()?);
                     return Some(n.to_token_stream());
                 }
+                // A constant's path: not a name of the body, nor one that names a module
+                // (`crate`, `self`, `super`), which is no value.
                 let free = path.qself.is_none()
                     && path
                         .path
                         .get_ident()
-                        .is_none_or(|ident| self.scope.get(ident).is_none());
+                        .is_none_or(|ident| self.scope.get(ident).is_none())
+                    && !crate::names::names_a_module(&path.path);
                 free.then(|| path.to_token_stream())
             }
             Expr::MethodCall(call) if call.method == "len" && call.args.is_empty() => {
@@ -395,11 +398,18 @@ impl<'a> Lowerer<'a, '_> {
             Some(dep) => format!(", not a value of the input `{}`", dep.ident),
             None => String::new(),
         };
+        // A bound may also be a named constant, which keeps the loop a loop.
+        let named = if what == "a loop bound" {
+            " (or an integer expression of named constants, `0..N - 1`, and the loop stays \
+             a loop)"
+        } else {
+            ""
+        };
         Err(syn::Error::new_spanned(
             expr,
             format!(
                 "{what} must be an integer known at expansion{cause}: an integer literal, a \
-                 loop variable, `x.len()` of an array, or `+ - * / %` of those"
+                 loop variable, `x.len()` of an array, or `+ - * / %` of those{named}"
             ),
         ))
     }

@@ -16,6 +16,8 @@ use quote::ToTokens;
 
 use crate::expand;
 
+mod regressions;
+
 /// Cases per property when `PROPTEST_CASES` is not set.
 const DEFAULT_CASES: u32 = 2000;
 
@@ -440,7 +442,7 @@ fn mutate(toks: &mut Vec<Tok>, mutation: &Mutation) {
 }
 
 /// Expands `tokens` and checks the output's shape; a panic inside fails the case too.
-fn check(tokens: TokenStream) -> Result<(), TestCaseError> {
+pub(super) fn check(tokens: TokenStream) -> Result<(), TestCaseError> {
     let input = tokens.to_string();
     let output = expand(tokens);
     let expr: syn::Expr = syn::parse2(output.clone()).map_err(|e| {
@@ -600,19 +602,4 @@ fn every_seed_expands_to_code() {
         let expr: syn::Expr = syn::parse2(output.clone()).expect("generated code parses");
         assert!(is_generated(&expr), "`{seed}` failed: {output}");
     }
-}
-
-/// Found by `random_expressions_never_panic`: a loop that stays a loop, called on each of
-/// 1,000 unrolled iterations with an array of 1,001 scalars, wrote 160 MB of code (and
-/// the check's parse of it overflowed the test thread's stack). The calls count toward
-/// the unrolling limit now, and the loop is generated once.
-#[test]
-fn a_loop_called_from_every_unrolled_iteration_is_bounded() {
-    let input = "|a: [f64; 1001], n| { let mut s = n; for i in 0..a.len() - 1 { let t = \
-        a[i + 1] - if n <= a[2] { { let mut s = n; for i in 0..a.len() - 2 { let mut t = \
-        a[i]; for k in 0..3 { t += a[i + k]; } if t < a[i] { t = -t; } s += t * t; } s } } \
-        else { 1.0 }; s -= t * a[i]; } s }";
-    let output = expand(input.parse().expect("lexes")).to_string();
-    assert!(output.len() < 100_000, "{} bytes", output.len());
-    assert!(output.contains("unrolls more than"), "{output}");
 }
