@@ -1,9 +1,11 @@
 //! The runtime graph allocates only when its arena grows: recording onto a graph made
 //! with enough capacity allocates nothing, and the reverse sweep allocates its gradients
-//! once. Counted with a global allocator, so this file holds this one test alone (the
-//! test harness's own threads would otherwise allocate concurrently).
+//! once. Counted with a global allocator, on the test's own thread only (the test
+//! harness's threads allocate concurrently, and once in a while that was counted), and
+//! this file holds this one test alone.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use backprop_core::{Graph, Var};
@@ -12,10 +14,21 @@ struct Counting;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
+thread_local! {
+    /// Whether this thread's allocations are counted: the test's alone.
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn count() {
+    if COUNTED.with(Cell::get) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 // SAFETY: every call is forwarded unchanged to the system allocator.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: the caller's contract is passed on.
         unsafe { System.alloc(layout) }
     }
@@ -26,7 +39,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: the caller's contract is passed on.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -54,6 +67,7 @@ fn rosenbrock<'g>(x: &[Var<'g>]) -> Var<'g> {
 
 #[test]
 fn recording_allocates_only_when_the_arena_grows() {
+    COUNTED.with(|counted| counted.set(true));
     let nodes = {
         let g = Graph::new();
         rosenbrock(&inputs(&g));
