@@ -1,7 +1,8 @@
 //! Run time of loops that stay loops, `grad!`'s `value_and_grad` against a hand-written
 //! gradient in the same binary, and against the value alone: Rosenbrock over N = 10,000
 //! variables, a loop of 9,999 terms; and least squares, `|A x - y|²` with A of 200 × 50
-//! over named constants, a loop with an inner sum. `cargo bench --bench loops`.
+//! over named constants, a loop with an inner sum; and an oscillator, 1,000 steps of a
+//! loop with two states (a position and a velocity). `cargo bench --bench loops`.
 //!
 //! Before timing it checks that the values are the same to the bit (the same operations
 //! in the same order) and that the gradients agree to a relative 1e-12.
@@ -114,6 +115,79 @@ fn least_squares(c: &mut Criterion) {
     group.finish();
 }
 
+const STEPS: usize = 1000;
+const DT: f64 = 0.01;
+
+/// The oscillator's energy after `STEPS` steps of semi-implicit Euler, and its gradient by
+/// `(k, x0, v0)`, by hand: the forward pass keeps each step's position, the backward pass
+/// runs the steps in reverse.
+fn oscillator_hand(k: f64, x0: f64, v0: f64) -> (f64, [f64; 3]) {
+    let (mut x, mut v) = (x0, v0);
+    let mut xs = [0.0; STEPS];
+    for x_before in &mut xs {
+        *x_before = x;
+        v += DT * (-k * x);
+        x += DT * v;
+    }
+    let (mut d_x, mut d_v, mut d_k) = (2.0 * x, 2.0 * v, 0.0);
+    for x_before in xs.iter().rev() {
+        let d_v_new = d_v + DT * d_x;
+        d_k -= d_v_new * DT * x_before;
+        d_x -= DT * k * d_v_new;
+        d_v = d_v_new;
+    }
+    (x * x + v * v, [d_k, d_x, d_v])
+}
+
+/// A loop with two states, a position and a velocity: the loss reads both (two calls of
+/// the loop) or the position alone (one).
+fn oscillator(c: &mut Criterion) {
+    let both = grad!(|k: f64, x0: f64, v0: f64| {
+        let mut x = x0;
+        let mut v = v0;
+        for _ in 0..STEPS {
+            let a = -k * x;
+            v += DT * a;
+            x += DT * v;
+        }
+        x * x + v * v
+    });
+    let position = grad!(|k: f64, x0: f64, v0: f64| {
+        let mut x = x0;
+        let mut v = v0;
+        for _ in 0..STEPS {
+            let a = -k * x;
+            v += DT * a;
+            x += DT * v;
+        }
+        x * x
+    });
+    assert!(both.derivation().contains("kept a loop"));
+    let (k, x0, v0) = black_box((1.3, 1.0, 0.2));
+    let (value, gradient) = both.value_and_grad(k, x0, v0);
+    let (hv, hg) = oscillator_hand(k, x0, v0);
+    assert!((value - hv).abs() <= 1e-12 * hv.abs());
+    assert!(gradient
+        .iter()
+        .zip(&hg)
+        .all(|(a, b)| (a - b).abs() <= 1e-10 * b.abs().max(1.0)));
+    println!(
+        "oscillator, pullback of forward: {} B",
+        std::mem::size_of_val(&both.forward(k, x0, v0).1)
+    );
+    let mut group = c.benchmark_group("oscillator-1000");
+    group.bench_function("grad", |b| {
+        b.iter(|| both.value_and_grad(black_box(k), black_box(x0), black_box(v0)))
+    });
+    group.bench_function("grad-position-only", |b| {
+        b.iter(|| position.value_and_grad(black_box(k), black_box(x0), black_box(v0)))
+    });
+    group.bench_function("hand", |b| {
+        b.iter(|| oscillator_hand(black_box(k), black_box(x0), black_box(v0)))
+    });
+    group.finish();
+}
+
 fn main() {
     let f = grad!(|x: [f64; 10_000]| {
         let mut s = 0.0;
@@ -149,5 +223,6 @@ fn main() {
     group.bench_function("value", |b| b.iter(|| value(black_box(&x))));
     group.finish();
     least_squares(&mut c);
+    oscillator(&mut c);
     c.final_summary();
 }

@@ -358,6 +358,26 @@ fn loops_that_stay_loops() {
     assert!(epochs.grad([0.0; LINT_N], 0.5).1.abs() < 1e-300);
 }
 
+#[test]
+fn loops_with_several_states() {
+    // Several states, both read after the loop, one updated in a branch.
+    let xs = [0.5; LINT_STEPS];
+    let motion = grad!(|k: f64, x0: f64| {
+        let mut x = x0;
+        let mut v = 0.0;
+        for i in 0..LINT_STEPS {
+            v -= 0.1 * k * x;
+            x += 0.1 * v;
+            if x > xs[i] {
+                v *= 0.5;
+            }
+        }
+        x + v
+    });
+    let (value, [dk, dx0]) = motion.value_and_grad(0.0, 0.25);
+    assert!(close(value, 0.25) && close(dx0, 1.0) && dk < 0.0);
+}
+
 const LINT_STEPS: usize = 20;
 
 #[backprop::differentiable]

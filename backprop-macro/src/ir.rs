@@ -157,8 +157,15 @@ pub struct Rolled {
     /// the generated loop variables) and how it reads. The body's last inputs, which the
     /// loop computes on every iteration.
     pub counters: Vec<(proc_macro2::TokenStream, String)>,
-    /// One iteration: the term `e`, a program of its own.
+    /// One iteration: the term `e`, a program of its own; with several states, the new
+    /// value of the first.
     pub body: Program,
+    /// With several states (`v += dt * a; x += dt * v;`), the programs of the new values
+    /// of the others, each of the whole body, with the same inputs as `body`.
+    pub others: Vec<Program>,
+    /// The callees of the other states' values, with their generated names: each runs the
+    /// same loop, and gives that state's value.
+    pub outputs: Vec<(CalleeId, Ident)>,
     /// How the loop reads in the derivation.
     pub text: String,
 }
@@ -194,6 +201,23 @@ pub struct Term {
     pub invariants: Vec<usize>,
     pub counters: Vec<(proc_macro2::TokenStream, String)>,
     pub body: Program,
+}
+
+impl Rolled {
+    /// The states the loop carries from iteration to iteration, its first inputs: none
+    /// for a sum.
+    pub fn states(&self) -> usize {
+        if self.carried {
+            1 + self.others.len()
+        } else {
+            0
+        }
+    }
+
+    /// Whether callee `k` is this loop's, or one of its other states'.
+    pub fn has_callee(&self, k: CalleeId) -> bool {
+        self.callee == k || self.outputs.iter().any(|(c, _)| *c == k)
+    }
 }
 
 /// A loop around the innermost one of a nest that stays a loop.

@@ -3,15 +3,16 @@ use backprop::grad;
 const N: usize = 3;
 
 fn main() {
-    // Over named constants a loop is never unrolled, and this body updates two locals.
+    // Over named constants a loop is never unrolled, and this body writes an element of
+    // an array of the enclosing body.
     let _ = grad!(|x: [f64; 3]| {
-        let mut p = 1.0;
+        let mut h = [0.0; 3];
         let mut s = 0.0;
         for i in 0..N {
-            p *= x[i];
-            s += x[i];
+            h[i] = x[i] * 2.0;
+            s += h[i];
         }
-        p + s
+        s + h[0]
     });
 }
 

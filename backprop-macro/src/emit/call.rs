@@ -27,7 +27,7 @@ impl Code<'_> {
     /// Whether callee `k` is a loop that stays a loop, generic over the program's const
     /// parameters like every item of the program.
     fn generic_callee(&self, k: CalleeId) -> bool {
-        self.is_generic_item() && self.program.rolled.iter().any(|r| r.callee == k)
+        self.is_generic_item() && self.program.rolled.iter().any(|r| r.has_callee(k))
     }
 
     /// The alias in a type: `Call0<N>` for a generic loop, else `Call0`.
@@ -59,7 +59,7 @@ impl Code<'_> {
         let aliases = self.program.callees.iter().enumerate().map(|(k, callee)| {
             let alias = self.alias(k);
             let path = &callee.path;
-            if self.program.rolled.iter().any(|r| r.callee == k) {
+            if self.program.rolled.iter().any(|r| r.has_callee(k)) {
                 let (gp, ga) = (&self.item_params, &self.item_args);
                 return if gp.is_empty() {
                     quote!(type #alias = #path;)

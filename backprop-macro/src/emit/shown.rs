@@ -5,17 +5,21 @@
 use crate::ir::Rolled;
 
 /// What `derivation()` shows of a loop that stays a loop: how it runs, and one
-/// iteration, its body's derivation `body_text` (as [`rolled_body`] shows it) and its
-/// inner sums' (`inner`).
-pub fn rolled_derivation(rolled: &Rolled, body_text: &str, inner: &str) -> String {
-    // A recurrence's body takes the old `s` first.
-    let shift = usize::from(rolled.carried);
+/// iteration, its body's derivation (as [`rolled_body`] shows it; with several states,
+/// one for each state's new value) and its inner sums' (`inner`).
+pub fn rolled_derivation(rolled: &Rolled, body_texts: &[String], inner: &str) -> String {
+    // A recurrence's body takes the old states first.
+    let shift = rolled.states();
+    let names: Vec<String> = rolled.body.params[..shift]
+        .iter()
+        .map(|p| format!("`{}`", crate::names::unraw(&p.ident)))
+        .collect();
     let how = if rolled.carried {
         format!(
             "the backward pass runs its iterations in reverse, adding each one's gradient \
              into the arrays at the loop variable's indices, and carrying the adjoint of \
-             `{}` from each iteration back to the one before",
-            crate::names::unraw(&rolled.body.params[0].ident)
+             {} from each iteration back to the one before",
+            names.join(" and ")
         )
     } else {
         "the forward pass adds each term's gradient into the arrays at the loop \
@@ -41,19 +45,31 @@ pub fn rolled_derivation(rolled: &Rolled, body_text: &str, inner: &str) -> Strin
         .chain(rolled.data.iter().cloned())
         .chain(rolled.counters.iter().map(|c| c.1.clone()))
         .collect();
+    let inputs = inputs.join(", ");
+    let bodies: String = if shift > 1 {
+        body_texts
+            .iter()
+            .zip(&names)
+            .map(|(text, name)| {
+                let name = name.trim_matches('`');
+                format!("  {name} = body({inputs})\n{}\n", indent(text))
+            })
+            .collect()
+    } else {
+        format!("  e = body({inputs})\n{}", indent(&body_texts[0]))
+    };
     format!(
-        "{}, kept a loop: {how}. One iteration:\n  e = body({})\n{}{inner}",
+        "{}, kept a loop: {how}. One iteration:\n{}{inner}",
         rolled.text,
-        inputs.join(", "),
-        indent(body_text),
+        bodies.trim_end_matches('\n'),
     )
 }
 
 /// The derivation `text` of `rolled`'s body, as the loop reads it.
 pub fn rolled_body(rolled: &Rolled, text: String) -> String {
     let body = &rolled.body;
-    // A recurrence's body takes the old `s` first.
-    let shift = usize::from(rolled.carried);
+    // A recurrence's body takes the old states first.
+    let shift = rolled.states();
     let data_first = shift + rolled.gathers.len() + rolled.body_invariants + rolled.inner.len();
     let shown: Vec<(String, &str)> =
         rolled

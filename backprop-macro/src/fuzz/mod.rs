@@ -93,6 +93,7 @@ const VALID: &[&str] = &[
     "|x: [f64; N], w: [f64; N * M]| { let mut s = 0.0; for i in 0..N { for j in 0..M { s += w[i * M + j] * x[i] * ys[j]; } } for i in 0..N { for j in i + 1..N { s -= x[i] * x[j] / (j - i) as f64; } } s }",
     "|y: [f64; N], lr: f64| { let mut w = 0.5; for _ in 0..E { for i in 0..N { w -= lr * (w * xs[i] - y[i]) * xs[i]; } } w }",
     "|w: [f64; N * M], x: [f64; M], c: f64| { let mut s = 0.0; for i in 0..N { let mut t = 0.5; for j in 0..M { t += c * w[i * M + j] * x[j]; } let mut u = 0.0; for k in 0..i + 1 { u -= x[k % M]; } s -= (t + ys[i]).tanh() * u; } s }",
+    "|k: f64, f: [f64; N]| { let mut x = 1.0; let mut v = 0.0; for i in 0..N { v += dt * (f[i] - k * x); if x > LIMIT { v = -v; } x += dt * v; } x * v }",
 ];
 
 /// Valid `#[differentiable]` functions, the seeds of the attribute's mutations.

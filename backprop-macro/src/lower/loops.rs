@@ -41,16 +41,16 @@ impl<'a> Lowerer<'a, '_> {
                 self.errors.error(
                     &for_loop.expr,
                     "a loop over named constants is not unrolled, so it must stay a loop: \
-                     its body ends with one update of a scalar local declared before it \
-                     (`s += e;`, `s -= e;`, `s *= e;`, `s /= e;` or `s = e;`), writes \
-                     nothing else of the enclosing body, and uses the loop variables only \
-                     in indices (`x[i]`, `x[i + 1]`, `x[i * N + j]`, `x[i + k]` with `k` of \
-                     a short inner loop) or as numbers (`i as f64`); its body may hold \
-                     inner sums, each a local declared from a literal or a value and \
-                     summed by the loop after it (`let mut t = 0.0; for j in 0..M { t += \
-                     e; }`); or its \
-                     body is one loop, a nest, whose innermost body ends with a sum \
-                     (`s += e;` or `s -= e;`), or with any of those updates where no \
+                     its body updates scalar locals declared before it (`s += e;`, `s -= \
+                     e;`, `s *= e;`, `s /= e;` or `s = e;`: one, or several, as in `v += dt \
+                     * a; x += dt * v;`), writes nothing else of the enclosing body, and \
+                     uses the loop variables only in indices (`x[i]`, `x[i + 1]`, `x[i * N \
+                     + j]`, `x[i + k]` with `k` of a short inner loop) or as numbers (`i as \
+                     f64`); a body that ends with its one update may hold inner sums, each \
+                     a local declared from a literal or a value and summed by the loop \
+                     after it (`let mut t = 0.0; for j in 0..M { t += e; }`); or its body \
+                     is one loop, a nest, whose innermost body ends with a sum (`s += e;` \
+                     or `s -= e;`), or with any of those updates where no \
                      bound of the nest reads an outer loop's variable",
                 );
             }

@@ -81,3 +81,31 @@ pub(super) fn offset_tokens(start: &Bound, offset: i64) -> proc_macro2::TokenStr
         }
     }
 }
+/// The one loop a block holds, if it holds nothing else: a level of a nest.
+pub(in crate::lower) fn only_loop(block: &syn::Block) -> Option<&syn::ExprForLoop> {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(syn::Expr::ForLoop(for_loop), _)] => Some(for_loop),
+        _ => None,
+    }
+}
+
+/// Whether `code` names one of `idents`.
+pub(super) fn reads_any(code: &proc_macro2::TokenStream, idents: &[&proc_macro2::Ident]) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => idents.iter().any(|g| **g == i),
+        proc_macro2::TokenTree::Group(g) => reads_any(&g.stream(), idents),
+        _ => false,
+    })
+}
+
+/// Whether `code` names anything but `idents`: a named constant.
+pub(in crate::lower) fn reads_other(
+    code: &proc_macro2::TokenStream,
+    idents: &[&proc_macro2::Ident],
+) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => !idents.iter().any(|g| **g == i),
+        proc_macro2::TokenTree::Group(g) => reads_other(&g.stream(), idents),
+        _ => false,
+    })
+}

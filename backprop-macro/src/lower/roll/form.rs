@@ -105,3 +105,82 @@ impl<'a> LoopForm<'a> {
         })
     }
 }
+
+/// The locals of the enclosing body that a loop body assigns, in the order of their first
+/// assignment, each with the place of that assignment: the states of a loop with several
+/// updates (`v += dt * a; x += dt * v;`). `None` if the body assigns anything else that
+/// it does not declare itself (an element of an enclosing array), or declares a name it
+/// also assigns as a state (`let x = ..` after `x += ..`).
+pub(super) fn states(stmts: &[syn::Stmt]) -> Option<Vec<(&Ident, &Expr)>> {
+    use syn::visit::Visit;
+
+    struct Assigned<'a> {
+        declared: Vec<String>,
+        places: Vec<(&'a Ident, &'a Expr)>,
+        ok: bool,
+    }
+    impl<'a> Assigned<'a> {
+        fn place(&mut self, left: &'a Expr) {
+            // An element of an array: of one the body declares, or refused.
+            let mut base = left;
+            while let Expr::Index(index) = base {
+                base = &index.expr;
+            }
+            let Expr::Path(path) = base else {
+                self.ok = false;
+                return;
+            };
+            let Some(ident) = path.path.get_ident() else {
+                self.ok = false;
+                return;
+            };
+            let declared = self.declared.contains(&unraw(ident));
+            if !std::ptr::eq(base, left) {
+                self.ok &= declared;
+            } else if !declared && !self.places.iter().any(|(i, _)| unraw(i) == unraw(ident)) {
+                self.places.push((ident, left));
+            }
+        }
+    }
+    impl<'a> Visit<'a> for Assigned<'a> {
+        fn visit_local(&mut self, local: &'a syn::Local) {
+            syn::visit::visit_local(self, local);
+            let pat = match &local.pat {
+                syn::Pat::Type(t) => &*t.pat,
+                pat => pat,
+            };
+            if let syn::Pat::Ident(p) = pat {
+                let name = unraw(&p.ident);
+                self.ok &= !self.places.iter().any(|(i, _)| unraw(i) == name);
+                self.declared.push(name);
+            }
+        }
+        fn visit_expr_assign(&mut self, assign: &'a syn::ExprAssign) {
+            self.place(&assign.left);
+            self.visit_expr(&assign.right);
+        }
+        fn visit_expr_binary(&mut self, binary: &'a syn::ExprBinary) {
+            if matches!(
+                binary.op,
+                BinOp::AddAssign(_)
+                    | BinOp::SubAssign(_)
+                    | BinOp::MulAssign(_)
+                    | BinOp::DivAssign(_)
+            ) {
+                self.place(&binary.left);
+                self.visit_expr(&binary.right);
+            } else {
+                syn::visit::visit_expr_binary(self, binary);
+            }
+        }
+    }
+    let mut assigned = Assigned {
+        declared: Vec::new(),
+        places: Vec::new(),
+        ok: true,
+    };
+    for stmt in stmts {
+        assigned.visit_stmt(stmt);
+    }
+    assigned.ok.then_some(assigned.places)
+}

@@ -366,7 +366,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
     /// The term of an inner sum, rewritten: `outer` are the loops around it, the
     /// enclosing loop last; `runtime`, whether its indices may be checked at run time.
     pub(super) fn inner_term(
-        &self,
+        &mut self,
         spec: &InnerSpec<'a>,
         ident: &Ident,
         outer: Vec<Outer>,
@@ -435,11 +435,20 @@ impl<'a> super::super::Lowerer<'a, '_> {
             .into_iter()
             .chain(stmts)
             .collect();
+        let Rewrite {
+            gathers,
+            arrays,
+            mut invariants,
+            counters,
+            captures,
+            ..
+        } = rewrite;
+        self.capture_invariants(captures, &mut invariants);
         Ok(InnerTerm {
-            gathers: rewrite.gathers,
-            arrays: rewrite.arrays,
-            invariants: rewrite.invariants,
-            counters: rewrite.counters,
+            gathers,
+            arrays,
+            invariants,
+            counters,
             stmts,
         })
     }

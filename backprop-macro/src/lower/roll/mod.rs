@@ -1,6 +1,6 @@
-//! Loops that stay loops: a long `for` loop that updates one scalar is lowered to a
-//! single call of a generated function that runs the loop at run time, instead of being
-//! unrolled.
+//! Loops that stay loops: a long `for` loop that updates scalars is lowered to a call of
+//! a generated function that runs the loop at run time (one per scalar it updates),
+//! instead of being unrolled.
 //!
 //! The loop must have the form
 //!
@@ -10,6 +10,11 @@
 //!     s += e;            // or `s -= e`: a sum; or `s = e`, `s *= e`, `s /= e`, or
 //! }                      // `s += e` with `e` reading `s`: a recurrence
 //! ```
+//!
+//! or, with several states, of any statements that update `let mut` scalars of the
+//! enclosing body (`v += dt * a; x += dt * v;`, in branches too): each state's new value
+//! is then a program of the whole body, from the old states (`program.rs`), and the loop
+//! a call per state, each of the same generated loop, which gives that state's value;
 //!
 //! where `s` is a `let mut` scalar of the body declared before the loop, and the loop
 //! variable appears only in indices `x[i]`, `x[i + c]`, `x[i - c]` of one-dimensional
@@ -48,6 +53,7 @@
 //! unrolled form's, bit for bit.
 
 use proc_macro2::{Ident, Span};
+use quote::format_ident;
 use syn::visit_mut::VisitMut;
 use syn::Expr;
 
@@ -56,21 +62,22 @@ mod form;
 mod index;
 mod inner;
 mod key;
+mod program;
 mod reads;
 mod rewrite;
 mod window;
 
-use bounds::offset_tokens;
 pub use bounds::{bound_tokens, nest_trip_tokens, trip_tokens, trip_type_tokens};
+use bounds::{offset_tokens, reads_any};
+pub(super) use bounds::{only_loop, reads_other};
 use form::LoopForm;
 use rewrite::Rewrite;
 pub(super) use window::mentions_name;
 
 use super::scope::Binding;
 use super::{Lowerer, Task};
-use crate::errors::Errors;
-use crate::input::{Form, Input, Param};
-use crate::ir::{Arg, Bound, Call, Callee, Level, Rolled, Type, ValueId};
+use crate::input::{Form, Param};
+use crate::ir::{Arg, Bound, Call, Callee, CalleeId, Level, Rolled, Type, ValueId};
 use crate::names::unraw;
 
 /// A loop of at least this many iterations stays a loop (BENCHMARKS.md, "Loops that stay
@@ -92,43 +99,6 @@ pub fn roll_threshold() -> usize {
 }
 
 impl<'a> Lowerer<'a, '_> {
-    /// One iteration's work (a loop's body, or an inner sum's term), lowered as a
-    /// program of its own of `params`, the last `constants` of them inputs with no
-    /// gradient. Its errors are reported by the unrolled lowering, in context, so
-    /// `Err(false)` drops them; a loop over named constants cannot be unrolled, so with
-    /// `report` they are reported here (`Err(true)`).
-    fn body_program(
-        &mut self,
-        params: Vec<Param>,
-        brace_token: syn::token::Brace,
-        stmts: Vec<syn::Stmt>,
-        constants: usize,
-        report: bool,
-    ) -> Result<crate::ir::Program, bool> {
-        let input = Input {
-            form: Form::Closure,
-            params,
-            elem: self.elem,
-            body: Expr::Block(syn::ExprBlock {
-                attrs: Vec::new(),
-                label: None,
-                block: syn::Block { brace_token, stmts },
-            }),
-            function: None,
-            constants,
-            generics: Vec::new(),
-        };
-        let mut scratch = Errors::default();
-        match crate::lower::lower(&input, &mut scratch) {
-            Some(body) if scratch.is_empty() => Ok(body),
-            _ if !report => Err(false),
-            _ => {
-                self.errors.append(scratch);
-                Err(true)
-            }
-        }
-    }
-
     /// Lowers `for_loop`, over `start..end`, as a loop that stays a loop, if its body has
     /// the form this module describes; `false` (with nothing lowered) if it does not.
     /// With `report`, a body of the form whose own lowering fails has its errors reported
@@ -171,14 +141,34 @@ impl<'a> Lowerer<'a, '_> {
             };
             (var, start, end, body) = (next_var, next_start, next_end, &next.body);
         }
-        let Some(form) = LoopForm::of(body) else {
-            return false;
+        // One update at the end (`s += e`), or several states, each assigned anywhere in
+        // the body (`v += dt * a; x += dt * v;`): each state's new value is a program of
+        // the whole body, of the old states.
+        let single = LoopForm::of(body);
+        let assigned = form::states(&body.stmts);
+        let several = match (&single, &assigned) {
+            (_, Some(states)) if states.len() > 1 => true,
+            (None, Some(states)) => states.len() == 1,
+            // `s` assigned before its last update too.
+            (Some(form), Some(_)) => form::states(form.stmts).is_some_and(|s| !s.is_empty()),
+            _ => false,
         };
+        let (single, states) = match (single, assigned) {
+            (_, Some(states)) if several => (None, states),
+            (Some(form), _) => {
+                let state = (form.acc, form.acc_expr);
+                (Some(form), vec![state])
+            }
+            _ => return false,
+        };
+        let acc: &Ident = states[0].0;
+        let carried = single.as_ref().is_none_or(LoopForm::carried);
+        let subtract = single.as_ref().is_some_and(LoopForm::subtract);
         let generated: Vec<&Ident> = outer.iter().map(|level| &level.ident).collect();
         // A recurrence in a nest keeps a tape as long as all its iterations: the nest is
         // rectangular (no bound reads an outer variable), and outside a function generic
         // over a length (where a stable compiler allows no computed array length).
-        if !outer.is_empty() && form.carried() {
+        if !outer.is_empty() && carried {
             let rectangular = outer
                 .iter()
                 .flat_map(|level| [&level.start, &level.end])
@@ -207,15 +197,19 @@ impl<'a> Lowerer<'a, '_> {
             Bound::Named { code, .. } => !reads_any(code, &generated),
             Bound::Known(_) => true,
         });
-        let Some(Binding::Scalar {
-            value: acc_value,
-            mutable: true,
-            param: false,
-        }) = self.scope.get(form.acc).cloned()
-        else {
-            return false;
-        };
-        let carried = form.carried();
+        // The value of each state before the loop: a `let mut` scalar of the body.
+        let mut state_values = Vec::new();
+        for (ident, _) in &states {
+            let Some(Binding::Scalar {
+                value,
+                mutable: true,
+                param: false,
+            }) = self.scope.get(ident).cloned()
+            else {
+                return false;
+            };
+            state_values.push(value);
+        }
         // The inner sums of the body (`let mut t = 0.0; for j in 0..M { t += e }`),
         // each summed by a loop of its own; the body reads them as inputs.
         let var_text = var.map_or_else(|| "_".to_owned(), unraw);
@@ -225,7 +219,10 @@ impl<'a> Lowerer<'a, '_> {
             .map(|level| (level.text.clone(), level.ident.clone()))
             .collect();
         vars.push((var_text.clone(), i.clone()));
-        let (kept, specs) = self.split_inner_sums(form.stmts, &vars, form.acc);
+        let (kept, specs) = match &single {
+            Some(form) => self.split_inner_sums(form.stmts, &vars, form.acc),
+            None => (body.stmts.iter().collect(), Vec::new()),
+        };
         let mut rewrite = Rewrite {
             var,
             var_ident: i.clone(),
@@ -242,7 +239,12 @@ impl<'a> Lowerer<'a, '_> {
             carried,
             locals: specs.iter().map(|spec| unraw(spec.acc)).collect(),
             range: start.known().zip(end.known()),
-            ..Rewrite::empty(&self.scope, form.acc, self.elem, self.form == Form::Closure)
+            states: if several {
+                states.iter().map(|(ident, _)| unraw(ident)).collect()
+            } else {
+                Vec::new()
+            },
+            ..Rewrite::empty(&self.scope, acc, self.elem, self.form == Form::Closure)
         };
         let mut stmts = Vec::new();
         for stmt in kept {
@@ -250,12 +252,16 @@ impl<'a> Lowerer<'a, '_> {
             rewrite.visit_stmt_mut(&mut stmt);
             stmts.push(stmt);
         }
-        let mut expr = if carried {
-            form.carried_expr()
-        } else {
-            form.expr.clone()
+        // The value of the body: for one update, `e` or the new `s`; for several, the
+        // body's statements end each state's program (below).
+        let mut expr = match &single {
+            Some(form) if carried => Some(form.carried_expr()),
+            Some(form) => Some(form.expr.clone()),
+            None => None,
         };
-        rewrite.visit_expr_mut(&mut expr);
+        if let Some(expr) = &mut expr {
+            rewrite.visit_expr_mut(expr);
+        }
         // A sum that reads nothing at the loop variable adds the same term each time; a
         // recurrence is worth a loop whatever it reads.
         let reads_nothing_per_iteration = rewrite.gathers.is_empty()
@@ -265,7 +271,7 @@ impl<'a> Lowerer<'a, '_> {
         if !rewrite.ok || (!carried && reads_nothing_per_iteration) {
             return false;
         }
-        stmts.push(syn::Stmt::Expr(expr, None));
+        stmts.extend(expr.map(|expr| syn::Stmt::Expr(expr, None)));
         // The windows and arrays the body reads at indices of short loops, bound first.
         let stmts: Vec<syn::Stmt> = std::mem::take(&mut rewrite.prelude)
             .into_iter()
@@ -291,8 +297,10 @@ impl<'a> Lowerer<'a, '_> {
             mut invariants,
             data,
             counters,
+            captures,
             ..
         } = rewrite;
+        self.capture_invariants(captures, &mut invariants);
         let body_invariants = invariants.len();
 
         // Each inner sum's term, a program of its own, reading the loop's arrays and
@@ -326,7 +334,11 @@ impl<'a> Lowerer<'a, '_> {
         // the old `s` for a recurrence, the gathered elements and the scalars it reads.
         let mut params: Vec<Param> = Vec::new();
         if carried {
-            params.push(Param::scalar(form.acc.clone()));
+            params.extend(
+                states
+                    .iter()
+                    .map(|(ident, _)| Param::scalar((*ident).clone())),
+            );
         }
         params.extend(gathers.iter().map(|g| Param::scalar(g.ident.clone())));
         params.extend(
@@ -338,17 +350,34 @@ impl<'a> Lowerer<'a, '_> {
         params.extend(data.iter().map(|d| Param::scalar(d.ident.clone())));
         params.extend(counters.iter().map(|c| Param::scalar(c.ident.clone())));
         let constants = data.len() + counters.len();
-        let body = match self.body_program(params, body.brace_token, stmts, constants, report) {
-            Ok(body) => body,
-            Err(reported) => return reported,
+        // With several states, one program per state: the whole body, from the old
+        // states (`let mut x = x;`), to its new value.
+        let programs = if single.is_some() {
+            vec![stmts]
+        } else {
+            program::per_state(&states, &stmts)
         };
-        key.push_str(&key::program(&body));
+        let mut bodies = Vec::new();
+        for stmts in programs {
+            match self.body_program(params.clone(), body.brace_token, stmts, constants, report) {
+                Ok(program) => bodies.push(program),
+                Err(reported) => return reported,
+            }
+        }
+        for program in &bodies {
+            key.push_str(&key::program(program));
+        }
         let reused = self
             .rolled
             .iter()
             .zip(&self.rolled_keys)
             .find(|(_, k)| **k == key)
-            .map(|(r, _)| r.callee);
+            .map(|(r, _)| {
+                std::iter::once(r.callee)
+                    .chain(r.outputs.iter().map(|(c, _)| *c))
+                    .collect::<Vec<_>>()
+            });
+        let body = bodies.remove(0);
 
         // A recurrence's tape is an array as long as the loop: in a function generic over
         // `N`, its length must be `N` itself.
@@ -373,7 +402,17 @@ impl<'a> Lowerer<'a, '_> {
         }
         let k = self.rolled.len();
         let ident = Ident::new(&format!("__BackpropLoop{k}"), Span::mixed_site());
-        let acc_text = unraw(form.acc);
+        let acc_text = match states.as_slice() {
+            [(one, _)] => unraw(one),
+            several => format!(
+                "({})",
+                several
+                    .iter()
+                    .map(|(ident, _)| unraw(ident))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         let opening: String = outer
             .iter()
             .map(|level| {
@@ -387,8 +426,9 @@ impl<'a> Lowerer<'a, '_> {
             .collect();
         let closing = " }".repeat(outer.len());
         let text = if carried {
+            let old = acc_text.trim_start_matches('(').trim_end_matches(')');
             format!(
-                "{opening}for {var_text} in {}..{} {{ {acc_text} = e({acc_text}) }}{closing}",
+                "{opening}for {var_text} in {}..{} {{ {acc_text} = e({old}) }}{closing}",
                 start.text(),
                 end.text(),
             )
@@ -397,19 +437,38 @@ impl<'a> Lowerer<'a, '_> {
                 "{opening}for {var_text} in {}..{} {{ {acc_text} {}= e }}{closing}",
                 start.text(),
                 end.text(),
-                if form.subtract() { "-" } else { "+" }
+                if subtract { "-" } else { "+" }
             )
         };
-        let callee = reused.unwrap_or_else(|| {
-            self.callees.push(Callee {
-                path: syn::Path::from(ident.clone()),
-                text: format!("loop{k}"),
-            });
-            self.callee_shapes.push(Vec::new());
-            self.callees.len() - 1
-        });
-        let mut args = vec![Arg::Values(Vec::new()); 1 + invariants.len()];
-        let mut leaves: Vec<ValueId> = vec![acc_value];
+        // One callee per state: the loop's, and for each further state a companion that
+        // runs the same loop and gives that state's value (`__BackpropLoop0Out1`).
+        let outputs: Vec<(CalleeId, Ident)> = match &reused {
+            Some(_) => Vec::new(),
+            None => (1..states.len())
+                .map(|n| {
+                    let ident = format_ident!("{ident}Out{n}", span = Span::mixed_site());
+                    self.callees.push(Callee {
+                        path: syn::Path::from(ident.clone()),
+                        text: format!("loop{k}.{n}"),
+                    });
+                    self.callee_shapes.push(Vec::new());
+                    (self.callees.len() - 1, ident)
+                })
+                .collect(),
+        };
+        let callee = match &reused {
+            Some(callees) => callees[0],
+            None => {
+                self.callees.push(Callee {
+                    path: syn::Path::from(ident.clone()),
+                    text: format!("loop{k}"),
+                });
+                self.callee_shapes.push(Vec::new());
+                self.callees.len() - 1
+            }
+        };
+        let mut args = vec![Arg::Values(Vec::new()); states.len() + invariants.len()];
+        let mut leaves: Vec<ValueId> = state_values;
         leaves.extend(invariants.iter().map(|&(_, v, _)| v));
         for array in &arrays {
             match &array.named {
@@ -450,19 +509,31 @@ impl<'a> Lowerer<'a, '_> {
             args.push(Arg::Constant);
             leaves.push(v);
         }
-        self.calls.push(Call { callee, args });
-        // Pushed in reverse: the arguments, the call, then the assignment of its value.
-        tasks.push(Task::Assign {
-            place: form.acc_expr,
-            op: None,
-        });
-        tasks.push(Task::DiffCall(self.calls.len() - 1));
+        // One call per state, each of the values before the loop. Pushed in reverse: the
+        // arguments, the call, then the assignment of its value.
         let leaves_len = leaves.len();
-        tasks.push(Task::PushAll(leaves));
+        let callees: Vec<CalleeId> = match &reused {
+            Some(callees) => callees.clone(),
+            None => std::iter::once(callee)
+                .chain(outputs.iter().map(|(c, _)| *c))
+                .collect(),
+        };
+        for (n, &callee) in callees.iter().enumerate().rev() {
+            self.calls.push(Call {
+                callee,
+                args: args.clone(),
+            });
+            tasks.push(Task::Assign {
+                place: states[n].1,
+                op: None,
+            });
+            tasks.push(Task::DiffCall(self.calls.len() - 1));
+            tasks.push(Task::PushAll(leaves.clone()));
+        }
         if reused.is_some() {
             // The same loop on every iteration of an unrolled one: each call passes its
             // scalars, which count as unrolled work.
-            let _ = self.charge(leaves_len, for_loop.for_token);
+            let _ = self.charge(leaves_len * states.len(), for_loop.for_token);
             return true;
         }
         self.rolled_keys.push(key);
@@ -472,8 +543,10 @@ impl<'a> Lowerer<'a, '_> {
             outer,
             start,
             end,
-            subtract: form.subtract(),
+            subtract,
             carried,
+            others: bodies,
+            outputs,
             arrays: arrays
                 .into_iter()
                 .map(|a| {
@@ -501,30 +574,4 @@ impl<'a> Lowerer<'a, '_> {
         });
         true
     }
-}
-
-/// The one loop a block holds, if it holds nothing else: a level of a nest.
-pub(super) fn only_loop(block: &syn::Block) -> Option<&syn::ExprForLoop> {
-    match block.stmts.as_slice() {
-        [syn::Stmt::Expr(Expr::ForLoop(for_loop), _)] => Some(for_loop),
-        _ => None,
-    }
-}
-
-/// Whether `code` names one of `idents`.
-fn reads_any(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
-    code.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => idents.iter().any(|g| **g == i),
-        proc_macro2::TokenTree::Group(g) => reads_any(&g.stream(), idents),
-        _ => false,
-    })
-}
-
-/// Whether `code` names anything but `idents`: a named constant.
-pub(super) fn reads_other(code: &proc_macro2::TokenStream, idents: &[&Ident]) -> bool {
-    code.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => !idents.iter().any(|g| **g == i),
-        proc_macro2::TokenTree::Group(g) => reads_other(&g.stream(), idents),
-        _ => false,
-    })
 }

@@ -31,6 +31,9 @@ pub(super) struct Rewrite<'s> {
     pub(super) acc: &'s Ident,
     /// A recurrence: the body reads the accumulator, an input of its own.
     pub(super) carried: bool,
+    /// The states of a loop with several updates, which the body reads and assigns, each
+    /// an input of its own (`acc` among them).
+    pub(super) states: Vec<String>,
     pub(super) scope: &'s Scope,
     /// The body's own `let`s so far.
     pub(super) locals: Vec<String>,
@@ -53,6 +56,11 @@ pub(super) struct Rewrite<'s> {
     pub(super) invariants: Vec<(Ident, ValueId, String)>,
     /// The data it reads, captured arrays indexed by the loop variable.
     pub(super) data: Vec<DataGather>,
+    /// The constants from the user's scope it reads as scalars (`dt`, `LR`), in the
+    /// closure form: each an invariant of the loop, captured once where `grad!` is
+    /// written: the name as written, and the generated name that stands for it in the
+    /// body (a `const` of that name would make a parameter of it a pattern).
+    pub(super) captures: Vec<(Ident, Ident)>,
     /// The loop variable as a number, `i as f64`, `(i + 1) as f64`: each an input of the
     /// body, which the loop gives it on every iteration.
     pub(super) counters: Vec<Counter>,
@@ -60,6 +68,8 @@ pub(super) struct Rewrite<'s> {
     pub(super) elem: crate::ir::Elem,
     /// Whether the body is a closure's, where names from outside are constants.
     pub(super) closure: bool,
+    /// Whether the name being read is an argument of a call, passed whole.
+    pub(super) in_call: bool,
     pub(super) ok: bool,
 }
 
@@ -80,6 +90,7 @@ impl<'s> Rewrite<'s> {
             fixed_inner: true,
             acc,
             carried: false,
+            states: Vec::new(),
             scope,
             locals: Vec::new(),
             inner: Vec::new(),
@@ -90,9 +101,11 @@ impl<'s> Rewrite<'s> {
             gathers: Vec::new(),
             invariants: Vec::new(),
             data: Vec::new(),
+            captures: Vec::new(),
             counters: Vec::new(),
             elem,
             closure,
+            in_call: false,
             ok: true,
         }
     }
@@ -413,7 +426,7 @@ impl Rewrite<'_> {
         if self.inner.iter().any(|(n, _, _)| *n == text) {
             return;
         }
-        if text == unraw(self.acc) && self.carried {
+        if (text == unraw(self.acc) && self.carried) || self.states.contains(&text) {
             return;
         }
         if self.level_of(ident).is_some() || text == unraw(self.acc) {
@@ -427,6 +440,17 @@ impl Rewrite<'_> {
             Some(Binding::Scalar { value, .. }) => {
                 if !self.invariants.iter().any(|(i, _, _)| unraw(i) == text) {
                     self.invariants.push((ident.clone(), *value, text));
+                }
+            }
+            // A constant from the user's scope, read as a scalar (not passed whole to a
+            // call, where it may be an array).
+            None if self.closure && !self.in_call => {
+                if !self.captures.iter().any(|(i, _)| unraw(i) == text) {
+                    let generated = Ident::new(
+                        &format!("__backprop_captured{}", self.captures.len()),
+                        Span::mixed_site(),
+                    );
+                    self.captures.push((ident.clone(), generated));
                 }
             }
             // A whole array, a loop variable of an enclosing loop, or a constant captured
@@ -518,13 +542,23 @@ impl VisitMut for Rewrite<'_> {
                 } else if let Some(ident) = path.path.get_ident() {
                     let ident = ident.clone();
                     self.name(&ident);
+                    // A constant from the user's scope: read through its generated name.
+                    let text = unraw(&ident);
+                    if let Some((_, generated)) =
+                        self.captures.iter().find(|(i, _)| unraw(i) == text)
+                    {
+                        path.path = syn::Path::from(generated.clone());
+                    }
                 }
                 // Longer paths are constants (`std::f64::consts::PI`) or functions.
             }
             Expr::Call(call) => {
                 // The function's name is not a value: only the arguments are read.
                 for arg in &mut call.args {
+                    let whole = matches!(arg, Expr::Path(_));
+                    self.in_call = whole;
                     self.visit_expr_mut(arg);
+                    self.in_call = false;
                 }
             }
             Expr::Macro(_)

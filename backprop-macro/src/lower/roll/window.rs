@@ -196,14 +196,15 @@ impl Rewrite<'_> {
         self.inner.iter().any(|(n, _, _)| mentions_name(index, n))
     }
 
-    /// Whether an assignment's place is a local of the body (`t`, `h[j]`): the loop's
-    /// body writes nothing of the enclosing one but its last statement.
+    /// Whether an assignment's place is a local of the body (`t`, `h[j]`) or a state of a
+    /// loop with several: the loop's body writes nothing else of the enclosing one but
+    /// its last statement.
     pub(super) fn assigns_local(&mut self, place: &Expr) -> bool {
         match place {
-            Expr::Path(p) => p
-                .path
-                .get_ident()
-                .is_some_and(|i| self.locals.contains(&unraw(i))),
+            Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
+                let name = unraw(i);
+                self.locals.contains(&name) || self.states.contains(&name)
+            }),
             Expr::Index(index) => {
                 let mut index_expr = (*index.index).clone();
                 self.visit_expr_mut(&mut index_expr);

@@ -53,6 +53,12 @@
 //! }
 //! ```
 //!
+//! With several states (`v += dt * a; x += dt * v;`) there is one body per state, each
+//! of every old state; an iteration runs them all, then updates the states together. The
+//! tape keeps a tuple of their pullbacks, and the backward pass carries every state's
+//! adjoint, each the sum of the bodies' gradients by that old state. The enclosing
+//! program calls the loop once per state it reads after it (`companion.rs`).
+//!
 //! Either way the value is computed in the same order as the unrolled loop's, so it is
 //! the same bit for bit.
 
@@ -63,6 +69,10 @@ use super::{private, ScalarSyntax, SECOND_ORDER};
 use crate::ir::{Elem, Rolled};
 use crate::names::local;
 
+mod bodies;
+mod companion;
+mod nest;
+
 /// The items of one loop that stays a loop.
 /// `gp` and `ga` are the enclosing program's const generic parameters (`const N: usize,`)
 /// and their arguments (`N,`), which every item of the loop is generic over too.
@@ -72,46 +82,37 @@ pub fn items(
     gp: &TokenStream,
     ga: &TokenStream,
 ) -> TokenStream {
-    let body = &rolled.body;
-    let plan = crate::sweep::plan(body);
-    let names = crate::names::ValueNames::new(body);
-    let lines = crate::derivation::lines(body, &plan, &names);
-    let prefix = format!("{}Body", rolled.ident);
-    let body_text = crate::derivation::text(body, &names, &lines);
-    let body_text = super::shown::rolled_body(rolled, body_text);
-    let shift = usize::from(rolled.carried);
-    let emitted = super::emit_named(body, &plan, names, &lines, &prefix);
-    let (body_items, body_ctor, body_placeholder, once_only) = (
-        emitted.items,
-        emitted.ctor,
-        emitted.placeholder,
-        emitted.once_only,
-    );
+    // The body's program, and with several states one for each further state's value.
+    let states = rolled.states();
+    let bodies::Bodies {
+        items: body_items,
+        ctors: body_ctors,
+        placeholders: body_placeholders,
+        pullbacks: body_pullbacks,
+        texts: body_texts,
+        once_only,
+    } = bodies::Bodies::of(rolled);
 
     let private = private();
     let bound = quote!(#private::Scalar<#elem>);
     let syntax = ScalarSyntax::new(elem, &bound);
     let ScalarSyntax {
-        ty: s,
-        generics,
-        turbofish,
-        ..
+        ty: s, turbofish, ..
     } = &syntax;
     let sp = super::Code::scalar_param();
-    let name = &rolled.ident;
-    let (item_generics, name_t) = if gp.is_empty() {
-        (TokenStream::new(), quote!(#name))
-    } else {
-        (quote!(<#gp>), quote!(#name<#ga>))
-    };
     let pullback = format_ident!("{}Pullback", rolled.ident);
-    let body_pullback = format_ident!("{}Pullback", prefix);
     let trip_count = crate::lower::roll::trip_tokens(&rolled.start, &rolled.end);
     let trip_type = crate::lower::roll::trip_type_tokens(&rolled.start, &rolled.end);
     let start = crate::lower::roll::bound_tokens(&rolled.start);
 
-    // The arguments: the accumulator, the invariants, the arrays.
+    // The arguments: the accumulator (each state), the invariants, the arrays.
     let acc = local("acc");
+    let accs: Vec<Ident> = (0..states.max(1))
+        .map(|k| match k {
+            0 => acc.clone(),
+            k => local(&format!("acc{k}")),
+        })
+        .collect();
     let invariants: Vec<Ident> = (0..rolled.invariants.len())
         .map(|k| local(&format!("inv{k}")))
         .collect();
@@ -124,7 +125,7 @@ pub fn items(
         .collect();
     let params_over = |ty: &TokenStream| {
         quote! {
-            #acc: #ty,
+            #(#accs: #ty,)*
             #(#invariants: #ty,)*
             #(#arrays: [#ty; #lens],)*
             #(#datas: [#ty; #trip_type],)*
@@ -156,7 +157,7 @@ pub fn items(
         })
         .collect();
     let carried_acc = if rolled.carried {
-        quote!(#acc,)
+        quote!(#(#accs,)*)
     } else {
         TokenStream::new()
     };
@@ -191,7 +192,7 @@ pub fn items(
             d_arrays: &d_arrays,
             d_invariants: &d_invariants,
             g: &g,
-            first: shift + rolled.gathers.len() + rolled.body_invariants,
+            first: states + rolled.gathers.len() + rolled.body_invariants,
             subtract: rolled.subtract && !rolled.carried,
             graph: &graph,
         },
@@ -208,8 +209,23 @@ pub fn items(
         #carried_acc #(#elements,)* #(#body_invariants,)* #(#sums,)* #(#datas[#j],)*
         #(#counters_s,)*
     );
+    // One iteration's values: each body's, of the same arguments, then the states
+    // updated together.
+    let es: Vec<Ident> = (0..states.max(1))
+        .map(|k| match k {
+            0 => e.clone(),
+            k => local(&format!("e{k}")),
+        })
+        .collect();
+    let body_vars: Vec<Ident> = (0..states.max(1))
+        .map(|k| match k {
+            0 => body_var.clone(),
+            k => local(&format!("body{k}")),
+        })
+        .collect();
+    let bind_bodies = quote!(#(let #body_vars = #body_ctors;)*);
     let combine = if rolled.carried {
-        quote!(#acc = #e;)
+        quote!(#(#accs = #es;)*)
     } else if rolled.subtract {
         quote!(#acc = #acc - #e;)
     } else {
@@ -227,16 +243,25 @@ pub fn items(
     } else {
         elem_zero.clone()
     };
+    // With several states, each body's gradient (`g`, `g1`, ..) adds in.
+    let gs: Vec<Ident> = (0..states.max(1))
+        .map(|k| match k {
+            0 => g.clone(),
+            k => local(&format!("g{k}")),
+        })
+        .collect();
     let mut adds = TokenStream::new();
-    for (k, (array, index, _, _)) in rolled.gathers.iter().enumerate() {
-        let array = &d_arrays[*array];
-        let place = quote!(#array[#index]);
-        let k = Literal::usize_unsuffixed(shift + k);
-        adds.extend(quote!(#place = #place + #g[#k];));
-    }
-    for (k, d) in d_invariants.iter().take(rolled.body_invariants).enumerate() {
-        let at = Literal::usize_unsuffixed(shift + rolled.gathers.len() + k);
-        adds.extend(quote!(#d = #d + #g[#at];));
+    for g in &gs {
+        for (k, (array, index, _, _)) in rolled.gathers.iter().enumerate() {
+            let array = &d_arrays[*array];
+            let place = quote!(#array[#index]);
+            let k = Literal::usize_unsuffixed(states + k);
+            adds.extend(quote!(#place = #place + #g[#k];));
+        }
+        for (k, d) in d_invariants.iter().take(rolled.body_invariants).enumerate() {
+            let at = Literal::usize_unsuffixed(states + rolled.gathers.len() + k);
+            adds.extend(quote!(#d = #d + #g[#at];));
+        }
     }
     let dout = local("dout");
     let pb = local("pb");
@@ -250,23 +275,42 @@ pub fn items(
     } else {
         quote!(#dout)
     };
-    let (d_e_decl, carry_back, d_acc_out) = if rolled.carried {
+    let d_es: Vec<Ident> = (0..states.max(1))
+        .map(|k| match k {
+            0 => d_e.clone(),
+            k => local(&format!("d_e{k}")),
+        })
+        .collect();
+    let (d_e_decl, carry_back, d_acc_out) = if states > 1 {
+        // Each state's adjoint, carried back: the sum over the bodies of each one's
+        // gradient by the old state.
+        let at = (0..states).map(Literal::usize_unsuffixed);
+        let carry = (0..states).map(|m| {
+            let m = Literal::usize_unsuffixed(m);
+            quote!(#(#gs[#m])+*)
+        });
+        (
+            quote!(#(let mut #d_es = #dout[#at];)*),
+            quote!([#(#d_es),*] = [#(#carry),*];),
+            quote!(#(#d_es,)*),
+        )
+    } else if rolled.carried {
         (
             quote!(let mut #d_e = #d_e_value;),
             quote!(#d_e = #g[0];),
-            quote!(#d_e),
+            quote!(#d_e,),
         )
     } else {
         (
             quote!(let #d_e = #d_e_value;),
             TokenStream::new(),
-            quote!(#dout),
+            quote!(#dout,),
         )
     };
     let parts_type = {
         let arrays = lens.iter().map(|len| quote!([#s; #len]));
-        let scalars = std::iter::repeat_n(s, rolled.invariants.len());
-        quote!((#s, #(#scalars,)* #(#arrays,)*))
+        let scalars = std::iter::repeat_n(s, states.max(1) + rolled.invariants.len());
+        quote!((#(#scalars,)* #(#arrays,)*))
     };
 
     // The runtime graph: the body recorded once per iteration, inside one call.
@@ -282,19 +326,8 @@ pub fn items(
         })
         .collect();
     let call_name = format!("loop{}", rolled.callee);
-    let derivation = super::shown::rolled_derivation(rolled, &body_text, &inner.derivation);
+    let derivation = super::shown::rolled_derivation(rolled, &body_texts, &inner.derivation);
 
-    // The type of each piece of data, a constant argument captured as an array.
-    let param_impls = (0..rolled.data.len()).map(|k| {
-        let position =
-            Literal::usize_unsuffixed(1 + rolled.invariants.len() + rolled.arrays.len() + k);
-        quote! {
-            impl #item_generics #private::Param<#position> for #name_t {
-                type Type = [#elem; #trip_type];
-            }
-        }
-    });
-    let param_impls = quote!(#(#param_impls)*);
     // The loop variable, where an element of an array is read at it (data are read at
     // the iteration's index `j`).
     let bind_i =
@@ -304,17 +337,7 @@ pub fn items(
             quote!(let #i = #j + #start;)
         };
 
-    // A nest: the loops around the innermost one, outermost first.
-    let nest = |inner: TokenStream| {
-        rolled.outer.iter().rev().fold(inner, |inner, level| {
-            let (var, start, end) = (
-                &level.ident,
-                crate::lower::roll::bound_tokens(&level.start),
-                crate::lower::roll::bound_tokens(&level.end),
-            );
-            quote!(for #var in #start..#end { #inner })
-        })
-    };
+    let nest = |inner: TokenStream| nest::around(rolled, inner);
 
     // The pullback, its forward pass and its backward parts. A recurrence keeps one
     // pullback of the body per iteration, and its backward pass is the reversed loop. A
@@ -323,6 +346,11 @@ pub fn items(
     // gradients for an adjoint of 1 as it goes (one pass, as a hand-written gradient
     // does), and keeps only those sums; its backward pass scales them.
     let unit = local("unit");
+    let acc_out = if states > 1 {
+        quote!([#(#accs),*])
+    } else {
+        quote!(#acc)
+    };
     let (pullback_fields, forward_body, parts_body, placeholder_init) = if rolled.carried {
         // Inner sums are pulled back with their terms' gradients, computed again from
         // the arrays and the invariants they read: the pullback keeps a copy of those.
@@ -351,52 +379,54 @@ pub fn items(
         // In a nest, the tape is as long as all its iterations, and each entry's loop
         // variables are its index taken apart (innermost fastest).
         let flat = local("flat");
-        let (tape_len, take_apart) = if rolled.outer.is_empty() {
-            (trip_type.clone(), quote!(let #j = #flat;))
-        } else {
-            let rest = local("rest");
-            let mut take_apart = quote! {
-                let #j = #flat % (#trip_count);
-                let #rest = #flat / (#trip_count);
-            };
-            for (k, level) in rolled.outer.iter().enumerate().rev() {
-                let (var, start) = (&level.ident, crate::lower::roll::bound_tokens(&level.start));
-                if k == 0 {
-                    take_apart.extend(quote!(let #var = #start + #rest;));
-                } else {
-                    let trips = crate::lower::roll::trip_tokens(&level.start, &level.end);
-                    take_apart.extend(quote! {
-                        let #var = #start + #rest % (#trips);
-                        let #rest = #rest / (#trips);
-                    });
-                }
-            }
-            let total =
-                crate::lower::roll::nest_trip_tokens(&rolled.outer, &rolled.start, &rolled.end);
-            (total, take_apart)
-        };
+        let (tape_len, take_apart) = nest::take_apart(rolled, &flat, &j);
         let kept_at = (0..n_kept).map(Literal::usize_unsuffixed);
         let (compute, grads) = (&inner.compute, &inner.grads);
         let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
+        // Each entry of the tape: the body's pullback, or with several states a tuple of
+        // each body's.
+        let pbs: Vec<Ident> = (0..states)
+            .map(|k| match k {
+                0 => pb.clone(),
+                k => local(&format!("pb{k}")),
+            })
+            .collect();
+        let (entry_ty, entry, entry_placeholder, pulls) = if states > 1 {
+            let fields = (0..states).map(Literal::usize_unsuffixed);
+            (
+                quote!((#(#body_pullbacks<#sp>,)*)),
+                quote!((#(#pbs,)*)),
+                quote!((#(#body_placeholders,)*)),
+                quote!(#(let #gs = #pb.tape[#flat].#fields.backward(#d_es);)*),
+            )
+        } else {
+            let (ty, placeholder) = (&body_pullbacks[0], &body_placeholders[0]);
+            (
+                quote!(#ty<#sp>),
+                quote!(#pb),
+                quote!(#placeholder),
+                quote!(let #g = #pb.tape[#flat].backward(#d_e);),
+            )
+        };
         (
             quote! {
-                tape: [#body_pullback<#sp>; #tape_len],
+                tape: [#entry_ty; #tape_len],
                 #(#sources: [#sp; #read_lens],)*
                 srcinv: [#sp; #n_kept_lit],
             },
             quote! {
-                let #body_var = #body_ctor; #inner_bind
-                let mut #acc = #acc;
+                #bind_bodies #inner_bind
+                #(let mut #accs = #accs;)*
                 let #tape = ::core::array::from_fn(|#flat| {
                     #take_apart
                     #bind_i
                     #compute
-                    let (#e, #pb) = #body_var.__forward #turbofish(#body_args);
+                    #(let (#es, #pbs) = #body_vars.__forward #turbofish(#body_args);)*
                     #combine
-                    #pb
+                    #entry
                 });
                 (
-                    #acc,
+                    #acc_out,
                     #pullback {
                         tape: #tape,
                         #(#sources: #read_arrays,)*
@@ -415,15 +445,15 @@ pub fn items(
                 for #flat in (0..#tape_len).rev() {
                     #take_apart
                     #bind_i
-                    let #g = #pb.tape[#flat].backward(#d_e);
+                    #pulls
                     #adds
                     #grads
                     #carry_back
                 }
-                (#d_acc_out, #(#d_invariants,)* #(#d_arrays,)*)
+                (#d_acc_out #(#d_invariants,)* #(#d_arrays,)*)
             },
             quote! {
-                tape: [#body_placeholder; #tape_len],
+                tape: [#entry_placeholder; #tape_len],
                 #(#sources: [#placeholder_zero; #read_lens],)*
                 srcinv: [#placeholder_zero; #n_kept_lit],
             },
@@ -466,7 +496,7 @@ pub fn items(
         (
             quote!(inv: [#sp; #n_inv], #(#fields: [#sp; #lens],)*),
             quote! {
-                let #body_var = #body_ctor; #inner_bind
+                #bind_bodies #inner_bind
                 let mut #acc = #acc;
                 let #zero = #zero_value;
                 #(let mut #d_invariants = #zero;)*
@@ -490,98 +520,87 @@ pub fn items(
         for #j in 0..#trip_count {
             #bind_i
             #compute
-            let #e = #body_var.__value #turbofish(#body_args);
+            #(let #es = #body_vars.__value #turbofish(#body_args);)*
             #combine
         }
     });
+    let record_args = quote! {
+        #carried_acc #(#record_elements,)* #(#body_invariants,)* #(#sums,)*
+        #(#datas[#j],)* #(#graph.constant(#counter_values),)*
+    };
     let record_loop = nest(quote! {
         for #j in 0..#trip_count {
             #bind_i
             #record
-            let #e = #private::Differentiable::record(
-                &#body_var,
-                #graph,
-                [
-                    #carried_acc #(#record_elements,)* #(#body_invariants,)* #(#sums,)*
-                    #(#datas[#j],)* #(#graph.constant(#counter_values),)*
-                ],
-            );
+            #(let #es = #private::Differentiable::record(&#body_vars, #graph, [#record_args]);)*
             #combine
         }
     });
     let inner_items = &inner.items;
+    let value_body = quote! {
+        #bind_bodies #inner_bind
+        #(let mut #accs = #accs;)*
+        #value_loop
+        #acc_out
+    };
+    let record = {
+        let (inputs, invariants, arrays, accs) = (
+            inputs.clone(),
+            invariants.clone(),
+            arrays.clone(),
+            accs.clone(),
+        );
+        let (graph, call_name, bind) = (graph.clone(), call_name.clone(), bind_bodies.clone());
+        let inner_bind = inner_bind.clone();
+        Box::new(move |out: TokenStream| {
+            quote! {
+                let mut #inputs = ::std::vec::Vec::new();
+                #(#inputs.push(#accs);)*
+                #(#inputs.push(#invariants);)*
+                #(#inputs.extend(#arrays);)*
+                #graph.call(#call_name, &#inputs, |#graph, _| {
+                    #bind #inner_bind
+                    #(let mut #accs = #accs;)*
+                    #record_loop
+                    #out
+                })
+            }
+        })
+    };
+    let companions = companion::Shared {
+        rolled,
+        elem,
+        syntax: &syntax,
+        bound: &bound,
+        gp,
+        ga,
+        trip_type: &trip_type,
+        pullback: &pullback,
+        placeholder_init: &placeholder_init,
+        once_only: &once_only,
+        derivation: &derivation,
+    }
+    .companions(&companion::Functions {
+        params: params_s,
+        record_params,
+        forwarded: quote!(#(#accs,)* #(#invariants,)* #(#arrays,)* #(#datas,)*),
+        value: value_body,
+        forward: forward_body,
+        parts: parts_body,
+        parts_type,
+        record,
+        accs: accs.clone(),
+        zero: zero_value,
+    });
     quote! {
         #body_items
         #inner_items
-
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code, unreachable_pub)]
-        pub struct #name #item_generics {}
 
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
         pub struct #pullback<#gp #sp: #bound = #elem> {
             #pullback_fields
         }
 
-        // `large_stack_arrays`: the tape and the arrays' adjoints are as long as the
-        // loop and the arrays, on the stack by design (no allocation).
-        // `unused_variables`: a loop of a nest whose variable only its bounds read.
-        #[allow(
-            non_snake_case,
-            unused_variables,
-            clippy::too_many_arguments,
-            clippy::needless_range_loop,
-            clippy::assign_op_pattern,
-            clippy::large_stack_arrays
-        )]
-        impl #item_generics #name_t {
-            #[inline]
-            pub fn __value #generics(#params_s) -> #s {
-                let #body_var = #body_ctor; #inner_bind
-                let mut #acc = #acc;
-                #value_loop
-                #acc
-            }
-
-            #[inline]
-            pub fn __forward #generics(#params_s) -> (#s, #pullback<#ga #s>) {
-                #forward_body
-            }
-
-            #[inline]
-            pub fn __parts #generics(#pb: &#pullback<#ga #s>, #dout: #s) -> #parts_type {
-                #parts_body
-            }
-
-            pub fn __record<'g>(#graph: &'g #private::Graph<#elem>, #record_params) -> #var {
-                let mut #inputs = ::std::vec::Vec::new();
-                #inputs.push(#acc);
-                #(#inputs.push(#invariants);)*
-                #(#inputs.extend(#arrays);)*
-                #graph.call(#call_name, &#inputs, |#graph, _| {
-                    let #body_var = #body_ctor; #inner_bind
-                    let mut #acc = #acc;
-                    #record_loop
-                    #acc
-                })
-            }
-
-            pub fn __derivation() -> &'static ::core::primitive::str {
-                #derivation
-            }
-        }
-
-        #param_impls
-
-        #[allow(clippy::large_stack_arrays)]
-        impl #item_generics #private::Callee for #name_t {
-            type Elem = #elem;
-            type Pullback<#sp: #bound> = #pullback<#ga #sp>;
-            type Twice = #once_only;
-
-            fn placeholder<#sp: #bound>() -> #pullback<#ga #sp> {
-                #pullback { #placeholder_init }
-            }
-        }
+        #companions
     }
 }
