@@ -279,7 +279,7 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 ///   }`, indices such as `w[i * M + j]` checked at run time), and so does an inner sum in
 ///   such a body (`let mut t = 0.0; for j in 0..M { t += w[i * M + j] * x[j]; }` with
 ///   more work after it, least squares), and so does a loop that updates several locals
-///   (`v += dt * a; x += dt * v;`), one call of it per local read after it. Only such
+///   (`v += dt * a; x += dt * v;`), one call of it that gives each local's value. Only such
 ///   loops read an
 ///   array parameter of named length, `[f64; N]` (the README's "Loops that stay loops");
 /// - **`if` / `else if` / `else`**, as a value or as a statement, comparing with

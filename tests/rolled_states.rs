@@ -353,3 +353,92 @@ fn second_order_through_several_states() {
     }
     backprop::gradgradcheck(&f, point).assert_passed();
 }
+
+#[test]
+fn one_call_gives_every_state() {
+    // The program calls the loop once; its backward pass starts from both adjoints.
+    let f = grad!(|k: f64, x0: f64| {
+        let mut x = x0;
+        let mut v = 0.0;
+        for _ in 0..STEPS {
+            v -= 0.01 * k * x;
+            x += 0.01 * v;
+        }
+        x * v
+    });
+    let derivation = f.derivation();
+    let program = &derivation[..derivation.find("loop0:").expect("the loop's own text")];
+    assert_eq!(program.matches("loop0(").count(), 2, "{program}");
+    assert!(program.contains("t0 = loop0(0, x0, k).0"), "{program}");
+    assert!(program.contains("t1 = loop0(0, x0, k).1"), "{program}");
+    assert!(
+        program.contains("d_k = d_t0 * ∂t0/∂k + d_t1 * ∂t1/∂k"),
+        "{program}"
+    );
+    assert!(!derivation.contains("loop1:"));
+    let f_at = |k: f64, x0: f64| {
+        let (mut x, mut v) = (x0, 0.0_f64);
+        for _ in 0..STEPS {
+            v -= 0.01 * k * x;
+            x += 0.01 * v;
+        }
+        x * v
+    };
+    let (value, [d_k, d_x0]) = f.value_and_grad(0.8, 1.2);
+    assert_eq!(value.to_bits(), f_at(0.8, 1.2).to_bits());
+    let h = 1e-6;
+    assert!(close(
+        d_k,
+        (f_at(0.8 + h, 1.2) - f_at(0.8 - h, 1.2)) / (2.0 * h),
+        1e-6
+    ));
+    assert!(close(
+        d_x0,
+        (f_at(0.8, 1.2 + h) - f_at(0.8, 1.2 - h)) / (2.0 * h),
+        1e-6
+    ));
+}
+
+#[test]
+fn several_states_in_a_branch_and_inside_an_unrolled_loop() {
+    let f = grad!(|k: f64, x0: f64| {
+        let mut x = x0;
+        let mut v = 0.0;
+        if k > 1.0 {
+            for _ in 0..STEPS {
+                v -= 0.01 * k * x;
+                x += 0.01 * v;
+            }
+        } else {
+            v = k * x0;
+        }
+        // The same loop three times over: one generated loop serves every call.
+        for _ in 0..3 {
+            for _ in 0..STEPS {
+                v -= 0.01 * x;
+                x += 0.01 * v;
+            }
+        }
+        x + v
+    });
+    assert!(f.derivation().contains("loop1:") && !f.derivation().contains("loop2:"));
+    for (k, x0) in [(1.5, 0.7), (0.5, 0.7)] {
+        let (mut x, mut v) = (x0, 0.0_f64);
+        if k > 1.0 {
+            for _ in 0..STEPS {
+                v -= 0.01 * k * x;
+                x += 0.01 * v;
+            }
+        } else {
+            v = k * x0;
+        }
+        for _ in 0..3 {
+            for _ in 0..STEPS {
+                v -= 0.01 * x;
+                x += 0.01 * v;
+            }
+        }
+        assert_eq!(f.value(k, x0).to_bits(), (x + v).to_bits(), "k = {k}");
+        gradcheck(&f, [k, x0]).assert_passed();
+    }
+}

@@ -150,9 +150,16 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 let bindings = bindings(info, args, &bind);
                 substitute(info.forward, &bindings, &mut rhs);
             }
-            Def::Call { call, args } => {
+            Def::Call { .. } | Def::Output { .. } => {
                 // `sq_dist([a[0], a[1]], b)`: the function by its path, the arguments
-                // shaped as passed.
+                // shaped as passed; for a call with several values, `loop0(..).1`.
+                let (of, k) = match value.def {
+                    Def::Output { of, k } => (of, k),
+                    _ => (v, 0),
+                };
+                let Def::Call { call, args } = &program.values[of].def else {
+                    continue;
+                };
                 let call = &program.calls[*call];
                 rhs.text(&format!("{}(", program.callees[call.callee].text));
                 let mut at = 0;
@@ -180,6 +187,9 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                     at += n;
                 }
                 rhs.text(")");
+                if call.outputs > 1 {
+                    rhs.text(&format!(".{k}"));
+                }
             }
             Def::Cond { op, args } => match (op, args.as_slice()) {
                 (CondOp::Not, [a]) => {
@@ -233,6 +243,21 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
         };
         bindings.push(("out", bind(v)));
         let d = || Binding::Slot(Slot::Adjoint(v), names.display_adjoint(v));
+        // A call's gradient by an argument: with several values, through each one that
+        // the rest of the program reads, `d_v * ∂v/∂x + d_w * ∂w/∂x`.
+        let seeds = seeds(program, plan, v);
+        let part = |rhs: &mut Rhs, target: &str| {
+            for (n, &seed) in seeds.iter().enumerate() {
+                if n > 0 {
+                    rhs.text(" + ");
+                }
+                push(
+                    rhs,
+                    Binding::Slot(Slot::Adjoint(seed), names.display_adjoint(seed)),
+                );
+                rhs.text(&format!(" * ∂{}/∂{target}", names.display(seed)));
+            }
+        };
         for c in &step.contributions {
             let mut rhs = Rhs::default();
             if let Def::Input(k) = program.values[c.target].def {
@@ -240,8 +265,7 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 if whole[p] {
                     if program.inputs[k].index == [0] {
                         let name = crate::names::unraw(&program.params[p].ident);
-                        push(&mut rhs, d());
-                        rhs.text(&format!(" * ∂{}/∂{name}", names.display(v)));
+                        part(&mut rhs, &name);
                         let kind = Kind::Contribution(v, c.position);
                         let mut line = rhs.line(kind, format!("d_{name}"), whole_seen[p]);
                         whole_seen[p] = true;
@@ -262,14 +286,7 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                     rhs.text(" * ");
                     push(&mut rhs, bind(a));
                 }
-                Term::Part(_) => {
-                    push(&mut rhs, d());
-                    rhs.text(&format!(
-                        " * ∂{}/∂{}",
-                        names.display(v),
-                        names.display(c.target)
-                    ));
-                }
+                Term::Part(_) => part(&mut rhs, names.display(c.target)),
                 Term::Rule(_) => {
                     push(&mut rhs, d());
                     let Def::Op { info, .. } = &program.values[v].def else {
@@ -296,8 +313,7 @@ pub fn lines(program: &Program, plan: &Plan, names: &ValueNames) -> Vec<Line> {
                 if let Arg::Param(p) = arg {
                     let name = crate::names::unraw(&program.params[*p].ident);
                     let mut rhs = Rhs::default();
-                    push(&mut rhs, d());
-                    rhs.text(&format!(" * ∂{}/∂{name}", names.display(v)));
+                    part(&mut rhs, &name);
                     let kind = Kind::Contribution(v, args.len() + k);
                     let mut line = rhs.line(kind, format!("d_{name}"), whole_seen[*p]);
                     whole_seen[*p] = true;
@@ -451,6 +467,25 @@ fn substitute(template: &str, bindings: &[(&str, Binding)], rhs: &mut Rhs) {
         }
     }
     flush(&mut word, rhs);
+}
+
+/// The values whose adjoints pull a call back: the call's own, or for a call with several
+/// values each one that the rest of the program reads.
+fn seeds(program: &Program, plan: &Plan, v: ValueId) -> Vec<ValueId> {
+    let Def::Call { call, .. } = &program.values[v].def else {
+        return vec![v];
+    };
+    if program.calls[*call].outputs == 1 {
+        return vec![v];
+    }
+    let reached = |o: ValueId| o == program.output || plan.uses[o] > 0;
+    std::iter::once(v)
+        .chain(
+            (0..program.values.len())
+                .filter(|&o| matches!(program.values[o].def, Def::Output { of, .. } if of == v)),
+        )
+        .filter(|&o| reached(o))
+        .collect()
 }
 
 #[cfg(test)]

@@ -67,6 +67,9 @@ pub enum Def {
     /// each argument's row-major, or a constant argument's captured value, as
     /// [`Program::calls`] describes them.
     Call { call: CallId, args: Vec<ValueId> },
+    /// The value `k` (from 1) of a call with several (`of`, whose own value is the first):
+    /// a loop with several states gives each state's value from one call.
+    Output { of: ValueId, k: usize },
 }
 
 /// An index into [`Program::calls`].
@@ -78,6 +81,9 @@ pub type CalleeId = usize;
 pub struct Call {
     pub callee: CalleeId,
     pub args: Vec<Arg>,
+    /// How many values it gives: one, or for a loop with several states one per state
+    /// (the call's value, then [`Def::Output`]s).
+    pub outputs: usize,
 }
 
 /// How one argument of a call is passed.
@@ -163,9 +169,6 @@ pub struct Rolled {
     /// With several states (`v += dt * a; x += dt * v;`), the programs of the new values
     /// of the others, each of the whole body, with the same inputs as `body`.
     pub others: Vec<Program>,
-    /// The callees of the other states' values, with their generated names: each runs the
-    /// same loop, and gives that state's value.
-    pub outputs: Vec<(CalleeId, Ident)>,
     /// How the loop reads in the derivation.
     pub text: String,
 }
@@ -212,11 +215,6 @@ impl Rolled {
         } else {
             0
         }
-    }
-
-    /// Whether callee `k` is this loop's, or one of its other states'.
-    pub fn has_callee(&self, k: CalleeId) -> bool {
-        self.callee == k || self.outputs.iter().any(|(c, _)| *c == k)
     }
 }
 

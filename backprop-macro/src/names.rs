@@ -116,7 +116,7 @@ impl ValueNames {
                     conds += 1;
                     (Some(names.fresh(&format!("cond{}", conds - 1))), false)
                 }
-                Def::Op { .. } | Def::Select { .. } | Def::Call { .. } => {
+                Def::Op { .. } | Def::Select { .. } | Def::Call { .. } | Def::Output { .. } => {
                     // A call's "auxiliary value" is the callee's pullback.
                     let has_aux = match &value.def {
                         Def::Op { info, .. } => info.signature.has_aux(),

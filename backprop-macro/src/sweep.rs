@@ -111,6 +111,8 @@ fn needed(program: &Program) -> Vec<bool> {
             Def::Call { call, args } => {
                 value.active && (args.iter().any(|&a| needed[a]) || program.passes_named(*call))
             }
+            // A further value of a call: its adjoint seeds the call's step.
+            Def::Output { of, .. } => needed[*of],
             _ => false,
         };
     }
@@ -129,12 +131,21 @@ pub fn plan(program: &Program) -> Plan {
         }
         saved.insert(operand);
     };
+    // The further values of each call with several, which come after it.
+    let mut outputs = vec![Vec::new(); program.values.len()];
+    for (o, value) in program.values.iter().enumerate() {
+        if let Def::Output { of, .. } = value.def {
+            outputs[of].push(o);
+        }
+    }
     let mut steps = Vec::new();
     for v in (0..program.values.len()).rev() {
         let value = &program.values[v];
         // Skipped unless it reaches an input and the output reaches it, both through
         // partials that are not zero; the uses of `v` come later and have been visited.
-        if !needed[v] || (v != program.output && uses[v] == 0) {
+        // A call with several values is pulled back by all their adjoints.
+        let reached = |v: usize| v == program.output || uses[v] > 0;
+        if !needed[v] || !(reached(v) || outputs[v].iter().any(|&o| reached(o))) {
             continue;
         }
         let mut contributions = Vec::new();

@@ -7,7 +7,7 @@
 //! on its name.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote, ToTokens};
 
 use super::body::Stmt;
 use super::code::{nest, private, Code};
@@ -27,7 +27,7 @@ impl Code<'_> {
     /// Whether callee `k` is a loop that stays a loop, generic over the program's const
     /// parameters like every item of the program.
     fn generic_callee(&self, k: CalleeId) -> bool {
-        self.is_generic_item() && self.program.rolled.iter().any(|r| r.has_callee(k))
+        self.is_generic_item() && self.program.rolled.iter().any(|r| r.callee == k)
     }
 
     /// The alias in a type: `Call0<N>` for a generic loop, else `Call0`.
@@ -59,7 +59,7 @@ impl Code<'_> {
         let aliases = self.program.callees.iter().enumerate().map(|(k, callee)| {
             let alias = self.alias(k);
             let path = &callee.path;
-            if self.program.rolled.iter().any(|r| r.has_callee(k)) {
+            if self.program.rolled.iter().any(|r| r.callee == k) {
                 let (gp, ga) = (&self.item_params, &self.item_args);
                 return if gp.is_empty() {
                     quote!(type #alias = #path;)
@@ -157,22 +157,14 @@ impl Code<'_> {
             return None;
         };
         let callee = self.program.calls[*call].callee;
+        let outputs = self.program.calls[*call].outputs;
         let name = Some((self.local(v), false));
+        if mode == Mode::Record && outputs > 1 {
+            return self.record_output(v, 0);
+        }
         if mode == Mode::Record {
-            let private = private();
             let graph = local(&self.names().graph);
-            let var = |_, a: ValueId| match &self.program.values[a].def {
-                Def::Literal(x) => {
-                    let lit = self.literal(*x);
-                    quote!(#graph.constant(#lit))
-                }
-                _ => self.value(a),
-            };
-            let lift = |a: ValueId| {
-                let value = self.value(a);
-                quote!(#private::Lift::lift(#value, #graph))
-            };
-            let shaped = self.call_args(*call, args, &var, &lift);
+            let shaped = self.record_args(*call, args);
             let alias = self.alias_path(callee);
             return Some(Stmt::Let {
                 names: vec![name],
@@ -189,15 +181,100 @@ impl Code<'_> {
         } else {
             TokenStream::new()
         };
+        let mut names = vec![name];
+        if outputs > 1 {
+            names
+                .extend((1..outputs).map(|k| self.output_of(v, k).map(|o| (self.local(o), false))));
+        }
+        let suffix = if outputs > 1 { "_all" } else { "" };
         if mode == Mode::Value || !keeps_pullback {
+            let function = format_ident!("__value{suffix}");
             return Some(Stmt::Let {
-                names: vec![name],
-                expr: quote!(#alias::__value #turbofish(#(#shaped),*)),
+                names,
+                expr: quote!(#alias::#function #turbofish(#(#shaped),*)),
             });
         }
+        names.push(Some((self.aux(v), false)));
+        let function = format_ident!("__forward{suffix}");
         Some(Stmt::Let {
-            names: vec![name, Some((self.aux(v), false))],
-            expr: quote!(#alias::__forward #turbofish(#(#shaped),*)),
+            names,
+            expr: quote!(#alias::#function #turbofish(#(#shaped),*)),
+        })
+    }
+
+    /// The arguments of a call recorded on the graph: literals as constants of the graph,
+    /// constants passed whole lifted onto it.
+    fn record_args(&self, call: usize, args: &[ValueId]) -> Vec<TokenStream> {
+        let private = private();
+        let graph = local(&self.names().graph);
+        let var = |_, a: ValueId| match &self.program.values[a].def {
+            Def::Literal(x) => {
+                let lit = self.literal(*x);
+                quote!(#graph.constant(#lit))
+            }
+            _ => self.value(a),
+        };
+        let lift = |a: ValueId| {
+            let value = self.value(a);
+            quote!(#private::Lift::lift(#value, #graph))
+        };
+        self.call_args(call, args, &var, &lift)
+    }
+
+    /// The value `k` of call `v`, a call with several: `v` itself for 0, else its
+    /// [`Def::Output`], if it is kept.
+    pub fn output_of(&self, v: ValueId, k: usize) -> Option<ValueId> {
+        if k == 0 {
+            return Some(v);
+        }
+        self.program
+            .values
+            .iter()
+            .position(|value| matches!(value.def, Def::Output { of, k: j } if of == v && j == k))
+    }
+
+    /// `let _ = t0;` after a call with several values whose own value nothing but its
+    /// [`Def::Output`]s reads (the trace reads it, the passes need not).
+    pub fn unread_call_value(&self, v: ValueId) -> Option<Stmt> {
+        let Def::Call { call, .. } = &self.program.values[v].def else {
+            return None;
+        };
+        if self.program.calls[*call].outputs == 1 || self.read_elsewhere(v) {
+            return None;
+        }
+        let name = self.local(v);
+        Some(Stmt::Raw(quote!(let _ = #name;)))
+    }
+
+    /// Whether anything but its [`Def::Output`]s reads value `v`.
+    fn read_elsewhere(&self, v: ValueId) -> bool {
+        v == self.program.output
+            || self.program.values.iter().any(|value| match &value.def {
+                Def::Op { args, .. } | Def::Cond { args, .. } | Def::Call { args, .. } => {
+                    args.contains(&v)
+                }
+                Def::Select {
+                    then, otherwise, ..
+                } => *then == v || *otherwise == v,
+                _ => false,
+            })
+            || self.program.branches.iter().any(|b| b.cond == v)
+    }
+
+    /// The recording of value `k` of call `v`, a call with several, on the graph: the
+    /// loop recorded as one call that gives that value.
+    pub fn record_output(&self, v: ValueId, k: usize) -> Option<Stmt> {
+        let Def::Call { call, args } = &self.program.values[v].def else {
+            return None;
+        };
+        let graph = local(&self.names().graph);
+        let shaped = self.record_args(*call, args);
+        let alias = self.alias_path(self.program.calls[*call].callee);
+        let target = self.output_of(v, k)?;
+        let k = Literal::usize_unsuffixed(k);
+        Some(Stmt::Let {
+            names: vec![Some((self.local(target), false))],
+            expr: quote!(#alias::__record_all(#graph, #(#shaped,)* #k)),
         })
     }
 
@@ -259,10 +336,23 @@ impl Code<'_> {
         }
         let alias = self.alias_path(callee);
         let pullback = self.aux(v);
-        let d = local(self.names().adjoint(v));
+        let outputs = self.program.calls[*call].outputs;
+        let expr = if outputs > 1 {
+            // Each value's adjoint, zero where nothing after the call reads the value.
+            let ds = (0..outputs).map(|k| match self.output_of(v, k) {
+                Some(o) if o == self.program.output || self.plan.uses[o] > 0 => {
+                    local(self.names().adjoint(o)).into_token_stream()
+                }
+                _ => self.literal(0.0),
+            });
+            quote!(#alias::__parts_all(&#pullback, [#(#ds),*]))
+        } else {
+            let d = local(self.names().adjoint(v));
+            quote!(#alias::__parts(&#pullback, #d))
+        };
         stmts.push(Stmt::Let {
             names: vec![Some((parts, false))],
-            expr: quote!(#alias::__parts(&#pullback, #d)),
+            expr,
         });
         step.contributions
             .iter()

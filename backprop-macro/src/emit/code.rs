@@ -365,7 +365,8 @@ impl<'a> Code<'a> {
             | Def::Op { .. }
             | Def::Cond { .. }
             | Def::Select { .. }
-            | Def::Call { .. } => local(self.names.value(v)).into_token_stream(),
+            | Def::Call { .. }
+            | Def::Output { .. } => local(self.names.value(v)).into_token_stream(),
         }
     }
 

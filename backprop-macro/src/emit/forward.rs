@@ -69,8 +69,11 @@ impl Code<'_> {
                     }
                     continue;
                 }
-                Def::Op { .. } | Def::Cond { .. } | Def::Call { .. } => {
+                Def::Op { .. } | Def::Cond { .. } | Def::Call { .. } | Def::Output { .. } => {
                     if let Some(stmt) = self.value_stmt(v, mode) {
+                        items.push((value.guard, Fwd::Stmt(stmt)));
+                    }
+                    if let Some(stmt) = self.unread_call_value(v) {
                         items.push((value.guard, Fwd::Stmt(stmt)));
                     }
                 }
@@ -86,6 +89,9 @@ impl Code<'_> {
         let value = &self.program.values[v];
         match &value.def {
             Def::Call { .. } => self.call_stmt(v, mode),
+            // Bound by its call's statement, or on the graph recorded on its own.
+            Def::Output { of, k } if mode == Mode::Record => self.record_output(*of, *k),
+            Def::Output { .. } => None,
             Def::Op { info, args } if mode == Mode::Record => {
                 let expr = self.record_expr(info, args);
                 Some(Stmt::Let {

@@ -212,7 +212,11 @@ impl<'a> Lowerer<'a, '_> {
                 },
             }
         }
-        self.calls.push(Call { callee, args });
+        self.calls.push(Call {
+            callee,
+            args,
+            outputs: 1,
+        });
         tasks.push(Task::DiffCall(self.calls.len() - 1));
         tasks.extend(leaves.into_iter().rev());
     }

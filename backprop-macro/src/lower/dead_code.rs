@@ -25,6 +25,7 @@ pub fn remove(program: Program) -> Program {
                 live[*otherwise] = true;
                 live[program.branches[*branch].cond] = true;
             }
+            Def::Output { of, .. } => live[*of] = true,
             _ => {}
         }
     }
@@ -56,6 +57,7 @@ pub fn remove(program: Program) -> Program {
                 *then = renumber[*then];
                 *otherwise = renumber[*otherwise];
             }
+            Def::Output { of, .. } => *of = renumber[*of],
             Def::Input(_) | Def::Literal(_) | Def::IntLiteral(_) => {}
         }
         renumber[v] = values.len();

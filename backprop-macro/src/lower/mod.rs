@@ -264,6 +264,12 @@ impl<'a, 'e> Lowerer<'a, 'e> {
                             .any(|a| matches!(a, Arg::Param(_)));
                     let v = self.value(Def::Call { call, args }, Type::Float, active);
                     self.stack.push(v);
+                    // A loop with several states: each further state's value, a value of
+                    // the same call.
+                    for k in 1..self.calls[call].outputs {
+                        let o = self.value(Def::Output { of: v, k }, Type::Float, active);
+                        self.stack.push(o);
+                    }
                 }
                 Task::Call(info) => {
                     let at = self.stack.len().saturating_sub(info.params.len());
@@ -367,7 +373,12 @@ impl<'a, 'e> Lowerer<'a, 'e> {
     /// derivation (the first name wins: `let a = b;` keeps `b`'s).
     fn name_value(&mut self, v: ValueId, ident: &Ident) {
         let value = &mut self.values[v];
-        if value.name.is_none() && matches!(value.def, Def::Op { .. } | Def::Call { .. }) {
+        if value.name.is_none()
+            && matches!(
+                value.def,
+                Def::Op { .. } | Def::Call { .. } | Def::Output { .. }
+            )
+        {
             value.name = Some(unraw(ident));
         }
     }

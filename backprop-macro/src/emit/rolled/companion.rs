@@ -2,11 +2,10 @@
 //! with the associated functions of every callee (`__value`, `__forward`, `__parts`,
 //! `__record`, `__derivation`) and its `Callee` impl.
 //!
-//! With one state (or a sum) the loop's functions are the companion's own. With several
-//! (`v += dt * a; x += dt * v;`), the first companion has the loop's functions over every
-//! state (`__value_all` gives each state's value, `__parts_all` takes each one's
-//! adjoint), and each state's companion, the first one's included, picks its own value
-//! and seeds its own adjoint, the others' zero.
+//! With one state (or a sum) the functions are those of every callee. With several
+//! (`v += dt * a; x += dt * v;`), the program's one call of the loop gives each state's
+//! value: `__value_all` and `__forward_all` return one per state (and the pullback),
+//! `__parts_all` takes each one's adjoint, and `__record_all` records one state's.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -36,8 +35,6 @@ pub(super) struct Functions {
     /// The parameters of `__value` and `__forward`, and of `__record` over variables.
     pub params: TokenStream,
     pub record_params: TokenStream,
-    /// The parameters' names, passed on.
-    pub forwarded: TokenStream,
     pub value: TokenStream,
     pub forward: TokenStream,
     pub parts: TokenStream,
@@ -47,31 +44,25 @@ pub(super) struct Functions {
     pub record: Box<dyn Fn(TokenStream) -> TokenStream>,
     /// The states' names after the loop.
     pub accs: Vec<Ident>,
-    /// The zero of the scalar.
-    pub zero: TokenStream,
 }
 
 impl Shared<'_> {
-    /// The companions of the loop: one, or one per state.
+    /// The companion of the loop.
     pub(super) fn companions(&self, f: &Functions) -> TokenStream {
         let ScalarSyntax {
-            ty: s,
-            generics,
-            turbofish,
-            ..
+            ty: s, generics, ..
         } = self.syntax;
         let (private, pullback, ga, elem) = (private(), self.pullback, self.ga, self.elem);
         let Functions {
             params,
             record_params,
-            forwarded,
             value,
             forward,
             parts,
             parts_type,
             ..
         } = f;
-        let (graph, pb, dout, e) = (local("graph"), local("pb"), local("dout"), local("e"));
+        let (graph, pb, dout) = (local("graph"), local("pb"), local("dout"));
         let var = quote!(#private::Var<'g, #elem>);
         let states = self.rolled.states();
         if states <= 1 {
@@ -101,76 +92,46 @@ impl Shared<'_> {
                 },
             );
         }
+        // With several states, the program's one call gives every state's value: the
+        // functions take and give one of each.
         let n = Literal::usize_unsuffixed(states);
         let which = local("which");
         let accs = &f.accs;
         let record_all = (f.record)(quote!([#(#accs),*][#which]));
-        let all = quote! {
-            #[inline]
-            pub fn __value_all #generics(#params) -> [#s; #n] {
-                #value
-            }
-
-            #[inline]
-            pub fn __forward_all #generics(#params) -> ([#s; #n], #pullback<#ga #s>) {
-                #forward
-            }
-
-            #[inline]
-            pub fn __parts_all #generics(
-                #pb: &#pullback<#ga #s>,
-                #dout: [#s; #n],
-            ) -> #parts_type {
-                #parts
-            }
-
-            pub fn __record_all<'g>(
-                #graph: &'g #private::Graph<#elem>,
-                #record_params
-                #which: usize,
-            ) -> #var {
-                #record_all
-            }
-        };
-        let first = self.name_t(&self.rolled.ident);
-        let zero = local("zero");
-        let zero_value = &f.zero;
-        let names = std::iter::once(&self.rolled.ident)
-            .chain(self.rolled.outputs.iter().map(|(_, ident)| ident));
-        let mut items = TokenStream::new();
-        for (k, name) in names.enumerate() {
-            let at = Literal::usize_unsuffixed(k);
-            let douts = (0..states).map(|m| if m == k { quote!(#dout) } else { quote!(#zero) });
-            let functions = quote! {
+        let values = std::iter::repeat_n(s, states);
+        let values = quote!(#(#values,)*);
+        self.companion(
+            &self.rolled.ident,
+            quote! {
                 #[inline]
-                pub fn __value #generics(#params) -> #s {
-                    <#first>::__value_all #turbofish(#forwarded)[#at]
+                pub fn __value_all #generics(#params) -> (#values) {
+                    #value
                 }
 
                 #[inline]
-                pub fn __forward #generics(#params) -> (#s, #pullback<#ga #s>) {
-                    let (#e, #pb) = <#first>::__forward_all #turbofish(#forwarded);
-                    (#e[#at], #pb)
+                pub fn __forward_all #generics(#params) -> (#values #pullback<#ga #s>) {
+                    #forward
                 }
 
                 #[inline]
-                pub fn __parts #generics(#pb: &#pullback<#ga #s>, #dout: #s) -> #parts_type {
-                    let #zero = #zero_value;
-                    <#first>::__parts_all #turbofish(#pb, [#(#douts),*])
+                pub fn __parts_all #generics(
+                    #pb: &#pullback<#ga #s>,
+                    #dout: [#s; #n],
+                ) -> #parts_type {
+                    #parts
                 }
 
-                pub fn __record<'g>(#graph: &'g #private::Graph<#elem>, #record_params) -> #var {
-                    <#first>::__record_all(#graph, #forwarded #at)
+                /// The state `which`'s value after the loop, recorded on the graph as one
+                /// call.
+                pub fn __record_all<'g>(
+                    #graph: &'g #private::Graph<#elem>,
+                    #record_params
+                    #which: usize,
+                ) -> #var {
+                    #record_all
                 }
-            };
-            let functions = if k == 0 {
-                quote!(#all #functions)
-            } else {
-                functions
-            };
-            items.extend(self.companion(name, functions));
-        }
-        items
+            },
+        )
     }
 
     /// `name`, or `name<N,>` in a function generic over lengths.

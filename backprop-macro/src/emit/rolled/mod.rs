@@ -57,7 +57,7 @@
 //! of every old state; an iteration runs them all, then updates the states together. The
 //! tape keeps a tuple of their pullbacks, and the backward pass carries every state's
 //! adjoint, each the sum of the bodies' gradients by that old state. The enclosing
-//! program calls the loop once per state it reads after it (`companion.rs`).
+//! program calls the loop once, and the call gives every state's value (`companion.rs`).
 //!
 //! Either way the value is computed in the same order as the unrolled loop's, so it is
 //! the same bit for bit.
@@ -346,8 +346,9 @@ pub fn items(
     // gradients for an adjoint of 1 as it goes (one pass, as a hand-written gradient
     // does), and keeps only those sums; its backward pass scales them.
     let unit = local("unit");
+    // The value: the accumulator, or with several states a tuple of each one's.
     let acc_out = if states > 1 {
-        quote!([#(#accs),*])
+        quote!((#(#accs),*))
     } else {
         quote!(#acc)
     };
@@ -426,7 +427,7 @@ pub fn items(
                     #entry
                 });
                 (
-                    #acc_out,
+                    #(#accs,)*
                     #pullback {
                         tape: #tape,
                         #(#sources: #read_arrays,)*
@@ -583,14 +584,12 @@ pub fn items(
     .companions(&companion::Functions {
         params: params_s,
         record_params,
-        forwarded: quote!(#(#accs,)* #(#invariants,)* #(#arrays,)* #(#datas,)*),
         value: value_body,
         forward: forward_body,
         parts: parts_body,
         parts_type,
         record,
         accs: accs.clone(),
-        zero: zero_value,
     });
     quote! {
         #body_items

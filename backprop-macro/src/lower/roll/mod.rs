@@ -1,6 +1,5 @@
 //! Loops that stay loops: a long `for` loop that updates scalars is lowered to a call of
-//! a generated function that runs the loop at run time (one per scalar it updates),
-//! instead of being unrolled.
+//! a generated function that runs the loop at run time, instead of being unrolled.
 //!
 //! The loop must have the form
 //!
@@ -14,7 +13,7 @@
 //! or, with several states, of any statements that update `let mut` scalars of the
 //! enclosing body (`v += dt * a; x += dt * v;`, in branches too): each state's new value
 //! is then a program of the whole body, from the old states (`program.rs`), and the loop
-//! a call per state, each of the same generated loop, which gives that state's value;
+//! one call that gives every state's value (the call's own, then `Def::Output`s);
 //!
 //! where `s` is a `let mut` scalar of the body declared before the loop, and the loop
 //! variable appears only in indices `x[i]`, `x[i + c]`, `x[i - c]` of one-dimensional
@@ -53,7 +52,6 @@
 //! unrolled form's, bit for bit.
 
 use proc_macro2::{Ident, Span};
-use quote::format_ident;
 use syn::visit_mut::VisitMut;
 use syn::Expr;
 
@@ -77,7 +75,7 @@ pub(super) use window::mentions_name;
 use super::scope::Binding;
 use super::{Lowerer, Task};
 use crate::input::{Form, Param};
-use crate::ir::{Arg, Bound, Call, Callee, CalleeId, Level, Rolled, Type, ValueId};
+use crate::ir::{Arg, Bound, Call, Callee, Level, Rolled, Type, ValueId};
 use crate::names::unraw;
 
 /// A loop of at least this many iterations stays a loop (BENCHMARKS.md, "Loops that stay
@@ -372,11 +370,7 @@ impl<'a> Lowerer<'a, '_> {
             .iter()
             .zip(&self.rolled_keys)
             .find(|(_, k)| **k == key)
-            .map(|(r, _)| {
-                std::iter::once(r.callee)
-                    .chain(r.outputs.iter().map(|(c, _)| *c))
-                    .collect::<Vec<_>>()
-            });
+            .map(|(r, _)| r.callee);
         let body = bodies.remove(0);
 
         // A recurrence's tape is an array as long as the loop: in a function generic over
@@ -440,33 +434,14 @@ impl<'a> Lowerer<'a, '_> {
                 if subtract { "-" } else { "+" }
             )
         };
-        // One callee per state: the loop's, and for each further state a companion that
-        // runs the same loop and gives that state's value (`__BackpropLoop0Out1`).
-        let outputs: Vec<(CalleeId, Ident)> = match &reused {
-            Some(_) => Vec::new(),
-            None => (1..states.len())
-                .map(|n| {
-                    let ident = format_ident!("{ident}Out{n}", span = Span::mixed_site());
-                    self.callees.push(Callee {
-                        path: syn::Path::from(ident.clone()),
-                        text: format!("loop{k}.{n}"),
-                    });
-                    self.callee_shapes.push(Vec::new());
-                    (self.callees.len() - 1, ident)
-                })
-                .collect(),
-        };
-        let callee = match &reused {
-            Some(callees) => callees[0],
-            None => {
-                self.callees.push(Callee {
-                    path: syn::Path::from(ident.clone()),
-                    text: format!("loop{k}"),
-                });
-                self.callee_shapes.push(Vec::new());
-                self.callees.len() - 1
-            }
-        };
+        let callee = reused.unwrap_or_else(|| {
+            self.callees.push(Callee {
+                path: syn::Path::from(ident.clone()),
+                text: format!("loop{k}"),
+            });
+            self.callee_shapes.push(Vec::new());
+            self.callees.len() - 1
+        });
         let mut args = vec![Arg::Values(Vec::new()); states.len() + invariants.len()];
         let mut leaves: Vec<ValueId> = state_values;
         leaves.extend(invariants.iter().map(|&(_, v, _)| v));
@@ -509,31 +484,23 @@ impl<'a> Lowerer<'a, '_> {
             args.push(Arg::Constant);
             leaves.push(v);
         }
-        // One call per state, each of the values before the loop. Pushed in reverse: the
-        // arguments, the call, then the assignment of its value.
-        let leaves_len = leaves.len();
-        let callees: Vec<CalleeId> = match &reused {
-            Some(callees) => callees.clone(),
-            None => std::iter::once(callee)
-                .chain(outputs.iter().map(|(c, _)| *c))
-                .collect(),
-        };
-        for (n, &callee) in callees.iter().enumerate().rev() {
-            self.calls.push(Call {
-                callee,
-                args: args.clone(),
-            });
-            tasks.push(Task::Assign {
-                place: states[n].1,
-                op: None,
-            });
-            tasks.push(Task::DiffCall(self.calls.len() - 1));
-            tasks.push(Task::PushAll(leaves.clone()));
+        // One call, which gives each state's value. Pushed in reverse: the arguments, the
+        // call, then the assignment of each value, the last state's first.
+        self.calls.push(Call {
+            callee,
+            args,
+            outputs: states.len(),
+        });
+        for (_, place) in &states {
+            tasks.push(Task::Assign { place, op: None });
         }
+        tasks.push(Task::DiffCall(self.calls.len() - 1));
+        let leaves_len = leaves.len();
+        tasks.push(Task::PushAll(leaves));
         if reused.is_some() {
             // The same loop on every iteration of an unrolled one: each call passes its
             // scalars, which count as unrolled work.
-            let _ = self.charge(leaves_len * states.len(), for_loop.for_token);
+            let _ = self.charge(leaves_len, for_loop.for_token);
             return true;
         }
         self.rolled_keys.push(key);
@@ -546,7 +513,6 @@ impl<'a> Lowerer<'a, '_> {
             subtract,
             carried,
             others: bodies,
-            outputs,
             arrays: arrays
                 .into_iter()
                 .map(|a| {
