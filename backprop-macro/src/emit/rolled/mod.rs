@@ -107,12 +107,7 @@ pub fn items(
 
     // The arguments: the accumulator (each state), the invariants, the arrays.
     let acc = local("acc");
-    let accs: Vec<Ident> = (0..states.max(1))
-        .map(|k| match k {
-            0 => acc.clone(),
-            k => local(&format!("acc{k}")),
-        })
-        .collect();
+    let accs = numbered(&acc, "acc", states.max(1));
     let invariants: Vec<Ident> = (0..rolled.invariants.len())
         .map(|k| local(&format!("inv{k}")))
         .collect();
@@ -211,18 +206,8 @@ pub fn items(
     );
     // One iteration's values: each body's, of the same arguments, then the states
     // updated together.
-    let es: Vec<Ident> = (0..states.max(1))
-        .map(|k| match k {
-            0 => e.clone(),
-            k => local(&format!("e{k}")),
-        })
-        .collect();
-    let body_vars: Vec<Ident> = (0..states.max(1))
-        .map(|k| match k {
-            0 => body_var.clone(),
-            k => local(&format!("body{k}")),
-        })
-        .collect();
+    let es = numbered(&e, "e", states.max(1));
+    let body_vars = numbered(&body_var, "body", states.max(1));
     let bind_bodies = quote!(#(let #body_vars = #body_ctors;)*);
     let combine = if rolled.carried {
         quote!(#(#accs = #es;)*)
@@ -244,12 +229,7 @@ pub fn items(
         elem_zero.clone()
     };
     // With several states, each body's gradient (`g`, `g1`, ..) adds in.
-    let gs: Vec<Ident> = (0..states.max(1))
-        .map(|k| match k {
-            0 => g.clone(),
-            k => local(&format!("g{k}")),
-        })
-        .collect();
+    let gs = numbered(&g, "g", states.max(1));
     let mut adds = TokenStream::new();
     for g in &gs {
         for (k, (array, index, _, _)) in rolled.gathers.iter().enumerate() {
@@ -275,12 +255,7 @@ pub fn items(
     } else {
         quote!(#dout)
     };
-    let d_es: Vec<Ident> = (0..states.max(1))
-        .map(|k| match k {
-            0 => d_e.clone(),
-            k => local(&format!("d_e{k}")),
-        })
-        .collect();
+    let d_es = numbered(&d_e, "d_e", states.max(1));
     let (d_e_decl, carry_back, d_acc_out) = if states > 1 {
         // Each state's adjoint, carried back: the sum over the bodies of each one's
         // gradient by the old state.
@@ -317,14 +292,6 @@ pub fn items(
     let var = quote!(#private::Var<'g, #elem>);
     let record_params = params_over(&var);
     let inputs = local("inputs");
-    let record_elements: Vec<TokenStream> = rolled
-        .gathers
-        .iter()
-        .map(|(array, index, _, _)| {
-            let array = &arrays[*array];
-            quote!(#array[#index])
-        })
-        .collect();
     let call_name = format!("loop{}", rolled.callee);
     let derivation = super::shown::rolled_derivation(rolled, &body_texts, &inner.derivation);
 
@@ -386,12 +353,7 @@ pub fn items(
         let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
         // Each entry of the tape: the body's pullback, or with several states a tuple of
         // each body's.
-        let pbs: Vec<Ident> = (0..states)
-            .map(|k| match k {
-                0 => pb.clone(),
-                k => local(&format!("pb{k}")),
-            })
-            .collect();
+        let pbs = numbered(&pb, "pb", states);
         let (entry_ty, entry, entry_placeholder, pulls) = if states > 1 {
             let fields = (0..states).map(Literal::usize_unsuffixed);
             (
@@ -526,7 +488,7 @@ pub fn items(
         }
     });
     let record_args = quote! {
-        #carried_acc #(#record_elements,)* #(#body_invariants,)* #(#sums,)*
+        #carried_acc #(#elements,)* #(#body_invariants,)* #(#sums,)*
         #(#datas[#j],)* #(#graph.constant(#counter_values),)*
     };
     let record_loop = nest(quote! {
@@ -602,4 +564,11 @@ pub fn items(
 
         #companions
     }
+}
+
+/// `first`, then `{base}1`, `{base}2`, ..: one name a state, `n` of them.
+fn numbered(first: &Ident, base: &str, n: usize) -> Vec<Ident> {
+    std::iter::once(first.clone())
+        .chain((1..n).map(|k| local(&format!("{base}{k}"))))
+        .collect()
 }
