@@ -274,7 +274,7 @@ pub use higher::{gradgradcheck, hessian, hvp, jvp, value_grad_hessian, GradGradR
 ///   `s -= e`), computed in one pass with no tape, or a recurrence (`s = e`, `s *= e`,
 ///   `s /= e`, `e` reading `s`), with a tape of fixed size. So does such a loop over
 ///   bounds that are named constants (`0..N - 1`), at any length, and so does a nest of
-///   loops whose innermost body is a sum, or a recurrence in a rectangular nest
+///   loops whose innermost body is a sum or a recurrence
 ///   (`for i in 0..N { for j in i + 1..N { s += e; }
 ///   }`, indices such as `w[i * M + j]` checked at run time), and so does an inner sum in
 ///   such a body (`let mut t = 0.0; for j in 0..M { t += w[i * M + j] * x[j]; }` with

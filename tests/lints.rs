@@ -376,6 +376,18 @@ fn loops_with_several_states() {
     });
     let (value, [dk, dx0]) = motion.value_and_grad(0.0, 0.25);
     assert!(close(value, 0.25) && close(dx0, 1.0) && dk < 0.0);
+    // A recurrence in a triangular nest, its tape's length counted by the compiler.
+    let pairs = grad!(|x: [f64; LINT_N], u: f64| {
+        let mut h = 0.0;
+        for i in 0..LINT_N {
+            for j in i + 1..LINT_N {
+                h = u * h + x[i] * x[j];
+            }
+        }
+        h
+    });
+    let (value, (_, du)) = pairs.value_and_grad([0.0; LINT_N], 0.5);
+    assert!(close(value, 0.0) && close(du, 0.0));
 }
 
 const LINT_STEPS: usize = 20;

@@ -413,3 +413,98 @@ fn known_nests_with_any_index_in_bounds() {
     assert_eq!(g.value(a, y).to_bits(), plain.to_bits());
     assert!(g.derivation().contains("kept a loop on every iteration"));
 }
+
+#[test]
+fn a_recurrence_in_a_triangular_nest() {
+    // Over the pairs i < j: the tape is as long as the nest's N (N - 1) / 2 iterations,
+    // which the compiler counts.
+    let f = grad!(|x: [f64; N], u: f64| {
+        let mut p = 0.5;
+        for i in 0..N {
+            for j in i + 1..N {
+                p = (u * p + x[i] * x[j]).sin();
+            }
+        }
+        p
+    });
+    let (x, u) = (point::<N>(), 0.7);
+    let mut states = vec![0.5_f64];
+    let mut pairs = Vec::new();
+    for i in 0..N {
+        for j in i + 1..N {
+            let p = *states.last().unwrap();
+            states.push((u * p + x[i] * x[j]).sin());
+            pairs.push((i, j));
+        }
+    }
+    let (value, (dx, du)) = f.value_and_grad(x, u);
+    assert_eq!(value.to_bits(), states.last().unwrap().to_bits());
+    // Backward by hand: p' = sin(u p + x_i x_j).
+    let (mut d_p, mut ex, mut eu) = (1.0, [0.0; N], 0.0);
+    for (step, &(i, j)) in pairs.iter().enumerate().rev() {
+        let p = states[step];
+        let d_pre = d_p * (u * p + x[i] * x[j]).cos();
+        eu += d_pre * p;
+        ex[i] += d_pre * x[j];
+        ex[j] += d_pre * x[i];
+        d_p = d_pre * u;
+    }
+    assert!(close(du, eu, 1e-12), "{du} {eu}");
+    for k in 0..N {
+        assert!(close(dx[k], ex[k], 1e-12), "x[{k}]: {} {}", dx[k], ex[k]);
+    }
+    assert!(f
+        .derivation()
+        .contains("for i in 0..N { for j in i + 1..N { p = e(p) } }, kept a loop"));
+    let mut flat = [0.0; N + 1];
+    flat[..N].copy_from_slice(&x);
+    flat[N] = u;
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[test]
+fn several_states_in_a_triangular_nest() {
+    // Two states over the pairs j < i, a named number of points.
+    const P: usize = 30;
+    let f = grad!(|x: [f64; P], k: f64| {
+        let mut a = 0.0;
+        let mut b = 1.0;
+        for i in 0..P {
+            for j in 0..i {
+                a += k * b * (x[i] - x[j]);
+                b -= 0.01 * a;
+            }
+        }
+        a + b
+    });
+    let (x, k) = (point::<P>(), 0.2);
+    let (mut a, mut b) = (0.0_f64, 1.0_f64);
+    for i in 0..P {
+        for j in 0..i {
+            a += k * b * (x[i] - x[j]);
+            b -= 0.01 * a;
+        }
+    }
+    assert_eq!(f.value(x, k).to_bits(), (a + b).to_bits());
+    assert!(f.derivation().contains("kept a loop"));
+    let mut flat = [0.0; P + 1];
+    flat[..P].copy_from_slice(&x);
+    flat[P] = k;
+    gradcheck(&f, flat).assert_passed();
+}
+
+#[cfg(feature = "second-order")]
+#[test]
+fn second_order_through_a_triangular_recurrence() {
+    const K: usize = 4;
+    let f = grad!(|x: [f64; K], u: f64| {
+        let mut h = 0.1;
+        for i in 0..K {
+            for j in 0..i + 1 {
+                h = (u * h + x[i] * x[j]).sin();
+            }
+        }
+        h
+    });
+    backprop::gradgradcheck(&f, [0.3, -0.2, 0.5, 0.1, 0.7]).assert_passed();
+}

@@ -49,9 +49,8 @@ impl<'a> Lowerer<'a, '_> {
                      f64`); a body that ends with its one update may hold inner sums, each \
                      a local declared from a literal or a value and summed by the loop \
                      after it (`let mut t = 0.0; for j in 0..M { t += e; }`); or its body \
-                     is one loop, a nest, whose innermost body ends with a sum (`s += e;` \
-                     or `s -= e;`), or with any of those updates where no \
-                     bound of the nest reads an outer loop's variable",
+                     is one loop, a nest, whose innermost body ends with any of those \
+                     updates",
                 );
             }
             return;

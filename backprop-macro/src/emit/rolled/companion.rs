@@ -183,6 +183,7 @@ impl Shared<'_> {
                 clippy::too_many_arguments,
                 clippy::needless_range_loop,
                 clippy::assign_op_pattern,
+                clippy::explicit_counter_loop,
                 clippy::large_stack_arrays
             )]
             impl #item_generics #name_t {

@@ -347,7 +347,14 @@ pub fn items(
         // In a nest, the tape is as long as all its iterations, and each entry's loop
         // variables are its index taken apart (innermost fastest).
         let flat = local("flat");
-        let (tape_len, take_apart) = nest::take_apart(rolled, &flat, &j);
+        // A triangular nest runs its own loops, with the tape's index counted along; a
+        // rectangular one computes each entry's loop variables from the index.
+        let triangular = nest::triangular(rolled);
+        let (tape_len, take_apart) = if triangular {
+            (nest::triangular_len(rolled), TokenStream::new())
+        } else {
+            nest::take_apart(rolled, &flat, &j)
+        };
         let kept_at = (0..n_kept).map(Literal::usize_unsuffixed);
         let (compute, grads) = (&inner.compute, &inner.grads);
         let placeholder_zero = quote!(<#sp as #bound>::lit(#elem_zero));
@@ -371,6 +378,59 @@ pub fn items(
                 quote!(let #g = #pb.tape[#flat].backward(#d_e);),
             )
         };
+        let step = quote! {
+            #bind_i
+            #compute
+            #(let (#es, #pbs) = #body_vars.__forward #turbofish(#body_args);)*
+            #combine
+        };
+        let back = quote!(#bind_i #pulls #adds #grads #carry_back);
+        let (fill_tape, reverse_tape) = if triangular {
+            let name = &rolled.ident;
+            let fill = nest(quote! {
+                for #j in 0..#trip_count {
+                    #step
+                    #tape[#flat] = #entry;
+                    #flat += 1;
+                }
+            });
+            let reverse = nest::around_rev(
+                rolled,
+                quote! {
+                    for #j in (0..#trip_count).rev() {
+                        #flat -= 1;
+                        #back
+                    }
+                },
+            );
+            (
+                quote! {
+                    let mut #tape = <#name as #private::Callee>::placeholder::<#s>().tape;
+                    let mut #flat: usize = 0;
+                    #fill
+                },
+                quote! {
+                    let mut #flat: usize = #tape_len;
+                    #reverse
+                },
+            )
+        } else {
+            (
+                quote! {
+                    let #tape = ::core::array::from_fn(|#flat| {
+                        #take_apart
+                        #step
+                        #entry
+                    });
+                },
+                quote! {
+                    for #flat in (0..#tape_len).rev() {
+                        #take_apart
+                        #back
+                    }
+                },
+            )
+        };
         (
             quote! {
                 tape: [#entry_ty; #tape_len],
@@ -380,14 +440,7 @@ pub fn items(
             quote! {
                 #bind_bodies #inner_bind
                 #(let mut #accs = #accs;)*
-                let #tape = ::core::array::from_fn(|#flat| {
-                    #take_apart
-                    #bind_i
-                    #compute
-                    #(let (#es, #pbs) = #body_vars.__forward #turbofish(#body_args);)*
-                    #combine
-                    #entry
-                });
+                #fill_tape
                 (
                     #(#accs,)*
                     #pullback {
@@ -405,14 +458,7 @@ pub fn items(
                 #(let mut #d_invariants = #zero;)*
                 #(let mut #d_arrays = [#zero; #lens];)*
                 #d_e_decl
-                for #flat in (0..#tape_len).rev() {
-                    #take_apart
-                    #bind_i
-                    #pulls
-                    #adds
-                    #grads
-                    #carry_back
-                }
+                #reverse_tape
                 (#d_acc_out #(#d_invariants,)* #(#d_arrays,)*)
             },
             quote! {

@@ -49,3 +49,69 @@ pub(super) fn take_apart(rolled: &Rolled, flat: &Ident, j: &Ident) -> (TokenStre
     let total = nest_trip_tokens(&rolled.outer, &rolled.start, &rolled.end);
     (total, take_apart)
 }
+
+/// Whether a bound of the nest reads an outer loop's variable (`for j in i + 1..N`): a
+/// triangular nest, whose iterations no product counts.
+pub(super) fn triangular(rolled: &Rolled) -> bool {
+    let generated: Vec<&Ident> = rolled.outer.iter().map(|level| &level.ident).collect();
+    rolled
+        .outer
+        .iter()
+        .flat_map(|level| [&level.start, &level.end])
+        .chain([&rolled.start, &rolled.end])
+        .any(|bound| match bound {
+            crate::ir::Bound::Named { code, .. } => reads(code, &generated),
+            crate::ir::Bound::Known(_) => false,
+        })
+}
+
+fn reads(code: &TokenStream, idents: &[&Ident]) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => idents.iter().any(|g| **g == i),
+        proc_macro2::TokenTree::Group(g) => reads(&g.stream(), idents),
+        _ => false,
+    })
+}
+
+/// `inner` inside the loops around the innermost one, each run in reverse.
+pub(super) fn around_rev(rolled: &Rolled, inner: TokenStream) -> TokenStream {
+    rolled.outer.iter().rev().fold(inner, |inner, level| {
+        let (var, start, end) = (
+            &level.ident,
+            bound_tokens(&level.start),
+            bound_tokens(&level.end),
+        );
+        quote!(for #var in (#start..#end).rev() { #inner })
+    })
+}
+
+/// The iterations of a triangular nest, counted by the compiler: a constant block that
+/// runs the nest's loops and adds up the innermost one's trip counts.
+pub(super) fn triangular_len(rolled: &Rolled) -> TokenStream {
+    let n = local("n");
+    let trips = trip_tokens(&rolled.start, &rolled.end);
+    let counted = rolled
+        .outer
+        .iter()
+        .rev()
+        .fold(quote!(#n += #trips;), |inner, level| {
+            let (var, start, end) = (
+                &level.ident,
+                bound_tokens(&level.start),
+                bound_tokens(&level.end),
+            );
+            quote! {
+                #[allow(unused_variables)]
+                let mut #var = #start;
+                while #var < #end {
+                    #inner
+                    #var += 1;
+                }
+            }
+        });
+    quote!({
+        let mut #n: usize = 0;
+        #counted
+        #n
+    })
+}

@@ -220,7 +220,7 @@ impl<'a> super::super::Lowerer<'a, '_> {
 
     /// Records why a loop over named constants cannot stay a loop, where the first
     /// reason found says more than the loop's form.
-    fn hint(&mut self, error: syn::Error) {
+    pub(super) fn hint(&mut self, error: syn::Error) {
         if self.roll_hint.is_none() {
             self.roll_hint = Some(error);
         }

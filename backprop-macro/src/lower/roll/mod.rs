@@ -25,9 +25,9 @@
 //! unrolled as before, and reports its errors there.
 //!
 //! A nest, `for i in a..b { for j in c..d { ..; s += e; } }` (each loop's body the one
-//! loop inside it), whose innermost body is a sum, or any update where no bound reads an
-//! outer variable (a recurrence's tape is as long as the whole nest), stays a loop as a
-//! whole: its outer
+//! loop inside it), whose innermost body is a sum or any other update (a recurrence's
+//! tape is as long as the whole nest; not in a function generic over a length), stays a
+//! loop as a whole: its outer
 //! loops' variables are generated names, which the inner bounds (`i + 1..N`), indices
 //! (`w[i * M + j]`, checked at run time where a bound is a named constant) and counters
 //! (`(j - i) as f64`) may read. It stays a loop from [`ROLL_THRESHOLD`] iterations of the
@@ -163,21 +163,20 @@ impl<'a> Lowerer<'a, '_> {
         let carried = single.as_ref().is_none_or(LoopForm::carried);
         let subtract = single.as_ref().is_some_and(LoopForm::subtract);
         let generated: Vec<&Ident> = outer.iter().map(|level| &level.ident).collect();
-        // A recurrence in a nest keeps a tape as long as all its iterations: the nest is
-        // rectangular (no bound reads an outer variable), and outside a function generic
-        // over a length (where a stable compiler allows no computed array length).
-        if !outer.is_empty() && carried {
-            let rectangular = outer
-                .iter()
-                .flat_map(|level| [&level.start, &level.end])
-                .chain([&start, &end])
-                .all(|b| match b {
-                    Bound::Named { code, .. } => !reads_any(code, &generated),
-                    Bound::Known(_) => true,
-                });
-            if !rectangular || !self.generics.is_empty() {
-                return false;
-            }
+        // A recurrence in a nest keeps a tape as long as all its iterations (a product of
+        // trip counts, or for a triangular nest a count the compiler makes): not in a
+        // function generic over a length, where a stable compiler allows no computed
+        // array length.
+        if !outer.is_empty() && carried && !self.generics.is_empty() {
+            self.hint(syn::Error::new_spanned(
+                &for_loop.expr,
+                "in a function generic over a const length, a recurrence in a nest does not \
+                 stay a loop: its tape is as long as the whole nest, an array length \
+                 computed from the const parameters, which a stable compiler does not \
+                 allow; a sum in a nest stays a loop, and so does a recurrence over `0..N` \
+                 alone",
+            ));
+            return false;
         }
         let bounds = || {
             outer
