@@ -38,6 +38,8 @@ fn a_convolution_with_an_inner_loop_and_a_statement_if() {
     let twin = grad!(|x: [f64; 1000], c: [f64; 3]| {
         let mut s = 0.0;
         for part in 0..4 {
+            // A statement besides the loop: no nest, which would stay a loop as a whole.
+            let spacer = 0.0;
             for i in 200 * part..200 * (part + 1) {
                 let mut t = 0.0;
                 for k in 0..3 {

@@ -508,3 +508,44 @@ fn second_order_through_a_triangular_recurrence() {
     });
     backprop::gradgradcheck(&f, [0.3, -0.2, 0.5, 0.1, 0.7]).assert_passed();
 }
+
+#[test]
+fn a_known_triangular_nest_counts_all_its_iterations() {
+    // 30 × 29 / 2 = 435 iterations, known at expansion, past the threshold of 300 though
+    // the outer loop runs 30 times: a loop.
+    let f = grad!(|x: [f64; 30], u: f64| {
+        let mut h = 0.0;
+        for i in 0..30 {
+            for j in 0..i {
+                h = (u * h + x[i] - x[j]).tanh();
+            }
+        }
+        h
+    });
+    // 20 × 19 / 2 = 190: unrolled.
+    let g = grad!(|x: [f64; 20], u: f64| {
+        let mut h = 0.0;
+        for i in 0..20 {
+            for j in 0..i {
+                h = (u * h + x[i] - x[j]).tanh();
+            }
+        }
+        h
+    });
+    assert!(f
+        .derivation()
+        .contains("for i in 0..30 { for j in 0..i { h = e(h) } }, kept a loop"));
+    assert!(!g.derivation().contains("kept a loop"));
+    let (x, u) = (point::<30>(), 0.4);
+    let mut h = 0.0_f64;
+    for i in 0..30 {
+        for j in 0..i {
+            h = (u * h + x[i] - x[j]).tanh();
+        }
+    }
+    assert_eq!(f.value(x, u).to_bits(), h.to_bits());
+    let mut flat = [0.0; 31];
+    flat[..30].copy_from_slice(&x);
+    flat[30] = u;
+    gradcheck(&f, flat).assert_passed();
+}

@@ -66,10 +66,12 @@ fn products_quotients_and_sums_that_read_the_accumulator() {
         s
     });
     // The unrolled twin: the same product over loops of 200 iterations, below the
-    // threshold, which the macro unrolls.
+    // threshold, which the macro unrolls (a statement besides the inner loop: no nest, which
+    // would stay a loop as a whole).
     let twin = grad!(|x: [f64; 1200], a: f64| {
         let mut s = 1.0;
         for c in 0..6 {
+            let spacer = 0.0;
             for i in 200 * c..200 * (c + 1) {
                 s *= 1.0 + a * x[i];
             }

@@ -62,12 +62,13 @@ impl<'a> Lowerer<'a, '_> {
                 return;
             }
         };
-        // The unrolled size: the iterations of a nest whose inner ranges are known.
-        let size = values.len().saturating_mul(
-            self.nest_trips(for_loop, var)
-                .unwrap_or(1)
-                .max(self.inner_sum_trips(for_loop, var)),
-        );
+        // The unrolled size: the iterations of a nest whose inner ranges are known (that
+        // may read the outer variables), or of a body with a long inner loop.
+        let size = self.nest_trips(for_loop, var, &values).unwrap_or_else(|| {
+            values
+                .len()
+                .saturating_mul(self.inner_sum_trips(for_loop, var))
+        });
         if size >= super::roll::roll_threshold()
             && values.windows(2).all(|w| w[1] == w[0] + 1)
             && values[0] >= 0
@@ -119,29 +120,91 @@ impl<'a> Lowerer<'a, '_> {
         false
     }
 
-    /// How many times the body of `for_loop` runs the innermost body of the nest it holds
-    /// (one loop in a block of its own, and so on down), where the inner ranges are known
-    /// at expansion and do not read the outer variables; `None` if there is no nest.
-    fn nest_trips(&self, for_loop: &syn::ExprForLoop, var: Option<&syn::Ident>) -> Option<usize> {
-        let mut vars: Vec<(String, syn::Ident)> = Vec::new();
-        let mut var = var;
+    /// How many times the innermost body of the nest that `for_loop` is runs, over the
+    /// outer loop's `values` (each loop's body one loop in a block of its own, and so on
+    /// down), where every range is known at expansion, counted for each value of the
+    /// outer variables (`for j in i + 1..30`); at most the unrolling limit, where it
+    /// stops counting. `None` if there is no nest.
+    fn nest_trips(
+        &self,
+        for_loop: &syn::ExprForLoop,
+        var: Option<&syn::Ident>,
+        values: &[i64],
+    ) -> Option<usize> {
+        let name =
+            |var: Option<&syn::Ident>| var.map_or_else(|| "_".to_owned(), crate::names::unraw);
+        let mut vars: Vec<(String, syn::Ident)> = vec![(name(var), crate::names::local("outer0"))];
+        // Each run of the current level: the values of the variables around it.
+        let mut runs: Vec<Vec<i64>> = values.iter().map(|&n| vec![n]).collect();
         let mut body = &for_loop.body;
-        let mut trips: Option<usize> = None;
+        let mut nested = false;
         while let Some(next) = super::roll::only_loop(body) {
-            let name = var.map_or_else(|| "_".to_owned(), crate::names::unraw);
-            vars.push((name, crate::names::local("outer")));
-            let (Bound::Known(a), Bound::Known(b)) = self.nest_range(&next.expr, &vars)? else {
-                return None;
-            };
-            let n = usize::try_from(b - a).unwrap_or(0);
-            trips = Some(trips.unwrap_or(1).saturating_mul(n));
-            var = match &*next.pat {
+            nested = true;
+            let (start, end) = self.nest_range(&next.expr, &vars)?;
+            let mut inner = Vec::new();
+            for run in &runs {
+                let (a, b) = (
+                    self.bound_at(&start, &vars, run)?,
+                    self.bound_at(&end, &vars, run)?,
+                );
+                for n in a..b {
+                    if inner.len() >= UNROLL_LIMIT {
+                        return Some(UNROLL_LIMIT);
+                    }
+                    inner.push(run.iter().copied().chain([n]).collect());
+                }
+            }
+            runs = inner;
+            let var = match &*next.pat {
                 syn::Pat::Ident(p) => Some(&p.ident),
                 _ => None,
             };
+            let generated = crate::names::local(&format!("outer{}", vars.len()));
+            vars.push((name(var), generated));
             body = &next.body;
         }
-        trips
+        nested.then_some(runs.len())
+    }
+
+    /// The value of a bound of a nest's loop for one run of the loops around it: the
+    /// generated variables in its code replaced by their values, then evaluated.
+    fn bound_at(&self, bound: &Bound, vars: &[(String, syn::Ident)], run: &[i64]) -> Option<i64> {
+        let code = match bound {
+            Bound::Known(n) => return Some(*n),
+            Bound::Named { code, .. } => code,
+        };
+        fn substitute(
+            code: proc_macro2::TokenStream,
+            vars: &[(String, syn::Ident)],
+            run: &[i64],
+        ) -> proc_macro2::TokenStream {
+            code.into_iter()
+                .map(|t| match t {
+                    proc_macro2::TokenTree::Ident(i) => {
+                        match vars.iter().position(|(_, g)| *g == i) {
+                            Some(k) => proc_macro2::TokenTree::Literal(
+                                proc_macro2::Literal::i64_unsuffixed(run[k]),
+                            ),
+                            None => proc_macro2::TokenTree::Ident(i),
+                        }
+                    }
+                    proc_macro2::TokenTree::Group(g) => {
+                        let mut group = proc_macro2::Group::new(
+                            g.delimiter(),
+                            substitute(g.stream(), vars, run),
+                        );
+                        group.set_span(g.span());
+                        proc_macro2::TokenTree::Group(group)
+                    }
+                    other => other,
+                })
+                .collect()
+        }
+        let expr: Expr = syn::parse2(substitute(code.clone(), vars, run)).ok()?;
+        match konst::eval(&expr, &self.scope) {
+            Ok(Some(Const::Int(n))) => Some(n),
+            _ => None,
+        }
     }
 
     /// The threshold where the body of `for_loop` holds a loop that could be an inner sum
