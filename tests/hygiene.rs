@@ -104,3 +104,45 @@ fn captured_constants_that_are_items() {
         (4.0 + 2.0, [SCALE + 2.0 * OFFSET * 2.0])
     );
 }
+
+const STEPS: usize = 400;
+
+#[test]
+fn loop_states_and_captured_items_named_like_generated_locals() {
+    // States named as the rolled loop's own locals (`acc`, `acc1`, `e1`, `g1`, `pb1`),
+    // and a `const` and a `static` read inside the loop, which the loop's generated
+    // parameters must not meet as patterns.
+    let f = grad!(|k: f64| {
+        let mut acc = 1.0;
+        let mut acc1 = 0.0;
+        let mut e1 = 0.0;
+        for _ in 0..STEPS {
+            let g1 = SCALE * 0.001 * k * acc;
+            let pb1 = OFFSET * 0.001 * acc1;
+            acc1 -= g1;
+            acc += pb1 + 0.001 * acc1;
+            e1 += acc * acc;
+        }
+        acc + acc1 + 0.001 * e1
+    });
+    let run = |k: f64| {
+        let (mut acc, mut acc1, mut e1) = (1.0_f64, 0.0_f64, 0.0_f64);
+        for _ in 0..STEPS {
+            let g1 = SCALE * 0.001 * k * acc;
+            let pb1 = OFFSET * 0.001 * acc1;
+            acc1 -= g1;
+            acc += pb1 + 0.001 * acc1;
+            e1 += acc * acc;
+        }
+        acc + acc1 + 0.001 * e1
+    };
+    assert!(f.derivation().contains("kept a loop"));
+    let (value, [d_k]) = f.value_and_grad(0.7);
+    assert_eq!(value.to_bits(), run(0.7).to_bits());
+    let h = 1e-6;
+    let numeric = (run(0.7 + h) - run(0.7 - h)) / (2.0 * h);
+    assert!(
+        (d_k - numeric).abs() <= 1e-6 * numeric.abs().max(1.0),
+        "{d_k} {numeric}"
+    );
+}

@@ -6,8 +6,9 @@
 //! `adjoint * partial` to the adjoint of each active argument, each partial in the
 //! structured form its table row gives. The first contribution to an adjoint defines it,
 //! later ones accumulate with `+=`, which is how a value used several times (`x * x * x`)
-//! collects all its paths. The plan also fixes what the forward pass saves: exactly what
-//! the contributions read.
+//! collects all its paths. A call with several values (a loop with several states) is
+//! visited once, when any of its values is read, and pulled back by all their adjoints.
+//! The plan also fixes what the forward pass saves: exactly what the contributions read.
 //!
 //! Everything about derivatives is decided here; the code generator and the derivation
 //! text render this plan and decide nothing.
