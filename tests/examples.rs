@@ -1,7 +1,7 @@
 //! Runs every example and checks what it prints, so none can rot: the seed's numbers, the
 //! gradient checks, the fitted neuron, the XOR loss target, the Greeks, Rosenbrock's
 //! minimum, Kepler's equation and its derivatives, the logistic regression on the iris
-//! data, and the pictures they write.
+//! data, the spring fitted to its trajectory, and the pictures they write.
 //!
 //! The examples run as the binaries Cargo builds for `cargo test`. A `cargo build
 //! --examples` first makes sure they are current when this test runs alone
@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// Every example, by the name `cargo run --example` takes.
-const EXAMPLES: [&str; 9] = [
+const EXAMPLES: [&str; 10] = [
     "seed",
     "chain_rule",
     "neuron",
@@ -23,6 +23,7 @@ const EXAMPLES: [&str; 9] = [
     "robust_regression",
     "kepler",
     "logistic_newton",
+    "oscillator",
 ];
 
 /// `<target>/<profile>`, the directory this test binary was built into (its `deps/`).
@@ -616,4 +617,28 @@ fn logistic_newton_fits_iris_in_a_handful_of_newton_steps() {
         out.contains("the first sample's Hessian at the fit: gradgradcheck passed"),
         "{out}"
     );
+}
+
+#[test]
+fn oscillator_recovers_the_spring_in_a_few_newton_steps() {
+    let out = run("oscillator", &[]);
+    assert!(
+        out.starts_with("for i in 0..STEPS { (v, x, sum) = e(v, x, sum) }"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gradcheck passed: 2 gradient(s) agree"),
+        "{out}"
+    );
+    // Observed: 9 steps, k = 2.000002 and c = 0.300000 (the noise moves the fit by
+    // 2e-6), a gradient norm of 1e-15.
+    let steps = out.matches("\nstep ").count();
+    assert!((5..=15).contains(&steps), "{steps} steps:\n{out}");
+    let last = out
+        .lines()
+        .rfind(|line| line.starts_with("step "))
+        .expect("a step");
+    let (k, c) = (number_after(last, "k ="), number_after(last, "c ="));
+    assert!((k - 2.0).abs() < 1e-4 && (c - 0.3).abs() < 1e-4, "{last}");
+    assert!(number_after(last, "|grad| =") < 1e-12, "{last}");
 }
