@@ -385,52 +385,18 @@ pub fn items(
             #combine
         };
         let back = quote!(#bind_i #pulls #adds #grads #carry_back);
-        let (fill_tape, reverse_tape) = if triangular {
-            let name = &rolled.ident;
-            let fill = nest(quote! {
-                for #j in 0..#trip_count {
-                    #step
-                    #tape[#flat] = #entry;
-                    #flat += 1;
-                }
-            });
-            let reverse = nest::around_rev(
-                rolled,
-                quote! {
-                    for #j in (0..#trip_count).rev() {
-                        #flat -= 1;
-                        #back
-                    }
-                },
-            );
-            (
-                quote! {
-                    let mut #tape = <#name as #private::Callee>::placeholder::<#s>().tape;
-                    let mut #flat: usize = 0;
-                    #fill
-                },
-                quote! {
-                    let mut #flat: usize = #tape_len;
-                    #reverse
-                },
-            )
-        } else {
-            (
-                quote! {
-                    let #tape = ::core::array::from_fn(|#flat| {
-                        #take_apart
-                        #step
-                        #entry
-                    });
-                },
-                quote! {
-                    for #flat in (0..#tape_len).rev() {
-                        #take_apart
-                        #back
-                    }
-                },
-            )
-        };
+        let (fill_tape, reverse_tape) = nest::tape_passes(
+            rolled,
+            &nest::Tape {
+                triangular,
+                len: &tape_len,
+                take_apart: &take_apart,
+                step: &step,
+                entry: &entry,
+                back: &back,
+                scalar: s,
+            },
+        );
         (
             quote! {
                 tape: [#entry_ty; #tape_len],

@@ -115,3 +115,87 @@ pub(super) fn triangular_len(rolled: &Rolled) -> TokenStream {
         #n
     })
 }
+
+/// What a recurrence's forward and backward passes run over its tape.
+pub(super) struct Tape<'a> {
+    /// Whether the nest is triangular ([`triangular`]).
+    pub triangular: bool,
+    /// The tape's length.
+    pub len: &'a TokenStream,
+    /// The statements that give an entry's loop variables from its index (a rectangular
+    /// nest), empty for a triangular one.
+    pub take_apart: &'a TokenStream,
+    /// One iteration of the forward pass, and the tape's entry it gives.
+    pub step: &'a TokenStream,
+    pub entry: &'a TokenStream,
+    /// One iteration of the backward pass, from its entry.
+    pub back: &'a TokenStream,
+    /// The scalar the passes compute with.
+    pub scalar: &'a TokenStream,
+}
+
+/// The forward pass that fills the tape, and the backward pass over it in reverse. A
+/// rectangular nest (or a loop) builds the tape with `from_fn` over the index, each
+/// entry's loop variables taken apart from it; a triangular one runs the nest's own loops
+/// with the index counted along, from the loop's placeholder pullback.
+pub(super) fn tape_passes(rolled: &Rolled, tape: &Tape<'_>) -> (TokenStream, TokenStream) {
+    let (j, flat, tape_local) = (local("j"), local("flat"), local("tape"));
+    let trip_count = trip_tokens(&rolled.start, &rolled.end);
+    let Tape {
+        len,
+        take_apart,
+        step,
+        entry,
+        back,
+        scalar,
+        ..
+    } = tape;
+    if !tape.triangular {
+        return (
+            quote! {
+                let #tape_local = ::core::array::from_fn(|#flat| {
+                    #take_apart
+                    #step
+                    #entry
+                });
+            },
+            quote! {
+                for #flat in (0..#len).rev() {
+                    #take_apart
+                    #back
+                }
+            },
+        );
+    }
+    let (name, private) = (&rolled.ident, super::super::private());
+    let fill = around(
+        rolled,
+        quote! {
+            for #j in 0..#trip_count {
+                #step
+                #tape_local[#flat] = #entry;
+                #flat += 1;
+            }
+        },
+    );
+    let reverse = around_rev(
+        rolled,
+        quote! {
+            for #j in (0..#trip_count).rev() {
+                #flat -= 1;
+                #back
+            }
+        },
+    );
+    (
+        quote! {
+            let mut #tape_local = <#name as #private::Callee>::placeholder::<#scalar>().tape;
+            let mut #flat: usize = 0;
+            #fill
+        },
+        quote! {
+            let mut #flat: usize = #len;
+            #reverse
+        },
+    )
+}

@@ -4,7 +4,7 @@
 use proc_macro2::Ident;
 use syn::{BinOp, Expr};
 
-use super::rewrite;
+use super::window;
 use crate::names::unraw;
 
 /// The shape of a loop body that can stay a loop.
@@ -31,10 +31,10 @@ impl LoopForm<'_> {
     /// one: `s = e`, `s *= e`, `s /= e`, or `s += e` with `e` reading `s`.
     pub(super) fn carried(&self) -> bool {
         !matches!(self.op, Some(BinOp::AddAssign(_) | BinOp::SubAssign(_)))
-            || rewrite::mentions(self.expr, Some(self.acc))
+            || window::mentions(self.expr, Some(self.acc))
             || self.stmts.iter().any(|stmt| {
                 let expr = syn::Expr::Verbatim(quote::ToTokens::to_token_stream(stmt));
-                rewrite::mentions(&expr, Some(self.acc))
+                window::mentions(&expr, Some(self.acc))
             })
     }
 

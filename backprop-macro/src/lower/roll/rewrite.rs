@@ -175,7 +175,7 @@ impl Rewrite<'_> {
 
     /// Whether `expr` reads a variable of the nest.
     pub(super) fn reads_var(&self, expr: &Expr) -> bool {
-        mentions(expr, self.var)
+        super::window::mentions(expr, self.var)
             || self
                 .outer
                 .iter()
@@ -589,19 +589,4 @@ fn index_text(name: &str, var: &str, offset: i64) -> String {
         c if c > 0 => format!("{name}[{var} + {c}]"),
         c => format!("{name}[{var} - {}]", -c),
     }
-}
-
-/// Whether `expr` mentions `var` (the loop variable, or the accumulator).
-pub(super) fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
-    let Some(var) = var else {
-        return false;
-    };
-    fn any(tokens: proc_macro2::TokenStream, name: &str) -> bool {
-        tokens.into_iter().any(|t| match t {
-            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
-            proc_macro2::TokenTree::Group(g) => any(g.stream(), name),
-            _ => false,
-        })
-    }
-    any(quote::ToTokens::to_token_stream(expr), &unraw(var))
 }

@@ -283,3 +283,18 @@ fn index_suffix(mut flat: usize, shape: &[usize]) -> String {
     }
     index.iter().map(|i| format!("[{i}]")).collect()
 }
+
+/// Whether `expr` mentions `var` (the loop variable, or the accumulator).
+pub(super) fn mentions(expr: &Expr, var: Option<&Ident>) -> bool {
+    let Some(var) = var else {
+        return false;
+    };
+    fn any(tokens: proc_macro2::TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
+            proc_macro2::TokenTree::Group(g) => any(g.stream(), name),
+            _ => false,
+        })
+    }
+    any(quote::ToTokens::to_token_stream(expr), &unraw(var))
+}
